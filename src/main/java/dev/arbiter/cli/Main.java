@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.arbiter.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code arbiter} command. Exit codes: 0 ok, 1 refused or verification failed, 2 usage or I/O
+ * error. Errors are one line on stderr, never a stack trace (set {@code ARBITER_DEBUG=1} to see
+ * one).
+ */
+@Command(
+    name = "arbiter",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Arbiter: a governed RATS Verifier for confidential workloads.",
+    subcommands = {
+      EvidenceCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Main implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the CLI and returns its exit code (used by tests without exiting the JVM). */
+  public static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** A fresh command line for in-process tests. */
+  public static CommandLine commandLineForTests() {
+    return commandLine();
+  }
+
+  static CommandLine commandLine() {
+    CommandLine commandLine = new CommandLine(new Main());
+    commandLine.setExecutionExceptionHandler(new ErrorHandler());
+    commandLine.setParameterExceptionHandler(ErrorHandler::usage);
+    commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+    return commandLine;
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+  }
+}

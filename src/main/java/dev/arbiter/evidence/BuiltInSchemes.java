@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.arbiter.evidence;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The explicit list of evidence schemes compiled into Arbiter, each with its pinned production trust
+ * anchors. Add a scheme here with one line.
+ */
+public final class BuiltInSchemes {
+  private BuiltInSchemes() {}
+
+  public static SchemeRegistry registry() {
+    List<EvidenceScheme> schemes = new ArrayList<>();
+    // one line per scheme, e.g. schemes.add(SevSnpScheme.withPinnedRoots());
+    return SchemeRegistry.of(schemes);
+  }
+}

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.arbiter.problem;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every problem type Arbiter can emit. Each domain contributes one enum; add a new enum here (one
+ * line) and its rows to {@code docs/problems.md}. {@code ProblemCatalogTest} fails when the two
+ * differ and prints the rows to paste.
+ */
+public final class ProblemCatalog {
+  private static final List<Class<? extends Enum<? extends ProblemType>>> DOMAINS =
+      List.of(
+          CommonProblem.class,
+          dev.arbiter.evidence.EvidenceProblem.class);
+
+  private static final Map<String, ProblemType> BY_SLUG = index();
+
+  private ProblemCatalog() {}
+
+  private static Map<String, ProblemType> index() {
+    Map<String, ProblemType> bySlug = new LinkedHashMap<>();
+    for (var domain : DOMAINS) {
+      for (Object constant : domain.getEnumConstants()) {
+        ProblemType type = (ProblemType) constant;
+        ProblemType previous = bySlug.put(type.slug(), type);
+        if (previous != null) {
+          throw new IllegalStateException("problem slug used twice: " + type.slug());
+        }
+      }
+    }
+    return Collections.unmodifiableMap(bySlug);
+  }
+
+  /** All problem types, in catalog order. */
+  public static List<ProblemType> all() {
+    return new ArrayList<>(BY_SLUG.values());
+  }
+
+  public static Optional<ProblemType> bySlug(String slug) {
+    return Optional.ofNullable(BY_SLUG.get(slug));
+  }
+
+  /** The kebab-case slug for an enum constant name, e.g. {@code SIGNATURE_INVALID}. */
+  public static String slugOf(Enum<?> constant) {
+    return constant.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+  }
+
+  static List<String> domainNames() {
+    return Arrays.stream(DOMAINS.toArray(new Class<?>[0])).map(Class::getSimpleName).toList();
+  }
+}

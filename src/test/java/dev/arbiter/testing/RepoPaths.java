@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.arbiter.testing;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/** Locations of the repository and of the shared conformance vectors. */
+public final class RepoPaths {
+  private RepoPaths() {}
+
+  public static Path root() {
+    String configured = System.getProperty("arbiter.repo.root");
+    Path root = configured != null ? Paths.get(configured) : Paths.get("").toAbsolutePath();
+    return root.toAbsolutePath().normalize();
+  }
+
+  /** {@code ../shared/vectors} relative to the repository root (may not exist). */
+  public static Path sharedVectors() {
+    return root().resolve("../shared/vectors").normalize();
+  }
+
+  public static boolean underCi() {
+    String ci = System.getenv("CI");
+    return ci != null && !ci.isBlank() && !ci.equalsIgnoreCase("false");
+  }
+
+  /**
+   * The shared vectors folder for a format, e.g. {@code sev-snp}. Skips the calling test with a
+   * message when it is missing, except under {@code CI}, where a missing folder fails the run.
+   */
+  public static Path requireVectors(String folder) {
+    Path path = sharedVectors().resolve(folder);
+    if (!Files.isDirectory(path)) {
+      String message = "shared conformance vectors not found at " + path;
+      if (underCi()) {
+        throw new AssertionError(message + " (CI is set: conformance vectors are required)");
+      }
+      org.junit.jupiter.api.Assumptions.abort(message + "; skipping conformance test");
+    }
+    return path;
+  }
+}
