@@ -15,6 +15,12 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "Arbiter: a governed RATS Verifier for confidential workloads.",
     subcommands = {
+      ServeCommand.class,
+      WorkloadCommand.class,
+      VersionCommand.class,
+      PolicyCommand.class,
+      AuditCommand.class,
+      AdminCommand.class,
       EvidenceCommand.class,
       CommandLine.HelpCommand.class
     })
@@ -22,6 +28,8 @@ public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    java.util.logging.LogManager.getLogManager().reset();
+    org.slf4j.bridge.SLF4JBridgeHandler.install();
     System.exit(run(args));
   }
 

@@ -13,7 +13,7 @@ public final class BuiltInSchemes {
 
   public static SchemeRegistry registry() {
     List<EvidenceScheme> schemes = new ArrayList<>();
-    // one line per scheme, e.g. schemes.add(SevSnpScheme.withPinnedRoots());
+    schemes.add(new dev.arbiter.evidence.sample.SampleScheme());
     return SchemeRegistry.of(schemes);
   }
 }

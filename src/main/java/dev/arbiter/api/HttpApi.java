@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.arbiter.api;
+
+import dev.arbiter.auth.Principal;
+import dev.arbiter.auth.RoleMap;
+import dev.arbiter.crypto.Certificates;
+import dev.arbiter.internal.Json;
+import dev.arbiter.problem.CommonProblem;
+import dev.arbiter.problem.Problem;
+import dev.arbiter.problem.ProblemException;
+import io.helidon.http.Method;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the route table into Helidon routing: per-route authentication (client certificate mapped
+ * to a role through roles.json) and authorization, bounded body reading, and one place that maps
+ * every outcome to JSON or {@code application/problem+json}. Unknown routes are 404 problems.
+ */
+public final class HttpApi {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+  private static final Pattern PARAM = Pattern.compile("\\{([a-z_]+)}");
+
+  private final List<Route> routes;
+  private final RoleMap roles;
+
+  public HttpApi(List<Route> routes, RoleMap roles) {
+    this.routes = List.copyOf(routes);
+    this.roles = roles;
+  }
+
+  public List<Route> routes() {
+    return routes;
+  }
+
+  public void register(HttpRouting.Builder routing) {
+    for (Route route : routes) {
+      List<String> names = paramNames(route.path());
+      routing.route(Method.create(route.method()), route.path(), (req, res) -> serve(route, names, req, res));
+    }
+    routing.any((req, res) -> send(res, 404, Problems.MEDIA_TYPE,
+        Problems.body(List.of(Problem.of(CommonProblem.NOT_FOUND, "no route " + req.prologue().method().text() + " " + req.path().path())))));
+  }
+
+  private void serve(Route route, List<String> names, ServerRequest req, ServerResponse res) {
+    try {
+      Optional<Principal> principal = authenticate(route, req);
+      byte[] body = readBody(route, req);
+      Map<String, String> params = new java.util.LinkedHashMap<>();
+      for (String name : names) {
+        params.put(name, req.path().pathParameters().get(name));
+      }
+      String uri = req.requestedUri().path().rawPath() + (req.query().rawValue().isEmpty() ? "" : "?" + req.query().rawValue());
+      Call call = new Call(principal, params,
+          name -> req.query().first(name).asOptional(),
+          name -> req.headers().first(io.helidon.http.HeaderNames.create(name)),
+          body, route.method(), uri);
+      Reply reply = route.handler().handle(call);
+      reply.headers().forEach(res::header);
+      if (reply.body() == null) {
+        res.status(reply.status()).send();
+      } else if (reply.body() instanceof byte[] bytes) {
+        send(res, reply.status(), reply.contentType(), bytes);
+      } else {
+        send(res, reply.status(), reply.contentType(), reply.body());
+      }
+    } catch (ProblemException e) {
+      send(res, e.problem().type().status(), Problems.MEDIA_TYPE, Problems.body(e.problems()));
+    } catch (Exception e) {
+      LOG.error("{} {} failed", route.method(), route.path(), e);
+      send(res, 500, Problems.MEDIA_TYPE, Problems.body(List.of(Problem.of(CommonProblem.INTERNAL_ERROR, "internal error; see the server log"))));
+    }
+  }
+
+  private Optional<Principal> authenticate(Route route, ServerRequest req) {
+    Optional<Certificate[]> certificates = req.remotePeer().tlsCertificates();
+    Optional<Principal> principal = Optional.empty();
+    if (certificates.isPresent() && certificates.get().length > 0 && certificates.get()[0] instanceof X509Certificate leaf) {
+      String fingerprint = Certificates.fingerprint(leaf);
+      principal = roles.lookup(fingerprint).map(entry -> new Principal(entry.name(), entry.role(), fingerprint));
+      if (principal.isEmpty() && route.access() != Access.OPEN) {
+        throw new ProblemException(CommonProblem.UNAUTHENTICATED, "the client certificate is not mapped to a role in roles.json");
+      }
+    }
+    if (route.access() == Access.OPEN) {
+      return principal;
+    }
+    if (principal.isEmpty()) {
+      throw new ProblemException(CommonProblem.UNAUTHENTICATED, "this route needs a client certificate issued by Arbiter's CA");
+    }
+    if (!route.access().allows(principal.get().role())) {
+      throw new ProblemException(CommonProblem.FORBIDDEN,
+          "role " + principal.get().role().id() + " may not call " + route.method() + " " + route.path());
+    }
+    return principal;
+  }
+
+  private static byte[] readBody(Route route, ServerRequest req) throws IOException {
+    if (route.maxBody() <= 0) {
+      return new byte[0];
+    }
+    long declared = req.headers().contentLength().orElse(-1L);
+    if (declared > route.maxBody()) {
+      throw new ProblemException(CommonProblem.BODY_TOO_LARGE, "request body exceeds " + route.maxBody() + " bytes");
+    }
+    if (!req.content().hasEntity()) {
+      return new byte[0];
+    }
+    Optional<String> contentType = req.headers().contentType().map(type -> type.mediaType().text());
+    if (contentType.isPresent() && !contentType.get().equals("application/json") && !contentType.get().endsWith("+json")) {
+      throw new ProblemException(CommonProblem.UNSUPPORTED_MEDIA_TYPE, "send application/json, not " + contentType.get());
+    }
+    try (InputStream in = req.content().inputStream()) {
+      byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, route.maxBody() + 1));
+      if (bytes.length > route.maxBody()) {
+        throw new ProblemException(CommonProblem.BODY_TOO_LARGE, "request body exceeds " + route.maxBody() + " bytes");
+      }
+      return bytes;
+    }
+  }
+
+  private static void send(ServerResponse res, int status, String contentType, Object body) {
+    byte[] bytes = body instanceof byte[] raw ? raw : Json.write(body).getBytes(StandardCharsets.UTF_8);
+    res.status(status);
+    if (contentType != null) {
+      res.header("Content-Type", contentType);
+    }
+    res.header("Cache-Control", "no-store");
+    res.send(bytes);
+  }
+
+  static List<String> paramNames(String path) {
+    List<String> names = new java.util.ArrayList<>();
+    Matcher matcher = PARAM.matcher(path);
+    while (matcher.find()) {
+      names.add(matcher.group(1));
+    }
+    return names;
+  }
+}

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.arbiter.auth;
+
+import dev.arbiter.crypto.Certificates;
+import dev.arbiter.crypto.PemKeys;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/** Builds TLS 1.3/1.2 contexts from PEM files: the server's and a client's (mutual TLS). */
+public final class TlsContexts {
+  private TlsContexts() {}
+
+  /**
+   * A context presenting {@code certificate}/{@code key} (may be null for a trust-only client) and
+   * trusting only {@code trustedCa}.
+   */
+  public static SSLContext create(Path certificate, Path key, Path trustedCa) throws IOException {
+    try {
+      KeyManagerFactory keyManagers = null;
+      if (certificate != null && key != null) {
+        List<X509Certificate> chain = Certificates.parse(Files.readAllBytes(certificate));
+        PrivateKey privateKey = PemKeys.readPrivateKey(key);
+        KeyStore keyStore = KeyStore.getInstance("PKCS12");
+        keyStore.load(null, null);
+        keyStore.setKeyEntry("key", privateKey, new char[0], chain.toArray(X509Certificate[]::new));
+        keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers.init(keyStore, new char[0]);
+      }
+      KeyStore trustStore = KeyStore.getInstance("PKCS12");
+      trustStore.load(null, null);
+      int i = 0;
+      for (X509Certificate ca : Certificates.parse(Files.readAllBytes(trustedCa))) {
+        trustStore.setCertificateEntry("ca" + i++, ca);
+      }
+      TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trustManagers.init(trustStore);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(keyManagers == null ? null : keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot build TLS context: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.arbiter.cli;
+
+import dev.arbiter.auth.DataDir;
+import dev.arbiter.auth.LocalCa;
+import dev.arbiter.auth.Role;
+import dev.arbiter.auth.RoleMap;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code arbiter admin issue-cert}: local administration of the data directory. */
+@Command(name = "admin", mixinStandardHelpOptions = true, description = "Administer the data directory (run where the CA key is).",
+    subcommands = {AdminCommand.IssueCert.class})
+final class AdminCommand {
+
+  @Command(name = "issue-cert", mixinStandardHelpOptions = true,
+      description = "Issue a client certificate from Arbiter's CA and map it to a role in roles.json (takes effect without restart).")
+  static final class IssueCert implements Callable<Integer> {
+    @Option(names = "--role", required = true, description = "operator, pipeline or auditor.")
+    String role;
+
+    @Option(names = "--name", required = true, description = "Principal name (recorded in audit records).")
+    String name;
+
+    @Option(names = "--data-dir", description = "Data directory (default: $ARBITER_DATA_DIR or ./arbiter-data).")
+    Path dataDir;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      Role parsed = Role.parse(role).orElseThrow(() -> CliException.usage("--role must be operator, pipeline or auditor"));
+      Path dir = dataDir;
+      if (dir == null) {
+        String env = System.getenv("ARBITER_DATA_DIR");
+        dir = env != null && !env.isBlank() ? Path.of(env) : DataDir.DEFAULT;
+      }
+      DataDir data = new DataDir(dir);
+      try {
+        LocalCa ca = LocalCa.load(data, Clock.systemUTC());
+        LocalCa.Issued issued = ca.issueClient(name, parsed, new RoleMap(data.roles()));
+        var out = spec.commandLine().getOut();
+        if (json) {
+          out.println(dev.arbiter.internal.Json.writePretty(Map.of("name", name, "role", parsed.id(), "certificate", issued.certificate().toString(),
+              "key", issued.key().toString(), "fingerprint", issued.fingerprint(), "ca", data.caCertificate().toString())));
+        } else {
+          out.println("issued " + parsed.id() + " certificate for " + name);
+          out.println("  certificate " + issued.certificate());
+          out.println("  key         " + issued.key());
+          out.println("  ca          " + data.caCertificate());
+          out.println("  sha256      " + issued.fingerprint());
+        }
+        return ExitCode.OK;
+      } catch (IOException e) {
+        throw CliException.usage(e.getMessage());
+      } catch (IllegalArgumentException e) {
+        throw CliException.usage(e.getMessage());
+      }
+    }
+  }
+}

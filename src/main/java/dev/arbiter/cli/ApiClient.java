@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.arbiter.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.arbiter.auth.TlsContexts;
+import dev.arbiter.internal.Json;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A small HTTPS client for Arbiter's API with mutual TLS. Problems from the server become {@link
+ * CliException}s with exit 1 (refused, 4xx) or 2 (server or transport error).
+ */
+public final class ApiClient {
+  private final URI base;
+  private final HttpClient http;
+
+  private ApiClient(URI base, HttpClient http) {
+    this.base = base;
+    this.http = http;
+  }
+
+  public static ApiClient create(String server, Path ca, Path cert, Path key) {
+    try {
+      SSLContext tls = TlsContexts.create(cert, key, ca);
+      HttpClient http = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(10)).version(HttpClient.Version.HTTP_1_1).build();
+      return new ApiClient(URI.create(server.endsWith("/") ? server.substring(0, server.length() - 1) : server), http);
+    } catch (IOException e) {
+      throw CliException.usage("cannot load client credentials: " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage("invalid server URL: " + server);
+    }
+  }
+
+  public static String encode(String segment) {
+    return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  public JsonNode get(String path) {
+    return send(HttpRequest.newBuilder(base.resolve(path)).GET());
+  }
+
+  public JsonNode post(String path, Object body) {
+    return send(HttpRequest.newBuilder(base.resolve(path)).POST(json(body)).header("Content-Type", "application/json"));
+  }
+
+  public JsonNode put(String path, Object body) {
+    return send(HttpRequest.newBuilder(base.resolve(path)).PUT(json(body)).header("Content-Type", "application/json"));
+  }
+
+  private static HttpRequest.BodyPublisher json(Object body) {
+    return HttpRequest.BodyPublishers.ofString(Json.write(body), StandardCharsets.UTF_8);
+  }
+
+  private JsonNode send(HttpRequest.Builder request) {
+    HttpResponse<byte[]> response;
+    try {
+      response = http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (ConnectException e) {
+      throw CliException.usage("cannot connect to " + base + " (is 'arbiter serve' running?)");
+    } catch (IOException e) {
+      throw CliException.usage("request to " + base + " failed: " + ErrorHandler.oneLine(e.getMessage()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw CliException.usage("interrupted");
+    }
+    JsonNode body;
+    try {
+      body = response.body().length == 0 ? Json.mapper().createObjectNode() : Json.readTree(response.body());
+    } catch (IOException e) {
+      throw CliException.usage("server answered " + response.statusCode() + " with a body that is not JSON");
+    }
+    int status = response.statusCode();
+    if (status >= 200 && status < 300) {
+      return body;
+    }
+    String type = body.path("type").asText("");
+    String slug = type.startsWith("urn:arbiter:problem:") ? type.substring("urn:arbiter:problem:".length()) : "http-" + status;
+    String message = slug + ": " + body.path("detail").asText("HTTP " + status);
+    throw new CliException(status >= 500 ? ExitCode.USAGE : ExitCode.REFUSED, message);
+  }
+}

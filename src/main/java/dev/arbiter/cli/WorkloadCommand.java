@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.arbiter.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.arbiter.internal.Json;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code arbiter workload create|list|show|set-objectives}. */
+@Command(name = "workload", mixinStandardHelpOptions = true, description = "Manage workloads.",
+    subcommands = {WorkloadCommand.Create.class, WorkloadCommand.ListWorkloads.class, WorkloadCommand.Show.class, WorkloadCommand.SetObjectives.class})
+final class WorkloadCommand {
+
+  @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a workload (operator).")
+  static final class Create implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "NAME", description = "Workload name (lowercase letters, digits, '.', '_', '-').")
+    String name;
+
+    @Option(names = "--owner", description = "Owner (team or e-mail; default: your principal).")
+    String owner;
+
+    @Option(names = "--objectives", description = "Control objectives JSON file.")
+    Path objectives;
+
+    @Mixin ClientOptions client;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("name", name);
+      if (owner != null) {
+        body.put("owner", owner);
+      }
+      if (objectives != null) {
+        body.put("objectives", readJson(objectives));
+      }
+      JsonNode created = client.client().post("/v1/workloads", body);
+      Printer.print(spec.commandLine().getOut(), client.json(), created,
+          w -> spec.commandLine().getOut().println("created workload " + w.path("name").asText() + " (owner " + w.path("owner").asText() + ")"));
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List workloads.")
+  static final class ListWorkloads implements Callable<Integer> {
+    @Mixin ClientOptions client;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      JsonNode body = client.client().get("/v1/workloads");
+      Printer.print(spec.commandLine().getOut(), client.json(), body, b -> {
+        var out = spec.commandLine().getOut();
+        if (b.path("workloads").isEmpty()) {
+          out.println("no workloads");
+        }
+        for (JsonNode w : b.path("workloads")) {
+          out.printf("%-32s owner=%s created=%s%n", w.path("name").asText(), w.path("owner").asText(), w.path("created_at").asText());
+        }
+      });
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a workload and its current policy.")
+  static final class Show implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    @Mixin ClientOptions client;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      JsonNode w = client.client().get("/v1/workloads/" + ApiClient.encode(name));
+      Printer.print(spec.commandLine().getOut(), client.json(), w, b -> {
+        var out = spec.commandLine().getOut();
+        out.println("workload   " + b.path("name").asText());
+        out.println("owner      " + b.path("owner").asText());
+        out.println("objectives " + Json.write(b.path("objectives")));
+        JsonNode policy = b.path("policy");
+        out.println("policy     revision #" + policy.path("seq").asLong() + " " + policy.path("hash").asText());
+        out.println("accepted   " + String.join(", ", Json.mapper().convertValue(policy.path("accepted"), String[].class)));
+        JsonNode appraisal = policy.path("body").path("appraisal");
+        out.println("appraisal  " + (appraisal.isNull() ? "(none)" : appraisal.asText()));
+      });
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(name = "set-objectives", mixinStandardHelpOptions = true, description = "Set control objectives from a JSON file (operator).")
+  static final class SetObjectives implements Callable<Integer> {
+    @Option(names = "--workload", required = true)
+    String workload;
+
+    @Option(names = "--file", required = true, description = "JSON: {\"critical\": {\"deadline\": \"PT72H\", \"on_deadline\": \"revoke\"}}")
+    Path file;
+
+    @Option(names = "--reason", required = true)
+    String reason;
+
+    @Mixin ClientOptions client;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      JsonNode w = client.client().put("/v1/workloads/" + ApiClient.encode(workload) + "/objectives",
+          Map.of("objectives", readJson(file), "reason", reason));
+      Printer.print(spec.commandLine().getOut(), client.json(), w,
+          b -> spec.commandLine().getOut().println("objectives of " + workload + ": " + Json.write(b.path("objectives"))));
+      return ExitCode.OK;
+    }
+  }
+
+  static JsonNode readJson(Path file) {
+    try {
+      return Json.readTree(Inputs.read(file));
+    } catch (java.io.IOException e) {
+      throw CliException.usage(file + " is not valid JSON: " + ErrorHandler.oneLine(e.getMessage()));
+    }
+  }
+}

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.arbiter.governance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.jwk.ECKey;
+import dev.arbiter.crypto.Digests;
+import dev.arbiter.crypto.ServiceKey;
+import dev.arbiter.internal.Hex;
+import dev.arbiter.internal.Jcs;
+import dev.arbiter.internal.Json;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Re-verifies every hash link and signature of the policy revisions (one chain per workload) and of
+ * the audit log, straight from the database, and reports every broken record (not only the first).
+ * Read-only. This is what {@code arbiter audit verify} runs, also with the server stopped.
+ */
+public final class IntegrityCheck {
+  /** A broken record: which table, which record, what is wrong. */
+  public record Finding(String table, String record, String problem) {}
+
+  /** The outcome: how many records were checked and every finding. */
+  public record Report(int revisionsChecked, int auditRecordsChecked, List<Finding> findings) {
+    public boolean intact() {
+      return findings.isEmpty();
+    }
+  }
+
+  private IntegrityCheck() {}
+
+  public static Report run(Jdbi jdbi) {
+    return jdbi.withHandle(IntegrityCheck::run);
+  }
+
+  public static Report run(Handle handle) {
+    Map<String, ECKey> keys = new HashMap<>();
+    for (Map<String, Object> row : handle.createQuery("select key_id, public_jwk from service_key").mapToMap().list()) {
+      try {
+        keys.put((String) row.get("key_id"), ECKey.parse((String) row.get("public_jwk")));
+      } catch (java.text.ParseException e) {
+        // a corrupt key row: records signed by it will be reported as unverifiable
+      }
+    }
+    List<Finding> findings = new ArrayList<>();
+    int revisions = checkRevisions(handle, keys, findings);
+    int audits = checkAudit(handle, keys, findings);
+    return new Report(revisions, audits, List.copyOf(findings));
+  }
+
+  private static int checkRevisions(Handle handle, Map<String, ECKey> keys, List<Finding> findings) {
+    List<Map<String, Object>> rows = handle
+        .createQuery("select workload, seq, hash, prev, body, key_id, signature from policy_revision order by workload, seq")
+        .mapToMap().list();
+    String workload = null;
+    String previousHash = null;
+    long expectedSeq = 1;
+    for (Map<String, Object> row : rows) {
+      String rowWorkload = (String) row.get("workload");
+      if (!rowWorkload.equals(workload)) {
+        workload = rowWorkload;
+        previousHash = null;
+        expectedSeq = 1;
+      }
+      long seq = ((Number) row.get("seq")).longValue();
+      String id = workload + "#" + seq;
+      List<String> problems = checkRecord(row, keys);
+      JsonNode body = parseOrNull((String) row.get("body"));
+      if (seq != expectedSeq) {
+        problems.add("sequence gap: expected " + expectedSeq);
+      }
+      if (!Objects.equals(row.get("prev"), previousHash)) {
+        problems.add("prev does not equal the previous revision's hash");
+      }
+      if (body != null) {
+        if (!workload.equals(body.path("workload").asText(null)) || body.path("seq").asLong(-1) != seq
+            || !Objects.equals(textOrNull(body.get("prev")), row.get("prev"))) {
+          problems.add("body's workload/seq/prev differ from the row");
+        }
+      }
+      problems.forEach(problem -> findings.add(new Finding("policy_revision", id, problem)));
+      previousHash = (String) row.get("hash");
+      expectedSeq = seq + 1;
+    }
+    return rows.size();
+  }
+
+  private static int checkAudit(Handle handle, Map<String, ECKey> keys, List<Finding> findings) {
+    List<Map<String, Object>> rows = handle
+        .createQuery("select seq, hash, prev, body, key_id, signature from audit_record order by seq").mapToMap().list();
+    String previousHash = null;
+    long expectedSeq = 1;
+    for (Map<String, Object> row : rows) {
+      long seq = ((Number) row.get("seq")).longValue();
+      List<String> problems = checkRecord(row, keys);
+      JsonNode body = parseOrNull((String) row.get("body"));
+      if (seq != expectedSeq) {
+        problems.add("sequence gap: expected " + expectedSeq);
+      }
+      if (!Objects.equals(row.get("prev"), previousHash)) {
+        problems.add("prev does not equal the previous record's hash");
+      }
+      if (body != null && (body.path("seq").asLong(-1) != seq || !Objects.equals(textOrNull(body.get("prev")), row.get("prev")))) {
+        problems.add("body's seq/prev differ from the row");
+      }
+      problems.forEach(problem -> findings.add(new Finding("audit_record", Long.toString(seq), problem)));
+      previousHash = (String) row.get("hash");
+      expectedSeq = seq + 1;
+    }
+    return rows.size();
+  }
+
+  /** Hash and signature of one row. */
+  private static List<String> checkRecord(Map<String, Object> row, Map<String, ECKey> keys) {
+    List<String> problems = new ArrayList<>();
+    String body = (String) row.get("body");
+    String hash = (String) row.get("hash");
+    JsonNode parsed = parseOrNull(body);
+    if (parsed == null) {
+      problems.add("body is not JSON");
+    } else if (!Hex.encode(Digests.sha256(Jcs.canonicalize(parsed))).equals(hash)) {
+      problems.add("hash does not match the content");
+    }
+    ECKey key = keys.get((String) row.get("key_id"));
+    if (key == null) {
+      problems.add("signed by an unknown service key " + row.get("key_id"));
+    } else if (hash == null || !Hex.isHex(hash) || !ServiceKey.verify(key, Hex.decode(hash), (String) row.get("signature"))) {
+      problems.add("signature does not verify");
+    }
+    return problems;
+  }
+
+  private static JsonNode parseOrNull(String body) {
+    try {
+      return body == null ? null : Json.readTree(body);
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
+
+  private static String textOrNull(JsonNode node) {
+    return node == null || node.isNull() ? null : node.asText();
+  }
+}

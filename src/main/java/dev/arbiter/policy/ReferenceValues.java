@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.arbiter.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.arbiter.evidence.EvidenceScheme;
+import dev.arbiter.evidence.SchemeRegistry;
+import dev.arbiter.internal.Hex;
+import dev.arbiter.problem.ProblemException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A version's reference values (the fixed file format of {@code version register
+ * --reference-values}): per scheme id, claim name to the expected value or list of accepted values,
+ * an optional {@code min} map of numeric minimums, and a top-level {@code configuration} map of
+ * security-sensitive configuration digests. Hex strings are normalized to lowercase. Immutable.
+ */
+public record ReferenceValues(ObjectNode normalized) {
+  /** Scheme ids fixed by the contract (the evidence formats Arbiter knows of). */
+  public static final Set<String> KNOWN_SCHEMES =
+      Set.of("sample", "sev-snp", "tdx", "sgx", "nitro", "tpm", "cca", "psa", "nvidia-gpu", "azure-snp-vtpm", "azure-tdx-vtpm");
+
+  private static final Pattern CONFIG_NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
+  private static final Pattern DIGEST = Pattern.compile("(sha256:[0-9a-f]{64}|sha384:[0-9a-f]{96})");
+
+  /**
+   * Parses and validates a reference-values document against the enabled schemes' claim names.
+   *
+   * @throws ProblemException {@link PolicyProblem#INVALID_REFERENCE_VALUES} naming the field
+   */
+  public static ReferenceValues parse(JsonNode document, SchemeRegistry schemes) {
+    if (document == null || !document.isObject()) {
+      throw invalid("$", "must be a JSON object keyed by scheme id");
+    }
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    boolean anyScheme = false;
+    for (var it = document.fields(); it.hasNext(); ) {
+      var entry = it.next();
+      String key = entry.getKey();
+      if (key.equals("configuration")) {
+        out.set(key, parseConfiguration(entry.getValue()));
+        continue;
+      }
+      if (!KNOWN_SCHEMES.contains(key)) {
+        throw invalid(key, "unknown scheme id (known: " + String.join(", ", KNOWN_SCHEMES.stream().sorted().toList()) + ")");
+      }
+      Optional<EvidenceScheme> scheme = schemes.find(key);
+      if (scheme.isEmpty()) {
+        throw invalid(key, "scheme is not enabled in this Arbiter");
+      }
+      out.set(key, parseScheme(key, entry.getValue(), Set.copyOf(scheme.get().descriptor().claimNames())));
+      anyScheme = true;
+    }
+    if (!anyScheme) {
+      throw invalid("$", "names no scheme; give reference values for at least one scheme");
+    }
+    return new ReferenceValues(out);
+  }
+
+  private static ObjectNode parseScheme(String scheme, JsonNode node, Set<String> claimNames) {
+    if (!node.isObject() || node.isEmpty()) {
+      throw invalid(scheme, "must be a non-empty object of claim name to expected value");
+    }
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    for (var it = node.fields(); it.hasNext(); ) {
+      var entry = it.next();
+      String claim = entry.getKey();
+      String field = scheme + "." + claim;
+      if (claim.equals("min")) {
+        out.set("min", parseMinimums(scheme, entry.getValue(), claimNames));
+        continue;
+      }
+      if (!claimNames.contains(claim)) {
+        throw invalid(field, "unknown claim for scheme " + scheme);
+      }
+      JsonNode value = entry.getValue();
+      if (value.isArray()) {
+        if (value.isEmpty()) {
+          throw invalid(field, "an empty list accepts nothing");
+        }
+        ArrayNode list = JsonNodeFactory.instance.arrayNode();
+        for (int i = 0; i < value.size(); i++) {
+          list.add(scalar(field + "[" + i + "]", value.get(i)));
+        }
+        out.set(claim, list);
+      } else {
+        out.set(claim, scalar(field, value));
+      }
+    }
+    return out;
+  }
+
+  private static ObjectNode parseMinimums(String scheme, JsonNode node, Set<String> claimNames) {
+    if (!node.isObject() || node.isEmpty()) {
+      throw invalid(scheme + ".min", "must be a non-empty object of claim name to integer minimum");
+    }
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    for (var it = node.fields(); it.hasNext(); ) {
+      var entry = it.next();
+      String field = scheme + ".min." + entry.getKey();
+      if (!claimNames.contains(entry.getKey())) {
+        throw invalid(field, "unknown claim for scheme " + scheme);
+      }
+      if (!entry.getValue().isIntegralNumber() || entry.getValue().asLong() < 0 || !entry.getValue().canConvertToLong()) {
+        throw invalid(field, "a minimum must be a non-negative integer");
+      }
+      out.put(entry.getKey(), entry.getValue().asLong());
+    }
+    return out;
+  }
+
+  private static JsonNode scalar(String field, JsonNode value) {
+    if (value.isTextual()) {
+      String text = value.textValue();
+      if (text.isEmpty() || text.length() > 4096) {
+        throw invalid(field, "a string value must have 1 to 4096 characters");
+      }
+      return JsonNodeFactory.instance.textNode(Hex.isHex(text) ? text.toLowerCase(Locale.ROOT) : text);
+    }
+    if (value.isIntegralNumber() && value.canConvertToLong()) {
+      return JsonNodeFactory.instance.numberNode(value.asLong());
+    }
+    if (value.isBoolean()) {
+      return value;
+    }
+    throw invalid(field, "must be a hex string, string, integer, boolean or a list of them");
+  }
+
+  private static ObjectNode parseConfiguration(JsonNode node) {
+    if (!node.isObject() || node.isEmpty()) {
+      throw invalid("configuration", "must be a non-empty object of name to sha256:<hex> digest");
+    }
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    for (var it = node.fields(); it.hasNext(); ) {
+      var entry = it.next();
+      String field = "configuration." + entry.getKey();
+      if (!CONFIG_NAME.matcher(entry.getKey()).matches()) {
+        throw invalid(field, "a configuration name is lowercase letters, digits, '_', '.', '-'");
+      }
+      String digest = entry.getValue().isTextual() ? entry.getValue().textValue().toLowerCase(Locale.ROOT) : "";
+      if (!DIGEST.matcher(digest).matches()) {
+        throw invalid(field, "must be sha256:<64 hex> or sha384:<96 hex>");
+      }
+      out.put(entry.getKey(), digest);
+    }
+    return out;
+  }
+
+  private static ProblemException invalid(String field, String why) {
+    return new ProblemException(PolicyProblem.INVALID_REFERENCE_VALUES, field + ": " + why);
+  }
+
+  /** Scheme ids with reference values, in document order. */
+  public List<String> schemes() {
+    List<String> out = new ArrayList<>();
+    normalized.fieldNames().forEachRemaining(name -> {
+      if (!name.equals("configuration")) {
+        out.add(name);
+      }
+    });
+    return out;
+  }
+
+  /** For one scheme: claim name to accepted values (a single value is a one-element list). */
+  public Map<String, List<JsonNode>> expected(String scheme) {
+    Map<String, List<JsonNode>> out = new LinkedHashMap<>();
+    JsonNode node = normalized.get(scheme);
+    if (node == null) {
+      return out;
+    }
+    node.fields().forEachRemaining(entry -> {
+      if (!entry.getKey().equals("min")) {
+        List<JsonNode> values = new ArrayList<>();
+        if (entry.getValue().isArray()) {
+          entry.getValue().forEach(values::add);
+        } else {
+          values.add(entry.getValue());
+        }
+        out.put(entry.getKey(), values);
+      }
+    });
+    return out;
+  }
+
+  /** For one scheme: claim name to numeric minimum. */
+  public Map<String, Long> minimums(String scheme) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    JsonNode min = normalized.path(scheme).get("min");
+    if (min != null) {
+      min.fields().forEachRemaining(entry -> out.put(entry.getKey(), entry.getValue().asLong()));
+    }
+    return out;
+  }
+
+  /** The configuration digests object, or empty when the version names none. */
+  public Optional<ObjectNode> configuration() {
+    JsonNode node = normalized.get("configuration");
+    return node == null ? Optional.empty() : Optional.of((ObjectNode) node);
+  }
+}

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.arbiter.server;
+
+import dev.arbiter.api.Access;
+import dev.arbiter.api.AdminApi;
+import dev.arbiter.api.HttpApi;
+import dev.arbiter.api.OpenApi;
+import dev.arbiter.api.Reply;
+import dev.arbiter.api.Route;
+import dev.arbiter.auth.ClientConfig;
+import dev.arbiter.auth.DataDir;
+import dev.arbiter.auth.LocalCa;
+import dev.arbiter.auth.Role;
+import dev.arbiter.auth.RoleMap;
+import dev.arbiter.auth.TlsContexts;
+import dev.arbiter.crypto.ServiceKey;
+import dev.arbiter.governance.AuditLog;
+import dev.arbiter.internal.Json;
+import dev.arbiter.policy.PolicyService;
+import dev.arbiter.store.Database;
+import io.helidon.common.tls.Tls;
+import io.helidon.common.tls.TlsClientAuth;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Arbiter process: data directory bootstrap (local CA, server and operator certificates,
+ * service key, client.json), the database, the domain services and the HTTPS server with
+ * optional client certificates (required per route). Close to stop.
+ */
+public final class ArbiterServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ArbiterServer.class);
+
+  private final ServerConfig config;
+  private final Database database;
+  private final WebServer web;
+  private final Services services;
+
+  private ArbiterServer(ServerConfig config, Database database, WebServer web, Services services) {
+    this.config = config;
+    this.database = database;
+    this.web = web;
+    this.services = services;
+  }
+
+  /** The wired domain services (for tests and in-process tools). */
+  public record Services(ServiceKey serviceKey, AuditLog audit, PolicyService policies, RoleMap roles, DataDir dataDir) {}
+
+  public static ArbiterServer start(ServerConfig config) throws IOException {
+    DataDir dir = new DataDir(config.dataDir());
+    Files.createDirectories(dir.root());
+    LocalCa ca = LocalCa.loadOrCreate(dir, config.clock());
+    ca.ensureServerCertificate(isWildcard(config.listen()) ? List.of() : List.of(config.listen()));
+    RoleMap roles = new RoleMap(dir.roles());
+    java.nio.file.Path operatorCert = dir.clientsDir().resolve("operator.pem");
+    if (!Files.exists(operatorCert)) {
+      ca.issueClient("operator", Role.OPERATOR, roles);
+    }
+    ServiceKey serviceKey = ServiceKey.loadOrCreate(dir.serviceKey());
+    Database database = Database.open(config.databaseUrl()
+        .<Database.Location>map(Database.Location.External::new)
+        .orElseGet(() -> new Database.Location.Embedded(dir.database())));
+    try {
+      registerServiceKey(database, serviceKey, config);
+      AuditLog audit = new AuditLog(serviceKey, config.clock());
+      PolicyService policies = new PolicyService(database.jdbi(), serviceKey, audit, config.schemes(), config.clock());
+      Services services = new Services(serviceKey, audit, policies, roles, dir);
+
+      List<Route> routes = new ArrayList<>();
+      routes.addAll(new AdminApi(policies).routes());
+      List<Route> all = new ArrayList<>(routes);
+      all.add(Route.get("/healthz", Access.OPEN, "Liveness and database reachability", call -> {
+        database.jdbi().withHandle(h -> h.createQuery("select 1").mapTo(Integer.class).one());
+        return Reply.ok(Map.of("status", "ok"));
+      }));
+      all.add(Route.get("/v1/openapi.json", Access.OPEN, "This OpenAPI 3.1 document", call -> Reply.ok(openApi(all))));
+      HttpApi api = new HttpApi(all, roles);
+
+      SSLContext tls = TlsContexts.create(dir.serverCertificate(), dir.serverKey(), dir.caCertificate());
+      HttpRouting.Builder routing = HttpRouting.builder();
+      api.register(routing);
+      WebServer web = WebServer.builder()
+          .host(config.listen())
+          .port(config.port())
+          .maxPayloadSize(64L * 1024 * 1024)
+          .tls(Tls.builder().sslContext(tls).clientAuth(TlsClientAuth.OPTIONAL).build())
+          .routing(routing)
+          .build()
+          .start();
+      ArbiterServer server = new ArbiterServer(config, database, web, services);
+      server.writeClientConfig(dir);
+      LOG.info("Arbiter listening on {}", server.uri());
+      return server;
+    } catch (IOException | RuntimeException e) {
+      database.close();
+      throw e;
+    }
+  }
+
+  /** The OpenAPI document for a route table. */
+  public static Map<String, Object> openApi(List<Route> routes) {
+    String version = ArbiterServer.class.getPackage().getImplementationVersion();
+    return OpenApi.document(routes, version == null ? "dev" : version);
+  }
+
+  private static void registerServiceKey(Database database, ServiceKey key, ServerConfig config) {
+    database.jdbi().useHandle(handle -> handle.createUpdate(
+            "insert into service_key(key_id, public_jwk, created_at) values (:k, :jwk, :at) on conflict (key_id) do nothing")
+        .bind("k", key.keyId()).bind("jwk", key.publicJwk().toJSONString()).bind("at", config.clock().instant()).execute());
+  }
+
+  private void writeClientConfig(DataDir dir) throws IOException {
+    ClientConfig client = new ClientConfig(uri().toString(), "ca.pem", "clients/operator.pem", "clients/operator-key.pem");
+    String json = Json.writePretty(client) + "\n";
+    if (!Files.exists(dir.clientConfig()) || !Files.readString(dir.clientConfig(), StandardCharsets.UTF_8).equals(json)) {
+      client.write(dir.clientConfig());
+    }
+  }
+
+  private static boolean isWildcard(String host) {
+    return host.equals("0.0.0.0") || host.equals("::") || host.equals("*");
+  }
+
+  public int port() {
+    return web.port();
+  }
+
+  /** The base URL clients use (loopback when bound to a wildcard address). */
+  public URI uri() {
+    String host = isWildcard(config.listen()) ? "127.0.0.1" : config.listen();
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return URI.create("https://" + host + ":" + port());
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  public Services services() {
+    return services;
+  }
+
+  @Override
+  public void close() {
+    try {
+      web.stop();
+    } finally {
+      database.close();
+    }
+  }
+
+}

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.arbiter.server;
+
+import dev.arbiter.evidence.BuiltInSchemes;
+import dev.arbiter.evidence.SchemeRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How to run the server.
+ *
+ * @param listen address to bind (default loopback)
+ * @param port HTTPS port (0 picks a free one)
+ * @param dataDir keys, certificates, roles.json, client.json and the embedded database
+ * @param databaseUrl an external PostgreSQL instead of the embedded one
+ * @param dev accept the development-only {@code sample} evidence scheme
+ * @param schemes enabled evidence schemes (tests inject schemes with test roots)
+ */
+public record ServerConfig(String listen, int port, Path dataDir, Optional<String> databaseUrl, boolean dev, Clock clock, SchemeRegistry schemes) {
+  public static final int DEFAULT_PORT = 8443;
+
+  public ServerConfig {
+    Objects.requireNonNull(listen, "listen");
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(databaseUrl, "databaseUrl");
+    Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(schemes, "schemes");
+  }
+
+  public static ServerConfig defaults(Path dataDir) {
+    return new ServerConfig("127.0.0.1", DEFAULT_PORT, dataDir, Optional.empty(), false, Clock.systemUTC(), BuiltInSchemes.registry());
+  }
+
+  public ServerConfig withPort(int value) {
+    return new ServerConfig(listen, value, dataDir, databaseUrl, dev, clock, schemes);
+  }
+
+  public ServerConfig withListen(String value) {
+    return new ServerConfig(value, port, dataDir, databaseUrl, dev, clock, schemes);
+  }
+
+  public ServerConfig withDatabaseUrl(Optional<String> value) {
+    return new ServerConfig(listen, port, dataDir, value, dev, clock, schemes);
+  }
+
+  public ServerConfig withDev(boolean value) {
+    return new ServerConfig(listen, port, dataDir, databaseUrl, value, clock, schemes);
+  }
+
+  public ServerConfig withClock(Clock value) {
+    return new ServerConfig(listen, port, dataDir, databaseUrl, dev, value, schemes);
+  }
+
+  public ServerConfig withSchemes(SchemeRegistry value) {
+    return new ServerConfig(listen, port, dataDir, databaseUrl, dev, clock, value);
+  }
+}

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.arbiter.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.postgres.PostgresPlugin;
+
+/**
+ * The system of record: PostgreSQL, either embedded (real PostgreSQL binaries, data under the data
+ * directory, persistent across restarts) or external ({@code --database-url}). Opening migrates the
+ * schema with Flyway and refuses a schema newer than this build knows. Thread-safe; close once.
+ */
+public final class Database implements AutoCloseable {
+  private final HikariDataSource dataSource;
+  private final Jdbi jdbi;
+  private final Optional<EmbeddedPostgres> embedded;
+
+  private Database(HikariDataSource dataSource, Optional<EmbeddedPostgres> embedded) {
+    this.dataSource = dataSource;
+    this.embedded = embedded;
+    this.jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
+  }
+
+  /** Where the database is. */
+  public sealed interface Location {
+    /** Embedded PostgreSQL with its cluster in {@code directory}. */
+    record Embedded(Path directory) implements Location {}
+
+    /** An external server: a JDBC URL ({@code jdbc:postgresql://...}) or a {@code postgres://} URL. */
+    record External(String url) implements Location {}
+  }
+
+  /** Opens (starting the embedded server when needed) and migrates. */
+  public static Database open(Location location) {
+    return open(location, true);
+  }
+
+  /**
+   * Opens the database. With {@code migrate} false the schema is only checked (used by {@code audit
+   * verify}, which must not change anything).
+   */
+  public static Database open(Location location, boolean migrate) {
+    Optional<EmbeddedPostgres> embedded = Optional.empty();
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("arbiter");
+    config.setMaximumPoolSize(Integer.getInteger("arbiter.db.pool", 16));
+    config.setMinimumIdle(1);
+    config.setConnectionTimeout(10_000);
+    config.setInitializationFailTimeout(15_000);
+    try {
+      switch (location) {
+        case Location.Embedded e -> {
+          Files.createDirectories(e.directory());
+          EmbeddedPostgres postgres =
+              EmbeddedPostgres.builder()
+                  .setDataDirectory(e.directory().resolve("pgdata"))
+                  .setOverrideWorkingDirectory(e.directory().resolve("pgbin").toFile())
+                  .setCleanDataDirectory(false)
+                  .setRegisterShutdownHook(true)
+                  .setServerConfig("listen_addresses", "127.0.0.1")
+                  .start();
+          embedded = Optional.of(postgres);
+          config.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
+        }
+        case Location.External x -> applyUrl(config, x.url());
+      }
+    } catch (IOException ioe) {
+      throw new UncheckedIOException("cannot start embedded PostgreSQL: " + ioe.getMessage(), ioe);
+    }
+    HikariDataSource dataSource;
+    try {
+      dataSource = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      embedded.ifPresent(Database::closeQuietly);
+      throw new StoreException("cannot connect to PostgreSQL: " + e.getMessage(), e);
+    }
+    Database database = new Database(dataSource, embedded);
+    try {
+      database.migrate(migrate);
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
+    return database;
+  }
+
+  private static void applyUrl(HikariConfig config, String url) {
+    if (url.startsWith("jdbc:")) {
+      config.setJdbcUrl(url);
+      return;
+    }
+    if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
+      java.net.URI uri = java.net.URI.create(url);
+      String jdbc = "jdbc:postgresql://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + uri.getPath()
+          + (uri.getQuery() == null ? "" : "?" + uri.getQuery());
+      config.setJdbcUrl(jdbc);
+      if (uri.getUserInfo() != null) {
+        String[] parts = uri.getUserInfo().split(":", 2);
+        config.setUsername(java.net.URLDecoder.decode(parts[0], java.nio.charset.StandardCharsets.UTF_8));
+        if (parts.length == 2) {
+          config.setPassword(java.net.URLDecoder.decode(parts[1], java.nio.charset.StandardCharsets.UTF_8));
+        }
+      }
+      return;
+    }
+    throw new StoreException("database URL must start with jdbc:postgresql:// or postgres://", null);
+  }
+
+  private void migrate(boolean apply) {
+    Flyway flyway =
+        Flyway.configure()
+            .dataSource(dataSource)
+            .locations("classpath:db/migration")
+            .table("arbiter_schema_history")
+            .load();
+    for (MigrationInfo info : flyway.info().all()) {
+      if (info.getState() == MigrationState.FUTURE_SUCCESS || info.getState() == MigrationState.FUTURE_FAILED) {
+        throw new StoreException(
+            "the database schema (version " + info.getVersion() + ") is newer than this Arbiter knows; upgrade Arbiter", null);
+      }
+    }
+    if (apply) {
+      flyway.migrate();
+    } else if (flyway.info().pending().length > 0) {
+      throw new StoreException("the database schema is older than this Arbiter; start the server once to migrate it", null);
+    }
+  }
+
+  public Jdbi jdbi() {
+    return jdbi;
+  }
+
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  /** The JDBC URL in use (for child processes and diagnostics; holds no password). */
+  public String jdbcUrl() {
+    return dataSource.getJdbcUrl();
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+    embedded.ifPresent(Database::closeQuietly);
+  }
+
+  private static void closeQuietly(EmbeddedPostgres postgres) {
+    try {
+      postgres.close();
+    } catch (IOException e) {
+      // the embedded server is going away with the process anyway
+    }
+  }
+}
