@@ -91,6 +91,13 @@ public final class Jcs {
     }
     // Java 19+ Double.toString yields the shortest uniquely-distinguishing digits.
     BigDecimal shortest = new BigDecimal(Double.toString(value)).stripTrailingZeros();
+    if (shortest.precision() == 2) {
+      // Double.toString always renders two digits; one may already identify the double (5e-324).
+      BigDecimal oneDigit = shortest.round(new java.math.MathContext(1, java.math.RoundingMode.HALF_EVEN));
+      if (Double.parseDouble(oneDigit.toString()) == value) {
+        shortest = oneDigit.stripTrailingZeros();
+      }
+    }
     String digits = shortest.unscaledValue().toString();
     int k = digits.length();
     int n = k - shortest.scale(); // value = 0.digits * 10^n

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.arbiter.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.arbiter.auth.LocalCa;
+import dev.arbiter.auth.Role;
+import dev.arbiter.auth.TlsContexts;
+import dev.arbiter.internal.Json;
+import dev.arbiter.server.ArbiterServer;
+import dev.arbiter.server.ServerConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.function.UnaryOperator;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A real Arbiter server for tests: embedded PostgreSQL in a temporary data directory, HTTPS on a
+ * free loopback port, and HTTP clients holding certificates for each role (or none).
+ */
+public final class TestServer implements AutoCloseable {
+  private static TestServer shared;
+
+  private final Path dataDir;
+  private final ServerConfig config;
+  private ArbiterServer server;
+
+  private TestServer(Path dataDir, ServerConfig config) throws IOException {
+    this.dataDir = dataDir;
+    this.config = config;
+    this.server = ArbiterServer.start(config);
+  }
+
+  /** A fresh server with its own database. Close it. */
+  public static TestServer start() {
+    return start(UnaryOperator.identity());
+  }
+
+  public static TestServer start(UnaryOperator<ServerConfig> customize) {
+    try {
+      Path dir = Files.createTempDirectory("arbiter-test-");
+      ServerConfig config = customize.apply(ServerConfig.defaults(dir).withPort(0).withClock(Clock.systemUTC()));
+      return new TestServer(dir, config);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** One server shared by the test JVM (tests must use their own workload names). Never close it. */
+  public static synchronized TestServer shared() {
+    if (shared == null) {
+      shared = start(config -> config.withDev(true));
+      Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+    }
+    return shared;
+  }
+
+  /** Stops and starts the server again on the same data directory (and a new port). */
+  public void restart() throws IOException {
+    server.close();
+    server = ArbiterServer.start(config);
+  }
+
+  public ArbiterServer server() {
+    return server;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public URI uri() {
+    return server.uri();
+  }
+
+  /** A client with a fresh certificate for {@code role}. */
+  public Client as(Role role, String name) {
+    try {
+      var ca = LocalCa.load(new dev.arbiter.auth.DataDir(dataDir), Clock.systemUTC());
+      var issued = ca.issueClient(name, role, server.services().roles());
+      return new Client(TlsContexts.create(issued.certificate(), issued.key(), dataDir.resolve("ca.pem")));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The operator client that serve created. */
+  public Client operator() {
+    try {
+      return new Client(TlsContexts.create(dataDir.resolve("clients/operator.pem"), dataDir.resolve("clients/operator-key.pem"),
+          dataDir.resolve("ca.pem")));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A client without a client certificate (as TEEs and relying parties call). */
+  public Client anonymous() {
+    try {
+      return new Client(TlsContexts.create(null, null, dataDir.resolve("ca.pem")));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+
+  /** An HTTP response: status, content type and parsed JSON body. */
+  public record Response(int status, String contentType, String text) {
+    public JsonNode json() {
+      try {
+        return Json.readTree(text);
+      } catch (IOException e) {
+        throw new UncheckedIOException("not JSON: " + text, e);
+      }
+    }
+
+    /** The problem slug of a problem+json answer. */
+    public String problem() {
+      return json().path("type").asText().replace("urn:arbiter:problem:", "");
+    }
+  }
+
+  /** An HTTPS client bound to this server. */
+  public final class Client {
+    private final HttpClient http;
+
+    Client(SSLContext tls) {
+      this.http = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    public Response get(String path) {
+      return send(HttpRequest.newBuilder(uri().resolve(path)).GET());
+    }
+
+    public Response post(String path, Object body) {
+      return send(HttpRequest.newBuilder(uri().resolve(path)).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(body instanceof String text ? text : Json.write(body))));
+    }
+
+    public Response put(String path, Object body) {
+      return send(HttpRequest.newBuilder(uri().resolve(path)).header("Content-Type", "application/json")
+          .PUT(HttpRequest.BodyPublishers.ofString(body instanceof String text ? text : Json.write(body))));
+    }
+
+    public Response send(HttpRequest.Builder request) {
+      try {
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return new Response(response.statusCode(), response.headers().firstValue("content-type").orElse(""), response.body());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+}
