@@ -19,7 +19,8 @@ public final class ProblemCatalog {
       List.of(
           CommonProblem.class,
           dev.arbiter.evidence.EvidenceProblem.class,
-          dev.arbiter.policy.PolicyProblem.class);
+          dev.arbiter.policy.PolicyProblem.class,
+          dev.arbiter.token.TokenProblem.class);
 
   private static final Map<String, ProblemType> BY_SLUG = index();
 

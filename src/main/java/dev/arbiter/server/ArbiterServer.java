@@ -1,7 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.server;
 
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
 import dev.arbiter.api.Access;
+import dev.arbiter.appraisal.Nonces;
+import dev.arbiter.token.EarSigner;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
 import dev.arbiter.api.AdminApi;
 import dev.arbiter.api.HttpApi;
 import dev.arbiter.api.OpenApi;
@@ -54,7 +61,9 @@ public final class ArbiterServer implements AutoCloseable {
   }
 
   /** The wired domain services (for tests and in-process tools). */
-  public record Services(ServiceKey serviceKey, AuditLog audit, PolicyService policies, RoleMap roles, DataDir dataDir) {}
+  public record Services(
+      ServiceKey serviceKey, AuditLog audit, PolicyService policies, RoleMap roles, DataDir dataDir, Nonces nonces, EarSigner earSigner,
+      Supplier<JWKSet> jwks, ServerConfig config) {}
 
   public static ArbiterServer start(ServerConfig config) throws IOException {
     DataDir dir = new DataDir(config.dataDir());
@@ -74,7 +83,11 @@ public final class ArbiterServer implements AutoCloseable {
       registerServiceKey(database, serviceKey, config);
       AuditLog audit = new AuditLog(serviceKey, config.clock());
       PolicyService policies = new PolicyService(database.jdbi(), serviceKey, audit, config.schemes(), config.clock());
-      Services services = new Services(serviceKey, audit, policies, roles, dir);
+      Nonces nonces = new Nonces(Nonces.loadOrCreateKey(dir.root().resolve("nonce-key.bin")), config.clock(), Duration.ofSeconds(120));
+      String build = "arbiter " + Optional.ofNullable(ArbiterServer.class.getPackage().getImplementationVersion()).orElse("dev");
+      EarSigner earSigner = new EarSigner(serviceKey, config.clock(), Duration.ofMinutes(10), build);
+      Supplier<JWKSet> jwks = () -> publishedKeys(database);
+      Services services = new Services(serviceKey, audit, policies, roles, dir, nonces, earSigner, jwks, config);
 
       List<Route> routes = new ArrayList<>();
       routes.addAll(new AdminApi(policies).routes());
@@ -83,6 +96,12 @@ public final class ArbiterServer implements AutoCloseable {
         database.jdbi().withHandle(h -> h.createQuery("select 1").mapTo(Integer.class).one());
         return Reply.ok(Map.of("status", "ok"));
       }));
+      all.add(Route.post("/v1/challenge", Access.OPEN, "A fresh single-use nonce for attestation or proof of possession", null, call -> {
+        Nonces.Issued issued = nonces.issue();
+        return Reply.ok(Map.of("nonce", issued.encoded(), "expires_at", issued.expiresAt().toString()));
+      }).withMaxBody(4096));
+      all.add(Route.get("/.well-known/jwks.json", Access.OPEN, "Public keys that sign Attestation Results and policy revisions",
+          call -> Reply.ok(jwks.get().toJSONObject(true))));
       all.add(Route.get("/v1/openapi.json", Access.OPEN, "This OpenAPI 3.1 document", call -> Reply.ok(openApi(all))));
       HttpApi api = new HttpApi(all, roles);
 
@@ -111,6 +130,19 @@ public final class ArbiterServer implements AutoCloseable {
   public static Map<String, Object> openApi(List<Route> routes) {
     String version = ArbiterServer.class.getPackage().getImplementationVersion();
     return OpenApi.document(routes, version == null ? "dev" : version);
+  }
+
+  /** Every service key recorded in the database (current and rotated), as a public JWK set. */
+  static JWKSet publishedKeys(Database database) {
+    List<JWK> keys = new ArrayList<>();
+    for (String json : database.jdbi().withHandle(h -> h.createQuery("select public_jwk from service_key order by created_at").mapTo(String.class).list())) {
+      try {
+        keys.add(JWK.parse(json));
+      } catch (java.text.ParseException e) {
+        LOG.error("unparseable service key in the database; skipped");
+      }
+    }
+    return new JWKSet(keys);
   }
 
   private static void registerServiceKey(Database database, ServiceKey key, ServerConfig config) {
