@@ -45,6 +45,15 @@ public final class ApiClient {
     return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
+  /** A client without a client certificate (TEE side), trusting {@code ca}. */
+  public static ApiClient anonymous(String server, Path ca) {
+    return create(server, ca, null, null);
+  }
+
+  public URI base() {
+    return base;
+  }
+
   public JsonNode get(String path) {
     return send(HttpRequest.newBuilder(base.resolve(path)).GET());
   }

@@ -21,6 +21,10 @@ import picocli.CommandLine.Command;
       PolicyCommand.class,
       AuditCommand.class,
       AdminCommand.class,
+      ChallengeCommand.class,
+      AttestCommand.class,
+      SampleTeeCommand.class,
+      ResultCommand.class,
       EvidenceCommand.class,
       CommandLine.HelpCommand.class
     })

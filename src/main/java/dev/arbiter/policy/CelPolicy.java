@@ -62,7 +62,9 @@ public final class CelPolicy {
     if (expression.length() > 16 * 1024) {
       return new Compiled(Optional.empty(), "expression is longer than 16384 characters");
     }
-    var builder = CelCompilerFactory.standardCelCompilerBuilder().setResultType(SimpleType.BOOL);
+    var builder = CelCompilerFactory.standardCelCompilerBuilder()
+        .setStandardMacros(dev.cel.parser.CelStandardMacro.STANDARD_MACROS)
+        .setResultType(SimpleType.BOOL);
     variables.forEach(builder::addVar);
     CelCompiler compiler = builder.build();
     try {

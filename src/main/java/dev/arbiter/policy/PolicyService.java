@@ -363,9 +363,12 @@ public final class PolicyService {
 
   /** Heads of every workload (for the policy cache). */
   public List<PolicyRevision> heads() {
-    return jdbi.withHandle(handle -> handle.createQuery(
-            "select distinct on (workload) * from policy_revision order by workload, seq desc")
-        .map(PolicyService::mapRevision).list());
+    return jdbi.withHandle(PolicyService::heads);
+  }
+
+  public static List<PolicyRevision> heads(Handle handle) {
+    return handle.createQuery("select distinct on (workload) * from policy_revision order by workload, seq desc")
+        .map(PolicyService::mapRevision).list();
   }
 
   /** What changed between two revisions: accepted versions added/removed, appraisal and endorsements. */

@@ -4,7 +4,11 @@ package dev.arbiter.server;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.arbiter.api.Access;
+import dev.arbiter.appraisal.Appraiser;
+import dev.arbiter.appraisal.AttestationApi;
+import dev.arbiter.appraisal.FleetRecorder;
 import dev.arbiter.appraisal.Nonces;
+import dev.arbiter.appraisal.PolicyCache;
 import dev.arbiter.token.EarSigner;
 import java.time.Duration;
 import java.util.Optional;
@@ -63,7 +67,7 @@ public final class ArbiterServer implements AutoCloseable {
   /** The wired domain services (for tests and in-process tools). */
   public record Services(
       ServiceKey serviceKey, AuditLog audit, PolicyService policies, RoleMap roles, DataDir dataDir, Nonces nonces, EarSigner earSigner,
-      Supplier<JWKSet> jwks, ServerConfig config) {}
+      Supplier<JWKSet> jwks, ServerConfig config, PolicyCache policyCache, FleetRecorder fleet, Appraiser appraiser) {}
 
   public static ArbiterServer start(ServerConfig config) throws IOException {
     DataDir dir = new DataDir(config.dataDir());
@@ -87,10 +91,14 @@ public final class ArbiterServer implements AutoCloseable {
       String build = "arbiter " + Optional.ofNullable(ArbiterServer.class.getPackage().getImplementationVersion()).orElse("dev");
       EarSigner earSigner = new EarSigner(serviceKey, config.clock(), Duration.ofMinutes(10), build);
       Supplier<JWKSet> jwks = () -> publishedKeys(database);
-      Services services = new Services(serviceKey, audit, policies, roles, dir, nonces, earSigner, jwks, config);
+      PolicyCache cache = new PolicyCache(database, (workload, version) -> List.of(), Duration.ofSeconds(30));
+      FleetRecorder fleet = new FleetRecorder(database, 200_000);
+      Appraiser appraiser = new Appraiser(config.schemes(), cache, nonces, earSigner, fleet, config.dev(), config.clock());
+      Services services = new Services(serviceKey, audit, policies, roles, dir, nonces, earSigner, jwks, config, cache, fleet, appraiser);
 
       List<Route> routes = new ArrayList<>();
       routes.addAll(new AdminApi(policies).routes());
+      routes.addAll(new AttestationApi(appraiser).routes());
       List<Route> all = new ArrayList<>(routes);
       all.add(Route.get("/healthz", Access.OPEN, "Liveness and database reachability", call -> {
         database.jdbi().withHandle(h -> h.createQuery("select 1").mapTo(Integer.class).one());
@@ -189,7 +197,12 @@ public final class ArbiterServer implements AutoCloseable {
     try {
       web.stop();
     } finally {
-      database.close();
+      try {
+        services.fleet().close();
+        services.policyCache().close();
+      } finally {
+        database.close();
+      }
     }
   }
 

@@ -77,6 +77,8 @@ class ReferenceValuesTest {
         .isEqualTo(CelPolicy.Decision.ERROR);
     assertThat(CelPolicy.compile("claims.svn +", CelPolicy.APPRAISAL_VARIABLES).error()).contains("mismatched input");
     assertThat(CelPolicy.compile("42", CelPolicy.APPRAISAL_VARIABLES).policy()).isEmpty();
+    CelPolicy macros = CelPolicy.compile("!has(claims.debug) && [1, 2].all(x, x > 0)", CelPolicy.APPRAISAL_VARIABLES).policy().orElseThrow();
+    assertThat(macros.evaluate(Map.of("claims", Map.of(), "format", "f", "workload", "w", "version", "v"))).isEqualTo(CelPolicy.Decision.ALLOW);
     assertThat(CelPolicy.compile("unknown_var == 1", CelPolicy.APPRAISAL_VARIABLES).error()).contains("unknown_var");
   }
 }

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.arbiter.appraisal;
+
+import dev.arbiter.problem.ProblemCatalog;
+import dev.arbiter.problem.ProblemType;
+
+/** Why an attestation was refused. Evidence-level failures are listed after the first problem. */
+public enum AppraisalProblem implements ProblemType {
+  NONCE_INVALID(400, "The nonce is malformed or was not issued by this Arbiter."),
+  NONCE_EXPIRED(401, "The nonce's lifetime has passed; get a new challenge."),
+  NONCE_REUSED(409, "The nonce was already used for an attestation; nonces are single-use."),
+  TEE_KEY_INVALID(400, "The TEE key is not a public EC P-256 or P-384 JWK."),
+  SCHEME_NOT_ALLOWED(422, "The evidence format is disabled here (the sample scheme needs a server started with --dev)."),
+  EVIDENCE_REJECTED(422, "The evidence failed verification; the evidence problems follow."),
+  BINDING_MISMATCH(422, "The evidence is not bound to this nonce and TEE key (report data / nonce / key differ)."),
+  NO_MATCHING_VERSION(422, "The claims match no version the workload's current policy accepts."),
+  CONFIGURATION_MISMATCH(422, "The attested configuration digest differs from the matched version's."),
+  POLICY_DENIED(422, "The workload's appraisal policy (CEL) denied the claims.");
+
+  private final int status;
+  private final String meaning;
+
+  AppraisalProblem(int status, String meaning) {
+    this.status = status;
+    this.meaning = meaning;
+  }
+
+  @Override
+  public String slug() {
+    return ProblemCatalog.slugOf(this);
+  }
+
+  @Override
+  public int status() {
+    return status;
+  }
+
+  @Override
+  public String meaning() {
+    return meaning;
+  }
+}

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.arbiter.appraisal;
+
+import dev.arbiter.store.Database;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes fleet records (every appraisal outcome and the latest state per instance) asynchronously
+ * in batches, so appraisal itself issues no SQL. A bounded queue: when full, records are dropped
+ * and counted rather than slowing attestation. Listeners see each written batch (rollout tracking).
+ * Thread-safe.
+ */
+public final class FleetRecorder implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(FleetRecorder.class);
+  private static final int BATCH = 2000;
+
+  /** One appraisal outcome; {@code version} is null when no version matched. */
+  public record Event(Instant at, String workload, String instanceId, String format, String version, String status, String reason,
+      String policyRevision) {
+    public boolean failed() {
+      return status.equals("failed");
+    }
+  }
+
+  private final Database database;
+  private final BlockingQueue<Event> queue;
+  private final Thread writer;
+  private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong written = new AtomicLong();
+  private final AtomicLong enqueued = new AtomicLong();
+  private final AtomicLong processed = new AtomicLong();
+  private final List<Consumer<List<Event>>> listeners = new CopyOnWriteArrayList<>();
+  private volatile boolean running = true;
+  private volatile boolean paused;
+  private final Object idle = new Object();
+
+  public FleetRecorder(Database database, int capacity) {
+    this.database = database;
+    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.writer = Thread.ofPlatform().name("arbiter-fleet-writer").daemon(true).unstarted(this::run);
+    writer.start();
+  }
+
+  /** Enqueues without blocking; false (and counted) when the queue is full. */
+  public boolean record(Event event) {
+    if (queue.offer(event)) {
+      enqueued.incrementAndGet();
+      return true;
+    }
+    dropped.incrementAndGet();
+    return false;
+  }
+
+  public void addListener(Consumer<List<Event>> listener) {
+    listeners.add(listener);
+  }
+
+  public long dropped() {
+    return dropped.get();
+  }
+
+  public long written() {
+    return written.get();
+  }
+
+  public int pending() {
+    return queue.size();
+  }
+
+  /** Test hook: stop writing (events queue up) until {@link #resume()}. */
+  public void pause() {
+    paused = true;
+  }
+
+  public void resume() {
+    paused = false;
+  }
+
+  /** Blocks until everything queued so far is written (or the timeout passes). */
+  public void flush(long timeoutMillis) throws InterruptedException {
+    long target = enqueued.get();
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    synchronized (idle) {
+      while (processed.get() < target && System.currentTimeMillis() < deadline) {
+        idle.wait(50);
+      }
+    }
+  }
+
+  private void run() {
+    List<Event> batch = new ArrayList<>(BATCH);
+    while (running || !queue.isEmpty()) {
+      try {
+        if (paused) {
+          Thread.sleep(20);
+          continue;
+        }
+        Event first = queue.poll(200, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          synchronized (idle) {
+            idle.notifyAll();
+          }
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, BATCH - 1);
+        write(batch);
+        written.addAndGet(batch.size());
+        for (Consumer<List<Event>> listener : listeners) {
+          try {
+            listener.accept(List.copyOf(batch));
+          } catch (RuntimeException e) {
+            LOG.error("fleet listener failed", e);
+          }
+        }
+      } catch (InterruptedException e) {
+        // closing: the loop drains what is queued, then ends
+        continue;
+      } catch (RuntimeException e) {
+        LOG.error("writing {} fleet records failed; they are lost", batch.size(), e);
+      } finally {
+        processed.addAndGet(batch.size());
+        batch.clear();
+        synchronized (idle) {
+          idle.notifyAll();
+        }
+      }
+    }
+  }
+
+  private void write(List<Event> batch) {
+    Map<String, Event> latest = new LinkedHashMap<>();
+    for (Event event : batch) {
+      latest.put(event.workload() + "\u0000" + event.instanceId(), event);
+    }
+    database.jdbi().useTransaction(handle -> {
+      PreparedBatch events = handle.prepareBatch(
+          "insert into attestation_event(at, workload, instance_id, format, version, status, reason, policy_revision) "
+              + "values (:at, :workload, :instance, :format, :version, :status, :reason, :revision)");
+      for (Event event : batch) {
+        events.bind("at", event.at()).bind("workload", event.workload()).bind("instance", event.instanceId()).bind("format", event.format())
+            .bind("version", event.version()).bind("status", event.status()).bind("reason", event.reason())
+            .bind("revision", event.policyRevision()).add();
+      }
+      events.execute();
+      PreparedBatch instances = handle.prepareBatch(
+          "insert into fleet_instance(workload, instance_id, version, format, status, reason, last_seen, first_seen) "
+              + "values (:workload, :instance, :version, :format, :status, :reason, :at, :at) "
+              + "on conflict (workload, instance_id) do update set version = coalesce(excluded.version, fleet_instance.version), "
+              + "format = excluded.format, status = excluded.status, reason = excluded.reason, last_seen = greatest(excluded.last_seen, fleet_instance.last_seen)");
+      for (Event event : latest.values()) {
+        instances.bind("workload", event.workload()).bind("instance", event.instanceId()).bind("version", event.version())
+            .bind("format", event.format()).bind("status", event.status()).bind("reason", event.reason()).bind("at", event.at()).add();
+      }
+      instances.execute();
+    });
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    paused = false;
+    writer.interrupt();
+    try {
+      writer.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
