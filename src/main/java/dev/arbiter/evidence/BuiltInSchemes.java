@@ -14,6 +14,7 @@ public final class BuiltInSchemes {
   public static SchemeRegistry registry() {
     List<EvidenceScheme> schemes = new ArrayList<>();
     // one line per scheme, e.g. schemes.add(SevSnpScheme.withPinnedRoots());
+    schemes.add(dev.arbiter.evidence.tpm.TpmScheme.withoutCas());
     return SchemeRegistry.of(schemes);
   }
 }
