@@ -15,6 +15,7 @@ public final class BuiltInSchemes {
     List<EvidenceScheme> schemes = new ArrayList<>();
     // one line per scheme, e.g. schemes.add(SevSnpScheme.withPinnedRoots());
     schemes.add(dev.arbiter.evidence.tpm.TpmScheme.withoutCas());
+    schemes.add(dev.arbiter.evidence.nvidia.NvidiaGpuScheme.withPinnedRoots());
     return SchemeRegistry.of(schemes);
   }
 }
