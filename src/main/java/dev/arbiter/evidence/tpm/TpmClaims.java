@@ -17,7 +17,7 @@ final class TpmClaims {
     List<String> names = new ArrayList<>(List.of("magic", "type", "qualified_signer", "extra_data", "clock",
         "reset_count", "restart_count", "safe", "firmware_version", "pcr_digest", "pcr_selection",
         "signature.scheme", "signature.hash", "ak.source", "ak.key_sha256", "ak.name", "ak.certificate.subject",
-        "ak.certificate.issuer", "ak.certificate.serial", "ak.certificate.not_after", "revocation"));
+        "ak.certificate.issuer", "ak.certificate.serial", "ak.certificate.not_after", "revocation", "quote_count"));
     for (TpmAlg bank : TpmAlg.values()) {
       for (int pcr = 0; pcr <= PcrValues.MAX_PCR; pcr++) {
         names.add("pcrs." + bank.bank() + ".pcr" + pcr);

@@ -56,21 +56,38 @@ public final class TpmScheme implements EvidenceScheme {
 
   @Override
   public VerificationResult verify(EvidenceInput input, ExpectedBinding binding, VerificationContext context) {
+    if (GoTpmToolsAttestation.looksLike(input.evidence())) {
+      return verifyContainer(input, binding, context);
+    }
+    Optional<PcrValues> pcrs = Optional.empty();
+    List<Problem> problems = new ArrayList<>();
+    if (input.pcrs().isPresent()) {
+      try {
+        pcrs = Optional.of(PcrValues.parse(input.pcrs().get()));
+      } catch (TpmFormatException e) {
+        problems.add(Problem.of(EvidenceProblem.EVIDENCE_MALFORMED, "--pcrs: " + e.getMessage()));
+      }
+    }
+    AkResolver.Resolution ak = AkResolver.resolve(input, akCas, chains, context);
+    return verifyQuote(input.evidence(), input.signature(), pcrs, ak, binding, problems);
+  }
+
+  private VerificationResult verifyQuote(byte[] evidence, Optional<byte[]> signature, Optional<PcrValues> pcrs,
+      AkResolver.Resolution ak, ExpectedBinding binding, List<Problem> earlier) {
     TpmsAttest attest;
     try {
-      attest = TpmsAttest.parse(input.evidence());
+      attest = TpmsAttest.parse(evidence);
     } catch (TpmFormatException e) {
       return VerificationResult.failed(ID, Problem.of(typeOf(e), "TPMS_ATTEST: " + e.getMessage()));
     }
     Map<String, Object> claims = TpmClaims.quote(attest);
-    List<Problem> problems = new ArrayList<>();
-    AkResolver.Resolution ak = AkResolver.resolve(input, akCas, chains, context);
+    List<Problem> problems = new ArrayList<>(earlier);
     problems.addAll(ak.problems());
     Map<String, Object> akClaims = new java.util.LinkedHashMap<>(ak.claims());
     Object revocation = akClaims.remove("revocation");
-    Optional<TpmAlg> signedWith = verifySignature(input, attest, ak, claims, problems);
+    Optional<TpmAlg> signedWith = verifySignature(signature, attest, ak, claims, problems);
     checkBinding(attest, binding, problems);
-    input.pcrs().ifPresent(bytes -> checkPcrs(bytes, attest, signedWith, claims, problems));
+    pcrs.ifPresent(values -> checkPcrs(values, attest, signedWith, claims, problems));
     claims.put("ak", akClaims);
     if (revocation != null) {
       claims.put("revocation", revocation);
@@ -78,15 +95,65 @@ public final class TpmScheme implements EvidenceScheme {
     return new VerificationResult(ID, new dev.arbiter.evidence.Claims(claims), problems);
   }
 
-  private static Optional<TpmAlg> verifySignature(EvidenceInput input, TpmsAttest attest, AkResolver.Resolution ak,
-      Map<String, Object> claims, List<Problem> problems) {
-    if (input.signature().isEmpty()) {
+  /**
+   * A go-tpm-tools attestation: every quote must verify; claims of the first, PCRs of all. Without
+   * {@code --key}, its embedded AK certificate leads the {@code --cert} chain.
+   */
+  private VerificationResult verifyContainer(EvidenceInput input, ExpectedBinding binding, VerificationContext context) {
+    GoTpmToolsAttestation attestation;
+    try {
+      attestation = GoTpmToolsAttestation.parse(input.evidence());
+    } catch (TpmFormatException e) {
+      return VerificationResult.failed(ID, Problem.of(typeOf(e), "go-tpm-tools attestation: " + e.getMessage()));
+    }
+    EvidenceInput forAk = input;
+    if (input.keys().isEmpty() && attestation.akCert().isPresent()) {
+      List<byte[]> chain = new ArrayList<>(List.of(attestation.akCert().get()));
+      chain.addAll(input.certificates());
+      forAk = input.withCertificates(chain);
+    }
+    AkResolver.Resolution ak = AkResolver.resolve(forAk, akCas, chains, context);
+    Map<String, Object> claims = new java.util.LinkedHashMap<>();
+    Map<String, Object> banks = new java.util.LinkedHashMap<>();
+    List<Problem> problems = new ArrayList<>();
+    List<GoTpmToolsAttestation.Quote> quotes = attestation.quotes();
+    for (int i = 0; i < quotes.size(); i++) {
+      GoTpmToolsAttestation.Quote quote = quotes.get(i);
+      VerificationResult one = verifyQuote(quote.attest(), Optional.of(quote.signature()), Optional.of(quote.pcrs()),
+          i == 0 ? ak : new AkResolver.Resolution(ak.keys(), ak.claims(), List.of()), binding, List.of());
+      for (Problem problem : one.problems()) {
+        problems.add(Problem.of(problem.type(), "quote[" + i + "]: " + problem.detail()));
+      }
+      Map<String, Object> values = one.claims().values();
+      if (i == 0) {
+        claims.putAll(values);
+      }
+      values.forEach((name, value) -> {
+        if (name.startsWith("pcr") && !name.startsWith("pcr_") || name.contains(":pcr")) {
+          claims.put(name, value);
+        }
+      });
+      if (values.get("pcrs") instanceof Map<?, ?> quoted) {
+        quoted.forEach((bank, pcrValues) -> banks.put((String) bank, pcrValues));
+      }
+    }
+    claims.remove("pcrs");
+    if (!banks.isEmpty()) {
+      claims.put("pcrs", banks);
+    }
+    claims.put("quote_count", (long) quotes.size());
+    return new VerificationResult(ID, new dev.arbiter.evidence.Claims(claims), problems);
+  }
+
+  private static Optional<TpmAlg> verifySignature(Optional<byte[]> supplied, TpmsAttest attest,
+      AkResolver.Resolution ak, Map<String, Object> claims, List<Problem> problems) {
+    if (supplied.isEmpty()) {
       problems.add(Problem.of(EvidenceProblem.SIGNATURE_INVALID, "no quote signature supplied (--signature)"));
       return Optional.empty();
     }
     TpmSignature signature;
     try {
-      signature = TpmSignature.parse(input.signature().get());
+      signature = TpmSignature.parse(supplied.get());
     } catch (TpmFormatException e) {
       problems.add(Problem.of(typeOf(e), "signature: " + e.getMessage()));
       return Optional.empty();
@@ -118,15 +185,8 @@ public final class TpmScheme implements EvidenceScheme {
     }
   }
 
-  private static void checkPcrs(byte[] bytes, TpmsAttest attest, Optional<TpmAlg> signedWith,
+  private static void checkPcrs(PcrValues values, TpmsAttest attest, Optional<TpmAlg> signedWith,
       Map<String, Object> claims, List<Problem> problems) {
-    PcrValues values;
-    try {
-      values = PcrValues.parse(bytes);
-    } catch (TpmFormatException e) {
-      problems.add(Problem.of(EvidenceProblem.EVIDENCE_MALFORMED, "--pcrs: " + e.getMessage()));
-      return;
-    }
     TpmAlg hash = signedWith.orElseGet(() -> TpmAlg.bySize(attest.pcrDigest().length).orElseThrow());
     var digest = dev.arbiter.crypto.Providers.digest(hash.jcaName);
     for (PcrSelection select : attest.pcrSelect()) {

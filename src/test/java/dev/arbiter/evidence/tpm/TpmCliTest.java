@@ -65,4 +65,15 @@ class TpmCliTest {
     CliRun run = CliRun.of("evidence", "verify", "--format", "tpm", "--evidence", "/nonexistent/quote");
     assertThat(run.exitCode()).isEqualTo(2);
   }
+
+  @Test
+  void goTpmToolsProtobuf_withKey_isValid() {
+    Path tpm = RepoPaths.requireVectors("tpm").resolve("go-tpm-tools");
+    CliRun run = CliRun.of("evidence", "verify", "--format", "tpm", "--json",
+        "--evidence", tpm.resolve("gce-cos-85-no-nonce.pb").toString(),
+        "--key", tpm.resolve("extracted/gce-cos-85-no-nonce/ak_pub.tpmt").toString(), "--report-data", "");
+
+    assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+    assertThat(run.json().path("claims").path("quote_count").asLong()).isEqualTo(3);
+  }
 }

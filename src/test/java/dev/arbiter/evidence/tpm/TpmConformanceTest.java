@@ -192,4 +192,46 @@ class TpmConformanceTest {
 
     assertThat(result.problems()).extracting(Problem::type).containsExactly(EvidenceProblem.SIGNATURE_INVALID);
   }
+
+  @ParameterizedTest(name = "{0}.pb")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"gce-cos-85-no-nonce", "gce-cos-85-nonce9009"})
+  void goTpmToolsProtobuf_withEmbeddedAkCertificate_verifiesAllThreeQuotes(String name) throws Exception {
+    EvidenceInput input = EvidenceInput.of(read(vectors().resolve("go-tpm-tools/" + name + ".pb")))
+        .withCertificates(List.of(read(vectors().resolve("go-tpm-tools/ca/tpm_ek_intermediate_2.crt"))));
+
+    VerificationResult result = googleCa().verify(input, nonceOf(name), AT);
+
+    assertThat(result.problems()).isEmpty();
+    assertThat(result.claims().get("quote_count")).contains(3L);
+    assertThat(result.claims().get("ak.source")).contains("certificate");
+    JsonNode sha256 = expectedQuote(name, "sha256");
+    JsonNode first = expectedQuote(name, "sha1");
+    assertThat(result.claims().get("pcr_digest")).contains(first.path("pcrDigest").asText());
+    Path dir = vectors().resolve("go-tpm-tools/extracted/" + name);
+    for (String bank : List.of("sha1", "sha256", "sha384")) {
+      String pcr7 = Json.readTree(read(dir.resolve("pcrs-" + bank + ".json"))).path("pcrs").path("7").asText();
+      assertThat(result.claims().get(bank.equals("sha256") ? "pcr7" : bank + ":pcr7")).as(bank).contains(pcr7);
+    }
+    assertThat(sha256.path("pcrDigest").asText()).isNotEmpty();
+  }
+
+  @Test
+  void goTpmToolsProtobuf_withoutCaOrKey_isRejected() throws Exception {
+    EvidenceInput input = EvidenceInput.of(read(vectors().resolve("go-tpm-tools/gce-cos-85-nonce9009.pb")));
+
+    VerificationResult result = TpmScheme.withoutCas().verify(input, ExpectedBinding.none(), AT);
+
+    assertThat(result.problems()).extracting(Problem::type).contains(EvidenceProblem.CERTIFICATE_CHAIN_INVALID);
+  }
+
+  @Test
+  void goTpmToolsProtobuf_withTpmtKey_verifies() throws Exception {
+    EvidenceInput input = EvidenceInput.of(read(vectors().resolve("go-tpm-tools/gce-cos-85-nonce9009.pb")))
+        .withKeys(List.of(read(vectors().resolve("go-tpm-tools/extracted/gce-cos-85-nonce9009/ak_pub.tpmt"))));
+
+    VerificationResult result = TpmScheme.withoutCas().verify(input, ExpectedBinding.exactly(Hex.decode("9009")), AT);
+
+    assertThat(result.problems()).isEmpty();
+    assertThat(result.claims().get("ak.source")).contains("key");
+  }
 }
