@@ -16,6 +16,7 @@ final class GpuClaims {
         "project_sku", "project_sku_mod", "cpr_info", "fwid", "nvdec0_status", "protected_pcie_status",
         "device_certificate.subject", "device_certificate.issuer", "device_certificate.serial",
         "device_certificate.chain_length", "device_certificate.fwid", "revocation", "gpu_count", "gpus"));
+    OpaqueData.NAMES.values().stream().sorted().filter(name -> !names.contains(name)).forEach(names::add);
     for (int i = 1; i <= 64; i++) {
       names.add("measurements." + i);
       names.add("measurement_count." + i);

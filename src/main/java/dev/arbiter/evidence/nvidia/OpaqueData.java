@@ -18,7 +18,7 @@ record OpaqueData(Map<Integer, byte[]> fields) {
   static final int MSRSCNT = 12;
   static final int FWID = 20;
 
-  private static final Map<Integer, String> NAMES = Map.ofEntries(
+  static final Map<Integer, String> NAMES = Map.ofEntries(
       Map.entry(1, "cert_issuer_name"), Map.entry(2, "cert_authority_key_identifier"),
       Map.entry(DRIVER_VERSION, "driver_version"), Map.entry(4, "gpu_info"), Map.entry(5, "sku"),
       Map.entry(VBIOS_VERSION, "vbios_version"), Map.entry(7, "manufacturer_id"), Map.entry(8, "tamper_detection"),
