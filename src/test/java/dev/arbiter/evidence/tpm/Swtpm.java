@@ -50,7 +50,8 @@ final class Swtpm implements AutoCloseable {
 
   private static void requireTools() {
     List<String> missing = new ArrayList<>();
-    for (String tool : List.of("swtpm", "tpm2_createak", "tpm2_quote", "tpm2_pcrextend", "tpm2_flushcontext")) {
+    for (String tool : List.of("swtpm", "tpm2_createek", "tpm2_createak", "tpm2_readpublic", "tpm2_quote",
+        "tpm2_pcrextend", "tpm2_flushcontext")) {
       if (!onPath(tool)) {
         missing.add(tool);
       }
