@@ -14,6 +14,8 @@ public final class BuiltInSchemes {
   public static SchemeRegistry registry() {
     List<EvidenceScheme> schemes = new ArrayList<>();
     schemes.add(new dev.arbiter.evidence.sample.SampleScheme());
+    schemes.add(dev.arbiter.evidence.tpm.TpmScheme.withoutCas());
+    schemes.add(dev.arbiter.evidence.nvidia.NvidiaGpuScheme.withPinnedRoots());
     return SchemeRegistry.of(schemes);
   }
 }

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Installs the real tools that end-to-end tests drive (a software TPM 2.0 and tpm2-tools) from Debian
+# packages. Idempotent and quiet: does nothing when they are already installed.
+set -euo pipefail
+needed=()
+command -v swtpm >/dev/null 2>&1 || needed+=(swtpm swtpm-tools)
+command -v tpm2_quote >/dev/null 2>&1 || needed+=(tpm2-tools)
+if ((${#needed[@]} == 0)); then
+  exit 0
+fi
+sudo=()
+if [[ $(id -u) -ne 0 ]]; then
+  sudo=(sudo -n)
+fi
+echo "install-tools: installing ${needed[*]}"
+"${sudo[@]}" apt-get update -qq >/dev/null
+DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${needed[@]}" >/dev/null

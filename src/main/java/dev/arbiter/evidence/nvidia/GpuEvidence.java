@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.arbiter.evidence.nvidia;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.arbiter.internal.Hex;
+import dev.arbiter.internal.Json;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The GPU evidence forms accepted as {@code --evidence}: one raw report (the CLI already decoded hex
+ * or base64 text), or JSON: Trustee's {@code {"device_evidence_list": [{"arch", "uuid", "evidence",
+ * "certificate"}]}}, an NRAS request {@code {"arch", "evidence_list": [{"evidence", "certificate"}]}}
+ * or a bare JSON list of {@code {"evidence", "certificate"}}. {@code evidence} is hex or base64;
+ * {@code certificate} is the PEM chain, possibly base64-encoded.
+ */
+final class GpuEvidence {
+  static final int MAX_DEVICES = 16;
+
+  private GpuEvidence() {}
+
+  /** One device's report and, when the container carries it, its certificate chain. */
+  record Device(byte[] report, Optional<byte[]> chain, Optional<String> uuid) {}
+
+  static List<Device> parse(byte[] evidence) throws SpdmFormatException {
+    String text = firstChar(evidence);
+    if (!text.equals("{") && !text.equals("[")) {
+      return List.of(new Device(evidence, Optional.empty(), Optional.empty()));
+    }
+    JsonNode root;
+    try {
+      root = Json.readTree(evidence);
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new SpdmFormatException("GPU evidence JSON does not parse");
+    }
+    checkArch(root);
+    JsonNode list = root;
+    if (root.isObject()) {
+      list = root.has("device_evidence_list") ? root.get("device_evidence_list") : root.get("evidence_list");
+    }
+    if (list == null || !list.isArray() || list.isEmpty() || list.size() > MAX_DEVICES) {
+      throw new SpdmFormatException("GPU evidence JSON needs a list of 1.." + MAX_DEVICES + " device reports");
+    }
+    List<Device> devices = new ArrayList<>();
+    for (JsonNode item : list) {
+      if (!item.isObject() || !item.path("evidence").isTextual()) {
+        throw new SpdmFormatException("each GPU entry needs an \"evidence\" string");
+      }
+      checkArch(item);
+      Optional<byte[]> chain = item.path("certificate").isTextual()
+          ? Optional.of(certificate(item.get("certificate").asText())) : Optional.empty();
+      Optional<String> uuid = item.path("uuid").isTextual() ? Optional.of(item.get("uuid").asText()) : Optional.empty();
+      devices.add(new Device(report(item.get("evidence").asText()), chain, uuid));
+    }
+    return devices;
+  }
+
+  private static String firstChar(byte[] bytes) {
+    for (byte b : bytes) {
+      if (!Character.isWhitespace(b)) {
+        return String.valueOf((char) b);
+      }
+    }
+    return "";
+  }
+
+  private static void checkArch(JsonNode node) throws SpdmFormatException {
+    if (node.isObject() && node.path("arch").isTextual()
+        && !node.get("arch").asText().toUpperCase(Locale.ROOT).equals("HOPPER")) {
+      throw SpdmFormatException.unsupported("GPU architecture " + node.get("arch").asText() + " is not supported (Hopper only)");
+    }
+  }
+
+  private static byte[] report(String text) throws SpdmFormatException {
+    String compact = text.strip();
+    if (Hex.isHex(compact)) {
+      return Hex.decode(compact);
+    }
+    try {
+      return Base64.getDecoder().decode(compact);
+    } catch (IllegalArgumentException e) {
+      throw new SpdmFormatException("GPU report is neither hex nor base64");
+    }
+  }
+
+  private static byte[] certificate(String text) throws SpdmFormatException {
+    if (text.contains("-----BEGIN")) {
+      return text.getBytes(StandardCharsets.US_ASCII);
+    }
+    try {
+      return Base64.getMimeDecoder().decode(text);
+    } catch (IllegalArgumentException e) {
+      throw new SpdmFormatException("GPU certificate chain is neither PEM nor base64");
+    }
+  }
+}

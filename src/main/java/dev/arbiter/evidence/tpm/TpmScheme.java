@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.arbiter.evidence.tpm;
+
+import dev.arbiter.crypto.ChainVerifier;
+import dev.arbiter.crypto.Digests;
+import dev.arbiter.evidence.EvidenceInput;
+import dev.arbiter.evidence.EvidenceProblem;
+import dev.arbiter.evidence.EvidenceScheme;
+import dev.arbiter.evidence.ExpectedBinding;
+import dev.arbiter.evidence.SchemeDescriptor;
+import dev.arbiter.evidence.VerificationContext;
+import dev.arbiter.evidence.VerificationResult;
+import dev.arbiter.problem.Problem;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * TPM 2.0 quotes ({@code tpm}): a TPMS_ATTEST of type quote, its signature by an attestation key,
+ * the PCR values it commits to and its extra data.
+ *
+ * <p><b>Security guarantee.</b> A valid result means: the TPMS_ATTEST is a well-formed quote carrying
+ * TPM_GENERATED_VALUE; its signature verifies under an AK that either chains to one of the EK/AK CA
+ * certificates this scheme was constructed with, or was supplied explicitly by the caller as a key
+ * (a TPMT_PUBLIC must then be a restricted signing key); the extra data equals the expected binding
+ * exactly; and, when PCR values were supplied, the hash of the selected values equals the signed
+ * pcrDigest (only then do PCR claims appear). Thread-safe.
+ */
+public final class TpmScheme implements EvidenceScheme {
+  public static final String ID = "tpm";
+
+  private static final SchemeDescriptor DESCRIPTOR =
+      new SchemeDescriptor(ID, "1.0", List.of("application/vnd.tcg.tpms-attest"), TpmClaims.NAMES,
+          "TPM 2.0 quote (TPMS_ATTEST + TPMT_SIGNATURE + PCR values)");
+
+  private final List<X509Certificate> akCas;
+  private final ChainVerifier chains = new ChainVerifier(256);
+
+  /** A scheme trusting AK certificates that chain to {@code akCas} (EK/AK CA certificates). */
+  public TpmScheme(List<X509Certificate> akCas) {
+    this.akCas = List.copyOf(akCas);
+  }
+
+  /** No configured CA: every AK must be supplied as a key ({@code --key}). */
+  public static TpmScheme withoutCas() {
+    return new TpmScheme(List.of());
+  }
+
+  @Override
+  public SchemeDescriptor descriptor() {
+    return DESCRIPTOR;
+  }
+
+  @Override
+  public VerificationResult verify(EvidenceInput input, ExpectedBinding binding, VerificationContext context) {
+    if (GoTpmToolsAttestation.looksLike(input.evidence())) {
+      return verifyContainer(input, binding, context);
+    }
+    Optional<PcrValues> pcrs = Optional.empty();
+    List<Problem> problems = new ArrayList<>();
+    if (input.pcrs().isPresent()) {
+      try {
+        pcrs = Optional.of(PcrValues.parse(input.pcrs().get()));
+      } catch (TpmFormatException e) {
+        problems.add(Problem.of(EvidenceProblem.EVIDENCE_MALFORMED, "--pcrs: " + e.getMessage()));
+      }
+    }
+    AkResolver.Resolution ak = AkResolver.resolve(input, akCas, chains, context);
+    return verifyQuote(input.evidence(), input.signature(), pcrs, ak, binding, problems);
+  }
+
+  private VerificationResult verifyQuote(byte[] evidence, Optional<byte[]> signature, Optional<PcrValues> pcrs,
+      AkResolver.Resolution ak, ExpectedBinding binding, List<Problem> earlier) {
+    TpmsAttest attest;
+    try {
+      attest = TpmsAttest.parse(evidence);
+    } catch (TpmFormatException e) {
+      return VerificationResult.failed(ID, Problem.of(typeOf(e), "TPMS_ATTEST: " + e.getMessage()));
+    }
+    Map<String, Object> claims = TpmClaims.quote(attest);
+    List<Problem> problems = new ArrayList<>(earlier);
+    problems.addAll(ak.problems());
+    Map<String, Object> akClaims = new java.util.LinkedHashMap<>(ak.claims());
+    Object revocation = akClaims.remove("revocation");
+    Optional<TpmAlg> signedWith = verifySignature(signature, attest, ak, claims, problems);
+    checkBinding(attest, binding, problems);
+    pcrs.ifPresent(values -> checkPcrs(values, attest, signedWith, claims, problems));
+    claims.put("ak", akClaims);
+    if (revocation != null) {
+      claims.put("revocation", revocation);
+    }
+    return new VerificationResult(ID, new dev.arbiter.evidence.Claims(claims), problems);
+  }
+
+  /**
+   * A go-tpm-tools attestation: every quote must verify; claims of the first, PCRs of all. Without
+   * {@code --key}, its embedded AK certificate leads the {@code --cert} chain.
+   */
+  private VerificationResult verifyContainer(EvidenceInput input, ExpectedBinding binding, VerificationContext context) {
+    GoTpmToolsAttestation attestation;
+    try {
+      attestation = GoTpmToolsAttestation.parse(input.evidence());
+    } catch (TpmFormatException e) {
+      return VerificationResult.failed(ID, Problem.of(typeOf(e), "go-tpm-tools attestation: " + e.getMessage()));
+    }
+    EvidenceInput forAk = input;
+    if (input.keys().isEmpty() && attestation.akCert().isPresent()) {
+      List<byte[]> chain = new ArrayList<>(List.of(attestation.akCert().get()));
+      chain.addAll(input.certificates());
+      forAk = input.withCertificates(chain);
+    }
+    AkResolver.Resolution ak = AkResolver.resolve(forAk, akCas, chains, context);
+    Map<String, Object> claims = new java.util.LinkedHashMap<>();
+    Map<String, Object> banks = new java.util.LinkedHashMap<>();
+    List<Problem> problems = new ArrayList<>();
+    List<GoTpmToolsAttestation.Quote> quotes = attestation.quotes();
+    for (int i = 0; i < quotes.size(); i++) {
+      GoTpmToolsAttestation.Quote quote = quotes.get(i);
+      VerificationResult one = verifyQuote(quote.attest(), Optional.of(quote.signature()), Optional.of(quote.pcrs()),
+          i == 0 ? ak : new AkResolver.Resolution(ak.keys(), ak.claims(), List.of()), binding, List.of());
+      for (Problem problem : one.problems()) {
+        problems.add(Problem.of(problem.type(), "quote[" + i + "]: " + problem.detail()));
+      }
+      Map<String, Object> values = one.claims().values();
+      if (i == 0) {
+        claims.putAll(values);
+      }
+      values.forEach((name, value) -> {
+        if (name.startsWith("pcr") && !name.startsWith("pcr_") || name.contains(":pcr")) {
+          claims.put(name, value);
+        }
+      });
+      if (values.get("pcrs") instanceof Map<?, ?> quoted) {
+        quoted.forEach((bank, pcrValues) -> banks.put((String) bank, pcrValues));
+      }
+    }
+    claims.remove("pcrs");
+    if (!banks.isEmpty()) {
+      claims.put("pcrs", banks);
+    }
+    claims.put("quote_count", (long) quotes.size());
+    return new VerificationResult(ID, new dev.arbiter.evidence.Claims(claims), problems);
+  }
+
+  private static Optional<TpmAlg> verifySignature(Optional<byte[]> supplied, TpmsAttest attest,
+      AkResolver.Resolution ak, Map<String, Object> claims, List<Problem> problems) {
+    if (supplied.isEmpty()) {
+      problems.add(Problem.of(EvidenceProblem.SIGNATURE_INVALID, "no quote signature supplied (--signature)"));
+      return Optional.empty();
+    }
+    TpmSignature signature;
+    try {
+      signature = TpmSignature.parse(supplied.get());
+    } catch (TpmFormatException e) {
+      problems.add(Problem.of(typeOf(e), "signature: " + e.getMessage()));
+      return Optional.empty();
+    }
+    Map<String, Object> described = new java.util.LinkedHashMap<>();
+    described.put("scheme", signature.scheme().name().toLowerCase(Locale.ROOT));
+    signature.hash().ifPresent(hash -> described.put("hash", hash.bank()));
+    claims.put("signature", described);
+    if (ak.keys().isEmpty()) {
+      return Optional.empty();
+    }
+    for (AkKeys.AkKey key : ak.keys()) {
+      Optional<TpmAlg> hash = QuoteSignatures.verify(signature, key, attest.raw());
+      if (hash.isPresent()) {
+        described.put("hash", hash.get().bank());
+        return hash;
+      }
+    }
+    problems.add(Problem.of(EvidenceProblem.SIGNATURE_INVALID,
+        "the quote signature (" + described.get("scheme") + ") does not verify under the attestation key"));
+    return Optional.empty();
+  }
+
+  private static void checkBinding(TpmsAttest attest, ExpectedBinding binding, List<Problem> problems) {
+    if (binding instanceof ExpectedBinding.Value value
+        && !Digests.constantTimeEquals(value.bytes(), attest.extraData())) {
+      problems.add(Problem.of(EvidenceProblem.REPORT_DATA_MISMATCH,
+          "extraData (" + attest.extraData().length + " bytes) differs from the expected --report-data"));
+    }
+  }
+
+  private static void checkPcrs(PcrValues values, TpmsAttest attest, Optional<TpmAlg> signedWith,
+      Map<String, Object> claims, List<Problem> problems) {
+    TpmAlg hash = signedWith.orElseGet(() -> TpmAlg.bySize(attest.pcrDigest().length).orElseThrow());
+    var digest = dev.arbiter.crypto.Providers.digest(hash.jcaName);
+    for (PcrSelection select : attest.pcrSelect()) {
+      Map<Integer, byte[]> bank = values.banks().getOrDefault(select.bank(), Map.of());
+      for (int pcr : select.pcrs()) {
+        byte[] value = bank.get(pcr);
+        if (value == null) {
+          problems.add(Problem.of(EvidenceProblem.MEASUREMENT_MISMATCH,
+              "PCR " + pcr + " of bank " + select.bank().bank() + " is quoted but not in --pcrs"));
+          return;
+        }
+        digest.update(value);
+      }
+    }
+    if (!Digests.constantTimeEquals(digest.digest(), attest.pcrDigest())) {
+      problems.add(Problem.of(EvidenceProblem.MEASUREMENT_MISMATCH,
+          "the " + hash.bank() + " digest of the supplied PCR values differs from the quote's pcrDigest"));
+      return;
+    }
+    TpmClaims.pcrs(attest, values, claims);
+  }
+
+  private static EvidenceProblem typeOf(TpmFormatException e) {
+    return e.unsupported() ? EvidenceProblem.UNSUPPORTED_VERSION : EvidenceProblem.EVIDENCE_MALFORMED;
+  }
+}
