@@ -14,6 +14,9 @@ public final class BuiltInSchemes {
   public static SchemeRegistry registry() {
     List<EvidenceScheme> schemes = new ArrayList<>();
     // one line per scheme, e.g. schemes.add(SevSnpScheme.withPinnedRoots());
+    schemes.add(dev.arbiter.evidence.nitro.NitroScheme.withPinnedRoot());
+    schemes.add(dev.arbiter.evidence.cca.CcaScheme.withSuppliedKeys());
+    schemes.add(dev.arbiter.evidence.psa.PsaScheme.withSuppliedKeys());
     return SchemeRegistry.of(schemes);
   }
 }
