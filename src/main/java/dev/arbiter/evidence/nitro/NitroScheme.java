@@ -43,6 +43,7 @@ public final class NitroScheme implements EvidenceScheme {
 
   private final List<X509Certificate> roots;
   private final ChainVerifier chains = new ChainVerifier(4096);
+  private final ParsedCertificates parsed = new ParsedCertificates(4096);
 
   /** A scheme trusting {@code roots} (tests inject their own Nitro-like PKI here). */
   public NitroScheme(List<X509Certificate> roots) {
@@ -84,11 +85,11 @@ public final class NitroScheme implements EvidenceScheme {
     X509Certificate leaf = null;
     List<X509Certificate> chain = new ArrayList<>();
     try {
-      leaf = Certificates.parseDer(document.certificate());
+      leaf = parsed.parse(document.certificate());
       chain.add(leaf);
       List<byte[]> bundle = document.cabundle();
       for (int i = bundle.size() - 1; i >= 0; i--) {
-        chain.add(Certificates.parseDer(bundle.get(i)));
+        chain.add(parsed.parse(bundle.get(i)));
       }
     } catch (CertificateException e) {
       problems.add(Problem.of(EvidenceProblem.CERTIFICATE_MALFORMED, "Nitro certificate or cabundle entry cannot be parsed"));
