@@ -90,7 +90,13 @@ public final class PublicKeys {
 
   private static List<TrustedKey> parsePem(String text) throws GeneralSecurityException {
     List<TrustedKey> out = new ArrayList<>();
-    for (Certificates.PemBlock block : Certificates.pemBlocks(text)) {
+    List<Certificates.PemBlock> blocks;
+    try {
+      blocks = Certificates.pemBlocks(text);
+    } catch (IllegalArgumentException e) {
+      throw new GeneralSecurityException("PEM block is not valid base64");
+    }
+    for (Certificates.PemBlock block : blocks) {
       if (block.label().equals("PUBLIC KEY")) {
         out.add(new TrustedKey(fromSpki(block.der()), Map.of()));
       } else if (block.label().equals("CERTIFICATE")) {

@@ -64,7 +64,8 @@ class PublicKeysTest {
   void parse_garbage_isRefusedWithGeneralSecurityException() {
     for (String input : List.of("", "{", "[]", "[1]", "{\"kty\":\"OKP\"}", "{\"kty\":\"EC\",\"crv\":\"P-192\",\"x\":\"AA\",\"y\":\"AA\"}",
         "{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"AA==\",\"y\":\"AA\"}", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
-        "not a key", "{\"pkey\":1}")) {
+        "not a key", "{\"pkey\":1}", "-----BEGIN PUBLIC KEY-----\nA\n-----END PUBLIC KEY-----\n",
+        "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[")) {
       assertThatThrownBy(() -> PublicKeys.parse(input.getBytes())).as(input).isInstanceOf(GeneralSecurityException.class);
     }
   }
