@@ -67,6 +67,7 @@ class CoseFuzzTest {
     }
     write(base.resolve("keyFile"), "jwk-p256", "{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"TKRFE_RwSXooI8DdatPOYg_uiKm2XrtT_uEMEvqQZrw\",\"y\":\"4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM\"}".getBytes());
     write(base.resolve("keyFile"), "pem-truncated", "-----BEGIN PUBLIC KEY-----\nMHYwEAYHKoZIzj0CAQYFK4EEACIDYgAE\n-----END PUBLIC KEY-----\n".getBytes());
+    write(base.resolve("keyFile"), "pem-bad-base64", "-----BEGIN PUBLIC KEY-----\nA\n-----END PUBLIC KEY-----\n".getBytes());
     write(base.resolve("keyFile"), "anchor-list", "[{\"instance-id\":\"01\",\"pkey\":{\"kty\":\"RSA\",\"n\":\"AQAB\",\"e\":\"AQAB\"}}]".getBytes());
   }
 
