@@ -35,7 +35,7 @@ import java.util.Objects;
 public final class NitroScheme implements EvidenceScheme {
   public static final String ID = "nitro";
   /** SHA-256 of the AWS Nitro Enclaves Root-G1 certificate (DER), as AWS documents it. */
-  public static final String ROOT_G1_SHA256 = "641a0321a3e244efe45646319 5d606317ed7cdcc3c1756e09893f3c68f79bb5b".replace(" ", "");
+  public static final String ROOT_G1_SHA256 = "641a0321a3e244efe456463195d606317ed7cdcc3c1756e09893f3c68f79bb5b";
 
   private static final SchemeDescriptor DESCRIPTOR =
       new SchemeDescriptor(ID, "1.0", List.of("application/vnd.aws.nitro-enclaves.attestation+cbor"),
@@ -102,7 +102,7 @@ public final class NitroScheme implements EvidenceScheme {
         problems.add(Problem.of(EvidenceProblem.SIGNATURE_INVALID, "Nitro document signature does not verify under its leaf certificate"));
       }
     }
-    if (problems.isEmpty()) {
+    if (leaf != null && chain.size() == 1 + document.cabundle().size()) {
       switch (chains.verify(chain, roots, context.now())) {
         case ChainVerifier.Result.Valid valid -> { }
         case ChainVerifier.Result.Invalid invalid -> problems.add(Problem.of(

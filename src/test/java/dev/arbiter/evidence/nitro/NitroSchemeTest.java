@@ -215,6 +215,19 @@ class NitroSchemeTest {
     assertThat(result.problems()).isEmpty();
   }
 
+  @Test
+  void container_pemWithEmbeddedDocument_isUnwrapped_andWithoutOne_isMalformed() {
+    byte[] document = F.document();
+    KeyPair key = CertBuilder.ecKeyPair("secp384r1");
+    X509Certificate cage = CertBuilder.subject("CN=cage", key.getPublic()).selfSigned(key.getPrivate())
+        .dnsName("cage.example").dnsName(Hex.encode(document) + ".cage.example").build();
+    byte[] pem = dev.arbiter.crypto.Certificates.toPem(cage).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    assertThat(verify(pem).problems()).isEmpty();
+    X509Certificate plain = CertBuilder.subject("CN=plain", key.getPublic()).selfSigned(key.getPrivate()).dnsName("plain.example").build();
+    byte[] plainPem = dev.arbiter.crypto.Certificates.toPem(plain).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    assertThat(types(verify(plainPem))).containsExactly(EvidenceProblem.EVIDENCE_MALFORMED);
+  }
+
   static int indexOf(byte[] haystack, byte[] needle) {
     outer:
     for (int i = 0; i <= haystack.length - needle.length; i++) {
