@@ -86,6 +86,16 @@ class NitroSchemeTest {
   }
 
   @Test
+  void bad_signatureAndRoot_bothReported() {
+    NitroFixtures other = new NitroFixtures();
+    byte[] document = F.document();
+    VerificationResult result = other.scheme().verify(EvidenceInput.of(CoseFixtures.flip(document, document.length - 5)),
+        ExpectedBinding.exactly(new byte[] {1}), VerificationContext.at(T));
+    assertThat(types(result)).containsExactly(
+        EvidenceProblem.SIGNATURE_INVALID, EvidenceProblem.CERTIFICATE_CHAIN_INVALID, EvidenceProblem.REPORT_DATA_MISMATCH);
+  }
+
+  @Test
   void bad_chain_missingIntermediate_isChainInvalid() {
     CBORObject payload = F.payload();
     payload.get("cabundle").RemoveAt(1);
