@@ -16,6 +16,9 @@ public final class BuiltInSchemes {
     schemes.add(new dev.arbiter.evidence.sample.SampleScheme());
     schemes.add(dev.arbiter.evidence.tpm.TpmScheme.withoutCas());
     schemes.add(dev.arbiter.evidence.nvidia.NvidiaGpuScheme.withPinnedRoots());
+    schemes.add(dev.arbiter.evidence.nitro.NitroScheme.withPinnedRoot());
+    schemes.add(dev.arbiter.evidence.cca.CcaScheme.withSuppliedKeys());
+    schemes.add(dev.arbiter.evidence.psa.PsaScheme.withSuppliedKeys());
     return SchemeRegistry.of(schemes);
   }
 }

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.arbiter.evidence.nitro;
+
+import dev.arbiter.evidence.Claims;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The claims of a Nitro attestation document (names listed in this package's README.md). */
+final class NitroClaims {
+  static final List<String> NAMES = names();
+
+  private NitroClaims() {}
+
+  private static List<String> names() {
+    List<String> names = new ArrayList<>(List.of("module_id", "digest", "timestamp"));
+    for (int i = 0; i < 32; i++) {
+      names.add("pcr" + i);
+    }
+    names.addAll(List.of("user_data", "nonce", "public_key", "debug"));
+    return List.copyOf(names);
+  }
+
+  static Claims of(NitroDocument document) {
+    Claims.Builder claims = Claims.builder()
+        .put("module_id", document.moduleId())
+        .put("digest", document.digest())
+        .put("timestamp", document.timestamp());
+    document.pcrs().forEach((index, value) -> claims.put("pcr" + index, value));
+    document.userData().ifPresent(value -> claims.put("user_data", value));
+    document.nonce().ifPresent(value -> claims.put("nonce", value));
+    document.publicKey().ifPresent(value -> claims.put("public_key", value));
+    claims.put("debug", document.debugMode());
+    return claims.build();
+  }
+}
