@@ -66,6 +66,13 @@ public final class PolicyCache implements AutoCloseable {
     return out;
   }
 
+  /** Workload to the sequence number of the revision this replica serves. */
+  public Map<String, Long> servedSequences() {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    policies.forEach((workload, policy) -> out.put(workload, policy.seq()));
+    return out;
+  }
+
   /** Test hook: delay picking up notifications (simulates a slow replica). */
   public void setPickupDelay(Duration delay) {
     this.pickupDelay = delay;

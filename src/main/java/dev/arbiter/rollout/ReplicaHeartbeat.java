@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.arbiter.rollout;
+
+import dev.arbiter.appraisal.PolicyCache;
+import dev.arbiter.internal.Json;
+import dev.arbiter.store.Database;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reports, every interval, which policy revision (sequence number per workload) this replica's
+ * cache serves, so {@code rollout wait --state STAGED} can tell when every running replica serves
+ * the staged revision. Thread-safe.
+ */
+public final class ReplicaHeartbeat implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ReplicaHeartbeat.class);
+
+  private final String replicaId = UUID.randomUUID().toString();
+  private final Database database;
+  private final PolicyCache cache;
+  private final Clock clock;
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  public ReplicaHeartbeat(Database database, PolicyCache cache, Clock clock, Duration interval) {
+    this.database = database;
+    this.cache = cache;
+    this.clock = clock;
+    beat();
+    this.thread = Thread.ofPlatform().name("arbiter-heartbeat").daemon(true).start(() -> {
+      while (running) {
+        try {
+          Thread.sleep(interval.toMillis());
+          beat();
+        } catch (InterruptedException e) {
+          return;
+        } catch (RuntimeException e) {
+          LOG.warn("heartbeat failed: {}", e.toString());
+        }
+      }
+    });
+  }
+
+  public String replicaId() {
+    return replicaId;
+  }
+
+  void beat() {
+    String revisions = Json.write(cache.servedSequences());
+    database.jdbi().useHandle(h -> h.createUpdate(
+            "insert into replica_heartbeat(replica_id, started_at, seen_at, revisions) values (:id, :now, :now, :rev) "
+                + "on conflict (replica_id) do update set seen_at = excluded.seen_at, revisions = excluded.revisions")
+        .bind("id", replicaId).bind("now", clock.instant()).bind("rev", revisions).execute());
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    thread.interrupt();
+    try {
+      database.jdbi().useHandle(h -> h.execute("delete from replica_heartbeat where replica_id = ?", replicaId));
+    } catch (RuntimeException e) {
+      // the row ages out by itself
+    }
+  }
+}
