@@ -14,6 +14,7 @@ public final class BuiltInSchemes {
   public static SchemeRegistry registry() {
     List<EvidenceScheme> schemes = new ArrayList<>();
     // one line per scheme, e.g. schemes.add(SevSnpScheme.withPinnedRoots());
+    schemes.add(dev.arbiter.evidence.sevsnp.SevSnpScheme.withPinnedRoots());
     return SchemeRegistry.of(schemes);
   }
 }
