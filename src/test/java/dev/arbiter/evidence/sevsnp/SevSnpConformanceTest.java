@@ -148,6 +148,23 @@ class SevSnpConformanceTest {
   }
 
   @Test
+  void verify_flippedMeasurementBit_isSignatureInvalid() throws IOException {
+    EvidenceInput input = input("veraison-tsm/sevsnp-tsm-report.outblob.bin", "veraison-tsm/sevsnp-tsm-report.vcek.pem");
+    byte[] tampered = input.evidence().clone();
+    tampered[0x90] ^= 1;
+    VerificationResult result = SCHEME.verify(EvidenceInput.of(tampered).withCertificates(input.certificates()),
+        ExpectedBinding.none(), at("2026-01-01T00:00:00Z"));
+    assertThat(SevSnpSchemeTest.types(result)).containsExactly("SIGNATURE_INVALID");
+  }
+
+  @Test
+  void verify_afterTheVceksValidity_isCertificateExpired() throws IOException {
+    VerificationResult result = SCHEME.verify(input("veraison-tsm/sevsnp-tsm-report.json", null),
+        ExpectedBinding.none(), at("2033-01-01T00:00:00Z"));
+    assertThat(SevSnpSchemeTest.types(result)).containsExactly("CERTIFICATE_EXPIRED");
+  }
+
+  @Test
   void verify_wrongReportData_isReportDataMismatch() throws IOException {
     VerificationResult result = SCHEME.verify(input("veraison-tsm/sevsnp-tsm-report.json", null),
         ExpectedBinding.exactly(new byte[] {0x4d, 0x49, 0x44, 0x43}), at("2026-01-01T00:00:00Z"));
