@@ -52,7 +52,7 @@ final class PinnedAmdRoots {
     return AmdTrust.of(anchors);
   }
 
-  private static void check(String file, X509Certificate certificate, String expected) {
+  static void check(String file, X509Certificate certificate, String expected) {
     String actual = Certificates.fingerprint(certificate);
     if (!actual.equals(expected)) {
       throw new IllegalStateException("pinned AMD certificate in amd-roots/" + file + " has SHA-256 "
