@@ -131,6 +131,15 @@ class SevSnpSchemeTest {
   }
 
   @Test
+  void fixtures_signedReport_verifiesWithTheFixtureScheme() {
+    SnpFixtures.Evidence evidence = SnpFixtures.signedReport(Product.TURIN, 3, new byte[] {7}, new byte[] {8}, new byte[] {9});
+    VerificationResult result = SnpFixtures.pki(Product.TURIN).scheme()
+        .verify(evidence.input(), ExpectedBinding.exactly(new byte[] {7}), AT);
+    assertThat(result.problems()).isEmpty();
+    assertThat(result.claims().get("host_data")).contains("09" + "00".repeat(31));
+  }
+
+  @Test
   void verify_secondCall_usesTheChainCache() {
     SnpFixtures.Pki pki = SnpFixtures.pki(Product.MILAN);
     SnpFixtures.KeyCert vcek = SnpFixtures.vcek(pki, SnpFixtures.chipId(Product.MILAN, 1), SnpFixtures.TCB);

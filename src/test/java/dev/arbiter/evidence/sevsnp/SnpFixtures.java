@@ -53,6 +53,32 @@ public final class SnpFixtures {
   /** A VCEK or VLEK with its private key. */
   public record KeyCert(X509Certificate certificate, KeyPair key) {}
 
+  /** Signed evidence ready for a scheme: the raw report and the DER VCEK that signed it. */
+  public record Evidence(byte[] report, byte[] vcekDer, KeyCert vcek) {
+    /** As {@link dev.arbiter.evidence.EvidenceInput}: the report with its VCEK as a supplied certificate. */
+    public dev.arbiter.evidence.EvidenceInput input() {
+      return dev.arbiter.evidence.EvidenceInput.of(report).withCertificates(List.of(vcekDer));
+    }
+  }
+
+  /**
+   * One call for end-to-end tests: a version-5 report from chip {@code chipSeed} of {@code product}
+   * with the given report data, measurement and host data (each zero-padded), at the default TCB,
+   * signed by a fresh VCEK of {@link #pki(Product)}. Verify it with {@code pki(product).scheme()}.
+   */
+  public static Evidence signedReport(Product product, int chipSeed, byte[] reportData, byte[] measurement, byte[] hostData) {
+    Pki pki = pki(product);
+    byte[] chipId = chipId(product, chipSeed);
+    KeyCert vcek = vcek(pki, chipId, product == Product.TURIN ? TURIN_TCB : TCB);
+    byte[] report = report(product).chipId(chipId).reportData(reportData).measurement(measurement).hostData(hostData)
+        .signedBy(vcek.key().getPrivate());
+    try {
+      return new Evidence(report, vcek.certificate().getEncoded(), vcek);
+    } catch (java.security.cert.CertificateEncodingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The shared test PKI for a product. */
   public static synchronized Pki pki(Product product) {
     return PKIS.computeIfAbsent(product, SnpFixtures::newPki);
