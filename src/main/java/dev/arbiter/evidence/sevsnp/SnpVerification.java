@@ -82,11 +82,18 @@ final class SnpVerification {
       keys.addAll(parsed.keys());
       problems.addAll(parsed.problems());
     }
+    AmdKeyCertificate sameKind = null;
     for (AmdKeyCertificate key : keys) {
       Optional<AmdTrust.Anchor> anchor = scheme.trust().issuerOf(key.certificate());
       if (anchor.isPresent() && anchor.get().kind() == report.signingKey()) {
-        return Optional.of(key);
+        if (keys.size() == 1 || key.hwId().map(hwId -> hwIdMatches(report.chipId(), hwId)).orElse(true)) {
+          return Optional.of(key);
+        }
+        sameKind = sameKind == null ? key : sameKind;
       }
+    }
+    if (sameKind != null) {
+      return Optional.of(sameKind);
     }
     if (keys.isEmpty()) {
       if (problems.isEmpty()) {
@@ -151,10 +158,14 @@ final class SnpVerification {
       return; // MASK_CHIP_ID: the chip is identified by the VCEK key itself (claim chip_id_masked)
     }
     byte[] hwId = leaf.hwId().get();
-    byte[] prefix = java.util.Arrays.copyOf(chipId, hwId.length);
-    if (!java.security.MessageDigest.isEqual(prefix, hwId)) {
+    if (!hwIdMatches(chipId, hwId)) {
       problems.add(Problem.of(EvidenceProblem.CHIP_ID_MISMATCH,
           "chip_id differs from the VCEK's hwID (" + hwId.length + " bytes)"));
     }
+  }
+
+  /** hwID is the whole chip_id (64 bytes) or, on Turin, its first 8 bytes. */
+  private static boolean hwIdMatches(byte[] chipId, byte[] hwId) {
+    return java.security.MessageDigest.isEqual(java.util.Arrays.copyOf(chipId, hwId.length), hwId);
   }
 }

@@ -140,6 +140,18 @@ class SevSnpSchemeTest {
   }
 
   @Test
+  void verify_severalVceks_picksTheOneForThisChip() {
+    SnpFixtures.Pki pki = SnpFixtures.pki(Product.MILAN);
+    SnpFixtures.KeyCert other = SnpFixtures.vcek(pki, SnpFixtures.chipId(Product.MILAN, 20), SnpFixtures.TCB);
+    SnpFixtures.KeyCert mine = SnpFixtures.vcek(pki, SnpFixtures.chipId(Product.MILAN, 21), SnpFixtures.TCB);
+    byte[] report = SnpFixtures.report(Product.MILAN).chipId(SnpFixtures.chipId(Product.MILAN, 21))
+        .signedBy(mine.key().getPrivate());
+    VerificationResult result = pki.scheme().verify(input(report, other.certificate(), mine.certificate()),
+        ExpectedBinding.none(), AT);
+    assertThat(result.problems()).isEmpty();
+  }
+
+  @Test
   void verify_secondCall_usesTheChainCache() {
     SnpFixtures.Pki pki = SnpFixtures.pki(Product.MILAN);
     SnpFixtures.KeyCert vcek = SnpFixtures.vcek(pki, SnpFixtures.chipId(Product.MILAN, 1), SnpFixtures.TCB);
