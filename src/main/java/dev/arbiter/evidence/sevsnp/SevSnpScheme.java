@@ -30,6 +30,7 @@ import java.util.Objects;
 public final class SevSnpScheme implements EvidenceScheme {
   public static final String ID = "sev-snp";
   private static final int CACHE_ENTRIES = 4096;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SevSnpScheme.class);
   private static final SchemeDescriptor DESCRIPTOR = new SchemeDescriptor(
       ID, "1.0",
       List.of("application/vnd.amd.sev.snp.attestation-report", "application/vnd.linux.configfs-tsm.sev-snp+json"),
@@ -71,7 +72,9 @@ public final class SevSnpScheme implements EvidenceScheme {
     try {
       return new SnpVerification(this, input, binding, context).run();
     } catch (RuntimeException e) {
-      // A bug, not bad input; still never an unchecked exception for callers verifying evidence.
+      // A bug, not bad input (the fuzz test calls SnpVerification directly to find these); callers
+      // still never see an unchecked exception. The evidence itself is not logged.
+      LOG.warn("SEV-SNP verification failed unexpectedly", e);
       return VerificationResult.failed(ID, Problem.of(EvidenceProblem.EVIDENCE_MALFORMED,
           "evidence could not be processed: " + e.getClass().getSimpleName()));
     }
