@@ -21,10 +21,13 @@ public final class SevSnpCpuTime {
     bench.setUp();
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long[] cpu = new long[3];
+    long[] allocated = new long[3];
+    var allocation = (com.sun.management.ThreadMXBean) threads;
     int perRound = 500;
     for (int round = -5; round < rounds; round++) {
       for (int op = 0; op < 3; op++) {
         long start = threads.getCurrentThreadCpuTime();
+        long bytes = allocation.getCurrentThreadAllocatedBytes();
         for (int i = 0; i < perRound; i++) {
           switch (op) {
             case 0 -> bench.snpVerifyWarm();
@@ -34,6 +37,7 @@ public final class SevSnpCpuTime {
         }
         if (round >= 0) {
           cpu[op] += threads.getCurrentThreadCpuTime() - start;
+          allocated[op] += allocation.getCurrentThreadAllocatedBytes() - bytes;
         }
       }
     }
@@ -41,7 +45,8 @@ public final class SevSnpCpuTime {
     double[] rate = new double[3];
     for (int op = 0; op < 3; op++) {
       rate[op] = (double) rounds * perRound / (cpu[op] / 1e9);
-      System.out.printf("%-22s %9.0f ops per CPU-second%n", names[op], rate[op]);
+      System.out.printf("%-22s %9.0f ops per CPU-second, %7d bytes allocated per op%n", names[op], rate[op],
+          allocated[op] / ((long) rounds * perRound));
     }
     System.out.printf("snp / raw = %.1f%%, snp / raw-reused = %.1f%% (source %s, provider %s)%n",
         100 * rate[0] / rate[1], 100 * rate[0] / rate[2], bench.source, dev.arbiter.crypto.Providers.signatureProviderName());
