@@ -19,6 +19,7 @@ public final class BuiltInSchemes {
     schemes.add(dev.arbiter.evidence.nitro.NitroScheme.withPinnedRoot());
     schemes.add(dev.arbiter.evidence.cca.CcaScheme.withSuppliedKeys());
     schemes.add(dev.arbiter.evidence.psa.PsaScheme.withSuppliedKeys());
+    schemes.add(dev.arbiter.evidence.sevsnp.SevSnpScheme.withPinnedRoots());
     return SchemeRegistry.of(schemes);
   }
 }
