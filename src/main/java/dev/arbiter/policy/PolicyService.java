@@ -103,7 +103,7 @@ public final class PolicyService {
     return jdbi.withHandle(handle -> workload(handle, name));
   }
 
-  static Workload workload(Handle handle, String name) {
+  public static Workload workload(Handle handle, String name) {
     return handle.createQuery("select * from workload where name = :n").bind("n", name)
         .map(PolicyService::mapWorkload).findOne()
         .orElseThrow(() -> new ProblemException(PolicyProblem.WORKLOAD_NOT_FOUND, "no workload named " + Names.abbreviate(name)));

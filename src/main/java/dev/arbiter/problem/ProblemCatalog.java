@@ -20,7 +20,9 @@ public final class ProblemCatalog {
           CommonProblem.class,
           dev.arbiter.evidence.EvidenceProblem.class,
           dev.arbiter.policy.PolicyProblem.class,
-          dev.arbiter.token.TokenProblem.class);
+          dev.arbiter.token.TokenProblem.class,
+          dev.arbiter.appraisal.AppraisalProblem.class,
+          dev.arbiter.rollout.RolloutProblem.class);
 
   private static final Map<String, ProblemType> BY_SLUG = index();
 
