@@ -14,6 +14,8 @@ public final class BuiltInSchemes {
   public static SchemeRegistry registry() {
     List<EvidenceScheme> schemes = new ArrayList<>();
     // one line per scheme, e.g. schemes.add(SevSnpScheme.withPinnedRoots());
+    schemes.add(dev.arbiter.evidence.tdx.TdxScheme.withPinnedRoots());
+    schemes.add(dev.arbiter.evidence.sgx.SgxScheme.withPinnedRoots());
     return SchemeRegistry.of(schemes);
   }
 }

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.arbiter.evidence.dcap;
+
+import dev.arbiter.crypto.ChainVerifier;
+import dev.arbiter.evidence.EvidenceProblem;
+import dev.arbiter.problem.Problem;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Checks a TCB Info / QE Identity signature: ECDSA P-256 / SHA-256 over the exact signed JSON bytes
+ * by a certificate (the "Intel SGX TCB Signing" certificate) whose chain reaches a pinned anchor
+ * and is valid at the verification time. Candidate signers are the chain that came with the body
+ * and every certificate supplied as collateral. Signature results are cached.
+ */
+final class CollateralSigner {
+  /** The verified signing path, or the problem. */
+  record Outcome(List<X509Certificate> path, Problem problem) {}
+
+  private CollateralSigner() {}
+
+  static Outcome verify(DcapTrust trust, SignedJson item, List<X509Certificate> pool, Instant at) {
+    List<X509Certificate> all = candidates(item, pool);
+    boolean anyCandidate = false;
+    String expired = null;
+    String untrusted = null;
+    for (X509Certificate candidate : all) {
+      if (candidate.getBasicConstraints() >= 0) {
+        continue;
+      }
+      anyCandidate = true;
+      if (!signatureValid(trust, item, candidate)) {
+        continue;
+      }
+      List<X509Certificate> chain = new ArrayList<>();
+      chain.add(candidate);
+      all.stream().filter(other -> other != candidate).forEach(chain::add);
+      ChainVerifier.Result result = trust.chains.verify(chain, trust.anchors(), at);
+      if (result instanceof ChainVerifier.Result.Valid valid) {
+        return new Outcome(valid.path(), null);
+      }
+      ChainVerifier.Result.Invalid invalid = (ChainVerifier.Result.Invalid) result;
+      if (invalid.failure() == ChainVerifier.Failure.EXPIRED) {
+        expired = invalid.detail();
+      } else {
+        untrusted = invalid.detail();
+      }
+    }
+    String what = item.kind() + " from " + item.source();
+    if (expired != null) {
+      return new Outcome(null, Problem.of(EvidenceProblem.CERTIFICATE_EXPIRED, what + ": signing certificate: " + expired));
+    }
+    if (untrusted != null) {
+      return new Outcome(null, Problem.of(EvidenceProblem.COLLATERAL_INVALID, what + ": signing certificate is not trusted: " + untrusted));
+    }
+    if (!anyCandidate) {
+      return new Outcome(null, Problem.of(EvidenceProblem.CERTIFICATE_MISSING, what + ": no TCB signing certificate was supplied"));
+    }
+    return new Outcome(null, Problem.of(EvidenceProblem.COLLATERAL_INVALID, what + ": signature does not verify under any supplied TCB signing certificate"));
+  }
+
+  /** True when some supplied non-CA certificate's key verifies the signature (time and chain not checked). */
+  static boolean signedByAny(DcapTrust trust, SignedJson item, List<X509Certificate> pool) {
+    for (X509Certificate candidate : candidates(item, pool)) {
+      if (candidate.getBasicConstraints() < 0 && signatureValid(trust, item, candidate)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static List<X509Certificate> candidates(SignedJson item, List<X509Certificate> pool) {
+    List<X509Certificate> all = new ArrayList<>(item.chain());
+    for (X509Certificate certificate : pool) {
+      if (!all.contains(certificate)) {
+        all.add(certificate);
+      }
+    }
+    return all;
+  }
+
+  private static boolean signatureValid(DcapTrust trust, SignedJson item, X509Certificate signer) {
+    byte[] encoded;
+    try {
+      encoded = signer.getEncoded();
+    } catch (CertificateEncodingException e) {
+      return false;
+    }
+    String key = DcapTrust.key(item.signedBytes(), item.signature(), encoded);
+    return trust.signatures.computeIfAbsent(key,
+        ignored -> Ecdsa.verify(signer.getPublicKey(), item.signedBytes(), item.signature()));
+  }
+}
