@@ -4,7 +4,6 @@ package dev.arbiter.evidence.dcap;
 import dev.arbiter.crypto.ChainVerifier;
 import dev.arbiter.evidence.EvidenceProblem;
 import dev.arbiter.problem.Problem;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +21,34 @@ final class CollateralSigner {
 
   private CollateralSigner() {}
 
+  /** Memo key: the cached signed body and the candidate pool (compared element by element). */
+  private record MemoKey(SignedJson item, List<X509Certificate> pool) {}
+
+  /** A verified signing path and the window in which all of its certificates are valid. */
+  record Memo(List<X509Certificate> path, Instant from, Instant until) {}
+
   static Outcome verify(DcapTrust trust, SignedJson item, List<X509Certificate> pool, Instant at) {
+    MemoKey key = new MemoKey(item, pool);
+    Memo memo = trust.signerMemos.get(key);
+    if (memo != null && !at.isBefore(memo.from()) && !at.isAfter(memo.until())) {
+      return new Outcome(memo.path(), null);
+    }
+    Outcome outcome = search(trust, item, pool, at);
+    if (outcome.path() != null) {
+      Instant from = Instant.MIN;
+      Instant until = Instant.MAX;
+      for (X509Certificate certificate : outcome.path()) {
+        Instant notBefore = certificate.getNotBefore().toInstant();
+        Instant notAfter = certificate.getNotAfter().toInstant();
+        from = notBefore.isAfter(from) ? notBefore : from;
+        until = notAfter.isBefore(until) ? notAfter : until;
+      }
+      trust.signerMemos.put(key, new Memo(outcome.path(), from, until));
+    }
+    return outcome;
+  }
+
+  private static Outcome search(DcapTrust trust, SignedJson item, List<X509Certificate> pool, Instant at) {
     List<X509Certificate> all = candidates(item, pool);
     boolean anyCandidate = false;
     String expired = null;
@@ -38,7 +64,7 @@ final class CollateralSigner {
       List<X509Certificate> chain = new ArrayList<>();
       chain.add(candidate);
       all.stream().filter(other -> other != candidate).forEach(chain::add);
-      ChainVerifier.Result result = trust.chains.verify(chain, trust.anchors(), at);
+      ChainVerifier.Result result = Chains.verify(trust, chain, at);
       if (result instanceof ChainVerifier.Result.Valid valid) {
         return new Outcome(valid.path(), null);
       }
@@ -82,15 +108,11 @@ final class CollateralSigner {
     return all;
   }
 
+  /** Signature cache key: the (cached, immutable) signed body and the candidate signer. */
+  private record SignatureKey(SignedJson item, X509Certificate signer) {}
+
   private static boolean signatureValid(DcapTrust trust, SignedJson item, X509Certificate signer) {
-    byte[] encoded;
-    try {
-      encoded = signer.getEncoded();
-    } catch (CertificateEncodingException e) {
-      return false;
-    }
-    String key = DcapTrust.key(item.signedBytes(), item.signature(), encoded);
-    return trust.signatures.computeIfAbsent(key,
+    return trust.signatures.computeIfAbsent(new SignatureKey(item, signer),
         ignored -> Ecdsa.verify(signer.getPublicKey(), item.signedBytes(), item.signature()));
   }
 }

@@ -28,8 +28,13 @@ public final class DcapTrust {
   final ChainVerifier chains = new ChainVerifier(4096);
   final BoundedCache<String, ParsedCollateral> collateral = new BoundedCache<>(512);
   final BoundedCache<String, List<X509Certificate>> certificateLists = new BoundedCache<>(4096);
-  final BoundedCache<String, Boolean> signatures = new BoundedCache<>(8192);
-  final BoundedCache<String, RevocationCheck.Cached> revocations = new BoundedCache<>(4096);
+  final BoundedCache<String, ParsedCollateral> mergedCollateral = new BoundedCache<>(512);
+  final BoundedCache<Object, Boolean> signatures = new BoundedCache<>(8192);
+  final BoundedCache<Object, RevocationCheck.Cached> revocations = new BoundedCache<>(4096);
+  final BoundedCache<Object, CollateralSigner.Memo> signerMemos = new BoundedCache<>(1024);
+  final BoundedCache<List<X509Certificate>, Chains.Memo> chainMemos = new BoundedCache<>(4096);
+  final BoundedCache<X509Certificate, java.util.Optional<PckExtensions>> pckExtensions = new BoundedCache<>(4096);
+  final BoundedCache<String, java.util.Optional<java.security.PublicKey>> attestationKeys = new BoundedCache<>(4096);
 
   private DcapTrust(List<X509Certificate> anchors) {
     this.anchors = List.copyOf(anchors);

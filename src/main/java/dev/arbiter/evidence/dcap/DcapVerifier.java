@@ -50,7 +50,8 @@ public final class DcapVerifier {
     if (!Arrays.equals(quote.qeVendorId(), INTEL_QE_VENDOR_ID)) {
       problems.add(Problem.of(EvidenceProblem.UNSUPPORTED_VERSION, "QE vendor id " + Hex.encode(quote.qeVendorId()) + " is not Intel's"));
     }
-    Optional<PublicKey> attestationKey = Ecdsa.publicKey(quote.attestationKey());
+    Optional<PublicKey> attestationKey = trust.attestationKeys.computeIfAbsent(Hex.encode(quote.attestationKey()),
+        ignored -> Ecdsa.publicKey(quote.attestationKey()));
     if (attestationKey.isEmpty()) {
       problems.add(Problem.of(EvidenceProblem.SIGNATURE_INVALID, "the attestation key is not a P-256 point"));
     } else if (!Ecdsa.verify(attestationKey.get(), quote.signedBytes(), quote.signature())) {
@@ -78,14 +79,14 @@ public final class DcapVerifier {
         ignored -> Ecdsa.verify(pckLeaf.getPublicKey(), quote.qeReportBytes(), quote.qeReportSignature()))) {
       problems.add(Problem.of(EvidenceProblem.SIGNATURE_INVALID, "the QE report signature does not verify under the PCK certificate's key"));
     }
-    Optional<PckExtensions> pck = PckExtensions.of(pckLeaf);
+    Optional<PckExtensions> pck = trust.pckExtensions.computeIfAbsent(pckLeaf, PckExtensions::of);
     if (pck.isEmpty()) {
       problems.add(Problem.of(EvidenceProblem.CERTIFICATE_MALFORMED, "the PCK certificate has no valid Intel SGX extension ("
           + PckExtensions.SGX_EXTENSION_OID + ")"));
     }
     boolean revocationChecked = false;
     Optional<String> issuer = Optional.empty();
-    ChainVerifier.Result result = trust.chains.verify(chain, trust.anchors(), at);
+    ChainVerifier.Result result = Chains.verify(trust, chain, at);
     if (result instanceof ChainVerifier.Result.Valid valid) {
       CrlChecker.Outcome crl = RevocationCheck.check(trust, valid.path(), collateral.crls(), at, context.allowStaleCrl());
       problems.addAll(RevocationCheck.problems(crl, "PCK chain"));
@@ -116,12 +117,16 @@ public final class DcapVerifier {
 
   private static ParsedCollateral collateral(DcapTrust trust, EvidenceInput input) {
     List<ParsedCollateral> parts = new ArrayList<>();
+    StringBuilder mergedKey = new StringBuilder();
     for (EvidenceInput.Collateral file : input.collateral()) {
       String key = Hex.encode(Digests.sha256(file.bytes()));
-      ParsedCollateral parsed = trust.collateral.computeIfAbsent(key, ignored -> CollateralParser.parse(file.name(), file.bytes()));
-      parts.add(parsed);
+      mergedKey.append(key);
+      parts.add(trust.collateral.computeIfAbsent(key, ignored -> CollateralParser.parse(file.name(), file.bytes())));
     }
-    return parts.size() == 1 ? parts.get(0) : ParsedCollateral.merge(parts);
+    if (parts.size() <= 1) {
+      return parts.isEmpty() ? ParsedCollateral.empty() : parts.get(0);
+    }
+    return trust.mergedCollateral.computeIfAbsent(mergedKey.toString(), ignored -> ParsedCollateral.merge(parts));
   }
 
   private static Optional<String> pckIssuer(List<X509Certificate> path) {

@@ -49,7 +49,9 @@ final class Ecdsa {
       return Optional.empty();
     }
     try {
-      return Optional.of(KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(new ECPoint(x, y), P256)));
+      KeyFactory factory = Providers.fast().isPresent()
+          ? KeyFactory.getInstance("EC", Providers.fast().get()) : KeyFactory.getInstance("EC");
+      return Optional.of(factory.generatePublic(new ECPublicKeySpec(new ECPoint(x, y), P256)));
     } catch (GeneralSecurityException e) {
       return Optional.empty();
     }

@@ -4,8 +4,6 @@ package dev.arbiter.evidence.dcap;
 import dev.arbiter.crypto.CrlChecker;
 import dev.arbiter.evidence.EvidenceProblem;
 import dev.arbiter.problem.Problem;
-import java.security.cert.CRLException;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -21,6 +19,9 @@ final class RevocationCheck {
   /** A memoized outcome and the time window it holds for. */
   record Cached(CrlChecker.Outcome outcome, Instant from, Instant until) {}
 
+  /** Cache key: certificates and CRLs compare by encoding (same instances compare by identity first). */
+  private record Key(List<X509Certificate> path, List<X509CRL> crls, boolean allowStale) {}
+
   private RevocationCheck() {}
 
   static CrlChecker.Outcome check(DcapTrust trust, List<X509Certificate> path, List<X509CRL> crls, Instant at,
@@ -34,20 +35,7 @@ final class RevocationCheck {
         }
       }
     }
-    String key;
-    try {
-      List<byte[]> parts = new ArrayList<>();
-      parts.add(new byte[] {(byte) (allowStale ? 1 : 0)});
-      for (X509Certificate certificate : path) {
-        parts.add(certificate.getEncoded());
-      }
-      for (X509CRL crl : relevant) {
-        parts.add(crl.getEncoded());
-      }
-      key = DcapTrust.key(parts.toArray(byte[][]::new));
-    } catch (CertificateEncodingException | CRLException e) {
-      return CrlChecker.check(path, relevant, at, allowStale);
-    }
+    Key key = new Key(path, relevant, allowStale);
     Cached cached = trust.revocations.get(key);
     if (cached != null && !at.isBefore(cached.from()) && !at.isAfter(cached.until())) {
       return cached.outcome();

@@ -52,7 +52,7 @@ final class TcbLevels {
     int major = report.teeTcbSvn()[1] & 0xff;
     int moduleSvn = report.teeTcbSvn()[0] & 0xff;
     if (major > 0 && !info.moduleIdentities().isEmpty()) {
-      String id = String.format(java.util.Locale.ROOT, "TDX_%02X", major);
+      String id = "TDX_" + Hex.encode(new byte[] {(byte) major}).toUpperCase(java.util.Locale.ROOT);
       for (TcbInfo.ModuleIdentity identity : info.moduleIdentities()) {
         if (!identity.id().equalsIgnoreCase(id)) {
           continue;
