@@ -205,4 +205,17 @@ class TdxSchemeTest {
     assertThat(result.claims().get("tcb_status")).contains("UpToDate");
     assertThat(result.claims().get("revocation")).contains("checked");
   }
+
+  @Test
+  void verify_warmCachesThenLaterTime_recheckEveryValidityWindow() {
+    EvidenceInput input = EvidenceInput.of(FIXTURES.tdxQuote().build()).withCollateral(FIXTURES.collateral(true));
+    assertThat(scheme.verify(input, ExpectedBinding.none(), now).problems()).isEmpty();
+    assertThat(scheme.verify(input, ExpectedBinding.none(), now).problems()).isEmpty();
+    VerificationResult later = scheme.verify(input, ExpectedBinding.none(),
+        VerificationContext.at(DcapFixtures.NOW.plus(Duration.ofDays(60))));
+    assertThat(types(later)).contains(EvidenceProblem.CRL_STALE, EvidenceProblem.COLLATERAL_EXPIRED);
+    VerificationResult muchLater = scheme.verify(input, ExpectedBinding.none(),
+        VerificationContext.at(Instant.parse("2032-01-01T00:00:00Z")));
+    assertThat(types(muchLater)).contains(EvidenceProblem.CERTIFICATE_EXPIRED);
+  }
 }
