@@ -9,7 +9,12 @@ import dev.arbiter.evidence.VerificationResult;
 import dev.arbiter.evidence.dcap.DcapFixtures;
 import dev.arbiter.evidence.sgx.SgxScheme;
 import dev.arbiter.evidence.tdx.TdxScheme;
+import dev.arbiter.testing.RepoPaths;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
+import java.time.Instant;
+import java.util.List;
 import java.security.Signature;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -18,6 +23,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -39,11 +45,15 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 @Measurement(iterations = 3, time = 3)
 @Fork(1)
 public class DcapBenchmark {
+  /** {@code vector}: the shared dcap-qvl vectors (the peers' bench vectors) under the pinned root; {@code synthetic}: generated PKI. */
+  @Param({"vector", "synthetic"})
+  public String source;
+
   private TdxScheme tdx;
   private SgxScheme sgx;
   private EvidenceInput tdxInput;
   private EvidenceInput sgxInput;
-  private final VerificationContext context = VerificationContext.at(DcapFixtures.NOW);
+  private VerificationContext context = VerificationContext.at(DcapFixtures.NOW);
   private KeyPair key;
   private byte[] message;
   private byte[] signature;
@@ -51,12 +61,22 @@ public class DcapBenchmark {
   @Setup
   public void setup() throws Exception {
     DcapFixtures fixtures = DcapFixtures.create();
-    tdx = new TdxScheme(fixtures.trust());
-    sgx = new SgxScheme(fixtures.trust());
-    tdxInput = EvidenceInput.of(fixtures.tdxQuote().build()).withCollateral(fixtures.collateral(true));
-    sgxInput = EvidenceInput.of(fixtures.sgxQuote().build()).withCollateral(fixtures.collateral(false));
-    requireValid(tdx.verify(tdxInput, ExpectedBinding.none(), context));
-    requireValid(sgx.verify(sgxInput, ExpectedBinding.none(), context));
+    if (source.equals("vector")) {
+      Path vectors = RepoPaths.sharedVectors();
+      tdx = TdxScheme.withPinnedRoots();
+      sgx = SgxScheme.withPinnedRoots();
+      tdxInput = vectorInput(vectors.resolve("tdx/dcap-qvl/tdx_quote"), vectors.resolve("tdx/dcap-qvl/tdx_quote_collateral.json"));
+      sgxInput = vectorInput(vectors.resolve("sgx/dcap-qvl/sgx_quote"), vectors.resolve("sgx/dcap-qvl/sgx_quote_collateral.json"));
+      context = VerificationContext.at(Instant.parse("2025-06-20T00:00:00Z"));
+    } else {
+      tdx = new TdxScheme(fixtures.trust());
+      sgx = new SgxScheme(fixtures.trust());
+      tdxInput = EvidenceInput.of(fixtures.tdxQuote().build()).withCollateral(fixtures.collateral(true));
+      sgxInput = EvidenceInput.of(fixtures.sgxQuote().build()).withCollateral(fixtures.collateral(false));
+    }
+    requireValid(tdx.verify(tdxInput, ExpectedBinding.none(), context), "UpToDate");
+    requireValid(sgx.verify(sgxInput, ExpectedBinding.none(), context),
+        source.equals("vector") ? "ConfigurationAndSWHardeningNeeded" : "UpToDate");
     key = fixtures.pckKey;
     message = new byte[632];
     Signature signer = Signature.getInstance("SHA256withECDSA");
@@ -65,8 +85,13 @@ public class DcapBenchmark {
     signature = signer.sign();
   }
 
-  private static void requireValid(VerificationResult result) {
-    if (!result.valid() || !"UpToDate".equals(result.claims().get("tcb_status").orElse(null))) {
+  private static EvidenceInput vectorInput(Path quote, Path collateral) throws java.io.IOException {
+    return EvidenceInput.of(Files.readAllBytes(quote))
+        .withCollateral(List.of(new EvidenceInput.Collateral(collateral.getFileName().toString(), Files.readAllBytes(collateral))));
+  }
+
+  private static void requireValid(VerificationResult result, String status) {
+    if (!result.valid() || !status.equals(result.claims().get("tcb_status").orElse(null))) {
       throw new IllegalStateException("benchmark input does not verify: " + result.problems());
     }
   }
