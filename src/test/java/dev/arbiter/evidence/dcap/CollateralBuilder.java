@@ -34,6 +34,8 @@ public final class CollateralBuilder {
   private String fmspc = Hex.encode(DcapFixtures.DEFAULT_FMSPC);
   private Instant issueDate = DcapFixtures.NOW.minus(Duration.ofDays(1));
   private Instant nextUpdate = DcapFixtures.NOW.plus(Duration.ofDays(29));
+  private Instant crlThisUpdate = issueDate;
+  private Instant crlNextUpdate = nextUpdate;
   private List<Level> levels = new ArrayList<>();
   private List<IsvLevel> moduleLevels = new ArrayList<>(List.of(
       new IsvLevel(4, "UpToDate", List.of()), new IsvLevel(2, "OutOfDate", List.of("INTEL-SA-01000"))));
@@ -67,6 +69,12 @@ public final class CollateralBuilder {
 
   public CollateralBuilder fmspc(String value) { fmspc = value; return this; }
   public CollateralBuilder validity(Instant from, Instant to) { issueDate = from; nextUpdate = to; return this; }
+  /** Makes the TCB Info, QE Identity and CRLs current at {@code at} (issued a day before, for 30 days). */
+  public CollateralBuilder currentAt(Instant at) {
+    crlThisUpdate = at.minus(Duration.ofDays(1));
+    crlNextUpdate = at.plus(Duration.ofDays(29));
+    return validity(crlThisUpdate, crlNextUpdate);
+  }
   public CollateralBuilder levels(List<Level> value) { levels = new ArrayList<>(value); return this; }
   public CollateralBuilder moduleLevels(List<IsvLevel> value) { moduleLevels = new ArrayList<>(value); return this; }
   public CollateralBuilder withoutModuleIdentities() { moduleIdentities = false; return this; }
@@ -141,8 +149,8 @@ public final class CollateralBuilder {
     files.add(new EvidenceInput.Collateral("tcbinfo.json", tcbInfoBody()));
     files.add(new EvidenceInput.Collateral("qeidentity.json", qeIdentityBody()));
     files.add(new EvidenceInput.Collateral("tcb-signing-chain.pem", fixtures.tcbSigningChainPem()));
-    files.add(DcapFixtures.file("pck.crl", fixtures.pckCrl(List.of())));
-    files.add(DcapFixtures.file("root.crl", fixtures.rootCrl(List.of())));
+    files.add(DcapFixtures.file("pck.crl", fixtures.pckCrl(List.of(), crlThisUpdate, crlNextUpdate)));
+    files.add(DcapFixtures.file("root.crl", fixtures.pckCrlFromRoot(crlThisUpdate, crlNextUpdate)));
     return files;
   }
 
@@ -154,8 +162,8 @@ public final class CollateralBuilder {
       String chain = new String(fixtures.tcbSigningChainPem(), StandardCharsets.US_ASCII);
       ObjectNode out = NODES.objectNode();
       out.put("pck_crl_issuer_chain", chain)
-          .put("root_ca_crl", Hex.encode(fixtures.rootCrl(List.of()).getEncoded()))
-          .put("pck_crl", Hex.encode(fixtures.pckCrl(List.of()).getEncoded()))
+          .put("root_ca_crl", Hex.encode(fixtures.pckCrlFromRoot(crlThisUpdate, crlNextUpdate).getEncoded()))
+          .put("pck_crl", Hex.encode(fixtures.pckCrl(List.of(), crlThisUpdate, crlNextUpdate).getEncoded()))
           .put("tcb_info_issuer_chain", chain)
           .put("tcb_info", tcbInfo)
           .put("tcb_info_signature", Hex.encode(DcapFixtures.signRaw(signingKey, tcbInfo.getBytes(StandardCharsets.UTF_8))))

@@ -109,6 +109,16 @@ public final class DcapFixtures {
     return CertBuilder.crl(root, rootKey.getPrivate(), NOW.minus(Duration.ofDays(30)), NOW.plus(Duration.ofDays(300)), revoked);
   }
 
+  /** The root CA's CRL (nothing revoked), valid {@code thisUpdate..nextUpdate}. */
+  public X509CRL pckCrlFromRoot(Instant thisUpdate, Instant nextUpdate) {
+    return CertBuilder.crl(root, rootKey.getPrivate(), thisUpdate, nextUpdate, List.of());
+  }
+
+  /** Complete collateral current at {@code at} (e.g. the real clock of an end-to-end test). */
+  public List<EvidenceInput.Collateral> collateral(boolean tdx, Instant at) {
+    return collateralBuilder(tdx).currentAt(at).files();
+  }
+
   public X509CRL pckCrl(List<BigInteger> revoked) {
     return pckCrl(revoked, NOW.minus(Duration.ofDays(1)), NOW.plus(Duration.ofDays(29)));
   }

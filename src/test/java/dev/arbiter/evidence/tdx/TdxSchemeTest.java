@@ -218,4 +218,13 @@ class TdxSchemeTest {
         VerificationContext.at(Instant.parse("2032-01-01T00:00:00Z")));
     assertThat(types(muchLater)).contains(EvidenceProblem.CERTIFICATE_EXPIRED);
   }
+
+  @Test
+  void verify_collateralCurrentAtAnotherTime_isValidThen() {
+    Instant later = Instant.parse("2027-03-01T12:00:00Z");
+    VerificationResult result = scheme.verify(EvidenceInput.of(FIXTURES.tdxQuote().build())
+        .withCollateral(FIXTURES.collateral(true, later)), ExpectedBinding.none(), VerificationContext.at(later));
+    assertThat(result.problems()).isEmpty();
+    assertThat(result.claims().get("revocation")).contains("checked");
+  }
 }
