@@ -42,6 +42,7 @@ public final class CollateralBuilder {
   private List<IsvLevel> qeLevels = new ArrayList<>(List.of(
       new IsvLevel(8, "UpToDate", List.of()), new IsvLevel(6, "OutOfDate", List.of("INTEL-SA-00615"))));
   private boolean moduleIdentities = true;
+  private String moduleMrSigner = "00".repeat(48);
   private byte[] qeMrSigner;
   private PrivateKey signingKey;
   private boolean badTcbInfoSignature;
@@ -78,6 +79,7 @@ public final class CollateralBuilder {
   public CollateralBuilder levels(List<Level> value) { levels = new ArrayList<>(value); return this; }
   public CollateralBuilder moduleLevels(List<IsvLevel> value) { moduleLevels = new ArrayList<>(value); return this; }
   public CollateralBuilder withoutModuleIdentities() { moduleIdentities = false; return this; }
+  public CollateralBuilder moduleMrSigner(byte[] value) { moduleMrSigner = Hex.encode(value); return this; }
   public CollateralBuilder qeLevels(List<IsvLevel> value) { qeLevels = new ArrayList<>(value); return this; }
   public CollateralBuilder qeMrSigner(byte[] value) { qeMrSigner = value.clone(); return this; }
   public CollateralBuilder signingKey(PrivateKey value) { signingKey = value; return this; }
@@ -177,7 +179,7 @@ public final class CollateralBuilder {
   }
 
   private ObjectNode module() {
-    return NODES.objectNode().put("mrsigner", "00".repeat(48)).put("attributes", "0000000000000000")
+    return NODES.objectNode().put("mrsigner", moduleMrSigner).put("attributes", "0000000000000000")
         .put("attributesMask", "FFFFFFFFFFFFFFFF");
   }
 

@@ -227,4 +227,29 @@ class TdxSchemeTest {
     assertThat(result.problems()).isEmpty();
     assertThat(result.claims().get("revocation")).contains("checked");
   }
+
+  @Test
+  void verify_badAttestationKeyNotOnCurve_isSignatureInvalid() {
+    byte[] quote = FIXTURES.tdxQuote().build();
+    int keyOffset = 48 + 584 + 4 + 64;
+    quote[keyOffset + 63] ^= 1;
+    VerificationResult result = verify(quote, List.of());
+    assertThat(types(result)).containsExactlyInAnyOrder(EvidenceProblem.SIGNATURE_INVALID, EvidenceProblem.KEY_BINDING_INVALID);
+    assertThat(result.problems().get(0).detail()).contains("not a P-256 point");
+  }
+
+  @Test
+  void verify_badV5BodySize_isEvidenceMalformed() {
+    byte[] quote = FIXTURES.tdxQuote().version(5).bodyType(3).build();
+    quote[50] = (byte) 0x48; // body size 584 instead of 648
+    quote[51] = 0x02;
+    assertThat(types(verify(quote, List.of()))).containsExactly(EvidenceProblem.EVIDENCE_MALFORMED);
+  }
+
+  @Test
+  void verify_badSignedBodyField_isSignatureInvalid() {
+    byte[] quote = FIXTURES.tdxQuote().build();
+    quote[48 + 136] ^= 0x10; // mr_td
+    assertThat(types(verify(quote, List.of()))).containsExactly(EvidenceProblem.SIGNATURE_INVALID);
+  }
 }

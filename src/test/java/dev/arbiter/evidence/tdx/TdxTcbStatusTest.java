@@ -188,4 +188,15 @@ class TdxTcbStatusTest {
     assertThat(result.problems()).isEmpty();
     assertThat(result.claims().get("tcb_status")).contains("UpToDate");
   }
+
+  @Test
+  void status_badTdxModuleMrSigner_isCollateralMismatch() {
+    VerificationResult withIdentity = verify(FIXTURES.collateralBuilder(true).moduleMrSigner(DcapFixtures.filled(48, 1)));
+    assertThat(types(withIdentity)).containsExactly(EvidenceProblem.COLLATERAL_MISMATCH);
+    byte[] majorZero = FIXTURES.tdxQuote().teeTcbSvn(Hex.decode("05000700000000000000000000000000")).build();
+    VerificationResult plainModule = verify(majorZero, FIXTURES.collateralBuilder(true).withoutModuleIdentities()
+        .moduleMrSigner(DcapFixtures.filled(48, 1)).files());
+    assertThat(types(plainModule)).containsExactly(EvidenceProblem.COLLATERAL_MISMATCH);
+    assertThat(plainModule.problems().get(0).detail()).contains("mr_signer_seam");
+  }
 }
