@@ -54,7 +54,7 @@ final class CollateralSigner {
     String expired = null;
     String untrusted = null;
     for (X509Certificate candidate : all) {
-      if (candidate.getBasicConstraints() >= 0) {
+      if (!mayBeSigner(candidate)) {
         continue;
       }
       anyCandidate = true;
@@ -66,7 +66,11 @@ final class CollateralSigner {
       all.stream().filter(other -> other != candidate).forEach(chain::add);
       ChainVerifier.Result result = Chains.verify(trust, chain, at);
       if (result instanceof ChainVerifier.Result.Valid valid) {
-        return new Outcome(valid.path(), null);
+        if (valid.path().size() == 2) {
+          return new Outcome(valid.path(), null);
+        }
+        untrusted = "'" + candidate.getSubjectX500Principal().getName() + "' is not issued directly by the root CA";
+        continue;
       }
       ChainVerifier.Result.Invalid invalid = (ChainVerifier.Result.Invalid) result;
       if (invalid.failure() == ChainVerifier.Failure.EXPIRED) {
@@ -91,11 +95,20 @@ final class CollateralSigner {
   /** True when some supplied non-CA certificate's key verifies the signature (time and chain not checked). */
   static boolean signedByAny(DcapTrust trust, SignedJson item, List<X509Certificate> pool) {
     for (X509Certificate candidate : candidates(item, pool)) {
-      if (candidate.getBasicConstraints() < 0 && signatureValid(trust, item, candidate)) {
+      if (mayBeSigner(candidate) && signatureValid(trust, item, candidate)) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * Intel's TCB signing certificate is an end-entity certificate issued directly by the root (the
+   * path is checked to have length 2) and is not a PCK certificate: a platform's PCK key must never
+   * be able to vouch for its own TCB.
+   */
+  private static boolean mayBeSigner(X509Certificate candidate) {
+    return candidate.getBasicConstraints() < 0 && candidate.getExtensionValue(PckExtensions.SGX_EXTENSION_OID) == null;
   }
 
   private static List<X509Certificate> candidates(SignedJson item, List<X509Certificate> pool) {

@@ -199,4 +199,27 @@ class TdxTcbStatusTest {
     assertThat(types(plainModule)).containsExactly(EvidenceProblem.COLLATERAL_MISMATCH);
     assertThat(plainModule.problems().get(0).detail()).contains("mr_signer_seam");
   }
+
+  @Test
+  void collateral_badSignedByPckKey_isCollateralInvalid() {
+    List<EvidenceInput.Collateral> files = new ArrayList<>(FIXTURES.collateralBuilder(true)
+        .signingKey(FIXTURES.pckKey.getPrivate()).files());
+    files.add(new EvidenceInput.Collateral("pck-chain.pem", FIXTURES.pckChainPem()));
+    VerificationResult result = verify(FIXTURES.tdxQuote().build(), files);
+    assertThat(types(result)).containsOnly(EvidenceProblem.COLLATERAL_INVALID).hasSize(2);
+  }
+
+  @Test
+  void collateral_badSignerBelowIntermediate_isCollateralInvalid() {
+    var key = dev.arbiter.crypto.CertBuilder.ecKeyPair("secp256r1");
+    var signer = dev.arbiter.crypto.CertBuilder.subject("CN=Not A TCB Signer", key.getPublic())
+        .issuer(FIXTURES.pckCa, FIXTURES.pckCaKey.getPrivate()).build();
+    List<EvidenceInput.Collateral> files = new ArrayList<>(FIXTURES.collateralBuilder(true).signingKey(key.getPrivate()).files());
+    files.removeIf(f -> f.name().endsWith(".pem"));
+    files.add(new EvidenceInput.Collateral("signer.pem", (dev.arbiter.crypto.Certificates.toPem(signer)
+        + dev.arbiter.crypto.Certificates.toPem(FIXTURES.pckCa)).getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    VerificationResult result = verify(FIXTURES.tdxQuote().build(), files);
+    assertThat(types(result)).containsOnly(EvidenceProblem.COLLATERAL_INVALID).hasSize(2);
+    assertThat(result.problems().get(0).detail()).contains("not issued directly by the root");
+  }
 }
