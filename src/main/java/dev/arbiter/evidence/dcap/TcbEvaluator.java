@@ -41,12 +41,15 @@ final class TcbEvaluator {
       TcbInfo info = item.tcbInfo();
       if (info.id().equals(wantedId) && info.fmspc().equals(fmspc) && info.pceId().equals(pceId)) {
         applicable.add(item);
-      } else if (!CollateralSigner.signedByAny(trust, item, collateral.certificates())) {
-        problems.add(Problem.of(EvidenceProblem.COLLATERAL_INVALID, "TCB Info from " + item.source()
-            + ": signature does not verify under any supplied TCB signing certificate"));
       }
     }
     if (applicable.isEmpty()) {
+      for (SignedJson item : collateral.tcbInfos()) {
+        if (!CollateralSigner.signedByAny(trust, item, collateral.certificates())) {
+          problems.add(Problem.of(EvidenceProblem.COLLATERAL_INVALID, "TCB Info from " + item.source()
+              + ": signature does not verify under any supplied TCB signing certificate"));
+        }
+      }
       TcbInfo first = collateral.tcbInfos().get(0).tcbInfo();
       problems.add(Problem.of(EvidenceProblem.COLLATERAL_MISMATCH, "no supplied TCB Info applies: the quote needs "
           + wantedId + " FMSPC " + fmspc + " PCE id " + pceId + ", got e.g. " + first.id() + " FMSPC " + first.fmspc()));

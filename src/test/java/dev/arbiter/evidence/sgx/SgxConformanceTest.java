@@ -111,4 +111,19 @@ class SgxConformanceTest {
     assertThat(claim(result, "report_data")).isEqualTo("74657374" + "00".repeat(60));
     assertThat(claim(result, "debug")).isEqualTo(true);
   }
+
+  @Test
+  void mobilecoin_wholeDirectoryAsCollateral_picksTheApplicableTcbInfo() throws IOException {
+    Path directory = vectors.resolve("mobilecoin-attestation");
+    List<EvidenceInput.Collateral> all = new ArrayList<>();
+    try (var files = Files.list(directory)) {
+      for (Path file : files.sorted().toList()) {
+        all.add(new EvidenceInput.Collateral(file.getFileName().toString(), Files.readAllBytes(file)));
+      }
+    }
+    VerificationResult result = verify("mobilecoin-attestation/hw_quote.dat",
+        VerificationContext.at(Instant.parse(MOBILECOIN_TIME)).withAllowStaleCrl(true), all);
+    assertThat(result.problems()).isEmpty();
+    assertThat(claim(result, "tcb_status")).isEqualTo("SWHardeningNeeded");
+  }
 }
