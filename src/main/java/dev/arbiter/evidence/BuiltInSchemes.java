@@ -20,6 +20,8 @@ public final class BuiltInSchemes {
     schemes.add(dev.arbiter.evidence.cca.CcaScheme.withSuppliedKeys());
     schemes.add(dev.arbiter.evidence.psa.PsaScheme.withSuppliedKeys());
     schemes.add(dev.arbiter.evidence.sevsnp.SevSnpScheme.withPinnedRoots());
+    schemes.add(dev.arbiter.evidence.tdx.TdxScheme.withPinnedRoots());
+    schemes.add(dev.arbiter.evidence.sgx.SgxScheme.withPinnedRoots());
     return SchemeRegistry.of(schemes);
   }
 }

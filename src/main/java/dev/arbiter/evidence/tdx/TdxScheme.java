@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.arbiter.evidence.tdx;
+
+import dev.arbiter.evidence.Claims;
+import dev.arbiter.evidence.EvidenceInput;
+import dev.arbiter.evidence.EvidenceScheme;
+import dev.arbiter.evidence.ExpectedBinding;
+import dev.arbiter.evidence.SchemeDescriptor;
+import dev.arbiter.evidence.VerificationContext;
+import dev.arbiter.evidence.VerificationResult;
+import dev.arbiter.evidence.dcap.DcapTrust;
+import dev.arbiter.evidence.dcap.DcapVerification;
+import dev.arbiter.evidence.dcap.DcapVerifier;
+import dev.arbiter.evidence.dcap.Quote;
+import dev.arbiter.evidence.dcap.TdReport;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Intel TDX quotes (v4 and v5; TD 1.0 and TD 1.5 bodies), verified by DCAP to the Intel SGX Root
+ * CA: quote and QE report signatures, attestation-key binding, PCK chain and CRLs, TCB Info / QE
+ * Identity collateral and Intel's TCB status. See README.md in this package.
+ *
+ * <p>Security guarantee: a valid result means the TD report was signed by an attestation key that
+ * an Intel-certified TDX Quoting Enclave on a platform with a PCK certificate chaining to the
+ * pinned root vouched for at the verification time. TCB status is a claim for appraisal; only
+ * {@code Revoked} is a rejection.
+ */
+public final class TdxScheme implements EvidenceScheme {
+  public static final String ID = "tdx";
+  static final List<String> CLAIMS = List.of("version", "mr_td", "mr_seam", "mr_config_id", "mr_owner", "mr_owner_config",
+      "rtmr0", "rtmr1", "rtmr2", "rtmr3", "report_data", "tee_tcb_svn", "fmspc", "tcb_status", "advisory_ids",
+      "revocation", "td_attributes", "debug", "xfam", "seam_attributes", "mr_signer_seam", "tee_tcb_svn2",
+      "mr_service_td", "pck_issuer");
+  private static final SchemeDescriptor DESCRIPTOR = new SchemeDescriptor(ID, "1.0",
+      List.of("application/vnd.intel.tdx.quote"), CLAIMS, "Intel TDX DCAP quote v4/v5 (TD 1.0, TD 1.5)");
+
+  private final DcapTrust trust;
+
+  public TdxScheme(DcapTrust trust) {
+    this.trust = Objects.requireNonNull(trust, "trust");
+  }
+
+  /** Production: the pinned Intel SGX Root CA. */
+  public static TdxScheme withPinnedRoots() {
+    return new TdxScheme(DcapTrust.pinnedIntelRoot());
+  }
+
+  @Override
+  public SchemeDescriptor descriptor() {
+    return DESCRIPTOR;
+  }
+
+  @Override
+  public VerificationResult verify(EvidenceInput input, ExpectedBinding binding, VerificationContext context) {
+    DcapVerification verification = DcapVerifier.verify(trust, input, binding, context, Quote.TEE_TDX);
+    return new VerificationResult(ID, claims(verification), verification.problems());
+  }
+
+  static Claims claims(DcapVerification verification) {
+    Claims.Builder claims = Claims.builder();
+    if (verification.quote().isEmpty()) {
+      return claims.build();
+    }
+    Quote quote = verification.quote().get();
+    TdReport td = (TdReport) quote.body();
+    claims.put("version", quote.version())
+        .put("mr_td", td.mrTd())
+        .put("mr_seam", td.mrSeam())
+        .put("mr_config_id", td.mrConfigId())
+        .put("mr_owner", td.mrOwner())
+        .put("mr_owner_config", td.mrOwnerConfig())
+        .put("rtmr0", td.rtmr0())
+        .put("rtmr1", td.rtmr1())
+        .put("rtmr2", td.rtmr2())
+        .put("rtmr3", td.rtmr3())
+        .put("report_data", td.reportData())
+        .put("tee_tcb_svn", td.teeTcbSvn());
+    verification.pck().ifPresent(pck -> claims.put("fmspc", pck.fmspc()));
+    claims.put("tcb_status", verification.tcbStatus())
+        .put("advisory_ids", verification.advisoryIds())
+        .put("revocation", verification.revocation())
+        .put("td_attributes", td.tdAttributes())
+        .put("debug", td.debug())
+        .put("xfam", td.xfam())
+        .put("seam_attributes", td.seamAttributes())
+        .put("mr_signer_seam", td.mrSignerSeam());
+    td.teeTcbSvn2().ifPresent(value -> claims.put("tee_tcb_svn2", value));
+    td.mrServiceTd().ifPresent(value -> claims.put("mr_service_td", value));
+    verification.pckIssuer().ifPresent(value -> claims.put("pck_issuer", value));
+    return claims.build();
+  }
+}
