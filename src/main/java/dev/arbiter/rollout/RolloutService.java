@@ -371,6 +371,10 @@ public final class RolloutService {
     return jdbi;
   }
 
+  AuditLog audit() {
+    return audit;
+  }
+
   Clock clock() {
     return clock;
   }
