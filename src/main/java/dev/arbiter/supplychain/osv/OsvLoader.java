@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
-import java.util.zip.ZipInputStream;
+import java.util.zip.ZipFile;
 
 /**
  * Loads OSV records for offline use from a JSON file (one record or an array), a directory (every
@@ -107,13 +107,18 @@ public final class OsvLoader {
   }
 
   private void loadZip(Path file) throws IOException {
-    try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(file))) {
-      ZipEntry entry;
-      while ((entry = zip.getNextEntry()) != null) {
+    // ZipFile reads the central directory, so a truncated or corrupt archive is refused, not
+    // silently read as empty
+    try (ZipFile zip = new ZipFile(file.toFile())) {
+      var entries = zip.entries();
+      while (entries.hasMoreElements()) {
+        ZipEntry entry = entries.nextElement();
         if (entry.isDirectory() || !entry.getName().toLowerCase(Locale.ROOT).endsWith(".json")) {
           continue;
         }
-        add(readBounded(zip, file.getFileName() + "!" + entry.getName()), entry.getName());
+        try (InputStream in = zip.getInputStream(entry)) {
+          add(readBounded(in, file.getFileName() + "!" + entry.getName()), entry.getName());
+        }
       }
     } catch (ZipException e) {
       throw OsvFields.malformed(file.getFileName() + ": not a readable zip archive: " + e.getMessage());
