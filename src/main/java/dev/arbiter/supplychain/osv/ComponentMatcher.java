@@ -74,7 +74,7 @@ final class ComponentMatcher {
       unorderable |= !affected.ranges().isEmpty();
       return false;
     }
-    if (affected.versions().contains(version) || affected.versions().contains(osvVersion)) {
+    if (!affected.versions().isEmpty() && (affected.versions().contains(version) || affected.versions().contains(osvVersion))) {
       return true;
     }
     for (AffectedRange range : affected.ranges()) {

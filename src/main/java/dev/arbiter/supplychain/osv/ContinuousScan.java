@@ -63,7 +63,7 @@ public final class ContinuousScan {
     Map<String, List<Finding>> before = inventory.affectedBy(current.get(), graph);
     Map<String, List<Finding>> delta = new TreeMap<>();
     now.forEach((id, findings) -> {
-      Set<String> old = new HashSet<>();
+      Set<Scanner.FindingKey> old = new HashSet<>();
       before.getOrDefault(id, List.of()).forEach(f -> old.add(Scanner.key(f)));
       List<Finding> fresh = new ArrayList<>(findings.stream().filter(f -> !old.contains(Scanner.key(f))).toList());
       if (!fresh.isEmpty()) {

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * OSV ecosystem names (case-sensitive, as in the OSV schema) to index keys and version orderings.
- * Supported orderings: Go, npm, PyPI, Maven, crates.io, RubyGems. Any other ecosystem is still
+ * Supported orderings: Go, npm, PyPI, Maven, crates.io, RubyGems, and Debian ({@code Debian:N}, dpkg). Any other ecosystem is still
  * indexed (explicit {@code versions} lists and {@code SEMVER} ranges work for it) but its {@code
  * ECOSYSTEM} ranges are skipped with {@link AdvisoryProblem#ADVISORY_UNKNOWN_ECOSYSTEM}.
  */
@@ -18,7 +18,8 @@ public final class Ecosystems {
           "PyPI", Pep440Version.INSTANCE,
           "Maven", MavenVersion.INSTANCE,
           "crates.io", SemVer.CARGO,
-          "RubyGems", RubyGemsVersion.INSTANCE);
+          "RubyGems", RubyGemsVersion.INSTANCE,
+          "Debian", DebianVersion.INSTANCE);
 
   private Ecosystems() {}
 
@@ -40,7 +41,9 @@ public final class Ecosystems {
 
   /** The ordering of an ecosystem's ECOSYSTEM ranges, if supported. */
   public static Optional<VersionOrdering> ordering(String ecosystem) {
-    return Optional.ofNullable(ORDERINGS.get(key(ecosystem)));
+    String key = key(ecosystem);
+    int colon = key.indexOf(':');
+    return Optional.ofNullable(ORDERINGS.get(colon > 0 ? key.substring(0, colon) : key));
   }
 
   /** The ecosystem's versions as OSV writes them: Go drops the {@code v} prefix. */

@@ -59,7 +59,7 @@ public final class SbomInventory {
    * withdrawn advisory affects nothing.
    */
   public Map<String, List<Finding>> affectedBy(Advisory advisory, CommitGraph graph) {
-    Map<String, Map<String, Finding>> found = new TreeMap<>();
+    Map<String, Map<Scanner.FindingKey, Finding>> found = new TreeMap<>();
     if (advisory.withdrawn()) {
       return Map.of();
     }

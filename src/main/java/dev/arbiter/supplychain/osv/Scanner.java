@@ -38,7 +38,7 @@ public final class Scanner {
   }
 
   public ScanResult scan(List<Component> components) {
-    Map<String, Finding> findings = new LinkedHashMap<>();
+    Map<FindingKey, Finding> findings = new LinkedHashMap<>();
     List<Problem> notes = new ArrayList<>();
     for (Component component : components) {
       if (component.packageRef().isEmpty()) {
@@ -50,7 +50,7 @@ public final class Scanner {
         continue;
       }
       ComponentMatcher matcher = new ComponentMatcher(component, ref, graph);
-      matcher.match(entries, finding -> findings.putIfAbsent(key(finding), finding));
+      matcher.match(entries, finding -> findings.putIfAbsent(new FindingKey(finding), finding));
       matcher.note().ifPresent(notes::add);
     }
     List<Finding> sorted = new ArrayList<>(findings.values());
@@ -65,7 +65,14 @@ public final class Scanner {
     return out;
   }
 
-  static String key(Finding finding) {
-    return finding.purl() + '\n' + finding.version() + '\n' + finding.osvId();
+  static FindingKey key(Finding finding) {
+    return new FindingKey(finding);
+  }
+
+  /** Findings are unique per (purl, version, advisory id). */
+  record FindingKey(String purl, String version, String osvId) {
+    FindingKey(Finding finding) {
+      this(finding.purl(), finding.version(), finding.osvId());
+    }
   }
 }

@@ -9,7 +9,7 @@ import java.util.Optional;
  * the ordering parses to {@link Optional#empty()}.
  */
 public sealed interface VersionOrdering
-    permits SemVer, MavenVersion, Pep440Version, RubyGemsVersion {
+    permits SemVer, MavenVersion, Pep440Version, RubyGemsVersion, DebianVersion {
 
   /** A short name for messages, e.g. {@code PEP 440}. */
   String name();

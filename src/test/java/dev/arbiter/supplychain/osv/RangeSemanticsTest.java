@@ -92,6 +92,17 @@ class RangeSemanticsTest {
   }
 
   @Test
+  void debian_releaseScopedEcosystem_dpkgOrdering_epochFromPurl() {
+    Advisory a = record("DSA", pkg("Debian:10", "curl", "ECOSYSTEM", "{\"introduced\":\"0\"},{\"fixed\":\"7.64.0-4+deb10u2\"}"));
+    assertThat(hits(a,
+            "pkg:deb/debian/curl@7.64.0-4?distro=debian-10.2",
+            "pkg:deb/debian/curl@7.64.0-4+deb10u2?distro=debian-10.2",
+            "pkg:deb/debian/curl@7.64.0-4?distro=debian-10.2&epoch=1",
+            "pkg:deb/debian/curl@7.64.0-4?distro=debian-11.1"))
+        .containsExactly("pkg:deb/debian/curl@7.64.0-4?distro=debian-10.2");
+  }
+
+  @Test
   void unorderableComponentVersion_noteNotFinding() {
     Advisory a = record("A", pkg("crates.io", "hyper", "ECOSYSTEM", "{\"introduced\":\"0\"},{\"fixed\":\"0.14.10\"}"));
     AdvisoryIndex index = new AdvisoryIndex();

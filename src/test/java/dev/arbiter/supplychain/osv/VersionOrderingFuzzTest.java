@@ -8,7 +8,7 @@ import java.util.List;
 /** Every ordering parses any string or declines, and compares antisymmetrically and reflexively. */
 class VersionOrderingFuzzTest {
   private static final List<VersionOrdering> ORDERINGS =
-      List.of(SemVer.STRICT, SemVer.GO, SemVer.NPM, SemVer.CARGO, MavenVersion.INSTANCE, Pep440Version.INSTANCE, RubyGemsVersion.INSTANCE);
+      List.of(SemVer.STRICT, SemVer.GO, SemVer.NPM, SemVer.CARGO, MavenVersion.INSTANCE, Pep440Version.INSTANCE, RubyGemsVersion.INSTANCE, DebianVersion.INSTANCE);
 
   @FuzzTest(maxDuration = "30s")
   void compare_anyStrings_totalAndAntisymmetric(FuzzedDataProvider data) {

@@ -106,10 +106,23 @@ class VersionOrderingTest {
     assertThat(RubyGemsVersion.INSTANCE.parse("junk")).isEmpty();
   }
 
+  @Test
+  void debian_dpkgTildeEpochRevision() {
+    assertAscending(DebianVersion.INSTANCE,
+        "0.9", "1.0~~", "1.0~~a", "1.0~", "1.0", "1.0-1", "1.0-1.1", "1.0-2", "1.0a", "1.0+b1", "1.0.1", "1.1",
+        "2.28-9", "2.28-10", "1:0.1");
+    assertEqual(DebianVersion.INSTANCE, "1.0", "1.0-0");
+    assertEqual(DebianVersion.INSTANCE, "0:1.0", "1.0");
+    assertEqual(DebianVersion.INSTANCE, "1.00", "1.0");
+    assertThat(DebianVersion.INSTANCE.parse("a1.0")).isEmpty();
+    assertThat(DebianVersion.INSTANCE.parse("x:1.0")).isEmpty();
+    assertThat(DebianVersion.INSTANCE.parse("1.0-")).isEmpty();
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"", " ", "\u0000", "-", "+", "v", "1.0.0-+", "1!", "..", "é"})
   void allOrderings_oddInput_parseOrEmpty_neverThrow(String text) {
-    for (VersionOrdering ordering : List.of(SemVer.STRICT, SemVer.GO, SemVer.NPM, SemVer.CARGO, MavenVersion.INSTANCE, Pep440Version.INSTANCE, RubyGemsVersion.INSTANCE)) {
+    for (VersionOrdering ordering : List.of(SemVer.STRICT, SemVer.GO, SemVer.NPM, SemVer.CARGO, MavenVersion.INSTANCE, Pep440Version.INSTANCE, RubyGemsVersion.INSTANCE, DebianVersion.INSTANCE)) {
       ordering.parse(text).ifPresent(v -> assertThat(v.compareTo(v)).isZero());
     }
   }
