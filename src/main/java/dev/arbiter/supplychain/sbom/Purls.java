@@ -104,14 +104,16 @@ public final class Purls {
 
   /**
    * The name form used as an index key on both sides (SBOM and OSV): PyPI names in PEP 503 form
-   * (lowercase, runs of {@code -_.} as one {@code -}); Packagist and GIT repository names lowercased;
-   * other ecosystems are case-sensitive and unchanged.
+   * (lowercase, runs of {@code -_.} as one {@code -}); Go module paths, Packagist and GIT repository
+   * names lowercased; other ecosystems are case-sensitive and unchanged. Go is compared
+   * case-insensitively because purl tools (packageurl-java among them) lowercase {@code golang}
+   * namespaces while OSV keeps the module path's case ({@code github.com/BurntSushi/toml}).
    */
   public static String normalizeName(String ecosystem, String name) {
     if (ecosystem.equals("PyPI")) {
       return name.toLowerCase(Locale.ROOT).replaceAll("[-_.]+", "-");
     }
-    if (ecosystem.equals("Packagist") || ecosystem.equals(PackageRef.GIT)) {
+    if (ecosystem.equals("Go") || ecosystem.equals("Packagist") || ecosystem.equals(PackageRef.GIT)) {
       return name.toLowerCase(Locale.ROOT);
     }
     return name;

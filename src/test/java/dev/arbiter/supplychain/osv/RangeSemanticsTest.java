@@ -66,6 +66,13 @@ class RangeSemanticsTest {
   }
 
   @Test
+  void goModulePath_mixedCase_matchesLowercasedPurl() {
+    Advisory a = record("A", pkg("Go", "github.com/BurntSushi/toml", "SEMVER", "{\"introduced\":\"0\"},{\"fixed\":\"1.0.0\"}"));
+    assertThat(hits(a, "pkg:golang/github.com/BurntSushi/toml@v0.3.1", "pkg:golang/github.com/burntsushi/toml@v0.4.0"))
+        .containsExactlyInAnyOrder("pkg:golang/github.com/BurntSushi/toml@v0.3.1", "pkg:golang/github.com/burntsushi/toml@v0.4.0");
+  }
+
+  @Test
   void multipleRanges_anyContains_andMultipleEntriesSamePackage() {
     String first = pkg("Maven", "g:a", "ECOSYSTEM", "{\"introduced\":\"2.13.0\"},{\"fixed\":\"2.13.2.1\"}");
     String second = pkg("Maven", "g:a", "ECOSYSTEM", "{\"introduced\":\"0\"},{\"fixed\":\"2.12.6.1\"}");
