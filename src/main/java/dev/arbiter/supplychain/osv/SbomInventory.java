@@ -26,14 +26,14 @@ public final class SbomInventory {
   public synchronized void put(String sbomId, Sbom sbom) {
     remove(sbomId);
     sboms.put(sbomId, sbom);
+    Map<AdvisoryIndex.Key, List<Component>> byKey = new LinkedHashMap<>();
     for (Component component : sbom.components()) {
-      component.packageRef().ifPresent(ref -> {
-        AdvisoryIndex.Key key = new AdvisoryIndex.Key(ref.ecosystem(), ref.name());
-        byPackage.computeIfAbsent(key, k -> new ConcurrentHashMap<>())
-            .computeIfAbsent(sbomId, id -> new ArrayList<>())
-            .add(component);
-      });
+      component.packageRef().ifPresent(ref ->
+          byKey.computeIfAbsent(new AdvisoryIndex.Key(ref.ecosystem(), ref.name()), k -> new ArrayList<>()).add(component));
     }
+    // readers iterate these lists without locks: publish immutable copies only
+    byKey.forEach((key, components) ->
+        byPackage.computeIfAbsent(key, k -> new ConcurrentHashMap<>()).put(sbomId, List.copyOf(components)));
   }
 
   public synchronized void remove(String sbomId) {
@@ -69,7 +69,7 @@ public final class SbomInventory {
       Map<String, List<Component>> bySbom = byPackage.getOrDefault(key, Map.of());
       List<AdvisoryIndex.Entry> entries = single.entriesFor(new PackageRef(key.ecosystem(), key.name(), null, null));
       for (var sbom : bySbom.entrySet()) {
-        for (Component component : List.copyOf(sbom.getValue())) {
+        for (Component component : sbom.getValue()) {
           for (Finding finding : Scanner.match(component, entries, graph)) {
             found.computeIfAbsent(sbom.getKey(), id -> new LinkedHashMap<>()).putIfAbsent(Scanner.key(finding), finding);
           }
