@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       SampleTeeCommand.class,
       ResultCommand.class,
       EvidenceCommand.class,
+      SbomCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

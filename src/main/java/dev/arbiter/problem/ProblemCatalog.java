@@ -22,7 +22,9 @@ public final class ProblemCatalog {
           dev.arbiter.policy.PolicyProblem.class,
           dev.arbiter.token.TokenProblem.class,
           dev.arbiter.appraisal.AppraisalProblem.class,
-          dev.arbiter.rollout.RolloutProblem.class);
+          dev.arbiter.rollout.RolloutProblem.class,
+          dev.arbiter.supplychain.sbom.SbomProblem.class,
+          dev.arbiter.supplychain.osv.AdvisoryProblem.class);
 
   private static final Map<String, ProblemType> BY_SLUG = index();
 
