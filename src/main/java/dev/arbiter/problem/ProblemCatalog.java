@@ -18,7 +18,8 @@ public final class ProblemCatalog {
   private static final List<Class<? extends Enum<? extends ProblemType>>> DOMAINS =
       List.of(
           CommonProblem.class,
-          dev.arbiter.evidence.EvidenceProblem.class);
+          dev.arbiter.evidence.EvidenceProblem.class,
+          dev.arbiter.supplychain.provenance.ProvenanceProblem.class);
 
   private static final Map<String, ProblemType> BY_SLUG = index();
 
