@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     description = "Arbiter: a governed RATS Verifier for confidential workloads.",
     subcommands = {
       EvidenceCommand.class,
+      ProvenanceCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
