@@ -33,11 +33,11 @@ public final class BundleVerifier {
 
   public static Verification verify(Bundle bundle, ProvenanceOptions options, List<Problem> problems) {
     TrustedRoot root = options.trustedRoot();
+    int before = problems.size();
     if (bundle.tlogEntries().isEmpty()) {
       problems.add(Problem.of(ProvenanceProblem.PROVENANCE_TLOG_ENTRY_MISSING, "the bundle has no transparency-log entry"));
     }
     Instant integrated = null;
-    int before = problems.size();
     for (TlogEntry entry : bundle.tlogEntries()) {
       if (options.requireInclusionProof() && entry.proof() == null) {
         problems.add(Problem.of(ProvenanceProblem.PROVENANCE_TLOG_ENTRY_MISSING, "tlog entry " + entry.logIndex() + " has no inclusion proof (required)"));
