@@ -2,20 +2,16 @@
 package dev.arbiter.supplychain.provenance.sigstore;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.arbiter.crypto.Certificates;
 import dev.arbiter.crypto.Digests;
 import dev.arbiter.internal.Hex;
 import dev.arbiter.internal.Json;
 import dev.arbiter.problem.ProblemException;
 import dev.arbiter.supplychain.provenance.ProvenanceProblem;
-import dev.arbiter.supplychain.provenance.TrustedKey;
 import dev.arbiter.supplychain.provenance.dsse.Envelope;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.PublicKey;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.List;
 
 /**
  * Checks that a Rekor entry's body records exactly this bundle: the payload hash, every signature
@@ -111,25 +107,21 @@ final class TlogBody {
 
   /** The recorded key is base64 of a PEM certificate or PEM public key; it must be the signer's. */
   private static void checkKey(TlogEntry entry, JsonNode node, byte[] signingKeyDer) {
-    byte[] pem = decode(entry, node);
-    List<Certificates.PemBlock> blocks = Certificates.pemBlocks(new String(pem, StandardCharsets.US_ASCII));
-    if (blocks.size() != 1) {
-      throw mismatch(entry, "recorded signing key is not one PEM block");
+    String pem = new String(decode(entry, node), StandardCharsets.US_ASCII).strip();
+    boolean certificate = pem.startsWith("-----BEGIN CERTIFICATE-----") && pem.endsWith("-----END CERTIFICATE-----");
+    boolean publicKey = pem.startsWith("-----BEGIN PUBLIC KEY-----") && pem.endsWith("-----END PUBLIC KEY-----");
+    if (!certificate && !publicKey) {
+      throw mismatch(entry, "recorded signing key is not one PEM certificate or public key");
     }
-    byte[] recorded = blocks.get(0).der();
-    if (Arrays.equals(recorded, signingKeyDer)) {
-      return;
-    }
+    byte[] recorded;
     try {
-      PublicKey recordedKey = blocks.get(0).label().equals("CERTIFICATE")
-          ? Certificates.parseDer(recorded).getPublicKey() : TrustedKey.spki(recorded);
-      if (!blocks.get(0).label().equals("CERTIFICATE") && Arrays.equals(recordedKey.getEncoded(), signingKeyDer)) {
-        return;
-      }
-    } catch (java.security.GeneralSecurityException e) {
-      throw mismatch(entry, "recorded signing key cannot be parsed");
+      recorded = Base64.getMimeDecoder().decode(pem.substring(pem.indexOf('\n') + 1, pem.lastIndexOf('\n')));
+    } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+      throw mismatch(entry, "recorded signing key is not valid PEM");
     }
-    throw mismatch(entry, "recorded signing key or certificate is not the bundle's signer");
+    if (!Arrays.equals(recorded, signingKeyDer)) {
+      throw mismatch(entry, "recorded signing key or certificate is not the bundle's signer");
+    }
   }
 
   private static byte[] decode(TlogEntry entry, JsonNode node) {

@@ -41,7 +41,7 @@ final class TlogVerifier {
     if (entry.signedEntryTimestamp() != null) {
       String payload = "{\"body\":\"" + entry.bodyText() + "\",\"integratedTime\":" + entry.integratedTime()
           + ",\"logID\":\"" + Hex.encode(entry.logId()) + "\",\"logIndex\":" + entry.logIndex() + "}";
-      if (!entry.bodyText().matches("[A-Za-z0-9+/=]*")
+      if (!isBase64Text(entry.bodyText())
           || !Signatures.verify(log.key(), payload.getBytes(StandardCharsets.UTF_8), entry.signedEntryTimestamp())) {
         throw invalid(entry, "signed entry timestamp does not verify under the log key");
       }
@@ -68,5 +68,17 @@ final class TlogVerifier {
 
   private static ProblemException invalid(TlogEntry entry, String detail) {
     return new ProblemException(ProvenanceProblem.PROVENANCE_TLOG_ENTRY_INVALID, "tlog entry " + entry.logIndex() + ": " + detail);
+  }
+
+  /** The body text is embedded in JSON unescaped, so it must be plain base64 characters. */
+  private static boolean isBase64Text(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '=';
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
   }
 }
