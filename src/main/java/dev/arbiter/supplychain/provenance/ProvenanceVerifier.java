@@ -123,6 +123,9 @@ public final class ProvenanceVerifier {
       if (builderId == null && Predicates.requiresBuilder(kind.get())) {
         problems.add(Problem.of(ProvenanceProblem.PROVENANCE_STATEMENT_INVALID, "the " + kind.get() + " predicate has no builder id"));
       }
+      if (kind.get() == Predicates.Kind.VSA_V1 && !statement.predicate().path("verificationResult").asText("").equals("PASSED")) {
+        problems.add(Problem.of(ProvenanceProblem.PROVENANCE_STATEMENT_INVALID, "the verification summary's verificationResult is not PASSED"));
+      }
     }
     checkBuilder(builderId, options, problems);
     checkDigest(statement.subjects(), options, problems);

@@ -202,4 +202,21 @@ class DsseEnvelopeTest {
       assertThat(result.problems()).as(input).isNotEmpty();
     }
   }
+
+  @Test
+  void badVsa_failedVerificationResult_isStatementInvalid() throws Exception {
+    for (String result : new String[] {"PASSED", "FAILED"}) {
+      byte[] payload = ("{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"name\":\"a\",\"digest\":{\"sha256\":\"" + SHA
+          + "\"}}],\"predicateType\":\"https://slsa.dev/verification_summary/v1\",\"predicate\":{\"verifier\":{\"id\":\"https://verifier.test\"},"
+          + "\"verificationResult\":\"" + result + "\",\"verifiedLevels\":[\"SLSA_BUILD_LEVEL_3\"]}}").getBytes(StandardCharsets.UTF_8);
+      byte[] signature = sign("SHA256withECDSA", P256.getPrivate(), Pae.encode(TYPE, payload));
+      ProvenanceResult verified = verify(envelope(TYPE, payload, null, signature, false), keys(P256));
+      if (result.equals("PASSED")) {
+        assertThat(verified.problems()).isEmpty();
+        assertThat(verified.builderId()).isEqualTo("https://verifier.test");
+      } else {
+        assertProblems(verified, ProvenanceProblem.PROVENANCE_STATEMENT_INVALID);
+      }
+    }
+  }
 }
