@@ -123,9 +123,21 @@ public record TrustedKey(String id, PublicKey key) {
     }
   }
 
-  /** Parses a DER SubjectPublicKeyInfo of any supported algorithm. */
+  /**
+   * Parses a DER SubjectPublicKeyInfo of any supported algorithm, as a key of the fast signature
+   * provider when it has one (so verifications need no per-call key translation).
+   */
   public static PublicKey spki(byte[] der) throws GeneralSecurityException {
     GeneralSecurityException last = null;
+    if (dev.arbiter.crypto.Providers.fast().isPresent()) {
+      for (String algorithm : new String[] {"EC", "RSA"}) {
+        try {
+          return KeyFactory.getInstance(algorithm, dev.arbiter.crypto.Providers.fast().get()).generatePublic(new X509EncodedKeySpec(der));
+        } catch (GeneralSecurityException | RuntimeException e) {
+          // fall through to the JDK
+        }
+      }
+    }
     for (String algorithm : ALGORITHMS) {
       try {
         return KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(der));

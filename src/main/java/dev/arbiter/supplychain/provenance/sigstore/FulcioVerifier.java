@@ -21,6 +21,8 @@ import java.util.List;
 final class FulcioVerifier {
   private static final String CODE_SIGNING = "1.3.6.1.5.5.7.3.3";
   private static final ChainVerifier CA_CHAINS = new ChainVerifier(256);
+  /** CA keys in the fast provider's form, by certificate (trusted-root certificates are few and long-lived). */
+  private static final java.util.Map<X509Certificate, java.security.PublicKey> CA_KEYS = new java.util.concurrent.ConcurrentHashMap<>();
 
   private FulcioVerifier() {}
 
@@ -55,7 +57,7 @@ final class FulcioVerifier {
         reason = "the issuing Fulcio CA is not valid at " + at;
         continue;
       }
-      if (!Providers.verify(leaf.getSigAlgName(), issuer.getPublicKey(), tbs(leaf), leaf.getSignature())) {
+      if (!Providers.verify(leaf.getSigAlgName(), caKey(issuer), tbs(leaf), leaf.getSignature())) {
         reason = "the signing certificate's signature does not verify under its Fulcio issuer";
         continue;
       }
@@ -93,5 +95,18 @@ final class FulcioVerifier {
 
   private static ProblemException untrusted(String detail) {
     return new ProblemException(ProvenanceProblem.PROVENANCE_CERTIFICATE_UNTRUSTED, detail);
+  }
+
+  private static java.security.PublicKey caKey(X509Certificate certificate) {
+    if (CA_KEYS.size() > 1024) {
+      CA_KEYS.clear();
+    }
+    return CA_KEYS.computeIfAbsent(certificate, c -> {
+      try {
+        return dev.arbiter.supplychain.provenance.TrustedKey.spki(c.getPublicKey().getEncoded());
+      } catch (java.security.GeneralSecurityException e) {
+        return c.getPublicKey();
+      }
+    });
   }
 }
