@@ -103,4 +103,37 @@ class ProvenanceCommandTest {
     assertThat(CliRun.of("provenance", "verify", "--provenance", file.toString(), "--key", file.toString()).exitCode()).isEqualTo(2);
     assertThat(CliRun.of("provenance", "verify", "--provenance", file.toString(), "--trusted-root", file.toString()).exitCode()).isEqualTo(2);
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', nullValues = "null", value = {
+    "p01_slsa-v1_gha-gradle-v2.1.0_workflow_dispatch.bundle-v0.2.json | null | 0 | https://github.com/slsa-framework/slsa-github-generator/.github/workflows/builder_gradle_slsa3.yml@refs/tags/v2.1.0",
+    "p02_slsa-v1_npm-sigstore-2.0.0.bundle-v0.1.json | null | 0 | https://github.com/actions/runner/github-hosted",
+    "p03_slsa-v0.2_npm-sigstore-1.3.0.bundle-v0.1.json | null | 0 | https://github.com/actions/runner",
+    "p04_npm-publish-keyed_sigstore-1.3.0.bundle-v0.1.json | npm-registry-publish-key_SHA256-jl3bwswu.pub | 0 | null",
+    "p04_npm-publish-keyed_sigstore-1.3.0.bundle-v0.1.json | null | 1 | null",
+    "p05_slsa-v0.2_generic-hello.bundle-v0.3.json | null | 0 | https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/heads/main",
+    "p06_slsa-v0.1_gcb-keyed_container-github.gcloud.json | gcb_builtByGCB_us-west2.pem | 0 | https://cloudbuild.googleapis.com/GoogleHostedWorker@v0.3",
+    "p06_slsa-v0.1_gcb-keyed_container-github.gcloud.json | gcb_builtByGCB_global-pae.pem | 1 | null",
+    "p07_vsa-v1_keyed_gke-gce-pre.dsse.jsonl | bcid-vsa-signing-key.pem | 0 | https://bcid.corp.google.com/verifier/bcid_package_enforcer/v0.1",
+    "p08_slsa-v0.2_npm-slsa-provenance-0.0.7_email-identity.bundle-v0.1.json | null | 0 | https://github.com/npm/slsa-provenance@0.0.1",
+    "n01_FAIL_invalid-dsse-sig.bundle-v0.1.json | null | 1 | null",
+    "n02_FAIL_invalid-set.bundle-v0.1.json | null | 1 | null",
+  })
+  void verify_everyManifestCase_hasItsVerdictAndBuilder(String file, String key, int exit, String builderId) {
+    Path dir = vectors();
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("provenance", "verify", "--provenance", dir.resolve(file).toString(),
+        "--trusted-root", dir.resolve("trust/sigstore-go_trusted-root-public-good.json").toString(), "--json"));
+    if (key != null) {
+      args.addAll(java.util.List.of("--key", dir.resolve("trust/" + key).toString()));
+    }
+    CliRun run = CliRun.of(args.toArray(String[]::new));
+    assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(exit);
+    assertThat(run.json().path("verdict").asText()).isEqualTo(exit == 0 ? "valid" : "invalid");
+    if (exit == 0) {
+      assertThat(run.json().path("builder_id").isNull() ? null : run.json().path("builder_id").asText()).isEqualTo(builderId);
+      assertThat(run.json().path("subjects")).isNotEmpty();
+    } else {
+      assertThat(run.json().path("problems")).isNotEmpty();
+    }
+  }
 }
