@@ -14,7 +14,7 @@ import java.util.List;
 
 /**
  * Splits a provenance file into the signed items it holds, sniffing content (never the file
- * name): a Sigstore bundle; a bare DSSE envelope; JSON Lines of either; npm's {@code
+ * name): a Sigstore bundle; a bare DSSE envelope; JSON Lines or a JSON array of either; npm's {@code
  * {"attestations": [{"bundle"}]}}; or {@code gcloud ... --show-provenance} output, whose envelopes
  * may be signed over the raw payload and whose unsigned {@code intotoStatement} copy is ignored.
  */
@@ -72,6 +72,16 @@ final class ProvenanceInput {
   }
 
   private static void collect(JsonNode node, List<Item> items) {
+    if (node != null && node.isArray() && items.isEmpty()) {
+      for (JsonNode element : node) {
+        if (element.isArray()) {
+          items.add(new BadItem(Problem.of(ProvenanceProblem.PROVENANCE_MALFORMED, "nested arrays of provenance")));
+        } else {
+          collect(element, items);
+        }
+      }
+      return;
+    }
     if (node == null || !node.isObject()) {
       items.add(new BadItem(Problem.of(ProvenanceProblem.PROVENANCE_MALFORMED, "a provenance document is not a JSON object")));
       return;

@@ -186,6 +186,8 @@ class DsseEnvelopeTest {
     assertThat(verify(lines.getBytes(StandardCharsets.UTF_8), keys(P256)).problems()).isEmpty();
     assertThat(ProvenanceVerifier.verifyAll(lines.getBytes(StandardCharsets.UTF_8), ProvenanceOptions.defaults().withKeys(keys(P256))))
         .extracting(ProvenanceResult::valid).containsExactly(false, true);
+    String array = "[" + new String(bad, StandardCharsets.UTF_8) + "," + new String(good, StandardCharsets.UTF_8) + "]";
+    assertThat(verify(array.getBytes(StandardCharsets.UTF_8), keys(P256)).problems()).isEmpty();
     String allBad = new String(bad, StandardCharsets.UTF_8) + "\n" + new String(bad, StandardCharsets.UTF_8);
     ProvenanceResult result = verify(allBad.getBytes(StandardCharsets.UTF_8), keys(P256));
     assertThat(result.problems()).hasSize(2);
