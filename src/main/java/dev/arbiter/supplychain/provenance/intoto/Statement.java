@@ -10,7 +10,6 @@ import dev.arbiter.supplychain.provenance.ProvenanceProblem;
 import dev.arbiter.supplychain.provenance.Subject;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,8 +95,7 @@ public record Statement(String type, List<Subject> subjects, String predicateTyp
       throw invalid("subject[" + index + "] has no digest");
     }
     Map<String, String> digests = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = digest.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> entry = it.next();
+    for (Map.Entry<String, JsonNode> entry : digest.properties()) {
       if (!entry.getValue().isTextual()) {
         throw invalid("subject[" + index + "].digest." + entry.getKey() + " is not a string");
       }
