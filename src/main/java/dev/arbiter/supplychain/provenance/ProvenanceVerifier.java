@@ -33,7 +33,8 @@ public final class ProvenanceVerifier {
 
   /**
    * Verifies a provenance file. When it holds several envelopes or bundles, the first valid one is
-   * returned; when none is valid, the first one's result (problems of the others are appended).
+   * returned; when none is valid, the first item's fields with every item's problems (each detail
+   * prefixed {@code item N:}).
    */
   public static ProvenanceResult verify(byte[] provenance, ProvenanceOptions options) {
     List<ProvenanceResult> results = verifyAll(provenance, options);
