@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       ResultCommand.class,
       EvidenceCommand.class,
       SbomCommand.class,
+      ProvenanceCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

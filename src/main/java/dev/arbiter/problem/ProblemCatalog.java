@@ -24,7 +24,8 @@ public final class ProblemCatalog {
           dev.arbiter.appraisal.AppraisalProblem.class,
           dev.arbiter.rollout.RolloutProblem.class,
           dev.arbiter.supplychain.sbom.SbomProblem.class,
-          dev.arbiter.supplychain.osv.AdvisoryProblem.class);
+          dev.arbiter.supplychain.osv.AdvisoryProblem.class,
+          dev.arbiter.supplychain.provenance.ProvenanceProblem.class);
 
   private static final Map<String, ProblemType> BY_SLUG = index();
 

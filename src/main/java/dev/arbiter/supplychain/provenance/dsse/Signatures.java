@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.arbiter.supplychain.provenance.dsse;
+
+import dev.arbiter.crypto.Providers;
+import java.io.ByteArrayOutputStream;
+import java.math.BigInteger;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.PSSParameterSpec;
+import java.util.Arrays;
+
+/**
+ * Verifies one signature with one public key, choosing the algorithm from the key: ECDSA with the
+ * curve's hash (P-256/SHA-256, P-384/SHA-384, P-521/SHA-512), ASN.1 DER or raw IEEE P1363 {@code
+ * r||s}; RSA PKCS#1 v1.5 or PSS (MGF1 with the same hash, salt = hash length) with SHA-256/384/512;
+ * Ed25519. Never throws for malformed signatures. Thread-safe.
+ */
+public final class Signatures {
+  private Signatures() {}
+
+  public static boolean verify(PublicKey key, byte[] data, byte[] signature) {
+    return switch (key) {
+      case ECPublicKey ec -> verifyEc(ec, data, signature);
+      case RSAPublicKey rsa -> verifyRsa(rsa, data, signature);
+      default -> isEd25519(key) && Providers.verify("Ed25519", key, data, signature);
+    };
+  }
+
+  /** The JCA name of the ECDSA algorithm for a key's curve. */
+  public static String ecAlgorithm(ECPublicKey key) {
+    int bits = key.getParams().getCurve().getField().getFieldSize();
+    return bits <= 256 ? "SHA256withECDSA" : bits <= 384 ? "SHA384withECDSA" : "SHA512withECDSA";
+  }
+
+  private static boolean verifyEc(ECPublicKey key, byte[] data, byte[] signature) {
+    String algorithm = ecAlgorithm(key);
+    if (signature.length > 0 && signature[0] == 0x30 && Providers.verify(algorithm, key, data, signature)) {
+      return true;
+    }
+    int size = (key.getParams().getCurve().getField().getFieldSize() + 7) / 8;
+    if (signature.length == 2 * size) {
+      byte[] der = rawToDer(signature);
+      return Providers.verify(algorithm, key, data, der);
+    }
+    return false;
+  }
+
+  private static boolean verifyRsa(RSAPublicKey key, byte[] data, byte[] signature) {
+    for (String hash : new String[] {"SHA-256", "SHA-384", "SHA-512"}) {
+      String name = hash.replace("-", "");
+      if (Providers.verify(name + "withRSA", key, data, signature) || verifyPss(key, hash, data, signature)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean verifyPss(RSAPublicKey key, String hash, byte[] data, byte[] signature) {
+    try {
+      Signature verifier = Signature.getInstance("RSASSA-PSS");
+      int saltLength = Integer.parseInt(hash.substring(4)) / 8;
+      verifier.setParameter(new PSSParameterSpec(hash, "MGF1", new MGF1ParameterSpec(hash), saltLength, 1));
+      verifier.initVerify(key);
+      verifier.update(data);
+      return verifier.verify(signature);
+    } catch (java.security.GeneralSecurityException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static boolean isEd25519(PublicKey key) {
+    return key.getAlgorithm().equals("Ed25519") || key.getAlgorithm().equals("EdDSA");
+  }
+
+  /** Converts IEEE P1363 {@code r||s} to an ASN.1 DER ECDSA signature. */
+  public static byte[] rawToDer(byte[] raw) {
+    int half = raw.length / 2;
+    byte[] r = new BigInteger(1, Arrays.copyOfRange(raw, 0, half)).toByteArray();
+    byte[] s = new BigInteger(1, Arrays.copyOfRange(raw, half, raw.length)).toByteArray();
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    integer(body, r);
+    integer(body, s);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(0x30);
+    length(out, body.size());
+    out.writeBytes(body.toByteArray());
+    return out.toByteArray();
+  }
+
+  private static void integer(ByteArrayOutputStream out, byte[] value) {
+    out.write(0x02);
+    length(out, value.length);
+    out.writeBytes(value);
+  }
+
+  private static void length(ByteArrayOutputStream out, int length) {
+    if (length < 0x80) {
+      out.write(length);
+    } else {
+      out.write(0x81);
+      out.write(length);
+    }
+  }
+}
