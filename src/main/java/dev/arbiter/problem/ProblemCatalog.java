@@ -20,7 +20,8 @@ public final class ProblemCatalog {
           CommonProblem.class,
           dev.arbiter.evidence.EvidenceProblem.class,
           dev.arbiter.policy.PolicyProblem.class,
-          dev.arbiter.token.TokenProblem.class);
+          dev.arbiter.token.TokenProblem.class,
+          dev.arbiter.keybroker.KeyBrokerProblem.class);
 
   private static final Map<String, ProblemType> BY_SLUG = index();
 
