@@ -38,8 +38,8 @@ public final class KeyBrokerApi {
     this.broker = broker;
   }
 
-  record ReleaseBody(@JsonProperty(value = "token", required = true) String token,
-      @JsonProperty(value = "proof", required = true) String proof) {}
+  /** Both members are checked by the release path, so that a missing one is refused like any other failure. */
+  record ReleaseBody(@JsonProperty("token") String token, @JsonProperty("proof") String proof) {}
 
   record PutSecret(@JsonProperty(value = "name", required = true) String name,
       @JsonProperty(value = "workload", required = true) String workload,

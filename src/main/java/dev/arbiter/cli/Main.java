@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       AuditCommand.class,
       AdminCommand.class,
       EvidenceCommand.class,
+      SecretCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -81,10 +81,16 @@ public final class KeyBroker {
     String principal = "tee:unknown";
     String target = SecretStore.isValidName(request.name()) ? request.name() : "(invalid name)";
     try {
+      if (request.token() == null || request.token().isBlank()) {
+        throw new Refusal("token-missing", "no EAR was sent");
+      }
       VerifiedEar ear = verifyEar(request.token());
       ECKey cnf = boundKey(ear);
       String thumbprint = thumbprint(cnf);
       principal = "tee:" + thumbprint;
+      if (request.proof() == null || request.proof().isBlank()) {
+        throw new Refusal("proof-missing", "no proof of possession was sent");
+      }
       byte[] nonce = PossessionProof.verify(request.proof(), cnf,
           new PossessionProof.Target(request.method(), request.path(), request.host().orElse(null)), request.token(), clock.instant());
       Optional<Nonces.Rejection> rejection = nonces.consume(nonce);
