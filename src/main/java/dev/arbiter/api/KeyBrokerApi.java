@@ -105,6 +105,9 @@ public final class KeyBrokerApi {
   }
 
   private static byte[] decode(String base64) {
+    if (base64 == null) {
+      throw new dev.arbiter.problem.ProblemException(KeyBrokerProblem.INVALID_SECRET_VALUE, "value is required");
+    }
     try {
       String text = base64.strip();
       return text.contains("-") || text.contains("_") ? Base64.getUrlDecoder().decode(text) : Base64.getDecoder().decode(text);

@@ -72,6 +72,12 @@ class SecretAdminTest {
     Map<String, Object> unknownField = putBody("kb-unknown-field");
     unknownField.put("colour", "blue");
     assertRefusedAndNothingStored("kb-unknown-field", unknownField, 400, "unknown-field", "colour");
+    Map<String, Object> nullValue = putBody("kb-null-value");
+    nullValue.put("value", null);
+    assertRefusedAndNothingStored("kb-null-value", nullValue, 400, "invalid-secret-value", "required");
+    Map<String, Object> nullPolicy = putBody("kb-null-policy");
+    nullPolicy.put("release_policy", null);
+    assertRefusedAndNothingStored("kb-null-policy", nullPolicy, 400, "invalid-cel", "empty");
     Map<String, Object> missingPolicy = putBody("kb-no-policy");
     missingPolicy.remove("release_policy");
     assertRefusedAndNothingStored("kb-no-policy", missingPolicy, 400, "invalid-field", "release_policy");
