@@ -41,6 +41,16 @@ public final class ApiClient {
     }
   }
 
+  /** A client without a client certificate (TEE side: open routes only), trusting {@code ca}. */
+  public static ApiClient withoutClientCertificate(String server, Path ca) {
+    return create(server, ca, null, null);
+  }
+
+  /** The absolute URL of {@code path} on this server. */
+  public URI resolve(String path) {
+    return base.resolve(path);
+  }
+
   public static String encode(String segment) {
     return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
   }
@@ -64,6 +74,10 @@ public final class ApiClient {
 
   public JsonNode put(String path, Object body) {
     return send(HttpRequest.newBuilder(base.resolve(path)).PUT(json(body)).header("Content-Type", "application/json"));
+  }
+
+  public JsonNode delete(String path) {
+    return send(HttpRequest.newBuilder(base.resolve(path)).DELETE());
   }
 
   private static HttpRequest.BodyPublisher json(Object body) {

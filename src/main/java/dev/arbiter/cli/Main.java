@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
       EvidenceCommand.class,
       SbomCommand.class,
       ProvenanceCommand.class,
+      SecretCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -49,6 +49,21 @@ public final class AuditLog {
       String reason,
       Optional<String> revision,
       Map<String, ?> details) {
+    return append(handle, who.label(), action, target, reason, revision, details);
+  }
+
+  /**
+   * Appends a record for a caller that is not an admin principal (e.g. a TEE on an open route,
+   * recorded as {@code tee:<JWK thumbprint>}), in the current transaction.
+   */
+  public AuditRecord append(
+      Handle handle,
+      String principalLabel,
+      String action,
+      String target,
+      String reason,
+      Optional<String> revision,
+      Map<String, ?> details) {
     handle.execute("select pg_advisory_xact_lock(?)", AUDIT_LOCK);
     Optional<Map<String, Object>> head =
         handle.createQuery("select seq, hash from audit_record order by seq desc limit 1").mapToMap().findOne();
@@ -58,7 +73,7 @@ public final class AuditLog {
     content.put("seq", seq);
     content.put("prev", prev);
     content.put("at", clock.instant().truncatedTo(ChronoUnit.MICROS).toString());
-    content.put("principal", who.label());
+    content.put("principal", principalLabel);
     content.put("action", action);
     content.put("target", target);
     content.put("reason", reason);

@@ -25,7 +25,8 @@ public final class ProblemCatalog {
           dev.arbiter.rollout.RolloutProblem.class,
           dev.arbiter.supplychain.sbom.SbomProblem.class,
           dev.arbiter.supplychain.osv.AdvisoryProblem.class,
-          dev.arbiter.supplychain.provenance.ProvenanceProblem.class);
+          dev.arbiter.supplychain.provenance.ProvenanceProblem.class,
+          dev.arbiter.keybroker.KeyBrokerProblem.class);
 
   private static final Map<String, ProblemType> BY_SLUG = index();
 

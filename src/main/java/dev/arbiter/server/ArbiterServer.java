@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import dev.arbiter.api.AdminApi;
 import dev.arbiter.api.HttpApi;
+import dev.arbiter.api.KeyBrokerApi;
 import dev.arbiter.api.OpenApi;
 import dev.arbiter.api.Reply;
 import dev.arbiter.api.Route;
@@ -99,6 +100,7 @@ public final class ArbiterServer implements AutoCloseable {
       List<Route> routes = new ArrayList<>();
       routes.addAll(new AdminApi(policies).routes());
       routes.addAll(new AttestationApi(appraiser).routes());
+      routes.addAll(KeyBrokerApi.create(database.jdbi(), dir, audit, nonces, jwks, config.clock(), config.dev()).routes());
       List<Route> all = new ArrayList<>(routes);
       all.add(Route.get("/healthz", Access.OPEN, "Liveness and database reachability", call -> {
         database.jdbi().withHandle(h -> h.createQuery("select 1").mapTo(Integer.class).one());

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.arbiter.api;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.nimbusds.jose.jwk.JWKSet;
+import dev.arbiter.appraisal.Nonces;
+import dev.arbiter.auth.DataDir;
+import dev.arbiter.governance.AuditLog;
+import dev.arbiter.keybroker.LocalMasterKey;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.Jdbi;
+import dev.arbiter.keybroker.KeyBroker;
+import dev.arbiter.keybroker.KeyBrokerProblem;
+import dev.arbiter.keybroker.SecretMetadata;
+import dev.arbiter.keybroker.SecretStore;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Key broker routes: the open release route {@code POST /v1/resources/{name}} (EAR plus proof of
+ * possession; see {@code dev/arbiter/keybroker/README.md}) and operator administration of secrets
+ * under {@code /v1/secrets}. Values travel base64 in request bodies and are never returned.
+ */
+public final class KeyBrokerApi {
+  private static final long MAX_RELEASE_BODY = 64 * 1024;
+  private static final long MAX_SECRET_BODY = 4L * SecretStore.MAX_VALUE_BYTES / 3 + 64 * 1024;
+
+  private final SecretStore secrets;
+  private final KeyBroker broker;
+
+  public KeyBrokerApi(SecretStore secrets, KeyBroker broker) {
+    this.secrets = secrets;
+    this.broker = broker;
+  }
+
+  /** Both members are checked by the release path, so that a missing one is refused like any other failure. */
+  record ReleaseBody(@JsonProperty("token") String token, @JsonProperty("proof") String proof) {}
+
+  record PutSecret(@JsonProperty(value = "name", required = true) String name,
+      @JsonProperty(value = "workload", required = true) String workload,
+      @JsonProperty(value = "value", required = true) String value,
+      @JsonProperty(value = "release_policy", required = true) String releasePolicy,
+      @JsonProperty("allow_warning") Boolean allowWarning, @JsonProperty("reason") String reason) {}
+
+  record SetPolicy(@JsonProperty(value = "release_policy", required = true) String releasePolicy,
+      @JsonProperty("allow_warning") Boolean allowWarning, @JsonProperty(value = "reason", required = true) String reason) {}
+
+  record Rotate(@JsonProperty(value = "value", required = true) String value,
+      @JsonProperty(value = "reason", required = true) String reason) {}
+
+  /** Wires the key broker from the server's services; the master key lives in the data directory. */
+  public static KeyBrokerApi create(Jdbi jdbi, DataDir dir, AuditLog audit, Nonces nonces, Supplier<JWKSet> trustedKeys, Clock clock,
+      boolean dev) throws IOException {
+    SecretStore store = new SecretStore(jdbi, LocalMasterKey.loadOrCreate(dir.masterKey()), audit, clock);
+    return new KeyBrokerApi(store, new KeyBroker(store, audit, nonces, trustedKeys, clock, dev));
+  }
+
+  public List<Route> routes() {
+    return List.of(
+        Route.post("/v1/resources/{name}", Access.OPEN,
+            "Release a secret to an attested TEE: EAR + proof of possession of its cnf key; answers a JWE (ECDH-ES, A256GCM) to that key",
+            Map.of("token", "<EAR: compact JWS from POST /v1/attest>",
+                "proof", "<compact JWS, header {\"typ\":\"arbiter-pop+jwt\",\"alg\":\"ES256\"}, signed by the cnf key over "
+                    + "{\"htm\":\"POST\",\"htu\":\"https://127.0.0.1:8443/v1/resources/db-password\",\"nonce\":\"<from POST /v1/challenge>\","
+                    + "\"iat\":1767225600,\"ath\":\"<base64url SHA-256 of the token>\"}>"),
+            call -> {
+              ReleaseBody body = call.body(ReleaseBody.class);
+              String path = call.requestUri().contains("?") ? call.requestUri().substring(0, call.requestUri().indexOf('?')) : call.requestUri();
+              KeyBroker.Released released = broker.release(new KeyBroker.Request(call.path("name"), body.token(), body.proof(),
+                  call.method(), path, call.header("Host")));
+              return Reply.ok(Map.of("resource", released.name(), "version", released.version(), "jwe", released.jwe()));
+            }).withMaxBody(MAX_RELEASE_BODY),
+        Route.post("/v1/secrets", Access.OPERATOR, "Store a new secret (value base64) for a workload with its CEL release policy",
+            Map.of("name", "db-password", "workload", "payments", "value", "czNjcjN0",
+                "release_policy", "status == 'affirming' && version in ['1.4.2']", "allow_warning", false, "reason", "initial provisioning"),
+            call -> {
+              PutSecret body = call.body(PutSecret.class);
+              return Reply.created(json(secrets.put(call.principal(), body.name(), body.workload(), decode(body.value()), body.releasePolicy(),
+                  Boolean.TRUE.equals(body.allowWarning()), Optional.ofNullable(body.reason()))));
+            }).withMaxBody(MAX_SECRET_BODY),
+        Route.get("/v1/secrets", Access.AUDIT, "List secrets (metadata only, never values)",
+            call -> Reply.ok(Map.of("secrets", secrets.list().stream().map(KeyBrokerApi::json).toList()))),
+        Route.get("/v1/secrets/{name}", Access.AUDIT, "One secret's metadata (never its value)",
+            call -> Reply.ok(json(secrets.metadata(call.path("name"))))),
+        Route.put("/v1/secrets/{name}/policy", Access.OPERATOR, "Replace a secret's release policy",
+            Map.of("release_policy", "status == 'affirming' && !dev", "allow_warning", false, "reason", "no sample TEEs"),
+            call -> {
+              SetPolicy body = call.body(SetPolicy.class);
+              return Reply.ok(json(secrets.setPolicy(call.principal(), call.path("name"), body.releasePolicy(),
+                  Boolean.TRUE.equals(body.allowWarning()), body.reason())));
+            }),
+        Route.post("/v1/secrets/{name}/rotate", Access.OPERATOR, "Replace a secret's value (new version, fresh data key)",
+            Map.of("value", "bjN3LXMzY3IzdA", "reason", "quarterly rotation"),
+            call -> {
+              Rotate body = call.body(Rotate.class);
+              return Reply.ok(json(secrets.rotate(call.principal(), call.path("name"), decode(body.value()), body.reason())));
+            }).withMaxBody(MAX_SECRET_BODY),
+        Route.delete("/v1/secrets/{name}", Access.OPERATOR, "Delete a secret and its ciphertext (?reason= required)",
+            call -> Reply.ok(json(secrets.delete(call.principal(), call.path("name"), call.query("reason").orElse(null))))));
+  }
+
+  private static byte[] decode(String base64) {
+    if (base64 == null) {
+      throw new dev.arbiter.problem.ProblemException(KeyBrokerProblem.INVALID_SECRET_VALUE, "value is required");
+    }
+    try {
+      String text = base64.strip();
+      return text.contains("-") || text.contains("_") ? Base64.getUrlDecoder().decode(text) : Base64.getDecoder().decode(text);
+    } catch (IllegalArgumentException e) {
+      throw new dev.arbiter.problem.ProblemException(KeyBrokerProblem.INVALID_SECRET_VALUE, "value must be base64 (standard or url-safe)");
+    }
+  }
+
+  static Map<String, Object> json(SecretMetadata secret) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("name", secret.name());
+    out.put("workload", secret.workload());
+    out.put("version", secret.version());
+    out.put("release_policy", secret.releasePolicy());
+    out.put("allow_warning", secret.allowWarning());
+    out.put("key_id", secret.keyId());
+    out.put("created_at", secret.createdAt().toString());
+    out.put("created_by", secret.createdBy());
+    out.put("updated_at", secret.updatedAt().toString());
+    out.put("updated_by", secret.updatedBy());
+    return out;
+  }
+}
