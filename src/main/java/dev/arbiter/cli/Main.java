@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       SbomCommand.class,
       ProvenanceCommand.class,
       SecretCommand.class,
+      RolloutCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

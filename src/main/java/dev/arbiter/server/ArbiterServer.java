@@ -9,6 +9,12 @@ import dev.arbiter.appraisal.AttestationApi;
 import dev.arbiter.appraisal.FleetRecorder;
 import dev.arbiter.appraisal.Nonces;
 import dev.arbiter.appraisal.PolicyCache;
+import dev.arbiter.rollout.ReplicaHeartbeat;
+import dev.arbiter.rollout.RolloutApi;
+import dev.arbiter.rollout.RolloutReports;
+import dev.arbiter.rollout.RolloutScheduler;
+import dev.arbiter.rollout.RolloutService;
+import dev.arbiter.rollout.Webhooks;
 import dev.arbiter.token.EarSigner;
 import java.time.Duration;
 import java.util.Optional;
@@ -68,7 +74,8 @@ public final class ArbiterServer implements AutoCloseable {
   /** The wired domain services (for tests and in-process tools). */
   public record Services(
       ServiceKey serviceKey, AuditLog audit, PolicyService policies, RoleMap roles, DataDir dataDir, Nonces nonces, EarSigner earSigner,
-      Supplier<JWKSet> jwks, ServerConfig config, PolicyCache policyCache, FleetRecorder fleet, Appraiser appraiser) {}
+      Supplier<JWKSet> jwks, ServerConfig config, PolicyCache policyCache, FleetRecorder fleet, Appraiser appraiser, RolloutService rollouts,
+      RolloutReports rolloutReports, RolloutScheduler scheduler, ReplicaHeartbeat heartbeat) {}
 
   public static ArbiterServer start(ServerConfig config) throws IOException {
     DataDir dir = new DataDir(config.dataDir());
@@ -95,11 +102,18 @@ public final class ArbiterServer implements AutoCloseable {
       PolicyCache cache = new PolicyCache(database, (workload, version) -> List.of(), Duration.ofSeconds(30));
       FleetRecorder fleet = new FleetRecorder(database, 200_000);
       Appraiser appraiser = new Appraiser(config.schemes(), cache, nonces, earSigner, fleet, config.dev(), config.clock());
-      Services services = new Services(serviceKey, audit, policies, roles, dir, nonces, earSigner, jwks, config, cache, fleet, appraiser);
+      Webhooks webhooks = new Webhooks(serviceKey, config.clock());
+      RolloutService rollouts = new RolloutService(database.jdbi(), policies, audit, webhooks, config.versionGate(), config.clock());
+      RolloutReports reports = new RolloutReports(database.jdbi(), config.clock(), config.liveWindow());
+      ReplicaHeartbeat heartbeat = new ReplicaHeartbeat(database, cache, config.clock(), Duration.ofSeconds(1));
+      RolloutScheduler scheduler = new RolloutScheduler(rollouts, webhooks, config.clock(), config.liveWindow(), config.schedulerTick());
+      Services services = new Services(serviceKey, audit, policies, roles, dir, nonces, earSigner, jwks, config, cache, fleet, appraiser,
+          rollouts, reports, scheduler, heartbeat);
 
       List<Route> routes = new ArrayList<>();
       routes.addAll(new AdminApi(policies).routes());
       routes.addAll(new AttestationApi(appraiser).routes());
+      routes.addAll(new RolloutApi(rollouts, reports, config.clock()).routes());
       routes.addAll(KeyBrokerApi.create(database.jdbi(), dir, audit, nonces, jwks, config.clock(), config.dev()).routes());
       List<Route> all = new ArrayList<>(routes);
       all.add(Route.get("/healthz", Access.OPEN, "Liveness and database reachability", call -> {
@@ -200,6 +214,8 @@ public final class ArbiterServer implements AutoCloseable {
       web.stop();
     } finally {
       try {
+        services.scheduler().close();
+        services.heartbeat().close();
         services.fleet().close();
         services.policyCache().close();
       } finally {

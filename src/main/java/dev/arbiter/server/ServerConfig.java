@@ -3,7 +3,9 @@ package dev.arbiter.server;
 
 import dev.arbiter.evidence.BuiltInSchemes;
 import dev.arbiter.evidence.SchemeRegistry;
+import dev.arbiter.rollout.VersionGate;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,7 +20,9 @@ import java.util.Optional;
  * @param dev accept the development-only {@code sample} evidence scheme
  * @param schemes enabled evidence schemes (tests inject schemes with test roots)
  */
-public record ServerConfig(String listen, int port, Path dataDir, Optional<String> databaseUrl, boolean dev, Clock clock, SchemeRegistry schemes) {
+public record ServerConfig(
+    String listen, int port, Path dataDir, Optional<String> databaseUrl, boolean dev, Clock clock, SchemeRegistry schemes,
+    VersionGate versionGate, Duration liveWindow, Duration schedulerTick) {
   public static final int DEFAULT_PORT = 8443;
 
   public ServerConfig {
@@ -27,33 +31,49 @@ public record ServerConfig(String listen, int port, Path dataDir, Optional<Strin
     Objects.requireNonNull(databaseUrl, "databaseUrl");
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(schemes, "schemes");
+    Objects.requireNonNull(versionGate, "versionGate");
+    Objects.requireNonNull(liveWindow, "liveWindow");
+    Objects.requireNonNull(schedulerTick, "schedulerTick");
   }
 
   public static ServerConfig defaults(Path dataDir) {
-    return new ServerConfig("127.0.0.1", DEFAULT_PORT, dataDir, Optional.empty(), false, Clock.systemUTC(), BuiltInSchemes.registry());
+    return new ServerConfig("127.0.0.1", DEFAULT_PORT, dataDir, Optional.empty(), false, Clock.systemUTC(), BuiltInSchemes.registry(),
+        VersionGate.none(), Duration.ofMinutes(10), Duration.ofSeconds(1));
   }
 
   public ServerConfig withPort(int value) {
-    return new ServerConfig(listen, value, dataDir, databaseUrl, dev, clock, schemes);
+    return new ServerConfig(listen, value, dataDir, databaseUrl, dev, clock, schemes, versionGate, liveWindow, schedulerTick);
   }
 
   public ServerConfig withListen(String value) {
-    return new ServerConfig(value, port, dataDir, databaseUrl, dev, clock, schemes);
+    return new ServerConfig(value, port, dataDir, databaseUrl, dev, clock, schemes, versionGate, liveWindow, schedulerTick);
   }
 
   public ServerConfig withDatabaseUrl(Optional<String> value) {
-    return new ServerConfig(listen, port, dataDir, value, dev, clock, schemes);
+    return new ServerConfig(listen, port, dataDir, value, dev, clock, schemes, versionGate, liveWindow, schedulerTick);
   }
 
   public ServerConfig withDev(boolean value) {
-    return new ServerConfig(listen, port, dataDir, databaseUrl, value, clock, schemes);
+    return new ServerConfig(listen, port, dataDir, databaseUrl, value, clock, schemes, versionGate, liveWindow, schedulerTick);
   }
 
   public ServerConfig withClock(Clock value) {
-    return new ServerConfig(listen, port, dataDir, databaseUrl, dev, value, schemes);
+    return new ServerConfig(listen, port, dataDir, databaseUrl, dev, value, schemes, versionGate, liveWindow, schedulerTick);
   }
 
   public ServerConfig withSchemes(SchemeRegistry value) {
-    return new ServerConfig(listen, port, dataDir, databaseUrl, dev, clock, value);
+    return new ServerConfig(listen, port, dataDir, databaseUrl, dev, clock, value, versionGate, liveWindow, schedulerTick);
+  }
+
+  public ServerConfig withVersionGate(VersionGate value) {
+    return new ServerConfig(listen, port, dataDir, databaseUrl, dev, clock, schemes, value, liveWindow, schedulerTick);
+  }
+
+  public ServerConfig withLiveWindow(Duration value) {
+    return new ServerConfig(listen, port, dataDir, databaseUrl, dev, clock, schemes, versionGate, value, schedulerTick);
+  }
+
+  public ServerConfig withSchedulerTick(Duration value) {
+    return new ServerConfig(listen, port, dataDir, databaseUrl, dev, clock, schemes, versionGate, liveWindow, value);
   }
 }
