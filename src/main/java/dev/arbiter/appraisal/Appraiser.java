@@ -50,6 +50,17 @@ public final class Appraiser {
   private final FleetRecorder fleet;
   private final boolean dev;
   private final Clock clock;
+  private volatile Observer observer = (format, result, nanos) -> { };
+
+  /** Sees every appraisal outcome (metrics). Must not block or do I/O. */
+  @FunctionalInterface
+  public interface Observer {
+    void observed(String format, String result, long nanos);
+  }
+
+  public void setObserver(Observer observer) {
+    this.observer = observer;
+  }
 
   public Appraiser(SchemeRegistry schemes, PolicyCache policies, Nonces nonces, EarSigner signer, FleetRecorder fleet, boolean dev, Clock clock) {
     this.schemes = schemes;
@@ -68,13 +79,18 @@ public final class Appraiser {
   public Outcome attest(AttestRequest request) {
     CompiledPolicy policy = policies.get(request.workload())
         .orElseThrow(() -> new ProblemException(PolicyProblem.WORKLOAD_NOT_FOUND, "no workload named " + request.workload()));
+    long started = System.nanoTime();
     try {
-      return appraise(request, policy);
+      Outcome outcome = appraise(request, policy);
+      observer.observed(request.format(), outcome.status().label(), System.nanoTime() - started);
+      return outcome;
     } catch (RefusedException refused) {
       record(request, policy, refused.version, "failed", refused.problem.problem().type().slug());
+      observer.observed(request.format(), refused.problem.problem().type().slug(), System.nanoTime() - started);
       throw refused.problem;
     } catch (ProblemException problem) {
       record(request, policy, null, "failed", problem.problem().type().slug());
+      observer.observed(request.format(), problem.problem().type().slug(), System.nanoTime() - started);
       throw problem;
     }
   }

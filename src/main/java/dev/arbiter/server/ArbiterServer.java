@@ -126,6 +126,9 @@ public final class ArbiterServer implements AutoCloseable {
       }).withMaxBody(4096));
       all.add(Route.get("/.well-known/jwks.json", Access.OPEN, "Public keys that sign Attestation Results and policy revisions",
           call -> Reply.ok(jwks.get().toJSONObject(true))));
+      Metrics metrics = new Metrics(services);
+      all.add(Route.get("/metrics", Access.OPEN, "Prometheus metrics", call -> Reply.raw(200,
+          metrics.scrape().getBytes(StandardCharsets.UTF_8), "text/plain; version=0.0.4; charset=utf-8")));
       all.add(Route.get("/v1/openapi.json", Access.OPEN, "This OpenAPI 3.1 document", call -> Reply.ok(openApi(all))));
       HttpApi api = new HttpApi(all, roles);
 

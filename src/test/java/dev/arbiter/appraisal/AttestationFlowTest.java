@@ -139,7 +139,11 @@ class AttestationFlowTest {
     SqlLogger counting = new SqlLogger() {
       @Override
       public void logBeforeExecution(StatementContext context) {
-        statements.incrementAndGet();
+        // background workers (heartbeat, scheduler, fleet writer, policy listener) are named arbiter-*;
+        // appraisals run on the server's request threads
+        if (!Thread.currentThread().getName().startsWith("arbiter-")) {
+          statements.incrementAndGet();
+        }
       }
     };
     jdbi.setSqlLogger(counting);
@@ -160,6 +164,9 @@ class AttestationFlowTest {
     assertThat(fleet.written() - before).isGreaterThanOrEqualTo(20);
     long recorded = jdbi.withHandle(h -> h.createQuery("select count(*) from fleet_instance where workload = 'flow'").mapTo(Long.class).one());
     assertThat(recorded).isPositive();
+    String metrics = server.anonymous().get("/metrics").text();
+    assertThat(metrics).contains("arbiter_attestations_total{format=\"sample\",result=\"affirming\"}")
+        .contains("arbiter_appraisal_seconds").contains("arbiter_fleet_dropped_total");
   }
 
   @Test
