@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code arbiter admin issue-cert}: local administration of the data directory. */
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Administer the data directory (run where the CA key is).",
-    subcommands = {AdminCommand.IssueCert.class})
+    subcommands = {AdminCommand.IssueCert.class, AdminCommand.RotateKey.class})
 final class AdminCommand {
 
   @Command(name = "issue-cert", mixinStandardHelpOptions = true,
@@ -64,6 +64,48 @@ final class AdminCommand {
       } catch (IOException e) {
         throw CliException.usage(e.getMessage());
       } catch (IllegalArgumentException e) {
+        throw CliException.usage(e.getMessage());
+      }
+    }
+  }
+
+  @Command(name = "rotate-key", mixinStandardHelpOptions = true,
+      description = "Rotate the service key that signs revisions, audit records and results (audited; restart running replicas afterwards).")
+  static final class RotateKey implements Callable<Integer> {
+    @Option(names = "--reason", required = true)
+    String reason;
+
+    @Option(names = "--data-dir", description = "Data directory (default: $ARBITER_DATA_DIR or ./arbiter-data).")
+    Path dataDir;
+
+    @Option(names = "--database-url", description = "External PostgreSQL (default: $ARBITER_DATABASE_URL or the embedded one).")
+    String databaseUrl;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      Path dir = dataDir;
+      if (dir == null) {
+        String env = System.getenv("ARBITER_DATA_DIR");
+        dir = env != null && !env.isBlank() ? Path.of(env) : DataDir.DEFAULT;
+      }
+      DataDir data = new DataDir(dir);
+      String url = databaseUrl != null ? databaseUrl : System.getenv("ARBITER_DATABASE_URL");
+      try {
+        var rotated = dev.arbiter.store.LocalDatabase.with(data, java.util.Optional.ofNullable(url).filter(u -> !u.isBlank()), jdbi -> {
+          try {
+            return dev.arbiter.auth.KeyRotation.rotate(data, jdbi, "local-admin@" + data.root(), reason, Clock.systemUTC());
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+        spec.commandLine().getOut().println("rotated service key " + rotated.oldKeyId() + " -> " + rotated.newKeyId()
+            + "; restart running replicas");
+        return ExitCode.OK;
+      } catch (java.io.UncheckedIOException e) {
+        throw CliException.usage(e.getCause().getMessage());
+      } catch (dev.arbiter.store.StoreException e) {
         throw CliException.usage(e.getMessage());
       }
     }

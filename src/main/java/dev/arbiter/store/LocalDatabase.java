@@ -18,6 +18,16 @@ import org.jdbi.v3.core.Jdbi;
 public final class LocalDatabase {
   private LocalDatabase() {}
 
+  /** Runs {@code work} against the data directory's embedded database or {@code url} when given. */
+  public static <T> T with(DataDir dir, java.util.Optional<String> url, Function<Jdbi, T> work) {
+    if (url.isPresent()) {
+      try (Database database = Database.open(new Database.Location.External(url.get()), false)) {
+        return work.apply(database.jdbi());
+      }
+    }
+    return withReadOnly(dir, work);
+  }
+
   public static <T> T withReadOnly(DataDir dir, Function<Jdbi, T> work) {
     Path pgdata = dir.database().resolve("pgdata");
     if (!Files.isDirectory(pgdata)) {

@@ -82,6 +82,23 @@ class IntegrityCheckTest {
   }
 
   @Test
+  void serviceKeyRotation_isAudited_andOldRecordsStillVerify() throws Exception {
+    var operator = server.operator();
+    operator.post("/v1/workloads", Map.of("name", "rotating"));
+    String before = operator.get("/v1/workloads/rotating/policy").json().path("key_id").asText();
+    CliRun rotate = CliRun.of("admin", "rotate-key", "--reason", "yearly rotation", "--data-dir", server.dataDir().toString());
+    assertThat(rotate.exitCode()).as(rotate.err()).isZero();
+    server.restart();
+    var revision = server.operator().put("/v1/workloads/rotating/policy/appraisal", Map.of("cel", "true", "reason", "after rotation")).json();
+    assertThat(revision.path("key_id").asText()).isNotEqualTo(before);
+    var jwks = server.anonymous().get("/.well-known/jwks.json").json();
+    assertThat(jwks.path("keys").findValuesAsText("kid")).contains(before, revision.path("key_id").asText());
+    assertThat(IntegrityCheck.run(server.server().database().jdbi()).intact()).isTrue();
+    var audit = server.operator().get("/v1/audit?target=service-key").json().path("records");
+    assertThat(audit.findValuesAsText("action")).contains("service-key.rotate");
+  }
+
+  @Test
   void tampering_withOneRevisionAndOneAuditRow_isReportedOnExactlyThose() {
     var operator = server.operator();
     operator.post("/v1/workloads", Map.of("name", "tamper"));
