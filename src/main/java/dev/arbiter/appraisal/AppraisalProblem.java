@@ -15,7 +15,8 @@ public enum AppraisalProblem implements ProblemType {
   BINDING_MISMATCH(422, "The evidence is not bound to this nonce and TEE key (report data / nonce / key differ)."),
   NO_MATCHING_VERSION(422, "The claims match no version the workload's current policy accepts."),
   CONFIGURATION_MISMATCH(422, "The attested configuration digest differs from the matched version's."),
-  POLICY_DENIED(422, "The workload's appraisal policy (CEL) denied the claims.");
+  POLICY_DENIED(422, "The workload's appraisal policy (CEL) denied the claims."),
+  DEVICE_NOT_ATTESTED(422, "The matched version requires an attested device (e.g. a GPU) whose evidence was missing or did not match.");
 
   private final int status;
   private final String meaning;

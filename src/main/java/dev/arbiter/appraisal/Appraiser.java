@@ -42,6 +42,8 @@ public final class Appraiser {
   /** Claims that carry a version's configuration digest, per format. */
   private static final Map<String, String> CONFIGURATION_CLAIM = Map.of("sev-snp", "host_data", "tdx", "mr_config_id", "sample", "config");
   private static final Set<String> TCB_OK = Set.of("UpToDate", "unknown");
+  /** Formats appraised as devices of a CPU TEE (composite attestation). */
+  static final Set<String> DEVICE_FORMATS = Set.of("nvidia-gpu");
 
   private final SchemeRegistry schemes;
   private final PolicyCache policies;
@@ -154,9 +156,12 @@ public final class Appraiser {
           : "revision #" + policy.seq() + " accepts " + String.join("; ", mismatches));
     }
     boolean configurationChecked = checkConfiguration(matched, request.format(), claims);
+    Map<String, Claims> devices = appraiseDevices(request, matched);
     if (policy.appraisal().isPresent()) {
+      List<Map<String, Object>> deviceVariables = new ArrayList<>();
+      devices.forEach((label, deviceClaims) -> deviceVariables.add(Map.of("format", label.replaceAll("#\\d+$", ""), "claims", deviceClaims.values())));
       Map<String, Object> variables = Map.of("claims", claims.values(), "format", request.format(), "workload", policy.workload(),
-          "version", matched.label());
+          "version", matched.label(), "devices", deviceVariables);
       CelPolicy.Decision decision = policy.appraisal().get().evaluate(variables);
       if (decision != CelPolicy.Decision.ALLOW) {
         throw refuse(matched.label(), AppraisalProblem.POLICY_DENIED, "appraisal policy '" + policy.appraisal().get().source() + "' "
@@ -181,9 +186,57 @@ public final class Appraiser {
     extensions.put("arbiter.claims", claims.values());
     Submodule submodule = new Submodule(status, vector,
         List.of("arbiter:policy:" + policy.workload() + ":" + policy.revisionHash()), extensions);
-    String token = signer.sign(Map.of(policy.workload(), submodule), request.nonce(), request.teeKey());
+    Map<String, Submodule> submods = new LinkedHashMap<>();
+    submods.put(policy.workload(), submodule);
+    String matchedLabel = matched.label();
+    devices.forEach((label, deviceClaims) -> {
+      Map<String, Object> deviceExtensions = new LinkedHashMap<>();
+      deviceExtensions.put("arbiter.format", label.replaceAll("#\\d+$", ""));
+      deviceExtensions.put("arbiter.version", matchedLabel);
+      deviceExtensions.put("arbiter.policy_revision", policy.revisionHash());
+      deviceExtensions.put("arbiter.claims", deviceClaims.values());
+      submods.put(label, new Submodule(EarStatus.AFFIRMING, new TrustVector(2, 0, 2, 0, 2, 2, 0, 0),
+          List.of("arbiter:policy:" + policy.workload() + ":" + policy.revisionHash()), deviceExtensions));
+    });
+    String token = signer.sign(submods, request.nonce(), request.teeKey());
     record(request, policy, matched.label(), status.label(), null);
     return new Outcome(token, status, matched.label(), policy.revisionHash(), clock.instant().plus(signer.lifetime()), claims);
+  }
+
+  /**
+   * Verifies each device's evidence (bound to the same nonce and key) and matches it against the
+   * matched version's reference values for that device format; every device format the version
+   * names must be present. Returns submodule label (format, then format#2, ...) to claims.
+   */
+  private Map<String, Claims> appraiseDevices(AttestRequest request, CompiledPolicy.AcceptedVersion matched) {
+    Map<String, Claims> out = new LinkedHashMap<>();
+    for (AttestRequest.Device device : request.devices()) {
+      EvidenceScheme scheme = schemes.find(device.format())
+          .orElseThrow(() -> refuse(matched.label(), AppraisalProblem.SCHEME_NOT_ALLOWED, "device format " + device.format() + " is not enabled"));
+      if (device.format().equals(request.format())) {
+        throw refuse(matched.label(), AppraisalProblem.SCHEME_NOT_ALLOWED, "a device must have another format than the CPU evidence");
+      }
+      VerificationResult result = scheme.verify(device.evidence(), Binding.expected(device.format(), request.nonce(), request.teeKey()),
+          VerificationContext.of(clock));
+      String label = out.containsKey(device.format()) ? device.format() + "#" + (out.size() + 1) : device.format();
+      if (!result.valid()) {
+        List<Problem> problems = new ArrayList<>();
+        problems.add(Problem.of(AppraisalProblem.DEVICE_NOT_ATTESTED, label + ": " + result.problems().size() + " evidence check(s) failed"));
+        problems.addAll(result.problems());
+        throw new RefusedException(matched.label(), new ProblemException(problems));
+      }
+      Optional<String> why = mismatch(matched, device.format(), result.claims());
+      if (why.isPresent()) {
+        throw refuse(matched.label(), AppraisalProblem.DEVICE_NOT_ATTESTED, label + " does not match version " + matched.label() + ": " + why.get());
+      }
+      out.put(label, result.claims());
+    }
+    for (String required : matched.referenceValues().schemes()) {
+      if (!required.equals(request.format()) && DEVICE_FORMATS.contains(required) && !out.containsKey(required)) {
+        throw refuse(matched.label(), AppraisalProblem.DEVICE_NOT_ATTESTED, "version " + matched.label() + " requires an attested " + required);
+      }
+    }
+    return out;
   }
 
   private void record(AttestRequest request, CompiledPolicy policy, String version, String status, String reason) {

@@ -46,7 +46,8 @@ public final class AttestationApi {
       @JsonProperty(value = "instance_id", required = true) String instanceId,
       @JsonProperty(value = "nonce", required = true) String nonce,
       @JsonProperty(value = "tee_key", required = true) JsonNode teeKey,
-      @JsonProperty(value = "evidence", required = true) Evidence evidence) {}
+      @JsonProperty(value = "evidence", required = true) Evidence evidence,
+      @JsonProperty("devices") List<Evidence> devices) {}
 
   public List<Route> routes() {
     Map<String, Object> example = new LinkedHashMap<>();
@@ -92,7 +93,23 @@ public final class AttestationApi {
       }
       throw new ProblemException(AppraisalProblem.TEE_KEY_INVALID, "tee_key is not a JWK");
     }
-    Evidence evidence = body.evidence();
+    byte[] nonce;
+    try {
+      nonce = Base64.getUrlDecoder().decode(body.nonce());
+    } catch (IllegalArgumentException e) {
+      throw new ProblemException(AppraisalProblem.NONCE_INVALID, "nonce must be base64url");
+    }
+    List<AttestRequest.Device> devices = new ArrayList<>();
+    for (Evidence device : Optional.ofNullable(body.devices()).orElse(List.of())) {
+      devices.add(new AttestRequest.Device(device.format(), input(device)));
+    }
+    if (devices.size() > 16) {
+      throw invalid("at most 16 devices");
+    }
+    return new AttestRequest(body.workload(), body.instanceId(), body.evidence().format(), input(body.evidence()), key, nonce, devices);
+  }
+
+  static EvidenceInput input(Evidence evidence) {
     List<byte[]> certificates = new ArrayList<>();
     for (String certificate : Optional.ofNullable(evidence.certificates()).orElse(List.of())) {
       certificates.add(certificate.contains("-----BEGIN") ? certificate.getBytes(StandardCharsets.US_ASCII) : decode("evidence.certificates", certificate));
@@ -105,16 +122,9 @@ public final class AttestationApi {
     for (Collateral item : Optional.ofNullable(evidence.collateral()).orElse(List.of())) {
       collateral.add(new EvidenceInput.Collateral(item.name(), decode("evidence.collateral", item.data())));
     }
-    EvidenceInput input = new EvidenceInput(decode("evidence.data", evidence.data()), certificates, keys, collateral,
+    return new EvidenceInput(decode("evidence.data", evidence.data()), certificates, keys, collateral,
         Optional.ofNullable(evidence.signature()).map(s -> decode("evidence.signature", s)),
         Optional.ofNullable(evidence.pcrs()).map(p -> p.toString().getBytes(StandardCharsets.UTF_8)));
-    byte[] nonce;
-    try {
-      nonce = Base64.getUrlDecoder().decode(body.nonce());
-    } catch (IllegalArgumentException e) {
-      throw new ProblemException(AppraisalProblem.NONCE_INVALID, "nonce must be base64url");
-    }
-    return new AttestRequest(body.workload(), body.instanceId(), evidence.format(), input, key, nonce);
   }
 
   /** Accepts standard or URL-safe base64, padded or not. */

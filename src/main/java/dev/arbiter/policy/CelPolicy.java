@@ -23,7 +23,10 @@ import java.util.Optional;
  * side-effect free and thread-safe. An evaluation error counts as "deny".
  */
 public final class CelPolicy {
-  /** Variables of an appraisal policy: {@code claims}, {@code format}, {@code workload}, {@code version}. */
+  /**
+   * Variables of an appraisal policy: {@code claims}, {@code format}, {@code workload}, {@code version},
+   * and {@code devices} (one {@code {format, claims}} map per attested device, e.g. GPUs).
+   */
   public static final Map<String, CelType> APPRAISAL_VARIABLES = appraisalVariables();
 
   private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
@@ -42,6 +45,7 @@ public final class CelPolicy {
     vars.put("format", SimpleType.STRING);
     vars.put("workload", SimpleType.STRING);
     vars.put("version", SimpleType.STRING);
+    vars.put("devices", dev.cel.common.types.ListType.create(MapType.create(SimpleType.STRING, SimpleType.DYN)));
     return Map.copyOf(vars);
   }
 

@@ -18,13 +18,13 @@ import org.bouncycastle.asn1.DERSequence;
  * A test NVIDIA device PKI (root, provisioner CA, attestation leaf with an FWID extension) and
  * synthetic SPDM 1.1 GET_MEASUREMENTS request/response pairs signed by the leaf. Test code only.
  */
-final class GpuFixtures {
+public final class GpuFixtures {
   static final byte[] FWID = filled(48, 0x5a);
   static final String VBIOS = "96.00.9f.00.01";
   static final String DRIVER = "550.90.07";
 
   final KeyPair rootKey = CertBuilder.ecKeyPair("secp384r1");
-  final X509Certificate root = CertBuilder.subject("CN=Test Device Identity CA,O=Test", rootKey.getPublic())
+  public final X509Certificate root = CertBuilder.subject("CN=Test Device Identity CA,O=Test", rootKey.getPublic())
       .selfSigned(rootKey.getPrivate()).ca(3).build();
   final KeyPair caKey = CertBuilder.ecKeyPair("secp384r1");
   final X509Certificate ca = CertBuilder.subject("CN=Test GH100 Provisioner", caKey.getPublic())
@@ -40,7 +40,7 @@ final class GpuFixtures {
     return builder.build();
   }
 
-  static byte[] filled(int length, int value) {
+  public static byte[] filled(int length, int value) {
     byte[] out = new byte[length];
     Arrays.fill(out, (byte) value);
     return out;
@@ -107,11 +107,11 @@ final class GpuFixtures {
     return out.toByteArray();
   }
 
-  byte[] report(byte[] nonce) throws Exception {
+  public byte[] report(byte[] nonce) throws Exception {
     return sign(leafKey.getPrivate(), unsigned(0x11, nonce, measurements(8), opaque(FWID)));
   }
 
-  String chainPem() {
+  public String chainPem() {
     return dev.arbiter.crypto.Certificates.toPem(leaf) + dev.arbiter.crypto.Certificates.toPem(ca)
         + dev.arbiter.crypto.Certificates.toPem(root);
   }
