@@ -6,6 +6,7 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import dev.arbiter.evidence.Claims;
+import dev.arbiter.evidence.EvidenceInput;
 import dev.arbiter.evidence.EvidenceProblem;
 import dev.arbiter.evidence.EvidenceScheme;
 import dev.arbiter.evidence.ExpectedBinding;
@@ -62,6 +63,23 @@ public final class Appraiser {
 
   public void setObserver(Observer observer) {
     this.observer = observer;
+  }
+
+  private volatile java.util.function.Function<String, List<EvidenceInput.Collateral>> storedCollateral = format -> List.of();
+
+  /** Imported collateral per format (from memory), added to what the attester sent. */
+  public void setCollateralSource(java.util.function.Function<String, List<EvidenceInput.Collateral>> source) {
+    this.storedCollateral = source;
+  }
+
+  private EvidenceInput withStoredCollateral(String format, EvidenceInput input) {
+    List<EvidenceInput.Collateral> stored = storedCollateral.apply(format);
+    if (stored.isEmpty()) {
+      return input;
+    }
+    List<EvidenceInput.Collateral> all = new ArrayList<>(input.collateral());
+    all.addAll(stored);
+    return input.withCollateral(all);
   }
 
   public Appraiser(SchemeRegistry schemes, PolicyCache policies, Nonces nonces, EarSigner signer, FleetRecorder fleet, boolean dev, Clock clock) {
@@ -124,7 +142,7 @@ public final class Appraiser {
       throw refuse(null, AppraisalProblem.SCHEME_NOT_ALLOWED, "sample evidence is accepted only by a server started with --dev");
     }
     ExpectedBinding binding = Binding.expected(request.format(), request.nonce(), request.teeKey());
-    VerificationResult verified = scheme.verify(request.evidence(), binding, VerificationContext.of(clock));
+    VerificationResult verified = scheme.verify(withStoredCollateral(request.format(), request.evidence()), binding, VerificationContext.of(clock));
     if (!verified.valid()) {
       boolean onlyBinding = verified.problems().stream().allMatch(p -> p.type() == EvidenceProblem.REPORT_DATA_MISMATCH);
       List<Problem> problems = new ArrayList<>();
@@ -216,7 +234,8 @@ public final class Appraiser {
       if (device.format().equals(request.format())) {
         throw refuse(matched.label(), AppraisalProblem.SCHEME_NOT_ALLOWED, "a device must have another format than the CPU evidence");
       }
-      VerificationResult result = scheme.verify(device.evidence(), Binding.expected(device.format(), request.nonce(), request.teeKey()),
+      VerificationResult result = scheme.verify(withStoredCollateral(device.format(), device.evidence()),
+          Binding.expected(device.format(), request.nonce(), request.teeKey()),
           VerificationContext.of(clock));
       String label = out.containsKey(device.format()) ? device.format() + "#" + (out.size() + 1) : device.format();
       if (!result.valid()) {

@@ -108,7 +108,19 @@ public final class ApiClient {
     }
     String type = body.path("type").asText("");
     String slug = type.startsWith("urn:arbiter:problem:") ? type.substring("urn:arbiter:problem:".length()) : "http-" + status;
-    String message = slug + ": " + body.path("detail").asText("HTTP " + status);
-    throw new CliException(status >= 500 ? ExitCode.USAGE : ExitCode.REFUSED, message);
+    StringBuilder message = new StringBuilder(slug + ": " + body.path("detail").asText("HTTP " + status));
+    int shown = 0;
+    for (JsonNode problem : body.path("problems")) {
+      if (shown++ == 0) {
+        continue; // the first repeats the headline
+      }
+      if (shown > 6) {
+        message.append(" (and more)");
+        break;
+      }
+      message.append("; ").append(problem.path("type").asText().replace("urn:arbiter:problem:", "")).append(": ")
+          .append(problem.path("detail").asText());
+    }
+    throw new CliException(status >= 500 ? ExitCode.USAGE : ExitCode.REFUSED, message.toString());
   }
 }

@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
       ProvenanceCommand.class,
       SecretCommand.class,
       RolloutCommand.class,
+      CollateralCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

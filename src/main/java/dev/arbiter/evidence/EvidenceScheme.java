@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.evidence;
 
+import java.util.List;
+
 /**
  * One evidence format (SEV-SNP, TDX, ...): a pure function from evidence bytes, the scheme's trust
  * anchors (given to its constructor), supplied collateral, a clock and the expected binding to
@@ -30,4 +32,15 @@ public interface EvidenceScheme {
    */
   VerificationResult verify(
       EvidenceInput input, ExpectedBinding binding, VerificationContext context);
+
+  /**
+   * Checks collateral files imported together (one result per file, in order; certificates in one
+   * file may complete the chain of another) — a file (TCB Info, QE Identity, CRL, reference manifest, ...) for import into
+   * the collateral store: recognized or not, and when recognized, whether its signature chains to
+   * this scheme's trust anchors and it is current at the context's time. Pure, like {@link #verify}.
+   * Schemes that take no collateral keep this default.
+   */
+  default List<CollateralCheck> checkCollateral(List<EvidenceInput.Collateral> files, VerificationContext context) {
+    return files.stream().map(file -> CollateralCheck.notRecognized()).toList();
+  }
 }

@@ -26,7 +26,8 @@ public final class ProblemCatalog {
           dev.arbiter.supplychain.sbom.SbomProblem.class,
           dev.arbiter.supplychain.osv.AdvisoryProblem.class,
           dev.arbiter.supplychain.provenance.ProvenanceProblem.class,
-          dev.arbiter.keybroker.KeyBrokerProblem.class);
+          dev.arbiter.keybroker.KeyBrokerProblem.class,
+          dev.arbiter.collateral.CollateralProblem.class);
 
   private static final Map<String, ProblemType> BY_SLUG = index();
 

@@ -9,6 +9,8 @@ import dev.arbiter.appraisal.AttestationApi;
 import dev.arbiter.appraisal.FleetRecorder;
 import dev.arbiter.appraisal.Nonces;
 import dev.arbiter.appraisal.PolicyCache;
+import dev.arbiter.collateral.CollateralApi;
+import dev.arbiter.collateral.CollateralService;
 import dev.arbiter.rollout.ReplicaHeartbeat;
 import dev.arbiter.rollout.RolloutApi;
 import dev.arbiter.rollout.RolloutReports;
@@ -102,6 +104,8 @@ public final class ArbiterServer implements AutoCloseable {
       PolicyCache cache = new PolicyCache(database, (workload, version) -> List.of(), Duration.ofSeconds(30));
       FleetRecorder fleet = new FleetRecorder(database, 200_000);
       Appraiser appraiser = new Appraiser(config.schemes(), cache, nonces, earSigner, fleet, config.dev(), config.clock());
+      CollateralService collateral = new CollateralService(database.jdbi(), config.schemes(), audit, config.clock());
+      appraiser.setCollateralSource(collateral::forFormat);
       Webhooks webhooks = new Webhooks(serviceKey, config.clock());
       RolloutService rollouts = new RolloutService(database.jdbi(), policies, audit, webhooks, config.versionGate(), config.clock());
       RolloutReports reports = new RolloutReports(database.jdbi(), config.clock(), config.liveWindow());
@@ -113,6 +117,7 @@ public final class ArbiterServer implements AutoCloseable {
       List<Route> routes = new ArrayList<>();
       routes.addAll(new AdminApi(policies).routes());
       routes.addAll(new AttestationApi(appraiser).routes());
+      routes.addAll(new CollateralApi(collateral, config.clock()).routes());
       routes.addAll(new RolloutApi(rollouts, reports, config.clock()).routes());
       routes.addAll(KeyBrokerApi.create(database.jdbi(), dir, audit, nonces, jwks, config.clock(), config.dev()).routes());
       List<Route> all = new ArrayList<>(routes);
@@ -126,7 +131,7 @@ public final class ArbiterServer implements AutoCloseable {
       }).withMaxBody(4096));
       all.add(Route.get("/.well-known/jwks.json", Access.OPEN, "Public keys that sign Attestation Results and policy revisions",
           call -> Reply.ok(jwks.get().toJSONObject(true))));
-      Metrics metrics = new Metrics(services);
+      Metrics metrics = new Metrics(services, collateral);
       all.add(Route.get("/metrics", Access.OPEN, "Prometheus metrics", call -> Reply.raw(200,
           metrics.scrape().getBytes(StandardCharsets.UTF_8), "text/plain; version=0.0.4; charset=utf-8")));
       all.add(Route.get("/v1/openapi.json", Access.OPEN, "This OpenAPI 3.1 document", call -> Reply.ok(openApi(all))));

@@ -19,7 +19,9 @@ public final class Metrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Timer appraisalTimer;
 
-  Metrics(ArbiterServer.Services services) {
+  Metrics(ArbiterServer.Services services, dev.arbiter.collateral.CollateralService collateral) {
+    Gauge.builder("arbiter.collateral.expired", collateral, c -> c.expiredCount())
+        .description("Stored collateral files past their next update (import fresh ones)").register(registry);
     appraisalTimer = Timer.builder("arbiter.appraisal").description("Appraisal latency (no I/O)")
         .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(Duration.ofMinutes(1)).register(registry);
     services.appraiser().setObserver((format, result, nanos) -> {

@@ -172,4 +172,26 @@ public final class NvidiaGpuScheme implements EvidenceScheme {
   static boolean signatureValid(X509Certificate leaf, SpdmReport report) {
     return Providers.verify("SHA384withECDSAinP1363Format", leaf.getPublicKey(), report.signed(), report.signature());
   }
+
+  /** Reference integrity manifests (signed SWID XML) chaining to the pinned RIM root. */
+  @Override
+  public java.util.List<dev.arbiter.evidence.CollateralCheck> checkCollateral(java.util.List<EvidenceInput.Collateral> files,
+      VerificationContext context) {
+    return files.stream().map(file -> checkRim(file, context)).toList();
+  }
+
+  private dev.arbiter.evidence.CollateralCheck checkRim(EvidenceInput.Collateral file, VerificationContext context) {
+    if (!ReferenceManifest.looksLikeRim(file.bytes())) {
+      return dev.arbiter.evidence.CollateralCheck.notRecognized();
+    }
+    try {
+      ReferenceManifest rim = ReferenceManifest.parse(file.bytes());
+      java.util.List<dev.arbiter.problem.Problem> problems = new java.util.ArrayList<>();
+      RimSignature.check(rim, rimRoot, chains, context.now()).ifPresent(problems::add);
+      return new dev.arbiter.evidence.CollateralCheck(true, "rim", "rim:" + file.name(), java.util.Optional.empty(), problems);
+    } catch (SpdmFormatException e) {
+      return new dev.arbiter.evidence.CollateralCheck(true, "rim", "rim:" + file.name(), java.util.Optional.empty(),
+          java.util.List.of(dev.arbiter.problem.Problem.of(dev.arbiter.evidence.EvidenceProblem.COLLATERAL_MALFORMED, "RIM: " + e.getMessage())));
+    }
+  }
 }

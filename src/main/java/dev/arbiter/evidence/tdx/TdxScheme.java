@@ -90,4 +90,10 @@ public final class TdxScheme implements EvidenceScheme {
     verification.pckIssuer().ifPresent(value -> claims.put("pck_issuer", value));
     return claims.build();
   }
+
+  @Override
+  public java.util.List<dev.arbiter.evidence.CollateralCheck> checkCollateral(java.util.List<EvidenceInput.Collateral> files,
+      VerificationContext context) {
+    return dev.arbiter.evidence.dcap.DcapCollateral.check(trust, files, context.now());
+  }
 }
