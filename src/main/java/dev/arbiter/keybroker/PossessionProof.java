@@ -5,8 +5,6 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -52,7 +50,7 @@ public final class PossessionProof {
         .build();
     SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(algorithm).type(new JOSEObjectType(TYPE)).build(), claims);
     try {
-      jwt.sign(new ECDSASigner(privateKey));
+      jwt.sign(dev.arbiter.crypto.JoseCrypto.signer(privateKey));
     } catch (JOSEException e) {
       throw new IllegalArgumentException("cannot sign the proof: " + e.getMessage(), e);
     }
@@ -97,7 +95,7 @@ public final class PossessionProof {
       throw new Refusal("proof-malformed", "proof typ must be " + TYPE);
     }
     try {
-      if (!jwt.verify(new ECDSAVerifier(cnf))) {
+      if (!jwt.verify(dev.arbiter.crypto.JoseCrypto.verifier(cnf))) {
         throw new Refusal("proof-signature", "the proof does not verify under the cnf key");
       }
     } catch (JOSEException e) {

@@ -6,7 +6,6 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.Payload;
-import com.nimbusds.jose.crypto.ECDSASigner;
 import dev.arbiter.crypto.ServiceKey;
 import dev.arbiter.internal.Json;
 import java.net.URI;
@@ -56,7 +55,7 @@ public final class Webhooks {
   public String sign(String body) {
     try {
       JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.keyId()).build(), new Payload(body));
-      jws.sign(new ECDSASigner((java.security.interfaces.ECPrivateKey) key.privateKeyForJose()));
+      jws.sign(dev.arbiter.crypto.JoseCrypto.signer((java.security.interfaces.ECPrivateKey) key.privateKeyForJose()));
       return jws.serialize(true);
     } catch (JOSEException e) {
       throw new IllegalStateException("cannot sign webhook", e);

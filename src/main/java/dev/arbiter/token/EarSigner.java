@@ -5,7 +5,6 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -85,7 +84,7 @@ public final class EarSigner {
     JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.keyId()).type(new JOSEObjectType("eat+jwt")).build();
     SignedJWT jwt = new SignedJWT(header, claims);
     try {
-      jwt.sign(new ECDSASigner((java.security.interfaces.ECPrivateKey) key.privateKeyForJose()));
+      jwt.sign(dev.arbiter.crypto.JoseCrypto.signer((java.security.interfaces.ECPrivateKey) key.privateKeyForJose()));
     } catch (JOSEException e) {
       throw new IllegalStateException("cannot sign EAR", e);
     }

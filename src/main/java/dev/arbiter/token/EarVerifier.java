@@ -3,7 +3,6 @@ package dev.arbiter.token;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -64,7 +63,7 @@ public final class EarVerifier {
     }
     JWK key = selectKey(jwt.getHeader().getKeyID());
     try {
-      if (!(key instanceof ECKey ec) || !jwt.verify(new ECDSAVerifier(ec))) {
+      if (!(key instanceof ECKey ec) || !jwt.verify(dev.arbiter.crypto.JoseCrypto.verifier(ec))) {
         throw problem(TokenProblem.TOKEN_SIGNATURE_INVALID, "signature does not verify under key " + key.getKeyID());
       }
     } catch (JOSEException e) {

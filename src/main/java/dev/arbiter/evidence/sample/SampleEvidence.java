@@ -6,7 +6,6 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.Payload;
-import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.jwk.ECKey;
 import dev.arbiter.crypto.Digests;
 import dev.arbiter.internal.Hex;
@@ -40,7 +39,7 @@ public final class SampleEvidence {
     try {
       JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.ES256).jwk(attestationKey.toPublicJWK()).build(),
           new Payload(Json.write(payload)));
-      jws.sign(new ECDSASigner(attestationKey));
+      jws.sign(dev.arbiter.crypto.JoseCrypto.signer(attestationKey));
       return jws.serialize();
     } catch (JOSEException e) {
       throw new IllegalStateException("cannot sign sample evidence", e);

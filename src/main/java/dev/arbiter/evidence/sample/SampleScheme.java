@@ -4,7 +4,6 @@ package dev.arbiter.evidence.sample;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSObject;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
 import dev.arbiter.evidence.Claims;
 import dev.arbiter.evidence.EvidenceInput;
@@ -72,7 +71,7 @@ public final class SampleScheme implements EvidenceScheme {
     }
     List<Problem> problems = new ArrayList<>();
     try {
-      if (!jws.verify(new ECDSAVerifier(key))) {
+      if (!jws.verify(dev.arbiter.crypto.JoseCrypto.verifier(key))) {
         problems.add(Problem.of(EvidenceProblem.SIGNATURE_INVALID, "sample evidence signature does not verify under its jwk"));
       }
     } catch (JOSEException e) {
