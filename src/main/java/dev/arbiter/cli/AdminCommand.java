@@ -40,11 +40,7 @@ final class AdminCommand {
     @Override
     public Integer call() {
       Role parsed = Role.parse(role).orElseThrow(() -> CliException.usage("--role must be operator, pipeline or auditor"));
-      Path dir = dataDir;
-      if (dir == null) {
-        String env = System.getenv("ARBITER_DATA_DIR");
-        dir = env != null && !env.isBlank() ? Path.of(env) : DataDir.DEFAULT;
-      }
+      Path dir = ClientOptions.resolveDataDir(dataDir);
       DataDir data = new DataDir(dir);
       try {
         LocalCa ca = LocalCa.load(data, Clock.systemUTC());
@@ -85,11 +81,7 @@ final class AdminCommand {
 
     @Override
     public Integer call() {
-      Path dir = dataDir;
-      if (dir == null) {
-        String env = System.getenv("ARBITER_DATA_DIR");
-        dir = env != null && !env.isBlank() ? Path.of(env) : DataDir.DEFAULT;
-      }
+      Path dir = ClientOptions.resolveDataDir(dataDir);
       DataDir data = new DataDir(dir);
       String url = databaseUrl != null ? databaseUrl : System.getenv("ARBITER_DATABASE_URL");
       try {

@@ -43,11 +43,7 @@ final class AuditCommand {
           throw CliException.usage(e.getMessage());
         }
       } else {
-        Path dir = dataDir;
-        if (dir == null) {
-          String env = System.getenv("ARBITER_DATA_DIR");
-          dir = env != null && !env.isBlank() ? Path.of(env) : dev.arbiter.auth.DataDir.DEFAULT;
-        }
+        Path dir = ClientOptions.resolveDataDir(dataDir);
         try {
           report = LocalDatabase.withReadOnly(new dev.arbiter.auth.DataDir(dir), IntegrityCheck::run);
         } catch (dev.arbiter.store.StoreException e) {

@@ -22,8 +22,13 @@ public final class ClientOptions {
   boolean json;
 
   public Path dataDir() {
-    if (dataDir != null) {
-      return dataDir;
+    return resolveDataDir(dataDir);
+  }
+
+  /** The flag's value, else {@code ARBITER_DATA_DIR}, else {@code ./arbiter-data}. */
+  public static Path resolveDataDir(Path flag) {
+    if (flag != null) {
+      return flag;
     }
     String env = System.getenv("ARBITER_DATA_DIR");
     return env != null && !env.isBlank() ? Path.of(env) : DataDir.DEFAULT;

@@ -34,11 +34,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path dir = dataDir;
-    if (dir == null) {
-      String env = System.getenv("ARBITER_DATA_DIR");
-      dir = env != null && !env.isBlank() ? Path.of(env) : DataDir.DEFAULT;
-    }
+    Path dir = ClientOptions.resolveDataDir(dataDir);
     String url = databaseUrl != null ? databaseUrl : System.getenv("ARBITER_DATABASE_URL");
     ServerConfig config = ServerConfig.defaults(dir).withPort(port).withListen(listen)
         .withDatabaseUrl(Optional.ofNullable(url).filter(u -> !u.isBlank())).withDev(dev);

@@ -30,11 +30,7 @@ public final class TeeOptions {
   }
 
   public ApiClient client() {
-    Path dir = dataDir;
-    if (dir == null) {
-      String env = System.getenv("ARBITER_DATA_DIR");
-      dir = env != null && !env.isBlank() ? Path.of(env) : DataDir.DEFAULT;
-    }
+    Path dir = ClientOptions.resolveDataDir(dataDir);
     Path file = dir.resolve("client.json");
     ClientConfig config = null;
     if (Files.isRegularFile(file)) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.evidence.dcap;
 
+import dev.arbiter.internal.BoundedCache;
 import dev.arbiter.crypto.Certificates;
 import dev.arbiter.crypto.ChainVerifier;
 import dev.arbiter.internal.Hex;

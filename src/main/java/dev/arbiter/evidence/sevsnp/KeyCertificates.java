@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.evidence.sevsnp;
 
+import dev.arbiter.internal.BoundedCache;
 import dev.arbiter.crypto.Certificates;
 import dev.arbiter.crypto.Digests;
 import dev.arbiter.evidence.EvidenceProblem;
@@ -28,7 +29,7 @@ final class KeyCertificates {
   }
 
   Parsed parse(byte[] file) {
-    return cache.get(Hex.encode(Digests.sha256(file)), key -> parseUncached(file));
+    return cache.computeIfAbsent(Hex.encode(Digests.sha256(file)), key -> parseUncached(file));
   }
 
   private static Parsed parseUncached(byte[] file) {

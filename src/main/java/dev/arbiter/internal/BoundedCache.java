@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.arbiter.evidence.dcap;
+package dev.arbiter.internal;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 
-/** A small thread-safe LRU map with a fixed capacity. Values must be immutable. */
-final class BoundedCache<K, V> {
+/** A small thread-safe LRU map with a fixed capacity, for caches keyed by content hashes. Values must be immutable. */
+public final class BoundedCache<K, V> {
   private final Map<K, V> map;
 
-  BoundedCache(int capacity) {
+  public BoundedCache(int capacity) {
     this.map = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
       private static final long serialVersionUID = 1L;
 
@@ -21,16 +21,16 @@ final class BoundedCache<K, V> {
     });
   }
 
-  V get(K key) {
+  public V get(K key) {
     return map.get(key);
   }
 
-  void put(K key, V value) {
+  public void put(K key, V value) {
     map.put(key, value);
   }
 
   /** Computes outside the lock (two racing callers may both compute; both results are equal). */
-  V computeIfAbsent(K key, Function<K, V> compute) {
+  public V computeIfAbsent(K key, Function<K, V> compute) {
     V value = map.get(key);
     if (value == null) {
       value = compute.apply(key);
@@ -39,7 +39,7 @@ final class BoundedCache<K, V> {
     return value;
   }
 
-  int size() {
+  public int size() {
     return map.size();
   }
 }
