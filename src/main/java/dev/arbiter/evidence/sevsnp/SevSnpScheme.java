@@ -91,4 +91,11 @@ public final class SevSnpScheme implements EvidenceScheme {
   KeyCertificates keyCertificates() {
     return keyCertificates;
   }
+
+  /** AMD CRLs (KDS {@code /vcek/v1/{product}/crl}, signed by the ARK): recognized when an anchor issued them. */
+  @Override
+  public java.util.List<dev.arbiter.evidence.CollateralCheck> checkCollateral(java.util.List<EvidenceInput.Collateral> files,
+      VerificationContext context) {
+    return files.stream().map(file -> AmdCrls.check(trust, file, context.now())).toList();
+  }
 }
