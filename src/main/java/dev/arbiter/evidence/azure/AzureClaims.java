@@ -25,6 +25,7 @@ final class AzureClaims {
       "user_data", "ak_pub", "ek_pub", "hcl.version", "hcl.request_type", "hcl.status", "hcl.report_type",
       "hcl.hash_type", "hcl.runtime_data_hash", "tpm.qualified_signer", "tpm.clock", "tpm.reset_count",
       "tpm.restart_count", "tpm.safe", "tpm.firmware_version", "tpm.pcr_digest", "tpm.pcr_selection",
+      "tpm.pcr_selection.sha1", "tpm.pcr_selection.sha256", "tpm.pcr_selection.sha384", "tpm.pcr_selection.sha512",
       "tpm.signature.scheme", "tpm.signature.hash");
 
   private AzureClaims() {}
