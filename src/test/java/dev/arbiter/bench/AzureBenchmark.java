@@ -43,6 +43,8 @@ public class AzureBenchmark {
   private EvidenceInput evidenceJson;
   private EvidenceInput split;
   private ExpectedBinding nonce;
+  private dev.arbiter.evidence.sevsnp.SevSnpScheme snp;
+  private EvidenceInput snpOnly;
 
   @Setup
   public void setUp() throws Exception {
@@ -53,8 +55,13 @@ public class AzureBenchmark {
         .withCertificates(List.of(Files.readAllBytes(dir.resolve("vcek.pem"))));
     scheme = AzureSnpScheme.withPinnedRoots();
     nonce = ExpectedBinding.exactly("challenge".getBytes(StandardCharsets.US_ASCII));
+    snp = dev.arbiter.evidence.sevsnp.SevSnpScheme.withPinnedRoots();
+    byte[] hcl = Files.readAllBytes(dir.resolve("hcl-report.bin"));
+    snpOnly = EvidenceInput.of(java.util.Arrays.copyOfRange(hcl, 32, 32 + 1184))
+        .withCertificates(List.of(Files.readAllBytes(dir.resolve("vcek.pem"))));
     check(evidenceV1Json());
     check(hclReportAndBincodeQuote());
+    check(snpOnly());
   }
 
   private static void check(VerificationResult result) {
@@ -73,7 +80,43 @@ public class AzureBenchmark {
     return scheme.verify(split, nonce, AT);
   }
 
+  /** The SNP half alone: the HCL report's SNP slot through {@code SevSnpScheme} (for the overhead figure). */
+  public VerificationResult snpOnly() {
+    return snp.verify(snpOnly, ExpectedBinding.none(), AT);
+  }
+
+  /**
+   * {@code AzureBenchmark} runs JMH; {@code AzureBenchmark cpu [rounds]} counts operations per CPU
+   * second of this thread (interleaved rounds of 300), which is stabler on a loaded machine.
+   */
   public static void main(String[] args) throws Exception {
-    new Runner(new OptionsBuilder().include(AzureBenchmark.class.getSimpleName()).build()).run();
+    if (args.length == 0 || !args[0].equals("cpu")) {
+      new Runner(new OptionsBuilder().include(AzureBenchmark.class.getSimpleName()).build()).run();
+      return;
+    }
+    AzureBenchmark bench = new AzureBenchmark();
+    bench.setUp();
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    java.util.Map<String, java.util.function.Supplier<VerificationResult>> ops = new java.util.LinkedHashMap<>();
+    ops.put("evidenceV1Json", bench::evidenceV1Json);
+    ops.put("hclReportAndBincodeQuote", bench::hclReportAndBincodeQuote);
+    ops.put("snpOnly", bench::snpOnly);
+    java.util.Map<String, long[]> totals = new java.util.LinkedHashMap<>();
+    for (int round = 0; round < rounds + 2; round++) {
+      for (var op : ops.entrySet()) {
+        long start = threads.getCurrentThreadCpuTime();
+        for (int i = 0; i < 300; i++) {
+          check(op.getValue().get());
+        }
+        long used = threads.getCurrentThreadCpuTime() - start;
+        if (round >= 2) {
+          long[] total = totals.computeIfAbsent(op.getKey(), k -> new long[2]);
+          total[0] += 300;
+          total[1] += used;
+        }
+      }
+    }
+    totals.forEach((name, total) -> System.out.printf("%-26s %,8.0f ops/CPU-s%n", name, total[0] * 1e9 / total[1]));
   }
 }

@@ -61,7 +61,7 @@ final class AzureClaims {
   static void tpm(Claims quote, Map<String, Object> claims) {
     Map<String, Object> values = quote.values();
     values.forEach((name, value) -> {
-      if (FLAT_PCR.matcher(name).matches()) {
+      if ((name.startsWith("pcr") || name.contains(":pcr")) && FLAT_PCR.matcher(name).matches()) {
         claims.put(name, value);
       }
     });

@@ -51,7 +51,7 @@ final class JsonBytes {
       if (Hex.isHex(text)) {
         out = Hex.decode(text);
       } else {
-        String compact = text.replaceAll("\\s", "");
+        String compact = text.chars().anyMatch(Character::isWhitespace) ? text.replaceAll("\\s", "") : text;
         out = compact.indexOf('-') >= 0 || compact.indexOf('_') >= 0
             ? Base64.getUrlDecoder().decode(compact)
             : Base64.getDecoder().decode(compact);
