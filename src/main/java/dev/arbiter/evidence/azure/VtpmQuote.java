@@ -29,15 +29,6 @@ record VtpmQuote(byte[] signature, byte[] message, List<byte[]> pcrs) {
     pcrs = List.copyOf(pcrs);
   }
 
-  /** True when {@code bytes} starts like the bincode form (a small u64-LE signature length). */
-  static boolean looksLikeBincode(byte[] bytes) {
-    if (bytes.length < 8) {
-      return false;
-    }
-    long length = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
-    return length > 0 && length <= MAX_SIGNATURE;
-  }
-
   /** Either encoding; @throws ProblemException EVIDENCE_MALFORMED */
   static VtpmQuote parse(byte[] bytes) {
     String start = new String(bytes, 0, Math.min(bytes.length, 16), java.nio.charset.StandardCharsets.ISO_8859_1).strip();

@@ -75,6 +75,9 @@ class AzureConformanceTest {
     assertThat(claims.get("ek_pub")).isPresent();
     assertThat(claims.get("hcl.report_type")).contains("snp");
     assertThat(claims.get("hcl.hash_type")).contains("sha256");
+    assertThat(claims.get("hcl.version")).contains(1L);
+    assertThat(claims.get("hcl.request_type")).contains(2L);
+    assertThat(claims.get("hcl.status")).contains(0L);
     assertThat(claims.get("tpm.signature.scheme")).contains("raw");
     assertThat(claims.get("tpm.signature.hash")).contains("sha256");
   }

@@ -57,6 +57,33 @@ class AzureSnpSchemeTest {
   }
 
   @Test
+  void verify_trusteeV0JsonWithByteArrays_isValid() {
+    AzureFixtures.Built built = AzureFixtures.build(AzureFixtures.spec());
+    String json = "{\"hcl_report\":" + array(built.hcl()) + ",\"vcek\":" + array(built.vcekDer())
+        + ",\"tpm_quote\":{\"signature\":" + array(built.quoteSignature()) + ",\"message\":" + array(built.quoteMessage())
+        + ",\"pcrs\":[" + String.join(",", built.pcrs().stream().map(AzureSnpSchemeTest::array).toList()) + "]}}";
+    VerificationResult result = SCHEME.verify(EvidenceInput.of(json.getBytes(StandardCharsets.UTF_8)), NONCE, AT);
+    assertThat(result.problems()).isEmpty();
+  }
+
+  @Test
+  void verify_unknownJsonMemberOrVersion_isRefused() {
+    String json = new String(AzureFixtures.build(AzureFixtures.spec()).evidenceJson(), StandardCharsets.UTF_8);
+    assertThat(types(SCHEME.verify(EvidenceInput.of(json.replace("\"version\":1", "\"version\":2")
+        .getBytes(StandardCharsets.UTF_8)), NONCE, AT).problems())).containsExactly("unsupported-version");
+    assertThat(types(SCHEME.verify(EvidenceInput.of(json.replace("\"version\":1", "\"extra\":1")
+        .getBytes(StandardCharsets.UTF_8)), NONCE, AT).problems())).containsExactly("evidence-malformed");
+  }
+
+  private static String array(byte[] bytes) {
+    StringBuilder out = new StringBuilder("[");
+    for (int i = 0; i < bytes.length; i++) {
+      out.append(i == 0 ? "" : ",").append(bytes[i] & 0xff);
+    }
+    return out.append(']').toString();
+  }
+
+  @Test
   void verify_sha384RuntimeHash_isValid() {
     AzureFixtures.Spec spec = AzureFixtures.spec();
     spec.hashType = 2;
