@@ -10,8 +10,9 @@ import java.util.Arrays;
 /**
  * The key binding value per format (CONTRACTS.md "Freshness and key binding"): {@code B =
  * SHA-512(nonce || SHA-256 JWK thumbprint)} in SNP/TDX/SGX/sample report data and the CCA realm
- * challenge; SHA-256(B) as TPM extraData; the first 32 bytes of B as PSA and GPU nonces; for Nitro
- * the nonce itself, with {@code public_key} = the JWK's SPKI DER checked separately.
+ * challenge; SHA-256(B) as TPM extraData (also that of the vTPM quote in Azure CVM evidence); the
+ * first 32 bytes of B as PSA and GPU nonces; for Nitro the nonce itself, with {@code public_key} =
+ * the JWK's SPKI DER checked separately.
  */
 public final class Binding {
   private Binding() {}
@@ -33,7 +34,7 @@ public final class Binding {
     byte[] b = value(nonce, teeKey);
     return switch (format) {
       case "nitro" -> ExpectedBinding.exactly(nonce);
-      case "tpm" -> ExpectedBinding.exactly(Digests.sha256(b));
+      case "tpm", "azure-snp-vtpm", "azure-tdx-vtpm" -> ExpectedBinding.exactly(Digests.sha256(b));
       case "psa", "nvidia-gpu" -> ExpectedBinding.exactly(Arrays.copyOf(b, 32));
       default -> ExpectedBinding.exactly(b);
     };

@@ -22,6 +22,8 @@ public final class BuiltInSchemes {
     schemes.add(dev.arbiter.evidence.sevsnp.SevSnpScheme.withPinnedRoots());
     schemes.add(dev.arbiter.evidence.tdx.TdxScheme.withPinnedRoots());
     schemes.add(dev.arbiter.evidence.sgx.SgxScheme.withPinnedRoots());
+    schemes.add(dev.arbiter.evidence.azure.AzureSnpScheme.withPinnedRoots());
+    schemes.add(dev.arbiter.evidence.azure.AzureTdxScheme.withPinnedRoots());
     return SchemeRegistry.of(schemes);
   }
 }

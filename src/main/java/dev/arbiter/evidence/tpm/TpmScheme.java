@@ -49,6 +49,24 @@ public final class TpmScheme implements EvidenceScheme {
     return new TpmScheme(List.of());
   }
 
+  /**
+   * The PCRs a TPMS_ATTEST quote selects, one entry per TPMS_PCR_SELECTION in quote order: bank name
+   * ({@code sha256}, ...) and ascending indices, i.e. the order in which its pcrDigest hashes the
+   * values. For containers that list PCR values without indices (Azure vTPM quotes). Parses only;
+   * nothing is verified. Empty when {@code attest} is not a well-formed quote.
+   */
+  public static Optional<List<Map.Entry<String, List<Integer>>>> quotedPcrs(byte[] attest) {
+    try {
+      List<Map.Entry<String, List<Integer>>> out = new ArrayList<>();
+      for (PcrSelection select : TpmsAttest.parse(attest).pcrSelect()) {
+        out.add(Map.entry(select.bank().bank(), select.pcrs()));
+      }
+      return Optional.of(List.copyOf(out));
+    } catch (TpmFormatException e) {
+      return Optional.empty();
+    }
+  }
+
   @Override
   public SchemeDescriptor descriptor() {
     return DESCRIPTOR;
