@@ -82,6 +82,39 @@ class CollateralImportTest {
   }
 
   @Test
+  void fetchFromIntelPcs_importsThroughTheServerChecks() throws Exception {
+    var files = INTEL.collateral(true, Instant.now());
+    byte[] tcbInfo = files.get(0).bytes();
+    byte[] qeIdentity = files.get(1).bytes();
+    String chain = java.net.URLEncoder.encode(new String(INTEL.tcbSigningChainPem(), java.nio.charset.StandardCharsets.US_ASCII),
+        java.nio.charset.StandardCharsets.UTF_8);
+    var pcs = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    pcs.createContext("/", exchange -> {
+      String path = exchange.getRequestURI().getPath();
+      byte[] body = path.equals("/tdx/certification/v4/tcb") ? tcbInfo : path.equals("/tdx/certification/v4/qe/identity") ? qeIdentity : null;
+      if (body == null) {
+        exchange.sendResponseHeaders(404, -1);
+      } else {
+        if (path.endsWith("/tcb")) {
+          exchange.getResponseHeaders().add("TCB-Info-Issuer-Chain", chain);
+        }
+        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body);
+      }
+      exchange.close();
+    });
+    pcs.start();
+    try {
+      CliRun fetched = CliRun.of("collateral", "fetch", "--intel-fmspc", "00906ed50000", "--intel-pcs-url",
+          "http://127.0.0.1:" + pcs.getAddress().getPort(), "--data-dir", server.dataDir().toString());
+      assertThat(fetched.exitCode()).as(fetched.err()).isZero();
+      assertThat(fetched.out()).contains("fetched 3 file(s)");
+    } finally {
+      pcs.stop(0);
+    }
+  }
+
+  @Test
   void tamperedOrForeignCollateral_isRefusedWhole(@TempDir Path dir) throws Exception {
     long before = server.server().database().jdbi().withHandle(h -> h.createQuery("select count(*) from collateral").mapTo(Long.class).one());
     DcapFixtures other = DcapFixtures.create();
