@@ -78,7 +78,7 @@ public final class RolloutReports {
         List<String> tracked = new ArrayList<>(r.fromVersions());
         tracked.add(r.toVersion());
         for (String version : tracked) {
-          long[] window = FleetStats.window(handle, workload, version, now.minus(r.failureWindow()));
+          long[] window = FleetStats.window(handle, workload, version, FleetStats.windowStart(r, now));
           failures.put(version, Map.of("window_s", r.failureWindow().toSeconds(), "total", window[0], "failed", window[1],
               "rate", window[0] == 0 ? 0.0 : window[1] / (double) window[0]));
         }

@@ -96,7 +96,7 @@ public final class RolloutScheduler implements AutoCloseable {
       rollouts.event(handle, rollout.id(), rollout.state(), rollout.state(), rollout.stagedRevision().get(), SYSTEM,
           "every live replica serves the staged revision", Map.of("milestone", "staged_live"));
     }
-    long[] window = FleetStats.window(handle, workload, rollout.toVersion(), now.minus(rollout.failureWindow()));
+    long[] window = FleetStats.window(handle, workload, rollout.toVersion(), FleetStats.windowStart(rollout, now));
     if (window[0] >= rollout.minSamples() && window[1] / (double) window[0] > rollout.maxFailureRate()) {
       String reason = String.format(java.util.Locale.ROOT, "auto-abort: %d of %d attestations of %s failed in the last %ds (max rate %.3f)",
           window[1], window[0], rollout.toVersion(), rollout.failureWindow().toSeconds(), rollout.maxFailureRate());

@@ -97,6 +97,14 @@ class RolloutAutoAbortTest {
           "select attempts from webhook_delivery where url = :u and delivered_at is not null and body like '%\"state\":\"STAGED\"%'")
           .bind("u", receiver.url()).mapTo(Long.class).one());
       assertThat(attempts).isEqualTo(2);
+
+      // a new rollout of B is judged on its own attestations, not on the failures that aborted the previous one
+      var again = server.operator().post("/v1/workloads/" + workload + "/rollouts", Map.of("to", "B", "reason", "retry B with fixed configuration",
+          "max_failure_rate", 0.2, "min_samples", 10, "failure_window", "PT5M"));
+      assertThat(again.status()).as(again.text()).isEqualTo(201);
+      server.server().services().scheduler().tick();
+      assertThat(RolloutFixture.state(server, workload)).isEqualTo("STAGED");
+      assertThat(RolloutFixture.status(server, workload).path("failures").path("B").path("failed").asLong()).isZero();
     }
   }
 }
