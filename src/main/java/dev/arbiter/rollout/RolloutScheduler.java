@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Drives rollouts forward from fleet data, on every replica, safely: each rollout is evaluated in
- * its own transaction with its row locked ({@code FOR UPDATE SKIP LOCKED}), so replicas never both
- * act on one rollout. Per tick: STAGED to ROLLING at the first affirming attestation of the new
+ * its own transaction with its workload and rollout rows locked in that order, the order API
+ * transitions use ({@code FOR UPDATE SKIP LOCKED}: a rollout another replica or a pipeline call is
+ * changing is left for the next tick), so replicas never both act on one rollout and never deadlock. Per tick: STAGED to ROLLING at the first affirming attestation of the new
  * version; the moment every live replica serves the staged revision; auto-abort when the new
  * version's failure rate over the window exceeds the threshold (with a minimum sample); automatic
  * completion once the new version's share of the live fleet reaches the target and the drain period
@@ -71,11 +72,20 @@ public final class RolloutScheduler implements AutoCloseable {
 
   /** One pass over every active rollout, then due webhooks. */
   public void tick() {
-    List<Long> active = rollouts.jdbi().withHandle(h -> h.createQuery("select id from rollout where state in ('PLANNED','STAGED','ROLLING')")
-        .mapTo(Long.class).list());
-    for (long id : active) {
+    List<Map.Entry<Long, String>> active = rollouts.jdbi().withHandle(h -> h.createQuery(
+            "select id, workload from rollout where state in ('PLANNED','STAGED','ROLLING')")
+        .map((rs, ctx) -> Map.entry(rs.getLong("id"), rs.getString("workload"))).list());
+    for (Map.Entry<Long, String> entry : active) {
+      long id = entry.getKey();
       try {
         rollouts.inTransaction(handle -> {
+          // the lock order of API transitions (workload row, then rollout row), skipping what another transaction holds:
+          // waiting for the workload while holding the rollout row would deadlock against a concurrent 'complete'
+          boolean workload = handle.createQuery("select name from workload where name = :w for update skip locked")
+              .bind("w", entry.getValue()).mapTo(String.class).findOne().isPresent();
+          if (!workload) {
+            return null;
+          }
           Optional<Rollout> locked = handle.createQuery("select * from rollout where id = :id and state in ('STAGED','ROLLING') for update skip locked")
               .bind("id", id).map(RolloutService::map).findOne();
           locked.ifPresent(rollout -> evaluate(handle, rollout));
