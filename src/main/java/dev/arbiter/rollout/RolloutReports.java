@@ -18,11 +18,13 @@ public final class RolloutReports {
   private final Jdbi jdbi;
   private final Clock clock;
   private final Duration liveWindow;
+  private final FleetSnapshots snapshots;
 
   public RolloutReports(Jdbi jdbi, Clock clock, Duration liveWindow) {
     this.jdbi = jdbi;
     this.clock = clock;
     this.liveWindow = liveWindow;
+    this.snapshots = new FleetSnapshots(jdbi, clock, liveWindow);
   }
 
   public static Map<String, Object> rolloutJson(Rollout rollout, Instant now) {
@@ -54,7 +56,11 @@ public final class RolloutReports {
     return out;
   }
 
-  /** The latest rollout of a workload (active or not) with fleet figures; rollout null when none. */
+  /**
+   * The latest rollout of a workload (active or not) with fleet figures; rollout null when none. The
+   * rollout, replicas and obligations are read fresh; the fleet figures may be up to a few seconds
+   * old ({@code fleet.as_of}, see {@link FleetSnapshots}).
+   */
   public Map<String, Object> status(String workload) {
     return jdbi.withHandle(handle -> {
       PolicyService.workload(handle, workload);
@@ -64,24 +70,21 @@ public final class RolloutReports {
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("workload", workload);
       out.put("rollout", rollout.map(r -> rolloutJson(r, now)).orElse(null));
-      FleetStats.Live live = FleetStats.live(handle, workload, now, liveWindow);
+      FleetSnapshots.Snapshot snapshot = snapshots.get(handle, workload, rollout);
+      FleetStats.Live live = snapshot.live();
       Map<String, Object> versions = new LinkedHashMap<>();
       java.util.Set<String> labels = new java.util.TreeSet<>(live.ok().keySet());
       labels.addAll(live.failed().keySet());
       for (String label : labels) {
         versions.put(label.isEmpty() ? "(unmatched)" : label, Map.of("live", live.ok().getOrDefault(label, 0L), "failed", live.failed().getOrDefault(label, 0L)));
       }
-      out.put("fleet", Map.of("live_window_s", liveWindow.toSeconds(), "total", live.total(), "versions", versions));
+      out.put("fleet", Map.of("live_window_s", liveWindow.toSeconds(), "total", live.total(), "versions", versions,
+          "as_of", snapshot.at().toString()));
       if (rollout.isPresent()) {
         Rollout r = rollout.get();
         Map<String, Object> failures = new LinkedHashMap<>();
-        List<String> tracked = new ArrayList<>(r.fromVersions());
-        tracked.add(r.toVersion());
-        for (String version : tracked) {
-          long[] window = FleetStats.window(handle, workload, version, FleetStats.windowStart(r, now));
-          failures.put(version, Map.of("window_s", r.failureWindow().toSeconds(), "total", window[0], "failed", window[1],
-              "rate", window[0] == 0 ? 0.0 : window[1] / (double) window[0]));
-        }
+        snapshot.failures().forEach((version, window) -> failures.put(version, Map.of("window_s", r.failureWindow().toSeconds(),
+            "total", window[0], "failed", window[1], "rate", window[0] == 0 ? 0.0 : window[1] / (double) window[0])));
         out.put("failures", failures);
         out.put("share", live.share(r.toVersion()));
         out.put("replicas", replicas(handle, workload, r));

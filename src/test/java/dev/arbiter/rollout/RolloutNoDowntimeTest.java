@@ -93,7 +93,7 @@ class RolloutNoDowntimeTest {
     try (SimulatedFleet fleet = new SimulatedFleet(server, workload, FLEET, A, 400).start()) {
       int canary = FLEET / 4;
       stageAndRoll(fleet, workload, canary);
-      assertThat(fleet.successes("ROLLING", A)).as("A and B coexist while ROLLING").isPositive();
+      RolloutFixture.await("A and B both attest while ROLLING", 30_000, () -> fleet.successes("ROLLING", A) > 0 && fleet.successes("ROLLING", B) > 0);
       fleet.phase("ROLLING-BACK");
       for (int i = 0; i < canary; i++) {
         fleet.deploy(i, A); // the deployment is rolled back first ...
