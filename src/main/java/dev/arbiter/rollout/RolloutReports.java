@@ -87,17 +87,18 @@ public final class RolloutReports {
             "total", window[0], "failed", window[1], "rate", window[0] == 0 ? 0.0 : window[1] / (double) window[0])));
         out.put("failures", failures);
         out.put("share", live.share(r.toVersion()));
-        out.put("replicas", replicas(handle, workload, r));
+        out.put("replicas", replicas(handle, workload, r, now));
       }
       out.put("obligations", obligations(handle, workload));
       return out;
     });
   }
 
-  private static List<Map<String, Object>> replicas(Handle handle, String workload, Rollout rollout) {
+  private static List<Map<String, Object>> replicas(Handle handle, String workload, Rollout rollout, Instant now) {
     Long stagedSeq = rollout.stagedRevision().flatMap(hash -> handle.createQuery("select seq from policy_revision where hash = :h")
         .bind("h", hash).mapTo(Long.class).findOne()).orElse(null);
-    return handle.createQuery("select replica_id, seen_at, revisions from replica_heartbeat where seen_at > now() - interval '10 seconds' order by replica_id")
+    return handle.createQuery("select replica_id, seen_at, revisions from replica_heartbeat where seen_at > :since order by replica_id")
+        .bind("since", now.minus(RolloutScheduler.REPLICA_FRESH))
         .map((rs, ctx) -> {
           long served = RolloutService.parse(rs.getString("revisions")).path(workload).asLong(-1);
           Map<String, Object> replica = new LinkedHashMap<>();
@@ -111,7 +112,8 @@ public final class RolloutReports {
 
   /** True when every fresh replica serves the staged revision (what {@code wait --state STAGED} waits for). */
   public boolean stagedEverywhere(String workload, long rolloutId) {
-    return jdbi.withHandle(handle -> RolloutScheduler.stagedEverywhere(handle, RolloutService.get(handle, workload, rolloutId)));
+    return jdbi.withHandle(handle -> RolloutScheduler.stagedEverywhere(handle, RolloutService.get(handle, workload, rolloutId),
+        clock.instant()));
   }
 
   public List<Map<String, Object>> obligations(String workload) {

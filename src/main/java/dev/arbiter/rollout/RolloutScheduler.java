@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RolloutScheduler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RolloutScheduler.class);
-  private static final Duration REPLICA_FRESH = Duration.ofSeconds(10);
+  static final Duration REPLICA_FRESH = Duration.ofSeconds(10);
   private static final Principal SYSTEM = Principal.system("rollout-scheduler");
 
   private final RolloutService rollouts;
@@ -101,7 +101,7 @@ public final class RolloutScheduler implements AutoCloseable {
   private void evaluate(org.jdbi.v3.core.Handle handle, Rollout rollout) {
     Instant now = clock.instant();
     String workload = rollout.workload();
-    if (rollout.stagedLiveAt().isEmpty() && rollout.stagedRevision().isPresent() && stagedEverywhere(handle, rollout)) {
+    if (rollout.stagedLiveAt().isEmpty() && rollout.stagedRevision().isPresent() && stagedEverywhere(handle, rollout, now)) {
       handle.execute("update rollout set staged_live_at = ? where id = ?", now, rollout.id());
       rollouts.event(handle, rollout.id(), rollout.state(), rollout.state(), rollout.stagedRevision().get(), SYSTEM,
           "every live replica serves the staged revision", Map.of("milestone", "staged_live"));
@@ -168,15 +168,18 @@ public final class RolloutScheduler implements AutoCloseable {
     }
   }
 
-  /** True when every replica seen recently serves a revision at least as new as the staged one. */
-  static boolean stagedEverywhere(org.jdbi.v3.core.Handle handle, Rollout rollout) {
+  /**
+   * True when every replica seen recently serves a revision at least as new as the staged one.
+   * Freshness is judged with the clock heartbeats are written with, not the database's.
+   */
+  static boolean stagedEverywhere(org.jdbi.v3.core.Handle handle, Rollout rollout, Instant now) {
     Long stagedSeq = handle.createQuery("select seq from policy_revision where hash = :h").bind("h", rollout.stagedRevision().get())
         .mapTo(Long.class).findOne().orElse(null);
     if (stagedSeq == null) {
       return false;
     }
     List<String> revisions = handle.createQuery("select revisions from replica_heartbeat where seen_at > :since")
-        .bind("since", Instant.now().minus(REPLICA_FRESH)).mapTo(String.class).list();
+        .bind("since", now.minus(REPLICA_FRESH)).mapTo(String.class).list();
     if (revisions.isEmpty()) {
       return false;
     }

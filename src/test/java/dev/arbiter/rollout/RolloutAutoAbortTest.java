@@ -105,6 +105,7 @@ class RolloutAutoAbortTest {
       server.server().services().scheduler().tick();
       assertThat(RolloutFixture.state(server, workload)).isEqualTo("STAGED");
       assertThat(RolloutFixture.status(server, workload).path("failures").path("B").path("failed").asLong()).isZero();
+      server.operator().post("/v1/workloads/" + workload + "/rollouts/current/abort", Map.of("reason", "test done"));
     }
   }
 }
