@@ -33,6 +33,15 @@ final class FleetStats {
     return new Live(ok, failed, total[0]);
   }
 
+  /**
+   * Where a rollout's failure window starts: {@code failureWindow} ago, but never before the rollout
+   * began (attestations of an earlier, aborted rollout of the same version must not count).
+   */
+  static Instant windowStart(Rollout rollout, Instant now) {
+    Instant start = now.minus(rollout.failureWindow());
+    return start.isBefore(rollout.createdAt()) ? rollout.createdAt() : start;
+  }
+
   /** Attestations of {@code version} in the window: {total, failed}. */
   static long[] window(Handle handle, String workload, String version, Instant since) {
     return handle.createQuery("select count(*) as total, count(*) filter (where status = 'failed') as failed from attestation_event "

@@ -18,11 +18,13 @@ public final class RolloutReports {
   private final Jdbi jdbi;
   private final Clock clock;
   private final Duration liveWindow;
+  private final FleetSnapshots snapshots;
 
   public RolloutReports(Jdbi jdbi, Clock clock, Duration liveWindow) {
     this.jdbi = jdbi;
     this.clock = clock;
     this.liveWindow = liveWindow;
+    this.snapshots = new FleetSnapshots(jdbi, clock, liveWindow);
   }
 
   public static Map<String, Object> rolloutJson(Rollout rollout, Instant now) {
@@ -54,7 +56,11 @@ public final class RolloutReports {
     return out;
   }
 
-  /** The latest rollout of a workload (active or not) with fleet figures; rollout null when none. */
+  /**
+   * The latest rollout of a workload (active or not) with fleet figures; rollout null when none. The
+   * rollout, replicas and obligations are read fresh; the fleet figures may be up to a few seconds
+   * old ({@code fleet.as_of}, see {@link FleetSnapshots}).
+   */
   public Map<String, Object> status(String workload) {
     return jdbi.withHandle(handle -> {
       PolicyService.workload(handle, workload);
@@ -64,37 +70,35 @@ public final class RolloutReports {
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("workload", workload);
       out.put("rollout", rollout.map(r -> rolloutJson(r, now)).orElse(null));
-      FleetStats.Live live = FleetStats.live(handle, workload, now, liveWindow);
+      FleetSnapshots.Snapshot snapshot = snapshots.get(handle, workload, rollout);
+      FleetStats.Live live = snapshot.live();
       Map<String, Object> versions = new LinkedHashMap<>();
       java.util.Set<String> labels = new java.util.TreeSet<>(live.ok().keySet());
       labels.addAll(live.failed().keySet());
       for (String label : labels) {
         versions.put(label.isEmpty() ? "(unmatched)" : label, Map.of("live", live.ok().getOrDefault(label, 0L), "failed", live.failed().getOrDefault(label, 0L)));
       }
-      out.put("fleet", Map.of("live_window_s", liveWindow.toSeconds(), "total", live.total(), "versions", versions));
+      out.put("fleet", Map.of("live_window_s", liveWindow.toSeconds(), "total", live.total(), "versions", versions,
+          "as_of", snapshot.at().toString()));
       if (rollout.isPresent()) {
         Rollout r = rollout.get();
         Map<String, Object> failures = new LinkedHashMap<>();
-        List<String> tracked = new ArrayList<>(r.fromVersions());
-        tracked.add(r.toVersion());
-        for (String version : tracked) {
-          long[] window = FleetStats.window(handle, workload, version, now.minus(r.failureWindow()));
-          failures.put(version, Map.of("window_s", r.failureWindow().toSeconds(), "total", window[0], "failed", window[1],
-              "rate", window[0] == 0 ? 0.0 : window[1] / (double) window[0]));
-        }
+        snapshot.failures().forEach((version, window) -> failures.put(version, Map.of("window_s", r.failureWindow().toSeconds(),
+            "total", window[0], "failed", window[1], "rate", window[0] == 0 ? 0.0 : window[1] / (double) window[0])));
         out.put("failures", failures);
         out.put("share", live.share(r.toVersion()));
-        out.put("replicas", replicas(handle, workload, r));
+        out.put("replicas", replicas(handle, workload, r, now));
       }
       out.put("obligations", obligations(handle, workload));
       return out;
     });
   }
 
-  private static List<Map<String, Object>> replicas(Handle handle, String workload, Rollout rollout) {
+  private static List<Map<String, Object>> replicas(Handle handle, String workload, Rollout rollout, Instant now) {
     Long stagedSeq = rollout.stagedRevision().flatMap(hash -> handle.createQuery("select seq from policy_revision where hash = :h")
         .bind("h", hash).mapTo(Long.class).findOne()).orElse(null);
-    return handle.createQuery("select replica_id, seen_at, revisions from replica_heartbeat where seen_at > now() - interval '10 seconds' order by replica_id")
+    return handle.createQuery("select replica_id, seen_at, revisions from replica_heartbeat where seen_at > :since order by replica_id")
+        .bind("since", now.minus(RolloutScheduler.REPLICA_FRESH))
         .map((rs, ctx) -> {
           long served = RolloutService.parse(rs.getString("revisions")).path(workload).asLong(-1);
           Map<String, Object> replica = new LinkedHashMap<>();
@@ -108,7 +112,8 @@ public final class RolloutReports {
 
   /** True when every fresh replica serves the staged revision (what {@code wait --state STAGED} waits for). */
   public boolean stagedEverywhere(String workload, long rolloutId) {
-    return jdbi.withHandle(handle -> RolloutScheduler.stagedEverywhere(handle, RolloutService.get(handle, workload, rolloutId)));
+    return jdbi.withHandle(handle -> RolloutScheduler.stagedEverywhere(handle, RolloutService.get(handle, workload, rolloutId),
+        clock.instant()));
   }
 
   public List<Map<String, Object>> obligations(String workload) {

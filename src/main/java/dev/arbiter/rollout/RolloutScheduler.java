@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Drives rollouts forward from fleet data, on every replica, safely: each rollout is evaluated in
- * its own transaction with its row locked ({@code FOR UPDATE SKIP LOCKED}), so replicas never both
- * act on one rollout. Per tick: STAGED to ROLLING at the first affirming attestation of the new
+ * its own transaction with its workload and rollout rows locked in that order, the order API
+ * transitions use ({@code FOR UPDATE SKIP LOCKED}: a rollout another replica or a pipeline call is
+ * changing is left for the next tick), so replicas never both act on one rollout and never deadlock. Per tick: STAGED to ROLLING at the first affirming attestation of the new
  * version; the moment every live replica serves the staged revision; auto-abort when the new
  * version's failure rate over the window exceeds the threshold (with a minimum sample); automatic
  * completion once the new version's share of the live fleet reaches the target and the drain period
@@ -26,7 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RolloutScheduler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RolloutScheduler.class);
-  private static final Duration REPLICA_FRESH = Duration.ofSeconds(10);
+  static final Duration REPLICA_FRESH = Duration.ofSeconds(10);
   private static final Principal SYSTEM = Principal.system("rollout-scheduler");
 
   private final RolloutService rollouts;
@@ -71,11 +72,20 @@ public final class RolloutScheduler implements AutoCloseable {
 
   /** One pass over every active rollout, then due webhooks. */
   public void tick() {
-    List<Long> active = rollouts.jdbi().withHandle(h -> h.createQuery("select id from rollout where state in ('PLANNED','STAGED','ROLLING')")
-        .mapTo(Long.class).list());
-    for (long id : active) {
+    List<Map.Entry<Long, String>> active = rollouts.jdbi().withHandle(h -> h.createQuery(
+            "select id, workload from rollout where state in ('PLANNED','STAGED','ROLLING')")
+        .map((rs, ctx) -> Map.entry(rs.getLong("id"), rs.getString("workload"))).list());
+    for (Map.Entry<Long, String> entry : active) {
+      long id = entry.getKey();
       try {
         rollouts.inTransaction(handle -> {
+          // the lock order of API transitions (workload row, then rollout row), skipping what another transaction holds:
+          // waiting for the workload while holding the rollout row would deadlock against a concurrent 'complete'
+          boolean workload = handle.createQuery("select name from workload where name = :w for update skip locked")
+              .bind("w", entry.getValue()).mapTo(String.class).findOne().isPresent();
+          if (!workload) {
+            return null;
+          }
           Optional<Rollout> locked = handle.createQuery("select * from rollout where id = :id and state in ('STAGED','ROLLING') for update skip locked")
               .bind("id", id).map(RolloutService::map).findOne();
           locked.ifPresent(rollout -> evaluate(handle, rollout));
@@ -91,12 +101,12 @@ public final class RolloutScheduler implements AutoCloseable {
   private void evaluate(org.jdbi.v3.core.Handle handle, Rollout rollout) {
     Instant now = clock.instant();
     String workload = rollout.workload();
-    if (rollout.stagedLiveAt().isEmpty() && rollout.stagedRevision().isPresent() && stagedEverywhere(handle, rollout)) {
+    if (rollout.stagedLiveAt().isEmpty() && rollout.stagedRevision().isPresent() && stagedEverywhere(handle, rollout, now)) {
       handle.execute("update rollout set staged_live_at = ? where id = ?", now, rollout.id());
       rollouts.event(handle, rollout.id(), rollout.state(), rollout.state(), rollout.stagedRevision().get(), SYSTEM,
           "every live replica serves the staged revision", Map.of("milestone", "staged_live"));
     }
-    long[] window = FleetStats.window(handle, workload, rollout.toVersion(), now.minus(rollout.failureWindow()));
+    long[] window = FleetStats.window(handle, workload, rollout.toVersion(), FleetStats.windowStart(rollout, now));
     if (window[0] >= rollout.minSamples() && window[1] / (double) window[0] > rollout.maxFailureRate()) {
       String reason = String.format(java.util.Locale.ROOT, "auto-abort: %d of %d attestations of %s failed in the last %ds (max rate %.3f)",
           window[1], window[0], rollout.toVersion(), rollout.failureWindow().toSeconds(), rollout.maxFailureRate());
@@ -158,15 +168,18 @@ public final class RolloutScheduler implements AutoCloseable {
     }
   }
 
-  /** True when every replica seen recently serves a revision at least as new as the staged one. */
-  static boolean stagedEverywhere(org.jdbi.v3.core.Handle handle, Rollout rollout) {
+  /**
+   * True when every replica seen recently serves a revision at least as new as the staged one.
+   * Freshness is judged with the clock heartbeats are written with, not the database's.
+   */
+  static boolean stagedEverywhere(org.jdbi.v3.core.Handle handle, Rollout rollout, Instant now) {
     Long stagedSeq = handle.createQuery("select seq from policy_revision where hash = :h").bind("h", rollout.stagedRevision().get())
         .mapTo(Long.class).findOne().orElse(null);
     if (stagedSeq == null) {
       return false;
     }
     List<String> revisions = handle.createQuery("select revisions from replica_heartbeat where seen_at > :since")
-        .bind("since", Instant.now().minus(REPLICA_FRESH)).mapTo(String.class).list();
+        .bind("since", now.minus(REPLICA_FRESH)).mapTo(String.class).list();
     if (revisions.isEmpty()) {
       return false;
     }

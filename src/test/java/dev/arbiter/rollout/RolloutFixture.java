@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.arbiter.rollout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import dev.arbiter.appraisal.Binding;
+import dev.arbiter.appraisal.PolicyCache;
+import dev.arbiter.evidence.sample.SampleEvidence;
+import dev.arbiter.testing.TestServer;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/** Test helpers for rollouts: workloads with sample versions, single attestations, and waits that poll instead of sleeping. */
+final class RolloutFixture {
+  private RolloutFixture() {}
+
+  /** Creates {@code workload} with sample versions (label to measurement) and accepts {@code initial}. */
+  static void workload(TestServer server, String workload, Map<String, String> versions, String initial) {
+    workload(server, workload, versions, initial, null);
+  }
+
+  static void workload(TestServer server, String workload, Map<String, String> versions, String initial, Object objectives) {
+    var operator = server.operator();
+    Map<String, Object> create = new LinkedHashMap<>();
+    create.put("name", workload);
+    if (objectives != null) {
+      create.put("objectives", objectives);
+    }
+    var created = operator.post("/v1/workloads", create);
+    assertThat(created.status()).as(created.text()).isBetween(200, 201);
+    versions.forEach((label, measurement) -> {
+      var registered = operator.post("/v1/workloads/" + workload + "/versions",
+          Map.of("version", label, "reference_values", Map.of("sample", Map.of("measurement", measurement))));
+      assertThat(registered.status()).as(registered.text()).isBetween(200, 201);
+    });
+    var accepted = operator.post("/v1/workloads/" + workload + "/policy/accept", Map.of("version", initial, "reason", "initial deployment"));
+    assertThat(accepted.status()).as(accepted.text()).isEqualTo(200);
+    awaitServed(server.server().services().policyCache(), workload, headSeq(server, workload));
+  }
+
+  static JsonNode policy(TestServer server, String workload) {
+    return server.operator().get("/v1/workloads/" + workload + "/policy").json();
+  }
+
+  static long headSeq(TestServer server, String workload) {
+    return policy(server, workload).path("seq").asLong();
+  }
+
+  static String accepted(TestServer server, String workload) {
+    return policy(server, workload).path("accepted").toString();
+  }
+
+  static JsonNode status(TestServer server, String workload) {
+    return server.operator().get("/v1/workloads/" + workload + "/rollouts/current").json();
+  }
+
+  static String state(TestServer server, String workload) {
+    return status(server, workload).path("rollout").path("state").asText();
+  }
+
+  /** Waits until the cache serves revision {@code seq} (or newer) of {@code workload}: LISTEN/NOTIFY pickup, no sleeping blind. */
+  static void awaitServed(PolicyCache cache, String workload, long seq) {
+    await("policy cache serves " + workload + " #" + seq, 15_000, () -> cache.servedSequences().getOrDefault(workload, -1L) >= seq);
+  }
+
+  static void await(String what, long timeoutMillis, BooleanSupplier condition) {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    while (!condition.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("timed out after " + timeoutMillis + " ms waiting until " + what);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted waiting until " + what, e);
+      }
+    }
+  }
+
+  /** One attestation of a fresh instance with {@code measurement} (and an optional configuration digest). */
+  static TestServer.Response attest(TestServer server, String workload, String instance, String measurement, String configuration) {
+    try {
+      ECKey key = new ECKeyGenerator(Curve.P_256).generate();
+      String nonce = server.anonymous().post("/v1/challenge", Map.of()).json().path("nonce").asText();
+      String evidence = SampleEvidence.sign(new ECKeyGenerator(Curve.P_256).generate(), measurement, configuration,
+          Binding.value(Base64.getUrlDecoder().decode(nonce), key));
+      Map<String, Object> request = new LinkedHashMap<>();
+      request.put("workload", workload);
+      request.put("instance_id", instance);
+      request.put("nonce", nonce);
+      request.put("tee_key", key.toPublicJWK().toJSONObject());
+      request.put("evidence", Map.of("format", "sample", "data", Base64.getEncoder().encodeToString(evidence.getBytes(StandardCharsets.US_ASCII))));
+      return server.anonymous().post("/v1/attest", request);
+    } catch (com.nimbusds.jose.JOSEException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
