@@ -26,6 +26,7 @@ public final class ProblemCatalog {
           dev.arbiter.supplychain.sbom.SbomProblem.class,
           dev.arbiter.supplychain.osv.AdvisoryProblem.class,
           dev.arbiter.supplychain.provenance.ProvenanceProblem.class,
+          dev.arbiter.supplychain.SupplyChainProblem.class,
           dev.arbiter.keybroker.KeyBrokerProblem.class);
 
   private static final Map<String, ProblemType> BY_SLUG = index();
