@@ -48,9 +48,12 @@ public final class Documents {
     if (!node.isTextual()) {
       throw invalid(field + " must be a base64 string or a JSON document");
     }
-    String text = node.textValue().strip();
+    String text = node.textValue().replaceAll("\\s+", "");
+    if (text.isEmpty()) {
+      throw invalid(field + " is empty");
+    }
     try {
-      return Optional.of(text.indexOf('-') >= 0 || text.indexOf('_') >= 0 ? Base64.getUrlDecoder().decode(text) : Base64.getMimeDecoder().decode(text));
+      return Optional.of(text.indexOf('-') >= 0 || text.indexOf('_') >= 0 ? Base64.getUrlDecoder().decode(text) : Base64.getDecoder().decode(text));
     } catch (IllegalArgumentException e) {
       throw invalid(field + " is not valid base64");
     }
