@@ -211,15 +211,16 @@ final class Monitor implements AutoCloseable {
     String workload = (String) row.get().get("workload");
     String version = (String) row.get().get("version");
     Instant now = clock.instant();
-    PolicyRevision head = PolicyService.lockAndCheckBase(handle, workload, Optional.empty());
+    Instant due = ((java.sql.Timestamp) row.get().get("due_at")).toInstant();
+    PolicyRevision head = PolicyService.head(handle, workload);
+    if (head.acceptedLabels().contains(version) && !now.isAfter(due)) {
+      return Optional.empty(); // nothing to do yet: no workload lock taken
+    }
+    head = PolicyService.lockAndCheckBase(handle, workload, Optional.empty());
     if (!head.acceptedLabels().contains(version)) {
       handle.execute("update obligation set state = 'met', resolved_at = ? where id = ?", now, id);
       audit.append(handle, SYSTEM, "supplychain.obligation-met", workload + "@" + version, version + " is no longer accepted",
           Optional.empty(), Map.of("obligation", id));
-      return Optional.empty();
-    }
-    Instant due = ((java.sql.Timestamp) row.get().get("due_at")).toInstant();
-    if (!now.isAfter(due)) {
       return Optional.empty();
     }
     String details = (String) row.get().get("details");
