@@ -13,6 +13,8 @@ import dev.arbiter.problem.ProblemException;
 import dev.arbiter.supplychain.osv.Finding;
 import dev.arbiter.supplychain.osv.Scanner;
 import dev.arbiter.supplychain.provenance.ArtifactDigest;
+import dev.arbiter.supplychain.provenance.KeyedSignatures;
+import dev.arbiter.supplychain.provenance.dsse.Envelope;
 import dev.arbiter.supplychain.provenance.ProvenanceOptions;
 import dev.arbiter.supplychain.provenance.ProvenanceResult;
 import dev.arbiter.supplychain.provenance.ProvenanceVerifier;
@@ -159,7 +161,7 @@ public final class Admission {
     List<Finding> blocking = new ArrayList<>();
     if (input.sbom().isPresent()) {
       try {
-        sbom = Optional.of(SbomParser.parse(input.sbom().get()));
+        sbom = Optional.of(SbomParser.parse(sbomPayload(input.sbom().get(), policy)));
       } catch (ProblemException e) {
         e.problems().forEach(p -> reasons.add(Problem.of(p.type(), "sbom: " + p.detail())));
       }
@@ -183,6 +185,29 @@ public final class Admission {
     ObjectNode derived = derive(policy, outcomes, artifact, reasons);
     return new Verdict(reasons.isEmpty(), List.copyOf(reasons), artifact, List.copyOf(outcomes), Set.copyOf(builders), required,
         sbomDigest, sbom, findings, List.copyOf(blocking), derived);
+  }
+
+  /**
+   * The SBOM document itself, or, for a DSSE envelope (an SBOM Statement signed with a key), its
+   * payload once a signature verifies under the policy's keys over the PAE.
+   */
+  private static byte[] sbomPayload(byte[] bytes, SupplyChainPolicy policy) {
+    JsonNode node;
+    try {
+      node = dev.arbiter.internal.Json.readTree(bytes);
+    } catch (java.io.IOException | RuntimeException e) {
+      return bytes; // SbomParser names the problem
+    }
+    if (node == null || !node.isObject() || !node.has("payloadType") || !node.has("signatures")) {
+      return bytes;
+    }
+    Envelope envelope = Envelope.parse(node);
+    if (!envelope.isInToto()) {
+      throw new ProblemException(dev.arbiter.supplychain.provenance.ProvenanceProblem.PROVENANCE_MEDIA_TYPE_UNSUPPORTED,
+          "the SBOM envelope's payloadType is not an in-toto Statement");
+    }
+    KeyedSignatures.verify(envelope, policy.keys(), false);
+    return envelope.payload();
   }
 
   /** {@code sha256:HEX} of a document's bytes (its key in the document table). */
