@@ -44,20 +44,28 @@ final class AdvisoryStore {
     return lock;
   }
 
-  /** Brings the view up to date with the database, unless an import holds the lock (then it is current). */
+  /**
+   * Brings the advisory index up to date with the database (one indexed query when nothing is new),
+   * unless an import holds the lock (then it is current).
+   */
   void sync(Handle handle) {
     if (!lock.tryLock()) {
       return;
     }
     try {
-      syncLocked(handle);
+      syncAdvisories(handle);
     } finally {
       lock.unlock();
     }
   }
 
-  /** Sync while holding {@link #importLock()}. */
+  /** Advisories and the SBOM inventory (versions registered on other replicas), holding {@link #importLock()}. */
   void syncLocked(Handle handle) {
+    syncAdvisories(handle);
+    syncInventory(handle);
+  }
+
+  private void syncAdvisories(Handle handle) {
     List<Map<String, Object>> rows = handle.createQuery("select id, body, import_seq from advisory where import_seq > :s order by import_seq, id")
         .bind("s", loadedSeq).mapToMap().list();
     List<Advisory> advisories = new ArrayList<>();
@@ -70,8 +78,11 @@ final class AdvisoryStore {
       }
       loadedSeq = Math.max(loadedSeq, ((Number) row.get("import_seq")).longValue());
     }
+    scan.loadAdvisories(advisories);
+  }
+
+  private void syncInventory(Handle handle) {
     ContinuousScan current = scan;
-    current.loadAdvisories(advisories);
     List<Map<String, Object>> versions = handle.createQuery(
             "select workload, label, (content::jsonb -> 'sbom' ->> 'digest') as digest from version where content::jsonb -> 'sbom' ->> 'digest' is not null")
         .mapToMap().list();
