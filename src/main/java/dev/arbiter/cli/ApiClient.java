@@ -108,7 +108,12 @@ public final class ApiClient {
     }
     String type = body.path("type").asText("");
     String slug = type.startsWith("urn:arbiter:problem:") ? type.substring("urn:arbiter:problem:".length()) : "http-" + status;
-    String message = slug + ": " + body.path("detail").asText("HTTP " + status);
-    throw new CliException(status >= 500 ? ExitCode.USAGE : ExitCode.REFUSED, message);
+    StringBuilder message = new StringBuilder(slug + ": " + body.path("detail").asText("HTTP " + status));
+    JsonNode problems = body.path("problems");
+    for (int i = 1; i < problems.size(); i++) {
+      message.append("; ").append(problems.get(i).path("type").asText().replace("urn:arbiter:problem:", "")).append(": ")
+          .append(problems.get(i).path("detail").asText());
+    }
+    throw new CliException(status >= 500 ? ExitCode.USAGE : ExitCode.REFUSED, message.toString());
   }
 }

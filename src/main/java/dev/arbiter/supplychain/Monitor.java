@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * one audited transaction; then every replica recompiles the affected workloads' policies so their
  * Attestation Results carry the OSV ids with {@code executables} at warning. {@link #tick} acts on
  * vulnerability obligations: met once the version left the accepted set, and past due either
- * revoked from the policy (action {@code revoke}) or escalated, audited. Thread-safe.
+ * revoked from the policy (action {@code revoke}) or escalated, audited. A withdrawn advisory
+ * removes its findings; an obligation with no blocking finding left is met. Thread-safe.
  */
 final class Monitor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Monitor.class);
@@ -101,6 +102,10 @@ final class Monitor implements AutoCloseable {
               .bind("id", record.advisory().id()).bind("m", record.advisory().modified()).bind("wd", record.advisory().withdrawn())
               .bind("b", record.json()).bind("s", seq).execute();
           stored += changed;
+          if (changed > 0 && record.advisory().withdrawn()) {
+            workloads.addAll(handle.createQuery("delete from version_finding where osv_id = :id returning workload")
+                .bind("id", record.advisory().id()).mapTo(String.class).list());
+          }
           if (changed > 0) {
             store.add(record.advisory(), seq).forEach((id, findings) ->
                 delta.computeIfAbsent(id, k -> new ArrayList<>()).addAll(findings));
@@ -213,13 +218,15 @@ final class Monitor implements AutoCloseable {
     Instant now = clock.instant();
     Instant due = ((java.sql.Timestamp) row.get().get("due_at")).toInstant();
     PolicyRevision head = PolicyService.head(handle, workload);
-    if (head.acceptedLabels().contains(version) && !now.isAfter(due)) {
+    if (head.acceptedLabels().contains(version) && !now.isAfter(due) && !SupplyChainStore.blockingIds(handle, workload, version).isEmpty()) {
       return Optional.empty(); // nothing to do yet: no workload lock taken
     }
     head = PolicyService.lockAndCheckBase(handle, workload, Optional.empty());
-    if (!head.acceptedLabels().contains(version)) {
+    boolean accepted = head.acceptedLabels().contains(version);
+    if (!accepted || SupplyChainStore.blockingIds(handle, workload, version).isEmpty()) {
       handle.execute("update obligation set state = 'met', resolved_at = ? where id = ?", now, id);
-      audit.append(handle, SYSTEM, "supplychain.obligation-met", workload + "@" + version, version + " is no longer accepted",
+      audit.append(handle, SYSTEM, "supplychain.obligation-met", workload + "@" + version,
+          accepted ? version + " has no blocking finding any more (advisory withdrawn or policy changed)" : version + " is no longer accepted",
           Optional.empty(), Map.of("obligation", id));
       return Optional.empty();
     }

@@ -229,7 +229,7 @@ public final class SupplyChainService implements AutoCloseable {
     sbom.put("digest", verdict.sbomDigest().orElse(null));
     sbom.put("format", verdict.sbom().map(s -> s.formatId()).orElse(null));
     sbom.put("components", verdict.sbom().map(s -> s.components().size()).orElse(0));
-    sbom.put("bound", verdict.sbom().isPresent() && verdict.reasons().stream().noneMatch(p -> p.type() == dev.arbiter.supplychain.sbom.SbomProblem.SBOM_NOT_BOUND));
+    sbom.put("bound", verdict.sbom().isPresent() && verdict.artifactDigest().isPresent() && verdict.reasons().stream().noneMatch(p -> p.type() == dev.arbiter.supplychain.sbom.SbomProblem.SBOM_NOT_BOUND));
     out.put("sbom", sbom);
     out.put("vulnerabilities", verdict.findings().stream().map(f -> Map.of("osv_id", f.osvId(), "purl", String.valueOf(f.purl()),
         "version", String.valueOf(f.version()), "severity", f.severity().label().name(), "blocking", verdict.blocking().contains(f))).toList());

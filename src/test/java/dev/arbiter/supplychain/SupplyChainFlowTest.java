@@ -237,6 +237,31 @@ class SupplyChainFlowTest {
   }
 
   @Test
+  void withdrawnAdvisory_clearsFindings_earAffirmingAgain_obligationMet() throws Exception {
+    workload("sc-withdraw", 1);
+    String sha = SupplyChainFixture.artifact("withdraw");
+    assertThat(register("sc-withdraw", "1.0", sha, List.of(B1.provenance(sha, SupplyChainFixture.REPO)),
+        SupplyChainFixture.sbom(sha, List.of("pkg:npm/sc-withdraw-lib@1.0.0"))).status()).isEqualTo(201);
+    server.operator().post("/v1/workloads/sc-withdraw/policy/accept", Map.of("version", "1.0", "reason", "initial"));
+    Map<String, Object> record = new LinkedHashMap<>(SupplyChainFixture.osv("GHSA-sc00-with-0001", "sc-withdraw-lib", "1.0.1", SupplyChainFixture.CRITICAL));
+    assertThat(server.operator().post("/v1/advisories", Map.of("records", List.of(record))).json().path("affected_versions")).hasSize(1);
+    server.server().services().policyCache().reload("sc-withdraw");
+    assertThat(attest("sc-withdraw", sha).path("status").asText()).isEqualTo("warning");
+
+    record.put("modified", "2026-02-01T00:00:00Z");
+    record.put("withdrawn", "2026-02-01T00:00:00Z");
+    var withdrawn = server.operator().post("/v1/advisories", Map.of("records", List.of(record)));
+    assertThat(withdrawn.json().path("withdrawn").asInt()).as(withdrawn.text()).isEqualTo(1);
+    server.server().services().policyCache().reload("sc-withdraw");
+    assertThat(attest("sc-withdraw", sha).path("status").asText()).isEqualTo("affirming");
+    assertThat(server.operator().get("/v1/workloads/sc-withdraw/versions/1.0/check").json().path("admissible").asBoolean()).isTrue();
+    server.server().services().supplyChain().tick();
+    JsonNode obligation = server.operator().get("/v1/workloads/sc-withdraw/supply-chain/status").json().path("obligations").get(0);
+    assertThat(obligation.path("state").asText()).isEqualTo("met");
+    assertThat(server.operator().get("/v1/workloads/sc-withdraw/policy").json().path("accepted").toString()).isEqualTo("[\"1.0\"]");
+  }
+
+  @Test
   void badInput_typedProblemAndNothingStored() {
     workload("sc-bad", 1);
     String sha = SupplyChainFixture.artifact("bad");
