@@ -140,13 +140,20 @@ public final class Admission {
     if (artifact.isEmpty()) {
       artifact = commonSubjectDigest(outcomes);
     }
+    int required = policy.configured() ? policy.quorum() : 0;
     Set<String> builders = new TreeSet<>();
-    for (ProvenanceOutcome outcome : outcomes) {
-      if (outcome.counted() && outcome.result().builderId() != null && artifact.isPresent()) {
+    Set<String> signers = new HashSet<>();
+    for (int i = 0; i < outcomes.size(); i++) {
+      ProvenanceOutcome outcome = outcomes.get(i);
+      if (!outcome.counted() || outcome.result().builderId() == null || artifact.isEmpty() || builders.contains(outcome.result().builderId())) {
+        continue;
+      }
+      // one signer cannot pose as several builders: each counted builder needs its own key or identity
+      String signer = required > 1 ? signerOf(outcome.result(), input.provenance().get(i), options) : String.valueOf(i);
+      if (signers.add(signer)) {
         builders.add(outcome.result().builderId());
       }
     }
-    int required = policy.configured() ? policy.quorum() : 0;
     boolean needsArtifact = required > 0 || input.sbom().isPresent() || !policy.derive().isEmpty();
     if (needsArtifact && artifact.isEmpty()) {
       reasons.add(Problem.of(SupplyChainProblem.ARTIFACT_DIGEST_REQUIRED,
@@ -255,6 +262,23 @@ public final class Admission {
     }
     return Optional.of(Problem.of(SupplyChainProblem.PROVENANCE_POLICY_DENIED, "'" + clip(policy.cel().get().source()) + "' "
         + (decision == CelPolicy.Decision.ERROR ? "could not be evaluated on this provenance" : "is false for this provenance")));
+  }
+
+  /**
+   * Who really signed: the certificate identity and issuer, or the fingerprint of the configured key
+   * that verifies (the envelope's key id is only an unauthenticated hint).
+   */
+  private static String signerOf(ProvenanceResult result, byte[] document, ProvenanceOptions options) {
+    Signer signer = result.signer();
+    if (Signer.CERTIFICATE.equals(signer.kind())) {
+      return "certificate:" + signer.identity() + "|" + signer.issuer();
+    }
+    for (var key : options.keys()) {
+      if (ProvenanceVerifier.verify(document, options.withKeys(List.of(key))).valid()) {
+        return "key:" + key.fingerprint();
+      }
+    }
+    return "key:" + signer.keyId();
   }
 
   /** The one sha256 digest every counted statement has among its subjects, if exactly one. */

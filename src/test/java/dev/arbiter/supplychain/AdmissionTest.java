@@ -56,6 +56,10 @@ class AdmissionTest {
         List.of(B1.provenance(sha, "r1"), B1.provenance(sha, "r2")), Optional.of(sbom)), scanner(), Clock.systemUTC());
     assertThat(types(same)).containsExactly(SupplyChainProblem.PROVENANCE_QUORUM_NOT_MET);
     assertThat(same.quorumBuilders()).containsExactly(B1.id());
+    Builder impostor = new Builder(B2.id(), B1.key());
+    var oneKeyTwoBuilders = Admission.evaluate(policy, new Admission.Input(Optional.of("sha256:" + sha),
+        List.of(B1.provenance(sha, "r1"), impostor.provenance(sha, "r1")), Optional.of(sbom)), scanner(), Clock.systemUTC());
+    assertThat(types(oneKeyTwoBuilders)).containsExactly(SupplyChainProblem.PROVENANCE_QUORUM_NOT_MET);
     var distinct = Admission.evaluate(policy, new Admission.Input(Optional.of("sha256:" + sha),
         List.of(B1.provenance(sha, "r1"), B2.provenance(sha, "r1")), Optional.of(sbom)), scanner(), Clock.systemUTC());
     assertThat(distinct.admissible()).as(distinct.reasons().toString()).isTrue();
