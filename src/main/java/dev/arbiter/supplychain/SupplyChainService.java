@@ -67,7 +67,12 @@ public final class SupplyChainService implements AutoCloseable {
     return inTransaction(handle -> {
       PolicyService.lockAndCheckBase(handle, workload, Optional.empty());
       SupplyChainStore.savePolicy(handle, workload, policy, who.label(), now());
-      audit.append(handle, who, "workload.set-supply-chain", workload, reason, Optional.empty(), Map.of("policy", policy.normalized()));
+      ObjectNode audited = policy.normalized().deepCopy();
+      if (audited.has("trusted_root")) {
+        audited.put("trusted_root", "sha256:" + dev.arbiter.internal.Hex.encode(dev.arbiter.crypto.Digests.sha256(
+            dev.arbiter.internal.Jcs.canonicalize(audited.get("trusted_root")))));
+      }
+      audit.append(handle, who, "workload.set-supply-chain", workload, reason, Optional.empty(), Map.of("policy", audited));
       handle.execute("select pg_notify('" + PolicyService.CHANNEL + "', ?)", workload);
       return policyJson(handle, workload);
     });
