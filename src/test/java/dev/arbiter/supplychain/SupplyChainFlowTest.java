@@ -273,6 +273,13 @@ class SupplyChainFlowTest {
     assertThat(problemTypes(register("sc-bad", "1", sha, List.of(textPayload), sbom))).contains("provenance-media-type-unsupported");
     assertThat(problemTypes(register("sc-bad", "1", sha, List.of(B1.provenance(sha, SupplyChainFixture.REPO)),
         "{\"bomFormat\": \"CycloneDX\",".getBytes(StandardCharsets.UTF_8)))).contains("sbom-malformed");
+    Map<String, Object> conflicting = new LinkedHashMap<>();
+    conflicting.put("version", "1");
+    conflicting.put("digest", "sha256:" + sha);
+    conflicting.put("reference_values", Map.of("sample", Map.of("measurement", "00ff")));
+    conflicting.put("provenance", List.of(b64(B1.provenance(sha, SupplyChainFixture.REPO))));
+    conflicting.put("sbom", b64(sbom));
+    assertThat(server.operator().post("/v1/workloads/sc-bad/versions", conflicting).problem()).isEqualTo("reference-values-not-derivable");
     var notBase64 = server.operator().post("/v1/workloads/sc-bad/versions", Map.of("version", "1", "provenance", List.of("%%%")));
     assertThat(notBase64.problem()).isEqualTo("supply-chain-document-invalid");
     var malformedBody = server.operator().post("/v1/workloads/sc-bad/versions", "{\"version\": ");
