@@ -12,6 +12,8 @@ import dev.arbiter.policy.Version;
 import dev.arbiter.policy.Workload;
 import dev.arbiter.problem.CommonProblem;
 import dev.arbiter.problem.ProblemException;
+import dev.arbiter.supplychain.Documents;
+import dev.arbiter.supplychain.SupplyChainService;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +22,16 @@ import java.util.Optional;
 /** Admin routes for workloads, versions, Verifier policies and the audit log. */
 public final class AdminApi {
   private final PolicyService policies;
+  private final SupplyChainService supplyChain;
 
   public AdminApi(PolicyService policies) {
+    this(policies, null);
+  }
+
+  /** @param supplyChain version admission (provenance, SBOM); null registers versions without it */
+  public AdminApi(PolicyService policies, SupplyChainService supplyChain) {
     this.policies = policies;
+    this.supplyChain = supplyChain;
   }
 
   record CreateWorkload(@JsonProperty(value = "name", required = true) String name, @JsonProperty("owner") String owner,
@@ -32,8 +41,10 @@ public final class AdminApi {
       @JsonProperty(value = "reason", required = true) String reason) {}
 
   record RegisterVersion(@JsonProperty(value = "version", required = true) String version,
-      @JsonProperty(value = "reference_values", required = true) JsonNode referenceValues,
-      @JsonProperty("digest") String digest) {}
+      @JsonProperty("reference_values") JsonNode referenceValues,
+      @JsonProperty("digest") String digest,
+      @JsonProperty("provenance") JsonNode provenance,
+      @JsonProperty("sbom") JsonNode sbom) {}
 
   record VersionChange(@JsonProperty(value = "version", required = true) String version,
       @JsonProperty(value = "reason", required = true) String reason, @JsonProperty("base_revision") String baseRevision) {}
@@ -67,16 +78,21 @@ public final class AdminApi {
               SetObjectives body = call.body(SetObjectives.class);
               return Reply.ok(workloadJson(policies.setObjectives(call.principal(), call.path("workload"), body.objectives(), body.reason())));
             }),
-        Route.post("/v1/workloads/{workload}/versions", Access.PIPELINE, "Register an immutable version (idempotent)",
-            Map.of("version", "1.4.2", "reference_values", Map.of("sample", Map.of("measurement", "ab12")), "digest", "sha256:" + "0".repeat(64)),
+        Route.post("/v1/workloads/{workload}/versions", Access.PIPELINE,
+            "Register an immutable version (idempotent), admitted under the workload's supply-chain policy (provenance, SBOM: base64 or JSON)",
+            Map.of("version", "1.4.2", "reference_values", Map.of("sample", Map.of("measurement", "ab12")), "digest", "sha256:" + "0".repeat(64),
+                "provenance", List.of("<base64 DSSE envelope or Sigstore bundle>"), "sbom", "<base64 CycloneDX or SPDX JSON>"),
             call -> {
               RegisterVersion body = call.body(RegisterVersion.class);
-              var registration = policies.registerVersion(call.principal(), call.path("workload"), body.version(), body.referenceValues(),
-                  Optional.ofNullable(body.digest()));
+              var registration = supplyChain == null
+                  ? policies.registerVersion(call.principal(), call.path("workload"), body.version(), body.referenceValues(),
+                      Optional.ofNullable(body.digest()))
+                  : supplyChain.register(call.principal(), call.path("workload"), body.version(), body.referenceValues(),
+                      Optional.ofNullable(body.digest()), Documents.list(body.provenance(), "provenance"), Documents.one(body.sbom(), "sbom"));
               Map<String, Object> out = versionJson(registration.version());
               out.put("created", registration.created());
               return registration.created() ? Reply.created(out) : Reply.ok(out);
-            }),
+            }).withMaxBody(32L * 1024 * 1024),
         Route.get("/v1/workloads/{workload}/versions", Access.READ, "List versions",
             call -> Reply.ok(Map.of("versions", policies.versions(call.path("workload")).stream().map(AdminApi::versionJson).toList()))),
         Route.get("/v1/workloads/{workload}/versions/{version}", Access.READ, "Get a version",

@@ -93,12 +93,15 @@ public final class PolicyCache implements AutoCloseable {
     }
   }
 
-  /** Reloads one workload's head revision. */
+  /**
+   * Reloads one workload's head revision. The same revision is compiled again too, because what it
+   * compiles to can change without a new revision (vulnerability findings of accepted versions).
+   */
   public void reload(String workload) {
     database.jdbi().useHandle(handle -> {
       PolicyRevision head = PolicyService.head(handle, workload);
       CompiledPolicy current = policies.get(workload);
-      if (current == null || current.seq() < head.seq()) {
+      if (current == null || current.seq() <= head.seq()) {
         policies.put(workload, compile(head));
       }
     });

@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
       EvidenceCommand.class,
       SbomCommand.class,
       ProvenanceCommand.class,
+      AdvisoriesCommand.class,
       SecretCommand.class,
       RolloutCommand.class,
       CollateralCommand.class,

@@ -3,6 +3,9 @@ package dev.arbiter.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -12,9 +15,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code arbiter version register|list|show}. */
+/** {@code arbiter version register|list|show|check}. */
 @Command(name = "version", mixinStandardHelpOptions = true, description = "Register and inspect workload versions.",
-    subcommands = {VersionCommand.Register.class, VersionCommand.ListVersions.class, VersionCommand.Show.class})
+    subcommands = {VersionCommand.Register.class, VersionCommand.ListVersions.class, VersionCommand.Show.class, VersionCommand.Check.class})
 final class VersionCommand {
 
   @Command(name = "register", mixinStandardHelpOptions = true,
@@ -26,11 +29,18 @@ final class VersionCommand {
     @Option(names = "--version", required = true, description = "Version label, e.g. 1.4.2.")
     String version;
 
-    @Option(names = "--reference-values", required = true, description = "Reference-values JSON file (format in CONTRACTS.md).")
+    @Option(names = "--reference-values", description = "Reference-values JSON file (format in CONTRACTS.md); optional when the "
+        + "workload's supply-chain policy derives them from provenance subjects.")
     Path referenceValues;
 
     @Option(names = "--digest", description = "sha256:HEX of the artifact this version is about.")
     String digest;
+
+    @Option(names = "--provenance", description = "Signed provenance (DSSE envelope, JSONL, Sigstore bundle); repeatable.")
+    List<Path> provenance = new ArrayList<>();
+
+    @Option(names = "--sbom", description = "SBOM of the artifact: CycloneDX 1.2-1.6 or SPDX 2.2/2.3 JSON, or an in-toto SBOM statement.")
+    Path sbom;
 
     @Mixin ClientOptions client;
     @Spec CommandSpec spec;
@@ -39,9 +49,17 @@ final class VersionCommand {
     public Integer call() {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("version", version);
-      body.put("reference_values", WorkloadCommand.readJson(referenceValues));
+      if (referenceValues != null) {
+        body.put("reference_values", WorkloadCommand.readJson(referenceValues));
+      }
       if (digest != null) {
         body.put("digest", digest);
+      }
+      if (!provenance.isEmpty()) {
+        body.put("provenance", provenance.stream().map(p -> Base64.getEncoder().encodeToString(Inputs.read(p))).toList());
+      }
+      if (sbom != null) {
+        body.put("sbom", Base64.getEncoder().encodeToString(Inputs.read(sbom)));
       }
       JsonNode v = client.client().post("/v1/workloads/" + ApiClient.encode(workload) + "/versions", body);
       Printer.print(spec.commandLine().getOut(), client.json(), v, b -> spec.commandLine().getOut().println(
@@ -88,6 +106,47 @@ final class VersionCommand {
       JsonNode body = client.client().get("/v1/workloads/" + ApiClient.encode(workload) + "/versions/" + ApiClient.encode(version));
       Printer.print(spec.commandLine().getOut(), true, body, b -> {});
       return ExitCode.OK;
+    }
+  }
+
+  @Command(name = "check", mixinStandardHelpOptions = true,
+      description = "Admission verdict of a version under the workload's supply-chain policy and the known advisories, with every reason. "
+          + "Exit 0 admissible, 1 not.")
+  static final class Check implements Callable<Integer> {
+    @Option(names = "--workload", required = true)
+    String workload;
+
+    @Option(names = "--version", required = true)
+    String version;
+
+    @Mixin ClientOptions client;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      JsonNode body = client.client().get("/v1/workloads/" + ApiClient.encode(workload) + "/versions/" + ApiClient.encode(version) + "/check");
+      Printer.print(spec.commandLine().getOut(), client.json(), body, b -> {
+        var out = spec.commandLine().getOut();
+        out.println(workload + "@" + version + ": " + (b.path("admissible").asBoolean() ? "ADMISSIBLE" : "NOT ADMISSIBLE"));
+        out.println("  artifact   " + b.path("artifact_digest").asText("(none)"));
+        for (JsonNode p : b.path("provenance")) {
+          out.println("  provenance " + p.path("digest").asText() + " " + p.path("verdict").asText() + " builder="
+              + p.path("builder_id").asText("(none)") + (p.path("counted").asBoolean() ? " counted" : ""));
+        }
+        out.println("  quorum     " + b.path("quorum").path("builders").size() + "/" + b.path("quorum").path("required").asInt());
+        JsonNode sbom = b.path("sbom");
+        out.println("  sbom       " + (sbom.path("present").asBoolean()
+            ? sbom.path("format").asText() + " " + sbom.path("components").asInt() + " components" + (sbom.path("bound").asBoolean() ? ", bound" : ", NOT bound")
+            : "(none)"));
+        for (JsonNode v : b.path("vulnerabilities")) {
+          out.println("  vuln       " + v.path("osv_id").asText() + " " + v.path("purl").asText() + " " + v.path("severity").asText()
+              + (v.path("blocking").asBoolean() ? " BLOCKING" : ""));
+        }
+        for (JsonNode r : b.path("reasons")) {
+          out.println("  reason     " + r.path("type").asText().replace("urn:arbiter:problem:", "") + ": " + r.path("detail").asText());
+        }
+      });
+      return body.path("admissible").asBoolean() ? ExitCode.OK : ExitCode.REFUSED;
     }
   }
 }

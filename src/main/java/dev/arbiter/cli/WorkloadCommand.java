@@ -14,9 +14,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code arbiter workload create|list|show|set-objectives}. */
+/** {@code arbiter workload create|list|show|set-objectives|set-supply-chain|supply-chain}. */
 @Command(name = "workload", mixinStandardHelpOptions = true, description = "Manage workloads.",
-    subcommands = {WorkloadCommand.Create.class, WorkloadCommand.ListWorkloads.class, WorkloadCommand.Show.class, WorkloadCommand.SetObjectives.class})
+    subcommands = {WorkloadCommand.Create.class, WorkloadCommand.ListWorkloads.class, WorkloadCommand.Show.class, WorkloadCommand.SetObjectives.class,
+        WorkloadCommand.SetSupplyChain.class, WorkloadCommand.SupplyChain.class})
 final class WorkloadCommand {
 
   @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a workload (operator).")
@@ -117,6 +118,67 @@ final class WorkloadCommand {
           Map.of("objectives", readJson(file), "reason", reason));
       Printer.print(spec.commandLine().getOut(), client.json(), w,
           b -> spec.commandLine().getOut().println("objectives of " + workload + ": " + Json.write(b.path("objectives"))));
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(name = "set-supply-chain", mixinStandardHelpOptions = true,
+      description = "Set the workload's supply-chain policy from a JSON file (operator; audited). Fields: builder_ids, signer_identities, "
+          + "oidc_issuers, keys, trusted_root, quorum, cel, require_sbom, vulnerabilities, phase_out_objective, derive.")
+  static final class SetSupplyChain implements Callable<Integer> {
+    @Option(names = "--workload", required = true)
+    String workload;
+
+    @Option(names = "--file", required = true, description = "Supply-chain policy JSON (see the supplychain README).")
+    Path file;
+
+    @Option(names = "--reason", defaultValue = "supply-chain policy set", description = "Why (audited).")
+    String reason;
+
+    @Mixin ClientOptions client;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      JsonNode p = client.client().put("/v1/workloads/" + ApiClient.encode(workload) + "/supply-chain",
+          Map.of("policy", readJson(file), "reason", reason));
+      Printer.print(spec.commandLine().getOut(), client.json(), p,
+          b -> spec.commandLine().getOut().println("supply-chain policy of " + workload + ": " + Json.write(b.path("policy"))));
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(name = "supply-chain", mixinStandardHelpOptions = true,
+      description = "Show the workload's supply-chain policy, its versions' vulnerability findings and phase-out obligations.")
+  static final class SupplyChain implements Callable<Integer> {
+    @Option(names = "--workload", required = true)
+    String workload;
+
+    @Mixin ClientOptions client;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      JsonNode policy = client.client().get("/v1/workloads/" + ApiClient.encode(workload) + "/supply-chain");
+      JsonNode status = client.client().get("/v1/workloads/" + ApiClient.encode(workload) + "/supply-chain/status");
+      var both = Json.mapper().createObjectNode();
+      both.set("policy", policy.path("policy"));
+      both.set("findings", status.path("findings"));
+      both.set("obligations", status.path("obligations"));
+      Printer.print(spec.commandLine().getOut(), client.json(), both, b -> {
+        var out = spec.commandLine().getOut();
+        out.println("policy      " + (b.path("policy").isNull() ? "(none)" : Json.write(b.path("policy"))));
+        for (var entry : b.path("findings").properties()) {
+          for (JsonNode f : entry.getValue()) {
+            out.println("finding     " + entry.getKey() + " " + f.path("osv_id").asText() + " " + f.path("purl").asText() + " "
+                + f.path("severity").asText() + (f.path("blocking").asBoolean() ? " BLOCKING" : ""));
+          }
+        }
+        for (JsonNode o : b.path("obligations")) {
+          out.println("obligation  #" + o.path("id").asLong() + " " + o.path("version").asText() + " " + o.path("state").asText() + " due "
+              + o.path("due_at").asText() + " action " + o.path("action").asText() + " " + Json.write(o.path("details").path("osv_ids")));
+        }
+      });
       return ExitCode.OK;
     }
   }

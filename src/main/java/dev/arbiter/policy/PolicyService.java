@@ -124,13 +124,23 @@ public final class PolicyService {
    * different content under an existing label is refused with {@link PolicyProblem#VERSION_CONFLICT}.
    */
   public Registration registerVersion(Principal who, String workload, String label, JsonNode referenceValues, Optional<String> digest) {
+    return registerVersion(who, workload, label, referenceValues, digest, Json.mapper().createArrayNode(), null, (handle, version) -> {});
+  }
+
+  /**
+   * Registers a version whose content also carries supply-chain facts (the {@code provenance} list
+   * and the {@code sbom} slot, null for none); {@code alongside} writes the caller's rows in the same
+   * transaction when the version is created.
+   */
+  public Registration registerVersion(Principal who, String workload, String label, JsonNode referenceValues, Optional<String> digest,
+      JsonNode provenance, JsonNode sbom, java.util.function.BiConsumer<Handle, Version> alongside) {
     Names.version(label);
     ReferenceValues values = ReferenceValues.parse(referenceValues, schemes);
     ObjectNode content = Json.mapper().createObjectNode();
     content.set("reference_values", values.normalized());
     content.put("artifact_digest", digest.map(Names::digest).orElse(null));
-    content.set("provenance", Json.mapper().createArrayNode());
-    content.putNull("sbom");
+    content.set("provenance", provenance == null ? Json.mapper().createArrayNode() : provenance);
+    content.set("sbom", sbom == null ? Json.mapper().nullNode() : sbom);
     String body = canonical(content);
     String hash = Hex.encode(Digests.sha256(body.getBytes(StandardCharsets.UTF_8)));
     return inTransaction(handle -> {
@@ -147,9 +157,12 @@ public final class PolicyService {
       handle.createUpdate("insert into version(workload, label, content, content_hash, created_at, created_by) values (:w, :l, :c, :h, :at, :by)")
           .bind("w", workload).bind("l", label).bind("c", body).bind("h", hash).bind("at", now).bind("by", who.label()).execute();
       handle.createUpdate("insert into version_status(workload, label) values (:w, :l)").bind("w", workload).bind("l", label).execute();
+      Version created = new Version(workload, label, content, hash, now, who.label(), false);
+      alongside.accept(handle, created);
       audit.append(handle, who, "version.register", workload + "@" + label, "version registered", Optional.empty(),
-          Map.of("content_hash", hash, "schemes", values.schemes()));
-      return new Registration(new Version(workload, label, content, hash, now, who.label(), false), true);
+          Map.of("content_hash", hash, "schemes", values.schemes(), "provenance", content.path("provenance").size(),
+              "sbom", !content.path("sbom").isNull()));
+      return new Registration(created, true);
     });
   }
 

@@ -27,7 +27,8 @@ public final class ProblemCatalog {
           dev.arbiter.supplychain.osv.AdvisoryProblem.class,
           dev.arbiter.supplychain.provenance.ProvenanceProblem.class,
           dev.arbiter.keybroker.KeyBrokerProblem.class,
-          dev.arbiter.collateral.CollateralProblem.class);
+          dev.arbiter.collateral.CollateralProblem.class,
+          dev.arbiter.supplychain.SupplyChainProblem.class);
 
   private static final Map<String, ProblemType> BY_SLUG = index();
 

@@ -17,6 +17,9 @@ import dev.arbiter.rollout.RolloutReports;
 import dev.arbiter.rollout.RolloutScheduler;
 import dev.arbiter.rollout.RolloutService;
 import dev.arbiter.rollout.Webhooks;
+import dev.arbiter.rollout.VersionGate;
+import dev.arbiter.supplychain.SupplyChainApi;
+import dev.arbiter.supplychain.SupplyChainService;
 import dev.arbiter.token.EarSigner;
 import java.time.Duration;
 import java.util.Optional;
@@ -77,7 +80,7 @@ public final class ArbiterServer implements AutoCloseable {
   public record Services(
       ServiceKey serviceKey, AuditLog audit, PolicyService policies, RoleMap roles, DataDir dataDir, Nonces nonces, EarSigner earSigner,
       Supplier<JWKSet> jwks, ServerConfig config, PolicyCache policyCache, FleetRecorder fleet, Appraiser appraiser, RolloutService rollouts,
-      RolloutReports rolloutReports, RolloutScheduler scheduler, ReplicaHeartbeat heartbeat) {}
+      RolloutReports rolloutReports, RolloutScheduler scheduler, ReplicaHeartbeat heartbeat, SupplyChainService supplyChain) {}
 
   public static ArbiterServer start(ServerConfig config) throws IOException {
     DataDir dir = new DataDir(config.dataDir());
@@ -101,21 +104,30 @@ public final class ArbiterServer implements AutoCloseable {
       String build = "arbiter " + Optional.ofNullable(ArbiterServer.class.getPackage().getImplementationVersion()).orElse("dev");
       EarSigner earSigner = new EarSigner(serviceKey, config.clock(), Duration.ofMinutes(10), build);
       Supplier<JWKSet> jwks = () -> publishedKeys(database);
-      PolicyCache cache = new PolicyCache(database, (workload, version) -> List.of(), Duration.ofSeconds(30));
+      SupplyChainService supplyChain = new SupplyChainService(database.jdbi(), policies, audit, config.clock(),
+          Optional.of(config.schedulerTick()));
+      PolicyCache cache = new PolicyCache(database, supplyChain::vulnerabilities, Duration.ofSeconds(30));
+      supplyChain.onFindingsChanged(cache::reload);
+      VersionGate gate = (handle, workload, version) -> {
+        List<String> failures = new ArrayList<>(config.versionGate().failures(handle, workload, version));
+        failures.addAll(supplyChain.gate().failures(handle, workload, version));
+        return failures;
+      };
       FleetRecorder fleet = new FleetRecorder(database, 200_000);
       Appraiser appraiser = new Appraiser(config.schemes(), cache, nonces, earSigner, fleet, config.dev(), config.clock());
       CollateralService collateral = new CollateralService(database.jdbi(), config.schemes(), audit, config.clock());
       appraiser.setCollateralSource(collateral::forFormat);
       Webhooks webhooks = new Webhooks(serviceKey, config.clock());
-      RolloutService rollouts = new RolloutService(database.jdbi(), policies, audit, webhooks, config.versionGate(), config.clock());
+      RolloutService rollouts = new RolloutService(database.jdbi(), policies, audit, webhooks, gate, config.clock());
       RolloutReports reports = new RolloutReports(database.jdbi(), config.clock(), config.liveWindow());
       ReplicaHeartbeat heartbeat = new ReplicaHeartbeat(database, cache, config.clock(), Duration.ofSeconds(1));
       RolloutScheduler scheduler = new RolloutScheduler(rollouts, webhooks, config.clock(), config.liveWindow(), config.schedulerTick());
       Services services = new Services(serviceKey, audit, policies, roles, dir, nonces, earSigner, jwks, config, cache, fleet, appraiser,
-          rollouts, reports, scheduler, heartbeat);
+          rollouts, reports, scheduler, heartbeat, supplyChain);
 
       List<Route> routes = new ArrayList<>();
-      routes.addAll(new AdminApi(policies).routes());
+      routes.addAll(new AdminApi(policies, supplyChain).routes());
+      routes.addAll(new SupplyChainApi(supplyChain).routes());
       routes.addAll(new AttestationApi(appraiser).routes());
       routes.addAll(new CollateralApi(collateral, config.clock()).routes());
       routes.addAll(new RolloutApi(rollouts, reports, config.clock()).routes());
@@ -223,6 +235,7 @@ public final class ArbiterServer implements AutoCloseable {
     } finally {
       try {
         services.scheduler().close();
+        services.supplyChain().close();
         services.heartbeat().close();
         services.fleet().close();
         services.policyCache().close();
