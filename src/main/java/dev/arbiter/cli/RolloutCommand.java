@@ -143,8 +143,9 @@ final class RolloutCommand {
         JsonNode r = status.path("rollout");
         String current = r.path("state").asText("");
         boolean reached = switch (wanted) {
-          case "STAGED" -> (current.equals("STAGED") || current.equals("ROLLING")) && !status.path("replicas").isEmpty()
-              && allServeStaged(status.path("replicas"));
+          // Arbiter records staged_live_at once every live replica reports serving the staged revision
+          case "STAGED" -> (current.equals("STAGED") || current.equals("ROLLING")) && !r.path("staged_live_at").isNull()
+              && !status.path("replicas").isEmpty() && allServeStaged(status.path("replicas"));
           default -> current.equals(wanted);
         };
         if (reached) {
