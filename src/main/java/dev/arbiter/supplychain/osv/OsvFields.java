@@ -2,80 +2,41 @@
 package dev.arbiter.supplychain.osv;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.arbiter.internal.TypedJson;
 import dev.arbiter.problem.ProblemException;
-import java.util.ArrayList;
 import java.util.List;
 
-/** Typed access to untrusted OSV JSON; a wrong type is {@link AdvisoryProblem#ADVISORY_MALFORMED}. */
+/** Static shorthands (for static imports) over the shared {@link TypedJson}: typed access to untrusted OSV JSON; a wrong type is {@link AdvisoryProblem#ADVISORY_MALFORMED}. */
 final class OsvFields {
+  static final TypedJson JSON = new TypedJson(AdvisoryProblem.ADVISORY_MALFORMED, true);
+
   private OsvFields() {}
 
   static String text(JsonNode node, String field, String where) {
-    JsonNode value = node.get(field);
-    if (value == null || value.isNull()) {
-      return null;
-    }
-    if (!value.isTextual()) {
-      throw malformed(where + "." + field + " is not a string");
-    }
-    return value.textValue();
+    return JSON.text(node, field, where);
   }
 
   static String requiredText(JsonNode node, String field, String where) {
-    String value = text(node, field, where);
-    if (value == null || value.isEmpty()) {
-      throw malformed(where + "." + field + " is missing");
-    }
-    return value;
+    return JSON.requiredText(node, field, where);
   }
 
   static List<JsonNode> objects(JsonNode node, String field, String where) {
-    List<JsonNode> out = new ArrayList<>();
-    for (JsonNode element : array(node, field, where)) {
-      if (!element.isObject()) {
-        throw malformed(where + "." + field + "[] is not an object");
-      }
-      out.add(element);
-    }
-    return out;
+    return JSON.objects(node, field, where);
   }
 
   static List<String> strings(JsonNode node, String field, String where) {
-    List<String> out = new ArrayList<>();
-    for (JsonNode element : array(node, field, where)) {
-      if (!element.isTextual()) {
-        throw malformed(where + "." + field + "[] is not a string");
-      }
-      out.add(element.textValue());
-    }
-    return out;
+    return JSON.strings(node, field, where);
   }
 
-  private static List<JsonNode> array(JsonNode node, String field, String where) {
-    JsonNode value = node.get(field);
-    if (value == null || value.isNull()) {
-      return List.of();
-    }
-    if (!value.isArray()) {
-      throw malformed(where + "." + field + " is not an array");
-    }
-    List<JsonNode> out = new ArrayList<>(value.size());
-    value.forEach(out::add);
-    return out;
+  static List<JsonNode> array(JsonNode node, String field, String where) {
+    return JSON.array(node, field, where);
   }
 
   static JsonNode object(JsonNode node, String field, String where) {
-    JsonNode value = node.get(field);
-    if (value == null || value.isNull()) {
-      return null;
-    }
-    if (!value.isObject()) {
-      throw malformed(where + "." + field + " is not an object");
-    }
-    return value;
+    return JSON.object(node, field, where);
   }
 
   static ProblemException malformed(String detail) {
-    return new ProblemException(AdvisoryProblem.ADVISORY_MALFORMED, detail);
+    return JSON.malformed(detail);
   }
 }

@@ -121,13 +121,13 @@ public final class OsvLoader {
         }
       }
     } catch (ZipException e) {
-      throw OsvFields.malformed(file.getFileName() + ": not a readable zip archive: " + e.getMessage());
+      throw OsvFields.JSON.malformed(file.getFileName() + ": not a readable zip archive: " + e.getMessage());
     }
   }
 
   private byte[] readBounded(InputStream in, String name) throws IOException {
     if (++files > MAX_FILES) {
-      throw OsvFields.malformed("more than " + MAX_FILES + " advisory files");
+      throw OsvFields.JSON.malformed("more than " + MAX_FILES + " advisory files");
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     byte[] buffer = new byte[64 * 1024];
@@ -136,10 +136,10 @@ public final class OsvLoader {
       out.write(buffer, 0, n);
       total += n;
       if (out.size() > MAX_RECORD_BYTES) {
-        throw OsvFields.malformed(name + ": larger than " + MAX_RECORD_BYTES + " bytes");
+        throw OsvFields.JSON.malformed(name + ": larger than " + MAX_RECORD_BYTES + " bytes");
       }
       if (total > MAX_TOTAL_BYTES) {
-        throw OsvFields.malformed("advisories larger than " + MAX_TOTAL_BYTES + " bytes in total");
+        throw OsvFields.JSON.malformed("advisories larger than " + MAX_TOTAL_BYTES + " bytes in total");
       }
     }
     return out.toByteArray();

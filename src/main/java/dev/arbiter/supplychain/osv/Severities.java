@@ -21,8 +21,8 @@ final class Severities {
     Severity v4 = null;
     Severity ubuntu = null;
     for (JsonNode entry : entries) {
-      String type = OsvFields.text(entry, "type", id + ".severity[]");
-      String score = OsvFields.text(entry, "score", id + ".severity[]");
+      String type = OsvFields.JSON.text(entry, "type", id + ".severity[]");
+      String score = OsvFields.JSON.text(entry, "score", id + ".severity[]");
       if (type == null || score == null) {
         continue;
       }

@@ -29,9 +29,9 @@ final class CycloneDxReader {
     List<Component> components = new ArrayList<>();
     collect(root, "bom", components);
     List<SbomBinding.Subject> subjects = new ArrayList<>();
-    JsonNode metadata = JsonFields.object(root, "metadata", "bom");
+    JsonNode metadata = JsonFields.JSON.object(root, "metadata", "bom");
     if (metadata != null) {
-      JsonNode subject = JsonFields.object(metadata, "component", "metadata");
+      JsonNode subject = JsonFields.JSON.object(metadata, "component", "metadata");
       if (subject != null) {
         Map<String, String> digests = new LinkedHashMap<>(hashes(subject, "metadata.component"));
         String purl = text(subject, "purl", "metadata.component");

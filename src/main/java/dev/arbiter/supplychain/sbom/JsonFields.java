@@ -2,84 +2,41 @@
 package dev.arbiter.supplychain.sbom;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.arbiter.internal.TypedJson;
 import dev.arbiter.problem.ProblemException;
-import java.util.ArrayList;
 import java.util.List;
 
-/** Typed access to untrusted JSON trees; a wrong type is an {@link SbomProblem#SBOM_MALFORMED}. */
+/** Static shorthands (for static imports) over the shared {@link TypedJson}: typed access to untrusted SBOM JSON; a wrong type is {@link SbomProblem#SBOM_MALFORMED}. */
 final class JsonFields {
+  static final TypedJson JSON = new TypedJson(SbomProblem.SBOM_MALFORMED, false);
+
   private JsonFields() {}
 
-  /** The field's text, or null when absent or JSON null; any other type is malformed. */
   static String text(JsonNode node, String field, String where) {
-    JsonNode value = node.get(field);
-    if (value == null || value.isNull()) {
-      return null;
-    }
-    if (!value.isTextual()) {
-      throw malformed(where + "." + field + " is not a string");
-    }
-    return value.textValue();
+    return JSON.text(node, field, where);
   }
 
   static String requiredText(JsonNode node, String field, String where) {
-    String value = text(node, field, where);
-    if (value == null) {
-      throw malformed(where + "." + field + " is missing");
-    }
-    return value;
+    return JSON.requiredText(node, field, where);
   }
 
-  /** The elements of an array field (empty when absent); each must be an object. */
   static List<JsonNode> objects(JsonNode node, String field, String where) {
-    List<JsonNode> out = new ArrayList<>();
-    for (JsonNode element : array(node, field, where)) {
-      if (!element.isObject()) {
-        throw malformed(where + "." + field + "[] is not an object");
-      }
-      out.add(element);
-    }
-    return out;
+    return JSON.objects(node, field, where);
   }
 
-  /** The elements of an array field (empty when absent); each must be a string. */
   static List<String> strings(JsonNode node, String field, String where) {
-    List<String> out = new ArrayList<>();
-    for (JsonNode element : array(node, field, where)) {
-      if (!element.isTextual()) {
-        throw malformed(where + "." + field + "[] is not a string");
-      }
-      out.add(element.textValue());
-    }
-    return out;
+    return JSON.strings(node, field, where);
   }
 
   static List<JsonNode> array(JsonNode node, String field, String where) {
-    JsonNode value = node.get(field);
-    if (value == null || value.isNull()) {
-      return List.of();
-    }
-    if (!value.isArray()) {
-      throw malformed(where + "." + field + " is not an array");
-    }
-    List<JsonNode> out = new ArrayList<>(value.size());
-    value.forEach(out::add);
-    return out;
+    return JSON.array(node, field, where);
   }
 
-  /** An object field, or null when absent; any other type is malformed. */
   static JsonNode object(JsonNode node, String field, String where) {
-    JsonNode value = node.get(field);
-    if (value == null || value.isNull()) {
-      return null;
-    }
-    if (!value.isObject()) {
-      throw malformed(where + "." + field + " is not an object");
-    }
-    return value;
+    return JSON.object(node, field, where);
   }
 
   static ProblemException malformed(String detail) {
-    return new ProblemException(SbomProblem.SBOM_MALFORMED, detail);
+    return JSON.malformed(detail);
   }
 }

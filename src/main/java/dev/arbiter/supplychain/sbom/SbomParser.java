@@ -92,7 +92,7 @@ public final class SbomParser {
           SbomProblem.SBOM_UNSUPPORTED_FORMAT,
           "statement predicateType is not an SBOM: " + (predicateType == null ? "none" : CycloneDxReader.clip(predicateType)));
     }
-    JsonNode predicate = JsonFields.object(root, "predicate", "statement");
+    JsonNode predicate = JsonFields.JSON.object(root, "predicate", "statement");
     if (predicate == null) {
       throw malformed("statement has no predicate object");
     }
@@ -108,7 +108,7 @@ public final class SbomParser {
     }
     for (JsonNode subject : statementSubjects) {
       Map<String, String> digests = new LinkedHashMap<>();
-      JsonNode digest = JsonFields.object(subject, "digest", "subject[]");
+      JsonNode digest = JsonFields.JSON.object(subject, "digest", "subject[]");
       if (digest != null) {
         for (var entry : digest.properties()) {
           if (!entry.getValue().isTextual() || Hashes.hexValue(entry.getValue().textValue()) == null) {
