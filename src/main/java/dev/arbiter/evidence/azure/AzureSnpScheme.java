@@ -1,17 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.evidence.azure;
 
-import dev.arbiter.evidence.EvidenceInput;
-import dev.arbiter.evidence.EvidenceProblem;
-import dev.arbiter.evidence.EvidenceScheme;
-import dev.arbiter.evidence.ExpectedBinding;
-import dev.arbiter.evidence.SchemeDescriptor;
-import dev.arbiter.evidence.VerificationContext;
-import dev.arbiter.evidence.VerificationResult;
 import dev.arbiter.evidence.sevsnp.SevSnpScheme;
-import dev.arbiter.evidence.tpm.TpmScheme;
-import dev.arbiter.problem.Problem;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -26,43 +16,18 @@ import java.util.Objects;
  * the PCR values reported as claims, and, when a binding is expected, its extraData equals it.
  * Measurement, PCR and TCB values are appraised by policy, not here. Pure and thread-safe.
  */
-public final class AzureSnpScheme implements EvidenceScheme {
+public final class AzureSnpScheme extends AzureScheme {
   public static final String ID = "azure-snp-vtpm";
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AzureSnpScheme.class);
-
-  private final SnpHardware hardware;
-  private final TpmScheme tpm = TpmScheme.withoutCas();
-  private final SchemeDescriptor descriptor;
 
   /** A scheme verifying the SNP report with {@code snp} (tests inject one with a test AMD PKI). */
   public AzureSnpScheme(SevSnpScheme snp) {
-    this.hardware = new SnpHardware(Objects.requireNonNull(snp, "snp"));
-    this.descriptor = new SchemeDescriptor(ID, "1.0", List.of("application/vnd.microsoft.azure.snp-vtpm+json"),
-        AzureClaims.names(hardware.claimNames(), tpm.descriptor().claimNames()),
-        "Azure SEV-SNP CVM: HCL report (SNP report + runtime data) and vTPM quote by HCLAkPub");
+    super(ID, "application/vnd.microsoft.azure.snp-vtpm+json",
+        "Azure SEV-SNP CVM: HCL report (SNP report + runtime data) and vTPM quote by HCLAkPub",
+        new SnpHardware(Objects.requireNonNull(snp, "snp")));
   }
 
   /** Production: AMD's pinned roots. */
   public static AzureSnpScheme withPinnedRoots() {
     return new AzureSnpScheme(SevSnpScheme.withPinnedRoots());
-  }
-
-  @Override
-  public SchemeDescriptor descriptor() {
-    return descriptor;
-  }
-
-  @Override
-  public VerificationResult verify(EvidenceInput input, ExpectedBinding binding, VerificationContext context) {
-    Objects.requireNonNull(input, "input");
-    Objects.requireNonNull(binding, "binding");
-    Objects.requireNonNull(context, "context");
-    try {
-      return AzureVerification.run(ID, hardware, tpm, input, binding, context);
-    } catch (RuntimeException e) {
-      LOG.warn("Azure SNP verification failed unexpectedly", e);
-      return VerificationResult.failed(ID, Problem.of(EvidenceProblem.EVIDENCE_MALFORMED,
-          "evidence could not be processed: " + e.getClass().getSimpleName()));
-    }
   }
 }

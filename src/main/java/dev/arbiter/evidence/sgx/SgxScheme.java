@@ -2,19 +2,13 @@
 package dev.arbiter.evidence.sgx;
 
 import dev.arbiter.evidence.Claims;
-import dev.arbiter.evidence.EvidenceInput;
-import dev.arbiter.evidence.EvidenceScheme;
-import dev.arbiter.evidence.ExpectedBinding;
 import dev.arbiter.evidence.SchemeDescriptor;
-import dev.arbiter.evidence.VerificationContext;
-import dev.arbiter.evidence.VerificationResult;
+import dev.arbiter.evidence.dcap.DcapScheme;
 import dev.arbiter.evidence.dcap.DcapTrust;
 import dev.arbiter.evidence.dcap.DcapVerification;
-import dev.arbiter.evidence.dcap.DcapVerifier;
 import dev.arbiter.evidence.dcap.EnclaveReport;
 import dev.arbiter.evidence.dcap.Quote;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Intel SGX DCAP quotes (v3, ECDSA P-256), verified to the Intel SGX Root CA: quote and QE report
@@ -26,7 +20,7 @@ import java.util.Objects;
  * pinned root vouched for at the verification time. Debug enclaves and TCB status are claims for
  * appraisal; only {@code Revoked} is a rejection.
  */
-public final class SgxScheme implements EvidenceScheme {
+public final class SgxScheme extends DcapScheme {
   public static final String ID = "sgx";
   static final List<String> CLAIMS = List.of("version", "mr_enclave", "mr_signer", "isv_prod_id", "isv_svn", "report_data",
       "debug", "fmspc", "tcb_status", "advisory_ids", "revocation", "attributes", "misc_select", "cpu_svn", "config_id",
@@ -34,10 +28,8 @@ public final class SgxScheme implements EvidenceScheme {
   private static final SchemeDescriptor DESCRIPTOR = new SchemeDescriptor(ID, "1.0",
       List.of("application/vnd.intel.sgx.quote"), CLAIMS, "Intel SGX DCAP ECDSA quote v3");
 
-  private final DcapTrust trust;
-
   public SgxScheme(DcapTrust trust) {
-    this.trust = Objects.requireNonNull(trust, "trust");
+    super(trust, DESCRIPTOR, Quote.TEE_SGX);
   }
 
   /** Production: the pinned Intel SGX Root CA. */
@@ -46,14 +38,8 @@ public final class SgxScheme implements EvidenceScheme {
   }
 
   @Override
-  public SchemeDescriptor descriptor() {
-    return DESCRIPTOR;
-  }
-
-  @Override
-  public VerificationResult verify(EvidenceInput input, ExpectedBinding binding, VerificationContext context) {
-    DcapVerification verification = DcapVerifier.verify(trust, input, binding, context, Quote.TEE_SGX);
-    return new VerificationResult(ID, claims(verification), verification.problems());
+  protected Claims claimsOf(DcapVerification verification) {
+    return claims(verification);
   }
 
   static Claims claims(DcapVerification verification) {
@@ -83,11 +69,5 @@ public final class SgxScheme implements EvidenceScheme {
         .put("isv_family_id", enclave.isvFamilyId());
     verification.pckIssuer().ifPresent(value -> claims.put("pck_issuer", value));
     return claims.build();
-  }
-
-  @Override
-  public java.util.List<dev.arbiter.evidence.CollateralCheck> checkCollateral(java.util.List<EvidenceInput.Collateral> files,
-      VerificationContext context) {
-    return dev.arbiter.evidence.dcap.DcapCollateral.check(trust, files, context.now());
   }
 }

@@ -2,19 +2,13 @@
 package dev.arbiter.evidence.tdx;
 
 import dev.arbiter.evidence.Claims;
-import dev.arbiter.evidence.EvidenceInput;
-import dev.arbiter.evidence.EvidenceScheme;
-import dev.arbiter.evidence.ExpectedBinding;
 import dev.arbiter.evidence.SchemeDescriptor;
-import dev.arbiter.evidence.VerificationContext;
-import dev.arbiter.evidence.VerificationResult;
+import dev.arbiter.evidence.dcap.DcapScheme;
 import dev.arbiter.evidence.dcap.DcapTrust;
 import dev.arbiter.evidence.dcap.DcapVerification;
-import dev.arbiter.evidence.dcap.DcapVerifier;
 import dev.arbiter.evidence.dcap.Quote;
 import dev.arbiter.evidence.dcap.TdReport;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Intel TDX quotes (v4 and v5; TD 1.0 and TD 1.5 bodies), verified by DCAP to the Intel SGX Root
@@ -26,7 +20,7 @@ import java.util.Objects;
  * pinned root vouched for at the verification time. TCB status is a claim for appraisal; only
  * {@code Revoked} is a rejection.
  */
-public final class TdxScheme implements EvidenceScheme {
+public final class TdxScheme extends DcapScheme {
   public static final String ID = "tdx";
   static final List<String> CLAIMS = List.of("version", "mr_td", "mr_seam", "mr_config_id", "mr_owner", "mr_owner_config",
       "rtmr0", "rtmr1", "rtmr2", "rtmr3", "report_data", "tee_tcb_svn", "fmspc", "tcb_status", "advisory_ids",
@@ -35,10 +29,8 @@ public final class TdxScheme implements EvidenceScheme {
   private static final SchemeDescriptor DESCRIPTOR = new SchemeDescriptor(ID, "1.0",
       List.of("application/vnd.intel.tdx.quote"), CLAIMS, "Intel TDX DCAP quote v4/v5 (TD 1.0, TD 1.5)");
 
-  private final DcapTrust trust;
-
   public TdxScheme(DcapTrust trust) {
-    this.trust = Objects.requireNonNull(trust, "trust");
+    super(trust, DESCRIPTOR, Quote.TEE_TDX);
   }
 
   /** Production: the pinned Intel SGX Root CA. */
@@ -47,14 +39,8 @@ public final class TdxScheme implements EvidenceScheme {
   }
 
   @Override
-  public SchemeDescriptor descriptor() {
-    return DESCRIPTOR;
-  }
-
-  @Override
-  public VerificationResult verify(EvidenceInput input, ExpectedBinding binding, VerificationContext context) {
-    DcapVerification verification = DcapVerifier.verify(trust, input, binding, context, Quote.TEE_TDX);
-    return new VerificationResult(ID, claims(verification), verification.problems());
+  protected Claims claimsOf(DcapVerification verification) {
+    return claims(verification);
   }
 
   static Claims claims(DcapVerification verification) {
@@ -89,11 +75,5 @@ public final class TdxScheme implements EvidenceScheme {
     td.mrServiceTd().ifPresent(value -> claims.put("mr_service_td", value));
     verification.pckIssuer().ifPresent(value -> claims.put("pck_issuer", value));
     return claims.build();
-  }
-
-  @Override
-  public java.util.List<dev.arbiter.evidence.CollateralCheck> checkCollateral(java.util.List<EvidenceInput.Collateral> files,
-      VerificationContext context) {
-    return dev.arbiter.evidence.dcap.DcapCollateral.check(trust, files, context.now());
   }
 }

@@ -1,12 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.supplychain.osv;
 
-import static dev.arbiter.supplychain.osv.OsvFields.malformed;
-import static dev.arbiter.supplychain.osv.OsvFields.object;
-import static dev.arbiter.supplychain.osv.OsvFields.objects;
-import static dev.arbiter.supplychain.osv.OsvFields.requiredText;
-import static dev.arbiter.supplychain.osv.OsvFields.strings;
-import static dev.arbiter.supplychain.osv.OsvFields.text;
+import static dev.arbiter.supplychain.osv.OsvFields.JSON;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -45,9 +40,9 @@ public final class OsvParser {
     try {
       root = Json.readTree(bytes);
     } catch (JsonProcessingException e) {
-      throw malformed(source + ": not well-formed JSON: " + e.getOriginalMessage());
+      throw JSON.malformed(source + ": not well-formed JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw malformed(source + ": unreadable: " + e.getMessage());
+      throw JSON.malformed(source + ": unreadable: " + e.getMessage());
     }
     try {
       List<Advisory> out = new ArrayList<>();
@@ -62,29 +57,29 @@ public final class OsvParser {
     } catch (ProblemException e) {
       throw e;
     } catch (RuntimeException e) { // defensive: bad input never escapes as an unchecked exception
-      throw malformed(source + ": cannot read OSV record: " + e.getClass().getSimpleName());
+      throw JSON.malformed(source + ": cannot read OSV record: " + e.getClass().getSimpleName());
     }
   }
 
   private static Advisory record(JsonNode node, String source, List<Problem> notes) {
     if (node == null || !node.isObject()) {
-      throw malformed(source + ": an OSV record is not a JSON object");
+      throw JSON.malformed(source + ": an OSV record is not a JSON object");
     }
-    String id = requiredText(node, "id", "record");
-    Instant modified = time(requiredText(node, "modified", id), id + ".modified");
-    boolean withdrawn = text(node, "withdrawn", id) != null;
+    String id = JSON.requiredText(node, "id", "record");
+    Instant modified = time(JSON.requiredText(node, "modified", id), id + ".modified");
+    boolean withdrawn = JSON.text(node, "withdrawn", id) != null;
     if (withdrawn) {
-      time(text(node, "withdrawn", id), id + ".withdrawn");
+      time(JSON.text(node, "withdrawn", id), id + ".withdrawn");
     }
-    List<String> aliases = strings(node, "aliases", id);
+    List<String> aliases = JSON.strings(node, "aliases", id);
     JsonNode databaseSpecific = node.get("database_specific");
     String dbSeverity =
         databaseSpecific != null && databaseSpecific.isObject() && databaseSpecific.path("severity").isTextual()
             ? databaseSpecific.path("severity").textValue()
             : null;
-    Severity severity = Severities.choose(objects(node, "severity", id), dbSeverity, id, notes);
+    Severity severity = Severities.choose(JSON.objects(node, "severity", id), dbSeverity, id, notes);
     List<Affected> affected = new ArrayList<>();
-    for (JsonNode entry : objects(node, "affected", id)) {
+    for (JsonNode entry : JSON.objects(node, "affected", id)) {
       affected.add(affected(entry, id, notes));
     }
     return new Advisory(id, modified, aliases, withdrawn, affected, severity == null ? Severity.UNKNOWN : severity);
@@ -92,42 +87,42 @@ public final class OsvParser {
 
   private static Affected affected(JsonNode entry, String id, List<Problem> notes) {
     String where = id + ".affected[]";
-    JsonNode pkg = object(entry, "package", where);
+    JsonNode pkg = JSON.object(entry, "package", where);
     String ecosystem = null;
     String name = null;
     if (pkg != null) {
-      ecosystem = Ecosystems.key(requiredText(pkg, "ecosystem", where + ".package"));
-      name = Purls.normalizeName(ecosystem, requiredText(pkg, "name", where + ".package"));
+      ecosystem = Ecosystems.key(JSON.requiredText(pkg, "ecosystem", where + ".package"));
+      name = Purls.normalizeName(ecosystem, JSON.requiredText(pkg, "name", where + ".package"));
     }
     List<AffectedRange> ranges = new ArrayList<>();
-    for (JsonNode range : objects(entry, "ranges", where)) {
+    for (JsonNode range : JSON.objects(entry, "ranges", where)) {
       range(range, ecosystem, where, notes).ifPresent(ranges::add);
     }
     if (pkg == null) {
       Optional<AffectedRange> git = ranges.stream().filter(AffectedRange::isGit).findFirst();
       if (git.isEmpty()) {
-        throw malformed(where + " has neither a package nor a GIT range");
+        throw JSON.malformed(where + " has neither a package nor a GIT range");
       }
       ecosystem = PackageRef.GIT;
       name = Purls.repositoryName(git.get().repo());
     }
-    Severity severity = Severities.choose(objects(entry, "severity", where), null, id, notes);
-    return new Affected(ecosystem, name, ranges, new LinkedHashSet<>(strings(entry, "versions", where)), severity);
+    Severity severity = Severities.choose(JSON.objects(entry, "severity", where), null, id, notes);
+    return new Affected(ecosystem, name, ranges, new LinkedHashSet<>(JSON.strings(entry, "versions", where)), severity);
   }
 
   private static Optional<AffectedRange> range(JsonNode range, String ecosystem, String where, List<Problem> notes) {
-    String type = requiredText(range, "type", where + ".ranges[]");
-    String repo = text(range, "repo", where + ".ranges[]");
+    String type = JSON.requiredText(range, "type", where + ".ranges[]");
+    String repo = JSON.text(range, "repo", where + ".ranges[]");
     List<RangeEvent> events = new ArrayList<>();
     boolean badEvent = false;
-    for (JsonNode event : objects(range, "events", where + ".ranges[]")) {
+    for (JsonNode event : JSON.objects(range, "events", where + ".ranges[]")) {
       if (event.size() != 1) {
         badEvent = true;
         continue;
       }
       var field = event.properties().iterator().next();
       if (!field.getValue().isTextual()) {
-        throw malformed(where + ".ranges[].events[]." + field.getKey() + " is not a string");
+        throw JSON.malformed(where + ".ranges[].events[]." + field.getKey() + " is not a string");
       }
       RangeEvent.Kind kind = switch (field.getKey()) {
         case "introduced" -> RangeEvent.Kind.INTRODUCED;
@@ -188,7 +183,7 @@ public final class OsvParser {
     try {
       return OffsetDateTime.parse(text).toInstant();
     } catch (DateTimeParseException e) {
-      throw malformed(where + " is not an RFC 3339 time");
+      throw JSON.malformed(where + " is not an RFC 3339 time");
     }
   }
 

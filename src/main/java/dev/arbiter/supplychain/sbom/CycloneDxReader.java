@@ -1,10 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.supplychain.sbom;
 
-import static dev.arbiter.supplychain.sbom.JsonFields.malformed;
-import static dev.arbiter.supplychain.sbom.JsonFields.objects;
-import static dev.arbiter.supplychain.sbom.JsonFields.requiredText;
-import static dev.arbiter.supplychain.sbom.JsonFields.text;
+import static dev.arbiter.supplychain.sbom.JsonFields.JSON;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbiter.problem.ProblemException;
@@ -21,7 +18,7 @@ final class CycloneDxReader {
   private CycloneDxReader() {}
 
   static Sbom read(JsonNode root) {
-    String specVersion = requiredText(root, "specVersion", "bom");
+    String specVersion = JSON.requiredText(root, "specVersion", "bom");
     if (!VERSIONS.contains(specVersion)) {
       throw new ProblemException(
           SbomProblem.SBOM_UNSUPPORTED_VERSION, "CycloneDX specVersion " + clip(specVersion) + " (supported: 1.2 to 1.6)");
@@ -34,21 +31,21 @@ final class CycloneDxReader {
       JsonNode subject = JsonFields.JSON.object(metadata, "component", "metadata");
       if (subject != null) {
         Map<String, String> digests = new LinkedHashMap<>(hashes(subject, "metadata.component"));
-        String purl = text(subject, "purl", "metadata.component");
+        String purl = JSON.text(subject, "purl", "metadata.component");
         addOciDigest(purl, digests);
-        String name = text(subject, "name", "metadata.component");
+        String name = JSON.text(subject, "name", "metadata.component");
         subjects.add(new SbomBinding.Subject(name == null ? (purl == null ? "" : purl) : name, digests, SbomBinding.Source.CYCLONEDX_METADATA));
       }
     }
-    String serial = text(root, "serialNumber", "bom");
+    String serial = JSON.text(root, "serialNumber", "bom");
     return new Sbom(SbomFormat.CYCLONEDX, specVersion, components, new SbomBinding(serial, subjects));
   }
 
   private static void collect(JsonNode parent, String where, List<Component> out) {
-    for (JsonNode node : objects(parent, "components", where)) {
-      String name = requiredText(node, "name", "component");
-      String version = text(node, "version", "component");
-      String purl = text(node, "purl", "component");
+    for (JsonNode node : JSON.objects(parent, "components", where)) {
+      String name = JSON.requiredText(node, "name", "component");
+      String version = JSON.text(node, "version", "component");
+      String purl = JSON.text(node, "purl", "component");
       out.add(new Component(name, version, purl, hashes(node, "component"), Purls.packageRef(purl)));
       collect(node, "component", out);
     }
@@ -56,11 +53,11 @@ final class CycloneDxReader {
 
   static Map<String, String> hashes(JsonNode node, String where) {
     Map<String, String> out = new LinkedHashMap<>();
-    for (JsonNode hash : objects(node, "hashes", where)) {
-      String alg = requiredText(hash, "alg", where + ".hashes[]");
-      String content = Hashes.hexValue(requiredText(hash, "content", where + ".hashes[]"));
+    for (JsonNode hash : JSON.objects(node, "hashes", where)) {
+      String alg = JSON.requiredText(hash, "alg", where + ".hashes[]");
+      String content = Hashes.hexValue(JSON.requiredText(hash, "content", where + ".hashes[]"));
       if (content == null) {
-        throw malformed(where + ".hashes[] content is not hex");
+        throw JSON.malformed(where + ".hashes[] content is not hex");
       }
       out.put(Hashes.algorithm(alg), content);
     }

@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.supplychain.sbom;
 
-import static dev.arbiter.supplychain.sbom.JsonFields.malformed;
-import static dev.arbiter.supplychain.sbom.JsonFields.objects;
-import static dev.arbiter.supplychain.sbom.JsonFields.text;
+import static dev.arbiter.supplychain.sbom.JsonFields.JSON;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,24 +36,24 @@ public final class SbomParser {
     try {
       root = Json.readTree(bytes);
     } catch (JsonProcessingException e) {
-      throw malformed("not well-formed JSON: " + e.getOriginalMessage());
+      throw JSON.malformed("not well-formed JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw malformed("unreadable JSON: " + e.getMessage());
+      throw JSON.malformed("unreadable JSON: " + e.getMessage());
     }
     if (root == null || !root.isObject()) {
-      throw malformed("the document is not a JSON object");
+      throw JSON.malformed("the document is not a JSON object");
     }
     try {
       return parse(root);
     } catch (ProblemException e) {
       throw e;
     } catch (RuntimeException e) { // defensive: no unchecked exception may escape for bad input
-      throw malformed("cannot read SBOM: " + e.getClass().getSimpleName());
+      throw JSON.malformed("cannot read SBOM: " + e.getClass().getSimpleName());
     }
   }
 
   private static Sbom parse(JsonNode root) {
-    String statementType = root.has("_type") ? text(root, "_type", "statement") : null;
+    String statementType = root.has("_type") ? JSON.text(root, "_type", "statement") : null;
     if (statementType != null) {
       return parseStatement(root, statementType);
     }
@@ -64,7 +62,7 @@ public final class SbomParser {
 
   private static Sbom parseDocument(JsonNode root) {
     if (root.has("bomFormat")) {
-      String bomFormat = text(root, "bomFormat", "bom");
+      String bomFormat = JSON.text(root, "bomFormat", "bom");
       if (!"CycloneDX".equals(bomFormat)) {
         throw new ProblemException(SbomProblem.SBOM_UNSUPPORTED_FORMAT, "bomFormat is not CycloneDX");
       }
@@ -84,7 +82,7 @@ public final class SbomParser {
     if (!STATEMENT_TYPES.contains(type)) {
       throw new ProblemException(SbomProblem.SBOM_UNSUPPORTED_FORMAT, "unknown in-toto _type " + CycloneDxReader.clip(type));
     }
-    String predicateType = text(root, "predicateType", "statement");
+    String predicateType = JSON.text(root, "predicateType", "statement");
     if (predicateType == null
         || !(predicateType.equals("https://cyclonedx.org/bom") || predicateType.startsWith("https://cyclonedx.org/bom/")
             || predicateType.equals("https://spdx.dev/Document") || predicateType.startsWith("https://spdx.dev/Document/"))) {
@@ -94,7 +92,7 @@ public final class SbomParser {
     }
     JsonNode predicate = JsonFields.JSON.object(root, "predicate", "statement");
     if (predicate == null) {
-      throw malformed("statement has no predicate object");
+      throw JSON.malformed("statement has no predicate object");
     }
     Sbom inner = parseDocument(predicate);
     boolean cyclone = predicateType.startsWith("https://cyclonedx.org/");
@@ -102,9 +100,9 @@ public final class SbomParser {
       throw new ProblemException(SbomProblem.SBOM_UNSUPPORTED_FORMAT, "predicateType does not match the predicate's format");
     }
     List<SbomBinding.Subject> subjects = new ArrayList<>();
-    List<JsonNode> statementSubjects = objects(root, "subject", "statement");
+    List<JsonNode> statementSubjects = JSON.objects(root, "subject", "statement");
     if (statementSubjects.isEmpty()) {
-      throw malformed("statement has no subject");
+      throw JSON.malformed("statement has no subject");
     }
     for (JsonNode subject : statementSubjects) {
       Map<String, String> digests = new LinkedHashMap<>();
@@ -112,12 +110,12 @@ public final class SbomParser {
       if (digest != null) {
         for (var entry : digest.properties()) {
           if (!entry.getValue().isTextual() || Hashes.hexValue(entry.getValue().textValue()) == null) {
-            throw malformed("subject[].digest." + CycloneDxReader.clip(entry.getKey()) + " is not a hex string");
+            throw JSON.malformed("subject[].digest." + CycloneDxReader.clip(entry.getKey()) + " is not a hex string");
           }
           digests.put(Hashes.algorithm(entry.getKey()), Hashes.hexValue(entry.getValue().textValue()));
         }
       }
-      String name = text(subject, "name", "subject[]");
+      String name = JSON.text(subject, "name", "subject[]");
       subjects.add(new SbomBinding.Subject(name == null ? "" : name, digests, SbomBinding.Source.INTOTO_STATEMENT));
     }
     subjects.addAll(inner.binding().subjects());

@@ -1,11 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.supplychain.sbom;
 
-import static dev.arbiter.supplychain.sbom.JsonFields.malformed;
-import static dev.arbiter.supplychain.sbom.JsonFields.objects;
-import static dev.arbiter.supplychain.sbom.JsonFields.requiredText;
-import static dev.arbiter.supplychain.sbom.JsonFields.strings;
-import static dev.arbiter.supplychain.sbom.JsonFields.text;
+import static dev.arbiter.supplychain.sbom.JsonFields.JSON;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbiter.problem.ProblemException;
@@ -23,18 +19,18 @@ final class SpdxReader {
   private SpdxReader() {}
 
   static Sbom read(JsonNode root) {
-    String spdxVersion = requiredText(root, "spdxVersion", "document");
+    String spdxVersion = JSON.requiredText(root, "spdxVersion", "document");
     if (!VERSIONS.contains(spdxVersion)) {
       throw new ProblemException(
           SbomProblem.SBOM_UNSUPPORTED_VERSION,
           "spdxVersion " + CycloneDxReader.clip(spdxVersion) + " (supported: SPDX-2.2, SPDX-2.3)");
     }
-    String documentId = text(root, "SPDXID", "document");
-    Set<String> described = new LinkedHashSet<>(strings(root, "documentDescribes", "document"));
-    for (JsonNode relationship : objects(root, "relationships", "document")) {
-      String type = text(relationship, "relationshipType", "relationships[]");
-      String from = text(relationship, "spdxElementId", "relationships[]");
-      String to = text(relationship, "relatedSpdxElement", "relationships[]");
+    String documentId = JSON.text(root, "SPDXID", "document");
+    Set<String> described = new LinkedHashSet<>(JSON.strings(root, "documentDescribes", "document"));
+    for (JsonNode relationship : JSON.objects(root, "relationships", "document")) {
+      String type = JSON.text(relationship, "relationshipType", "relationships[]");
+      String from = JSON.text(relationship, "spdxElementId", "relationships[]");
+      String to = JSON.text(relationship, "relatedSpdxElement", "relationships[]");
       if ("DESCRIBES".equals(type) && from != null && from.equals(documentId) && to != null) {
         described.add(to);
       } else if ("DESCRIBED_BY".equals(type) && to != null && to.equals(documentId) && from != null) {
@@ -43,38 +39,38 @@ final class SpdxReader {
     }
     List<Component> components = new ArrayList<>();
     List<SbomBinding.Subject> subjects = new ArrayList<>();
-    for (JsonNode pkg : objects(root, "packages", "document")) {
-      String name = requiredText(pkg, "name", "packages[]");
-      String version = text(pkg, "versionInfo", "packages[]");
+    for (JsonNode pkg : JSON.objects(root, "packages", "document")) {
+      String name = JSON.requiredText(pkg, "name", "packages[]");
+      String version = JSON.text(pkg, "versionInfo", "packages[]");
       String purl = null;
-      for (JsonNode ref : objects(pkg, "externalRefs", "packages[]")) {
-        if ("purl".equals(text(ref, "referenceType", "externalRefs[]")) && purl == null) {
-          purl = requiredText(ref, "referenceLocator", "externalRefs[]");
+      for (JsonNode ref : JSON.objects(pkg, "externalRefs", "packages[]")) {
+        if ("purl".equals(JSON.text(ref, "referenceType", "externalRefs[]")) && purl == null) {
+          purl = JSON.requiredText(ref, "referenceLocator", "externalRefs[]");
         }
       }
       Map<String, String> checksums = checksums(pkg, "packages[]");
       components.add(new Component(name, version, purl, checksums, Purls.packageRef(purl)));
-      if (described.contains(text(pkg, "SPDXID", "packages[]"))) {
+      if (described.contains(JSON.text(pkg, "SPDXID", "packages[]"))) {
         subjects.add(new SbomBinding.Subject(name, checksums, SbomBinding.Source.SPDX_DESCRIBED));
       }
     }
-    for (JsonNode file : objects(root, "files", "document")) {
-      if (described.contains(text(file, "SPDXID", "files[]"))) {
-        String name = text(file, "fileName", "files[]");
+    for (JsonNode file : JSON.objects(root, "files", "document")) {
+      if (described.contains(JSON.text(file, "SPDXID", "files[]"))) {
+        String name = JSON.text(file, "fileName", "files[]");
         subjects.add(new SbomBinding.Subject(name == null ? "" : name, checksums(file, "files[]"), SbomBinding.Source.SPDX_DESCRIBED));
       }
     }
     String version = spdxVersion.substring("SPDX-".length());
-    return new Sbom(SbomFormat.SPDX, version, components, new SbomBinding(text(root, "name", "document"), subjects));
+    return new Sbom(SbomFormat.SPDX, version, components, new SbomBinding(JSON.text(root, "name", "document"), subjects));
   }
 
   private static Map<String, String> checksums(JsonNode node, String where) {
     Map<String, String> out = new LinkedHashMap<>();
-    for (JsonNode checksum : objects(node, "checksums", where)) {
-      String alg = requiredText(checksum, "algorithm", where + ".checksums[]");
-      String value = Hashes.hexValue(requiredText(checksum, "checksumValue", where + ".checksums[]"));
+    for (JsonNode checksum : JSON.objects(node, "checksums", where)) {
+      String alg = JSON.requiredText(checksum, "algorithm", where + ".checksums[]");
+      String value = Hashes.hexValue(JSON.requiredText(checksum, "checksumValue", where + ".checksums[]"));
       if (value == null) {
-        throw malformed(where + ".checksums[] checksumValue is not hex");
+        throw JSON.malformed(where + ".checksums[] checksumValue is not hex");
       }
       out.put(Hashes.algorithm(alg), value);
     }
