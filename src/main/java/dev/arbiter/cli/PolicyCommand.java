@@ -135,8 +135,12 @@ final class PolicyCommand {
     }
   }
 
-  @Command(name = "accept", mixinStandardHelpOptions = true, description = "Add a version to the accepted set (operator; audited).")
+  @Command(name = "accept", description = "Add a version to the accepted set (operator; audited).")
   static final class Accept extends Change {
+    // no mixinStandardHelpOptions: its -V/--version would clash with the contract's --version option
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
     @Option(names = "--version", required = true)
     String version;
 
@@ -148,8 +152,12 @@ final class PolicyCommand {
     }
   }
 
-  @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Remove a version from the accepted set and mark it revoked (operator; audited).")
+  @Command(name = "revoke", description = "Remove a version from the accepted set and mark it revoked (operator; audited).")
   static final class Revoke extends Change {
+    // no mixinStandardHelpOptions: its -V/--version would clash with the contract's --version option
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
     @Option(names = "--version", required = true)
     String version;
 

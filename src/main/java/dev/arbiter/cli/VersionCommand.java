@@ -20,9 +20,13 @@ import picocli.CommandLine.Spec;
     subcommands = {VersionCommand.Register.class, VersionCommand.ListVersions.class, VersionCommand.Show.class, VersionCommand.Check.class})
 final class VersionCommand {
 
-  @Command(name = "register", mixinStandardHelpOptions = true,
+  @Command(name = "register",
       description = "Register an immutable version with its reference values (pipeline, operator). Same content again is a no-op; different content under the label is refused.")
   static final class Register implements Callable<Integer> {
+    // no mixinStandardHelpOptions: its -V/--version would clash with the contract's --version option
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
     @Option(names = "--workload", required = true)
     String workload;
 
@@ -90,8 +94,12 @@ final class VersionCommand {
     }
   }
 
-  @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one version.")
+  @Command(name = "show", description = "Show one version.")
   static final class Show implements Callable<Integer> {
+    // no mixinStandardHelpOptions: its -V/--version would clash with the contract's --version option
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
     @Option(names = "--workload", required = true)
     String workload;
 
@@ -109,10 +117,14 @@ final class VersionCommand {
     }
   }
 
-  @Command(name = "check", mixinStandardHelpOptions = true,
+  @Command(name = "check",
       description = "Admission verdict of a version under the workload's supply-chain policy and the known advisories, with every reason. "
           + "Exit 0 admissible, 1 not.")
   static final class Check implements Callable<Integer> {
+    // no mixinStandardHelpOptions: its -V/--version would clash with the contract's --version option
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
     @Option(names = "--workload", required = true)
     String workload;
 
