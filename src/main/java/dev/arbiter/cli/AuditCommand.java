@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.cli;
 
-import dev.arbiter.api.AdminApi;
 import dev.arbiter.governance.IntegrityCheck;
 import dev.arbiter.internal.Json;
 import dev.arbiter.store.Database;
@@ -52,7 +51,7 @@ final class AuditCommand {
       }
       var out = spec.commandLine().getOut();
       if (json) {
-        out.println(Json.writePretty(AdminApi.reportJson(report)));
+        out.println(Json.writePretty(report));
       } else {
         for (IntegrityCheck.Finding finding : report.findings()) {
           out.println("BROKEN " + finding.table() + " " + finding.record() + ": " + finding.problem());

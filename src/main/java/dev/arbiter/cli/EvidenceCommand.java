@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.cli;
 
-import dev.arbiter.evidence.BuiltInSchemes;
+import dev.arbiter.schemes.BuiltInSchemes;
 import dev.arbiter.evidence.EvidenceInput;
 import dev.arbiter.evidence.EvidenceScheme;
 import dev.arbiter.evidence.ExpectedBinding;

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * An immutable set of enabled schemes keyed by id. Built from {@link BuiltInSchemes}; no runtime
+ * An immutable set of enabled schemes keyed by id. Built from {@code dev.arbiter.schemes.BuiltInSchemes}; no runtime
  * discovery of plug-ins (loading external code would widen the trusted computing base). Thread-safe.
  */
 public final class SchemeRegistry {

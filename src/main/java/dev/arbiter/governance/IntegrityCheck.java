@@ -25,8 +25,13 @@ public final class IntegrityCheck {
   /** A broken record: which table, which record, what is wrong. */
   public record Finding(String table, String record, String problem) {}
 
-  /** The outcome: how many records were checked and every finding. */
-  public record Report(int revisionsChecked, int auditRecordsChecked, List<Finding> findings) {
+  /** The outcome: how many records were checked and every finding (also the JSON of {@code audit verify}). */
+  @com.fasterxml.jackson.annotation.JsonPropertyOrder({"intact", "revisions_checked", "audit_records_checked", "findings"})
+  public record Report(
+      @com.fasterxml.jackson.annotation.JsonProperty("revisions_checked") int revisionsChecked,
+      @com.fasterxml.jackson.annotation.JsonProperty("audit_records_checked") int auditRecordsChecked,
+      List<Finding> findings) {
+    @com.fasterxml.jackson.annotation.JsonProperty("intact")
     public boolean intact() {
       return findings.isEmpty();
     }

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.keybroker;
 
-import dev.arbiter.problem.ProblemCatalog;
 import dev.arbiter.problem.ProblemType;
 
 /** Problems of the key broker: the one uniform release refusal, and secret administration. */
@@ -22,7 +21,7 @@ public enum KeyBrokerProblem implements ProblemType {
 
   @Override
   public String slug() {
-    return ProblemCatalog.slugOf(this);
+    return ProblemType.slugOf(this);
   }
 
   @Override

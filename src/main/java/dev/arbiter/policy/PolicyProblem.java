@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.policy;
 
-import dev.arbiter.problem.ProblemCatalog;
 import dev.arbiter.problem.ProblemType;
 
 /** Problems of workloads, versions and Verifier policies. */
@@ -31,7 +30,7 @@ public enum PolicyProblem implements ProblemType {
 
   @Override
   public String slug() {
-    return ProblemCatalog.slugOf(this);
+    return ProblemType.slugOf(this);
   }
 
   @Override

@@ -26,7 +26,7 @@ public enum CommonProblem implements ProblemType {
 
   @Override
   public String slug() {
-    return ProblemCatalog.slugOf(this);
+    return ProblemType.slugOf(this);
   }
 
   @Override

@@ -3,8 +3,8 @@ package dev.arbiter.problem;
 
 /**
  * A stable kind of problem. Every type has a URI {@code urn:arbiter:problem:<slug>}, an HTTP status
- * and a one-line meaning; all of them are listed in {@code docs/problems.md} and {@link
- * ProblemCatalog} keeps code and that registry equal (checked by a test).
+ * and a one-line meaning; all of them are listed in {@code docs/problems.md} and the server's
+ * {@code ProblemCatalog} keeps code and that registry equal (checked by a test).
  *
  * <p>Implemented by one enum per domain (evidence, policy, supply chain, ...), so that a switch over
  * a domain's problems is exhaustive.
@@ -23,5 +23,10 @@ public interface ProblemType {
 
   default String uri() {
     return PREFIX + slug();
+  }
+
+  /** The kebab-case slug for an enum constant name, e.g. {@code SIGNATURE_INVALID}. */
+  static String slugOf(Enum<?> constant) {
+    return constant.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
   }
 }

@@ -1,35 +1,35 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.server;
 
-import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
-import dev.arbiter.api.Access;
+import dev.arbiter.appraisal.http.AttestationRoutes;
+import dev.arbiter.collateral.http.CollateralRoutes;
+import dev.arbiter.governance.ServiceKeyStore;
+import dev.arbiter.governance.http.AuditRoutes;
+import dev.arbiter.keybroker.http.KeyBrokerRoutes;
+import dev.arbiter.policy.http.PolicyRoutes;
+import dev.arbiter.rollout.http.RolloutRoutes;
+import dev.arbiter.supplychain.http.SupplyChainRoutes;
 import dev.arbiter.appraisal.Appraiser;
-import dev.arbiter.appraisal.AttestationApi;
 import dev.arbiter.appraisal.FleetRecorder;
 import dev.arbiter.appraisal.Nonces;
 import dev.arbiter.appraisal.PolicyCache;
-import dev.arbiter.collateral.CollateralApi;
 import dev.arbiter.collateral.CollateralService;
 import dev.arbiter.rollout.ReplicaHeartbeat;
-import dev.arbiter.rollout.RolloutApi;
 import dev.arbiter.rollout.RolloutReports;
 import dev.arbiter.rollout.RolloutScheduler;
 import dev.arbiter.rollout.RolloutService;
 import dev.arbiter.rollout.Webhooks;
 import dev.arbiter.rollout.VersionGate;
-import dev.arbiter.supplychain.SupplyChainApi;
 import dev.arbiter.supplychain.SupplyChainService;
 import dev.arbiter.token.EarSigner;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
-import dev.arbiter.api.AdminApi;
-import dev.arbiter.api.HttpApi;
-import dev.arbiter.api.KeyBrokerApi;
-import dev.arbiter.api.OpenApi;
-import dev.arbiter.api.Reply;
-import dev.arbiter.api.Route;
+import dev.arbiter.http.HttpApi;
+import dev.arbiter.http.OpenApi;
+import dev.arbiter.http.Reply;
+import dev.arbiter.http.Route;
 import dev.arbiter.auth.ClientConfig;
 import dev.arbiter.auth.DataDir;
 import dev.arbiter.auth.LocalCa;
@@ -97,13 +97,14 @@ public final class ArbiterServer implements AutoCloseable {
         .<Database.Location>map(Database.Location.External::new)
         .orElseGet(() -> new Database.Location.Embedded(dir.database())));
     try {
-      registerServiceKey(database, serviceKey, config);
+      ServiceKeyStore keyStore = new ServiceKeyStore(database.jdbi());
+      keyStore.register(serviceKey, config.clock().instant());
       AuditLog audit = new AuditLog(serviceKey, config.clock());
       PolicyService policies = new PolicyService(database.jdbi(), serviceKey, audit, config.schemes(), config.clock());
       Nonces nonces = new Nonces(Nonces.loadOrCreateKey(dir.root().resolve("nonce-key.bin")), config.clock(), Duration.ofSeconds(120));
       String build = "arbiter " + Optional.ofNullable(ArbiterServer.class.getPackage().getImplementationVersion()).orElse("dev");
       EarSigner earSigner = new EarSigner(serviceKey, config.clock(), Duration.ofMinutes(10), build);
-      Supplier<JWKSet> jwks = () -> publishedKeys(database);
+      Supplier<JWKSet> jwks = keyStore::published;
       SupplyChainService supplyChain = new SupplyChainService(database.jdbi(), policies, audit, config.clock(),
           Optional.of(config.schedulerTick()));
       PolicyCache cache = new PolicyCache(database, supplyChain::vulnerabilities, Duration.ofSeconds(30));
@@ -125,28 +126,15 @@ public final class ArbiterServer implements AutoCloseable {
       Services services = new Services(serviceKey, audit, policies, roles, dir, nonces, earSigner, jwks, config, cache, fleet, appraiser,
           rollouts, reports, scheduler, heartbeat, supplyChain);
 
-      List<Route> routes = new ArrayList<>();
-      routes.addAll(new AdminApi(policies, supplyChain).routes());
-      routes.addAll(new SupplyChainApi(supplyChain).routes());
-      routes.addAll(new AttestationApi(appraiser).routes());
-      routes.addAll(new CollateralApi(collateral, config.clock()).routes());
-      routes.addAll(new RolloutApi(rollouts, reports, config.clock()).routes());
-      routes.addAll(KeyBrokerApi.create(database.jdbi(), dir, audit, nonces, jwks, config.clock(), config.dev()).routes());
-      List<Route> all = new ArrayList<>(routes);
-      all.add(Route.get("/healthz", Access.OPEN, "Liveness and database reachability", call -> {
-        database.jdbi().withHandle(h -> h.createQuery("select 1").mapTo(Integer.class).one());
-        return Reply.ok(Map.of("status", "ok"));
-      }));
-      all.add(Route.post("/v1/challenge", Access.OPEN, "A fresh single-use nonce for attestation or proof of possession", null, call -> {
-        Nonces.Issued issued = nonces.issue();
-        return Reply.ok(Map.of("nonce", issued.encoded(), "expires_at", issued.expiresAt().toString()));
-      }).withMaxBody(4096));
-      all.add(Route.get("/.well-known/jwks.json", Access.OPEN, "Public keys that sign Attestation Results and policy revisions",
-          call -> Reply.ok(jwks.get().toJSONObject(true))));
-      Metrics metrics = new Metrics(services, collateral);
-      all.add(Route.get("/metrics", Access.OPEN, "Prometheus metrics", call -> Reply.raw(200,
-          metrics.scrape().getBytes(StandardCharsets.UTF_8), "text/plain; version=0.0.4; charset=utf-8")));
-      all.add(Route.get("/v1/openapi.json", Access.OPEN, "This OpenAPI 3.1 document", call -> Reply.ok(openApi(all))));
+      List<Route> domainRoutes = new ArrayList<>();
+      domainRoutes.addAll(new PolicyRoutes(policies, supplyChain).routes());
+      domainRoutes.addAll(new AuditRoutes(database.jdbi()).routes());
+      domainRoutes.addAll(new SupplyChainRoutes(supplyChain).routes());
+      domainRoutes.addAll(new AttestationRoutes(appraiser, nonces).routes());
+      domainRoutes.addAll(new CollateralRoutes(collateral, config.clock()).routes());
+      domainRoutes.addAll(new RolloutRoutes(rollouts, reports, config.clock()).routes());
+      domainRoutes.addAll(KeyBrokerRoutes.create(database.jdbi(), dir, audit, nonces, jwks, config.clock(), config.dev()).routes());
+      List<Route> all = new SystemRoutes(database, jwks, new Metrics(services, collateral)).routes(domainRoutes);
       HttpApi api = new HttpApi(all, roles);
 
       SSLContext tls = TlsContexts.create(dir.serverCertificate(), dir.serverKey(), dir.caCertificate());
@@ -173,26 +161,7 @@ public final class ArbiterServer implements AutoCloseable {
   /** The OpenAPI document for a route table. */
   public static Map<String, Object> openApi(List<Route> routes) {
     String version = ArbiterServer.class.getPackage().getImplementationVersion();
-    return OpenApi.document(routes, version == null ? "dev" : version);
-  }
-
-  /** Every service key recorded in the database (current and rotated), as a public JWK set. */
-  static JWKSet publishedKeys(Database database) {
-    List<JWK> keys = new ArrayList<>();
-    for (String json : database.jdbi().withHandle(h -> h.createQuery("select public_jwk from service_key order by created_at").mapTo(String.class).list())) {
-      try {
-        keys.add(JWK.parse(json));
-      } catch (java.text.ParseException e) {
-        LOG.error("unparseable service key in the database; skipped");
-      }
-    }
-    return new JWKSet(keys);
-  }
-
-  private static void registerServiceKey(Database database, ServiceKey key, ServerConfig config) {
-    database.jdbi().useHandle(handle -> handle.createUpdate(
-            "insert into service_key(key_id, public_jwk, created_at) values (:k, :jwk, :at) on conflict (key_id) do nothing")
-        .bind("k", key.keyId()).bind("jwk", key.publicJwk().toJSONString()).bind("at", config.clock().instant()).execute());
+    return OpenApi.document(routes, ProblemCatalog.all(), version == null ? "dev" : version);
   }
 
   private void writeClientConfig(DataDir dir) throws IOException {

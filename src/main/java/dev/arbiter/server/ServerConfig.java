@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.server;
 
-import dev.arbiter.evidence.BuiltInSchemes;
+import dev.arbiter.schemes.BuiltInSchemes;
 import dev.arbiter.evidence.SchemeRegistry;
 import dev.arbiter.rollout.VersionGate;
 import java.nio.file.Path;

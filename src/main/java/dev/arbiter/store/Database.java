@@ -141,6 +141,16 @@ public final class Database implements AutoCloseable {
     return jdbi;
   }
 
+  /** Runs {@code work} in one transaction (committed when it returns, rolled back when it throws). */
+  public <T> T inTransaction(Tx.Work<T> work) {
+    return jdbi.inTransaction(handle -> work.run(new Tx(handle)));
+  }
+
+  /** Throws when the database does not answer (liveness). */
+  public void ping() {
+    jdbi.withHandle(h -> h.createQuery("select 1").mapTo(Integer.class).one());
+  }
+
   public DataSource dataSource() {
     return dataSource;
   }

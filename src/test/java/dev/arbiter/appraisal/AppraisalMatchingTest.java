@@ -3,7 +3,7 @@ package dev.arbiter.appraisal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.arbiter.evidence.BuiltInSchemes;
+import dev.arbiter.schemes.BuiltInSchemes;
 import dev.arbiter.evidence.Claims;
 import dev.arbiter.evidence.EvidenceInput;
 import dev.arbiter.evidence.ExpectedBinding;

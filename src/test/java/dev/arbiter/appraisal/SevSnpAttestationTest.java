@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import dev.arbiter.evidence.BuiltInSchemes;
+import dev.arbiter.schemes.BuiltInSchemes;
 import dev.arbiter.evidence.sevsnp.Product;
 import dev.arbiter.evidence.sevsnp.SnpFixtures;
 import dev.arbiter.internal.Hex;

@@ -6,7 +6,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import dev.arbiter.appraisal.Binding;
 import dev.arbiter.crypto.Providers;
-import dev.arbiter.evidence.BuiltInSchemes;
+import dev.arbiter.schemes.BuiltInSchemes;
 import dev.arbiter.evidence.sample.SampleEvidence;
 import dev.arbiter.evidence.sevsnp.Product;
 import dev.arbiter.evidence.sevsnp.SnpFixtures;

@@ -4,7 +4,7 @@ package dev.arbiter.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.arbiter.evidence.BuiltInSchemes;
+import dev.arbiter.schemes.BuiltInSchemes;
 import dev.arbiter.evidence.EvidenceInput;
 import dev.arbiter.evidence.SchemeRegistry;
 import dev.arbiter.evidence.dcap.DcapFixtures;

@@ -7,7 +7,7 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import dev.arbiter.appraisal.Binding;
-import dev.arbiter.evidence.BuiltInSchemes;
+import dev.arbiter.schemes.BuiltInSchemes;
 import dev.arbiter.evidence.EvidenceInput;
 import dev.arbiter.evidence.dcap.DcapFixtures;
 import dev.arbiter.evidence.tdx.TdxScheme;

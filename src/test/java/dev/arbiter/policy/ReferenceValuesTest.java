@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.arbiter.evidence.BuiltInSchemes;
+import dev.arbiter.schemes.BuiltInSchemes;
 import dev.arbiter.internal.Json;
 import dev.arbiter.problem.ProblemException;
 import java.util.Map;

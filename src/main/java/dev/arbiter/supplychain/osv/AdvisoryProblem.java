@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.supplychain.osv;
 
-import dev.arbiter.problem.ProblemCatalog;
 import dev.arbiter.problem.ProblemType;
 
 /**
@@ -25,7 +24,7 @@ public enum AdvisoryProblem implements ProblemType {
 
   @Override
   public String slug() {
-    return ProblemCatalog.slugOf(this);
+    return ProblemType.slugOf(this);
   }
 
   @Override

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.supplychain.provenance;
 
-import dev.arbiter.problem.ProblemCatalog;
 import dev.arbiter.problem.ProblemType;
 
 /**
@@ -37,7 +36,7 @@ public enum ProvenanceProblem implements ProblemType {
 
   @Override
   public String slug() {
-    return ProblemCatalog.slugOf(this);
+    return ProblemType.slugOf(this);
   }
 
   @Override

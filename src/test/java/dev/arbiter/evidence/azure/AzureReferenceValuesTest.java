@@ -4,7 +4,7 @@ package dev.arbiter.evidence.azure;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.arbiter.evidence.BuiltInSchemes;
+import dev.arbiter.schemes.BuiltInSchemes;
 import dev.arbiter.internal.Json;
 import dev.arbiter.policy.ReferenceValues;
 import dev.arbiter.problem.ProblemException;

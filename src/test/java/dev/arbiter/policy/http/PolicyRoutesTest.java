@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.arbiter.api;
+package dev.arbiter.policy.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The admin API through the real HTTPS server with real mutual TLS over embedded PostgreSQL. */
-class AdminApiTest {
+class PolicyRoutesTest {
   private final TestServer server = TestServer.shared();
   private final TestServer.Client operator = server.operator();
 

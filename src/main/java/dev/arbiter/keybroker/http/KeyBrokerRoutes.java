@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.arbiter.api;
+package dev.arbiter.keybroker.http;
 
+import dev.arbiter.http.Route;
+import dev.arbiter.http.Reply;
+import dev.arbiter.http.Access;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.arbiter.appraisal.Nonces;
@@ -26,14 +29,14 @@ import java.util.Optional;
  * possession; see {@code dev/arbiter/keybroker/README.md}) and operator administration of secrets
  * under {@code /v1/secrets}. Values travel base64 in request bodies and are never returned.
  */
-public final class KeyBrokerApi {
+public final class KeyBrokerRoutes {
   private static final long MAX_RELEASE_BODY = 64 * 1024;
   private static final long MAX_SECRET_BODY = 4L * SecretStore.MAX_VALUE_BYTES / 3 + 64 * 1024;
 
   private final SecretStore secrets;
   private final KeyBroker broker;
 
-  public KeyBrokerApi(SecretStore secrets, KeyBroker broker) {
+  public KeyBrokerRoutes(SecretStore secrets, KeyBroker broker) {
     this.secrets = secrets;
     this.broker = broker;
   }
@@ -54,10 +57,10 @@ public final class KeyBrokerApi {
       @JsonProperty(value = "reason", required = true) String reason) {}
 
   /** Wires the key broker from the server's services; the master key lives in the data directory. */
-  public static KeyBrokerApi create(Jdbi jdbi, DataDir dir, AuditLog audit, Nonces nonces, Supplier<JWKSet> trustedKeys, Clock clock,
+  public static KeyBrokerRoutes create(Jdbi jdbi, DataDir dir, AuditLog audit, Nonces nonces, Supplier<JWKSet> trustedKeys, Clock clock,
       boolean dev) throws IOException {
     SecretStore store = new SecretStore(jdbi, LocalMasterKey.loadOrCreate(dir.masterKey()), audit, clock);
-    return new KeyBrokerApi(store, new KeyBroker(store, audit, nonces, trustedKeys, clock, dev));
+    return new KeyBrokerRoutes(store, new KeyBroker(store, audit, nonces, trustedKeys, clock, dev));
   }
 
   public List<Route> routes() {
@@ -84,7 +87,7 @@ public final class KeyBrokerApi {
                   Boolean.TRUE.equals(body.allowWarning()), Optional.ofNullable(body.reason()))));
             }).withMaxBody(MAX_SECRET_BODY),
         Route.get("/v1/secrets", Access.AUDIT, "List secrets (metadata only, never values)",
-            call -> Reply.ok(Map.of("secrets", secrets.list().stream().map(KeyBrokerApi::json).toList()))),
+            call -> Reply.ok(Map.of("secrets", secrets.list().stream().map(KeyBrokerRoutes::json).toList()))),
         Route.get("/v1/secrets/{name}", Access.AUDIT, "One secret's metadata (never its value)",
             call -> Reply.ok(json(secrets.metadata(call.path("name"))))),
         Route.put("/v1/secrets/{name}/policy", Access.OPERATOR, "Replace a secret's release policy",

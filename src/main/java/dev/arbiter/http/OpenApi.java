@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.arbiter.api;
+package dev.arbiter.http;
 
-import dev.arbiter.problem.ProblemCatalog;
 import dev.arbiter.problem.ProblemType;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +18,7 @@ public final class OpenApi {
 
   private OpenApi() {}
 
-  public static Map<String, Object> document(List<Route> routes, String version) {
+  public static Map<String, Object> document(List<Route> routes, List<? extends ProblemType> problemTypes, String version) {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("openapi", "3.1.0");
     doc.put("info", Map.of(
@@ -66,7 +65,7 @@ public final class OpenApi {
     problem.put("type", "object");
     problem.put("required", List.of("type", "status"));
     problem.put("properties", Map.of(
-        "type", Map.of("type", "string", "enum", ProblemCatalog.all().stream().map(ProblemType::uri).toList()),
+        "type", Map.of("type", "string", "enum", problemTypes.stream().map(ProblemType::uri).toList()),
         "title", Map.of("type", "string"),
         "status", Map.of("type", "integer"),
         "detail", Map.of("type", "string"),

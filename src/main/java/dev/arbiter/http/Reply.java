@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.arbiter.api;
+package dev.arbiter.http;
 
 import java.util.Map;
 

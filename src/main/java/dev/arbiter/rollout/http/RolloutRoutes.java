@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.arbiter.rollout;
+package dev.arbiter.rollout.http;
 
+import dev.arbiter.rollout.Rollout;
+import dev.arbiter.rollout.RolloutProblem;
+import dev.arbiter.rollout.RolloutReports;
+import dev.arbiter.rollout.RolloutService;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.arbiter.api.Access;
-import dev.arbiter.api.Call;
-import dev.arbiter.api.Reply;
-import dev.arbiter.api.Route;
+import dev.arbiter.http.Access;
+import dev.arbiter.http.Call;
+import dev.arbiter.http.Reply;
+import dev.arbiter.http.Route;
 import dev.arbiter.auth.Role;
 import dev.arbiter.problem.CommonProblem;
 import dev.arbiter.problem.Problem;
@@ -20,12 +24,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Rollout routes: the pipeline role may drive rollouts; {@code abort --force} is the operator's. */
-public final class RolloutApi {
+public final class RolloutRoutes {
   private final RolloutService rollouts;
   private final RolloutReports reports;
   private final Clock clock;
 
-  public RolloutApi(RolloutService rollouts, RolloutReports reports, Clock clock) {
+  public RolloutRoutes(RolloutService rollouts, RolloutReports reports, Clock clock) {
     this.rollouts = rollouts;
     this.reports = reports;
     this.clock = clock;

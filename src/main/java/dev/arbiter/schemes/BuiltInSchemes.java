@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.arbiter.evidence;
+package dev.arbiter.schemes;
+
+import dev.arbiter.evidence.EvidenceScheme;
+import dev.arbiter.evidence.SchemeRegistry;
 
 import java.util.ArrayList;
 import java.util.List;

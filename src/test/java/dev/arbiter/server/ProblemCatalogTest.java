@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.arbiter.problem;
+package dev.arbiter.server;
+
+import dev.arbiter.problem.ProblemType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,21 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.arbiter.supplychain;
+package dev.arbiter.supplychain.http;
 
+import dev.arbiter.supplychain.Admission;
+import dev.arbiter.supplychain.Documents;
+import dev.arbiter.supplychain.SupplyChainService;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.arbiter.api.Access;
-import dev.arbiter.api.Reply;
-import dev.arbiter.api.Route;
+import dev.arbiter.http.Access;
+import dev.arbiter.http.Reply;
+import dev.arbiter.http.Route;
 import dev.arbiter.problem.CommonProblem;
 import dev.arbiter.problem.ProblemException;
 import java.util.List;
 import java.util.Map;
 
 /** Supply-chain routes: workload policies, admission checks, monitoring status, advisories. */
-public final class SupplyChainApi {
+public final class SupplyChainRoutes {
   private final SupplyChainService service;
 
-  public SupplyChainApi(SupplyChainService service) {
+  public SupplyChainRoutes(SupplyChainService service) {
     this.service = service;
   }
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.arbiter.problem;
+package dev.arbiter.server;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import dev.arbiter.problem.CommonProblem;
+import dev.arbiter.problem.ProblemType;
 
 /**
  * Every problem type Arbiter can emit. Each domain contributes one enum; add a new enum here (one
@@ -57,10 +59,6 @@ public final class ProblemCatalog {
     return Optional.ofNullable(BY_SLUG.get(slug));
   }
 
-  /** The kebab-case slug for an enum constant name, e.g. {@code SIGNATURE_INVALID}. */
-  public static String slugOf(Enum<?> constant) {
-    return constant.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-  }
 
   static List<String> domainNames() {
     return Arrays.stream(DOMAINS.toArray(new Class<?>[0])).map(Class::getSimpleName).toList();

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.arbiter.appraisal;
+package dev.arbiter.appraisal.http;
 
+import dev.arbiter.appraisal.AppraisalProblem;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
-import dev.arbiter.api.Access;
-import dev.arbiter.api.Reply;
-import dev.arbiter.api.Route;
+import dev.arbiter.appraisal.Appraiser;
+import dev.arbiter.appraisal.AttestRequest;
+import dev.arbiter.appraisal.Nonces;
+import dev.arbiter.http.Access;
+import dev.arbiter.http.Reply;
+import dev.arbiter.http.Route;
 import dev.arbiter.evidence.EvidenceInput;
 import dev.arbiter.problem.CommonProblem;
 import dev.arbiter.problem.ProblemException;
@@ -20,15 +24,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /** {@code POST /v1/attest}: the open route instances call with evidence, their key and a nonce. */
-public final class AttestationApi {
+public final class AttestationRoutes {
   /** Evidence (GPU report lists, collateral) can be large; admin routes keep the 1 MiB default. */
   public static final long MAX_BODY = 8L * 1024 * 1024;
 
   private final Appraiser appraiser;
+  private final Nonces nonces;
 
-  public AttestationApi(Appraiser appraiser) {
+  public AttestationRoutes(Appraiser appraiser, Nonces nonces) {
     this.appraiser = appraiser;
+    this.nonces = nonces;
   }
+
+  record Challenge(String nonce, @JsonProperty("expires_at") String expiresAt) {}
 
   record Collateral(@JsonProperty(value = "name", required = true) String name, @JsonProperty(value = "data", required = true) String data) {}
 
@@ -56,7 +64,11 @@ public final class AttestationApi {
     example.put("nonce", "<from POST /v1/challenge>");
     example.put("tee_key", Map.of("kty", "EC", "crv", "P-256", "x", "...", "y", "..."));
     example.put("evidence", Map.of("format", "sev-snp", "data", "<base64 report>", "certificates", List.of("<base64 DER or PEM VCEK>")));
-    return List.of(new Route("POST", "/v1/attest", Access.OPEN,
+    Route challenge = Route.post("/v1/challenge", Access.OPEN, "A fresh single-use nonce for attestation or proof of possession", null, call -> {
+      Nonces.Issued issued = nonces.issue();
+      return Reply.ok(new Challenge(issued.encoded(), issued.expiresAt().toString()));
+    }).withMaxBody(4096);
+    return List.of(challenge, new Route("POST", "/v1/attest", Access.OPEN,
         "Appraise evidence; answers a signed EAR bound to the TEE key (evidence report data = SHA-512(nonce || JWK thumbprint))",
         MAX_BODY, example, call -> {
           Attest body = call.body(Attest.class);

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.arbiter.collateral;
+package dev.arbiter.collateral.http;
 
+import dev.arbiter.collateral.CollateralService;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.arbiter.api.Access;
-import dev.arbiter.api.Reply;
-import dev.arbiter.api.Route;
+import dev.arbiter.http.Access;
+import dev.arbiter.http.Reply;
+import dev.arbiter.http.Route;
 import dev.arbiter.evidence.EvidenceInput;
 import dev.arbiter.problem.CommonProblem;
 import dev.arbiter.problem.ProblemException;
@@ -16,11 +17,11 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code POST /v1/collateral} (operator) and {@code GET /v1/collateral} (status with expiry). */
-public final class CollateralApi {
+public final class CollateralRoutes {
   private final CollateralService collateral;
   private final Clock clock;
 
-  public CollateralApi(CollateralService collateral, Clock clock) {
+  public CollateralRoutes(CollateralService collateral, Clock clock) {
     this.collateral = collateral;
     this.clock = clock;
   }

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.arbiter.governance;
+
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import dev.arbiter.crypto.ServiceKey;
+import java.text.ParseException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The {@code service_key} table: public keys that signed revisions, audit records and results. */
+public final class ServiceKeyStore {
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceKeyStore.class);
+  private final Jdbi jdbi;
+
+  public ServiceKeyStore(Jdbi jdbi) {
+    this.jdbi = jdbi;
+  }
+
+  /** Records the public half of {@code key} (idempotent). */
+  public void register(ServiceKey key, Instant at) {
+    jdbi.useHandle(handle -> handle.createUpdate(
+            "insert into service_key(key_id, public_jwk, created_at) values (:k, :jwk, :at) on conflict (key_id) do nothing")
+        .bind("k", key.keyId()).bind("jwk", key.publicJwk().toJSONString()).bind("at", at).execute());
+  }
+
+  /** Every recorded key (current and rotated), oldest first, as a public JWK set. */
+  public JWKSet published() {
+    List<JWK> keys = new ArrayList<>();
+    for (String json : jdbi.withHandle(h -> h.createQuery("select public_jwk from service_key order by created_at").mapTo(String.class).list())) {
+      try {
+        keys.add(JWK.parse(json));
+      } catch (ParseException e) {
+        LOG.error("unparseable service key in the database; skipped");
+      }
+    }
+    return new JWKSet(keys);
+  }
+}

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.arbiter.store;
+
+import java.util.Objects;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * One open database transaction, passed between the stores of several domains when one change
+ * spans them (e.g. a rollout transition writes a policy revision, the rollout row and the audit
+ * record atomically). Domain services pass it along opaquely; only store classes (named
+ * {@code *Store}, or in this package) call {@link #handle()} — {@code ArchitectureTest} checks it.
+ */
+public final class Tx {
+  private final Handle handle;
+
+  Tx(Handle handle) {
+    this.handle = Objects.requireNonNull(handle, "handle");
+  }
+
+  /** The Jdbi handle of this transaction; for store classes only. */
+  public Handle handle() {
+    return handle;
+  }
+
+  /** A unit of work run in a transaction. */
+  @FunctionalInterface
+  public interface Work<T> {
+    T run(Tx tx);
+  }
+}
