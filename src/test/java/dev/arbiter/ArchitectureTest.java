@@ -59,7 +59,6 @@ class ArchitectureTest {
       "dev.arbiter.rollout.RolloutReports",
       "dev.arbiter.rollout.RolloutScheduler",
       "dev.arbiter.rollout.RolloutService",
-      "dev.arbiter.rollout.VersionGate",
       "dev.arbiter.rollout.Webhooks",
       "dev.arbiter.server.ArbiterServer",
       "dev.arbiter.supplychain.Monitor",

@@ -13,6 +13,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import dev.arbiter.store.Tx;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -50,6 +51,18 @@ public final class AuditLog {
       Optional<String> revision,
       Map<String, ?> details) {
     return append(handle, who.label(), action, target, reason, revision, details);
+  }
+
+  /** {@link #append(Handle, Principal, String, String, String, Optional, Map)} in a transaction of several domains. */
+  public AuditRecord append(Tx tx, Principal who, String action, String target, String reason, Optional<String> revision,
+      Map<String, ?> details) {
+    return append(tx.handle(), who, action, target, reason, revision, details);
+  }
+
+  /** {@link #append(Handle, String, String, String, String, Optional, Map)} in a transaction of several domains. */
+  public AuditRecord append(Tx tx, String principalLabel, String action, String target, String reason, Optional<String> revision,
+      Map<String, ?> details) {
+    return append(tx.handle(), principalLabel, action, target, reason, revision, details);
   }
 
   /**

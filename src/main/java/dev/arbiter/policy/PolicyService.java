@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
+import dev.arbiter.store.Tx;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
@@ -276,6 +277,42 @@ public final class PolicyService {
       Handle handle, Principal who, String workload, String reason, Optional<String> baseRevision, UnaryOperator<ObjectNode> change) {
     PolicyRevision head = lockAndCheckBase(handle, workload, baseRevision);
     return appendRevision(handle, who, workload, reason, head, change);
+  }
+
+  /** {@link #reviseInTransaction(Handle, Principal, String, String, Optional, UnaryOperator)} in a multi-domain transaction. */
+  public PolicyRevision reviseInTransaction(
+      Tx tx, Principal who, String workload, String reason, Optional<String> baseRevision, UnaryOperator<ObjectNode> change) {
+    return reviseInTransaction(tx.handle(), who, workload, reason, baseRevision, change);
+  }
+
+  /** Locks the workload row (serializing its policy changes) and returns the head revision. */
+  public static PolicyRevision lockAndCheckBase(Tx tx, String workload, Optional<String> baseRevision) {
+    return lockAndCheckBase(tx.handle(), workload, baseRevision);
+  }
+
+  /** The workload, in a multi-domain transaction. */
+  public static Workload workload(Tx tx, String name) {
+    return workload(tx.handle(), name);
+  }
+
+  /** A version by label, in a multi-domain transaction. */
+  public static Optional<Version> findVersion(Tx tx, String workload, String label) {
+    return findVersion(tx.handle(), workload, label);
+  }
+
+  /** The head revision, in a multi-domain transaction. */
+  public static PolicyRevision head(Tx tx, String workload) {
+    return head(tx.handle(), workload);
+  }
+
+  /** Every workload's head revision, in a multi-domain transaction. */
+  public static List<PolicyRevision> heads(Tx tx) {
+    return heads(tx.handle());
+  }
+
+  /** Tells every replica's policy cache that {@code workload}'s policy changed (sent at commit). */
+  public static void notifyChanged(Tx tx, String workload) {
+    tx.handle().execute("select pg_notify('" + CHANNEL + "', ?)", workload);
   }
 
   /** Adds ({@code accept}) or removes a version in revision content (for {@link #reviseInTransaction}). */

@@ -101,7 +101,7 @@ public final class RolloutService {
             .bind("due", deadline.at().get()).bind("action", deadline.action()).bind("id", id)
             .bind("details", Json.write(Map.of("old_versions", head.acceptedLabels()))).bind("now", now).execute();
       }
-      List<String> failures = gate.failures(handle, request.workload(), version.label());
+      List<String> failures = gate.failures(dev.arbiter.store.Tx.of(handle), request.workload(), version.label());
       Rollout planned = get(handle, request.workload(), id);
       if (!failures.isEmpty()) {
         Rollout rejected = transition(handle, planned, RolloutState.REJECTED, who, "gates failed: " + String.join("; ", failures),

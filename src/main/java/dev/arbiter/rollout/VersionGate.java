@@ -2,7 +2,7 @@
 package dev.arbiter.rollout;
 
 import java.util.List;
-import org.jdbi.v3.core.Handle;
+import dev.arbiter.store.Tx;
 
 /**
  * Decides whether a version may be staged (supply-chain gates: provenance, reproducibility quorum,
@@ -11,9 +11,9 @@ import org.jdbi.v3.core.Handle;
 @FunctionalInterface
 public interface VersionGate {
   /** Every reason the version is not admissible; empty when it is. */
-  List<String> failures(Handle handle, String workload, String version);
+  List<String> failures(Tx tx, String workload, String version);
 
   static VersionGate none() {
-    return (handle, workload, version) -> List.of();
+    return (tx, workload, version) -> List.of();
   }
 }

@@ -109,9 +109,9 @@ public final class ArbiterServer implements AutoCloseable {
           Optional.of(config.schedulerTick()));
       PolicyCache cache = new PolicyCache(database, supplyChain::vulnerabilities, Duration.ofSeconds(30));
       supplyChain.onFindingsChanged(cache::reload);
-      VersionGate gate = (handle, workload, version) -> {
-        List<String> failures = new ArrayList<>(config.versionGate().failures(handle, workload, version));
-        failures.addAll(supplyChain.gate().failures(handle, workload, version));
+      VersionGate gate = (tx, workload, version) -> {
+        List<String> failures = new ArrayList<>(config.versionGate().failures(tx, workload, version));
+        failures.addAll(supplyChain.gate().failures(tx, workload, version));
         return failures;
       };
       FleetRecorder fleet = new FleetRecorder(database, 200_000);

@@ -17,6 +17,11 @@ public final class Tx {
     this.handle = Objects.requireNonNull(handle, "handle");
   }
 
+  /** Wraps the handle of a transaction a store opened itself. */
+  public static Tx of(Handle handle) {
+    return new Tx(handle);
+  }
+
   /** The Jdbi handle of this transaction; for store classes only. */
   public Handle handle() {
     return handle;

@@ -168,7 +168,8 @@ public final class SupplyChainService implements AutoCloseable {
 
   /** The rollout gate: every reason the version is not admissible, as {@code type-slug: detail}. */
   public VersionGate gate() {
-    return (handle, workload, label) -> {
+    return (tx, workload, label) -> {
+      org.jdbi.v3.core.Handle handle = tx.handle();
       Optional<Version> version = PolicyService.findVersion(handle, workload, label);
       if (version.isEmpty()) {
         return List.of("version-not-found: " + label);

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class RolloutGateTest {
   @Test
   void start_gateRefuses_rejectsAndLeavesThePolicyUnchanged() {
-    VersionGate gate = (handle, workload, version) -> version.equals("B")
+    VersionGate gate = (tx, workload, version) -> version.equals("B")
         ? List.of("no SLSA provenance for " + workload + "@" + version, "CVE-2026-0002 (critical) in libfoo") : List.of();
     try (TestServer server = TestServer.start(config -> config.withVersionGate(gate))) {
       String workload = "gated";
