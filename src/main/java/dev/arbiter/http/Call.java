@@ -103,7 +103,7 @@ public final class Call {
     } catch (UnrecognizedPropertyException e) {
       throw new ProblemException(CommonProblem.UNKNOWN_FIELD, "unknown field '" + e.getPropertyName() + "'");
     } catch (MismatchedInputException e) {
-      throw new ProblemException(CommonProblem.INVALID_FIELD, fieldPath(e) + ": " + firstLine(e.getOriginalMessage()));
+      throw new ProblemException(CommonProblem.INVALID_FIELD, mismatch(e));
     } catch (JsonParseException | StreamConstraintsException e) {
       throw new ProblemException(CommonProblem.MALFORMED_JSON, firstLine(e.getOriginalMessage()));
     } catch (IOException e) {
@@ -124,6 +124,36 @@ public final class Call {
     } catch (IOException e) {
       throw new ProblemException(CommonProblem.MALFORMED_JSON, firstLine(e.getMessage()));
     }
+  }
+
+  /** What was wrong with a field, in JSON terms (never Java type names). */
+  static String mismatch(MismatchedInputException e) {
+    String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+    java.util.regex.Matcher missing = java.util.regex.Pattern.compile("Missing required creator property '([^']+)'").matcher(message);
+    if (missing.find()) {
+      String path = fieldPath(e);
+      return (path.equals("body") ? "" : path + ".") + missing.group(1) + ": a required field is missing";
+    }
+    return fieldPath(e) + ": expected " + jsonType(e.getTargetType());
+  }
+
+  private static String jsonType(Class<?> type) {
+    if (type == null) {
+      return "a different value";
+    }
+    if (type == String.class || type.isEnum()) {
+      return "a string";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "a boolean";
+    }
+    if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class)) {
+      return "a number";
+    }
+    if (type.isArray() || java.util.Collection.class.isAssignableFrom(type)) {
+      return "an array";
+    }
+    return "an object";
   }
 
   private static String fieldPath(MismatchedInputException e) {

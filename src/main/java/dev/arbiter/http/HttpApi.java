@@ -51,9 +51,46 @@ public final class HttpApi {
       List<String> names = paramNames(route.path());
       routing.route(Method.create(route.method()), route.path(), (req, res) -> serve(route, names, req, res));
     }
-    routing.any((req, res) -> send(res, 404, Problems.MEDIA_TYPE,
-        Problems.body(List.of(Problem.of(CommonProblem.NOT_FOUND, "no route " + req.prologue().method().text() + " " + req.path().path())))));
+    routing.any(this::unrouted);
   }
+
+  /**
+   * Requests no route took: HEAD of a GET route is answered as that GET without a body; another
+   * method on a registered path is 405 with {@code Allow}; anything else 404. The method and path
+   * are not echoed (they are attacker-chosen).
+   */
+  private void unrouted(ServerRequest req, ServerResponse res) {
+    String path = req.path().path();
+    List<Route> onPath = routes.stream().filter(route -> pathPattern(route.path()).matcher(path).matches()).toList();
+    String method = req.prologue().method().text();
+    if (method.equals("HEAD")) {
+      Optional<Route> get = onPath.stream().filter(route -> route.method().equals("GET")).findFirst();
+      if (get.isPresent()) {
+        serve(get.get(), paramNames(get.get().path()), req, res);
+        return;
+      }
+    }
+    if (!onPath.isEmpty()) {
+      res.header("Allow", String.join(", ", onPath.stream().map(Route::method).distinct().sorted().toList()));
+      send(res, 405, Problems.MEDIA_TYPE, Problems.body(List.of(Problem.of(CommonProblem.METHOD_NOT_ALLOWED,
+          "this route does not accept the method; see the Allow header"))));
+      return;
+    }
+    send(res, 404, Problems.MEDIA_TYPE, Problems.body(List.of(Problem.of(CommonProblem.NOT_FOUND, "no such route"))));
+  }
+
+  private static Pattern pathPattern(String template) {
+    StringBuilder regex = new StringBuilder();
+    Matcher matcher = PARAM.matcher(template);
+    int last = 0;
+    while (matcher.find()) {
+      regex.append(Pattern.quote(template.substring(last, matcher.start()))).append("[^/]+");
+      last = matcher.end();
+    }
+    regex.append(Pattern.quote(template.substring(last)));
+    return Pattern.compile(regex.toString());
+  }
+
 
   private void serve(Route route, List<String> names, ServerRequest req, ServerResponse res) {
     try {
@@ -61,11 +98,11 @@ public final class HttpApi {
       byte[] body = readBody(route, req);
       Map<String, String> params = new java.util.LinkedHashMap<>();
       for (String name : names) {
-        params.put(name, req.path().pathParameters().get(name));
+        params.put(name, Inputs.pathParameter(name, req.path().pathParameters().get(name)));
       }
       String uri = req.requestedUri().path().rawPath() + (req.query().rawValue().isEmpty() ? "" : "?" + req.query().rawValue());
       Call call = new Call(principal, params,
-          name -> req.query().first(name).asOptional(),
+          name -> req.query().first(name).asOptional().map(value -> Inputs.queryParameter(name, value)),
           name -> req.headers().first(io.helidon.http.HeaderNames.create(name)),
           body, route.method(), uri);
       Reply reply = route.handler().handle(call);

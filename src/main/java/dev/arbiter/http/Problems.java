@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.arbiter.problem.Problem;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** RFC 9457 {@code application/problem+json} bodies. */
 public final class Problems {
@@ -12,16 +11,18 @@ public final class Problems {
 
   private Problems() {}
 
-  public static Map<String, Object> body(List<Problem> problems) {
+  /** One problem of several, after the first. */
+  public record Item(String type, String detail) {}
+
+  /** The document: the first problem's type, title, status and detail, and every problem when there are several. */
+  public record Document(String type, String title, int status, String detail,
+      @JsonInclude(JsonInclude.Include.NON_NULL) List<Item> problems) {}
+
+  public static Document body(List<Problem> problems) {
     Problem first = problems.get(0);
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("type", first.type().uri());
-    out.put("title", first.type().meaning());
-    out.put("status", first.type().status());
-    out.put("detail", first.detail());
-    if (problems.size() > 1) {
-      out.put("problems", problems.stream().map(p -> Map.of("type", p.type().uri(), "detail", p.detail())).toList());
-    }
-    return out;
+    List<Item> all = problems.size() > 1
+        ? problems.stream().map(p -> new Item(p.type().uri(), Inputs.safeDetail(p.detail()))).toList()
+        : null;
+    return new Document(first.type().uri(), first.type().meaning(), first.type().status(), Inputs.safeDetail(first.detail()), all);
   }
 }

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.arbiter.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.arbiter.testing.TestServer;
+import java.net.http.HttpRequest;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Replays malformed-request attacks against the real server: each is a typed 4xx, never a 500 or a leak. */
+class HttpHardeningTest {
+  private final TestServer server = TestServer.shared();
+  private final TestServer.Client operator = server.operator();
+  private final TestServer.Client anonymous = server.anonymous();
+
+  @Test
+  void pathParameter_withNulOrInvalidUtf8_isBadRequest() {
+    for (String path : new String[] {"/v1/workloads/%00", "/v1/workloads/a%00b/versions", "/v1/workloads/%C3%28",
+        "/v1/workloads/x/policy/revisions/%00"}) {
+      var response = operator.get(path);
+      assertThat(response.status()).as(path).isEqualTo(400);
+      assertThat(response.problem()).as(path).isEqualTo("invalid-field");
+    }
+  }
+
+  @Test
+  void queryParameter_withNul_isBadRequest() {
+    var response = operator.get("/v1/audit?target=%00");
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.problem()).isEqualTo("invalid-field");
+  }
+
+  @Test
+  void traceAndOptions_onARegisteredPath_areMethodNotAllowed() {
+    for (String method : new String[] {"TRACE", "OPTIONS", "PATCH"}) {
+      var response = operator.send(HttpRequest.newBuilder(server.uri().resolve("/v1/workloads"))
+          .method(method, HttpRequest.BodyPublishers.noBody()));
+      assertThat(response.status()).as(method).isEqualTo(405);
+      assertThat(response.problem()).as(method).isEqualTo("method-not-allowed");
+    }
+  }
+
+  @Test
+  void head_ofAGetRoute_answersLikeGetWithoutBody() {
+    var response = anonymous.send(HttpRequest.newBuilder(server.uri().resolve("/healthz"))
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.text()).isEmpty();
+  }
+
+  @Test
+  void unknownRoute_isNotFoundWithoutEchoingThePath() {
+    var response = anonymous.get("/v1/%3Cscript%3E");
+    assertThat(response.status()).isEqualTo(404);
+    assertThat(response.text()).doesNotContain("script");
+  }
+
+  @Test
+  void openRoute_wrongJsonTypes_neverEchoJavaClassNames() {
+    for (Object body : new Object[] {
+        Map.of("workload", 1, "instance_id", "i", "nonce", "n", "tee_key", Map.of(), "evidence", Map.of("format", "sample", "data", "")),
+        Map.of("workload", "w", "instance_id", "i", "nonce", "n", "tee_key", Map.of(), "evidence", "x"),
+        Map.of("workload", "w"),
+        "[1,2]"}) {
+      var response = anonymous.post("/v1/attest", body);
+      assertThat(response.status()).as(body.toString()).isBetween(400, 499);
+      assertThat(response.text()).as(body.toString()).doesNotContain("dev.arbiter").doesNotContain("java.").doesNotContain("$");
+    }
+  }
+}
