@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# Installs the real tools that end-to-end tests drive (a software TPM 2.0 and tpm2-tools) from Debian
+# Installs the real tools that end-to-end tests drive (a software TPM 2.0, tpm2-tools, and psql for
+# the embedded-database lock-down test) from Debian
 # packages. Idempotent and quiet: does nothing when they are already installed.
 set -euo pipefail
 needed=()
 command -v swtpm >/dev/null 2>&1 || needed+=(swtpm swtpm-tools)
 command -v tpm2_quote >/dev/null 2>&1 || needed+=(tpm2-tools)
+command -v psql >/dev/null 2>&1 || needed+=(postgresql-client)
+command -v runuser >/dev/null 2>&1 || needed+=(util-linux)
 if ((${#needed[@]} == 0)); then
   exit 0
 fi

@@ -24,9 +24,9 @@ import org.jdbi.v3.postgres.PostgresPlugin;
 public final class Database implements AutoCloseable {
   private final HikariDataSource dataSource;
   private final Jdbi jdbi;
-  private final Optional<EmbeddedPostgres> embedded;
+  private final Optional<EmbeddedCluster> embedded;
 
-  private Database(HikariDataSource dataSource, Optional<EmbeddedPostgres> embedded) {
+  private Database(HikariDataSource dataSource, Optional<EmbeddedCluster> embedded) {
     this.dataSource = dataSource;
     this.embedded = embedded;
     this.jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
@@ -39,6 +39,9 @@ public final class Database implements AutoCloseable {
 
     /** An external server: a JDBC URL ({@code jdbc:postgresql://...}) or a {@code postgres://} URL. */
     record External(String url) implements Location {}
+
+    /** The embedded cluster of {@code directory}, already running (started by a server) on loopback {@code port}. */
+    record EmbeddedRunning(Path directory, int port) implements Location {}
   }
 
   /** Opens (starting the embedded server when needed) and migrates. */
@@ -51,7 +54,7 @@ public final class Database implements AutoCloseable {
    * verify}, which must not change anything).
    */
   public static Database open(Location location, boolean migrate) {
-    Optional<EmbeddedPostgres> embedded = Optional.empty();
+    Optional<EmbeddedCluster> embedded = Optional.empty();
     HikariConfig config = new HikariConfig();
     config.setPoolName("arbiter");
     config.setMaximumPoolSize(Integer.getInteger("arbiter.db.pool", 16));
@@ -61,17 +64,16 @@ public final class Database implements AutoCloseable {
     try {
       switch (location) {
         case Location.Embedded e -> {
-          Files.createDirectories(e.directory());
-          EmbeddedPostgres postgres =
-              EmbeddedPostgres.builder()
-                  .setDataDirectory(e.directory().resolve("pgdata"))
-                  .setOverrideWorkingDirectory(e.directory().resolve("pgbin").toFile())
-                  .setCleanDataDirectory(false)
-                  .setRegisterShutdownHook(true)
-                  .setServerConfig("listen_addresses", "127.0.0.1")
-                  .start();
-          embedded = Optional.of(postgres);
-          config.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
+          EmbeddedCluster cluster = EmbeddedCluster.start(e.directory());
+          embedded = Optional.of(cluster);
+          config.setJdbcUrl(cluster.jdbcUrl());
+          config.setUsername(EmbeddedCluster.APP_ROLE);
+          config.setPassword(cluster.appPassword());
+        }
+        case Location.EmbeddedRunning r -> {
+          config.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + r.port() + "/postgres");
+          config.setUsername(EmbeddedCluster.APP_ROLE);
+          config.setPassword(EmbeddedCluster.credentials(r.directory()).appPassword());
         }
         case Location.External x -> applyUrl(config, x.url());
       }
@@ -166,7 +168,8 @@ public final class Database implements AutoCloseable {
     embedded.ifPresent(Database::closeQuietly);
   }
 
-  private static void closeQuietly(EmbeddedPostgres postgres) {
+  private static void closeQuietly(EmbeddedCluster cluster) {
+    EmbeddedPostgres postgres = cluster.postgres();
     try {
       postgres.close();
     } catch (IOException e) {

@@ -40,8 +40,7 @@ public final class LocalDatabase {
         long process = Long.parseLong(lines.get(0).strip());
         int port = Integer.parseInt(lines.get(3).strip());
         if (ProcessHandle.of(process).map(ProcessHandle::isAlive).orElse(false)) {
-          String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres";
-          try (Database database = Database.open(new Database.Location.External(url), false)) {
+          try (Database database = Database.open(new Database.Location.EmbeddedRunning(dir.database(), port), false)) {
             return work.apply(database.jdbi());
           }
         }

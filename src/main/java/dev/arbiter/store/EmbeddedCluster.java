@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.arbiter.store;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * The embedded PostgreSQL cluster of a data directory, locked down: password (SCRAM-SHA-256)
+ * authentication for every connection, local or TCP, with random passwords kept in a 0600 file;
+ * Arbiter connects as the role {@code arbiter}, which owns only its schema and is not a superuser
+ * (so {@code COPY ... TO PROGRAM} and file access are out of its reach); the Unix socket lives in
+ * a 0700 directory; binaries, data and socket directories are not group- or world-accessible.
+ *
+ * <p>The TCP listener stays on loopback because the embedded launcher checks readiness over TCP;
+ * it accepts only SCRAM with the random passwords. A cluster created by an earlier Arbiter (trust
+ * authentication, tables owned by {@code postgres}) is converted on its first start.
+ */
+final class EmbeddedCluster {
+  static final String APP_ROLE = "arbiter";
+  private static final String SUPERUSER = "postgres";
+  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
+
+  private final EmbeddedPostgres postgres;
+  private final Credentials credentials;
+
+  private EmbeddedCluster(EmbeddedPostgres postgres, Credentials credentials) {
+    this.postgres = postgres;
+    this.credentials = credentials;
+  }
+
+  /** The passwords of the superuser and of the application role. */
+  record Credentials(String superuserPassword, String appPassword) {
+    static Credentials random() {
+      return new Credentials(secret(), secret());
+    }
+
+    private static String secret() {
+      byte[] bytes = new byte[24];
+      new SecureRandom().nextBytes(bytes);
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+  }
+
+  /** Starts (creating and securing on first use) the cluster under {@code directory}. */
+  static EmbeddedCluster start(Path directory) throws IOException {
+    ownerOnlyDirectory(directory);
+    Path binaries = ownerOnlyDirectory(directory.resolve("pgbin"));
+    Path socket = ownerOnlyDirectory(directory.resolve("socket"));
+    Path data = directory.resolve("pgdata");
+    Path secrets = directory.resolve("credentials.properties");
+    boolean secured = Files.exists(secrets) && Files.exists(data.resolve("PG_VERSION"));
+    Credentials credentials = secured ? read(secrets) : Credentials.random();
+    if (!secured) {
+      write(secrets, credentials); // before securing: a crash in between leaves a trust cluster, which accepts any password
+    }
+    EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+        .setDataDirectory(data)
+        .setOverrideWorkingDirectory(binaries.toFile())
+        .setCleanDataDirectory(false)
+        .setRegisterShutdownHook(true)
+        .setServerConfig("listen_addresses", "127.0.0.1")
+        .setServerConfig("unix_socket_directories", socket.toString())
+        .setServerConfig("unix_socket_permissions", "0700")
+        .setServerConfig("password_encryption", "scram-sha-256")
+        .setConnectConfig("password", credentials.superuserPassword())
+        .start();
+    EmbeddedCluster cluster = new EmbeddedCluster(postgres, credentials);
+    try {
+      cluster.secure(data);
+    } catch (SQLException | IOException | RuntimeException e) {
+      try {
+        postgres.close();
+      } catch (IOException ignored) {
+        // reported below
+      }
+      throw new StoreException("cannot secure the embedded PostgreSQL: " + e.getMessage(), e);
+    }
+    restrict(directory);
+    return cluster;
+  }
+
+  /** Connection settings for a running cluster of this data directory (another process, same OS user). */
+  static Credentials credentials(Path directory) throws IOException {
+    return read(directory.resolve("credentials.properties"));
+  }
+
+  /** The JDBC URL of the application role (no password in it). */
+  String jdbcUrl() {
+    return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
+  }
+
+  String appPassword() {
+    return credentials.appPassword();
+  }
+
+  EmbeddedPostgres postgres() {
+    return postgres;
+  }
+
+  /**
+   * Sets the passwords, creates the application role, hands it the {@code public} schema and what
+   * is in it, and switches every line of {@code pg_hba.conf} to SCRAM. Idempotent.
+   */
+  private void secure(Path data) throws SQLException, IOException {
+    Properties superuser = new Properties();
+    superuser.setProperty("user", SUPERUSER);
+    superuser.setProperty("password", credentials.superuserPassword());
+    try (Connection connection = DriverManager.getConnection(jdbcUrl(), superuser); Statement sql = connection.createStatement()) {
+      sql.execute("set password_encryption = 'scram-sha-256'");
+      sql.execute("alter role " + SUPERUSER + " password '" + credentials.superuserPassword() + "'");
+      boolean exists;
+      try (var rows = sql.executeQuery("select 1 from pg_roles where rolname = '" + APP_ROLE + "'")) {
+        exists = rows.next();
+      }
+      sql.execute((exists ? "alter role " : "create role ") + APP_ROLE
+          + " login nosuperuser nocreatedb nocreaterole noreplication nobypassrls password '" + credentials.appPassword() + "'");
+      sql.execute("alter schema public owner to " + APP_ROLE);
+      for (String kind : List.of("table", "sequence", "view")) {
+        String catalog = switch (kind) {
+          case "table" -> "select tablename from pg_tables where schemaname = 'public' and tableowner <> '" + APP_ROLE + "'";
+          case "sequence" -> "select sequencename from pg_sequences where schemaname = 'public' and sequenceowner <> '" + APP_ROLE + "'";
+          default -> "select viewname from pg_views where schemaname = 'public' and viewowner <> '" + APP_ROLE + "'";
+        };
+        List<String> names = new java.util.ArrayList<>();
+        try (var rows = sql.executeQuery(catalog)) {
+          while (rows.next()) {
+            names.add(rows.getString(1));
+          }
+        }
+        for (String name : names) {
+          sql.execute("alter " + kind + " public.\"" + name.replace("\"", "\"\"") + "\" owner to " + APP_ROLE);
+        }
+      }
+      Path hba = data.resolve("pg_hba.conf");
+      String wanted = "# written by Arbiter: password (SCRAM) for every connection; no trust, no peer\n"
+          + "local all all scram-sha-256\n"
+          + "host all all 127.0.0.1/32 scram-sha-256\n"
+          + "host all all ::1/128 scram-sha-256\n";
+      if (!Files.readString(hba, StandardCharsets.UTF_8).equals(wanted)) {
+        Files.writeString(hba, wanted, StandardCharsets.UTF_8);
+        sql.execute("select pg_reload_conf()");
+      }
+    }
+  }
+
+  private static Path ownerOnlyDirectory(Path directory) throws IOException {
+    if (!Files.isDirectory(directory)) {
+      Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+    }
+    Files.setPosixFilePermissions(directory, OWNER_ONLY);
+    return directory;
+  }
+
+  /** Removes group and other access from everything under {@code root} (the launcher extracts binaries world-writable). */
+  private static void restrict(Path root) throws IOException {
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+        strip(dir);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        if (attrs.isRegularFile()) {
+          strip(file);
+        }
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path file, IOException e) {
+        return FileVisitResult.CONTINUE; // sockets and files PostgreSQL removes while we walk
+      }
+    });
+  }
+
+  private static void strip(Path path) throws IOException {
+    Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
+    if (permissions.removeAll(Set.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
+        PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE))) {
+      Files.setPosixFilePermissions(path, permissions);
+    }
+  }
+
+  private static void write(Path file, Credentials credentials) throws IOException {
+    Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.deleteIfExists(temp);
+    Files.createFile(temp, PosixFilePermissions.asFileAttribute(OWNER_FILE));
+    Files.writeString(temp, "# embedded PostgreSQL passwords (SCRAM); keep this file private\n"
+        + "superuser_password=" + credentials.superuserPassword() + "\n"
+        + "app_password=" + credentials.appPassword() + "\n", StandardCharsets.UTF_8);
+    try {
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private static Credentials read(Path file) throws IOException {
+    Properties properties = new Properties();
+    try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      properties.load(in);
+    }
+    Map<String, String> values = Map.of(
+        "superuser_password", properties.getProperty("superuser_password", ""),
+        "app_password", properties.getProperty("app_password", ""));
+    if (values.values().stream().anyMatch(String::isEmpty)) {
+      throw new StoreException("the embedded database credentials in " + file + " are incomplete", null);
+    }
+    return new Credentials(values.get("superuser_password"), values.get("app_password"));
+  }
+}
