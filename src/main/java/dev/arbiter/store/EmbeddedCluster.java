@@ -37,6 +37,7 @@ import java.util.Set;
  * authentication, tables owned by {@code postgres}) is converted on its first start.
  */
 final class EmbeddedCluster {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EmbeddedCluster.class);
   static final String APP_ROLE = "arbiter";
   private static final String SUPERUSER = "postgres";
   private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
@@ -71,6 +72,7 @@ final class EmbeddedCluster {
     Path data = directory.resolve("pgdata");
     Path secrets = directory.resolve("credentials.properties");
     boolean secured = Files.exists(secrets) && Files.exists(data.resolve("PG_VERSION"));
+    stopOrphan(data);
     Credentials credentials = secured ? read(secrets) : Credentials.random();
     if (!secured) {
       write(secrets, credentials); // before securing: a crash in between leaves a trust cluster, which accepts any password
@@ -99,6 +101,59 @@ final class EmbeddedCluster {
     }
     restrict(directory);
     return cluster;
+  }
+
+  /**
+   * A server killed with SIGKILL leaves its PostgreSQL running and holding the data directory. When
+   * {@code postmaster.pid} names a live postgres process and no live Arbiter holds the launcher's
+   * lock file (the OS releases it when its holder dies), that postgres is an orphan: it is asked to
+   * shut down (SIGTERM, then SIGKILL after a minute) so this start succeeds on the first try. A
+   * postgres that a running Arbiter still owns is never touched: that start is refused.
+   */
+  private static void stopOrphan(Path data) throws IOException {
+    Path pidFile = data.resolve("postmaster.pid");
+    if (!Files.exists(pidFile)) {
+      return;
+    }
+    long pid;
+    try {
+      pid = Long.parseLong(Files.readAllLines(pidFile, StandardCharsets.US_ASCII).get(0).strip());
+    } catch (RuntimeException e) {
+      return; // unreadable: PostgreSQL itself judges a stale pid file
+    }
+    java.util.Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+        .filter(handle -> handle.info().command().map(command -> command.endsWith("/postgres")).orElse(false));
+    if (process.isEmpty()) {
+      return;
+    }
+    try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(data.resolve("epg-lock"),
+            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock lock = tryLock(channel)) {
+      if (lock == null) {
+        throw new StoreException("the embedded database in " + data.getParent() + " is in use by another running Arbiter", null);
+      }
+      LOG.warn("stopping PostgreSQL (pid {}) left running by an Arbiter that did not shut down", pid);
+      process.get().destroy();
+      try {
+        process.get().onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        process.get().destroyForcibly();
+        process.get().onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted while stopping an orphaned PostgreSQL", e);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new StoreException("cannot stop the orphaned PostgreSQL (pid " + pid + ")", e);
+    }
+  }
+
+  private static java.nio.channels.FileLock tryLock(java.nio.channels.FileChannel channel) throws IOException {
+    try {
+      return channel.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      return null; // held in this very process
+    }
   }
 
   /** Connection settings for a running cluster of this data directory (another process, same OS user). */
