@@ -3,7 +3,6 @@ package dev.arbiter.tlog;
 
 import dev.arbiter.crypto.Ed25519Key;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /** Verifies signed checkpoints against a pinned verifier key. Stateless. */
 public final class Checkpoints {
@@ -22,19 +21,9 @@ public final class Checkpoints {
     } catch (IllegalArgumentException e) {
       return Verification.fail(Verification.Reason.MALFORMED_NOTE, e.getMessage());
     }
-    byte[] text = parsed.text().getBytes(StandardCharsets.UTF_8);
-    boolean verified = false;
-    for (SignedNote.Signature signature : parsed.signatures()) {
-      if (!signature.keyName().equals(key.name()) || signature.keyId() != key.keyId()) {
-        continue;
-      }
-      if (!Ed25519Key.verify(key.publicKey(), text, signature.signature())) {
-        return Verification.fail(Verification.Reason.BAD_SIGNATURE, "the signature by " + key.name() + "+" + key.keyIdHex() + " does not verify");
-      }
-      verified = true;
-    }
-    if (!verified) {
-      return Verification.fail(Verification.Reason.UNKNOWN_KEY, "no signature by " + key.name() + "+" + key.keyIdHex());
+    Verification.Failed unsigned = verifySignature(parsed, key);
+    if (unsigned != null) {
+      return unsigned;
     }
     Checkpoint checkpoint;
     try {
@@ -48,6 +37,26 @@ public final class Checkpoints {
     return new Verification.Verified(checkpoint);
   }
 
+  /**
+   * Checks that {@code note} carries a valid signature by {@code key}: null when it does, else why
+   * not. Signatures by other keys (another name or key id) are ignored; one with the key's name
+   * and id that does not verify is {@link Verification.Reason#BAD_SIGNATURE}.
+   */
+  static Verification.Failed verifySignature(SignedNote note, NoteVerifierKey key) {
+    byte[] text = note.text().getBytes(StandardCharsets.UTF_8);
+    boolean verified = false;
+    for (SignedNote.Signature signature : note.signatures()) {
+      if (!signature.keyName().equals(key.name()) || signature.keyId() != key.keyId()) {
+        continue;
+      }
+      if (!Ed25519Key.verify(key.publicKey(), text, signature.signature())) {
+        return Verification.fail(Verification.Reason.BAD_SIGNATURE, "the signature by " + key.name() + "+" + key.keyIdHex() + " does not verify");
+      }
+      verified = true;
+    }
+    return verified ? null : Verification.fail(Verification.Reason.UNKNOWN_KEY, "no signature by " + key.name() + "+" + key.keyIdHex());
+  }
+
   /** {@link #open} with the key's name as the origin (this log's convention). */
   public static Verification open(String note, NoteVerifierKey key) {
     return open(note, key, key.name());
@@ -57,7 +66,4 @@ public final class Checkpoints {
     return text.length() > 80 ? text.substring(0, 80) + "..." : text;
   }
 
-  static boolean sameRoot(Checkpoint a, byte[] root) {
-    return Arrays.equals(a.rootHash(), root);
-  }
 }
