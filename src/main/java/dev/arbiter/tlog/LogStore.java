@@ -470,8 +470,8 @@ public final class LogStore {
       Verification opened = Checkpoints.open(stored.note(), key.get());
       if (!(opened instanceof Verification.Verified(Checkpoint checkpoint))) {
         add(findings, "checkpoint of size " + size + ": " + opened);
-      } else if (checkpoint.size() != size || !Arrays.equals(checkpoint.rootHash(), root)) {
-        add(findings, "checkpoint of size " + size + ": the signed note is for another tree");
+      } else if (checkpoint.size() != size || !Arrays.equals(checkpoint.rootHash(), stored.rootHash())) {
+        add(findings, "checkpoint of size " + size + ": the signed note is not the stored size and root");
       }
     }
     return 1;

@@ -304,6 +304,9 @@ public final class TransparencyLog implements AutoCloseable {
         failures++;
         if (haltReason == null) {
           writeFailures.incrementAndGet();
+        }
+        if (haltReason == null && Integer.bitCount(failures) == 1) {
+          // the first failure of a streak, then the 2nd, 4th, 8th...: the backoff caps at 5 s
           LOG.warn("transparency log write failed ({} in a row; {} entries waiting): {}", failures, queue.size()
               + (unwritten == null ? 0 : unwritten.size()), e.toString());
         }
@@ -328,7 +331,10 @@ public final class TransparencyLog implements AutoCloseable {
       } else if (knownTreeSize > signedSize() && haltReason == null) {
         park = Math.max(1, Math.min(park, lastSignNanos + config.checkpointInterval().toNanos() - System.nanoTime()));
       }
-      if (flushRequests.isEmpty() && !closing && (failure != null || queue.size() < config.maxBatch())) {
+      if (failure != null) {
+        // back off, also while closing (up to the close deadline)
+        LockSupport.parkNanos(this, closeDeadline == Long.MAX_VALUE ? park : Math.max(1, Math.min(park, closeDeadline - System.nanoTime())));
+      } else if (flushRequests.isEmpty() && !closing && queue.size() < config.maxBatch()) {
         LockSupport.parkNanos(this, park);
       }
     }
