@@ -113,7 +113,8 @@ public final class LogStore {
    */
   public Appended append(List<LogEntry> entries, Instant now) {
     if (entries.isEmpty()) {
-      return new Appended(head().size(), 0, head());
+      TreeHead head = head();
+      return new Appended(head.size(), 0, head);
     }
     OffsetDateTime createdAt = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
     return jdbi.inTransaction(handle -> {
@@ -358,10 +359,14 @@ public final class LogStore {
    * check is {@link TransparencyLog#verifyAgainstLocalCheckpoint}; this is for {@code audit verify}.
    */
   public TreeAudit audit(Optional<NoteVerifierKey> key) {
-    return jdbi.withHandle(handle -> audit(handle, key));
+    return audit(key, AUDIT_CHUNK);
   }
 
-  private static TreeAudit audit(Handle handle, Optional<NoteVerifierKey> key) {
+  TreeAudit audit(Optional<NoteVerifierKey> key, int chunkSize) {
+    return jdbi.withHandle(handle -> audit(handle, key, chunkSize));
+  }
+
+  private static TreeAudit audit(Handle handle, Optional<NoteVerifierKey> key, int chunkSize) {
     TreeHead head = head(handle);
     List<String> findings = new ArrayList<>();
     List<Long> checkpointSizes = handle.createQuery("select tree_size from tlog_checkpoint order by tree_size")
@@ -377,15 +382,10 @@ public final class LogStore {
       nextCheckpoint++;
     }
     boolean gap = false;
-    for (long chunk = 0; chunk < head.size() && !gap; chunk += AUDIT_CHUNK) {
+    for (long chunk = 0; chunk < head.size() && !gap; chunk += chunkSize) {
       long from = chunk;
-      long to = Math.min(head.size(), chunk + AUDIT_CHUNK);
-      Map<Subtree, byte[]> stored = new HashMap<>();
-      handle.createQuery("select level, idx, hash from tlog_subtree"
-              + " where (idx + 1) * (1::bigint << level) > :a and (idx + 1) * (1::bigint << level) <= :b")
-          .bind("a", from).bind("b", to)
-          .map((rs, ctx) -> Map.entry(new Subtree(rs.getInt(1), rs.getLong(2)), rs.getBytes(3)))
-          .forEach(e -> stored.put(e.getKey(), e.getValue()));
+      long to = Math.min(head.size(), chunk + chunkSize);
+      Map<Subtree, byte[]> stored = subtreesEndingIn(handle, from, to);
       List<Object[]> rows = handle.createQuery(
               "select leaf_index, leaf_hash, body from tlog_leaf where leaf_index >= :a and leaf_index < :b order by leaf_index")
           .bind("a", from).bind("b", to)
@@ -455,6 +455,35 @@ public final class LogStore {
       }
     }
     return new TreeAudit(head.size(), leavesChecked, checkpointsChecked, findings);
+  }
+
+  /** The stored subtrees whose last leaf is in {@code [from, to)}: per level, a primary-key range. */
+  private static Map<Subtree, byte[]> subtreesEndingIn(Handle handle, long from, long to) {
+    List<Integer> levels = new ArrayList<>();
+    List<Long> lows = new ArrayList<>();
+    List<Long> highs = new ArrayList<>();
+    for (int level = 1; level < 63 && (1L << level) <= to; level++) {
+      // (idx + 1) * 2^level in (from, to]
+      long low = from >> level;
+      long high = (to >> level) - 1;
+      if (low <= high) {
+        levels.add(level);
+        lows.add(low);
+        highs.add(high);
+      }
+    }
+    Map<Subtree, byte[]> stored = new HashMap<>();
+    if (levels.isEmpty()) {
+      return stored;
+    }
+    handle.createQuery("select s.level, s.idx, s.hash from tlog_subtree s"
+            + " join unnest(:l, :lo, :hi) as r(level, lo, hi) on s.level = r.level and s.idx between r.lo and r.hi")
+        .bindArray("l", Integer.class, levels)
+        .bindArray("lo", Long.class, lows)
+        .bindArray("hi", Long.class, highs)
+        .map((rs, ctx) -> Map.entry(new Subtree(rs.getInt(1), rs.getLong(2)), rs.getBytes(3)))
+        .forEach(e -> stored.put(e.getKey(), e.getValue()));
+    return stored;
   }
 
   private static int checkCheckpoint(Handle handle, long size, byte[] root, Optional<NoteVerifierKey> key, List<String> findings) {

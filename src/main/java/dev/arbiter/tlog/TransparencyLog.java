@@ -132,6 +132,7 @@ public final class TransparencyLog implements AutoCloseable {
   private volatile Signed lastSigned;
   private volatile String haltReason;
   private volatile long knownTreeSize;
+  private volatile int unwrittenCount;
   // writer thread only
   private List<LogEntry> unwritten;
   private long lastSignNanos;
@@ -260,13 +261,16 @@ public final class TransparencyLog implements AutoCloseable {
     }
     LockSupport.unpark(thread);
     try {
-      thread.join(config.closeTimeout().toMillis());
+      // the writer gives up at the close timeout; allow it to finish its last attempt
+      thread.join(config.closeTimeout().plusSeconds(5).toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     if (thread.isAlive()) {
-      LOG.error("transparency log writer did not finish within {}: {} entries not written", config.closeTimeout(), queue.size());
       thread.interrupt();
+    }
+    if (pending() > 0) {
+      LOG.error("transparency log closed with {} accepted entries not written", pending());
     }
     synchronized (lifecycle) {
       writer = null;
@@ -307,8 +311,7 @@ public final class TransparencyLog implements AutoCloseable {
         }
         if (haltReason == null && Integer.bitCount(failures) == 1) {
           // the first failure of a streak, then the 2nd, 4th, 8th...: the backoff caps at 5 s
-          LOG.warn("transparency log write failed ({} in a row; {} entries waiting): {}", failures, queue.size()
-              + (unwritten == null ? 0 : unwritten.size()), e.toString());
+          LOG.warn("transparency log write failed ({} in a row; {} entries waiting): {}", failures, pending(), e.toString());
         }
       }
       for (CompletableFuture<Void> flush : flushes) {
@@ -344,7 +347,7 @@ public final class TransparencyLog implements AutoCloseable {
   private void writeQueued() {
     if (unwritten != null) {
       write(unwritten);
-      unwritten = null;
+      setUnwritten(null);
     }
     int budget = queue.size();
     while (budget > 0) {
@@ -354,10 +357,15 @@ public final class TransparencyLog implements AutoCloseable {
         return;
       }
       budget -= batch.size();
-      unwritten = batch;
+      setUnwritten(batch);
       write(batch);
-      unwritten = null;
+      setUnwritten(null);
     }
+  }
+
+  private void setUnwritten(List<LogEntry> batch) {
+    unwritten = batch;
+    unwrittenCount = batch == null ? 0 : batch.size();
   }
 
   private void write(List<LogEntry> batch) {
@@ -542,6 +550,11 @@ public final class TransparencyLog implements AutoCloseable {
 
   public int queueDepth() {
     return queue.size();
+  }
+
+  /** Accepted entries not yet written: the queue and a batch being written or retried. */
+  private int pending() {
+    return queue.size() + unwrittenCount;
   }
 
   /** Entries written to the store by this instance. */

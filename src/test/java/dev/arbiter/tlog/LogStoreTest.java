@@ -223,6 +223,22 @@ class LogStoreTest {
     assertThat(store.audit(Optional.empty()).findings()).anyMatch(f -> f.contains("leaf 11 is missing"));
   }
 
+  @Test
+  void audit_inChunks_checksEverySubtreeOnce() {
+    store.append(entries("k", 0, 50), T0);
+    for (int chunk : new int[] {1, 3, 7, 16, 50, 64}) {
+      assertThat(store.audit(Optional.empty(), chunk).findings()).as("chunk %d", chunk).isEmpty();
+      assertThat(store.audit(Optional.empty(), chunk).leavesChecked()).isEqualTo(50);
+    }
+    database.jdbi().useHandle(h -> h.execute("update tlog_subtree set hash = sha256(hash) where level = 2 and idx = 5"));
+    for (int chunk : new int[] {1, 7, 64}) {
+      assertThat(store.audit(Optional.empty(), chunk).findings()).as("chunk %d", chunk)
+          .containsExactly("subtree 2/5 (leaves 20..23) does not match the leaves");
+    }
+    database.jdbi().useHandle(h -> h.execute("delete from tlog_subtree where level = 3 and idx = 1"));
+    assertThat(store.audit(Optional.empty(), 5).findings()).contains("subtree 3/1 is missing");
+  }
+
   static List<byte[]> hashes(List<LogEntry> entries) {
     return entries.stream().map(LogEntry::leafHash).toList();
   }

