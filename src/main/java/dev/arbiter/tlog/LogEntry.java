@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.arbiter.tlog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.arbiter.internal.Jcs;
+import dev.arbiter.internal.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * One record for the log. Its leaf data is the RFC 8785 (JCS) canonical JSON of {@code {"body":
+ * <body object>, "kind": "<kind>", "time": "<ISO-8601 UTC instant>"}}, so the leaf hash commits to
+ * the kind and time as well as the body; {@link #leafText()} is that text, {@link #leafData()} its
+ * UTF-8 bytes. Canonicalization happens on construction, so a body JCS cannot represent (an integer
+ * beyond 2^53, NaN) is refused on the caller's thread. Immutable.
+ */
+public final class LogEntry {
+  /** What a leaf records. */
+  public enum Kind {
+    POLICY_REVISION,
+    AUDIT_RECORD,
+    KEY_EVENT,
+    DECISION;
+
+    /** The name in the leaf JSON and the {@code kind} column: lower snake case. */
+    public String wireName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** @throws IllegalArgumentException for an unknown name */
+    public static Kind fromWireName(String name) {
+      for (Kind kind : values()) {
+        if (kind.wireName().equals(name)) {
+          return kind;
+        }
+      }
+      throw new IllegalArgumentException("unknown log entry kind: " + name);
+    }
+  }
+
+  private final Kind kind;
+  private final Instant time;
+  private final ObjectNode body;
+  private final String leafText;
+  private final byte[] leafData;
+
+  private LogEntry(Kind kind, Instant time, ObjectNode body) {
+    this.kind = kind;
+    this.time = time;
+    this.body = body;
+    ObjectNode envelope = Json.mapper().createObjectNode();
+    envelope.set("body", body);
+    envelope.put("kind", kind.wireName());
+    envelope.put("time", time.toString());
+    this.leafData = Jcs.canonicalize((JsonNode) envelope);
+    this.leafText = new String(leafData, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * An entry of {@code kind} at {@code time} with a JSON object body (copied).
+   *
+   * @throws IllegalArgumentException when the body is not an object or JCS cannot represent it
+   */
+  public static LogEntry of(Kind kind, Instant time, JsonNode body) {
+    if (!(body instanceof ObjectNode object)) {
+      throw new IllegalArgumentException("a log entry body is a JSON object");
+    }
+    return new LogEntry(kind, time, object.deepCopy());
+  }
+
+  /** An attestation decision. */
+  public static LogEntry decision(Decision decision) {
+    return new LogEntry(Kind.DECISION, decision.time(), (ObjectNode) Json.mapper().valueToTree(decision));
+  }
+
+  /**
+   * Parses a leaf text back into an entry, requiring it to be exactly the canonical form this class
+   * produces (so its hash is the leaf hash).
+   *
+   * @throws IllegalArgumentException naming what is wrong
+   */
+  public static LogEntry parse(String leafText) {
+    JsonNode tree;
+    try {
+      tree = Json.readTree(leafText);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("leaf is not JSON");
+    }
+    if (!(tree instanceof ObjectNode envelope) || envelope.size() != 3
+        || !(envelope.get("body") instanceof ObjectNode body)
+        || envelope.get("kind") == null || !envelope.get("kind").isTextual()
+        || envelope.get("time") == null || !envelope.get("time").isTextual()) {
+      throw new IllegalArgumentException("leaf is not {body, kind, time}");
+    }
+    Instant time;
+    try {
+      time = Instant.parse(envelope.get("time").textValue());
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("leaf time is not an ISO-8601 instant");
+    }
+    LogEntry entry = new LogEntry(Kind.fromWireName(envelope.get("kind").textValue()), time, body);
+    if (!entry.leafText.equals(leafText)) {
+      throw new IllegalArgumentException("leaf is not in canonical form");
+    }
+    return entry;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  public Instant time() {
+    return time;
+  }
+
+  /** A copy of the body. */
+  public JsonNode body() {
+    return body.deepCopy();
+  }
+
+  /** The EAR {@code jti} of a decision (its body's {@code jti} string), indexed for lookup. */
+  public Optional<String> jti() {
+    if (kind != Kind.DECISION) {
+      return Optional.empty();
+    }
+    JsonNode jti = body.get("jti");
+    return jti != null && jti.isTextual() ? Optional.of(jti.textValue()) : Optional.empty();
+  }
+
+  /** The canonical leaf JSON text. */
+  public String leafText() {
+    return leafText;
+  }
+
+  /** The leaf data: UTF-8 of {@link #leafText()}. */
+  public byte[] leafData() {
+    return leafData.clone();
+  }
+
+  /** {@code SHA-256(0x00 || leafData)}. */
+  public byte[] leafHash() {
+    return Merkle.leafHash(leafData);
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof LogEntry e && Arrays.equals(e.leafData, leafData);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(leafData);
+  }
+
+  @Override
+  public String toString() {
+    return "LogEntry[" + kind.wireName() + " at " + time + ", " + leafData.length + " bytes]";
+  }
+}
