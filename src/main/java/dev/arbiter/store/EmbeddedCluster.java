@@ -14,7 +14,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -58,9 +57,7 @@ final class EmbeddedCluster {
     }
 
     private static String secret() {
-      byte[] bytes = new byte[24];
-      new SecureRandom().nextBytes(bytes);
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(dev.arbiter.crypto.Randoms.bytes(24));
     }
   }
 
