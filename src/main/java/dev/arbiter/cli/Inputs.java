@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.cli;
 
+import dev.arbiter.internal.Encodings;
 import dev.arbiter.internal.Hex;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +11,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -52,7 +52,11 @@ public final class Inputs {
 
   /**
    * Decodes evidence given as raw binary, hex text or base64 text. JSON containers and anything
-   * else is returned unchanged for the scheme to interpret.
+   * else is returned unchanged for the scheme to interpret. Files are sniffed: white space is
+   * dropped first (text files end in a newline and tools such as {@code base64} wrap lines at 76),
+   * an optional {@code 0x} prefix too; then text that is all hex digits is hex, otherwise text that
+   * decodes under {@link Encodings#base64}'s strict rules is base64, and anything else is passed on
+   * as it is.
    */
   public static byte[] decodeEvidence(byte[] bytes) {
     if (!isPrintableAscii(bytes)) {
@@ -62,18 +66,16 @@ public final class Inputs {
     if (text.startsWith("{") || text.startsWith("[") || text.startsWith("-----")) {
       return bytes;
     }
-    String compact = text.replaceAll("\\s", "");
+    String compact = Encodings.withoutWhitespace(text);
     if (compact.startsWith("0x")) {
       compact = compact.substring(2);
     }
     if (Hex.isHex(compact)) {
-      return Hex.decode(compact);
+      return Encodings.hex(compact);
     }
-    if (!compact.isEmpty() && compact.matches("[A-Za-z0-9+/_-]+=*")) {
+    if (!compact.isEmpty()) {
       try {
-        return compact.contains("-") || compact.contains("_")
-            ? Base64.getUrlDecoder().decode(compact)
-            : Base64.getDecoder().decode(compact);
+        return Encodings.base64(compact);
       } catch (IllegalArgumentException e) {
         return bytes;
       }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.crypto;
 
+import dev.arbiter.internal.Encodings;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CRLException;
@@ -32,8 +33,9 @@ public final class Certificates {
     List<PemBlock> blocks = new ArrayList<>();
     Matcher matcher = PEM.matcher(text);
     while (matcher.find()) {
-      String body = matcher.group(2).replaceAll("\\s", "");
-      blocks.add(new PemBlock(matcher.group(1), Base64.getDecoder().decode(body)));
+      // PEM wraps its base64 body in lines (RFC 7468): white space is stripped, the rest is strict.
+      String body = Encodings.withoutWhitespace(matcher.group(2));
+      blocks.add(new PemBlock(matcher.group(1), Encodings.base64(body)));
     }
     return blocks;
   }

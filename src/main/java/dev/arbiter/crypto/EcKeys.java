@@ -84,7 +84,31 @@ public final class EcKeys {
       throw new GeneralSecurityException(
           curve.joseName + " coordinates must be " + curve.coordinateBytes + " bytes each");
     }
-    return fromPoint(curve, new ECPoint(new BigInteger(1, x), new BigInteger(1, y)));
+    return fromPoint(curve, new ECPoint(new BigInteger(1, x), new BigInteger(1, y)), false);
+  }
+
+  /**
+   * A public key from affine coordinates as unsigned integers (for formats that store coordinates
+   * in variable-length fields).
+   *
+   * @throws GeneralSecurityException when a coordinate is out of range or the point is not on the
+   *     curve
+   */
+  public static ECPublicKey fromAffine(Curve curve, BigInteger x, BigInteger y) throws GeneralSecurityException {
+    return fromPoint(curve, new ECPoint(x, y), false);
+  }
+
+  /**
+   * As {@link #fromAffine(Curve, byte[], byte[])}, but the key object comes from the fast provider
+   * ({@link Providers#fast()}) when it is loaded, so that verifying with it needs no key
+   * translation (DCAP's per-quote attestation keys); validated the same way.
+   */
+  public static ECPublicKey verificationKey(Curve curve, byte[] x, byte[] y) throws GeneralSecurityException {
+    if (x.length != curve.coordinateBytes || y.length != curve.coordinateBytes) {
+      throw new GeneralSecurityException(
+          curve.joseName + " coordinates must be " + curve.coordinateBytes + " bytes each");
+    }
+    return fromPoint(curve, new ECPoint(new BigInteger(1, x), new BigInteger(1, y)), true);
   }
 
   /** A public key from an uncompressed SEC1 point {@code 04 || x || y}. */
@@ -130,9 +154,10 @@ public final class EcKeys {
     System.arraycopy(raw, skip, out, offset + length - (raw.length - skip), raw.length - skip);
   }
 
-  private static ECPublicKey fromPoint(Curve curve, ECPoint point) throws GeneralSecurityException {
+  private static ECPublicKey fromPoint(Curve curve, ECPoint point, boolean fast) throws GeneralSecurityException {
     checkOnCurve(curve, point);
-    KeyFactory factory = KeyFactory.getInstance("EC");
+    KeyFactory factory = fast && Providers.fast().isPresent()
+        ? KeyFactory.getInstance("EC", Providers.fast().get()) : KeyFactory.getInstance("EC");
     return (ECPublicKey) factory.generatePublic(new ECPublicKeySpec(point, curve.spec));
   }
 

@@ -2,6 +2,7 @@
 package dev.arbiter.crypto;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.arbiter.internal.Encodings;
 import dev.arbiter.internal.Json;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -13,7 +14,6 @@ import java.security.interfaces.ECPublicKey;
 import java.security.spec.RSAPublicKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +86,15 @@ public final class PublicKeys {
       }
     }
     throw new GeneralSecurityException("not an EC or RSA SubjectPublicKeyInfo: " + last.getMessage(), last);
+  }
+
+  /**
+   * An RSA key from its modulus and public exponent, validated (at least 2048 bits).
+   *
+   * @throws GeneralSecurityException when the key is too short or the values are not a key
+   */
+  public static PublicKey rsa(BigInteger modulus, BigInteger exponent) throws GeneralSecurityException {
+    return validate(KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(modulus, exponent)));
   }
 
   private static List<TrustedKey> parsePem(String text) throws GeneralSecurityException {
@@ -166,9 +175,7 @@ public final class PublicKeys {
         return EcKeys.fromAffine(curve, base64url(jwk, "x"), base64url(jwk, "y"));
       }
       case "RSA" -> {
-        BigInteger n = new BigInteger(1, base64url(jwk, "n"));
-        BigInteger e = new BigInteger(1, base64url(jwk, "e"));
-        return validate(KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(n, e)));
+        return rsa(new BigInteger(1, base64url(jwk, "n")), new BigInteger(1, base64url(jwk, "e")));
       }
       default -> throw new GeneralSecurityException("unsupported JWK kty: " + kty);
     }
@@ -197,13 +204,10 @@ public final class PublicKeys {
 
   private static byte[] base64url(JsonNode node, String member) throws GeneralSecurityException {
     String value = text(node, member);
-    if (!value.matches("[A-Za-z0-9_-]*")) {
-      throw new GeneralSecurityException("JWK member '" + member + "' is not unpadded base64url");
-    }
     try {
-      return Base64.getUrlDecoder().decode(value);
+      return Encodings.base64Url(value);
     } catch (IllegalArgumentException e) {
-      throw new GeneralSecurityException("JWK member '" + member + "' is not base64url");
+      throw new GeneralSecurityException("JWK member '" + member + "' is not unpadded base64url");
     }
   }
 }

@@ -5,6 +5,7 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.KeyUse;
+import dev.arbiter.internal.Encodings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -104,7 +105,7 @@ public final class ServiceKey {
   /** Verifies a {@link #sign} signature against a public JWK. */
   public static boolean verify(ECKey publicJwk, byte[] message, String signature) {
     try {
-      byte[] raw = Base64.getUrlDecoder().decode(signature);
+      byte[] raw = Encodings.base64Url(signature);
       return Providers.verify("SHA256withECDSAinP1363Format", publicJwk.toECPublicKey(), message, raw);
     } catch (JOSEException | IllegalArgumentException e) {
       return false;

@@ -3,7 +3,10 @@ package dev.arbiter.internal;
 
 import java.util.HexFormat;
 
-/** Lowercase hex encoding; decoding is case-insensitive and rejects odd lengths. */
+/**
+ * Lowercase hex encoding; decoding follows {@link Encodings#hex}'s rules (either case, even length)
+ * after dropping surrounding white space and a leading {@code 0x}.
+ */
 public final class Hex {
   private static final HexFormat LOWER = HexFormat.of();
 
@@ -18,7 +21,8 @@ public final class Hex {
   }
 
   /**
-   * Decodes hex text, ignoring a leading {@code 0x} and surrounding white space.
+   * Decodes hex text, ignoring a leading {@code 0x} and surrounding white space; the digits
+   * themselves are decoded by {@link Encodings#hex}.
    *
    * @throws IllegalArgumentException if the text is not an even number of hex digits
    */
@@ -27,19 +31,17 @@ public final class Hex {
     if (trimmed.startsWith("0x") || trimmed.startsWith("0X")) {
       trimmed = trimmed.substring(2);
     }
-    if (trimmed.length() % 2 != 0) {
-      throw new IllegalArgumentException("odd number of hex digits");
-    }
-    return LOWER.parseHex(trimmed.toLowerCase(java.util.Locale.ROOT));
+    return Encodings.hex(trimmed);
   }
 
-  /** True when the text is a non-empty, even-length string of hex digits. */
+  /** True when the text is a non-empty, even-length string of ASCII hex digits. */
   public static boolean isHex(String text) {
     if (text.isEmpty() || text.length() % 2 != 0) {
       return false;
     }
     for (int i = 0; i < text.length(); i++) {
-      if (Character.digit(text.charAt(i), 16) < 0) {
+      char c = text.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
         return false;
       }
     }

@@ -77,4 +77,13 @@ class PublicKeysTest {
     assertThatThrownBy(() -> EcKeys.fromUncompressed(new byte[97])).isInstanceOf(GeneralSecurityException.class);
     assertThatThrownBy(() -> EcKeys.fromUncompressed(new byte[10])).isInstanceOf(GeneralSecurityException.class);
   }
+
+  @Test
+  void rsa_modulusAndExponent_isValidatedForLength() throws Exception {
+    var rsa = (java.security.interfaces.RSAPublicKey) CertBuilder.rsaKeyPair(2048).getPublic();
+    assertThat(PublicKeys.rsa(rsa.getModulus(), rsa.getPublicExponent())).isEqualTo(rsa);
+    var small = (java.security.interfaces.RSAPublicKey) CertBuilder.rsaKeyPair(1024).getPublic();
+    assertThatThrownBy(() -> PublicKeys.rsa(small.getModulus(), small.getPublicExponent()))
+        .isInstanceOf(GeneralSecurityException.class).hasMessageContaining("2048");
+  }
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.evidence.azure;
 
-import dev.arbiter.crypto.Providers;
+import dev.arbiter.crypto.Digests;
 import dev.arbiter.evidence.Claims;
 import dev.arbiter.evidence.EvidenceInput;
 import dev.arbiter.evidence.EvidenceProblem;
@@ -45,7 +45,7 @@ final class AzureVerification {
     problems.addAll(hw.problems());
     claims.putAll(hw.claims().values());
 
-    byte[] runtimeHash = Providers.digest(hcl.hashType().jcaName).digest(hcl.runtimeData());
+    byte[] runtimeHash = Digests.digest(hcl.hashType().jcaName, hcl.runtimeData());
     if (!((ExpectedBinding.Value) ExpectedBinding.exactly(runtimeHash)).matches(hw.reportData())) {
       problems.add(Problem.of(EvidenceProblem.KEY_BINDING_INVALID, "the hardware report's report_data is not the "
           + hcl.hashType().jcaName + " of the HCL runtime data followed by zero bytes: HCLAkPub is not bound"));

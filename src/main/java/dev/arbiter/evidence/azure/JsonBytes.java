@@ -3,14 +3,15 @@ package dev.arbiter.evidence.azure;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbiter.evidence.EvidenceProblem;
+import dev.arbiter.internal.Encodings;
 import dev.arbiter.internal.Hex;
 import dev.arbiter.problem.ProblemException;
-import java.util.Base64;
 
 /**
  * Byte strings in Azure evidence JSON: a hex string (trustee v1 {@code tpm_quote} fields), a base64url
- * or base64 string (trustee v1 {@code hcl_report}, {@code vcek}, {@code td_quote}), or a JSON array of
- * integers 0..255 (serde's default for {@code Vec<u8>}, trustee v0).
+ * or base64 string (trustee v1 {@code hcl_report}, {@code vcek}, {@code td_quote}; trustee pads its
+ * base64url), or a JSON array of integers 0..255 (serde's default for {@code Vec<u8>}, trustee v0).
+ * Text is decoded by {@link Encodings} without any white space (no producer wraps these strings).
  */
 final class JsonBytes {
   private JsonBytes() {}
@@ -42,20 +43,13 @@ final class JsonBytes {
     if (!node.isTextual()) {
       throw malformed(field + " must be a hex or base64 string or an array of bytes");
     }
-    String text = node.asText().strip();
+    String text = node.asText();
     if (text.length() > 2L * maxBytes + 4) {
       throw malformed(field + " has more than " + maxBytes + " bytes");
     }
     byte[] out;
     try {
-      if (Hex.isHex(text)) {
-        out = Hex.decode(text);
-      } else {
-        String compact = text.chars().anyMatch(Character::isWhitespace) ? text.replaceAll("\\s", "") : text;
-        out = compact.indexOf('-') >= 0 || compact.indexOf('_') >= 0
-            ? Base64.getUrlDecoder().decode(compact)
-            : Base64.getDecoder().decode(compact);
-      }
+      out = Hex.isHex(text) ? Encodings.hex(text) : Encodings.base64(text);
     } catch (IllegalArgumentException e) {
       throw malformed(field + " is neither hex nor base64");
     }

@@ -2,7 +2,6 @@
 package dev.arbiter.evidence.cca;
 
 import dev.arbiter.crypto.Digests;
-import dev.arbiter.crypto.Providers;
 import dev.arbiter.crypto.PublicKeys.TrustedKey;
 import dev.arbiter.evidence.Claims;
 import dev.arbiter.evidence.EvidenceInput;
@@ -93,7 +92,7 @@ public final class CcaScheme implements EvidenceScheme {
       return java.util.Optional.of(Problem.of(EvidenceProblem.UNSUPPORTED_VERSION,
           "CCA realm public key hash algorithm '" + algorithm + "' is not supported"));
     }
-    byte[] expected = Providers.digest(jca).digest(token.realm().rakBytes());
+    byte[] expected = Digests.digest(jca, token.realm().rakBytes());
     if (!Digests.constantTimeEquals(expected, token.platform().challenge())) {
       return java.util.Optional.of(Problem.of(EvidenceProblem.KEY_BINDING_INVALID,
           "CCA platform challenge is not the " + algorithm + " hash of the realm's RAK: the realm is not bound to this platform"));

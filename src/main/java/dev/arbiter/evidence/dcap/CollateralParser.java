@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbiter.crypto.Certificates;
 import dev.arbiter.evidence.EvidenceProblem;
+import dev.arbiter.internal.Encodings;
 import dev.arbiter.internal.Hex;
 import dev.arbiter.internal.Json;
 import dev.arbiter.problem.Problem;
@@ -204,17 +205,20 @@ final class CollateralParser {
     }
   }
 
-  /** A CRL given as hex DER, PEM text or base64 DER. */
+  /**
+   * A CRL given as hex DER, PEM text or base64 DER (line-wrapped base64 is accepted: PCCS and
+   * operators paste CRLs as wrapped text).
+   */
   private static byte[] decodeBlob(String text) throws CollateralFormatException {
     String trimmed = text.strip();
     if (Hex.isHex(trimmed)) {
-      return Hex.decode(trimmed);
+      return Encodings.hex(trimmed);
     }
     if (trimmed.startsWith("-----BEGIN")) {
       return trimmed.getBytes(StandardCharsets.US_ASCII);
     }
     try {
-      return java.util.Base64.getMimeDecoder().decode(trimmed);
+      return Encodings.base64(Encodings.withoutWhitespace(trimmed));
     } catch (IllegalArgumentException e) {
       throw new CollateralFormatException("CRL is neither hex, PEM nor base64");
     }

@@ -75,12 +75,12 @@ public final class DcapTrust {
   }
 
   static String key(byte[]... parts) {
-    var digest = dev.arbiter.crypto.Providers.digest("SHA-256");
-    for (byte[] part : parts) {
-      digest.update(intBytes(part.length));
-      digest.update(part);
+    byte[][] framed = new byte[2 * parts.length][];
+    for (int i = 0; i < parts.length; i++) {
+      framed[2 * i] = intBytes(parts[i].length);
+      framed[2 * i + 1] = parts[i];
     }
-    return Hex.encode(digest.digest());
+    return Hex.encode(dev.arbiter.crypto.Digests.digest("SHA-256", framed));
   }
 
   private static byte[] intBytes(int value) {

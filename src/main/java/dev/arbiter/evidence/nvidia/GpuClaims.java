@@ -15,7 +15,8 @@ final class GpuClaims {
         "driver_version", "vbios_version", "gpu_info", "board_id", "chip_sku", "chip_sku_mod", "project",
         "project_sku", "project_sku_mod", "cpr_info", "fwid", "nvdec0_status", "protected_pcie_status",
         "device_certificate.subject", "device_certificate.issuer", "device_certificate.serial",
-        "device_certificate.chain_length", "device_certificate.fwid", "revocation", "gpu_count", "gpus"));
+        "device_certificate.chain_length", "device_certificate.fwid", "revocation", "gpu_count", "gpus",
+        "trailing_bytes"));
     OpaqueData.NAMES.values().stream().sorted().filter(name -> !names.contains(name)).forEach(names::add);
     for (int i = 1; i <= 64; i++) {
       names.add("measurements." + i);

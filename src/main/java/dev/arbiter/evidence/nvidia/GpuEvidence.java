@@ -2,11 +2,11 @@
 package dev.arbiter.evidence.nvidia;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.arbiter.internal.Encodings;
 import dev.arbiter.internal.Hex;
 import dev.arbiter.internal.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -76,12 +76,8 @@ final class GpuEvidence {
   }
 
   private static byte[] report(String text) throws SpdmFormatException {
-    String compact = text.strip();
-    if (Hex.isHex(compact)) {
-      return Hex.decode(compact);
-    }
     try {
-      return Base64.getDecoder().decode(compact);
+      return Hex.isHex(text) ? Encodings.hex(text) : Encodings.base64(text);
     } catch (IllegalArgumentException e) {
       throw new SpdmFormatException("GPU report is neither hex nor base64");
     }
@@ -92,7 +88,8 @@ final class GpuEvidence {
       return text.getBytes(StandardCharsets.US_ASCII);
     }
     try {
-      return Base64.getMimeDecoder().decode(text);
+      // A base64-encoded PEM chain may be line-wrapped (as by base64(1)): white space is stripped.
+      return Encodings.base64(Encodings.withoutWhitespace(text));
     } catch (IllegalArgumentException e) {
       throw new SpdmFormatException("GPU certificate chain is neither PEM nor base64");
     }

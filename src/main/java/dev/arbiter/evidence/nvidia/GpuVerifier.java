@@ -45,6 +45,9 @@ final class GpuVerifier {
     claims.put("responder_nonce", report.responderNonce());
     claims.put("spdm_version", "1.1");
     claims.put("slot", (long) report.slot());
+    if (report.trailingBytes() > 0) {
+      claims.put("trailing_bytes", (long) report.trailingBytes());
+    }
     Map<String, Object> measurements = new LinkedHashMap<>();
     for (MeasurementBlock block : report.blocks()) {
       measurements.put(Integer.toString(block.index()), Hex.encode(block.value()));

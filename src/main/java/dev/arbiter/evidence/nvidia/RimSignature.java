@@ -4,11 +4,11 @@ package dev.arbiter.evidence.nvidia;
 import dev.arbiter.crypto.Certificates;
 import dev.arbiter.crypto.ChainVerifier;
 import dev.arbiter.evidence.EvidenceProblem;
+import dev.arbiter.internal.Encodings;
 import dev.arbiter.problem.Problem;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import javax.xml.crypto.dsig.Reference;
@@ -40,7 +40,8 @@ final class RimSignature {
     NodeList certificates = signature.getElementsByTagNameNS(XMLSignature.XMLNS, "X509Certificate");
     try {
       for (int i = 0; i < certificates.getLength(); i++) {
-        byte[] der = Base64.getMimeDecoder().decode(certificates.item(i).getTextContent().strip());
+        // XML-DSig wraps ds:X509Certificate base64 in lines: white space is stripped, the rest is strict.
+        byte[] der = Encodings.base64(Encodings.withoutWhitespace(certificates.item(i).getTextContent()));
         chain.add(Certificates.parseDer(der));
       }
     } catch (Exception e) {

@@ -11,10 +11,14 @@ import java.util.Set;
  * An NVIDIA Hopper attestation report: the SPDM 1.1 GET_MEASUREMENTS request (with the requester
  * nonce) followed by the signed MEASUREMENTS response (DSP0274 1.1, 10.11), decoded strictly: fixed
  * version and codes, a signature-requested request, DMTF measurement blocks that fill the record
- * exactly, opaque TLVs that fill the opaque field exactly, and a 96-byte ECDSA P-384 r||s signature
- * as the last bytes (no trailing data).
+ * exactly, opaque TLVs that fill the opaque field exactly, and a 96-byte ECDSA P-384 r||s signature.
+ * After the signature only zero bytes may follow: Confidential Containers' attestation-agent
+ * captures carry such padding, and Trustee's verifier ends the report at the signature and never
+ * reads what follows. Arbiter counts the padding ({@code trailingBytes}), reads nothing from it and
+ * refuses any non-zero byte there.
  *
  * @param signed every byte the signature covers (request and response up to the signature)
+ * @param trailingBytes how many zero bytes followed the signature (unsigned padding)
  */
 record SpdmReport(
     int version,
@@ -24,7 +28,8 @@ record SpdmReport(
     List<MeasurementBlock> blocks,
     OpaqueData opaque,
     byte[] signed,
-    byte[] signature) {
+    byte[] signature,
+    int trailingBytes) {
   static final int SPDM_1_1 = 0x11;
   static final int GET_MEASUREMENTS = 0xE0;
   static final int MEASUREMENTS = 0x60;
@@ -81,13 +86,21 @@ record SpdmReport(
     }
     OpaqueData opaque = OpaqueData.parse(reader.bytes(opaqueLength, "response.opaqueData"));
     int signedLength = reader.position();
-    if (reader.remaining() != SIGNATURE_SIZE) {
+    if (reader.remaining() < SIGNATURE_SIZE) {
       throw new SpdmFormatException(reader.remaining() + " bytes follow the opaque data; expected the "
-          + SIGNATURE_SIZE + "-byte signature and nothing else");
+          + SIGNATURE_SIZE + "-byte signature");
     }
     byte[] signature = reader.bytes(SIGNATURE_SIZE, "signature");
+    int trailing = reader.remaining();
+    byte[] padding = reader.bytes(trailing, "padding");
+    for (byte b : padding) {
+      if (b != 0) {
+        throw new SpdmFormatException(trailing + " bytes follow the signature and not all are zero;"
+            + " only zero padding may follow the signed MEASUREMENTS response");
+      }
+    }
     return new SpdmReport(version, nonce, slot, responderNonce, blocks, opaque,
-        Arrays.copyOf(report, signedLength), signature);
+        Arrays.copyOf(report, signedLength), signature, trailing);
   }
 
   private static void expect(int actual, int expected, String what) throws SpdmFormatException {

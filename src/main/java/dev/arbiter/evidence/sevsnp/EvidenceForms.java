@@ -3,13 +3,13 @@ package dev.arbiter.evidence.sevsnp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbiter.evidence.EvidenceProblem;
+import dev.arbiter.internal.Encodings;
 import dev.arbiter.internal.Hex;
 import dev.arbiter.internal.Json;
 import dev.arbiter.problem.ProblemException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -89,21 +89,18 @@ final class EvidenceForms {
     throw malformed("evidence JSON has neither outblob (configfs-tsm) nor hcl_report (Azure)");
   }
 
-  /** A JSON string field holding base64, base64url or hex. */
+  /**
+   * A JSON string field holding base64, base64url or hex, decoded by {@link Encodings} (no white
+   * space: neither configfs-tsm tooling nor trustee wraps these strings).
+   */
   private static byte[] binary(JsonNode root, String field) {
     JsonNode node = root.get(field);
     if (!node.isTextual()) {
       throw malformed("evidence JSON field " + field + " must be a string");
     }
-    String text = node.asText().strip();
+    String text = node.asText();
     try {
-      if (Hex.isHex(text)) {
-        return Hex.decode(text);
-      }
-      String padded = text.replaceAll("\\s", "");
-      return padded.contains("-") || padded.contains("_")
-          ? Base64.getUrlDecoder().decode(padded)
-          : Base64.getDecoder().decode(padded);
+      return Hex.isHex(text) ? Encodings.hex(text) : Encodings.base64(text);
     } catch (IllegalArgumentException e) {
       throw malformed("evidence JSON field " + field + " is neither base64 nor hex");
     }

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.evidence.sevsnp;
 
-import dev.arbiter.crypto.Providers;
+import dev.arbiter.crypto.Signatures;
 import java.security.PublicKey;
 
 /**
  * The report signature: ECDSA P-384 with SHA-384 over bytes [0, 0x2A0), r and s stored as 72-byte
  * little-endian integers (48 significant bytes each). Converted to IEEE P1363 (r || s, 48 bytes
- * each, big-endian) and verified with {@code SHA384withECDSAinP1363Format} from {@link Providers}
+ * each, big-endian) and verified with {@code SHA384withECDSAinP1363Format} by {@link Signatures}
  * (ACCP when it loads).
  */
 final class ReportSignature {
@@ -43,13 +43,6 @@ final class ReportSignature {
     if (signature == null) {
       return false;
     }
-    try {
-      var verifier = Providers.signature(ALGORITHM);
-      verifier.initVerify(key);
-      verifier.update(report, 0, AttestationReport.SIGNED_LENGTH);
-      return verifier.verify(signature);
-    } catch (java.security.GeneralSecurityException | RuntimeException e) {
-      return false;
-    }
+    return Signatures.verify(ALGORITHM, key, report, 0, AttestationReport.SIGNED_LENGTH, signature);
   }
 }

@@ -13,7 +13,10 @@ import java.util.Optional;
  */
 final class SnpClaims {
   /** Every claim name the scheme may produce (dotted for nested claims). */
-  static final List<String> NAMES = List.of(
+  static final List<String> NAMES = names();
+
+  private static List<String> names() {
+    List<String> names = new java.util.ArrayList<>(List.of(
       "version", "measurement", "report_data", "host_data", "chip_id", "id_key_digest",
       "author_key_digest", "report_id", "guest_svn", "policy", "vmpl",
       "reported_tcb.bootloader", "reported_tcb.tee", "reported_tcb.snp", "reported_tcb.microcode",
@@ -24,7 +27,11 @@ final class SnpClaims {
       "committed_tcb.bootloader", "committed_tcb.tee", "committed_tcb.snp", "committed_tcb.microcode", "committed_tcb.fmc",
       "launch_tcb.bootloader", "launch_tcb.tee", "launch_tcb.snp", "launch_tcb.microcode", "launch_tcb.fmc",
       "current_firmware", "committed_firmware", "cpuid.family", "cpuid.model", "cpuid.stepping",
-      "launch_mit_vector", "current_mit_vector", "chip_id_masked", "csp_id", "product_name");
+      "launch_mit_vector", "current_mit_vector", "chip_id_masked", "csp_id", "product_name"));
+    names.addAll(GuestPolicy.BIT_CLAIMS);
+    names.addAll(PlatformInfo.BIT_CLAIMS);
+    return List.copyOf(names);
+  }
 
   private SnpClaims() {}
 
@@ -83,6 +90,8 @@ final class SnpClaims {
     claims.put("chip_id_masked", isZero(report.chipId()));
     keyCertificate.flatMap(AmdKeyCertificate::cspId).ifPresent(value -> claims.put("csp_id", value));
     keyCertificate.flatMap(AmdKeyCertificate::productName).ifPresent(value -> claims.put("product_name", value));
+    policy.bitClaims().forEach(claims::put);
+    new PlatformInfo(report.platformInfo()).bitClaims().forEach(claims::put);
     return claims.build();
   }
 

@@ -166,6 +166,6 @@ final class SnpVerification {
 
   /** hwID is the whole chip_id (64 bytes) or, on Turin, its first 8 bytes. */
   private static boolean hwIdMatches(byte[] chipId, byte[] hwId) {
-    return java.security.MessageDigest.isEqual(java.util.Arrays.copyOf(chipId, hwId.length), hwId);
+    return dev.arbiter.crypto.Digests.constantTimeEquals(java.util.Arrays.copyOf(chipId, hwId.length), hwId);
   }
 }

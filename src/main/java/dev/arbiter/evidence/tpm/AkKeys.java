@@ -6,12 +6,11 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.AsymmetricJWK;
 import com.nimbusds.jose.jwk.JWK;
 import dev.arbiter.crypto.Certificates;
+import dev.arbiter.crypto.PublicKeys;
 import dev.arbiter.internal.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PublicKey;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -98,14 +97,12 @@ final class AkKeys {
     }
   }
 
+  /** An RSA (at least 2048 bits) or EC (P-256/384/521, on its curve) SubjectPublicKeyInfo. */
   static PublicKey spki(byte[] der) throws TpmFormatException {
-    for (String algorithm : List.of("RSA", "EC")) {
-      try {
-        return KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(der));
-      } catch (GeneralSecurityException | RuntimeException e) {
-        // try the next algorithm
-      }
+    try {
+      return PublicKeys.fromSpki(der);
+    } catch (GeneralSecurityException e) {
+      throw new TpmFormatException("PUBLIC KEY is not an RSA or EC SubjectPublicKeyInfo");
     }
-    throw new TpmFormatException("PUBLIC KEY is not an RSA or EC SubjectPublicKeyInfo");
   }
 }

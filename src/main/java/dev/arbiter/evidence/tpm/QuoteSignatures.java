@@ -1,14 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.evidence.tpm;
 
-import dev.arbiter.crypto.Providers;
-import java.security.GeneralSecurityException;
+import dev.arbiter.crypto.Signatures;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
-import java.security.spec.MGF1ParameterSpec;
-import java.security.spec.PSSParameterSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -34,7 +30,7 @@ final class QuoteSignatures {
     }
     boolean ok = switch (scheme) {
       case RSASSA -> key instanceof RSAPublicKey
-          && Providers.verify(hash.signaturePrefix() + "withRSA", key, attest, signature.value());
+          && Signatures.verify(hash.signaturePrefix() + "withRSA", key, attest, signature.value());
       case RSAPSS -> key instanceof RSAPublicKey rsa && verifyPss(rsa, hash, attest, signature.value());
       case ECDSA -> key instanceof ECPublicKey ec && verifyEcdsa(ec, hash, attest, signature);
       case RAW -> false;
@@ -55,10 +51,10 @@ final class QuoteSignatures {
     boolean raw = signature.scheme() == TpmSignature.Scheme.RAW;
     byte[] value = signature.value();
     if (raw && value.length == 2 * fieldBytes
-        && Providers.verify(algorithm + "inP1363Format", key, attest, value)) {
+        && Signatures.verify(algorithm + "inP1363Format", key, attest, value)) {
       return true;
     }
-    return Providers.verify(algorithm, key, attest, value);
+    return Signatures.verify(algorithm, key, attest, value);
   }
 
   private static boolean verifyPss(RSAPublicKey key, TpmAlg hash, byte[] attest, byte[] value) {
@@ -69,16 +65,8 @@ final class QuoteSignatures {
       salts.add(largest);
     }
     for (int salt : salts) {
-      try {
-        Signature verifier = Providers.signature("RSASSA-PSS");
-        verifier.setParameter(new PSSParameterSpec(hash.jcaName, "MGF1", new MGF1ParameterSpec(hash.jcaName), salt, 1));
-        verifier.initVerify(key);
-        verifier.update(attest);
-        if (verifier.verify(value)) {
-          return true;
-        }
-      } catch (GeneralSecurityException | RuntimeException e) {
-        // not this salt length
+      if (Signatures.verifyRsaPss(hash.jcaName, salt, key, attest, value)) {
+        return true;
       }
     }
     return false;

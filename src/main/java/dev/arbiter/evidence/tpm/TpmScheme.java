@@ -206,7 +206,7 @@ public final class TpmScheme implements EvidenceScheme {
   private static void checkPcrs(PcrValues values, TpmsAttest attest, Optional<TpmAlg> signedWith,
       Map<String, Object> claims, List<Problem> problems) {
     TpmAlg hash = signedWith.orElseGet(() -> TpmAlg.bySize(attest.pcrDigest().length).orElseThrow());
-    var digest = dev.arbiter.crypto.Providers.digest(hash.jcaName);
+    List<byte[]> quoted = new ArrayList<>();
     for (PcrSelection select : attest.pcrSelect()) {
       Map<Integer, byte[]> bank = values.banks().getOrDefault(select.bank(), Map.of());
       for (int pcr : select.pcrs()) {
@@ -216,10 +216,10 @@ public final class TpmScheme implements EvidenceScheme {
               "PCR " + pcr + " of bank " + select.bank().bank() + " is quoted but not in --pcrs"));
           return;
         }
-        digest.update(value);
+        quoted.add(value);
       }
     }
-    if (!Digests.constantTimeEquals(digest.digest(), attest.pcrDigest())) {
+    if (!Digests.constantTimeEquals(Digests.digest(hash.jcaName, quoted.toArray(byte[][]::new)), attest.pcrDigest())) {
       problems.add(Problem.of(EvidenceProblem.MEASUREMENT_MISMATCH,
           "the " + hash.bank() + " digest of the supplied PCR values differs from the quote's pcrDigest"));
       return;

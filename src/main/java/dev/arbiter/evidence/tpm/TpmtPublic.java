@@ -1,15 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.evidence.tpm;
 
-import dev.arbiter.crypto.Providers;
+import dev.arbiter.crypto.Digests;
+import dev.arbiter.crypto.EcKeys;
+import dev.arbiter.crypto.PublicKeys;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PublicKey;
-import java.security.spec.ECParameterSpec;
-import java.security.spec.ECPoint;
-import java.security.spec.ECPublicKeySpec;
-import java.security.spec.RSAPublicKeySpec;
 import java.util.Optional;
 
 /**
@@ -79,7 +76,7 @@ record TpmtPublic(
       throw TpmFormatException.unsupported(String.format("key type 0x%04x is not RSA or ECC", type));
     }
     reader.requireEnd("TPMT_PUBLIC");
-    byte[] digest = Providers.digest(nameAlg.jcaName).digest(bytes);
+    byte[] digest = Digests.digest(nameAlg.jcaName, bytes);
     byte[] name = new byte[2 + digest.length];
     name[0] = (byte) (nameAlg.id >> 8);
     name[1] = (byte) nameAlg.id;
@@ -98,26 +95,22 @@ record TpmtPublic(
 
   private static PublicKey rsa(BigInteger modulus, BigInteger exponent) throws TpmFormatException {
     try {
-      return KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(modulus, exponent));
+      return PublicKeys.rsa(modulus, exponent);
     } catch (GeneralSecurityException e) {
       throw new TpmFormatException("RSA public key: " + e.getMessage());
     }
   }
 
   private static PublicKey ec(int curve, byte[] x, byte[] y) throws TpmFormatException {
-    String name = switch (curve) {
-      case 0x0003 -> "secp256r1";
-      case 0x0004 -> "secp384r1";
+    EcKeys.Curve named = switch (curve) {
+      case 0x0003 -> EcKeys.Curve.P256;
+      case 0x0004 -> EcKeys.Curve.P384;
       default -> throw TpmFormatException.unsupported(String.format("ECC curve 0x%04x is not P-256 or P-384", curve));
     };
     try {
-      var parameters = java.security.AlgorithmParameters.getInstance("EC");
-      parameters.init(new java.security.spec.ECGenParameterSpec(name));
-      ECParameterSpec spec = parameters.getParameterSpec(ECParameterSpec.class);
-      ECPoint point = new ECPoint(new BigInteger(1, x), new BigInteger(1, y));
-      return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(point, spec));
+      return EcKeys.fromAffine(named, new BigInteger(1, x), new BigInteger(1, y));
     } catch (GeneralSecurityException e) {
-      throw new TpmFormatException("ECC public key is not a point on " + name + ": " + e.getMessage());
+      throw new TpmFormatException("ECC public key is not a point on " + named.joseName() + ": " + e.getMessage());
     }
   }
 }

@@ -89,9 +89,38 @@ class NvidiaGpuSchemeTest {
   }
 
   @Test
-  void bad_trailingBytes_isMalformed() throws Exception {
-    byte[] report = Arrays.copyOf(GPU.report(NONCE), GPU.report(NONCE).length + 1);
-    assertThat(types(verify(input(report)))).containsExactly(EvidenceProblem.EVIDENCE_MALFORMED);
+  void trailingZeroPadding_asAttestationAgentCapturesIt_isValidAndCounted() throws Exception {
+    // Confidential Containers' attestation-agent hands over the report with one 0x00 after the
+    // signature, inside Trustee's device_evidence_list container.
+    byte[] padded = Arrays.copyOf(GPU.report(NONCE), GPU.report(NONCE).length + 1);
+    Map<String, Object> container = Map.of("device_evidence_list", List.of(Map.of("arch", "HOPPER", "uuid", "GPU-1",
+        "evidence", Hex.encode(padded),
+        "certificate", Base64.getEncoder().encodeToString(GPU.chainPem().getBytes(StandardCharsets.US_ASCII)))));
+
+    VerificationResult result = verify(EvidenceInput.of(Json.write(container).getBytes(StandardCharsets.UTF_8)));
+
+    assertThat(result.problems()).isEmpty();
+    assertThat(result.claims().get("trailing_bytes")).contains(1L);
+    assertThat(result.claims().get("nonce")).contains(Hex.encode(NONCE));
+  }
+
+  @Test
+  void trailingZeroPadding_severalBytes_claimsTheCount_andUnpaddedReportHasNoClaim() throws Exception {
+    byte[] report = GPU.report(NONCE);
+    assertThat(verify(input(Arrays.copyOf(report, report.length + 7))).claims().get("trailing_bytes")).contains(7L);
+    assertThat(verify(input(report)).claims().get("trailing_bytes")).isEmpty();
+  }
+
+  @Test
+  void bad_nonZeroTrailingBytes_isMalformed() throws Exception {
+    byte[] report = GPU.report(NONCE);
+    for (byte[] tail : List.of(new byte[] {1}, new byte[] {0, 0, 0x20}, new byte[] {(byte) 0x80, 0})) {
+      byte[] padded = Arrays.copyOf(report, report.length + tail.length);
+      System.arraycopy(tail, 0, padded, report.length, tail.length);
+      VerificationResult result = verify(input(padded));
+      assertThat(types(result)).as(Hex.encode(tail)).containsExactly(EvidenceProblem.EVIDENCE_MALFORMED);
+      assertThat(result.problems().get(0).detail()).contains("follow the signature");
+    }
   }
 
   @Test

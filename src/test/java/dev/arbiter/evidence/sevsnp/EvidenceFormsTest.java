@@ -53,6 +53,20 @@ class EvidenceFormsTest {
   }
 
   @Test
+  void configfsTsmJson_notStrictBase64_isMalformed() {
+    String b64 = Base64.getEncoder().encodeToString(report);
+    assertThat(b64).containsAnyOf("+", "/");
+    // wrapped (a JSON-escaped newline), mixed alphabets, wrong padding, white space: one decoder
+    // (internal.Encodings) refuses them all
+    for (String outblob : List.of(b64.substring(0, 76) + "\\n" + b64.substring(76), "-" + b64.substring(1),
+        b64 + "=", " " + b64)) {
+      String json = "{\"outblob\":\"" + outblob + "\"}";
+      assertThat(types(verify(EvidenceInput.of(json.getBytes(StandardCharsets.US_ASCII))))).as(outblob.substring(0, 8))
+          .containsExactly("EVIDENCE_MALFORMED");
+    }
+  }
+
+  @Test
   void azureHclReport_isTheReportAtOffset32() {
     byte[] hcl = new byte[32 + report.length + 100];
     hcl[0] = 'H';

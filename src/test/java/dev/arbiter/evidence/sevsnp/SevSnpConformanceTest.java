@@ -127,6 +127,48 @@ class SevSnpConformanceTest {
             "microcode", (long) tcb.get(3)));
   }
 
+  /** MANIFEST facts per positive vector: platform_info and id_key_digest (null: all zero). */
+  private static final Map<String, Object[]> PLATFORM_FACTS = Map.ofEntries(
+      Map.entry("go-sev-guest/attestation.bin", new Object[] {0x1L, null}),
+      Map.entry("virtee-sev/report_milan.hex", new Object[] {0x1L, null}),
+      Map.entry("trustee-snp-vlek/test-vlek-report.bin", new Object[] {0x27L, null}),
+      Map.entry("trustee-azure-snp/hcl-report.bin", new Object[] {0x1L,
+          "0356215882a825279a85b300b0b742931d113bf7e32dde2e50ffde7ec743ca491ecdd7f336dc28a6e0b2bb57af7a44a3"}),
+      Map.entry("trustee-azure-snp/hcl-report.snp-report.bin", new Object[] {0x1L,
+          "0356215882a825279a85b300b0b742931d113bf7e32dde2e50ffde7ec743ca491ecdd7f336dc28a6e0b2bb57af7a44a3"}),
+      Map.entry("trustee-azure-snp/evidence-v1.json", new Object[] {0x25L,
+          "942fd93ebde6ea7a96efadeafc60f1c6b3d10e703b1dafd7555b92f7f3d32d0e006767648cba5b102af3d65756af4177"}),
+      Map.entry("oak/genoa_oc.report.bin", new Object[] {0x25L, null}),
+      Map.entry("oak/turin_oc.report.bin", new Object[] {0x67L, null}),
+      Map.entry("oak/milan_oc_release.report.bin", new Object[] {0x25L, null}),
+      Map.entry("veraison-tsm/sevsnp-tsm-report.json", new Object[] {0x25L, null}),
+      Map.entry("veraison-tsm/sevsnp-tsm-report.outblob.bin", new Object[] {0x25L, null}));
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("positives")
+  void verify_positiveVector_hasPolicyAndPlatformBitClaimsAndIdKeyDigestOfTheManifest(Vector vector) throws IOException {
+    Object[] facts = PLATFORM_FACTS.get(vector.evidence());
+    assertThat(facts).as("MANIFEST facts for " + vector.evidence()).isNotNull();
+    long platformInfo = (Long) facts[0];
+    VerificationResult result = SCHEME.verify(input(vector.evidence(), vector.cert()), binding(vector), at(vector.at()));
+
+    var claims = result.claims();
+    assertThat(claims.get("platform_info")).contains(platformInfo);
+    assertThat(claims.get("platform_smt_enabled")).contains((platformInfo & 1) != 0);
+    assertThat(claims.get("platform_tsme_enabled")).contains((platformInfo & 2) != 0);
+    assertThat(claims.get("platform_ecc_enabled")).contains((platformInfo & 4) != 0);
+    assertThat(claims.get("platform_alias_check_complete")).contains((platformInfo & 0x20) != 0);
+    assertThat(claims.get("platform_iommu_write_safe")).contains((platformInfo & 0x40) != 0);
+    assertThat(claims.get("platform_tio_enabled")).contains(false);
+    // Every positive vector's policy has SMT allowed and no migration agent; only go-sev-guest's allows debug.
+    assertThat(claims.get("policy_smt_allowed")).contains(true);
+    assertThat(claims.get("policy_migrate_ma")).contains(false);
+    assertThat(claims.get("policy_debug_allowed")).contains(vector.policy() == 0xb0000L);
+    assertThat(claims.get("policy_single_socket")).contains(false);
+    assertThat(claims.get("id_key_digest")).contains(facts[1] == null ? "00".repeat(48) : facts[1]);
+    assertThat((String) claims.get("author_key_digest").orElseThrow()).hasSize(96);
+  }
+
   /** The full report_data when the MANIFEST gives all 64 bytes, else none (prefix-only facts). */
   private static ExpectedBinding binding(Vector vector) {
     return vector.reportDataPrefix().length() == 128

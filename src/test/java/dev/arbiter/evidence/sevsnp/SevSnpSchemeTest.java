@@ -10,6 +10,7 @@ import dev.arbiter.evidence.VerificationContext;
 import dev.arbiter.evidence.VerificationResult;
 import dev.arbiter.problem.Problem;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -118,6 +119,56 @@ class SevSnpSchemeTest {
     assertThat(result.claims().get("debug_allowed")).contains(true);
     assertThat(result.claims().get("single_socket")).contains(true);
     assertThat(result.claims().get("migration_agent_allowed")).contains(false);
+  }
+
+  @Test
+  void verify_policyAndPlatformInfoBits_areNamedBooleanClaims() {
+    SnpFixtures.Pki pki = SnpFixtures.pki(Product.GENOA);
+    SnpFixtures.KeyCert vcek = SnpFixtures.vcek(pki, SnpFixtures.chipId(Product.GENOA, 1), SnpFixtures.TCB);
+    // policy: SMT (16), reserved (17), migration agent (18), CXL (21), page swap disabled (25);
+    // platform_info: TSME (1), alias check complete (5), TIO (7), a reserved bit (9).
+    byte[] report = SnpFixtures.report(Product.GENOA).policy(0x2270000L).platformInfo(0x2A2L).signedBy(vcek.key().getPrivate());
+    VerificationResult result = pki.scheme().verify(input(report, vcek.certificate()), ExpectedBinding.none(), AT);
+
+    assertThat(result.problems()).isEmpty();
+    var claims = result.claims();
+    assertThat(claims.get("policy")).contains(0x2270000L);
+    assertThat(claims.get("policy_smt_allowed")).contains(true);
+    assertThat(claims.get("policy_migrate_ma")).contains(true);
+    assertThat(claims.get("policy_debug_allowed")).contains(false);
+    assertThat(claims.get("policy_single_socket")).contains(false);
+    assertThat(claims.get("policy_cxl_allowed")).contains(true);
+    assertThat(claims.get("policy_mem_aes_256_xts")).contains(false);
+    assertThat(claims.get("policy_rapl_disabled")).contains(false);
+    assertThat(claims.get("policy_ciphertext_hiding_dram")).contains(false);
+    assertThat(claims.get("policy_page_swap_disabled")).contains(true);
+    assertThat(claims.get("platform_info")).contains(0x2A2L);
+    assertThat(claims.get("platform_smt_enabled")).contains(false);
+    assertThat(claims.get("platform_tsme_enabled")).contains(true);
+    assertThat(claims.get("platform_ecc_enabled")).contains(false);
+    assertThat(claims.get("platform_rapl_disabled")).contains(false);
+    assertThat(claims.get("platform_ciphertext_hiding_dram_enabled")).contains(false);
+    assertThat(claims.get("platform_alias_check_complete")).contains(true);
+    assertThat(claims.get("platform_iommu_write_safe")).contains(false);
+    assertThat(claims.get("platform_tio_enabled")).contains(true);
+    assertThat(claims.flatten().keySet()).allSatisfy(name -> assertThat(SnpClaims.NAMES).contains(name));
+  }
+
+  @Test
+  void verify_idAndAuthorKeyDigests_areHexClaimsAndDeclaredNames() {
+    SnpFixtures.Pki pki = SnpFixtures.pki(Product.MILAN);
+    SnpFixtures.KeyCert vcek = SnpFixtures.vcek(pki, SnpFixtures.chipId(Product.MILAN, 1), SnpFixtures.TCB);
+    byte[] idKey = new byte[48];
+    byte[] authorKey = new byte[48];
+    Arrays.fill(idKey, (byte) 0xa1);
+    Arrays.fill(authorKey, (byte) 0x5c);
+    byte[] report = SnpFixtures.report(Product.MILAN).idKeyDigest(idKey).authorKeyDigest(authorKey).signedBy(vcek.key().getPrivate());
+    VerificationResult result = pki.scheme().verify(input(report, vcek.certificate()), ExpectedBinding.none(), AT);
+
+    assertThat(result.problems()).isEmpty();
+    assertThat(result.claims().get("id_key_digest")).contains("a1".repeat(48));
+    assertThat(result.claims().get("author_key_digest")).contains("5c".repeat(48));
+    assertThat(SnpClaims.NAMES).contains("id_key_digest", "author_key_digest");
   }
 
   @Test

@@ -76,6 +76,15 @@ public final class SnpReportBuilder {
     return put(0xE0, value, 48);
   }
 
+  public SnpReportBuilder authorKeyDigest(byte[] value) {
+    return put(0x110, value, 48);
+  }
+
+  public SnpReportBuilder platformInfo(long value) {
+    u32(0x40, (int) value);
+    return u32(0x44, (int) (value >>> 32));
+  }
+
   public SnpReportBuilder chipId(byte[] value) {
     return put(0x1A0, value, 64);
   }
