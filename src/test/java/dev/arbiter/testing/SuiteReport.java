@@ -59,7 +59,7 @@ public final class SuiteReport implements TestExecutionListener {
   public void testPlanExecutionFinished(TestPlan testPlan) {
     if (!skipped.isEmpty()) {
       System.out.printf("[WARNING] %d conformance test%s skipped: no shared conformance vectors at %s"
-          + " (ARBITER_VECTORS_DIR points elsewhere; under CI they are required)%n", skipped.size(), skipped.size() == 1 ? "" : "s",
+          + " (ARBITER_VECTORS_DIR names another copy; under CI they fail)%n", skipped.size(), skipped.size() == 1 ? "" : "s",
           RepoPaths.sharedVectors());
     }
   }
