@@ -343,8 +343,10 @@ public final class PolicyService {
   }
 
   static void lockWorkload(Handle handle, String workload) {
-    handle.createQuery("select name from workload where name = :n for update").bind("n", workload).mapTo(String.class).findOne()
-        .orElseThrow(() -> new ProblemException(PolicyProblem.WORKLOAD_NOT_FOUND, "no workload named " + Names.abbreviate(workload)));
+    if (handle.createQuery("select name from workload where name = :n for update").bind("n", workload).mapTo(String.class).findOne()
+        .isEmpty()) {
+      throw new ProblemException(PolicyProblem.WORKLOAD_NOT_FOUND, "no workload named " + Names.abbreviate(workload));
+    }
   }
 
   private static void setRevoked(Handle handle, String workload, String label, boolean revoked, String reason) {

@@ -29,7 +29,9 @@ public final class DcapCpuRate {
   private static void report(ThreadMXBean threads, String source, String name, BooleanSupplier operation) {
     long warmEnd = System.nanoTime() + 3_000_000_000L;
     while (System.nanoTime() < warmEnd) {
-      operation.getAsBoolean();
+      if (!operation.getAsBoolean()) {
+        throw new IllegalStateException(name + " failed");
+      }
     }
     long cpuStart = threads.getCurrentThreadCpuTime();
     long count = 0;

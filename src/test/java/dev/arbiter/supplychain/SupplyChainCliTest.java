@@ -15,15 +15,15 @@ import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The supply-chain commands through the CLI: set-supply-chain, register with provenance and SBOM, check, advisories. */
 class SupplyChainCliTest {
   private static final TestServer server = TestServer.shared();
 
   @Test
-  void cli_registerCheckImport_exitCodesAndOutput() throws Exception {
+  void cli_registerCheckImport_exitCodesAndOutput(@TempDir Path dir) throws Exception {
     Builder builder = Builder.create("https://builders.test/cli@v1");
-    Path dir = Files.createTempDirectory("sc-cli");
     String data = server.dataDir().toString();
     assertThat(CliRun.of("workload", "create", "sc-cli", "--data-dir", data).exitCode()).isZero();
     Files.writeString(dir.resolve("policy.json"), Json.write(Map.of("builder_ids", List.of(builder.id()), "keys", List.of(builder.publicPem()),

@@ -7,19 +7,20 @@ import dev.arbiter.server.ArbiterServer;
 import dev.arbiter.server.ServerConfig;
 import dev.arbiter.supplychain.SupplyChainFixture.Builder;
 import dev.arbiter.testing.TestServer;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Two replicas on one database: an import on one changes the other's checks and cached EAR inputs. */
 class SupplyChainReplicaTest {
   @Test
-  void importOnOneReplica_otherReplicaSeesAdvisoryAndRecompiles() throws Exception {
+  void importOnOneReplica_otherReplicaSeesAdvisoryAndRecompiles(@TempDir Path secondDataDir) throws Exception {
     try (TestServer a = TestServer.start(config -> config.withDev(true))) {
-      ServerConfig second = ServerConfig.defaults(Files.createTempDirectory("arbiter-replica-")).withPort(0).withDev(true)
+      ServerConfig second = ServerConfig.defaults(secondDataDir).withPort(0).withDev(true)
           .withDatabaseUrl(Optional.of(a.server().database().jdbcUrl()));
       try (ArbiterServer b = ArbiterServer.start(second)) {
         Builder builder = Builder.create("https://builders.test/replica@v1");

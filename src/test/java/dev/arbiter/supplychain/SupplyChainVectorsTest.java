@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Admission and monitoring with the shared real vectors: the keyless SLSA v1 bundle p01 for its
@@ -44,9 +45,8 @@ class SupplyChainVectorsTest {
   }
 
   @Test
-  void keylessBundleAndRealSbom_admitted_thenSharedOsvFindsTheManifestMatches() throws Exception {
+  void keylessBundleAndRealSbom_admitted_thenSharedOsvFindsTheManifestMatches(@TempDir Path dir) throws Exception {
     Path vectors = RepoPaths.requireVectors("supplychain");
-    Path dir = Files.createTempDirectory("sc-vectors");
     String data = server.dataDir().toString();
     var operator = server.operator();
     operator.post("/v1/workloads", Map.of("name", "sc-vectors", "objectives", Map.of("critical", Map.of("deadline", "P7D", "on_deadline", "escalate"))));

@@ -16,7 +16,7 @@ class LicenseHeaderTest {
   void everySourceFile_hasAnSpdxHeader() throws IOException {
     Path root = RepoPaths.root();
     List<Path> missing;
-    try (Stream<Path> files = Stream.of(root.resolve("src"), root.resolve(".ci")).flatMap(LicenseHeaderTest::walk)) {
+    try (Stream<Path> files = Stream.of(root.resolve("src"), root.resolve(".ci"), root.resolve("scripts")).flatMap(LicenseHeaderTest::walk)) {
       missing = files
           .filter(path -> path.toString().endsWith(".java") || path.toString().endsWith(".sql") || path.toString().endsWith(".sh")
               || path.getFileName().toString().equals("run"))

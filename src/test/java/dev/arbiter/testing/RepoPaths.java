@@ -15,8 +15,18 @@ public final class RepoPaths {
     return root.toAbsolutePath().normalize();
   }
 
-  /** {@code ../shared/vectors} relative to the repository root (may not exist). */
+  /** How a skipped conformance test's abort message starts (counted by {@link SuiteReport}). */
+  public static final String VECTORS_MISSING = "shared conformance vectors not found at ";
+
+  /**
+   * {@code ../shared/vectors} relative to the repository root (may not exist), or the folder named by
+   * the system property {@code arbiter.vectors.dir} or the environment variable {@code ARBITER_VECTORS_DIR}.
+   */
   public static Path sharedVectors() {
+    String configured = System.getProperty("arbiter.vectors.dir", System.getenv("ARBITER_VECTORS_DIR"));
+    if (configured != null && !configured.isBlank()) {
+      return Paths.get(configured).toAbsolutePath().normalize();
+    }
     return root().resolve("../shared/vectors").normalize();
   }
 
@@ -32,7 +42,7 @@ public final class RepoPaths {
   public static Path requireVectors(String folder) {
     Path path = sharedVectors().resolve(folder);
     if (!Files.isDirectory(path)) {
-      String message = "shared conformance vectors not found at " + path;
+      String message = VECTORS_MISSING + path;
       if (underCi()) {
         throw new AssertionError(message + " (CI is set: conformance vectors are required)");
       }

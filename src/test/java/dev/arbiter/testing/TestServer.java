@@ -18,15 +18,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
 
 /**
  * A real Arbiter server for tests: embedded PostgreSQL in a temporary data directory, HTTPS on a
- * free loopback port, and HTTP clients holding certificates for each role (or none).
+ * free loopback port, and HTTP clients holding certificates for each role (or none). Closing stops
+ * the server and PostgreSQL and deletes the data directory ({@link TempDirGuard} checks that).
  */
 public final class TestServer implements AutoCloseable {
   private static TestServer shared;
+  private static boolean hookAdded;
 
   private final Path dataDir;
   private final ServerConfig config;
@@ -53,13 +56,30 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
-  /** One server shared by the test JVM (tests must use their own workload names). Never close it. */
+  /**
+   * One server shared by the test JVM (tests must use their own workload names). Never close it: the
+   * run closes it at its end ({@link TempDirGuard}), or the JVM's exit does.
+   */
   public static synchronized TestServer shared() {
     if (shared == null) {
       shared = start(config -> config.withDev(true));
-      Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+      if (!hookAdded) {
+        Runtime.getRuntime().addShutdownHook(new Thread(TestServer::closeShared));
+        hookAdded = true;
+      }
     }
     return shared;
+  }
+
+  /** Closes the shared server if one is running; a later {@link #shared()} starts a new one. */
+  static synchronized void closeShared() {
+    if (shared != null) {
+      try {
+        shared.close();
+      } finally {
+        shared = null;
+      }
+    }
   }
 
   /** Stops and starts the server again on the same data directory (and a new port). */
@@ -112,7 +132,24 @@ public final class TestServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.close();
+    try {
+      server.close();
+    } finally {
+      deleteRecursively(dataDir);
+    }
+  }
+
+  private static void deleteRecursively(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (var paths = Files.walk(root)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + root, e);
+    }
   }
 
   /** An HTTP response: status, content type and parsed JSON body. */
