@@ -44,9 +44,5 @@ public sealed interface AppraisalOutcome {
       Objects.requireNonNull(problem, "problem");
       Objects.requireNonNull(version, "version");
     }
-
-    static Refused before(AppraisalProblem type, String detail) {
-      return new Refused(new ProblemException(type, detail), Optional.empty(), false);
-    }
   }
 }
