@@ -66,10 +66,7 @@ class ArchitectureTest {
 
   /** Classes outside {@code crypto} that still call JCA directly. */
   private static final Set<String> JCA_OUTSIDE_CRYPTO = Set.of(
-      "dev.arbiter.appraisal.Appraiser",
-      "dev.arbiter.appraisal.Nonces",
       "dev.arbiter.auth.TlsContexts",
-      "dev.arbiter.evidence.ExpectedBinding",
       "dev.arbiter.keybroker.Envelope",
       "dev.arbiter.keybroker.LocalMasterKey",
       "dev.arbiter.supplychain.provenance.TrustedKey",

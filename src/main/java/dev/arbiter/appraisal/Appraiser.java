@@ -2,14 +2,14 @@
 package dev.arbiter.appraisal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.ECKey;
+import dev.arbiter.appraisal.AppraisalOutcome.Issued;
+import dev.arbiter.appraisal.AppraisalOutcome.Refused;
+import dev.arbiter.crypto.Digests;
 import dev.arbiter.evidence.Claims;
 import dev.arbiter.evidence.EvidenceInput;
 import dev.arbiter.evidence.EvidenceProblem;
 import dev.arbiter.evidence.EvidenceScheme;
-import dev.arbiter.evidence.ExpectedBinding;
+import dev.arbiter.evidence.SchemeDescriptor;
 import dev.arbiter.evidence.SchemeRegistry;
 import dev.arbiter.evidence.VerificationContext;
 import dev.arbiter.evidence.VerificationResult;
@@ -20,12 +20,13 @@ import dev.arbiter.problem.Problem;
 import dev.arbiter.problem.ProblemException;
 import dev.arbiter.token.EarSigner;
 import dev.arbiter.token.EarStatus;
+import dev.arbiter.token.SignedEar;
 import dev.arbiter.token.Submodule;
 import dev.arbiter.token.TrustVector;
-import java.security.MessageDigest;
 import java.time.Clock;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,116 +34,168 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The appraisal hot path: nonce, evidence verification by the format's scheme, freshness and key
- * binding, matching the claims against the reference values of the versions the workload's current
- * policy revision accepts, the security-sensitive configuration digest, the CEL appraisal policy,
- * and a signed EAR bound to the TEE key. Reads policy only from {@link PolicyCache}; the fleet
- * record is queued to {@link FleetRecorder}. Issues no SQL. Thread-safe.
+ * The appraisal hot path, as a pipeline of named steps over one {@link Attempt}: {@link
+ * #checkNonce}, {@link #devGate}, {@link #verifyEvidence} (freshness and key binding by the
+ * format's {@link SchemeDescriptor.BindingRule}), {@link #matchVersion} against the reference values
+ * of the versions the workload's current policy revision accepts, {@link #checkConfiguration} (the
+ * descriptor's configuration-digest claim), {@link #appraiseDevices}, {@link #evaluatePolicy} (CEL),
+ * then {@link #assess} (the trustworthiness vector) and {@link #issue} (a signed EAR bound to the
+ * TEE key). Each step either passes or ends the appraisal with a {@link Refused}; every appraisal
+ * ends in one {@link AppraisalOutcome} and one {@link Decision} to the {@link DecisionSink}. Reads
+ * policy only from memory ({@link Policies}); issues no SQL and no other I/O. Thread-safe.
  */
 public final class Appraiser {
-  /** Claims that carry a version's configuration digest, per format. */
-  private static final Map<String, String> CONFIGURATION_CLAIM = Map.of("sev-snp", "host_data", "tdx", "mr_config_id", "sample", "config");
   private static final Set<String> TCB_OK = Set.of("UpToDate", "unknown");
-  /** Formats appraised as devices of a CPU TEE (composite attestation). */
-  static final Set<String> DEVICE_FORMATS = Set.of("nvidia-gpu");
 
-  private final SchemeRegistry schemes;
-  private final PolicyCache policies;
-  private final Nonces nonces;
-  private final EarSigner signer;
-  private final FleetRecorder fleet;
-  private final boolean dev;
-  private final Clock clock;
-  private volatile Observer observer = (format, result, nanos) -> { };
-
-  /** Sees every appraisal outcome (metrics). Must not block or do I/O. */
+  /** Where the appraiser reads a workload's current compiled policy (the policy cache: memory only). */
   @FunctionalInterface
-  public interface Observer {
-    void observed(String format, String result, long nanos);
+  public interface Policies {
+    Optional<CompiledPolicy> current(String workload);
   }
-
-  public void setObserver(Observer observer) {
-    this.observer = observer;
-  }
-
-  private volatile java.util.function.Function<String, List<EvidenceInput.Collateral>> storedCollateral = format -> List.of();
 
   /** Imported collateral per format (from memory), added to what the attester sent. */
-  public void setCollateralSource(java.util.function.Function<String, List<EvidenceInput.Collateral>> source) {
-    this.storedCollateral = source;
-  }
+  @FunctionalInterface
+  public interface StoredCollateral {
+    List<EvidenceInput.Collateral> forFormat(String format);
 
-  private EvidenceInput withStoredCollateral(String format, EvidenceInput input) {
-    List<EvidenceInput.Collateral> stored = storedCollateral.apply(format);
-    if (stored.isEmpty()) {
-      return input;
+    static StoredCollateral none() {
+      return format -> List.of();
     }
-    List<EvidenceInput.Collateral> all = new ArrayList<>(input.collateral());
-    all.addAll(stored);
-    return input.withCollateral(all);
   }
 
-  public Appraiser(SchemeRegistry schemes, PolicyCache policies, Nonces nonces, EarSigner signer, FleetRecorder fleet, boolean dev, Clock clock) {
+  /** One step of the pipeline: passes (empty) or refuses. */
+  @FunctionalInterface
+  interface Step {
+    Optional<Refused> apply(Attempt attempt);
+  }
+
+  private final SchemeRegistry schemes;
+  private final Policies policies;
+  private final Nonces nonces;
+  private final EarSigner signer;
+  private final StoredCollateral storedCollateral;
+  private final DecisionSink decisions;
+  private final boolean dev;
+  private final Clock clock;
+  private final List<Step> steps;
+
+  /**
+   * @param schemes the enabled evidence schemes
+   * @param policies the workloads' current compiled policies
+   * @param nonces the nonce checker (single use)
+   * @param signer signs EARs
+   * @param storedCollateral imported collateral per format
+   * @param decisions receives every decision (fleet record, metrics, transparency log)
+   * @param dev true when dev-only schemes (sample) are accepted
+   * @param clock the verification time
+   */
+  public Appraiser(SchemeRegistry schemes, Policies policies, Nonces nonces, EarSigner signer, StoredCollateral storedCollateral,
+      DecisionSink decisions, boolean dev, Clock clock) {
     this.schemes = schemes;
     this.policies = policies;
     this.nonces = nonces;
     this.signer = signer;
-    this.fleet = fleet;
+    this.storedCollateral = storedCollateral;
+    this.decisions = decisions;
     this.dev = dev;
     this.clock = clock;
+    this.steps = List.of(this::checkNonce, this::devGate, this::verifyEvidence, this::matchVersion, this::checkConfiguration,
+        this::appraiseDevices, this::evaluatePolicy);
   }
 
-  /** A successful appraisal: the EAR and what it says. */
-  public record Outcome(String token, EarStatus status, String version, String policyRevision, Instant expiresAt, Claims claims) {}
-
-  /** @throws ProblemException with an {@link AppraisalProblem} (or workload-not-found) when refused */
-  public Outcome attest(AttestRequest request) {
-    CompiledPolicy policy = policies.get(request.workload())
+  /**
+   * Appraises one attestation and reports the decision to the sink.
+   *
+   * @throws ProblemException {@link PolicyProblem#WORKLOAD_NOT_FOUND} (no decision) when no workload has that name
+   */
+  public AppraisalOutcome attest(AttestRequest request) {
+    CompiledPolicy policy = policies.current(request.workload())
         .orElseThrow(() -> new ProblemException(PolicyProblem.WORKLOAD_NOT_FOUND, "no workload named " + request.workload()));
     long started = System.nanoTime();
-    try {
-      Outcome outcome = appraise(request, policy);
-      observer.observed(request.format(), outcome.status().label(), System.nanoTime() - started);
-      return outcome;
-    } catch (RefusedException refused) {
-      record(request, policy, refused.version, "failed", refused.problem.problem().type().slug());
-      observer.observed(request.format(), refused.problem.problem().type().slug(), System.nanoTime() - started);
-      throw refused.problem;
-    } catch (ProblemException problem) {
-      record(request, policy, null, "failed", problem.problem().type().slug());
-      observer.observed(request.format(), problem.problem().type().slug(), System.nanoTime() - started);
-      throw problem;
+    Attempt attempt = new Attempt(request, policy);
+    AppraisalOutcome outcome = run(attempt);
+    decisions.accept(decision(attempt, outcome, Duration.ofNanos(System.nanoTime() - started)));
+    return outcome;
+  }
+
+  /** Runs the steps in order; the first refusal ends the appraisal. */
+  AppraisalOutcome run(Attempt attempt) {
+    for (Step step : steps) {
+      Optional<Refused> refused = step.apply(attempt);
+      if (refused.isPresent()) {
+        return refused.get();
+      }
+    }
+    return issue(attempt, assess(attempt));
+  }
+
+  /**
+   * The state of one appraisal as the steps fill it in. Confined to the request's thread.
+   */
+  static final class Attempt {
+    final AttestRequest request;
+    final CompiledPolicy policy;
+    final SchemeDescriptor.KeyBinding key;
+    EvidenceScheme scheme;
+    Claims claims;
+    boolean evidenceVerified;
+    CompiledPolicy.AcceptedVersion matched;
+    boolean configurationChecked;
+    Map<String, Claims> devices = Map.of();
+
+    Attempt(AttestRequest request, CompiledPolicy policy) {
+      this.request = request;
+      this.policy = policy;
+      this.key = request.teeKey().binding(request.nonce());
+    }
+
+    SchemeDescriptor descriptor() {
+      return scheme.descriptor();
+    }
+
+    Optional<String> version() {
+      return Optional.ofNullable(matched).map(CompiledPolicy.AcceptedVersion::label);
+    }
+
+    Optional<Refused> refuse(AppraisalProblem type, String detail) {
+      return refuse(new ProblemException(type, detail));
+    }
+
+    Optional<Refused> refuse(ProblemException problem) {
+      return Optional.of(new Refused(problem, version(), evidenceVerified));
     }
   }
 
-  /** A refusal, with the version it can be attributed to (when claims matched one before the failing check). */
-  private static final class RefusedException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    private final String version;
-    private final transient ProblemException problem;
-
-    RefusedException(String version, ProblemException problem) {
-      super(problem.getMessage(), null, false, false);
-      this.version = version;
-      this.problem = problem;
-    }
+  /** The nonce is this Arbiter's, unexpired and not used before (it is consumed here). */
+  Optional<Refused> checkNonce(Attempt attempt) {
+    return switch (nonces.consume(attempt.request.nonce()).orElse(null)) {
+      case null -> Optional.empty();
+      case MALFORMED, FORGED -> attempt.refuse(AppraisalProblem.NONCE_INVALID, "the nonce was not issued by this Arbiter");
+      case EXPIRED -> attempt.refuse(AppraisalProblem.NONCE_EXPIRED, "the nonce has expired");
+      case REUSED -> attempt.refuse(AppraisalProblem.NONCE_REUSED, "the nonce was already used");
+    };
   }
 
-  private Outcome appraise(AttestRequest request, CompiledPolicy policy) {
-    validateKey(request.teeKey());
-    switch (nonces.consume(request.nonce()).orElse(null)) {
-      case null -> { }
-      case MALFORMED, FORGED -> throw refuse(null, AppraisalProblem.NONCE_INVALID, "the nonce was not issued by this Arbiter");
-      case EXPIRED -> throw refuse(null, AppraisalProblem.NONCE_EXPIRED, "the nonce has expired");
-      case REUSED -> throw refuse(null, AppraisalProblem.NONCE_REUSED, "the nonce was already used");
+  /** The format is an enabled scheme, and a dev-only one only on a server started with --dev. */
+  Optional<Refused> devGate(Attempt attempt) {
+    String format = attempt.request.format();
+    Optional<EvidenceScheme> scheme = schemes.find(format);
+    if (scheme.isEmpty()) {
+      return attempt.refuse(AppraisalProblem.SCHEME_NOT_ALLOWED, "format " + format + " is not enabled");
     }
-    EvidenceScheme scheme = schemes.find(request.format())
-        .orElseThrow(() -> refuse(null, AppraisalProblem.SCHEME_NOT_ALLOWED, "format " + request.format() + " is not enabled"));
-    if (request.format().equals("sample") && !dev) {
-      throw refuse(null, AppraisalProblem.SCHEME_NOT_ALLOWED, "sample evidence is accepted only by a server started with --dev");
+    attempt.scheme = scheme.get();
+    if (attempt.descriptor().devOnly() && !dev) {
+      return attempt.refuse(AppraisalProblem.SCHEME_NOT_ALLOWED,
+          format + " evidence is accepted only by a server started with --dev");
     }
-    ExpectedBinding binding = Binding.expected(request.format(), request.nonce(), request.teeKey());
-    VerificationResult verified = scheme.verify(withStoredCollateral(request.format(), request.evidence()), binding, VerificationContext.of(clock));
+    return Optional.empty();
+  }
+
+  /** The scheme verifies the evidence, bound (per its binding rule) to this nonce and TEE key. */
+  Optional<Refused> verifyEvidence(Attempt attempt) {
+    SchemeDescriptor.BindingRule rule = attempt.descriptor().binding();
+    VerificationResult verified = attempt.scheme.verify(withStoredCollateral(attempt.request.format(), attempt.request.evidence()),
+        rule.expected(attempt.key), VerificationContext.of(clock));
     if (!verified.valid()) {
       boolean onlyBinding = verified.problems().stream().allMatch(p -> p.type() == EvidenceProblem.REPORT_DATA_MISMATCH);
       List<Problem> problems = new ArrayList<>();
@@ -152,115 +205,213 @@ public final class Appraiser {
       if (!onlyBinding) {
         problems.addAll(verified.problems());
       }
-      throw new RefusedException(null, new ProblemException(problems));
+      return attempt.refuse(new ProblemException(problems));
     }
-    Claims claims = verified.claims();
-    if (request.format().equals("nitro")) {
-      checkNitroKey(claims, request.teeKey());
+    if (!rule.keyMatches(verified.claims(), attempt.key)) {
+      String claim = rule instanceof SchemeDescriptor.BindingRule.NonceWithKey withKey ? withKey.keyClaim() : "key";
+      return attempt.refuse(AppraisalProblem.BINDING_MISMATCH,
+          "the " + attempt.request.format() + " evidence's " + claim + " is not the TEE key's SPKI");
     }
+    attempt.claims = verified.claims();
+    attempt.evidenceVerified = true;
+    return Optional.empty();
+  }
+
+  /** The claims match the reference values of a version the current revision accepts (the first in order). */
+  Optional<Refused> matchVersion(Attempt attempt) {
+    CompiledPolicy policy = attempt.policy;
     List<String> mismatches = new ArrayList<>();
-    CompiledPolicy.AcceptedVersion matched = null;
     for (CompiledPolicy.AcceptedVersion version : policy.versions()) {
-      Optional<String> why = mismatch(version, request.format(), claims);
+      Optional<String> why = mismatch(version, attempt.request.format(), attempt.claims);
       if (why.isEmpty()) {
-        matched = version;
-        break;
+        attempt.matched = version;
+        return Optional.empty();
       }
       mismatches.add(version.label() + ": " + why.get());
     }
-    if (matched == null) {
-      throw refuse(null, AppraisalProblem.NO_MATCHING_VERSION, policy.versions().isEmpty()
-          ? "revision #" + policy.seq() + " of " + policy.workload() + " accepts no version"
-          : "revision #" + policy.seq() + " accepts " + String.join("; ", mismatches));
+    return attempt.refuse(AppraisalProblem.NO_MATCHING_VERSION, policy.versions().isEmpty()
+        ? "revision #" + policy.seq() + " of " + policy.workload() + " accepts no version"
+        : "revision #" + policy.seq() + " accepts " + String.join("; ", mismatches));
+  }
+
+  /**
+   * When the matched version names a configuration and the format carries a configuration-digest
+   * claim, that claim equals the configuration's digest (zero-padded to the field).
+   */
+  Optional<Refused> checkConfiguration(Attempt attempt) {
+    CompiledPolicy.AcceptedVersion version = attempt.matched;
+    Optional<SchemeDescriptor.ConfigurationClaim> field = attempt.descriptor().configuration();
+    if (version.configurationSha256().isEmpty() || field.isEmpty()) {
+      // no configuration, or the format carries no configuration field: it must be in the measured reference values
+      return Optional.empty();
     }
-    boolean configurationChecked = checkConfiguration(matched, request.format(), claims);
-    Map<String, Claims> devices = appraiseDevices(request, matched);
-    if (policy.appraisal().isPresent()) {
-      List<Map<String, Object>> deviceVariables = new ArrayList<>();
-      devices.forEach((label, deviceClaims) -> deviceVariables.add(Map.of("format", label.replaceAll("#\\d+$", ""), "claims", deviceClaims.values())));
-      Map<String, Object> variables = Map.of("claims", claims.values(), "format", request.format(), "workload", policy.workload(),
-          "version", matched.label(), "devices", deviceVariables);
-      CelPolicy.Decision decision = policy.appraisal().get().evaluate(variables);
-      if (decision != CelPolicy.Decision.ALLOW) {
-        throw refuse(matched.label(), AppraisalProblem.POLICY_DENIED, "appraisal policy '" + policy.appraisal().get().source() + "' "
-            + (decision == CelPolicy.Decision.ERROR ? "could not be evaluated on these claims" : "denied these claims"));
-      }
+    String claimName = field.get().claim();
+    Object actual = attempt.claims.get(claimName).orElse(null);
+    if (!(actual instanceof String hex) || !Hex.isHex(hex)) {
+      return attempt.refuse(AppraisalProblem.CONFIGURATION_MISMATCH, claimName + " is absent; expected the configuration digest");
     }
-    boolean sample = request.format().equals("sample");
-    String tcbStatus = claims.get("tcb_status").map(String::valueOf).orElse("unknown");
-    boolean tcbWarning = !TCB_OK.contains(tcbStatus);
-    boolean vulnerable = !matched.vulnerabilities().isEmpty();
-    TrustVector vector = new TrustVector(2, configurationChecked ? 2 : 0, vulnerable ? 32 : 2, 0, sample ? 0 : (tcbWarning ? 32 : 2),
-        sample ? 0 : 2, 0, 0);
-    EarStatus status = vector.worstTier() == EarStatus.WARNING ? EarStatus.WARNING : EarStatus.AFFIRMING;
-    Map<String, Object> extensions = new LinkedHashMap<>();
-    extensions.put("arbiter.workload", policy.workload());
-    extensions.put("arbiter.version", matched.label());
-    extensions.put("arbiter.policy_revision", policy.revisionHash());
-    extensions.put("arbiter.vulnerabilities", matched.vulnerabilities());
-    extensions.put("arbiter.dev", sample);
-    extensions.put("arbiter.format", request.format());
-    extensions.put("arbiter.instance_id", request.instanceId());
-    extensions.put("arbiter.claims", claims.values());
-    Submodule submodule = new Submodule(status, vector,
-        List.of("arbiter:policy:" + policy.workload() + ":" + policy.revisionHash()), extensions);
-    Map<String, Submodule> submods = new LinkedHashMap<>();
-    submods.put(policy.workload(), submodule);
-    String matchedLabel = matched.label();
-    devices.forEach((label, deviceClaims) -> {
-      Map<String, Object> deviceExtensions = new LinkedHashMap<>();
-      deviceExtensions.put("arbiter.format", label.replaceAll("#\\d+$", ""));
-      deviceExtensions.put("arbiter.version", matchedLabel);
-      deviceExtensions.put("arbiter.policy_revision", policy.revisionHash());
-      deviceExtensions.put("arbiter.claims", deviceClaims.values());
-      submods.put(label, new Submodule(EarStatus.AFFIRMING, new TrustVector(2, 0, 2, 0, 2, 2, 0, 0),
-          List.of("arbiter:policy:" + policy.workload() + ":" + policy.revisionHash()), deviceExtensions));
-    });
-    String token = signer.sign(submods, request.nonce(), request.teeKey());
-    record(request, policy, matched.label(), status.label(), null);
-    return new Outcome(token, status, matched.label(), policy.revisionHash(), clock.instant().plus(signer.lifetime()), claims);
+    byte[] value = Hex.decode(hex);
+    byte[] expected = field.get().sha384() ? version.configurationSha384().orElseThrow() : version.configurationSha256().orElseThrow();
+    if (value.length < expected.length || !Digests.constantTimeEquals(Arrays.copyOf(expected, value.length), value)) {
+      return attempt.refuse(AppraisalProblem.CONFIGURATION_MISMATCH,
+          claimName + " does not equal the digest of version " + version.label() + "'s configuration");
+    }
+    attempt.configurationChecked = true;
+    return Optional.empty();
   }
 
   /**
    * Verifies each device's evidence (bound to the same nonce and key) and matches it against the
    * matched version's reference values for that device format; every device format the version
-   * names must be present. Returns submodule label (format, then format#2, ...) to claims.
+   * names must be present. Labels devices by format, then format#2, ...
    */
-  private Map<String, Claims> appraiseDevices(AttestRequest request, CompiledPolicy.AcceptedVersion matched) {
+  Optional<Refused> appraiseDevices(Attempt attempt) {
+    AttestRequest request = attempt.request;
+    String matched = attempt.matched.label();
     Map<String, Claims> out = new LinkedHashMap<>();
     for (AttestRequest.Device device : request.devices()) {
-      EvidenceScheme scheme = schemes.find(device.format())
-          .orElseThrow(() -> refuse(matched.label(), AppraisalProblem.SCHEME_NOT_ALLOWED, "device format " + device.format() + " is not enabled"));
-      if (device.format().equals(request.format())) {
-        throw refuse(matched.label(), AppraisalProblem.SCHEME_NOT_ALLOWED, "a device must have another format than the CPU evidence");
+      Optional<EvidenceScheme> found = schemes.find(device.format());
+      if (found.isEmpty()) {
+        return attempt.refuse(AppraisalProblem.SCHEME_NOT_ALLOWED, "device format " + device.format() + " is not enabled");
       }
+      if (device.format().equals(request.format())) {
+        return attempt.refuse(AppraisalProblem.SCHEME_NOT_ALLOWED, "a device must have another format than the CPU evidence");
+      }
+      EvidenceScheme scheme = found.get();
       VerificationResult result = scheme.verify(withStoredCollateral(device.format(), device.evidence()),
-          Binding.expected(device.format(), request.nonce(), request.teeKey()),
-          VerificationContext.of(clock));
+          scheme.descriptor().binding().expected(attempt.key), VerificationContext.of(clock));
       String label = out.containsKey(device.format()) ? device.format() + "#" + (out.size() + 1) : device.format();
       if (!result.valid()) {
         List<Problem> problems = new ArrayList<>();
         problems.add(Problem.of(AppraisalProblem.DEVICE_NOT_ATTESTED, label + ": " + result.problems().size() + " evidence check(s) failed"));
         problems.addAll(result.problems());
-        throw new RefusedException(matched.label(), new ProblemException(problems));
+        return attempt.refuse(new ProblemException(problems));
       }
-      Optional<String> why = mismatch(matched, device.format(), result.claims());
+      if (!scheme.descriptor().binding().keyMatches(result.claims(), attempt.key)) {
+        return attempt.refuse(AppraisalProblem.DEVICE_NOT_ATTESTED, label + " does not bind the TEE key");
+      }
+      Optional<String> why = mismatch(attempt.matched, device.format(), result.claims());
       if (why.isPresent()) {
-        throw refuse(matched.label(), AppraisalProblem.DEVICE_NOT_ATTESTED, label + " does not match version " + matched.label() + ": " + why.get());
+        return attempt.refuse(AppraisalProblem.DEVICE_NOT_ATTESTED, label + " does not match version " + matched + ": " + why.get());
       }
       out.put(label, result.claims());
     }
-    for (String required : matched.referenceValues().schemes()) {
-      if (!required.equals(request.format()) && DEVICE_FORMATS.contains(required) && !out.containsKey(required)) {
-        throw refuse(matched.label(), AppraisalProblem.DEVICE_NOT_ATTESTED, "version " + matched.label() + " requires an attested " + required);
+    for (String required : attempt.matched.referenceValues().schemes()) {
+      boolean device = schemes.descriptor(required).map(d -> d.kind() == SchemeDescriptor.Kind.DEVICE).orElse(false);
+      if (!required.equals(request.format()) && device && !out.containsKey(required)) {
+        return attempt.refuse(AppraisalProblem.DEVICE_NOT_ATTESTED, "version " + matched + " requires an attested " + required);
       }
     }
-    return out;
+    attempt.devices = out;
+    return Optional.empty();
   }
 
-  private void record(AttestRequest request, CompiledPolicy policy, String version, String status, String reason) {
-    fleet.record(new FleetRecorder.Event(clock.instant(), request.workload(), request.instanceId(), request.format(), version, status, reason,
-        policy.revisionHash()));
+  /** The workload's CEL appraisal policy, when it has one, allows the claims. */
+  Optional<Refused> evaluatePolicy(Attempt attempt) {
+    CompiledPolicy policy = attempt.policy;
+    if (policy.appraisal().isEmpty()) {
+      return Optional.empty();
+    }
+    List<Map<String, Object>> deviceVariables = new ArrayList<>();
+    attempt.devices.forEach((label, deviceClaims) -> deviceVariables.add(Map.of("format", formatOf(label), "claims", deviceClaims.values())));
+    Map<String, Object> variables = Map.of("claims", attempt.claims.values(), "format", attempt.request.format(),
+        "workload", policy.workload(), "version", attempt.matched.label(), "devices", deviceVariables);
+    CelPolicy.Decision decision = policy.appraisal().get().evaluate(variables);
+    if (decision == CelPolicy.Decision.ALLOW) {
+      return Optional.empty();
+    }
+    return attempt.refuse(AppraisalProblem.POLICY_DENIED, "appraisal policy '" + policy.appraisal().get().source() + "' "
+        + (decision == CelPolicy.Decision.ERROR ? "could not be evaluated on these claims" : "denied these claims"));
+  }
+
+  /** The CPU TEE's trustworthiness and the resulting status. */
+  record Assessment(TrustVector vector, EarStatus status) {}
+
+  /**
+   * The trustworthiness vector of an attempt that passed every step: instance identity affirmed;
+   * configuration affirmed when a digest was compared; executables warned when the matched version
+   * has known vulnerabilities; hardware warned when the TCB is not up to date; no hardware or
+   * runtime claims for dev-only evidence (no hardware root of trust).
+   */
+  static Assessment assess(Attempt attempt) {
+    boolean devOnly = attempt.descriptor().devOnly();
+    String tcbStatus = attempt.claims.get("tcb_status").map(String::valueOf).orElse("unknown");
+    boolean tcbWarning = !TCB_OK.contains(tcbStatus);
+    boolean vulnerable = !attempt.matched.vulnerabilities().isEmpty();
+    TrustVector vector = TrustVector.builder()
+        .instanceIdentity(TrustVector.AFFIRMING)
+        .configuration(attempt.configurationChecked ? TrustVector.AFFIRMING : TrustVector.NO_CLAIM)
+        .executables(vulnerable ? TrustVector.WARNING : TrustVector.AFFIRMING)
+        .hardware(devOnly ? TrustVector.NO_CLAIM : (tcbWarning ? TrustVector.WARNING : TrustVector.AFFIRMING))
+        .runtimeOpaque(devOnly ? TrustVector.NO_CLAIM : TrustVector.AFFIRMING)
+        .build();
+    return new Assessment(vector, vector.worstTier() == EarStatus.WARNING ? EarStatus.WARNING : EarStatus.AFFIRMING);
+  }
+
+  /** A device that passed appraisal: genuine, running approved firmware, with its memory protected. */
+  static TrustVector deviceVector() {
+    return TrustVector.builder()
+        .instanceIdentity(TrustVector.AFFIRMING)
+        .executables(TrustVector.AFFIRMING)
+        .hardware(TrustVector.AFFIRMING)
+        .runtimeOpaque(TrustVector.AFFIRMING)
+        .build();
+  }
+
+  /** Signs the EAR: one submodule for the workload, one per device. */
+  Issued issue(Attempt attempt, Assessment assessment) {
+    CompiledPolicy policy = attempt.policy;
+    String version = attempt.matched.label();
+    List<String> policyIds = List.of("arbiter:policy:" + policy.workload() + ":" + policy.revisionHash());
+    Map<String, Object> extensions = new LinkedHashMap<>();
+    extensions.put("arbiter.workload", policy.workload());
+    extensions.put("arbiter.version", version);
+    extensions.put("arbiter.policy_revision", policy.revisionHash());
+    extensions.put("arbiter.vulnerabilities", attempt.matched.vulnerabilities());
+    extensions.put("arbiter.dev", attempt.descriptor().devOnly());
+    extensions.put("arbiter.format", attempt.request.format());
+    extensions.put("arbiter.instance_id", attempt.request.instanceId());
+    extensions.put("arbiter.claims", attempt.claims.values());
+    Map<String, Submodule> submods = new LinkedHashMap<>();
+    submods.put(policy.workload(), new Submodule(assessment.status(), assessment.vector(), policyIds, extensions));
+    attempt.devices.forEach((label, deviceClaims) -> {
+      Map<String, Object> deviceExtensions = new LinkedHashMap<>();
+      deviceExtensions.put("arbiter.format", formatOf(label));
+      deviceExtensions.put("arbiter.version", version);
+      deviceExtensions.put("arbiter.policy_revision", policy.revisionHash());
+      deviceExtensions.put("arbiter.claims", deviceClaims.values());
+      submods.put(label, new Submodule(EarStatus.AFFIRMING, deviceVector(), policyIds, deviceExtensions));
+    });
+    SignedEar ear = signer.issue(submods, attempt.request.nonce(), attempt.request.teeKey().jwk());
+    return new Issued(ear, assessment.status(), version, policy.revisionHash(), attempt.claims);
+  }
+
+  private Decision decision(Attempt attempt, AppraisalOutcome outcome, Duration elapsed) {
+    AttestRequest request = attempt.request;
+    String evidenceSha256 = Hex.encode(Digests.sha256(request.evidence().evidence()));
+    return switch (outcome) {
+      case Issued issued -> new Decision(clock.instant(), request.workload(), request.instanceId(), request.format(), evidenceSha256,
+          issued.version(), issued.policyRevision(),
+          issued.status() == EarStatus.WARNING ? Decision.Verdict.WARNING : Decision.Verdict.AFFIRMING, List.of(), issued.ear().jti(),
+          true, elapsed);
+      case Refused refused -> new Decision(clock.instant(), request.workload(), request.instanceId(), request.format(), evidenceSha256,
+          refused.version().orElse(null), attempt.policy.revisionHash(), Decision.Verdict.REFUSED,
+          refused.problem().problems().stream().map(Decision.Reason::of).toList(), null, refused.evidenceVerified(), elapsed);
+    };
+  }
+
+  private EvidenceInput withStoredCollateral(String format, EvidenceInput input) {
+    List<EvidenceInput.Collateral> stored = storedCollateral.forFormat(format);
+    if (stored.isEmpty()) {
+      return input;
+    }
+    List<EvidenceInput.Collateral> all = new ArrayList<>(input.collateral());
+    all.addAll(stored);
+    return input.withCollateral(all);
+  }
+
+  private static String formatOf(String deviceLabel) {
+    return deviceLabel.replaceAll("#\\d+$", "");
   }
 
   /** Why a version's reference values do not match the claims, or empty when they do. */
@@ -299,53 +450,5 @@ public final class Appraiser {
       return actual instanceof Boolean bool && bool == expected.booleanValue();
     }
     return false;
-  }
-
-  /** True when a configuration digest was compared (and matched); refuses on mismatch. */
-  private boolean checkConfiguration(CompiledPolicy.AcceptedVersion version, String format, Claims claims) {
-    if (version.configurationSha256().isEmpty()) {
-      return false;
-    }
-    String claimName = CONFIGURATION_CLAIM.get(format);
-    if (claimName == null) {
-      return false; // the format carries no configuration field: the configuration must be in the measured reference values
-    }
-    Object actual = claims.get(claimName).orElse(null);
-    if (!(actual instanceof String hex) || !Hex.isHex(hex)) {
-      throw refuse(version.label(), AppraisalProblem.CONFIGURATION_MISMATCH, claimName + " is absent; expected the configuration digest");
-    }
-    byte[] field = Hex.decode(hex);
-    byte[] expected = field.length == 48 ? version.configurationSha384().orElseThrow() : version.configurationSha256().orElseThrow();
-    byte[] padded = java.util.Arrays.copyOf(expected, field.length);
-    if (field.length < expected.length || !MessageDigest.isEqual(padded, field)) {
-      throw refuse(version.label(), AppraisalProblem.CONFIGURATION_MISMATCH,
-          claimName + " does not equal the digest of version " + version.label() + "'s configuration");
-    }
-    return true;
-  }
-
-  private static void checkNitroKey(Claims claims, ECKey teeKey) {
-    try {
-      String expected = Hex.encode(teeKey.toECPublicKey().getEncoded());
-      Object actual = claims.get("public_key").orElse(null);
-      if (!(actual instanceof String hex) || !hex.equalsIgnoreCase(expected)) {
-        throw refuse(null, AppraisalProblem.BINDING_MISMATCH, "the Nitro document's public_key is not the TEE key's SPKI");
-      }
-    } catch (JOSEException e) {
-      throw refuse(null, AppraisalProblem.TEE_KEY_INVALID, "the TEE key cannot be converted");
-    }
-  }
-
-  private static void validateKey(ECKey key) {
-    if (key.isPrivate()) {
-      throw new ProblemException(AppraisalProblem.TEE_KEY_INVALID, "send the TEE's public key only");
-    }
-    if (!Curve.P_256.equals(key.getCurve()) && !Curve.P_384.equals(key.getCurve())) {
-      throw new ProblemException(AppraisalProblem.TEE_KEY_INVALID, "the TEE key must be EC P-256 or P-384");
-    }
-  }
-
-  private static RefusedException refuse(String version, AppraisalProblem type, String detail) {
-    return new RefusedException(version, new ProblemException(type, detail));
   }
 }

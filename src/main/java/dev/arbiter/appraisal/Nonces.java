@@ -2,13 +2,14 @@
 package dev.arbiter.appraisal;
 
 import dev.arbiter.crypto.Digests;
+import dev.arbiter.crypto.Macs;
 import dev.arbiter.crypto.PemKeys;
+import dev.arbiter.crypto.Randoms;
+import dev.arbiter.internal.Encodings;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,8 +18,6 @@ import java.util.Base64;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Stateless single-use nonces (CONTRACTS.md): 32 bytes = expiry (8, epoch seconds) || random (8)
@@ -30,7 +29,6 @@ import javax.crypto.spec.SecretKeySpec;
 public final class Nonces {
   public static final int LENGTH = 32;
   private static final int MAX_REMEMBERED = 2_000_000;
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final byte[] key;
   private final Clock clock;
@@ -51,8 +49,7 @@ public final class Nonces {
     if (Files.exists(file)) {
       return Files.readAllBytes(file);
     }
-    byte[] key = new byte[32];
-    RANDOM.nextBytes(key);
+    byte[] key = Randoms.bytes(32);
     PemKeys.writeSecret(file, key);
     return key;
   }
@@ -68,11 +65,21 @@ public final class Nonces {
     Instant expires = clock.instant().plus(lifetime);
     ByteBuffer buffer = ByteBuffer.allocate(LENGTH);
     buffer.putLong(expires.getEpochSecond());
-    byte[] random = new byte[8];
-    RANDOM.nextBytes(random);
-    buffer.put(random);
+    buffer.put(Randoms.bytes(8));
     buffer.put(mac(Arrays.copyOf(buffer.array(), 16)), 0, 16);
     return new Issued(buffer.array(), Instant.ofEpochSecond(expires.getEpochSecond()));
+  }
+
+  /**
+   * Decodes a nonce as sent by a client (unpadded base64url, strictly: {@link Encodings#base64Url}).
+   * Empty when it is not base64url; the length is checked by {@link #check}.
+   */
+  public static java.util.Optional<byte[]> decode(String text) {
+    try {
+      return java.util.Optional.of(Encodings.base64Url(text));
+    } catch (IllegalArgumentException e) {
+      return java.util.Optional.empty();
+    }
   }
 
   /** Why a nonce was not accepted. */
@@ -134,12 +141,6 @@ public final class Nonces {
   }
 
   private byte[] mac(byte[] data) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac.doFinal(data);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
+    return Macs.hmacSha256(key, data);
   }
 }

@@ -56,20 +56,35 @@ final class AttestCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws java.io.IOException {
+    var schemes = dev.arbiter.schemes.BuiltInSchemes.registry();
+    if (!schemes.contains(format)) {
+      throw CliException.usage("unknown --format: " + format + " (known: "
+          + String.join(", ", schemes.all().stream().map(s -> s.descriptor().id()).toList()) + ")");
+    }
     ECKey teeKey = TeeKeys.read(key);
     Map<String, Object> evidenceJson = new LinkedHashMap<>();
     evidenceJson.put("format", format);
-    evidenceJson.put("data", Base64.getEncoder().encodeToString(Inputs.decodeEvidence(Inputs.read(evidence))));
+    byte[] evidenceBytes = Inputs.decodeEvidence(Inputs.read(evidence));
+    long size = evidenceBytes.length;
+    evidenceJson.put("data", Base64.getEncoder().encodeToString(evidenceBytes));
     List<String> certificates = new ArrayList<>();
     for (Path cert : certs) {
-      certificates.add(Base64.getEncoder().encodeToString(Inputs.read(cert)));
+      byte[] bytes = Inputs.read(cert);
+      size += bytes.length;
+      certificates.add(Base64.getEncoder().encodeToString(bytes));
     }
     evidenceJson.put("certificates", certificates);
     List<Map<String, String>> collateralJson = new ArrayList<>();
     for (Path root : collateral) {
       for (Path file : Inputs.expand(root)) {
-        collateralJson.add(Map.of("name", file.getFileName().toString(), "data", Base64.getEncoder().encodeToString(Inputs.read(file))));
+        byte[] bytes = Inputs.read(file);
+        size += bytes.length;
+        collateralJson.add(Map.of("name", file.getFileName().toString(), "data", Base64.getEncoder().encodeToString(bytes)));
       }
+    }
+    if (size > dev.arbiter.appraisal.AttestRequest.MAX_EVIDENCE_BYTES) {
+      throw CliException.usage("evidence, certificates and collateral have " + size + " bytes; an attestation takes at most "
+          + dev.arbiter.appraisal.AttestRequest.MAX_EVIDENCE_BYTES);
     }
     evidenceJson.put("collateral", collateralJson);
     Map<String, Object> request = new LinkedHashMap<>();

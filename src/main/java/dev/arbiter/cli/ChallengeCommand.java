@@ -25,6 +25,10 @@ final class ChallengeCommand implements Callable<Integer> {
   @Option(names = "--key", description = "TEE key (private EC JWK); created when the file does not exist.")
   Path key;
 
+  @Option(names = "--format", description = "With --key: also print the value this format's evidence must carry "
+      + "(its binding rule: B, SHA-256(B), a prefix of B, or the nonce).")
+  String format;
+
   @Mixin TeeOptions tee;
   @Spec CommandSpec spec;
 
@@ -38,6 +42,15 @@ final class ChallengeCommand implements Callable<Integer> {
       ECKey teeKey = TeeKeys.readOrCreate(key);
       byte[] nonce = Base64.getUrlDecoder().decode(challenge.path("nonce").asText());
       out.put("binding", Hex.encode(Binding.value(nonce, teeKey)));
+      if (format != null) {
+        var descriptor = dev.arbiter.schemes.BuiltInSchemes.registry().descriptor(format)
+            .orElseThrow(() -> CliException.usage("unknown --format: " + format));
+        var expected = descriptor.binding().expected(dev.arbiter.appraisal.TeeKey.of(teeKey.toPublicJWK()).binding(nonce));
+        out.put("format", format);
+        out.put("expected", Hex.encode(((dev.arbiter.evidence.ExpectedBinding.Value) expected).bytes()));
+      }
+    } else if (format != null) {
+      throw CliException.usage("--format needs --key");
     }
     var printer = spec.commandLine().getOut();
     if (tee.json()) {

@@ -44,7 +44,7 @@ public sealed interface ExpectedBinding {
         return false;
       }
       byte[] padded = Arrays.copyOf(bytes, field.length);
-      return java.security.MessageDigest.isEqual(padded, field);
+      return dev.arbiter.crypto.Digests.constantTimeEquals(padded, field);
     }
 
     @Override

@@ -23,6 +23,9 @@ public final class SchemeRegistry {
     Map<String, String> mediaOwners = new LinkedHashMap<>();
     for (EvidenceScheme scheme : schemes) {
       SchemeDescriptor descriptor = scheme.descriptor();
+      if (descriptor == null || descriptor.binding() == null) {
+        throw new IllegalArgumentException("a scheme must declare a descriptor with a binding rule: " + scheme.getClass().getName());
+      }
       if (byId.putIfAbsent(descriptor.id(), scheme) != null) {
         throw new IllegalArgumentException("scheme registered twice: " + descriptor.id());
       }
@@ -39,6 +42,16 @@ public final class SchemeRegistry {
 
   public Optional<EvidenceScheme> find(String id) {
     return Optional.ofNullable(byId.get(id));
+  }
+
+  /** The descriptor of an enabled scheme. */
+  public Optional<SchemeDescriptor> descriptor(String id) {
+    return find(id).map(EvidenceScheme::descriptor);
+  }
+
+  /** True when {@code id} names an enabled scheme. */
+  public boolean contains(String id) {
+    return id != null && byId.containsKey(id);
   }
 
   public Collection<EvidenceScheme> all() {

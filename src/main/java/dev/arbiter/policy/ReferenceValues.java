@@ -25,15 +25,12 @@ import java.util.regex.Pattern;
  * security-sensitive configuration digests. Hex strings are normalized to lowercase. Immutable.
  */
 public record ReferenceValues(ObjectNode normalized) {
-  /** Scheme ids fixed by the contract (the evidence formats Arbiter knows of). */
-  public static final Set<String> KNOWN_SCHEMES =
-      Set.of("sample", "sev-snp", "tdx", "sgx", "nitro", "tpm", "cca", "psa", "nvidia-gpu", "azure-snp-vtpm", "azure-tdx-vtpm");
-
   private static final Pattern CONFIG_NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
   private static final Pattern DIGEST = Pattern.compile("(sha256:[0-9a-f]{64}|sha384:[0-9a-f]{96})");
 
   /**
-   * Parses and validates a reference-values document against the enabled schemes' claim names.
+   * Parses and validates a reference-values document against the enabled schemes' descriptors: a
+   * key is a registered scheme id (or {@code configuration}), a claim name one its descriptor lists.
    *
    * @throws ProblemException {@link PolicyProblem#INVALID_REFERENCE_VALUES} naming the field
    */
@@ -50,12 +47,10 @@ public record ReferenceValues(ObjectNode normalized) {
         out.set(key, parseConfiguration(entry.getValue()));
         continue;
       }
-      if (!KNOWN_SCHEMES.contains(key)) {
-        throw invalid(key, "unknown scheme id (known: " + String.join(", ", KNOWN_SCHEMES.stream().sorted().toList()) + ")");
-      }
       Optional<EvidenceScheme> scheme = schemes.find(key);
       if (scheme.isEmpty()) {
-        throw invalid(key, "scheme is not enabled in this Arbiter");
+        throw invalid(key, "unknown scheme id or scheme not enabled in this Arbiter (enabled: "
+            + String.join(", ", schemes.all().stream().map(s -> s.descriptor().id()).sorted().toList()) + ")");
       }
       out.set(key, parseScheme(key, entry.getValue(), Set.copyOf(scheme.get().descriptor().claimNames())));
       anyScheme = true;

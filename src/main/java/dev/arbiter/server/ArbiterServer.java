@@ -11,6 +11,8 @@ import dev.arbiter.policy.http.PolicyRoutes;
 import dev.arbiter.rollout.http.RolloutRoutes;
 import dev.arbiter.supplychain.http.SupplyChainRoutes;
 import dev.arbiter.appraisal.Appraiser;
+import dev.arbiter.appraisal.DecisionSink;
+import dev.arbiter.appraisal.FleetFeed;
 import dev.arbiter.appraisal.FleetRecorder;
 import dev.arbiter.appraisal.Nonces;
 import dev.arbiter.appraisal.PolicyCache;
@@ -115,9 +117,10 @@ public final class ArbiterServer implements AutoCloseable {
         return failures;
       };
       FleetRecorder fleet = new FleetRecorder(database, 200_000);
-      Appraiser appraiser = new Appraiser(config.schemes(), cache, nonces, earSigner, fleet, config.dev(), config.clock());
       CollateralService collateral = new CollateralService(database.jdbi(), config.schemes(), audit, config.clock());
-      appraiser.setCollateralSource(collateral::forFormat);
+      Metrics metrics = new Metrics(config.schemes(), ProblemCatalog.all());
+      Appraiser appraiser = new Appraiser(config.schemes(), cache::get, nonces, earSigner, collateral::forFormat,
+          DecisionSink.all(List.of(new FleetFeed(fleet), metrics)), config.dev(), config.clock());
       Webhooks webhooks = new Webhooks(serviceKey, config.clock());
       RolloutService rollouts = new RolloutService(database.jdbi(), policies, audit, webhooks, gate, config.clock());
       RolloutReports reports = new RolloutReports(database.jdbi(), config.clock(), config.liveWindow());
@@ -134,7 +137,7 @@ public final class ArbiterServer implements AutoCloseable {
       domainRoutes.addAll(new CollateralRoutes(collateral, config.clock()).routes());
       domainRoutes.addAll(new RolloutRoutes(rollouts, reports, config.clock()).routes());
       domainRoutes.addAll(KeyBrokerRoutes.create(database.jdbi(), dir, audit, nonces, jwks, config.clock(), config.dev()).routes());
-      List<Route> all = new SystemRoutes(database, jwks, new Metrics(services, collateral)).routes(domainRoutes);
+      List<Route> all = new SystemRoutes(database, jwks, metrics.watch(services, collateral)).routes(domainRoutes);
       HttpApi api = new HttpApi(all, roles);
 
       SSLContext tls = TlsContexts.create(dir.serverCertificate(), dir.serverKey(), dir.caCertificate());

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.server;
 
+import dev.arbiter.appraisal.Decision;
+import dev.arbiter.appraisal.DecisionSink;
+import dev.arbiter.evidence.EvidenceScheme;
+import dev.arbiter.evidence.SchemeRegistry;
+import dev.arbiter.problem.ProblemType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -8,27 +13,45 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
- * Prometheus metrics served at {@code /metrics}: appraisals by format and result with latency,
- * fleet-record queue depth and drops, cached workloads, rollout deadlines and auto-aborts. Labels
- * never carry instance ids, keys or evidence. Thread-safe.
+ * Prometheus metrics served at {@code /metrics}: appraisals by format and result with latency (fed
+ * from the appraisal decision stream), fleet-record queue depth and drops, cached workloads,
+ * rollout deadlines and auto-aborts. Labels never carry instance ids, keys, evidence or any other
+ * value a caller chooses: a format label is a registered scheme id (else {@code other}), a result
+ * label an EAR status or a registered problem slug (else {@code other}), and attempts whose evidence
+ * was not verified only count in one unlabelled counter. Thread-safe.
  */
-public final class Metrics {
+public final class Metrics implements DecisionSink {
+  static final String OTHER = "other";
+
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Timer appraisalTimer;
+  private final Counter unverified;
+  private final Set<String> formats;
+  private final Set<String> problems;
 
-  Metrics(ArbiterServer.Services services, dev.arbiter.collateral.CollateralService collateral) {
-    Gauge.builder("arbiter.collateral.expired", collateral, c -> c.expiredCount())
-        .description("Stored collateral files past their next update (import fresh ones)").register(registry);
+  /**
+   * @param schemes the enabled schemes (the only format labels)
+   * @param problemTypes the registered problems (the only problem labels)
+   */
+  Metrics(SchemeRegistry schemes, Collection<? extends ProblemType> problemTypes) {
+    this.formats = schemes.all().stream().map(EvidenceScheme::descriptor).map(d -> d.id()).collect(Collectors.toUnmodifiableSet());
+    this.problems = problemTypes.stream().map(ProblemType::slug).collect(Collectors.toUnmodifiableSet());
     appraisalTimer = Timer.builder("arbiter.appraisal").description("Appraisal latency (no I/O)")
         .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(Duration.ofMinutes(1)).register(registry);
-    services.appraiser().setObserver((format, result, nanos) -> {
-      Counter.builder("arbiter.attestations").description("Attestations by format and result (status or problem)")
-          .tag("format", format).tag("result", result).register(registry).increment();
-      appraisalTimer.record(nanos, TimeUnit.NANOSECONDS);
-    });
+    unverified = Counter.builder("arbiter.attestations.unverified")
+        .description("Attestations refused before their evidence was verified (bad nonce, format or evidence)").register(registry);
+  }
+
+  /** Registers the gauges over the running services. Returns this. */
+  Metrics watch(ArbiterServer.Services services, dev.arbiter.collateral.CollateralService collateral) {
+    Gauge.builder("arbiter.collateral.expired", collateral, c -> c.expiredCount())
+        .description("Stored collateral files past their next update (import fresh ones)").register(registry);
     Gauge.builder("arbiter.fleet.queue", services.fleet(), f -> f.pending()).description("Fleet records waiting to be written").register(registry);
     FunctionCounter.builder("arbiter.fleet.dropped", services.fleet(), f -> f.dropped()).description("Fleet records dropped (queue full)")
         .register(registry);
@@ -39,6 +62,28 @@ public final class Metrics {
         .description("Rollout deadlines that passed").register(registry);
     FunctionCounter.builder("arbiter.rollout.auto_aborts", services.scheduler(), s -> s.autoAborts())
         .description("Rollouts rolled back by the failure-rate rule").register(registry);
+    return this;
+  }
+
+  /** Counts one appraisal decision. Does not block. */
+  @Override
+  public void accept(Decision decision) {
+    appraisalTimer.record(decision.elapsed().toNanos(), TimeUnit.NANOSECONDS);
+    if (!decision.evidenceVerified()) {
+      unverified.increment();
+      return;
+    }
+    String result = decision.verdict() == Decision.Verdict.REFUSED ? problemLabel(decision.problem()) : decision.verdict().label();
+    Counter.builder("arbiter.attestations").description("Attestations with verified evidence by format and result (status or problem)")
+        .tag("format", formatLabel(decision.format())).tag("result", result).register(registry).increment();
+  }
+
+  String formatLabel(String format) {
+    return formats.contains(format) ? format : OTHER;
+  }
+
+  String problemLabel(String slug) {
+    return slug != null && problems.contains(slug) ? slug : OTHER;
   }
 
   public String scrape() {

@@ -51,13 +51,23 @@ public final class EarSigner {
    * @param teeKey the TEE's public key (becomes {@code cnf.jwk})
    */
   public String sign(Map<String, Submodule> submods, byte[] nonce, JWK teeKey) {
+    return issue(submods, nonce, teeKey).token();
+  }
+
+  /**
+   * Signs a result and says what was signed: the token, its unique {@code jti}, and its {@code
+   * iat} and {@code exp} (whole seconds, exactly as in the token).
+   */
+  public SignedEar issue(Map<String, Submodule> submods, byte[] nonce, JWK teeKey) {
     if (submods.isEmpty()) {
       throw new IllegalArgumentException("an EAR needs at least one submodule");
     }
     if (teeKey.isPrivate()) {
       throw new IllegalArgumentException("cnf must hold a public key");
     }
-    Instant now = clock.instant();
+    Instant now = Instant.ofEpochSecond(clock.instant().getEpochSecond());
+    Instant expires = Instant.ofEpochSecond(now.plus(lifetime).getEpochSecond());
+    String jti = UUID.randomUUID().toString();
     Map<String, Object> submodJson = new LinkedHashMap<>();
     EarStatus overall = EarStatus.AFFIRMING;
     for (var entry : submods.entrySet()) {
@@ -73,8 +83,8 @@ public final class EarSigner {
     JWTClaimsSet claims = new JWTClaimsSet.Builder()
         .claim("eat_profile", PROFILE)
         .claim("iat", now.getEpochSecond())
-        .claim("exp", now.plus(lifetime).getEpochSecond())
-        .jwtID(UUID.randomUUID().toString())
+        .claim("exp", expires.getEpochSecond())
+        .jwtID(jti)
         .claim("ear_verifier_id", Map.of("developer", "https://github.com/arbiter-governance/arbiter", "build", build))
         .claim("eat_nonce", Base64.getUrlEncoder().withoutPadding().encodeToString(nonce))
         .claim("ear.status", overall.label())
@@ -88,6 +98,6 @@ public final class EarSigner {
     } catch (JOSEException e) {
       throw new IllegalStateException("cannot sign EAR", e);
     }
-    return jwt.serialize();
+    return new SignedEar(jwt.serialize(), jti, now, expires);
   }
 }

@@ -5,14 +5,31 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * An AR4SI trustworthiness vector. Absent members are 0 ("no claim"). Common code points: 2
- * affirming (recognized / approved / genuine / encrypted), 3 approved config with no known vulns,
- * 32 warning (recognized but vulnerable), 96 contraindicated, 97 not recognized, 99 cryptographic
- * validation of evidence failed.
+ * An AR4SI trustworthiness vector (draft-ietf-rats-ar4si): instance identity, configuration,
+ * executables, file system, hardware, runtime opaque, storage opaque and sourced data. Absent
+ * members are {@link #NO_CLAIM}. Build one with {@link #builder()} and the named code points
+ * ({@link #AFFIRMING}: recognized / approved / genuine / encrypted; {@link #WARNING}: recognized but
+ * with known vulnerabilities; {@link #CONTRAINDICATED}, {@link #NOT_RECOGNIZED}, {@link
+ * #CRYPTO_VALIDATION_FAILED}) rather than positionally.
  */
 public record TrustVector(
     int instanceIdentity, int configuration, int executables, int fileSystem, int hardware, int runtimeOpaque, int storageOpaque,
     int sourcedData) {
+
+  /** No claim is made about this aspect. */
+  public static final int NO_CLAIM = 0;
+  /** The aspect is recognized and approved (e.g. genuine hardware, approved executables). */
+  public static final int AFFIRMING = 2;
+  /** Approved configuration with no known vulnerabilities (configuration only). */
+  public static final int APPROVED_NO_KNOWN_VULNERABILITIES = 3;
+  /** Recognized, but with known vulnerabilities or an out-of-date TCB. */
+  public static final int WARNING = 32;
+  /** Recognized and known to be compromised or unsafe. */
+  public static final int CONTRAINDICATED = 96;
+  /** Not recognized. */
+  public static final int NOT_RECOGNIZED = 97;
+  /** Cryptographic validation of the evidence failed. */
+  public static final int CRYPTO_VALIDATION_FAILED = 99;
 
   public static final String[] NAMES = {
     "instance-identity", "configuration", "executables", "file-system", "hardware", "runtime-opaque", "storage-opaque", "sourced-data"
@@ -76,5 +93,66 @@ public record TrustVector(
 
   public TrustVector withConfiguration(int value) {
     return new TrustVector(instanceIdentity, value, executables, fileSystem, hardware, runtimeOpaque, storageOpaque, sourcedData);
+  }
+
+  /** A vector with no claims. */
+  public static TrustVector none() {
+    return new TrustVector(0, 0, 0, 0, 0, 0, 0, 0);
+  }
+
+  /** A builder starting from no claims. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a vector claim by claim, by name. Not thread-safe. */
+  public static final class Builder {
+    private final int[] values = new int[8];
+
+    private Builder() {}
+
+    public Builder instanceIdentity(int value) {
+      values[0] = value;
+      return this;
+    }
+
+    public Builder configuration(int value) {
+      values[1] = value;
+      return this;
+    }
+
+    public Builder executables(int value) {
+      values[2] = value;
+      return this;
+    }
+
+    public Builder fileSystem(int value) {
+      values[3] = value;
+      return this;
+    }
+
+    public Builder hardware(int value) {
+      values[4] = value;
+      return this;
+    }
+
+    public Builder runtimeOpaque(int value) {
+      values[5] = value;
+      return this;
+    }
+
+    public Builder storageOpaque(int value) {
+      values[6] = value;
+      return this;
+    }
+
+    public Builder sourcedData(int value) {
+      values[7] = value;
+      return this;
+    }
+
+    public TrustVector build() {
+      return new TrustVector(values[0], values[1], values[2], values[3], values[4], values[5], values[6], values[7]);
+    }
   }
 }

@@ -1,32 +1,46 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.appraisal.http;
 
-import dev.arbiter.appraisal.AppraisalProblem;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWK;
+import dev.arbiter.appraisal.AppraisalOutcome;
+import dev.arbiter.appraisal.AppraisalProblem;
 import dev.arbiter.appraisal.Appraiser;
 import dev.arbiter.appraisal.AttestRequest;
 import dev.arbiter.appraisal.Nonces;
+import dev.arbiter.appraisal.TeeKey;
+import dev.arbiter.evidence.EvidenceInput;
 import dev.arbiter.http.Access;
 import dev.arbiter.http.Reply;
 import dev.arbiter.http.Route;
-import dev.arbiter.evidence.EvidenceInput;
+import dev.arbiter.internal.Encodings;
 import dev.arbiter.problem.CommonProblem;
 import dev.arbiter.problem.ProblemException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** {@code POST /v1/attest}: the open route instances call with evidence, their key and a nonce. */
+/**
+ * {@code POST /v1/challenge} and {@code POST /v1/attest}: the open routes instances call for a
+ * nonce, then with evidence, their key and the nonce. Decodes and checks every untrusted field here
+ * (strict base64 via {@link Encodings}, the TEE key, identifiers, the evidence size) into an {@link
+ * AttestRequest}; the appraisal itself is {@link Appraiser}'s.
+ */
 public final class AttestationRoutes {
-  /** Evidence (GPU report lists, collateral) can be large; admin routes keep the 1 MiB default. */
+  /**
+   * Evidence (GPU report lists, collateral) can be large; admin routes keep the 1 MiB default. The
+   * base64 form of {@link AttestRequest#MAX_EVIDENCE_BYTES} plus room for the JSON envelope.
+   */
   public static final long MAX_BODY = 8L * 1024 * 1024;
+
+  static {
+    if ((AttestRequest.MAX_EVIDENCE_BYTES + 2L) / 3 * 4 + 64 * 1024 > MAX_BODY) {
+      throw new ExceptionInInitializerError("MAX_BODY leaves no room for MAX_EVIDENCE_BYTES");
+    }
+  }
 
   private final Appraiser appraiser;
   private final Nonces nonces;
@@ -48,6 +62,14 @@ public final class AttestationRoutes {
       @JsonProperty("collateral") List<Collateral> collateral,
       @JsonProperty("signature") String signature,
       @JsonProperty("pcrs") JsonNode pcrs) {}
+
+  record Attested(
+      @JsonProperty("token") String token,
+      @JsonProperty("status") String status,
+      @JsonProperty("workload") String workload,
+      @JsonProperty("version") String version,
+      @JsonProperty("policy_revision") String policyRevision,
+      @JsonProperty("expires_at") String expiresAt) {}
 
   record Attest(
       @JsonProperty(value = "workload", required = true) String workload,
@@ -73,50 +95,28 @@ public final class AttestationRoutes {
         MAX_BODY, example, call -> {
           Attest body = call.body(Attest.class);
           AttestRequest request = toRequest(body);
-          Appraiser.Outcome outcome = appraiser.attest(request);
-          Map<String, Object> out = new LinkedHashMap<>();
-          out.put("token", outcome.token());
-          out.put("status", outcome.status().label());
-          out.put("workload", body.workload());
-          out.put("version", outcome.version());
-          out.put("policy_revision", outcome.policyRevision());
-          out.put("expires_at", outcome.expiresAt().toString());
-          return Reply.ok(out);
+          return switch (appraiser.attest(request)) {
+            case AppraisalOutcome.Issued issued -> Reply.ok(new Attested(issued.ear().token(), issued.status().label(), body.workload(),
+                issued.version(), issued.policyRevision(), issued.ear().expiresAt().toString()));
+            case AppraisalOutcome.Refused refused -> throw refused.problem();
+          };
         }));
   }
 
   static AttestRequest toRequest(Attest body) {
-    if (body.instanceId() == null || body.instanceId().isBlank() || body.instanceId().length() > 256) {
-      throw invalid("instance_id must have 1 to 256 characters");
+    if (body.evidence() == null) {
+      throw invalid("evidence is required");
     }
-    if (body.workload() == null) {
-      throw invalid("workload is required");
-    }
-    ECKey key;
-    try {
-      JWK jwk = JWK.parse(body.teeKey().toString());
-      if (!(jwk instanceof ECKey ec)) {
-        throw new ProblemException(AppraisalProblem.TEE_KEY_INVALID, "tee_key must be an EC JWK");
-      }
-      key = ec;
-    } catch (java.text.ParseException | RuntimeException e) {
-      if (e instanceof ProblemException problem) {
-        throw problem;
-      }
-      throw new ProblemException(AppraisalProblem.TEE_KEY_INVALID, "tee_key is not a JWK");
-    }
-    byte[] nonce;
-    try {
-      nonce = Base64.getUrlDecoder().decode(body.nonce());
-    } catch (IllegalArgumentException e) {
-      throw new ProblemException(AppraisalProblem.NONCE_INVALID, "nonce must be base64url");
+    TeeKey key = TeeKey.parse(body.teeKey() == null ? "" : body.teeKey().toString());
+    byte[] nonce = Nonces.decode(body.nonce())
+        .orElseThrow(() -> new ProblemException(AppraisalProblem.NONCE_INVALID, "nonce must be base64url"));
+    List<Evidence> deviceBodies = Optional.ofNullable(body.devices()).orElse(List.of());
+    if (deviceBodies.size() > AttestRequest.MAX_DEVICES) {
+      throw invalid("at most " + AttestRequest.MAX_DEVICES + " devices");
     }
     List<AttestRequest.Device> devices = new ArrayList<>();
-    for (Evidence device : Optional.ofNullable(body.devices()).orElse(List.of())) {
+    for (Evidence device : deviceBodies) {
       devices.add(new AttestRequest.Device(device.format(), input(device)));
-    }
-    if (devices.size() > 16) {
-      throw invalid("at most 16 devices");
     }
     return new AttestRequest(body.workload(), body.instanceId(), body.evidence().format(), input(body.evidence()), key, nonce, devices);
   }
@@ -139,15 +139,12 @@ public final class AttestationRoutes {
         Optional.ofNullable(evidence.pcrs()).map(p -> p.toString().getBytes(StandardCharsets.UTF_8)));
   }
 
-  /** Accepts standard or URL-safe base64, padded or not. */
+  /** Standard or URL-safe base64, padded or not, strictly ({@link Encodings#base64}). */
   static byte[] decode(String field, String text) {
     try {
-      String compact = text.replaceAll("\\s", "");
-      return compact.indexOf('-') >= 0 || compact.indexOf('_') >= 0
-          ? Base64.getUrlDecoder().decode(compact)
-          : Base64.getDecoder().decode(compact);
-    } catch (IllegalArgumentException | NullPointerException e) {
-      throw invalid(field + " must be base64");
+      return Encodings.base64(text);
+    } catch (IllegalArgumentException e) {
+      throw invalid(field + " must be base64 (" + e.getMessage() + ")");
     }
   }
 

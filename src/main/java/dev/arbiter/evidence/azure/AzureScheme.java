@@ -30,7 +30,8 @@ abstract class AzureScheme implements EvidenceScheme {
   AzureScheme(String id, String mediaType, String summary, Hardware hardware) {
     this.hardware = Objects.requireNonNull(hardware, "hardware");
     this.descriptor = new SchemeDescriptor(id, "1.0", List.of(mediaType),
-        AzureClaims.names(hardware.claimNames(), tpm.descriptor().claimNames()), summary);
+        AzureClaims.names(hardware.claimNames(), tpm.descriptor().claimNames()), summary,
+        new SchemeDescriptor.BindingRule.Sha256OfB(), java.util.Optional.empty(), SchemeDescriptor.Kind.CPU, false);
   }
 
   @Override

@@ -35,7 +35,8 @@ public final class CcaScheme implements EvidenceScheme {
   private static final SchemeDescriptor DESCRIPTOR = new SchemeDescriptor(ID, "1.0",
       List.of("application/eat-collection; profile=\"http://arm.com/CCA-SSD/1.0.0\"",
           "application/eat-collection; profile=\"tag:arm.com,2023:cca_platform#1.0.0\""),
-      CcaClaims.NAMES, "Arm CCA attestation token (realm + platform, RAK binding, CPAK from --key)");
+      CcaClaims.NAMES, "Arm CCA attestation token (realm + platform, RAK binding, CPAK from --key)",
+      new SchemeDescriptor.BindingRule.RealmChallenge(), java.util.Optional.empty(), SchemeDescriptor.Kind.CPU, false);
 
   private final AnchorKeys anchors;
 

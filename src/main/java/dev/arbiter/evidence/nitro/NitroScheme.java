@@ -39,7 +39,8 @@ public final class NitroScheme implements EvidenceScheme {
 
   private static final SchemeDescriptor DESCRIPTOR =
       new SchemeDescriptor(ID, "1.0", List.of("application/vnd.aws.nitro-enclaves.attestation+cbor"),
-          NitroClaims.NAMES, "AWS Nitro Enclaves attestation document (COSE_Sign1, ES384, AWS root)");
+          NitroClaims.NAMES, "AWS Nitro Enclaves attestation document (COSE_Sign1, ES384, AWS root)",
+          new SchemeDescriptor.BindingRule.NonceWithKey("public_key"), java.util.Optional.empty(), SchemeDescriptor.Kind.CPU, false);
 
   private final List<X509Certificate> roots;
   private final ChainVerifier chains = new ChainVerifier(4096);

@@ -46,7 +46,8 @@ public final class NvidiaGpuScheme implements EvidenceScheme {
 
   private static final SchemeDescriptor DESCRIPTOR = new SchemeDescriptor(ID, "1.0",
       List.of("application/vnd.nvidia.spdm-measurements", "application/vnd.nvidia.gpu-evidence+json"),
-      GpuClaims.NAMES, "NVIDIA H100 GPU attestation report (SPDM 1.1 measurements, device chain, RIMs)");
+      GpuClaims.NAMES, "NVIDIA H100 GPU attestation report (SPDM 1.1 measurements, device chain, RIMs)",
+      new SchemeDescriptor.BindingRule.PrefixOfB(32), java.util.Optional.empty(), SchemeDescriptor.Kind.DEVICE, false);
 
   private final X509Certificate deviceRoot;
   private final X509Certificate rimRoot;

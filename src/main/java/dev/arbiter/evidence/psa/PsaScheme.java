@@ -33,7 +33,8 @@ public final class PsaScheme implements EvidenceScheme {
 
   private static final SchemeDescriptor DESCRIPTOR = new SchemeDescriptor(ID, "1.0",
       List.of("application/psa-attestation-token", "application/eat-cwt; profile=\"http://arm.com/psa/2.0.0\""),
-      CLAIMS, "Arm PSA attestation token (COSE_Sign1, IAK from --key)");
+      CLAIMS, "Arm PSA attestation token (COSE_Sign1, IAK from --key)",
+      new SchemeDescriptor.BindingRule.PrefixOfB(32), java.util.Optional.empty(), SchemeDescriptor.Kind.CPU, false);
 
   private final AnchorKeys anchors;
 

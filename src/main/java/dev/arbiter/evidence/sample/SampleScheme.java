@@ -40,7 +40,11 @@ public final class SampleScheme implements EvidenceScheme {
           "1.0",
           List.of("application/vnd.arbiter.sample-evidence+jws"),
           List.of("measurement", "config", "report_data", "svn", "debug", "attestation_key"),
-          "Development-only evidence signed by a software key (no hardware root of trust).");
+          "Development-only evidence signed by a software key (no hardware root of trust).",
+          new SchemeDescriptor.BindingRule.ReportData(64),
+          java.util.Optional.of(new SchemeDescriptor.ConfigurationClaim("config", 32)),
+          SchemeDescriptor.Kind.CPU,
+          true);
 
   @Override
   public SchemeDescriptor descriptor() {

@@ -35,7 +35,9 @@ public final class SevSnpScheme implements EvidenceScheme {
       ID, "1.0",
       List.of("application/vnd.amd.sev.snp.attestation-report", "application/vnd.linux.configfs-tsm.sev-snp+json"),
       SnpClaims.NAMES,
-      "AMD SEV-SNP attestation report (v2/v3/v5), VCEK/VLEK to AMD ARK (Milan, Genoa, Turin)");
+      "AMD SEV-SNP attestation report (v2/v3/v5), VCEK/VLEK to AMD ARK (Milan, Genoa, Turin)",
+      new SchemeDescriptor.BindingRule.ReportData(64), java.util.Optional.of(new SchemeDescriptor.ConfigurationClaim("host_data", 32)),
+      SchemeDescriptor.Kind.CPU, false);
 
   private final AmdTrust trust;
   private final ChainVerifier chains = new ChainVerifier(CACHE_ENTRIES);

@@ -26,7 +26,8 @@ public final class SgxScheme extends DcapScheme {
       "debug", "fmspc", "tcb_status", "advisory_ids", "revocation", "attributes", "misc_select", "cpu_svn", "config_id",
       "config_svn", "isv_ext_prod_id", "isv_family_id", "pck_issuer");
   private static final SchemeDescriptor DESCRIPTOR = new SchemeDescriptor(ID, "1.0",
-      List.of("application/vnd.intel.sgx.quote"), CLAIMS, "Intel SGX DCAP ECDSA quote v3");
+      List.of("application/vnd.intel.sgx.quote"), CLAIMS, "Intel SGX DCAP ECDSA quote v3",
+      new SchemeDescriptor.BindingRule.ReportData(64), java.util.Optional.empty(), SchemeDescriptor.Kind.CPU, false);
 
   public SgxScheme(DcapTrust trust) {
     super(trust, DESCRIPTOR, Quote.TEE_SGX);

@@ -27,7 +27,9 @@ public final class TdxScheme extends DcapScheme {
       "revocation", "td_attributes", "debug", "xfam", "seam_attributes", "mr_signer_seam", "tee_tcb_svn2",
       "mr_service_td", "pck_issuer");
   private static final SchemeDescriptor DESCRIPTOR = new SchemeDescriptor(ID, "1.0",
-      List.of("application/vnd.intel.tdx.quote"), CLAIMS, "Intel TDX DCAP quote v4/v5 (TD 1.0, TD 1.5)");
+      List.of("application/vnd.intel.tdx.quote"), CLAIMS, "Intel TDX DCAP quote v4/v5 (TD 1.0, TD 1.5)",
+      new SchemeDescriptor.BindingRule.ReportData(64), java.util.Optional.of(new SchemeDescriptor.ConfigurationClaim("mr_config_id", 48)),
+      SchemeDescriptor.Kind.CPU, false);
 
   public TdxScheme(DcapTrust trust) {
     super(trust, DESCRIPTOR, Quote.TEE_TDX);

@@ -34,7 +34,8 @@ public final class TpmScheme implements EvidenceScheme {
 
   private static final SchemeDescriptor DESCRIPTOR =
       new SchemeDescriptor(ID, "1.0", List.of("application/vnd.tcg.tpms-attest"), TpmClaims.NAMES,
-          "TPM 2.0 quote (TPMS_ATTEST + TPMT_SIGNATURE + PCR values)");
+          "TPM 2.0 quote (TPMS_ATTEST + TPMT_SIGNATURE + PCR values)",
+          new SchemeDescriptor.BindingRule.Sha256OfB(), Optional.empty(), SchemeDescriptor.Kind.CPU, false);
 
   private final List<X509Certificate> akCas;
   private final ChainVerifier chains = new ChainVerifier(256);
