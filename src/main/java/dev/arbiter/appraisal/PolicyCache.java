@@ -41,6 +41,7 @@ public final class PolicyCache implements AutoCloseable {
   private final Thread listener;
   private volatile boolean running = true;
   private volatile Duration pickupDelay = Duration.ZERO;
+  private final Object changed = new Object();
 
   /**
    * @param database where to LISTEN for {@link PolicyService#CHANNEL}
@@ -78,6 +79,34 @@ public final class PolicyCache implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Blocks until this replica serves revision {@code seq} (or a newer one) of {@code workload}, or
+   * {@code timeout} passes; true when it does. Woken by every load, so there is no polling.
+   */
+  public boolean awaitServed(String workload, long seq, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (changed) {
+      while (true) {
+        CompiledPolicy current = policies.get(workload);
+        if (current != null && current.seq() >= seq) {
+          return true;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(changed, left);
+      }
+    }
+  }
+
+  private void loaded(String workload, CompiledPolicy policy) {
+    policies.put(workload, policy);
+    synchronized (changed) {
+      changed.notifyAll();
+    }
+  }
+
   /** Test hook: delay picking up notifications (simulates a slow replica). */
   public void setPickupDelay(Duration delay) {
     this.pickupDelay = delay;
@@ -90,7 +119,7 @@ public final class PolicyCache implements AutoCloseable {
       for (PolicyRevision head : heads) {
         CompiledPolicy current = policies.get(head.workload());
         if (current == null || current.seq() < head.seq()) {
-          policies.put(head.workload(), compile(head));
+          loaded(head.workload(), compile(head));
         }
       }
     } catch (RuntimeException e) {
@@ -106,7 +135,7 @@ public final class PolicyCache implements AutoCloseable {
     PolicyRevision head = policyService.current(workload);
     CompiledPolicy current = policies.get(workload);
     if (current == null || current.seq() <= head.seq()) {
-      policies.put(workload, compile(head));
+      loaded(workload, compile(head));
     }
   }
 

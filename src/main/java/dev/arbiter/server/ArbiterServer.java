@@ -68,12 +68,14 @@ public final class ArbiterServer implements AutoCloseable {
   private final Database database;
   private final WebServer web;
   private final Services services;
+  private final List<Route> routes;
 
-  private ArbiterServer(ServerConfig config, Database database, WebServer web, Services services) {
+  private ArbiterServer(ServerConfig config, Database database, WebServer web, Services services, List<Route> routes) {
     this.config = config;
     this.database = database;
     this.web = web;
     this.services = services;
+    this.routes = List.copyOf(routes);
   }
 
   /** The wired domain services (for tests and in-process tools). */
@@ -93,9 +95,9 @@ public final class ArbiterServer implements AutoCloseable {
         .orElseGet(() -> new Database.Location.Embedded(dir.database())));
     try {
       Services services = wire(config, dir, roles, serviceKey, database);
-      HttpApi api = new HttpApi(routes(services, database), roles);
-      WebServer web = serve(config, dir, api);
-      ArbiterServer server = new ArbiterServer(config, database, web, services);
+      List<Route> routes = routes(services, database);
+      WebServer web = serve(config, dir, new HttpApi(routes, roles));
+      ArbiterServer server = new ArbiterServer(config, database, web, services, routes);
       server.writeClientConfig(dir);
       LOG.info("Arbiter listening on {}", server.uri());
       return server;
@@ -223,6 +225,11 @@ public final class ArbiterServer implements AutoCloseable {
 
   public Services services() {
     return services;
+  }
+
+  /** Every route this server serves (domain routes and the server's own). */
+  public List<Route> routes() {
+    return routes;
   }
 
   @Override

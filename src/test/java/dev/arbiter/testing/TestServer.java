@@ -110,9 +110,14 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
+  /** Stops the server and deletes its data directory (embedded database included). */
   @Override
   public void close() {
-    server.close();
+    try {
+      server.close();
+    } finally {
+      TestDatabase.deleteRecursively(dataDir);
+    }
   }
 
   /** An HTTP response: status, content type and parsed JSON body. */
