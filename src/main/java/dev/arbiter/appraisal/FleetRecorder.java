@@ -13,7 +13,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +34,7 @@ public final class FleetRecorder implements AutoCloseable {
     }
   }
 
-  private final Database database;
+  private final FleetStore store;
   private final BlockingQueue<Event> queue;
   private final Thread writer;
   private final AtomicLong dropped = new AtomicLong();
@@ -48,7 +47,7 @@ public final class FleetRecorder implements AutoCloseable {
   private final Object idle = new Object();
 
   public FleetRecorder(Database database, int capacity) {
-    this.database = database;
+    this.store = new FleetStore(database);
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.writer = Thread.ofPlatform().name("arbiter-fleet-writer").daemon(true).unstarted(this::run);
     writer.start();
@@ -146,27 +145,7 @@ public final class FleetRecorder implements AutoCloseable {
     for (Event event : batch) {
       latest.put(event.workload() + "\u0000" + event.instanceId(), event);
     }
-    database.jdbi().useTransaction(handle -> {
-      PreparedBatch events = handle.prepareBatch(
-          "insert into attestation_event(at, workload, instance_id, format, version, status, reason, policy_revision) "
-              + "values (:at, :workload, :instance, :format, :version, :status, :reason, :revision)");
-      for (Event event : batch) {
-        events.bind("at", event.at()).bind("workload", event.workload()).bind("instance", event.instanceId()).bind("format", event.format())
-            .bind("version", event.version()).bind("status", event.status()).bind("reason", event.reason())
-            .bind("revision", event.policyRevision()).add();
-      }
-      events.execute();
-      PreparedBatch instances = handle.prepareBatch(
-          "insert into fleet_instance(workload, instance_id, version, format, status, reason, last_seen, first_seen) "
-              + "values (:workload, :instance, :version, :format, :status, :reason, :at, :at) "
-              + "on conflict (workload, instance_id) do update set version = coalesce(excluded.version, fleet_instance.version), "
-              + "format = excluded.format, status = excluded.status, reason = excluded.reason, last_seen = greatest(excluded.last_seen, fleet_instance.last_seen)");
-      for (Event event : latest.values()) {
-        instances.bind("workload", event.workload()).bind("instance", event.instanceId()).bind("version", event.version())
-            .bind("format", event.format()).bind("status", event.status()).bind("reason", event.reason()).bind("at", event.at()).add();
-      }
-      instances.execute();
-    });
+    store.write(batch, latest.values());
   }
 
   @Override

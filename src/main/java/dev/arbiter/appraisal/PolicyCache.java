@@ -34,19 +34,25 @@ public final class PolicyCache implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PolicyCache.class);
 
   private final Database database;
+  private final PolicyService policyService;
   private final BiFunction<String, String, List<String>> vulnerabilities;
   private final Duration fullRefresh;
   private final Map<String, CompiledPolicy> policies = new ConcurrentHashMap<>();
   private final Thread listener;
   private volatile boolean running = true;
   private volatile Duration pickupDelay = Duration.ZERO;
+  private final Object changed = new Object();
 
   /**
+   * @param database where to LISTEN for {@link PolicyService#CHANNEL}
+   * @param policyService reads revisions and versions
    * @param vulnerabilities (workload, version) to known vulnerability ids, read when a revision is
    *     loaded (never on the hot path)
    */
-  public PolicyCache(Database database, BiFunction<String, String, List<String>> vulnerabilities, Duration fullRefresh) {
+  public PolicyCache(Database database, PolicyService policyService, BiFunction<String, String, List<String>> vulnerabilities,
+      Duration fullRefresh) {
     this.database = database;
+    this.policyService = policyService;
     this.vulnerabilities = vulnerabilities;
     this.fullRefresh = fullRefresh;
     reloadAll();
@@ -73,6 +79,34 @@ public final class PolicyCache implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Blocks until this replica serves revision {@code seq} (or a newer one) of {@code workload}, or
+   * {@code timeout} passes; true when it does. Woken by every load, so there is no polling.
+   */
+  public boolean awaitServed(String workload, long seq, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (changed) {
+      while (true) {
+        CompiledPolicy current = policies.get(workload);
+        if (current != null && current.seq() >= seq) {
+          return true;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(changed, left);
+      }
+    }
+  }
+
+  private void loaded(String workload, CompiledPolicy policy) {
+    policies.put(workload, policy);
+    synchronized (changed) {
+      changed.notifyAll();
+    }
+  }
+
   /** Test hook: delay picking up notifications (simulates a slow replica). */
   public void setPickupDelay(Duration delay) {
     this.pickupDelay = delay;
@@ -81,11 +115,11 @@ public final class PolicyCache implements AutoCloseable {
   /** Reloads every workload's head revision. */
   public void reloadAll() {
     try {
-      List<PolicyRevision> heads = database.jdbi().withHandle(PolicyService::heads);
+      List<PolicyRevision> heads = policyService.heads();
       for (PolicyRevision head : heads) {
         CompiledPolicy current = policies.get(head.workload());
         if (current == null || current.seq() < head.seq()) {
-          policies.put(head.workload(), compile(head));
+          loaded(head.workload(), compile(head));
         }
       }
     } catch (RuntimeException e) {
@@ -98,35 +132,31 @@ public final class PolicyCache implements AutoCloseable {
    * compiles to can change without a new revision (vulnerability findings of accepted versions).
    */
   public void reload(String workload) {
-    database.jdbi().useHandle(handle -> {
-      PolicyRevision head = PolicyService.head(handle, workload);
-      CompiledPolicy current = policies.get(workload);
-      if (current == null || current.seq() <= head.seq()) {
-        policies.put(workload, compile(head));
-      }
-    });
+    PolicyRevision head = policyService.current(workload);
+    CompiledPolicy current = policies.get(workload);
+    if (current == null || current.seq() <= head.seq()) {
+      loaded(workload, compile(head));
+    }
   }
 
   private CompiledPolicy compile(PolicyRevision revision) {
     List<CompiledPolicy.AcceptedVersion> versions = new ArrayList<>();
-    database.jdbi().useHandle(handle -> {
-      for (var entry : revision.body().path("accepted")) {
-        String label = entry.path("version").asText();
-        String expectedHash = entry.path("content_hash").asText();
-        Optional<Version> version = PolicyService.findVersion(handle, revision.workload(), label);
-        if (version.isEmpty() || !version.get().contentHash().equals(expectedHash)
-            || !dev.arbiter.internal.Hex.encode(Digests.sha256(Jcs.canonicalize(version.get().content()))).equals(expectedHash)) {
-          LOG.error("version {}@{} does not match the content hash in revision #{}; not accepting it", revision.workload(), label, revision.seq());
-          continue;
-        }
-        var values = version.get().referenceValues();
-        Optional<ObjectNode> configuration = values.configuration();
-        versions.add(new CompiledPolicy.AcceptedVersion(label, expectedHash, values,
-            configuration.map(c -> Digests.sha256(Jcs.canonicalize(c))),
-            configuration.map(c -> Digests.sha384(Jcs.canonicalize(c))),
-            List.copyOf(vulnerabilities.apply(revision.workload(), label))));
+    for (var entry : revision.body().path("accepted")) {
+      String label = entry.path("version").asText();
+      String expectedHash = entry.path("content_hash").asText();
+      Optional<Version> version = policyService.findVersion(revision.workload(), label);
+      if (version.isEmpty() || !version.get().contentHash().equals(expectedHash)
+          || !dev.arbiter.internal.Hex.encode(Digests.sha256(Jcs.canonicalize(version.get().content()))).equals(expectedHash)) {
+        LOG.error("version {}@{} does not match the content hash in revision #{}; not accepting it", revision.workload(), label, revision.seq());
+        continue;
       }
-    });
+      var values = version.get().referenceValues();
+      Optional<ObjectNode> configuration = values.configuration();
+      versions.add(new CompiledPolicy.AcceptedVersion(label, expectedHash, values,
+          configuration.map(c -> Digests.sha256(Jcs.canonicalize(c))),
+          configuration.map(c -> Digests.sha384(Jcs.canonicalize(c))),
+          List.copyOf(vulnerabilities.apply(revision.workload(), label))));
+    }
     Optional<CelPolicy> appraisal = revision.appraisal().flatMap(cel -> {
       CelPolicy.Compiled compiled = CelPolicy.compile(cel, CelPolicy.APPRAISAL_VARIABLES);
       if (compiled.policy().isEmpty()) {

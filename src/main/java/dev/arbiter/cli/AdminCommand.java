@@ -85,9 +85,10 @@ final class AdminCommand {
       DataDir data = new DataDir(dir);
       String url = databaseUrl != null ? databaseUrl : System.getenv("ARBITER_DATABASE_URL");
       try {
-        var rotated = dev.arbiter.store.LocalDatabase.with(data, java.util.Optional.ofNullable(url).filter(u -> !u.isBlank()), jdbi -> {
+        var rotated = dev.arbiter.store.LocalDatabase.with(data.database(), java.util.Optional.ofNullable(url).filter(u -> !u.isBlank()),
+            database -> {
           try {
-            return dev.arbiter.auth.KeyRotation.rotate(data, jdbi, "local-admin@" + data.root(), reason, Clock.systemUTC());
+            return dev.arbiter.governance.KeyRotation.rotate(data, database, "local-admin@" + data.root(), reason, Clock.systemUTC());
           } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
           }

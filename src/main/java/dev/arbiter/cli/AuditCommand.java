@@ -37,14 +37,14 @@ final class AuditCommand {
       IntegrityCheck.Report report;
       if (url != null && !url.isBlank()) {
         try (Database database = Database.open(new Database.Location.External(url), false)) {
-          report = IntegrityCheck.run(database.jdbi());
+          report = IntegrityCheck.run(database);
         } catch (dev.arbiter.store.StoreException e) {
           throw CliException.usage(e.getMessage());
         }
       } else {
         Path dir = ClientOptions.resolveDataDir(dataDir);
         try {
-          report = LocalDatabase.withReadOnly(new dev.arbiter.auth.DataDir(dir), IntegrityCheck::run);
+          report = LocalDatabase.withReadOnly(new dev.arbiter.auth.DataDir(dir).database(), IntegrityCheck::run);
         } catch (dev.arbiter.store.StoreException e) {
           throw CliException.usage(e.getMessage());
         }

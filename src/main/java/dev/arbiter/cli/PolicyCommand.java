@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbiter.internal.Json;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -93,6 +93,10 @@ final class PolicyCommand {
     }
   }
 
+  /** The body of a policy change; absent fields are left out. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record ChangeBody(String reason, @JsonProperty("base_revision") String baseRevision, String cel, String version) {}
+
   abstract static class Change implements Callable<Integer> {
     @Option(names = "--workload", required = true)
     String workload;
@@ -106,13 +110,8 @@ final class PolicyCommand {
     @Mixin ClientOptions client;
     @Spec CommandSpec spec;
 
-    Map<String, Object> body() {
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("reason", reason);
-      if (baseRevision != null) {
-        body.put("base_revision", baseRevision);
-      }
-      return body;
+    ChangeBody body(String cel, String version) {
+      return new ChangeBody(reason, baseRevision, cel, version);
     }
 
     int print(JsonNode revision) {
@@ -129,9 +128,7 @@ final class PolicyCommand {
 
     @Override
     public Integer call() {
-      Map<String, Object> body = body();
-      body.put("cel", cel);
-      return print(client.client().put(base(workload) + "/appraisal", body));
+      return print(client.client().put(base(workload) + "/appraisal", body(cel, null)));
     }
   }
 
@@ -146,9 +143,7 @@ final class PolicyCommand {
 
     @Override
     public Integer call() {
-      Map<String, Object> body = body();
-      body.put("version", version);
-      return print(client.client().post(base(workload) + "/accept", body));
+      return print(client.client().post(base(workload) + "/accept", body(null, version)));
     }
   }
 
@@ -163,9 +158,7 @@ final class PolicyCommand {
 
     @Override
     public Integer call() {
-      Map<String, Object> body = body();
-      body.put("version", version);
-      return print(client.client().post(base(workload) + "/revoke", body));
+      return print(client.client().post(base(workload) + "/revoke", body(null, version)));
     }
   }
 }

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbiter.internal.Json;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,6 +30,24 @@ final class RolloutCommand {
         Json.mapper().convertValue(r.path("from"), String[].class)) + " -> " + r.path("to").asText());
   }
 
+  /** The body of {@code POST .../rollouts}; absent options are left out. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record StartBody(
+      String to,
+      String reason,
+      String deadline,
+      String objective,
+      @JsonProperty("max_failure_rate") double maxFailureRate,
+      @JsonProperty("min_samples") int minSamples,
+      @JsonProperty("failure_window") String failureWindow,
+      @JsonProperty("min_fleet_share") double minFleetShare,
+      String drain,
+      String webhook) {}
+
+  /** The body of a transition ({@code force} only for abort). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record TransitionBody(String reason, Boolean force) {}
+
   @Command(name = "start", mixinStandardHelpOptions = true,
       description = "Start a rollout: check the version's gates, then stage it into the Verifier policy before deployment (old and new accepted).")
   static final class Start implements Callable<Integer> {
@@ -49,23 +67,8 @@ final class RolloutCommand {
 
     @Override
     public Integer call() {
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("to", to);
-      body.put("reason", reason);
-      if (deadline != null) {
-        body.put("deadline", deadline);
-      }
-      if (objective != null) {
-        body.put("objective", objective);
-      }
-      body.put("max_failure_rate", maxFailureRate);
-      body.put("min_samples", minSamples);
-      body.put("failure_window", failureWindow);
-      body.put("min_fleet_share", minFleetShare);
-      body.put("drain", drain);
-      if (webhook != null) {
-        body.put("webhook", webhook);
-      }
+      StartBody body = new StartBody(to, reason, deadline, objective, maxFailureRate, minSamples, failureWindow, minFleetShare, drain,
+          webhook);
       JsonNode rollout = client.client().post(base(workload), body);
       Printer.print(spec.commandLine().getOut(), client.json(), rollout, r -> printRollout(spec.commandLine().getOut(), r));
       return ExitCode.OK;
@@ -187,7 +190,7 @@ final class RolloutCommand {
     @Mixin ClientOptions client;
     @Spec CommandSpec spec;
 
-    int post(String action, Map<String, Object> body) {
+    int post(String action, TransitionBody body) {
       JsonNode rollout = client.client().post(base(workload) + "/current/" + action, body);
       Printer.print(spec.commandLine().getOut(), client.json(), rollout, r -> printRollout(spec.commandLine().getOut(), r));
       return ExitCode.OK;
@@ -198,7 +201,7 @@ final class RolloutCommand {
   static final class Deploying extends Transition {
     @Override
     public Integer call() {
-      return post("deploying", Map.of("reason", reason));
+      return post("deploying", new TransitionBody(reason, null));
     }
   }
 
@@ -206,7 +209,7 @@ final class RolloutCommand {
   static final class Complete extends Transition {
     @Override
     public Integer call() {
-      return post("complete", Map.of("reason", reason));
+      return post("complete", new TransitionBody(reason, null));
     }
   }
 
@@ -216,7 +219,7 @@ final class RolloutCommand {
 
     @Override
     public Integer call() {
-      return post("abort", Map.of("reason", reason, "force", force));
+      return post("abort", new TransitionBody(reason, force));
     }
   }
 

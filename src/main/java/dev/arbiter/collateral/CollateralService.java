@@ -110,7 +110,7 @@ public final class CollateralService {
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("files", files.size());
       details.put("stored", out.stream().map(e -> Map.of("format", e.format(), "kind", e.kind(), "key", e.key(), "sha256", e.sha256())).toList());
-      audit.append(handle, who, "collateral.import", "collateral", "collateral import", Optional.empty(), details);
+      audit.append(dev.arbiter.store.Tx.of(handle), who, "collateral.import", "collateral", "collateral import", Optional.empty(), details);
       return out;
     });
     reload();

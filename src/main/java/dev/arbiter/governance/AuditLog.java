@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arbiter.auth.Principal;
 import dev.arbiter.crypto.ServiceKey;
 import dev.arbiter.internal.Json;
+import dev.arbiter.store.Database;
+import dev.arbiter.store.Tx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -13,18 +15,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import dev.arbiter.store.Tx;
-import org.jdbi.v3.core.Handle;
 
 /**
- * The append-only, hash-chained audit log. {@link #append} runs inside the caller's transaction, so
- * a state change and its audit record commit together or not at all. Appends are serialized by a
- * transaction-scoped advisory lock so the chain has no forks. Thread-safe.
+ * The append-only, hash-chained audit log. {@link #append} runs inside the caller's transaction
+ * ({@link Tx}), so a state change and its audit record commit together or not at all. Appends are
+ * serialized by a transaction-scoped advisory lock so the chain has no forks. Thread-safe.
  */
 public final class AuditLog {
-  /** Advisory lock id serializing audit appends (any constant unique to Arbiter). */
-  private static final long AUDIT_LOCK = 0x4172626974657201L;
-
   private final ServiceKey key;
   private final Clock clock;
 
@@ -34,7 +31,7 @@ public final class AuditLog {
   }
 
   /**
-   * Appends a record in the current transaction.
+   * Appends a record in the caller's transaction.
    *
    * @param action what happened, e.g. {@code workload.create}, {@code policy.accept}
    * @param target what it happened to, e.g. the workload name
@@ -42,46 +39,20 @@ public final class AuditLog {
    * @param revision the resulting policy revision hash, if the change made one
    * @param details extra structured facts (no secrets)
    */
-  public AuditRecord append(
-      Handle handle,
-      Principal who,
-      String action,
-      String target,
-      String reason,
-      Optional<String> revision,
-      Map<String, ?> details) {
-    return append(handle, who.label(), action, target, reason, revision, details);
-  }
-
-  /** {@link #append(Handle, Principal, String, String, String, Optional, Map)} in a transaction of several domains. */
   public AuditRecord append(Tx tx, Principal who, String action, String target, String reason, Optional<String> revision,
       Map<String, ?> details) {
-    return append(tx.handle(), who, action, target, reason, revision, details);
-  }
-
-  /** {@link #append(Handle, String, String, String, String, Optional, Map)} in a transaction of several domains. */
-  public AuditRecord append(Tx tx, String principalLabel, String action, String target, String reason, Optional<String> revision,
-      Map<String, ?> details) {
-    return append(tx.handle(), principalLabel, action, target, reason, revision, details);
+    return append(tx, who.label(), action, target, reason, revision, details);
   }
 
   /**
    * Appends a record for a caller that is not an admin principal (e.g. a TEE on an open route,
-   * recorded as {@code tee:<JWK thumbprint>}), in the current transaction.
+   * recorded as {@code tee:<JWK thumbprint>}), in the caller's transaction.
    */
-  public AuditRecord append(
-      Handle handle,
-      String principalLabel,
-      String action,
-      String target,
-      String reason,
-      Optional<String> revision,
+  public AuditRecord append(Tx tx, String principalLabel, String action, String target, String reason, Optional<String> revision,
       Map<String, ?> details) {
-    handle.execute("select pg_advisory_xact_lock(?)", AUDIT_LOCK);
-    Optional<Map<String, Object>> head =
-        handle.createQuery("select seq, hash from audit_record order by seq desc limit 1").mapToMap().findOne();
-    long seq = head.map(row -> ((Number) row.get("seq")).longValue() + 1).orElse(1L);
-    String prev = head.map(row -> (String) row.get("hash")).orElse(null);
+    Optional<AuditStore.Head> head = AuditStore.lockHead(tx);
+    long seq = head.map(h -> h.seq() + 1).orElse(1L);
+    String prev = head.map(AuditStore.Head::hash).orElse(null);
     ObjectNode content = Json.mapper().createObjectNode();
     content.put("seq", seq);
     content.put("prev", prev);
@@ -93,32 +64,18 @@ public final class AuditLog {
     content.put("revision", revision.orElse(null));
     content.set("details", Json.mapper().valueToTree(details));
     ChainedRecord sealed = ChainedRecord.seal(content, key);
-    handle
-        .createUpdate(
-            "insert into audit_record(seq, hash, prev, body, key_id, signature) values (:seq, :hash, :prev, :body, :key, :sig)")
-        .bind("seq", seq)
-        .bind("hash", sealed.hash())
-        .bind("prev", prev)
-        .bind("body", sealed.body())
-        .bind("key", sealed.keyId())
-        .bind("sig", sealed.signature())
-        .execute();
+    AuditStore.insert(tx, seq, prev, sealed);
     return new AuditRecord(seq, sealed.hash(), prev, parse(sealed.body()), sealed.keyId(), sealed.signature());
   }
 
-  /** Records after {@code afterSeq}, oldest first, at most {@code limit}. */
-  public static List<AuditRecord> list(Handle handle, long afterSeq, int limit, Optional<String> target) {
-    return handle
-        .createQuery(
-            "select seq, hash, prev, body, key_id, signature from audit_record where seq > :after"
-                + (target.isPresent() ? " and body::jsonb ->> 'target' = :target" : "")
-                + " order by seq limit :limit")
-        .bind("after", afterSeq)
-        .bind("limit", limit)
-        .bind("target", target.orElse(null))
-        .map((rs, ctx) -> new AuditRecord(rs.getLong("seq"), rs.getString("hash"), rs.getString("prev"),
-            parse(rs.getString("body")), rs.getString("key_id"), rs.getString("signature")))
-        .list();
+  /** Records after {@code afterSeq}, oldest first, at most {@code limit}, optionally only those about {@code target}. */
+  public static List<AuditRecord> list(Database database, long afterSeq, int limit, Optional<String> target) {
+    return AuditStore.list(database, afterSeq, limit, target);
+  }
+
+  /** Records whose {@code details} name {@code value} under {@code key} (e.g. every record of one rollout), oldest first. */
+  public static List<AuditRecord> withDetail(Tx tx, String key, String value) {
+    return AuditStore.withDetail(tx, key, value);
   }
 
   static JsonNode parse(String body) {

@@ -13,8 +13,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
+import dev.arbiter.governance.AuditStore.ChainRow;
+import dev.arbiter.store.Database;
+import dev.arbiter.store.Tx;
 
 /**
  * Re-verifies every hash link and signature of the policy revisions (one chain per workload) and of
@@ -39,102 +40,99 @@ public final class IntegrityCheck {
 
   private IntegrityCheck() {}
 
-  public static Report run(Jdbi jdbi) {
-    return jdbi.withHandle(IntegrityCheck::run);
+  /** Checks everything, read-only. */
+  public static Report run(Database database) {
+    return database.inTransaction(IntegrityCheck::run);
   }
 
-  public static Report run(Handle handle) {
+  /** Checks everything in the caller's transaction. */
+  public static Report run(Tx tx) {
     Map<String, ECKey> keys = new HashMap<>();
-    for (Map<String, Object> row : handle.createQuery("select key_id, public_jwk from service_key").mapToMap().list()) {
+    for (String[] row : AuditStore.serviceKeys(tx)) {
       try {
-        keys.put((String) row.get("key_id"), ECKey.parse((String) row.get("public_jwk")));
+        keys.put(row[0], ECKey.parse(row[1]));
       } catch (java.text.ParseException e) {
         // a corrupt key row: records signed by it will be reported as unverifiable
       }
     }
     List<Finding> findings = new ArrayList<>();
-    int revisions = checkRevisions(handle, keys, findings);
-    int audits = checkAudit(handle, keys, findings);
+    int revisions = checkRevisions(AuditStore.revisionRows(tx), keys, findings);
+    int audits = checkAudit(AuditStore.auditRows(tx), keys, findings);
     return new Report(revisions, audits, List.copyOf(findings));
   }
 
-  private static int checkRevisions(Handle handle, Map<String, ECKey> keys, List<Finding> findings) {
-    List<Map<String, Object>> rows = handle
-        .createQuery("select workload, seq, hash, prev, body, key_id, signature from policy_revision order by workload, seq")
-        .mapToMap().list();
+  private static int checkRevisions(List<ChainRow> rows, Map<String, ECKey> keys, List<Finding> findings) {
     String workload = null;
     String previousHash = null;
     long expectedSeq = 1;
-    for (Map<String, Object> row : rows) {
-      String rowWorkload = (String) row.get("workload");
+    for (ChainRow row : rows) {
+      String rowWorkload = row.workload();
       if (!rowWorkload.equals(workload)) {
         workload = rowWorkload;
         previousHash = null;
         expectedSeq = 1;
       }
-      long seq = ((Number) row.get("seq")).longValue();
+      long seq = row.seq();
       String id = workload + "#" + seq;
       List<String> problems = checkRecord(row, keys);
-      JsonNode body = parseOrNull((String) row.get("body"));
+      JsonNode body = parseOrNull(row.body());
       if (seq != expectedSeq) {
         problems.add("sequence gap: expected " + expectedSeq);
       }
-      if (!Objects.equals(row.get("prev"), previousHash)) {
+      if (!Objects.equals(row.prev(), previousHash)) {
         problems.add("prev does not equal the previous revision's hash");
       }
       if (body != null) {
         if (!workload.equals(body.path("workload").asText(null)) || body.path("seq").asLong(-1) != seq
-            || !Objects.equals(textOrNull(body.get("prev")), row.get("prev"))) {
+            || !Objects.equals(textOrNull(body.get("prev")), row.prev())) {
           problems.add("body's workload/seq/prev differ from the row");
         }
       }
       problems.forEach(problem -> findings.add(new Finding("policy_revision", id, problem)));
-      previousHash = (String) row.get("hash");
+      previousHash = row.hash();
       expectedSeq = seq + 1;
     }
     return rows.size();
   }
 
-  private static int checkAudit(Handle handle, Map<String, ECKey> keys, List<Finding> findings) {
-    List<Map<String, Object>> rows = handle
-        .createQuery("select seq, hash, prev, body, key_id, signature from audit_record order by seq").mapToMap().list();
+  private static int checkAudit(List<ChainRow> rows, Map<String, ECKey> keys, List<Finding> findings) {
     String previousHash = null;
     long expectedSeq = 1;
-    for (Map<String, Object> row : rows) {
-      long seq = ((Number) row.get("seq")).longValue();
+    for (ChainRow row : rows) {
+      long seq = row.seq();
       List<String> problems = checkRecord(row, keys);
-      JsonNode body = parseOrNull((String) row.get("body"));
+      JsonNode body = parseOrNull(row.body());
       if (seq != expectedSeq) {
         problems.add("sequence gap: expected " + expectedSeq);
       }
-      if (!Objects.equals(row.get("prev"), previousHash)) {
+      if (!Objects.equals(row.prev(), previousHash)) {
         problems.add("prev does not equal the previous record's hash");
       }
-      if (body != null && (body.path("seq").asLong(-1) != seq || !Objects.equals(textOrNull(body.get("prev")), row.get("prev")))) {
+      if (body != null && (body.path("seq").asLong(-1) != seq || !Objects.equals(textOrNull(body.get("prev")), row.prev()))) {
         problems.add("body's seq/prev differ from the row");
       }
       problems.forEach(problem -> findings.add(new Finding("audit_record", Long.toString(seq), problem)));
-      previousHash = (String) row.get("hash");
+      previousHash = row.hash();
       expectedSeq = seq + 1;
     }
     return rows.size();
   }
 
   /** Hash and signature of one row. */
-  private static List<String> checkRecord(Map<String, Object> row, Map<String, ECKey> keys) {
+  private static List<String> checkRecord(ChainRow row, Map<String, ECKey> keys) {
     List<String> problems = new ArrayList<>();
-    String body = (String) row.get("body");
-    String hash = (String) row.get("hash");
+    String body = row.body();
+    String hash = row.hash();
     JsonNode parsed = parseOrNull(body);
     if (parsed == null) {
       problems.add("body is not JSON");
     } else if (!Hex.encode(Digests.sha256(Jcs.canonicalize(parsed))).equals(hash)) {
       problems.add("hash does not match the content");
     }
-    ECKey key = keys.get((String) row.get("key_id"));
+    ECKey key = keys.get(row.keyId());
     if (key == null) {
-      problems.add("signed by an unknown service key " + row.get("key_id"));
-    } else if (hash == null || !Hex.isHex(hash) || !ServiceKey.verify(key, Hex.decode(hash), (String) row.get("signature"))) {
+      problems.add("signed by an unknown service key " + row.keyId());
+    } else if (hash == null || !Hex.isHex(hash) || !ServiceKey.verify(key, Hex.decode(hash), row.signature())) {
       problems.add("signature does not verify");
     }
     return problems;

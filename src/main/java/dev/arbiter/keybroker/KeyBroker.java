@@ -142,7 +142,7 @@ public final class KeyBroker {
     Map<String, Object> details = earFacts(ear);
     details.put("version", stored.handle().version());
     details.put("tee", thumbprint);
-    audit.append(handle, principal, "secret.release", name, "released", Optional.empty(), details);
+    audit.append(dev.arbiter.store.Tx.of(handle), principal, "secret.release", name, "released", Optional.empty(), details);
     return new Released(name, stored.handle().version(), jwe);
   }
 
@@ -210,7 +210,7 @@ public final class KeyBroker {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("check", refusal.check());
     store.jdbi().useTransaction(TransactionIsolationLevel.READ_COMMITTED,
-        handle -> audit.append(handle, principal, "secret.release-refused", target, refusal.check() + ": " + detail,
+        handle -> audit.append(dev.arbiter.store.Tx.of(handle), principal, "secret.release-refused", target, refusal.check() + ": " + detail,
             Optional.empty(), details));
   }
 }

@@ -93,7 +93,7 @@ public final class SecretStore {
       if (inserted == 0) {
         throw new ProblemException(KeyBrokerProblem.SECRET_EXISTS, "secret " + name + " already exists");
       }
-      audit.append(handle, who, "secret.put", name, why, Optional.empty(), details(workload, 1, releasePolicy, allowWarning));
+      audit.append(dev.arbiter.store.Tx.of(handle), who, "secret.put", name, why, Optional.empty(), details(workload, 1, releasePolicy, allowWarning));
       return metadata(handle, name);
     });
   }
@@ -119,7 +119,7 @@ public final class SecretStore {
       Map<String, Object> details = details(before.workload(), before.version(), releasePolicy, allowWarning);
       details.put("previous_release_policy", before.releasePolicy());
       details.put("previous_allow_warning", before.allowWarning());
-      audit.append(handle, who, "secret.set-policy", name, why, Optional.empty(), details);
+      audit.append(dev.arbiter.store.Tx.of(handle), who, "secret.set-policy", name, why, Optional.empty(), details);
       return metadata(handle, name);
     });
   }
@@ -138,7 +138,7 @@ public final class SecretStore {
               where name = :n""")
           .bind("v", version).bind("k", sealed.keyId()).bind("wk", sealed.wrappedKey()).bind("iv", sealed.iv())
           .bind("ct", sealed.ciphertext()).bind("at", now()).bind("by", who.label()).bind("n", name).execute();
-      audit.append(handle, who, "secret.rotate", name, why, Optional.empty(),
+      audit.append(dev.arbiter.store.Tx.of(handle), who, "secret.rotate", name, why, Optional.empty(),
           details(before.workload(), version, before.releasePolicy(), before.allowWarning()));
       return metadata(handle, name);
     });
@@ -151,7 +151,7 @@ public final class SecretStore {
     return inTransaction(handle -> {
       SecretMetadata before = lock(handle, name);
       handle.createUpdate("delete from secret where name = :n").bind("n", name).execute();
-      audit.append(handle, who, "secret.delete", name, why, Optional.empty(),
+      audit.append(dev.arbiter.store.Tx.of(handle), who, "secret.delete", name, why, Optional.empty(),
           details(before.workload(), before.version(), before.releasePolicy(), before.allowWarning()));
       return before;
     });

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.policy;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,16 +21,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
+import dev.arbiter.store.Database;
 import dev.arbiter.store.Tx;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /**
  * Workloads, versions and Verifier policy revisions. Every state change is one transaction that
@@ -38,14 +38,14 @@ public final class PolicyService {
   /** The PostgreSQL notification channel that announces new policy revisions (payload: workload). */
   public static final String CHANNEL = "arbiter_policy";
 
-  private final Jdbi jdbi;
+  private final Database database;
   private final ServiceKey key;
   private final AuditLog audit;
   private final SchemeRegistry schemes;
   private final Clock clock;
 
-  public PolicyService(Jdbi jdbi, ServiceKey key, AuditLog audit, SchemeRegistry schemes, Clock clock) {
-    this.jdbi = jdbi;
+  public PolicyService(Database database, ServiceKey key, AuditLog audit, SchemeRegistry schemes, Clock clock) {
+    this.database = database;
     this.key = key;
     this.audit = audit;
     this.schemes = schemes;
@@ -56,10 +56,6 @@ public final class PolicyService {
     return audit;
   }
 
-  public Jdbi jdbi() {
-    return jdbi;
-  }
-
   // ---- workloads -------------------------------------------------------------------------
 
   /** Creates a workload and its first (empty) policy revision. */
@@ -67,17 +63,13 @@ public final class PolicyService {
     Names.workload(name);
     String checkedOwner = owner == null || owner.isBlank() ? who.name() : owner.strip();
     JsonNode checkedObjectives = Objectives.parse(objectives);
-    return inTransaction(handle -> {
+    return database.inTransaction(tx -> {
       Instant now = now();
-      int inserted = handle.createUpdate(
-              "insert into workload(name, owner, objectives, created_at, created_by) values (:n, :o, :obj, :at, :by) on conflict do nothing")
-          .bind("n", name).bind("o", checkedOwner).bind("obj", canonical(checkedObjectives))
-          .bind("at", now).bind("by", who.label()).execute();
-      if (inserted == 0) {
+      if (!PolicyStore.insertWorkload(tx, name, checkedOwner, canonical(checkedObjectives), now, who.label())) {
         throw new ProblemException(PolicyProblem.WORKLOAD_EXISTS, "workload " + name + " already exists");
       }
-      PolicyRevision first = appendRevision(handle, who, name, "workload created", null, content -> content);
-      audit.append(handle, who, "workload.create", name, "workload created", Optional.of(first.hash()),
+      PolicyRevision first = appendRevision(tx, who, name, "workload created", null, content -> content);
+      audit.append(tx, who, "workload.create", name, "workload created", Optional.of(first.hash()),
           Map.of("owner", checkedOwner, "objectives", checkedObjectives));
       return new Workload(name, checkedOwner, checkedObjectives, now, who.label());
     });
@@ -87,32 +79,20 @@ public final class PolicyService {
   public Workload setObjectives(Principal who, String name, JsonNode objectives, String reason) {
     Names.reason(reason);
     JsonNode checked = Objectives.parse(objectives);
-    return inTransaction(handle -> {
-      lockWorkload(handle, name);
-      handle.createUpdate("update workload set objectives = :obj where name = :n")
-          .bind("obj", canonical(checked)).bind("n", name).execute();
-      audit.append(handle, who, "workload.set-objectives", name, reason, Optional.empty(), Map.of("objectives", checked));
-      return workload(handle, name);
+    return database.inTransaction(tx -> {
+      lockWorkload(tx, name);
+      PolicyStore.updateObjectives(tx, name, canonical(checked));
+      audit.append(tx, who, "workload.set-objectives", name, reason, Optional.empty(), Map.of("objectives", checked));
+      return workload(tx, name);
     });
   }
 
   public List<Workload> listWorkloads() {
-    return jdbi.withHandle(handle -> handle.createQuery("select * from workload order by name").map(PolicyService::mapWorkload).list());
+    return database.inTransaction(PolicyStore::workloads);
   }
 
   public Workload workload(String name) {
-    return jdbi.withHandle(handle -> workload(handle, name));
-  }
-
-  public static Workload workload(Handle handle, String name) {
-    return handle.createQuery("select * from workload where name = :n").bind("n", name)
-        .map(PolicyService::mapWorkload).findOne()
-        .orElseThrow(() -> new ProblemException(PolicyProblem.WORKLOAD_NOT_FOUND, "no workload named " + Names.abbreviate(name)));
-  }
-
-  private static Workload mapWorkload(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws java.sql.SQLException {
-    return new Workload(rs.getString("name"), rs.getString("owner"), parse(rs.getString("objectives")),
-        rs.getTimestamp("created_at").toInstant(), rs.getString("created_by"));
+    return database.inTransaction(tx -> workload(tx, name));
   }
 
   // ---- versions --------------------------------------------------------------------------
@@ -125,7 +105,7 @@ public final class PolicyService {
    * different content under an existing label is refused with {@link PolicyProblem#VERSION_CONFLICT}.
    */
   public Registration registerVersion(Principal who, String workload, String label, JsonNode referenceValues, Optional<String> digest) {
-    return registerVersion(who, workload, label, referenceValues, digest, Json.mapper().createArrayNode(), null, (handle, version) -> {});
+    return registerVersion(who, workload, label, referenceValues, digest, Json.mapper().createArrayNode(), null, (tx, version) -> {});
   }
 
   /**
@@ -134,7 +114,7 @@ public final class PolicyService {
    * transaction when the version is created.
    */
   public Registration registerVersion(Principal who, String workload, String label, JsonNode referenceValues, Optional<String> digest,
-      JsonNode provenance, JsonNode sbom, java.util.function.BiConsumer<Handle, Version> alongside) {
+      JsonNode provenance, JsonNode sbom, java.util.function.BiConsumer<Tx, Version> alongside) {
     Names.version(label);
     ReferenceValues values = ReferenceValues.parse(referenceValues, schemes);
     ObjectNode content = Json.mapper().createObjectNode();
@@ -144,9 +124,9 @@ public final class PolicyService {
     content.set("sbom", sbom == null ? Json.mapper().nullNode() : sbom);
     String body = canonical(content);
     String hash = Hex.encode(Digests.sha256(body.getBytes(StandardCharsets.UTF_8)));
-    return inTransaction(handle -> {
-      lockWorkload(handle, workload);
-      Optional<Version> existing = findVersion(handle, workload, label);
+    return database.inTransaction(tx -> {
+      lockWorkload(tx, workload);
+      Optional<Version> existing = findVersion(tx, workload, label);
       if (existing.isPresent()) {
         if (existing.get().contentHash().equals(hash)) {
           return new Registration(existing.get(), false);
@@ -155,12 +135,10 @@ public final class PolicyService {
             "version " + label + " of " + workload + " exists with different content (content hash " + existing.get().contentHash() + ")");
       }
       Instant now = now();
-      handle.createUpdate("insert into version(workload, label, content, content_hash, created_at, created_by) values (:w, :l, :c, :h, :at, :by)")
-          .bind("w", workload).bind("l", label).bind("c", body).bind("h", hash).bind("at", now).bind("by", who.label()).execute();
-      handle.createUpdate("insert into version_status(workload, label) values (:w, :l)").bind("w", workload).bind("l", label).execute();
+      PolicyStore.insertVersion(tx, workload, label, body, hash, now, who.label());
       Version created = new Version(workload, label, content, hash, now, who.label(), false);
-      alongside.accept(handle, created);
-      audit.append(handle, who, "version.register", workload + "@" + label, "version registered", Optional.empty(),
+      alongside.accept(tx, created);
+      audit.append(tx, who, "version.register", workload + "@" + label, "version registered", Optional.empty(),
           Map.of("content_hash", hash, "schemes", values.schemes(), "provenance", content.path("provenance").size(),
               "sbom", !content.path("sbom").isNull()));
       return new Registration(created, true);
@@ -168,31 +146,22 @@ public final class PolicyService {
   }
 
   public List<Version> versions(String workload) {
-    return jdbi.withHandle(handle -> {
-      workload(handle, workload);
-      return handle.createQuery(VERSION_SELECT + " where v.workload = :w order by v.created_at, v.label")
-          .bind("w", workload).map(PolicyService::mapVersion).list();
+    return database.inTransaction(tx -> {
+      workload(tx, workload);
+      return PolicyStore.versions(tx, workload);
     });
   }
 
   public Version version(String workload, String label) {
-    return jdbi.withHandle(handle -> {
-      workload(handle, workload);
-      return findVersion(handle, workload, label).orElseThrow(() -> versionNotFound(workload, label));
+    return database.inTransaction(tx -> {
+      workload(tx, workload);
+      return findVersion(tx, workload, label).orElseThrow(() -> versionNotFound(workload, label));
     });
   }
 
-  private static final String VERSION_SELECT =
-      "select v.*, coalesce(s.revoked, false) as revoked from version v left join version_status s on s.workload = v.workload and s.label = v.label";
-
-  public static Optional<Version> findVersion(Handle handle, String workload, String label) {
-    return handle.createQuery(VERSION_SELECT + " where v.workload = :w and v.label = :l")
-        .bind("w", workload).bind("l", label).map(PolicyService::mapVersion).findOne();
-  }
-
-  private static Version mapVersion(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws java.sql.SQLException {
-    return new Version(rs.getString("workload"), rs.getString("label"), parse(rs.getString("content")), rs.getString("content_hash"),
-        rs.getTimestamp("created_at").toInstant(), rs.getString("created_by"), rs.getBoolean("revoked"));
+  /** A version by label, if the workload has it (no existence check of the workload). */
+  public Optional<Version> findVersion(String workload, String label) {
+    return database.inTransaction(tx -> findVersion(tx, workload, label));
   }
 
   static ProblemException versionNotFound(String workload, String label) {
@@ -204,15 +173,15 @@ public final class PolicyService {
   /** Adds a version to the accepted set (operator's direct, audited edit). */
   public PolicyRevision accept(Principal who, String workload, String label, String reason, Optional<String> baseRevision) {
     Names.reason(reason);
-    return inTransaction(handle -> {
-      PolicyRevision head = lockAndCheckBase(handle, workload, baseRevision);
-      Version version = findVersion(handle, workload, label).orElseThrow(() -> versionNotFound(workload, label));
+    return database.inTransaction(tx -> {
+      PolicyRevision head = lockAndCheckBase(tx, workload, baseRevision);
+      Version version = findVersion(tx, workload, label).orElseThrow(() -> versionNotFound(workload, label));
       if (head.acceptedLabels().contains(label)) {
         throw new ProblemException(PolicyProblem.VERSION_ALREADY_ACCEPTED, label + " is already accepted for " + workload);
       }
-      setRevoked(handle, workload, label, false, null);
-      PolicyRevision revision = appendRevision(handle, who, workload, reason, head, content -> withAccepted(content, version, true));
-      audit.append(handle, who, "policy.accept", workload + "@" + label, reason, Optional.of(revision.hash()), Map.of("seq", revision.seq()));
+      PolicyStore.setRevoked(tx, workload, label, false, null);
+      PolicyRevision revision = appendRevision(tx, who, workload, reason, head, content -> withAccepted(content, version, true));
+      audit.append(tx, who, "policy.accept", workload + "@" + label, reason, Optional.of(revision.hash()), Map.of("seq", revision.seq()));
       return revision;
     });
   }
@@ -220,15 +189,15 @@ public final class PolicyService {
   /** Removes a version from the accepted set and marks it revoked (operator's direct, audited edit). */
   public PolicyRevision revoke(Principal who, String workload, String label, String reason, Optional<String> baseRevision) {
     Names.reason(reason);
-    return inTransaction(handle -> {
-      PolicyRevision head = lockAndCheckBase(handle, workload, baseRevision);
-      Version version = findVersion(handle, workload, label).orElseThrow(() -> versionNotFound(workload, label));
+    return database.inTransaction(tx -> {
+      PolicyRevision head = lockAndCheckBase(tx, workload, baseRevision);
+      Version version = findVersion(tx, workload, label).orElseThrow(() -> versionNotFound(workload, label));
       if (!head.acceptedLabels().contains(label)) {
         throw new ProblemException(PolicyProblem.VERSION_NOT_ACCEPTED, label + " is not accepted for " + workload);
       }
-      setRevoked(handle, workload, label, true, reason);
-      PolicyRevision revision = appendRevision(handle, who, workload, reason, head, content -> withAccepted(content, version, false));
-      audit.append(handle, who, "policy.revoke", workload + "@" + label, reason, Optional.of(revision.hash()), Map.of("seq", revision.seq()));
+      PolicyStore.setRevoked(tx, workload, label, true, reason);
+      PolicyRevision revision = appendRevision(tx, who, workload, reason, head, content -> withAccepted(content, version, false));
+      audit.append(tx, who, "policy.revoke", workload + "@" + label, reason, Optional.of(revision.hash()), Map.of("seq", revision.seq()));
       return revision;
     });
   }
@@ -240,13 +209,13 @@ public final class PolicyService {
     if (compiled.policy().isEmpty()) {
       throw new ProblemException(PolicyProblem.INVALID_CEL, compiled.error());
     }
-    return inTransaction(handle -> {
-      PolicyRevision head = lockAndCheckBase(handle, workload, baseRevision);
-      PolicyRevision revision = appendRevision(handle, who, workload, reason, head, content -> {
+    return database.inTransaction(tx -> {
+      PolicyRevision head = lockAndCheckBase(tx, workload, baseRevision);
+      PolicyRevision revision = appendRevision(tx, who, workload, reason, head, content -> {
         content.put("appraisal", cel);
         return content;
       });
-      audit.append(handle, who, "policy.set-appraisal", workload, reason, Optional.of(revision.hash()), Map.of("seq", revision.seq()));
+      audit.append(tx, who, "policy.set-appraisal", workload, reason, Optional.of(revision.hash()), Map.of("seq", revision.seq()));
       return revision;
     });
   }
@@ -257,62 +226,90 @@ public final class PolicyService {
     if (endorsements == null || !endorsements.isObject()) {
       throw new ProblemException(dev.arbiter.problem.CommonProblem.INVALID_FIELD, "endorsements must be a JSON object");
     }
-    return inTransaction(handle -> {
-      PolicyRevision head = lockAndCheckBase(handle, workload, baseRevision);
-      PolicyRevision revision = appendRevision(handle, who, workload, reason, head, content -> {
+    return database.inTransaction(tx -> {
+      PolicyRevision head = lockAndCheckBase(tx, workload, baseRevision);
+      PolicyRevision revision = appendRevision(tx, who, workload, reason, head, content -> {
         content.set("endorsements", endorsements);
         return content;
       });
-      audit.append(handle, who, "policy.set-endorsements", workload, reason, Optional.of(revision.hash()), Map.of("seq", revision.seq()));
+      audit.append(tx, who, "policy.set-endorsements", workload, reason, Optional.of(revision.hash()), Map.of("seq", revision.seq()));
       return revision;
     });
   }
 
   /**
-   * For other domains (rollouts) composing a policy change with their own rows in one transaction:
-   * locks the workload, checks the base revision, and appends the revision built by {@code change}.
-   * The caller writes the audit record.
+   * For other domains (rollouts, supply chain) composing a policy change with their own rows in one
+   * transaction: locks the workload, checks the base revision, and appends the revision built by
+   * {@code change}. The caller writes the audit record.
    */
   public PolicyRevision reviseInTransaction(
-      Handle handle, Principal who, String workload, String reason, Optional<String> baseRevision, UnaryOperator<ObjectNode> change) {
-    PolicyRevision head = lockAndCheckBase(handle, workload, baseRevision);
-    return appendRevision(handle, who, workload, reason, head, change);
-  }
-
-  /** {@link #reviseInTransaction(Handle, Principal, String, String, Optional, UnaryOperator)} in a multi-domain transaction. */
-  public PolicyRevision reviseInTransaction(
       Tx tx, Principal who, String workload, String reason, Optional<String> baseRevision, UnaryOperator<ObjectNode> change) {
-    return reviseInTransaction(tx.handle(), who, workload, reason, baseRevision, change);
+    PolicyRevision head = lockAndCheckBase(tx, workload, baseRevision);
+    return appendRevision(tx, who, workload, reason, head, change);
   }
 
   /** Locks the workload row (serializing its policy changes) and returns the head revision. */
   public static PolicyRevision lockAndCheckBase(Tx tx, String workload, Optional<String> baseRevision) {
-    return lockAndCheckBase(tx.handle(), workload, baseRevision);
+    lockWorkload(tx, workload);
+    PolicyRevision head = head(tx, workload);
+    if (baseRevision.isPresent() && !baseRevision.get().equals(head.hash())) {
+      throw new ProblemException(PolicyProblem.REVISION_CONFLICT,
+          "the change was based on revision " + Names.abbreviate(baseRevision.get()) + " but the current revision of " + workload
+              + " is #" + head.seq() + " " + head.hash());
+    }
+    return head;
+  }
+
+  /**
+   * Locks the workload row unless another transaction holds it (schedulers skip what an API call is
+   * changing); false when it is held elsewhere or does not exist.
+   */
+  public static boolean tryLock(Tx tx, String workload) {
+    return PolicyStore.tryLockWorkload(tx, workload);
   }
 
   /** The workload, in a multi-domain transaction. */
   public static Workload workload(Tx tx, String name) {
-    return workload(tx.handle(), name);
+    return PolicyStore.workload(tx, name)
+        .orElseThrow(() -> new ProblemException(PolicyProblem.WORKLOAD_NOT_FOUND, "no workload named " + Names.abbreviate(name)));
   }
 
   /** A version by label, in a multi-domain transaction. */
   public static Optional<Version> findVersion(Tx tx, String workload, String label) {
-    return findVersion(tx.handle(), workload, label);
+    return PolicyStore.findVersion(tx, workload, label);
   }
 
   /** The head revision, in a multi-domain transaction. */
   public static PolicyRevision head(Tx tx, String workload) {
-    return head(tx.handle(), workload);
+    return PolicyStore.head(tx, workload)
+        .orElseThrow(() -> new ProblemException(PolicyProblem.WORKLOAD_NOT_FOUND, "no workload named " + Names.abbreviate(workload)));
   }
 
   /** Every workload's head revision, in a multi-domain transaction. */
   public static List<PolicyRevision> heads(Tx tx) {
-    return heads(tx.handle());
+    return PolicyStore.heads(tx);
+  }
+
+  /** The revision with this hash (any workload), in a multi-domain transaction. */
+  public static Optional<PolicyRevision> revisionByHash(Tx tx, String hash) {
+    return PolicyStore.revisionByHash(tx, hash);
+  }
+
+  /**
+   * Marks a version revoked at {@code at} ({@code revoked}) or not revoked any more, in a
+   * multi-domain transaction (the accepted set is changed separately, by a revision).
+   */
+  public static void setRevoked(Tx tx, String workload, String label, boolean revoked, String reason, Instant at) {
+    if (revoked) {
+      PolicyStore.revokeAt(tx, workload, label, reason, at);
+    } else {
+      PolicyStore.setRevoked(tx, workload, label, false, null);
+    }
   }
 
   /** Tells every replica's policy cache that {@code workload}'s policy changed (sent at commit). */
   public static void notifyChanged(Tx tx, String workload) {
-    tx.handle().execute("select pg_notify('" + CHANNEL + "', ?)", workload);
+    PolicyStore.notifyChanged(tx, workload);
   }
 
   /** Adds ({@code accept}) or removes a version in revision content (for {@link #reviseInTransaction}). */
@@ -330,31 +327,13 @@ public final class PolicyService {
     return content;
   }
 
-  /** Locks the workload row (serializing its policy changes) and returns the head revision. */
-  public static PolicyRevision lockAndCheckBase(Handle handle, String workload, Optional<String> baseRevision) {
-    lockWorkload(handle, workload);
-    PolicyRevision head = head(handle, workload);
-    if (baseRevision.isPresent() && !baseRevision.get().equals(head.hash())) {
-      throw new ProblemException(PolicyProblem.REVISION_CONFLICT,
-          "the change was based on revision " + Names.abbreviate(baseRevision.get()) + " but the current revision of " + workload
-              + " is #" + head.seq() + " " + head.hash());
-    }
-    return head;
-  }
-
-  static void lockWorkload(Handle handle, String workload) {
-    if (handle.createQuery("select name from workload where name = :n for update").bind("n", workload).mapTo(String.class).findOne()
-        .isEmpty()) {
+  static void lockWorkload(Tx tx, String workload) {
+    if (!PolicyStore.lockWorkload(tx, workload)) {
       throw new ProblemException(PolicyProblem.WORKLOAD_NOT_FOUND, "no workload named " + Names.abbreviate(workload));
     }
   }
 
-  private static void setRevoked(Handle handle, String workload, String label, boolean revoked, String reason) {
-    handle.createUpdate("update version_status set revoked = :r, revoked_at = case when :r then now() else null end, revoked_reason = :why where workload = :w and label = :l")
-        .bind("r", revoked).bind("why", reason).bind("w", workload).bind("l", label).execute();
-  }
-
-  private PolicyRevision appendRevision(Handle handle, Principal who, String workload, String reason, PolicyRevision head, UnaryOperator<ObjectNode> change) {
+  private PolicyRevision appendRevision(Tx tx, Principal who, String workload, String reason, PolicyRevision head, UnaryOperator<ObjectNode> change) {
     ObjectNode content = Json.mapper().createObjectNode();
     content.put("workload", workload);
     content.put("seq", head == null ? 1 : head.seq() + 1);
@@ -374,89 +353,78 @@ public final class PolicyService {
     content.put("reason", reason);
     ChainedRecord sealed = ChainedRecord.seal(content, key);
     long seq = content.path("seq").asLong();
-    handle.createUpdate("insert into policy_revision(workload, seq, hash, prev, body, key_id, signature) values (:w, :s, :h, :p, :b, :k, :sig)")
-        .bind("w", workload).bind("s", seq).bind("h", sealed.hash()).bind("p", head == null ? null : head.hash())
-        .bind("b", sealed.body()).bind("k", sealed.keyId()).bind("sig", sealed.signature()).execute();
-    handle.execute("select pg_notify('" + CHANNEL + "', ?)", workload);
+    PolicyStore.insertRevision(tx, workload, seq, sealed.hash(), head == null ? null : head.hash(), sealed.body(), sealed.keyId(),
+        sealed.signature());
+    PolicyStore.notifyChanged(tx, workload);
     return new PolicyRevision(workload, seq, sealed.hash(), head == null ? null : head.hash(), parse(sealed.body()), sealed.keyId(), sealed.signature());
   }
 
   // ---- reading revisions ------------------------------------------------------------------
 
   public PolicyRevision current(String workload) {
-    return jdbi.withHandle(handle -> {
-      workload(handle, workload);
-      return head(handle, workload);
+    return database.inTransaction(tx -> {
+      workload(tx, workload);
+      return head(tx, workload);
     });
   }
 
-  public static PolicyRevision head(Handle handle, String workload) {
-    return handle.createQuery("select * from policy_revision where workload = :w order by seq desc limit 1").bind("w", workload)
-        .map(PolicyService::mapRevision).findOne()
-        .orElseThrow(() -> new ProblemException(PolicyProblem.WORKLOAD_NOT_FOUND, "no workload named " + Names.abbreviate(workload)));
-  }
-
   public List<PolicyRevision> revisions(String workload) {
-    return jdbi.withHandle(handle -> {
-      workload(handle, workload);
-      return handle.createQuery("select * from policy_revision where workload = :w order by seq").bind("w", workload)
-          .map(PolicyService::mapRevision).list();
+    return database.inTransaction(tx -> {
+      workload(tx, workload);
+      return PolicyStore.revisions(tx, workload);
     });
   }
 
   public PolicyRevision revision(String workload, long seq) {
-    return jdbi.withHandle(handle -> {
-      workload(handle, workload);
-      return handle.createQuery("select * from policy_revision where workload = :w and seq = :s").bind("w", workload).bind("s", seq)
-          .map(PolicyService::mapRevision).findOne()
+    return database.inTransaction(tx -> {
+      workload(tx, workload);
+      return PolicyStore.revision(tx, workload, seq)
           .orElseThrow(() -> new ProblemException(PolicyProblem.REVISION_NOT_FOUND, workload + " has no revision #" + seq));
     });
   }
 
   /** Heads of every workload (for the policy cache). */
   public List<PolicyRevision> heads() {
-    return jdbi.withHandle(PolicyService::heads);
+    return database.inTransaction(PolicyStore::heads);
   }
 
-  public static List<PolicyRevision> heads(Handle handle) {
-    return handle.createQuery("select distinct on (workload) * from policy_revision order by workload, seq desc")
-        .map(PolicyService::mapRevision).list();
-  }
+  /** One end of a diff. */
+  public record RevisionRef(long seq, String hash) {}
+
+  /** Appraisal policy before and after (null for none). */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  public record Change<T>(T from, T to) {}
+
+  /**
+   * What changed between two revisions; {@code appraisal} and {@code endorsements} are left out of
+   * the JSON when they did not change.
+   */
+  @JsonPropertyOrder({"workload", "from", "to", "accepted_added", "accepted_removed", "appraisal", "endorsements"})
+  public record Diff(
+      String workload,
+      RevisionRef from,
+      RevisionRef to,
+      @JsonProperty("accepted_added") List<String> acceptedAdded,
+      @JsonProperty("accepted_removed") List<String> acceptedRemoved,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Change<String> appraisal,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Change<JsonNode> endorsements) {}
 
   /** What changed between two revisions: accepted versions added/removed, appraisal and endorsements. */
-  public Map<String, Object> diff(String workload, long fromSeq, long toSeq) {
+  public Diff diff(String workload, long fromSeq, long toSeq) {
     PolicyRevision from = revision(workload, fromSeq);
     PolicyRevision to = revision(workload, toSeq);
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("workload", workload);
-    out.put("from", Map.of("seq", from.seq(), "hash", from.hash()));
-    out.put("to", Map.of("seq", to.seq(), "hash", to.hash()));
     List<String> before = from.acceptedLabels();
     List<String> after = to.acceptedLabels();
-    out.put("accepted_added", after.stream().filter(label -> !before.contains(label)).toList());
-    out.put("accepted_removed", before.stream().filter(label -> !after.contains(label)).toList());
-    if (!from.body().path("appraisal").equals(to.body().path("appraisal"))) {
-      Map<String, Object> appraisal = new LinkedHashMap<>();
-      appraisal.put("from", from.appraisal().orElse(null));
-      appraisal.put("to", to.appraisal().orElse(null));
-      out.put("appraisal", appraisal);
-    }
-    if (!from.endorsements().equals(to.endorsements())) {
-      out.put("endorsements", Map.of("from", from.endorsements(), "to", to.endorsements()));
-    }
-    return out;
-  }
-
-  private static PolicyRevision mapRevision(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws java.sql.SQLException {
-    return new PolicyRevision(rs.getString("workload"), rs.getLong("seq"), rs.getString("hash"), rs.getString("prev"),
-        parse(rs.getString("body")), rs.getString("key_id"), rs.getString("signature"));
+    Change<String> appraisal = from.body().path("appraisal").equals(to.body().path("appraisal")) ? null
+        : new Change<>(from.appraisal().orElse(null), to.appraisal().orElse(null));
+    Change<JsonNode> endorsements = from.endorsements().equals(to.endorsements()) ? null
+        : new Change<>(from.endorsements(), to.endorsements());
+    return new Diff(workload, new RevisionRef(from.seq(), from.hash()), new RevisionRef(to.seq(), to.hash()),
+        after.stream().filter(label -> !before.contains(label)).toList(), before.stream().filter(label -> !after.contains(label)).toList(),
+        appraisal, endorsements);
   }
 
   // ---- helpers -----------------------------------------------------------------------------
-
-  private <T> T inTransaction(org.jdbi.v3.core.HandleCallback<T, RuntimeException> callback) {
-    return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, callback);
-  }
 
   private Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MICROS);

@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
+import dev.arbiter.store.Database;
+import dev.arbiter.store.Tx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,19 +33,19 @@ final class FleetSnapshots {
   /** Figures for one workload and rollout, computed at {@code at}. */
   record Snapshot(String key, Instant at, FleetStats.Live live, Map<String, long[]> failures) {}
 
-  private final Jdbi jdbi;
+  private final Database database;
   private final Clock clock;
   private final Duration liveWindow;
   private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
   private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
 
-  FleetSnapshots(Jdbi jdbi, Clock clock, Duration liveWindow) {
-    this.jdbi = jdbi;
+  FleetSnapshots(Database database, Clock clock, Duration liveWindow) {
+    this.database = database;
     this.clock = clock;
     this.liveWindow = liveWindow;
   }
 
-  Snapshot get(Handle handle, String workload, Optional<Rollout> rollout) {
+  Snapshot get(Tx tx, String workload, Optional<Rollout> rollout) {
     String key = rollout.map(r -> Long.toString(r.id())).orElse("");
     Snapshot cached = snapshots.get(workload);
     if (cached != null && cached.key().equals(key)) {
@@ -54,7 +54,7 @@ final class FleetSnapshots {
         if (age.compareTo(FRESH) >= 0 && refreshing.add(workload)) {
           Thread.ofVirtual().name("arbiter-fleet-snapshot").start(() -> {
             try {
-              jdbi.useHandle(h -> store(workload, compute(h, workload, rollout, key)));
+              database.useTransaction(fresh -> store(workload, compute(fresh, workload, rollout, key)));
             } catch (RuntimeException e) {
               LOG.warn("refreshing the fleet figures of {} failed: {}", workload, e.toString());
             } finally {
@@ -65,22 +65,22 @@ final class FleetSnapshots {
         return cached;
       }
     }
-    return store(workload, compute(handle, workload, rollout, key));
+    return store(workload, compute(tx, workload, rollout, key));
   }
 
   private Snapshot store(String workload, Snapshot snapshot) {
     return snapshots.merge(workload, snapshot, (old, fresh) -> old.at().isAfter(fresh.at()) && old.key().equals(fresh.key()) ? old : fresh);
   }
 
-  private Snapshot compute(Handle handle, String workload, Optional<Rollout> rollout, String key) {
+  private Snapshot compute(Tx tx, String workload, Optional<Rollout> rollout, String key) {
     Instant now = clock.instant();
-    FleetStats.Live live = FleetStats.live(handle, workload, now, liveWindow);
+    FleetStats.Live live = FleetStats.live(tx, workload, now, liveWindow);
     Map<String, long[]> failures = new LinkedHashMap<>();
     if (rollout.isPresent()) {
       List<String> tracked = new ArrayList<>(rollout.get().fromVersions());
       tracked.add(rollout.get().toVersion());
       for (String version : tracked) {
-        failures.put(version, FleetStats.window(handle, workload, version, FleetStats.windowStart(rollout.get(), now)));
+        failures.put(version, FleetStats.window(tx, workload, version, FleetStats.windowStart(rollout.get(), now)));
       }
     }
     return new Snapshot(key, now, live, failures);

@@ -3,9 +3,8 @@ package dev.arbiter.rollout;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import dev.arbiter.store.Tx;
 import java.util.Map;
-import org.jdbi.v3.core.Handle;
 
 /** Fleet figures read from the fleet tables (never on the appraisal path). */
 final class FleetStats {
@@ -18,19 +17,8 @@ final class FleetStats {
     }
   }
 
-  static Live live(Handle handle, String workload, Instant now, Duration live) {
-    Map<String, Long> ok = new LinkedHashMap<>();
-    Map<String, Long> failed = new LinkedHashMap<>();
-    long[] total = {0};
-    handle.createQuery("select coalesce(version, '') as version, status = 'failed' as failed, count(*) as n from fleet_instance "
-            + "where workload = :w and last_seen > :since group by 1, 2 order by 1")
-        .bind("w", workload).bind("since", now.minus(live))
-        .map((rs, ctx) -> {
-          (rs.getBoolean("failed") ? failed : ok).put(rs.getString("version"), rs.getLong("n"));
-          total[0] += rs.getLong("n");
-          return null;
-        }).list();
-    return new Live(ok, failed, total[0]);
+  static Live live(Tx tx, String workload, Instant now, Duration live) {
+    return FleetStore.live(tx, workload, now.minus(live));
   }
 
   /**
@@ -43,10 +31,7 @@ final class FleetStats {
   }
 
   /** Attestations of {@code version} in the window: {total, failed}. */
-  static long[] window(Handle handle, String workload, String version, Instant since) {
-    return handle.createQuery("select count(*) as total, count(*) filter (where status = 'failed') as failed from attestation_event "
-            + "where workload = :w and version = :v and at > :since")
-        .bind("w", workload).bind("v", version).bind("since", since)
-        .map((rs, ctx) -> new long[] {rs.getLong("total"), rs.getLong("failed")}).one();
+  static long[] window(Tx tx, String workload, String version, Instant since) {
+    return FleetStore.window(tx, workload, version, since);
   }
 }

@@ -50,10 +50,7 @@ public final class ReplicaHeartbeat implements AutoCloseable {
 
   void beat() {
     String revisions = Json.write(cache.servedSequences());
-    database.jdbi().useHandle(h -> h.createUpdate(
-            "insert into replica_heartbeat(replica_id, started_at, seen_at, revisions) values (:id, :now, :now, :rev) "
-                + "on conflict (replica_id) do update set seen_at = excluded.seen_at, revisions = excluded.revisions")
-        .bind("id", replicaId).bind("now", clock.instant()).bind("rev", revisions).execute());
+    ReplicaStore.beat(database, replicaId, clock.instant(), revisions);
   }
 
   @Override
@@ -61,7 +58,7 @@ public final class ReplicaHeartbeat implements AutoCloseable {
     running = false;
     thread.interrupt();
     try {
-      database.jdbi().useHandle(h -> h.execute("delete from replica_heartbeat where replica_id = ?", replicaId));
+      ReplicaStore.remove(database, replicaId);
     } catch (RuntimeException e) {
       // the row ages out by itself
     }

@@ -1,143 +1,226 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.rollout;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.arbiter.governance.AuditLog;
+import dev.arbiter.internal.Json;
+import dev.arbiter.policy.PolicyRevision;
 import dev.arbiter.policy.PolicyService;
+import dev.arbiter.store.Database;
+import dev.arbiter.store.Tx;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 
 /** Read models: rollout status (fleet by version, failures, deadline, replicas) and governance evidence. */
 public final class RolloutReports {
-  private final Jdbi jdbi;
+  private final Database database;
   private final Clock clock;
   private final Duration liveWindow;
   private final FleetSnapshots snapshots;
 
-  public RolloutReports(Jdbi jdbi, Clock clock, Duration liveWindow) {
-    this.jdbi = jdbi;
+  public RolloutReports(Database database, Clock clock, Duration liveWindow) {
+    this.database = database;
     this.clock = clock;
     this.liveWindow = liveWindow;
-    this.snapshots = new FleetSnapshots(jdbi, clock, liveWindow);
+    this.snapshots = new FleetSnapshots(database, clock, liveWindow);
   }
 
-  public static Map<String, Object> rolloutJson(Rollout rollout, Instant now) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("id", rollout.id());
-    out.put("workload", rollout.workload());
-    out.put("state", rollout.state().name());
-    out.put("from", rollout.fromVersions());
-    out.put("to", rollout.toVersion());
-    out.put("objective", rollout.objective().orElse(null));
-    out.put("deadline", rollout.deadline().map(Instant::toString).orElse(null));
-    out.put("deadline_left_s", rollout.deadline().map(d -> Math.max(0, Duration.between(now, d).toSeconds())).orElse(null));
-    out.put("on_deadline", rollout.onDeadline());
-    out.put("max_failure_rate", rollout.maxFailureRate());
-    out.put("min_samples", rollout.minSamples());
-    out.put("failure_window_s", rollout.failureWindow().toSeconds());
-    out.put("min_fleet_share", rollout.minFleetShare());
-    out.put("drain_s", rollout.drain().toSeconds());
-    out.put("webhook", rollout.webhookUrl().orElse(null));
-    out.put("staged_revision", rollout.stagedRevision().orElse(null));
-    out.put("staged_live_at", rollout.stagedLiveAt().map(Instant::toString).orElse(null));
-    out.put("share_reached_at", rollout.shareReachedAt().map(Instant::toString).orElse(null));
-    out.put("final_revision", rollout.finalRevision().orElse(null));
-    out.put("deadline_fired_at", rollout.deadlineFiredAt().map(Instant::toString).orElse(null));
-    out.put("created_at", rollout.createdAt().toString());
-    out.put("created_by", rollout.createdBy());
-    out.put("reason", rollout.reason());
-    out.put("updated_at", rollout.updatedAt().toString());
-    return out;
+  // ---- report shapes (the JSON of the rollout routes) ------------------------------------------
+
+  /** A rollout as the API shows it; times are RFC 3339 strings, durations seconds. */
+  public record RolloutView(
+      long id,
+      String workload,
+      String state,
+      List<String> from,
+      String to,
+      String objective,
+      String deadline,
+      @JsonProperty("deadline_left_s") Long deadlineLeftS,
+      @JsonProperty("on_deadline") String onDeadline,
+      @JsonProperty("max_failure_rate") double maxFailureRate,
+      @JsonProperty("min_samples") int minSamples,
+      @JsonProperty("failure_window_s") long failureWindowS,
+      @JsonProperty("min_fleet_share") double minFleetShare,
+      @JsonProperty("drain_s") long drainS,
+      String webhook,
+      @JsonProperty("staged_revision") String stagedRevision,
+      @JsonProperty("staged_live_at") String stagedLiveAt,
+      @JsonProperty("share_reached_at") String shareReachedAt,
+      @JsonProperty("final_revision") String finalRevision,
+      @JsonProperty("deadline_fired_at") String deadlineFiredAt,
+      @JsonProperty("created_at") String createdAt,
+      @JsonProperty("created_by") String createdBy,
+      String reason,
+      @JsonProperty("updated_at") String updatedAt) {
+
+    public static RolloutView of(Rollout rollout, Instant now) {
+      return new RolloutView(rollout.id(), rollout.workload(), rollout.state().name(), rollout.fromVersions(), rollout.toVersion(),
+          rollout.objective().orElse(null), rollout.deadline().map(Instant::toString).orElse(null),
+          rollout.deadline().map(d -> Math.max(0, Duration.between(now, d).toSeconds())).orElse(null), rollout.onDeadline(),
+          rollout.maxFailureRate(), rollout.minSamples(), rollout.failureWindow().toSeconds(), rollout.minFleetShare(),
+          rollout.drain().toSeconds(), rollout.webhookUrl().orElse(null), rollout.stagedRevision().orElse(null),
+          rollout.stagedLiveAt().map(Instant::toString).orElse(null), rollout.shareReachedAt().map(Instant::toString).orElse(null),
+          rollout.finalRevision().orElse(null), rollout.deadlineFiredAt().map(Instant::toString).orElse(null),
+          rollout.createdAt().toString(), rollout.createdBy(), rollout.reason(), rollout.updatedAt().toString());
+    }
   }
+
+  /** A rollout with its events ({@code GET .../rollouts/{id}}). */
+  public record RolloutDetail(@JsonUnwrapped RolloutView rollout, List<RolloutEvent> events) {}
+
+  /** Live and failed instances of one version. */
+  public record VersionCount(long live, long failed) {}
+
+  /** The fleet figures of a status report, as of {@code as_of}. */
+  public record Fleet(
+      @JsonProperty("live_window_s") long liveWindowS, long total, Map<String, VersionCount> versions, @JsonProperty("as_of") String asOf) {}
+
+  /** Attestations of one version within the rollout's failure window. */
+  public record FailureWindow(@JsonProperty("window_s") long windowS, long total, long failed, double rate) {}
+
+  /** One running replica and the revision it serves. */
+  public record Replica(
+      String id,
+      @JsonProperty("seen_at") String seenAt,
+      @JsonProperty("serving_seq") long servingSeq,
+      @JsonProperty("serves_staged") boolean servesStaged) {}
+
+  /** One deadline (rollout or supply-chain) and its state. */
+  public record Obligation(
+      long id,
+      String version,
+      String kind,
+      @JsonProperty("class") String objectiveClass,
+      @JsonProperty("due_at") String dueAt,
+      String action,
+      String state,
+      Long rollout,
+      JsonNode details) {}
+
+  /**
+   * {@code rollout status}: the latest rollout (null when none) with fleet figures; {@code
+   * failures}, {@code share} and {@code replicas} only when there is a rollout.
+   */
+  public record Status(
+      String workload,
+      RolloutView rollout,
+      Fleet fleet,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, FailureWindow> failures,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Double share,
+      @JsonInclude(JsonInclude.Include.NON_NULL) List<Replica> replicas,
+      List<Obligation> obligations) {}
+
+  /** A policy revision named in governance evidence. */
+  public record RevisionEvidence(
+      long seq,
+      String hash,
+      @JsonProperty("created_at") String createdAt,
+      String principal,
+      String reason,
+      JsonNode accepted,
+      @JsonProperty("key_id") String keyId,
+      String signature) {}
+
+  /** An attestation named in governance evidence. */
+  public record Attestation(
+      String at, @JsonProperty("instance_id") String instanceId, String status, @JsonProperty("policy_revision") String policyRevision) {}
+
+  /** Expectation 7: the policy changed, and was served everywhere, before the new version attested. */
+  public record Expectation7(
+      @JsonProperty("staged_revision") RevisionEvidence stagedRevision,
+      @JsonProperty("staged_live_on_every_replica_at") String stagedLiveOnEveryReplicaAt,
+      @JsonProperty("first_attestation_of_new_version") Attestation firstAttestationOfNewVersion,
+      @JsonProperty("policy_updated_before_first_new_attestation") boolean policyUpdatedBeforeFirstNewAttestation,
+      @JsonProperty("final_state") String finalState,
+      @JsonProperty("final_revision") RevisionEvidence finalRevision,
+      @JsonProperty("removed_versions") List<String> removedVersions) {}
+
+  /** Expectation 12: the first affirming result for the new measurements ({@code {}} when none yet). */
+  public record Expectation12(@JsonProperty("first_affirming_result_for_new_measurements") JsonNode firstAffirmingResult) {}
+
+  /** An audit record of the rollout. */
+  public record AuditEntry(long seq, String hash, JsonNode body) {}
+
+  /** Governance evidence for one rollout. */
+  public record Evidence(
+      String workload,
+      RolloutView rollout,
+      @JsonProperty("expectation_7") Expectation7 expectation7,
+      @JsonProperty("expectation_12") Expectation12 expectation12,
+      List<RolloutEvent> events,
+      List<AuditEntry> audit,
+      String verify) {}
+
+  // ---- reports -----------------------------------------------------------------------------------
 
   /**
    * The latest rollout of a workload (active or not) with fleet figures; rollout null when none. The
    * rollout, replicas and obligations are read fresh; the fleet figures may be up to a few seconds
    * old ({@code fleet.as_of}, see {@link FleetSnapshots}).
    */
-  public Map<String, Object> status(String workload) {
-    return jdbi.withHandle(handle -> {
-      PolicyService.workload(handle, workload);
+  public Status status(String workload) {
+    return database.inTransaction(tx -> {
+      PolicyService.workload(tx, workload);
       Instant now = clock.instant();
-      Optional<Rollout> rollout = handle.createQuery("select * from rollout where workload = :w order by id desc limit 1")
-          .bind("w", workload).map(RolloutService::map).findOne();
-      Map<String, Object> out = new LinkedHashMap<>();
-      out.put("workload", workload);
-      out.put("rollout", rollout.map(r -> rolloutJson(r, now)).orElse(null));
-      FleetSnapshots.Snapshot snapshot = snapshots.get(handle, workload, rollout);
+      Optional<Rollout> rollout = RolloutStore.latest(tx, workload);
+      FleetSnapshots.Snapshot snapshot = snapshots.get(tx, workload, rollout);
       FleetStats.Live live = snapshot.live();
-      Map<String, Object> versions = new LinkedHashMap<>();
+      Map<String, VersionCount> versions = new LinkedHashMap<>();
       java.util.Set<String> labels = new java.util.TreeSet<>(live.ok().keySet());
       labels.addAll(live.failed().keySet());
       for (String label : labels) {
-        versions.put(label.isEmpty() ? "(unmatched)" : label, Map.of("live", live.ok().getOrDefault(label, 0L), "failed", live.failed().getOrDefault(label, 0L)));
+        versions.put(label.isEmpty() ? "(unmatched)" : label,
+            new VersionCount(live.ok().getOrDefault(label, 0L), live.failed().getOrDefault(label, 0L)));
       }
-      out.put("fleet", Map.of("live_window_s", liveWindow.toSeconds(), "total", live.total(), "versions", versions,
-          "as_of", snapshot.at().toString()));
+      Fleet fleet = new Fleet(liveWindow.toSeconds(), live.total(), versions, snapshot.at().toString());
+      Map<String, FailureWindow> failures = null;
+      Double share = null;
+      List<Replica> replicas = null;
       if (rollout.isPresent()) {
         Rollout r = rollout.get();
-        Map<String, Object> failures = new LinkedHashMap<>();
-        snapshot.failures().forEach((version, window) -> failures.put(version, Map.of("window_s", r.failureWindow().toSeconds(),
-            "total", window[0], "failed", window[1], "rate", window[0] == 0 ? 0.0 : window[1] / (double) window[0])));
-        out.put("failures", failures);
-        out.put("share", live.share(r.toVersion()));
-        out.put("replicas", replicas(handle, workload, r, now));
+        failures = new LinkedHashMap<>();
+        for (Map.Entry<String, long[]> entry : snapshot.failures().entrySet()) {
+          long[] window = entry.getValue();
+          failures.put(entry.getKey(), new FailureWindow(r.failureWindow().toSeconds(), window[0], window[1],
+              window[0] == 0 ? 0.0 : window[1] / (double) window[0]));
+        }
+        share = live.share(r.toVersion());
+        replicas = replicas(tx, workload, r, now);
       }
-      out.put("obligations", obligations(handle, workload));
-      return out;
+      return new Status(workload, rollout.map(r -> RolloutView.of(r, now)).orElse(null), fleet, failures, share, replicas,
+          RolloutStore.obligations(tx, workload));
     });
   }
 
-  private static List<Map<String, Object>> replicas(Handle handle, String workload, Rollout rollout, Instant now) {
-    Long stagedSeq = rollout.stagedRevision().flatMap(hash -> handle.createQuery("select seq from policy_revision where hash = :h")
-        .bind("h", hash).mapTo(Long.class).findOne()).orElse(null);
-    return handle.createQuery("select replica_id, seen_at, revisions from replica_heartbeat where seen_at > :since order by replica_id")
-        .bind("since", now.minus(RolloutScheduler.REPLICA_FRESH))
-        .map((rs, ctx) -> {
-          long served = RolloutService.parse(rs.getString("revisions")).path(workload).asLong(-1);
-          Map<String, Object> replica = new LinkedHashMap<>();
-          replica.put("id", rs.getString("replica_id"));
-          replica.put("seen_at", rs.getTimestamp("seen_at").toInstant().toString());
-          replica.put("serving_seq", served);
-          replica.put("serves_staged", stagedSeq != null && served >= stagedSeq);
-          return replica;
-        }).list();
+  private static List<Replica> replicas(Tx tx, String workload, Rollout rollout, Instant now) {
+    Long stagedSeq = rollout.stagedRevision().flatMap(hash -> PolicyService.revisionByHash(tx, hash)).map(PolicyRevision::seq).orElse(null);
+    return ReplicaStore.fresh(tx, now.minus(RolloutScheduler.REPLICA_FRESH)).stream()
+        .map(heartbeat -> {
+          long served = RolloutService.parse(heartbeat.revisions()).path(workload).asLong(-1);
+          return new Replica(heartbeat.replicaId(), heartbeat.seenAt().toString(), served, stagedSeq != null && served >= stagedSeq);
+        })
+        .toList();
   }
 
   /** True when every fresh replica serves the staged revision (what {@code wait --state STAGED} waits for). */
   public boolean stagedEverywhere(String workload, long rolloutId) {
-    return jdbi.withHandle(handle -> RolloutScheduler.stagedEverywhere(handle, RolloutService.get(handle, workload, rolloutId),
-        clock.instant()));
+    return database.inTransaction(tx -> RolloutScheduler.stagedEverywhere(tx, RolloutService.get(tx, workload, rolloutId), clock.instant()));
   }
 
-  public List<Map<String, Object>> obligations(String workload) {
-    return jdbi.withHandle(handle -> {
-      PolicyService.workload(handle, workload);
-      return obligations(handle, workload);
+  public List<Obligation> obligations(String workload) {
+    return database.inTransaction(tx -> {
+      PolicyService.workload(tx, workload);
+      return RolloutStore.obligations(tx, workload);
     });
-  }
-
-  static List<Map<String, Object>> obligations(Handle handle, String workload) {
-    return handle.createQuery("select * from obligation where workload = :w order by id desc limit 100").bind("w", workload)
-        .map((rs, ctx) -> {
-          Map<String, Object> out = new LinkedHashMap<>();
-          out.put("id", rs.getLong("id"));
-          out.put("version", rs.getString("version"));
-          out.put("kind", rs.getString("kind"));
-          out.put("class", rs.getString("class"));
-          out.put("due_at", rs.getTimestamp("due_at").toInstant().toString());
-          out.put("action", rs.getString("action"));
-          out.put("state", rs.getString("state"));
-          out.put("rollout", rs.getObject("rollout_id"));
-          out.put("details", RolloutService.parse(rs.getString("details")));
-          return out;
-        }).list();
   }
 
   /**
@@ -146,64 +229,34 @@ public final class RolloutReports {
    * the old version was removed (or the new one on rollback). Expectation 12: the first affirming
    * result for the new measurements. Every revision hash can be checked against the signed chain.
    */
-  public Map<String, Object> evidence(String workload, long id, List<Map<String, Object>> events) {
-    return jdbi.withHandle(handle -> {
-      Rollout rollout = RolloutService.get(handle, workload, id);
-      Map<String, Object> out = new LinkedHashMap<>();
-      out.put("workload", workload);
-      out.put("rollout", rolloutJson(rollout, clock.instant()));
-      Map<String, Object> staged = rollout.stagedRevision().map(hash -> revision(handle, hash)).orElse(null);
-      Map<String, Object> firstNew = handle.createQuery("select at, instance_id, status, policy_revision from attestation_event "
-              + "where workload = :w and version = :v and status in ('affirming','warning') and at >= :since order by at limit 1")
-          .bind("w", workload).bind("v", rollout.toVersion()).bind("since", rollout.createdAt())
-          .map((rs, ctx) -> {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("at", rs.getTimestamp("at").toInstant().toString());
-            row.put("instance_id", rs.getString("instance_id"));
-            row.put("status", rs.getString("status"));
-            row.put("policy_revision", rs.getString("policy_revision"));
-            return row;
-          }).findOne().orElse(null);
-      Map<String, Object> seven = new LinkedHashMap<>();
-      seven.put("staged_revision", staged);
-      seven.put("staged_live_on_every_replica_at", rollout.stagedLiveAt().map(Instant::toString).orElse(null));
-      seven.put("first_attestation_of_new_version", firstNew);
+  public Evidence evidence(String workload, long id, List<RolloutEvent> events) {
+    return database.inTransaction(tx -> {
+      Rollout rollout = RolloutService.get(tx, workload, id);
+      RevisionEvidence staged = rollout.stagedRevision().flatMap(hash -> revision(tx, hash)).orElse(null);
+      Attestation firstNew = FleetStore.firstAffirming(tx, workload, rollout.toVersion(), rollout.createdAt()).orElse(null);
       boolean ordered = staged != null && firstNew != null
-          && !Instant.parse((String) staged.get("created_at")).isAfter(Instant.parse((String) firstNew.get("at")))
-          && rollout.stagedLiveAt().map(live -> !live.isAfter(Instant.parse((String) firstNew.get("at")))).orElse(false);
-      seven.put("policy_updated_before_first_new_attestation", ordered);
-      seven.put("final_state", rollout.state().name());
-      seven.put("final_revision", rollout.finalRevision().map(hash -> revision(handle, hash)).orElse(null));
-      seven.put("removed_versions", switch (rollout.state()) {
-        case COMPLETED -> rollout.fromVersions();
-        case ROLLED_BACK -> List.of(rollout.toVersion());
-        default -> List.of();
-      });
-      out.put("expectation_7", seven);
-      out.put("expectation_12", Map.of("first_affirming_result_for_new_measurements", firstNew == null ? Map.of() : firstNew));
-      out.put("events", events);
-      out.put("audit", handle.createQuery("select seq, hash, body from audit_record where body::jsonb -> 'details' ->> 'rollout' = :id order by seq")
-          .bind("id", Long.toString(id)).map((rs, ctx) -> Map.of("seq", rs.getLong("seq"), "hash", rs.getString("hash"),
-              "body", RolloutService.parse(rs.getString("body")))).list());
-      out.put("verify", "recompute each hash with GET /v1/audit/verify or 'arbiter audit verify'; public keys at /.well-known/jwks.json");
-      return out;
+          && !Instant.parse(staged.createdAt()).isAfter(Instant.parse(firstNew.at()))
+          && rollout.stagedLiveAt().map(live -> !live.isAfter(Instant.parse(firstNew.at()))).orElse(false);
+      Expectation7 seven = new Expectation7(staged, rollout.stagedLiveAt().map(Instant::toString).orElse(null), firstNew, ordered,
+          rollout.state().name(), rollout.finalRevision().flatMap(hash -> revision(tx, hash)).orElse(null),
+          switch (rollout.state()) {
+            case COMPLETED -> rollout.fromVersions();
+            case ROLLED_BACK -> List.of(rollout.toVersion());
+            default -> List.of();
+          });
+      JsonNode firstAffirming = firstNew == null ? Json.mapper().createObjectNode() : Json.mapper().valueToTree(firstNew);
+      List<AuditEntry> audit = AuditLog.withDetail(tx, "rollout", Long.toString(id)).stream()
+          .map(record -> new AuditEntry(record.seq(), record.hash(), record.body())).toList();
+      return new Evidence(workload, RolloutView.of(rollout, clock.instant()), seven, new Expectation12(firstAffirming), events, audit,
+          "recompute each hash with GET /v1/audit/verify or 'arbiter audit verify'; public keys at /.well-known/jwks.json");
     });
   }
 
-  private static Map<String, Object> revision(Handle handle, String hash) {
-    return handle.createQuery("select workload, seq, hash, body, signature, key_id from policy_revision where hash = :h").bind("h", hash)
-        .map((rs, ctx) -> {
-          var body = RolloutService.parse(rs.getString("body"));
-          Map<String, Object> out = new LinkedHashMap<>();
-          out.put("seq", rs.getLong("seq"));
-          out.put("hash", rs.getString("hash"));
-          out.put("created_at", body.path("created_at").asText());
-          out.put("principal", body.path("principal").asText());
-          out.put("reason", body.path("reason").asText());
-          out.put("accepted", body.path("accepted"));
-          out.put("key_id", rs.getString("key_id"));
-          out.put("signature", rs.getString("signature"));
-          return out;
-        }).findOne().orElse(null);
+  private static Optional<RevisionEvidence> revision(Tx tx, String hash) {
+    return PolicyService.revisionByHash(tx, hash).map(revision -> {
+      JsonNode body = revision.body();
+      return new RevisionEvidence(revision.seq(), revision.hash(), body.path("created_at").asText(), body.path("principal").asText(),
+          body.path("reason").asText(), body.path("accepted"), revision.keyId(), revision.signature());
+    });
   }
 }

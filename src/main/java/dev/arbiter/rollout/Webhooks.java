@@ -16,10 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import dev.arbiter.store.Database;
+import dev.arbiter.store.Tx;
 import java.util.List;
-import java.util.Map;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,10 +44,9 @@ public final class Webhooks {
   }
 
   /** Queues a notification in the caller's transaction. */
-  public void enqueue(Handle handle, String url, Map<String, Object> event) {
+  public void enqueue(Tx tx, String url, WebhookEvent event) {
     String body = Json.write(event);
-    handle.createUpdate("insert into webhook_delivery(url, body, signature, next_attempt_at, created_at) values (:u, :b, :s, :at, :at)")
-        .bind("u", url).bind("b", body).bind("s", sign(body)).bind("at", clock.instant()).execute();
+    WebhookStore.enqueue(tx, url, body, sign(body), clock.instant());
   }
 
   /** The detached compact JWS over {@code body}: {@code header..signature}. */
@@ -63,29 +61,16 @@ public final class Webhooks {
   }
 
   /** Delivers due notifications (at most {@code limit}); safe to run on several replicas at once. */
-  public int deliverDue(Jdbi jdbi, int limit) {
-    record Due(long id, String url, String body, String signature, int attempts) {}
-    List<Due> due = jdbi.inTransaction(handle -> {
-      List<Due> rows = handle.createQuery("select id, url, body, signature, attempts from webhook_delivery "
-              + "where delivered_at is null and attempts < :max and next_attempt_at <= :now order by id limit :limit for update skip locked")
-          .bind("max", MAX_ATTEMPTS).bind("now", clock.instant()).bind("limit", limit)
-          .map((rs, ctx) -> new Due(rs.getLong("id"), rs.getString("url"), rs.getString("body"), rs.getString("signature"), rs.getInt("attempts")))
-          .list();
-      for (Due row : rows) {
-        // claim the row for a while so another replica does not send it concurrently
-        handle.execute("update webhook_delivery set next_attempt_at = ? where id = ?", clock.instant().plusSeconds(60), row.id());
-      }
-      return rows;
-    });
-    for (Due row : due) {
+  public int deliverDue(Database database, int limit) {
+    List<WebhookStore.Due> due = WebhookStore.claimDue(database, MAX_ATTEMPTS, clock.instant(), limit, clock.instant().plusSeconds(60));
+    for (WebhookStore.Due row : due) {
       String error = post(row.url(), row.body(), row.signature());
       Instant now = clock.instant();
       if (error == null) {
-        jdbi.useHandle(h -> h.execute("update webhook_delivery set delivered_at = ?, attempts = attempts + 1 where id = ?", now, row.id()));
+        WebhookStore.delivered(database, row.id(), now);
       } else {
         long backoff = Math.min(3600, 1L << Math.min(20, row.attempts()));
-        jdbi.useHandle(h -> h.execute("update webhook_delivery set attempts = attempts + 1, next_attempt_at = ?, last_error = ? where id = ?",
-            now.plusSeconds(backoff), error, row.id()));
+        WebhookStore.failed(database, row.id(), now.plusSeconds(backoff), error);
         LOG.warn("webhook to {} failed (attempt {}): {}", row.url(), row.attempts() + 1, error);
       }
     }

@@ -25,12 +25,12 @@ import dev.arbiter.rollout.Webhooks;
 import dev.arbiter.rollout.VersionGate;
 import dev.arbiter.supplychain.SupplyChainService;
 import dev.arbiter.token.EarSigner;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
 import dev.arbiter.http.HttpApi;
 import dev.arbiter.http.OpenApi;
-import dev.arbiter.http.Reply;
 import dev.arbiter.http.Route;
 import dev.arbiter.auth.ClientConfig;
 import dev.arbiter.auth.DataDir;
@@ -70,88 +70,36 @@ public final class ArbiterServer implements AutoCloseable {
   private final Database database;
   private final WebServer web;
   private final Services services;
+  private final List<Route> routes;
 
-  private ArbiterServer(ServerConfig config, Database database, WebServer web, Services services) {
+  private ArbiterServer(ServerConfig config, Database database, WebServer web, Services services, List<Route> routes) {
     this.config = config;
     this.database = database;
     this.web = web;
     this.services = services;
+    this.routes = List.copyOf(routes);
   }
 
   /** The wired domain services (for tests and in-process tools). */
   public record Services(
       ServiceKey serviceKey, AuditLog audit, PolicyService policies, RoleMap roles, DataDir dataDir, Nonces nonces, EarSigner earSigner,
       Supplier<JWKSet> jwks, ServerConfig config, PolicyCache policyCache, FleetRecorder fleet, Appraiser appraiser, RolloutService rollouts,
-      RolloutReports rolloutReports, RolloutScheduler scheduler, ReplicaHeartbeat heartbeat, SupplyChainService supplyChain) {}
+      RolloutReports rolloutReports, RolloutScheduler scheduler, ReplicaHeartbeat heartbeat, SupplyChainService supplyChain,
+      CollateralService collateral, Metrics metrics) {}
 
   public static ArbiterServer start(ServerConfig config) throws IOException {
     DataDir dir = new DataDir(config.dataDir());
     Files.createDirectories(dir.root());
-    LocalCa ca = LocalCa.loadOrCreate(dir, config.clock());
-    ca.ensureServerCertificate(isWildcard(config.listen()) ? List.of() : List.of(config.listen()));
-    RoleMap roles = new RoleMap(dir.roles());
-    java.nio.file.Path operatorCert = dir.clientsDir().resolve("operator.pem");
-    if (!Files.exists(operatorCert)) {
-      ca.issueClient("operator", Role.OPERATOR, roles);
-    }
+    RoleMap roles = bootstrapCertificates(dir, config);
     ServiceKey serviceKey = ServiceKey.loadOrCreate(dir.serviceKey());
     Database database = Database.open(config.databaseUrl()
         .<Database.Location>map(Database.Location.External::new)
         .orElseGet(() -> new Database.Location.Embedded(dir.database())));
     try {
-      ServiceKeyStore keyStore = new ServiceKeyStore(database.jdbi());
-      keyStore.register(serviceKey, config.clock().instant());
-      AuditLog audit = new AuditLog(serviceKey, config.clock());
-      PolicyService policies = new PolicyService(database.jdbi(), serviceKey, audit, config.schemes(), config.clock());
-      Nonces nonces = new Nonces(Nonces.loadOrCreateKey(dir.root().resolve("nonce-key.bin")), config.clock(), Duration.ofSeconds(120));
-      String build = "arbiter " + Optional.ofNullable(ArbiterServer.class.getPackage().getImplementationVersion()).orElse("dev");
-      EarSigner earSigner = new EarSigner(serviceKey, config.clock(), Duration.ofMinutes(10), build);
-      Supplier<JWKSet> jwks = keyStore::published;
-      SupplyChainService supplyChain = new SupplyChainService(database.jdbi(), policies, audit, config.clock(),
-          Optional.of(config.schedulerTick()));
-      PolicyCache cache = new PolicyCache(database, supplyChain::vulnerabilities, Duration.ofSeconds(30));
-      supplyChain.onFindingsChanged(cache::reload);
-      VersionGate gate = (tx, workload, version) -> {
-        List<String> failures = new ArrayList<>(config.versionGate().failures(tx, workload, version));
-        failures.addAll(supplyChain.gate().failures(tx, workload, version));
-        return failures;
-      };
-      FleetRecorder fleet = new FleetRecorder(database, 200_000);
-      CollateralService collateral = new CollateralService(database.jdbi(), config.schemes(), audit, config.clock());
-      Metrics metrics = new Metrics(config.schemes(), ProblemCatalog.all());
-      Appraiser appraiser = new Appraiser(config.schemes(), cache::get, nonces, earSigner, collateral::forFormat,
-          DecisionSink.all(List.of(new FleetFeed(fleet), metrics)), config.dev(), config.clock());
-      Webhooks webhooks = new Webhooks(serviceKey, config.clock());
-      RolloutService rollouts = new RolloutService(database.jdbi(), policies, audit, webhooks, gate, config.clock());
-      RolloutReports reports = new RolloutReports(database.jdbi(), config.clock(), config.liveWindow());
-      ReplicaHeartbeat heartbeat = new ReplicaHeartbeat(database, cache, config.clock(), Duration.ofSeconds(1));
-      RolloutScheduler scheduler = new RolloutScheduler(rollouts, webhooks, config.clock(), config.liveWindow(), config.schedulerTick());
-      Services services = new Services(serviceKey, audit, policies, roles, dir, nonces, earSigner, jwks, config, cache, fleet, appraiser,
-          rollouts, reports, scheduler, heartbeat, supplyChain);
-
-      List<Route> domainRoutes = new ArrayList<>();
-      domainRoutes.addAll(new PolicyRoutes(policies, supplyChain).routes());
-      domainRoutes.addAll(new AuditRoutes(database.jdbi()).routes());
-      domainRoutes.addAll(new SupplyChainRoutes(supplyChain).routes());
-      domainRoutes.addAll(new AttestationRoutes(appraiser, nonces).routes());
-      domainRoutes.addAll(new CollateralRoutes(collateral, config.clock()).routes());
-      domainRoutes.addAll(new RolloutRoutes(rollouts, reports, config.clock()).routes());
-      domainRoutes.addAll(KeyBrokerRoutes.create(database.jdbi(), dir, audit, nonces, jwks, config.clock(), config.dev()).routes());
-      List<Route> all = new SystemRoutes(database, jwks, metrics.watch(services, collateral)).routes(domainRoutes);
-      HttpApi api = new HttpApi(all, roles);
-
-      SSLContext tls = TlsContexts.create(dir.serverCertificate(), dir.serverKey(), dir.caCertificate());
-      HttpRouting.Builder routing = HttpRouting.builder();
-      api.register(routing);
-      WebServer web = WebServer.builder()
-          .host(config.listen())
-          .port(config.port())
-          .maxPayloadSize(64L * 1024 * 1024)
-          .tls(Tls.builder().sslContext(tls).clientAuth(TlsClientAuth.OPTIONAL).build())
-          .routing(routing)
-          .build()
-          .start();
-      ArbiterServer server = new ArbiterServer(config, database, web, services);
+      Services services = wire(config, dir, roles, serviceKey, database);
+      List<Route> routes = routes(services, database);
+      WebServer web = serve(config, dir, new HttpApi(routes, roles));
+      ArbiterServer server = new ArbiterServer(config, database, web, services, routes);
       server.writeClientConfig(dir);
       LOG.info("Arbiter listening on {}", server.uri());
       return server;
@@ -159,6 +107,88 @@ public final class ArbiterServer implements AutoCloseable {
       database.close();
       throw e;
     }
+  }
+
+  /** The local CA, the server certificate and the first operator's certificate (created once). */
+  private static RoleMap bootstrapCertificates(DataDir dir, ServerConfig config) throws IOException {
+    LocalCa ca = LocalCa.loadOrCreate(dir, config.clock());
+    ca.ensureServerCertificate(isWildcard(config.listen()) ? List.of() : List.of(config.listen()));
+    RoleMap roles = new RoleMap(dir.roles());
+    java.nio.file.Path operatorCert = dir.clientsDir().resolve("operator.pem");
+    if (!Files.exists(operatorCert)) {
+      ca.issueClient("operator", Role.OPERATOR, roles);
+    }
+    return roles;
+  }
+
+  /** The domain services, by constructor, one domain after the other in dependency order. */
+  private static Services wire(ServerConfig config, DataDir dir, RoleMap roles, ServiceKey serviceKey, Database database)
+      throws IOException {
+    Clock clock = config.clock();
+    // governance: the service key's public half (JWKS) and the audit log every domain appends to
+    ServiceKeyStore keyStore = new ServiceKeyStore(database);
+    keyStore.register(serviceKey, clock.instant());
+    AuditLog audit = new AuditLog(serviceKey, clock);
+    Supplier<JWKSet> jwks = keyStore::published;
+    // policy: workloads, versions, signed revisions
+    PolicyService policies = new PolicyService(database, serviceKey, audit, config.schemes(), clock);
+    // supply chain: admission, findings, gates
+    SupplyChainService supplyChain = new SupplyChainService(database.jdbi(), policies, audit, clock, Optional.of(config.schedulerTick()));
+    // collateral: endorsements and revocation data per evidence format
+    CollateralService collateral = new CollateralService(database.jdbi(), config.schemes(), audit, clock);
+    // appraisal: policy cache, nonces, EAR signing, fleet records
+    PolicyCache cache = new PolicyCache(database, policies, supplyChain::vulnerabilities, Duration.ofSeconds(30));
+    supplyChain.onFindingsChanged(cache::reload);
+    Nonces nonces = new Nonces(Nonces.loadOrCreateKey(dir.root().resolve("nonce-key.bin")), clock, Duration.ofSeconds(120));
+    String build = "arbiter " + Optional.ofNullable(ArbiterServer.class.getPackage().getImplementationVersion()).orElse("dev");
+    EarSigner earSigner = new EarSigner(serviceKey, clock, Duration.ofMinutes(10), build);
+    FleetRecorder fleet = new FleetRecorder(database, 200_000);
+    Metrics metrics = new Metrics(config.schemes(), ProblemCatalog.all());
+    Appraiser appraiser = new Appraiser(config.schemes(), cache::get, nonces, earSigner, collateral::forFormat,
+        DecisionSink.all(List.of(new FleetFeed(fleet), metrics)), config.dev(), clock);
+    // rollout: transitions, reports, the scheduler and this replica's heartbeat
+    VersionGate gate = (tx, workload, version) -> {
+      List<String> failures = new ArrayList<>(config.versionGate().failures(tx, workload, version));
+      failures.addAll(supplyChain.gate().failures(tx, workload, version));
+      return failures;
+    };
+    Webhooks webhooks = new Webhooks(serviceKey, clock);
+    RolloutService rollouts = new RolloutService(database, policies, audit, webhooks, gate, clock);
+    RolloutReports reports = new RolloutReports(database, clock, config.liveWindow());
+    ReplicaHeartbeat heartbeat = new ReplicaHeartbeat(database, cache, clock, Duration.ofSeconds(1));
+    RolloutScheduler scheduler = new RolloutScheduler(rollouts, webhooks, clock, config.liveWindow(), config.schedulerTick());
+    return new Services(serviceKey, audit, policies, roles, dir, nonces, earSigner, jwks, config, cache, fleet, appraiser, rollouts, reports,
+        scheduler, heartbeat, supplyChain, collateral, metrics);
+  }
+
+  /** Every route: each domain's {@code <Domain>Routes}, then the server's own open routes. */
+  static List<Route> routes(Services services, Database database) throws IOException {
+    ServerConfig config = services.config();
+    List<Route> domainRoutes = new ArrayList<>();
+    domainRoutes.addAll(new PolicyRoutes(services.policies(), services.supplyChain()).routes());
+    domainRoutes.addAll(new AuditRoutes(database).routes());
+    domainRoutes.addAll(new SupplyChainRoutes(services.supplyChain()).routes());
+    domainRoutes.addAll(new AttestationRoutes(services.appraiser(), services.nonces()).routes());
+    domainRoutes.addAll(new CollateralRoutes(services.collateral(), config.clock()).routes());
+    domainRoutes.addAll(new RolloutRoutes(services.rollouts(), services.rolloutReports(), config.clock()).routes());
+    domainRoutes.addAll(KeyBrokerRoutes.create(database.jdbi(), services.dataDir(), services.audit(), services.nonces(), services.jwks(),
+        config.clock(), config.dev()).routes());
+    return new SystemRoutes(database, services.jwks(), services.metrics().watch(services, services.collateral())).routes(domainRoutes);
+  }
+
+  /** The HTTPS server: TLS with optional client certificates (each route says what it requires). */
+  private static WebServer serve(ServerConfig config, DataDir dir, HttpApi api) throws IOException {
+    SSLContext tls = TlsContexts.create(dir.serverCertificate(), dir.serverKey(), dir.caCertificate());
+    HttpRouting.Builder routing = HttpRouting.builder();
+    api.register(routing);
+    return WebServer.builder()
+        .host(config.listen())
+        .port(config.port())
+        .maxPayloadSize(64L * 1024 * 1024)
+        .tls(Tls.builder().sslContext(tls).clientAuth(TlsClientAuth.OPTIONAL).build())
+        .routing(routing)
+        .build()
+        .start();
   }
 
   /** The OpenAPI document for a route table. */
@@ -198,6 +228,11 @@ public final class ArbiterServer implements AutoCloseable {
 
   public Services services() {
     return services;
+  }
+
+  /** Every route this server serves (domain routes and the server's own). */
+  public List<Route> routes() {
+    return routes;
   }
 
   @Override

@@ -14,6 +14,7 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.jdbi.v3.postgres.PostgresPlugin;
 
 /**
@@ -139,13 +140,22 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /** The Jdbi of this database; for store classes only ({@code ArchitectureTest} checks it). */
   public Jdbi jdbi() {
     return jdbi;
   }
 
   /** Runs {@code work} in one transaction (committed when it returns, rolled back when it throws). */
   public <T> T inTransaction(Tx.Work<T> work) {
-    return jdbi.inTransaction(handle -> work.run(new Tx(handle)));
+    return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, handle -> work.run(new Tx(handle)));
+  }
+
+  /** Runs {@code work} in one transaction that returns nothing. */
+  public void useTransaction(Tx.Action work) {
+    inTransaction(tx -> {
+      work.run(tx);
+      return null;
+    });
   }
 
   /** Throws when the database does not answer (liveness). */

@@ -32,4 +32,10 @@ public final class Tx {
   public interface Work<T> {
     T run(Tx tx);
   }
+
+  /** A unit of work run in a transaction, without a result. */
+  @FunctionalInterface
+  public interface Action {
+    void run(Tx tx);
+  }
 }

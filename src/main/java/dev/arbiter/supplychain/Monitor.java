@@ -135,7 +135,7 @@ final class Monitor implements AutoCloseable {
         details.remove("notes");
         details.put("notes", batch.notes().size());
         details.put("advisories_known", store.size());
-        audit.append(handle, who, "advisories.import", "advisories", "advisories imported from " + source, Optional.empty(), details);
+        audit.append(dev.arbiter.store.Tx.of(handle), who, "advisories.import", "advisories", "advisories imported from " + source, Optional.empty(), details);
         return out;
       });
       workloads.forEach(w -> reload.accept(w));
@@ -153,7 +153,7 @@ final class Monitor implements AutoCloseable {
     SupplyChainStore.saveFindings(handle, workload, version, findings, now);
     SupplyChainPolicy policy = SupplyChainStore.policy(handle, workload);
     List<Finding> blocking = findings.stream().filter(policy.vulnerabilities()::blocks).toList();
-    PolicyRevision head = PolicyService.head(handle, workload);
+    PolicyRevision head = PolicyService.head(dev.arbiter.store.Tx.of(handle), workload);
     boolean accepted = head.acceptedLabels().contains(version);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("workload", workload);
@@ -176,7 +176,7 @@ final class Monitor implements AutoCloseable {
       SupplyChainStore.json((String) open.get().get("details")).path("osv_ids").forEach(id -> ids.add(id.asText()));
       handle.execute("update obligation set details = ? where id = ?", Json.write(Map.of("osv_ids", ids)), obligation);
     } else {
-      JsonNode objectives = PolicyService.workload(handle, workload).objectives();
+      JsonNode objectives = PolicyService.workload(dev.arbiter.store.Tx.of(handle), workload).objectives();
       Optional<String> objectiveClass = policy.phaseOutObjective().filter(objectives::has);
       Duration deadline = objectiveClass.map(c -> Duration.parse(objectives.get(c).path("deadline").asText())).orElse(DEFAULT_DEADLINE);
       String action = objectiveClass.map(c -> objectives.get(c).path("on_deadline").asText("escalate")).orElse("escalate");
@@ -186,7 +186,7 @@ final class Monitor implements AutoCloseable {
           .bind("action", action).bind("details", Json.write(Map.of("osv_ids", ids))).bind("now", now)
           .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
     }
-    audit.append(handle, SYSTEM, "supplychain.vulnerable", workload + "@" + version,
+    audit.append(dev.arbiter.store.Tx.of(handle), SYSTEM, "supplychain.vulnerable", workload + "@" + version,
         "accepted version " + version + " is affected by " + String.join(", ", ids), Optional.empty(),
         Map.of("osv_ids", ids, "obligation", obligation));
     out.put("obligation", obligation);
@@ -217,15 +217,15 @@ final class Monitor implements AutoCloseable {
     String version = (String) row.get().get("version");
     Instant now = clock.instant();
     Instant due = ((java.sql.Timestamp) row.get().get("due_at")).toInstant();
-    PolicyRevision head = PolicyService.head(handle, workload);
+    PolicyRevision head = PolicyService.head(dev.arbiter.store.Tx.of(handle), workload);
     if (head.acceptedLabels().contains(version) && !now.isAfter(due) && !SupplyChainStore.blockingIds(handle, workload, version).isEmpty()) {
       return Optional.empty(); // nothing to do yet: no workload lock taken
     }
-    head = PolicyService.lockAndCheckBase(handle, workload, Optional.empty());
+    head = PolicyService.lockAndCheckBase(dev.arbiter.store.Tx.of(handle), workload, Optional.empty());
     boolean accepted = head.acceptedLabels().contains(version);
     if (!accepted || SupplyChainStore.blockingIds(handle, workload, version).isEmpty()) {
       handle.execute("update obligation set state = 'met', resolved_at = ? where id = ?", now, id);
-      audit.append(handle, SYSTEM, "supplychain.obligation-met", workload + "@" + version,
+      audit.append(dev.arbiter.store.Tx.of(handle), SYSTEM, "supplychain.obligation-met", workload + "@" + version,
           accepted ? version + " has no blocking finding any more (advisory withdrawn or policy changed)" : version + " is no longer accepted",
           Optional.empty(), Map.of("obligation", id));
       return Optional.empty();
@@ -235,16 +235,16 @@ final class Monitor implements AutoCloseable {
         + String.join(", ", Json.mapper().convertValue(SupplyChainStore.json(details).path("osv_ids"), String[].class)) + ")";
     handle.execute("update obligation set state = 'breached', resolved_at = ? where id = ?", now, id);
     if ("revoke".equals(row.get().get("action"))) {
-      Version target = PolicyService.findVersion(handle, workload, version).orElseThrow();
-      PolicyRevision revision = policies.reviseInTransaction(handle, SYSTEM, workload, reason, Optional.empty(),
+      Version target = PolicyService.findVersion(dev.arbiter.store.Tx.of(handle), workload, version).orElseThrow();
+      PolicyRevision revision = policies.reviseInTransaction(dev.arbiter.store.Tx.of(handle), SYSTEM, workload, reason, Optional.empty(),
           content -> PolicyService.withAccepted(content, target, false));
       handle.execute("update version_status set revoked = true, revoked_at = ?, revoked_reason = ? where workload = ? and label = ?",
           now, reason, workload, version);
-      audit.append(handle, SYSTEM, "supplychain.revoke", workload + "@" + version, reason, Optional.of(revision.hash()),
+      audit.append(dev.arbiter.store.Tx.of(handle), SYSTEM, "supplychain.revoke", workload + "@" + version, reason, Optional.of(revision.hash()),
           Map.of("obligation", id, "seq", revision.seq()));
       return Optional.of(workload);
     }
-    audit.append(handle, SYSTEM, "supplychain.escalate", workload + "@" + version, reason, Optional.empty(), Map.of("obligation", id));
+    audit.append(dev.arbiter.store.Tx.of(handle), SYSTEM, "supplychain.escalate", workload + "@" + version, reason, Optional.empty(), Map.of("obligation", id));
     LOG.warn("{}: {}", workload, reason);
     return Optional.empty();
   }

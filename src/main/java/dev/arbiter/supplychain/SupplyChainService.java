@@ -65,14 +65,14 @@ public final class SupplyChainService implements AutoCloseable {
     Names.reason(reason);
     SupplyChainPolicy policy = SupplyChainPolicy.parse(document);
     return inTransaction(handle -> {
-      PolicyService.lockAndCheckBase(handle, workload, Optional.empty());
+      PolicyService.lockAndCheckBase(dev.arbiter.store.Tx.of(handle), workload, Optional.empty());
       SupplyChainStore.savePolicy(handle, workload, policy, who.label(), now());
       ObjectNode audited = policy.normalized().deepCopy();
       if (audited.has("trusted_root")) {
         audited.put("trusted_root", "sha256:" + dev.arbiter.internal.Hex.encode(dev.arbiter.crypto.Digests.sha256(
             dev.arbiter.internal.Jcs.canonicalize(audited.get("trusted_root")))));
       }
-      audit.append(handle, who, "workload.set-supply-chain", workload, reason, Optional.empty(), Map.of("policy", audited));
+      audit.append(dev.arbiter.store.Tx.of(handle), who, "workload.set-supply-chain", workload, reason, Optional.empty(), Map.of("policy", audited));
       handle.execute("select pg_notify('" + PolicyService.CHANNEL + "', ?)", workload);
       return policyJson(handle, workload);
     });
@@ -80,7 +80,7 @@ public final class SupplyChainService implements AutoCloseable {
 
   public Map<String, Object> policy(String workload) {
     return jdbi.withHandle(handle -> {
-      PolicyService.workload(handle, workload);
+      PolicyService.workload(dev.arbiter.store.Tx.of(handle), workload);
       return policyJson(handle, workload);
     });
   }
@@ -107,7 +107,7 @@ public final class SupplyChainService implements AutoCloseable {
     Names.version(label);
     Optional<String> artifact = digest.map(Names::digest);
     SupplyChainPolicy policy = jdbi.withHandle(handle -> {
-      PolicyService.workload(handle, workload);
+      PolicyService.workload(dev.arbiter.store.Tx.of(handle), workload);
       advisories.sync(handle);
       return SupplyChainStore.policy(handle, workload);
     });
@@ -118,7 +118,8 @@ public final class SupplyChainService implements AutoCloseable {
     JsonNode values = merge(referenceValues, verdict.derived());
     Instant now = now();
     PolicyService.Registration registration = policies.registerVersion(who, workload, label, values, verdict.artifactDigest(),
-        verdict.provenanceFacts(), verdict.sbomFacts(), (handle, version) -> {
+        verdict.provenanceFacts(), verdict.sbomFacts(), (tx, version) -> {
+          var handle = tx.handle();
           for (int i = 0; i < provenance.size(); i++) {
             SupplyChainStore.saveDocument(handle, verdict.provenance().get(i).digest(), "provenance", provenance.get(i), now);
           }
@@ -159,8 +160,8 @@ public final class SupplyChainService implements AutoCloseable {
   /** The admission verdict of a registered version under the current policy and advisories. */
   public Map<String, Object> check(String workload, String label) {
     return jdbi.withHandle(handle -> {
-      PolicyService.workload(handle, workload);
-      Version version = PolicyService.findVersion(handle, workload, label)
+      PolicyService.workload(dev.arbiter.store.Tx.of(handle), workload);
+      Version version = PolicyService.findVersion(dev.arbiter.store.Tx.of(handle), workload, label)
           .orElseThrow(() -> new ProblemException(dev.arbiter.policy.PolicyProblem.VERSION_NOT_FOUND, "workload " + workload + " has no version " + label));
       return verdictJson(handle, version, evaluate(handle, version));
     });
@@ -170,7 +171,7 @@ public final class SupplyChainService implements AutoCloseable {
   public VersionGate gate() {
     return (tx, workload, label) -> {
       org.jdbi.v3.core.Handle handle = tx.handle();
-      Optional<Version> version = PolicyService.findVersion(handle, workload, label);
+      Optional<Version> version = PolicyService.findVersion(dev.arbiter.store.Tx.of(handle), workload, label);
       if (version.isEmpty()) {
         return List.of("version-not-found: " + label);
       }
@@ -253,7 +254,7 @@ public final class SupplyChainService implements AutoCloseable {
   /** Findings and open obligations of a workload's versions. */
   public Map<String, Object> status(String workload) {
     return jdbi.withHandle(handle -> {
-      PolicyService.workload(handle, workload);
+      PolicyService.workload(dev.arbiter.store.Tx.of(handle), workload);
       SupplyChainPolicy policy = SupplyChainStore.policy(handle, workload);
       Map<String, Object> versions = new LinkedHashMap<>();
       for (Version version : policies.versions(workload)) {

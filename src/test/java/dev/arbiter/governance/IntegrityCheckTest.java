@@ -59,7 +59,7 @@ class IntegrityCheckTest {
     assertThat(List.of(c.get(), d.get())).containsOnly(200);
     pool.shutdown();
     assertThat(operator.get("/v1/workloads/race/policy").json().path("accepted")).hasSize(3);
-    assertThat(IntegrityCheck.run(server.server().database().jdbi()).intact()).isTrue();
+    assertThat(IntegrityCheck.run(server.server().database()).intact()).isTrue();
   }
 
   @Test
@@ -93,7 +93,7 @@ class IntegrityCheckTest {
     assertThat(revision.path("key_id").asText()).isNotEqualTo(before);
     var jwks = server.anonymous().get("/.well-known/jwks.json").json();
     assertThat(jwks.path("keys").findValuesAsText("kid")).contains(before, revision.path("key_id").asText());
-    assertThat(IntegrityCheck.run(server.server().database().jdbi()).intact()).isTrue();
+    assertThat(IntegrityCheck.run(server.server().database()).intact()).isTrue();
     var audit = server.operator().get("/v1/audit?target=service-key").json().path("records");
     assertThat(audit.findValuesAsText("action")).contains("service-key.rotate");
   }
@@ -106,13 +106,13 @@ class IntegrityCheckTest {
     operator.post("/v1/workloads/tamper/policy/accept", Map.of("version", "1", "reason", "go"));
     operator.put("/v1/workloads/tamper/policy/appraisal", Map.of("cel", "true", "reason", "allow all"));
     var jdbi = server.server().database().jdbi();
-    assertThat(IntegrityCheck.run(jdbi).intact()).isTrue();
+    assertThat(IntegrityCheck.run(server.server().database()).intact()).isTrue();
     long auditSeq = jdbi.withHandle(h -> h.createQuery("select max(seq) - 1 from audit_record").mapTo(Long.class).one());
     jdbi.useHandle(h -> {
       h.execute("update policy_revision set body = replace(body, '\"reason\":\"go\"', '\"reason\":\"gone\"') where workload = 'tamper' and seq = 2");
       h.execute("update audit_record set body = replace(body, '\"principal\":\"operator:operator\"', '\"principal\":\"operator:mallory\"') where seq = ?", auditSeq);
     });
-    IntegrityCheck.Report report = IntegrityCheck.run(jdbi);
+    IntegrityCheck.Report report = IntegrityCheck.run(server.server().database());
     assertThat(report.findings()).extracting(IntegrityCheck.Finding::table, IntegrityCheck.Finding::record)
         .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("policy_revision", "tamper#2"),
             org.assertj.core.groups.Tuple.tuple("audit_record", Long.toString(auditSeq)));
@@ -124,6 +124,6 @@ class IntegrityCheckTest {
       h.execute("update policy_revision set body = replace(body, '\"reason\":\"gone\"', '\"reason\":\"go\"') where workload = 'tamper' and seq = 2");
       h.execute("update audit_record set body = replace(body, '\"principal\":\"operator:mallory\"', '\"principal\":\"operator:operator\"') where seq = ?", auditSeq);
     });
-    assertThat(IntegrityCheck.run(jdbi).intact()).isTrue();
+    assertThat(IntegrityCheck.run(server.server().database()).intact()).isTrue();
   }
 }

@@ -139,7 +139,7 @@ final class RolloutConsistency {
             + r.state() + ") wrote last");
       }
     });
-    IntegrityCheck.Report integrity = IntegrityCheck.run(handle);
+    IntegrityCheck.Report integrity = IntegrityCheck.run(dev.arbiter.store.Tx.of(handle));
     integrity.findings().forEach(f -> problems.add("integrity: " + f));
     return problems;
   }

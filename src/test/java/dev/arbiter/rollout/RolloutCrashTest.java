@@ -43,6 +43,14 @@ class RolloutCrashTest {
     }
   }
 
+  private static boolean listening(Path log) {
+    try {
+      return Files.exists(log) && Files.readString(log).contains("arbiter: listening on");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   private static Server fork(String databaseUrl, Path dataDir, Path log) throws Exception {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
@@ -53,13 +61,10 @@ class RolloutCrashTest {
         System.getProperty("java.class.path"), "dev.arbiter.cli.Main", "serve", "--database-url", databaseUrl, "--data-dir",
         dataDir.toString(), "--port", Integer.toString(port))
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    long deadline = System.currentTimeMillis() + 90_000;
-    while (!Files.exists(log) || !Files.readString(log).contains("arbiter: listening on")) {
-      if (!process.isAlive() || System.currentTimeMillis() > deadline) {
-        process.destroyForcibly();
-        throw new AssertionError("the forked server did not start:\n" + (Files.exists(log) ? Files.readString(log) : ""));
-      }
-      Thread.sleep(100);
+    boolean listening = RolloutFixture.poll(90_000, () -> !process.isAlive() || listening(log)) && listening(log);
+    if (!listening) {
+      process.destroyForcibly();
+      throw new AssertionError("the forked server did not start:\n" + (Files.exists(log) ? Files.readString(log) : ""));
     }
     Path clientJson = dataDir.resolve("client.json");
     ClientConfig client = ClientConfig.read(clientJson);
@@ -116,13 +121,10 @@ class RolloutCrashTest {
         }));
       }
     }
-    // kill at a random point once the burst is well under way (transitions committing, others in flight)
-    int target = ThreadLocalRandom.current().nextInt(6, 20);
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (succeeded.get() < target && System.currentTimeMillis() < deadline) {
-      Thread.sleep(5);
-    }
-    Thread.sleep(ThreadLocalRandom.current().nextLong(0, 40));
+    // kill at a random point once the burst is well under way (transitions committing, others in flight): after a random
+    // number of successful transitions, while the other callers' requests are in flight
+    int target = ThreadLocalRandom.current().nextInt(6, 26);
+    RolloutFixture.poll(30_000, () -> succeeded.get() >= target);
     server.process().destroyForcibly(); // SIGKILL on Linux: no shutdown hook, open transactions die with the connections
     server.process().waitFor();
     for (Thread caller : callers) {

@@ -70,19 +70,32 @@ final class RolloutFixture {
     await("policy cache serves " + workload + " #" + seq, 15_000, () -> cache.servedSequences().getOrDefault(workload, -1L) >= seq);
   }
 
+  /** Polls {@code condition} until it holds; fails after {@code timeoutMillis}. */
   static void await(String what, long timeoutMillis, BooleanSupplier condition) {
-    long deadline = System.currentTimeMillis() + timeoutMillis;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("timed out after " + timeoutMillis + " ms waiting until " + what);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting until " + what, e);
-      }
+    if (!poll(timeoutMillis, condition)) {
+      throw new AssertionError("timed out after " + timeoutMillis + " ms waiting until " + what);
     }
+  }
+
+  /**
+   * Polls {@code condition} (first quickly, then every 100 ms at most) until it holds or {@code
+   * timeoutMillis} pass; true when it held. The one place rollout tests wait: no fixed sleeps.
+   */
+  static boolean poll(long timeoutMillis, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    long interval = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(5);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - deadline > 0) {
+        return false;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(interval);
+      if (Thread.interrupted()) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted while waiting");
+      }
+      interval = Math.min(interval * 2, java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100));
+    }
+    return true;
   }
 
   /** One attestation of a fresh instance with {@code measurement} (and an optional configuration digest). */

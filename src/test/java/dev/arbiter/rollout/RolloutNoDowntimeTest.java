@@ -51,7 +51,10 @@ class RolloutNoDowntimeTest {
     for (int i = 0; i < movers; i++) {
       fleet.deploy(i, B);
       if (i % 25 == 24) {
-        Thread.sleep(150); // a gradual deployment: batches of 25
+        // a gradual deployment: batches of 25, the next once this one attests on B
+        int batchStart = i - 24;
+        int batchEnd = i + 1;
+        RolloutFixture.await("instances " + batchStart + ".." + i + " attest on B", 30_000, () -> fleet.attestedCurrent(batchStart, batchEnd));
       }
     }
     RolloutFixture.await("the scheduler marks the rollout ROLLING", 20_000, () -> RolloutFixture.state(server, workload).equals("ROLLING"));

@@ -57,14 +57,13 @@ class RolloutReplicasTest {
       assertThat(slow.servedSequences().get(workload)).as("the slow replica has not picked the staged revision up yet").isLessThan(staged);
       AtomicLong slowServedAt = new AtomicLong();
       Thread watcher = Thread.ofVirtual().start(() -> {
-        while (slow.servedSequences().getOrDefault(workload, -1L) < staged && !Thread.currentThread().isInterrupted()) {
-          try {
-            Thread.sleep(2);
-          } catch (InterruptedException e) {
-            return;
+        try {
+          if (slow.awaitServed(workload, staged, Duration.ofSeconds(30))) {
+            slowServedAt.set(System.nanoTime());
           }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
         }
-        slowServedAt.set(System.nanoTime());
       });
       long began = System.nanoTime();
       CliRun wait = CliRun.of("rollout", "wait", "--workload", workload, "--state", "STAGED", "--timeout", "PT30S", "--json",

@@ -39,6 +39,7 @@ final class SimulatedFleet implements AutoCloseable {
   private final List<Failure> failures = java.util.Collections.synchronizedList(new ArrayList<>());
   private volatile String phase = "initial";
   private volatile boolean running = true;
+  private final Object pacer = new Object();
 
   SimulatedFleet(TestServer server, String workload, int size, String initialMeasurement, int pauseMillis) {
     this.server = server;
@@ -85,14 +86,29 @@ final class SimulatedFleet implements AutoCloseable {
     return true;
   }
 
-  void awaitAllAttestedCurrent(long timeoutMillis) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + timeoutMillis;
-    while (!allAttestedCurrent()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("not every instance attested its current measurement within " + timeoutMillis + " ms; failures: "
-            + failures().stream().limit(5).toList());
+  void awaitAllAttestedCurrent(long timeoutMillis) {
+    if (!RolloutFixture.poll(timeoutMillis, this::allAttestedCurrent)) {
+      throw new AssertionError("not every instance attested its current measurement within " + timeoutMillis + " ms; failures: "
+          + failures().stream().limit(5).toList());
+    }
+  }
+
+  /** True when instances {@code from} (inclusive) to {@code to} (exclusive) attested successfully since their last deployment. */
+  boolean attestedCurrent(int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (okOnCurrent[i].get() == 0) {
+        return false;
       }
-      Thread.sleep(50);
+    }
+    return true;
+  }
+
+  /** An instance's think time between attestations; {@link #close()} ends it at once. */
+  private void pause(long millis) throws InterruptedException {
+    synchronized (pacer) {
+      if (running) {
+        pacer.wait(Math.max(1, millis));
+      }
     }
   }
 
@@ -112,7 +128,7 @@ final class SimulatedFleet implements AutoCloseable {
     try {
       ECKey teeKey = new ECKeyGenerator(Curve.P_256).generate();
       ECKey attestationKey = new ECKeyGenerator(Curve.P_256).generate();
-      Thread.sleep(ThreadLocalRandom.current().nextInt(Math.max(1, pauseMillis)));
+      pause(ThreadLocalRandom.current().nextInt(Math.max(1, pauseMillis)));
       while (running) {
         String current;
         synchronized (this) {
@@ -131,7 +147,7 @@ final class SimulatedFleet implements AutoCloseable {
             failures.add(new Failure(startedIn, current, "i-" + index, detail));
           }
         }
-        Thread.sleep(pauseMillis / 2 + ThreadLocalRandom.current().nextInt(Math.max(1, pauseMillis)));
+        pause(pauseMillis / 2 + ThreadLocalRandom.current().nextInt(Math.max(1, pauseMillis)));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -165,6 +181,9 @@ final class SimulatedFleet implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     running = false;
+    synchronized (pacer) {
+      pacer.notifyAll();
+    }
     for (Thread thread : threads) {
       thread.join(10_000);
     }

@@ -32,6 +32,7 @@ public final class TempDirGuard implements BeforeAllCallback {
     @Override
     public void close() {
       TestServer.closeShared();
+      TestDatabase.stop();
       List<Path> left = leftovers();
       if (!left.isEmpty()) {
         throw new AssertionError("tests left " + left.size() + " temporary director" + (left.size() == 1 ? "y" : "ies")

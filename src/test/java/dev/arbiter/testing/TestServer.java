@@ -130,6 +130,7 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
+  /** Stops the server and deletes its data directory (embedded database included). */
   @Override
   public void close() {
     try {

@@ -10,14 +10,14 @@ import dev.arbiter.http.Access;
 import dev.arbiter.http.Reply;
 import dev.arbiter.http.Route;
 import java.util.List;
-import org.jdbi.v3.core.Jdbi;
+import dev.arbiter.store.Database;
 
 /** Routes of the audit log: list records, re-verify every hash link and signature. */
 public final class AuditRoutes {
-  private final Jdbi jdbi;
+  private final Database database;
 
-  public AuditRoutes(Jdbi jdbi) {
-    this.jdbi = jdbi;
+  public AuditRoutes(Database database) {
+    this.database = database;
   }
 
   /** One audit record as the API shows it. */
@@ -35,10 +35,10 @@ public final class AuditRoutes {
             call -> {
               long after = call.queryLong("after", 0);
               int limit = (int) Math.max(1, Math.min(1000, call.queryLong("limit", 100)));
-              List<AuditRecord> records = jdbi.withHandle(h -> AuditLog.list(h, after, limit, call.query("target")));
+              List<AuditRecord> records = AuditLog.list(database, after, limit, call.query("target"));
               return Reply.ok(new AuditPage(records.stream().map(AuditView::of).toList()));
             }),
         Route.get("/v1/audit/verify", Access.AUDIT, "Re-verify every hash link and signature",
-            call -> Reply.ok(IntegrityCheck.run(jdbi))));
+            call -> Reply.ok(IntegrityCheck.run(database))));
   }
 }

@@ -55,6 +55,12 @@ public final class PolicyRoutes {
   record SetEndorsements(@JsonProperty(value = "endorsements", required = true) JsonNode endorsements,
       @JsonProperty(value = "reason", required = true) String reason, @JsonProperty("base_revision") String baseRevision) {}
 
+  record WorkloadList(List<WorkloadView> workloads) {}
+
+  record VersionList(List<VersionView> versions) {}
+
+  record RevisionList(List<RevisionView> revisions) {}
+
   public List<Route> routes() {
     return List.of(
         Route.post("/v1/workloads", Access.OPERATOR, "Create a workload",
@@ -64,7 +70,7 @@ public final class PolicyRoutes {
               return Reply.created(workloadJson(policies.createWorkload(call.principal(), body.name(), body.owner(), body.objectives())));
             }),
         Route.get("/v1/workloads", Access.READ, "List workloads",
-            call -> Reply.ok(Map.of("workloads", policies.listWorkloads().stream().map(PolicyRoutes::workloadJson).toList()))),
+            call -> Reply.ok(new WorkloadList(policies.listWorkloads().stream().map(PolicyRoutes::workloadJson).toList()))),
         Route.get("/v1/workloads/{workload}", Access.READ, "Get a workload with its current policy",
             call -> {
               Workload workload = policies.workload(call.path("workload"));
@@ -91,13 +97,13 @@ public final class PolicyRoutes {
               return registration.created() ? Reply.created(out) : Reply.ok(out);
             }).withMaxBody(32L * 1024 * 1024),
         Route.get("/v1/workloads/{workload}/versions", Access.READ, "List versions",
-            call -> Reply.ok(Map.of("versions", policies.versions(call.path("workload")).stream().map(PolicyRoutes::versionJson).toList()))),
+            call -> Reply.ok(new VersionList(policies.versions(call.path("workload")).stream().map(PolicyRoutes::versionJson).toList()))),
         Route.get("/v1/workloads/{workload}/versions/{version}", Access.READ, "Get a version",
             call -> Reply.ok(versionJson(policies.version(call.path("workload"), call.path("version"))))),
         Route.get("/v1/workloads/{workload}/policy", Access.READ, "Current policy revision",
             call -> Reply.ok(revisionJson(policies.current(call.path("workload"))))),
         Route.get("/v1/workloads/{workload}/policy/revisions", Access.READ, "All policy revisions, oldest first",
-            call -> Reply.ok(Map.of("revisions", policies.revisions(call.path("workload")).stream().map(PolicyRoutes::revisionJson).toList()))),
+            call -> Reply.ok(new RevisionList(policies.revisions(call.path("workload")).stream().map(PolicyRoutes::revisionJson).toList()))),
         Route.get("/v1/workloads/{workload}/policy/revisions/{seq}", Access.READ, "One policy revision",
             call -> Reply.ok(revisionJson(policies.revision(call.path("workload"), parseSeq(call.path("seq")))))),
         Route.get("/v1/workloads/{workload}/policy/diff", Access.READ, "Differences between two revisions (?from=&to=)",

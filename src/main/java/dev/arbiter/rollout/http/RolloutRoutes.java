@@ -4,6 +4,7 @@ package dev.arbiter.rollout.http;
 import dev.arbiter.rollout.Rollout;
 import dev.arbiter.rollout.RolloutProblem;
 import dev.arbiter.rollout.RolloutReports;
+import dev.arbiter.rollout.RolloutReports.RolloutView;
 import dev.arbiter.rollout.RolloutService;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.arbiter.http.Access;
@@ -18,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,6 +47,10 @@ public final class RolloutRoutes {
       @JsonProperty("drain") String drain,
       @JsonProperty("webhook") String webhook) {}
 
+  record RolloutList(List<RolloutView> rollouts) {}
+
+  record ObligationList(List<RolloutReports.Obligation> obligations) {}
+
   record Transition(@JsonProperty(value = "reason", required = true) String reason, @JsonProperty("force") Boolean force) {}
 
   public List<Route> routes() {
@@ -57,17 +61,17 @@ public final class RolloutRoutes {
                 "drain", "PT10M", "webhook", "https://ci.example/hooks/arbiter"),
             this::start),
         Route.get(base, Access.READ, "Every rollout of the workload",
-            call -> Reply.ok(Map.of("rollouts", rollouts.list(call.path("workload")).stream()
-                .map(r -> RolloutReports.rolloutJson(r, clock.instant())).toList()))),
+            call -> Reply.ok(new RolloutList(rollouts.list(call.path("workload")).stream()
+                .map(r -> RolloutView.of(r, clock.instant())).toList()))),
         Route.get(base + "/current", Access.READ, "Status of the latest rollout: state, instances by version, failures, deadline, replicas",
             call -> Reply.ok(reports.status(call.path("workload")))),
         Route.post(base + "/current/deploying", Access.PIPELINE, "STAGED to ROLLING: deployment has started",
             Map.of("reason", "deploy job 42 started"),
-            call -> Reply.ok(RolloutReports.rolloutJson(rollouts.deploying(call.principal(), call.path("workload"),
+            call -> Reply.ok(RolloutView.of(rollouts.deploying(call.principal(), call.path("workload"),
                 call.body(Transition.class).reason()), clock.instant()))),
         Route.post(base + "/current/complete", Access.PIPELINE, "COMPLETED: remove the old versions from the policy",
             Map.of("reason", "fleet on 1.5.0"),
-            call -> Reply.ok(RolloutReports.rolloutJson(rollouts.complete(call.principal(), call.path("workload"),
+            call -> Reply.ok(RolloutView.of(rollouts.complete(call.principal(), call.path("workload"),
                 call.body(Transition.class).reason()), clock.instant()))),
         Route.post(base + "/current/abort", Access.PIPELINE, "ROLLED_BACK: remove the new version, restore the old (force: operator only)",
             Map.of("reason", "canary failed", "force", false),
@@ -77,15 +81,13 @@ public final class RolloutRoutes {
               if (force && call.principal().role() != Role.OPERATOR) {
                 throw new ProblemException(CommonProblem.FORBIDDEN, "abort --force restores revoked versions and is reserved to operators");
               }
-              return Reply.ok(RolloutReports.rolloutJson(rollouts.abort(call.principal(), call.path("workload"), body.reason(), force),
+              return Reply.ok(RolloutView.of(rollouts.abort(call.principal(), call.path("workload"), body.reason(), force),
                   clock.instant()));
             }),
         Route.get(base + "/{id}", Access.READ, "One rollout with its events",
             call -> {
               Rollout rollout = rollouts.get(call.path("workload"), id(call));
-              Map<String, Object> out = RolloutReports.rolloutJson(rollout, clock.instant());
-              out.put("events", rollouts.events(rollout.id()));
-              return Reply.ok(out);
+              return Reply.ok(new RolloutReports.RolloutDetail(RolloutView.of(rollout, clock.instant()), rollouts.events(rollout.id())));
             }),
         Route.get(base + "/{id}/evidence", Access.READ, "Governance evidence (expectations 7 and 12) for one rollout",
             call -> {
@@ -94,7 +96,7 @@ public final class RolloutRoutes {
               return Reply.ok(reports.evidence(call.path("workload"), id, rollouts.events(id)));
             }),
         Route.get("/v1/workloads/{workload}/obligations", Access.READ, "Deadlines and their state",
-            call -> Reply.ok(Map.of("obligations", reports.obligations(call.path("workload"))))));
+            call -> Reply.ok(new ObligationList(reports.obligations(call.path("workload"))))));
   }
 
   private Reply start(Call call) {
@@ -111,8 +113,7 @@ public final class RolloutRoutes {
           + String.join("; ", started.gateFailures())));
       throw new ProblemException(problems);
     }
-    Map<String, Object> out = new LinkedHashMap<>(RolloutReports.rolloutJson(started.rollout(), clock.instant()));
-    return Reply.created(out);
+    return Reply.created(RolloutView.of(started.rollout(), clock.instant()));
   }
 
   private static long id(Call call) {

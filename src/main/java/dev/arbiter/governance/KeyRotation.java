@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.arbiter.auth;
+package dev.arbiter.governance;
 
+import dev.arbiter.auth.DataDir;
+import dev.arbiter.auth.Principal;
+import dev.arbiter.auth.Role;
 import dev.arbiter.crypto.ServiceKey;
-import dev.arbiter.governance.AuditLog;
+import dev.arbiter.store.Database;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * Rotates Arbiter's service key: a new ES256 key becomes {@code service-key.pem}, the old file is
@@ -23,17 +25,16 @@ public final class KeyRotation {
 
   public record Rotated(String oldKeyId, String newKeyId) {}
 
-  public static Rotated rotate(DataDir dir, Jdbi jdbi, String who, String reason, Clock clock) throws IOException {
+  public static Rotated rotate(DataDir dir, Database database, String who, String reason, Clock clock) throws IOException {
     ServiceKey old = ServiceKey.load(dir.serviceKey());
     ServiceKey fresh = ServiceKey.generate();
     java.nio.file.Path staged = dir.root().resolve("service-key.pem.new");
     fresh.save(staged);
     try {
-      jdbi.useTransaction(handle -> {
-        handle.createUpdate("insert into service_key(key_id, public_jwk, created_at) values (:k, :jwk, :at) on conflict (key_id) do nothing")
-            .bind("k", fresh.keyId()).bind("jwk", fresh.publicJwk().toJSONString()).bind("at", clock.instant()).execute();
-        handle.execute("update service_key set retired_at = ? where key_id = ? and retired_at is null", clock.instant(), old.keyId());
-        new AuditLog(fresh, clock).append(handle, new dev.arbiter.auth.Principal(who, Role.OPERATOR, "-"), "service-key.rotate", "service-key",
+      database.useTransaction(tx -> {
+        ServiceKeyStore.register(tx, fresh, clock.instant());
+        ServiceKeyStore.retire(tx, old.keyId(), clock.instant());
+        new AuditLog(fresh, clock).append(tx, new Principal(who, Role.OPERATOR, "-"), "service-key.rotate", "service-key",
             reason, Optional.empty(), Map.of("old_key_id", old.keyId(), "new_key_id", fresh.keyId()));
       });
     } catch (RuntimeException e) {
