@@ -23,6 +23,16 @@ public final class TlsContexts {
    * A context presenting {@code certificate}/{@code key} (may be null for a trust-only client) and
    * trusting only {@code trustedCa}.
    */
+  /** Protocols the server offers: TLS 1.3 and TLS 1.2. */
+  public static final java.util.List<String> SERVER_PROTOCOLS = java.util.List.of("TLSv1.3", "TLSv1.2");
+
+  /** Cipher suites the server offers: TLS 1.3's, and TLS 1.2 with ECDHE and an AEAD only (no CBC, no SHA-1 MACs, no RSA key exchange). */
+  public static final java.util.List<String> SERVER_CIPHER_SUITES = java.util.List.of(
+      "TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256",
+      "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+      "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+      "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
   public static SSLContext create(Path certificate, Path key, Path trustedCa) throws IOException {
     try {
       KeyManagerFactory keyManagers = null;

@@ -185,7 +185,8 @@ public final class ArbiterServer implements AutoCloseable {
         .host(config.listen())
         .port(config.port())
         .maxPayloadSize(64L * 1024 * 1024)
-        .tls(Tls.builder().sslContext(tls).clientAuth(TlsClientAuth.OPTIONAL).build())
+        .tls(Tls.builder().sslContext(tls).clientAuth(TlsClientAuth.OPTIONAL)
+            .enabledProtocols(TlsContexts.SERVER_PROTOCOLS).enabledCipherSuites(TlsContexts.SERVER_CIPHER_SUITES).build())
         .routing(routing)
         .build()
         .start();

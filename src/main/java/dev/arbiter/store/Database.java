@@ -172,6 +172,19 @@ public final class Database implements AutoCloseable {
     return dataSource.getJdbcUrl();
   }
 
+  /**
+   * A URL another replica (or a tool) of the same operator can open this database with: for the
+   * embedded cluster it carries Arbiter's role and its password, so treat it as a secret and never
+   * log it; for an external database it is the URL given.
+   */
+  public String replicaUrl() {
+    if (embedded.isEmpty()) {
+      return dataSource.getJdbcUrl();
+    }
+    return dataSource.getJdbcUrl() + "?user=" + dataSource.getUsername() + "&password="
+        + java.net.URLEncoder.encode(dataSource.getPassword(), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   @Override
   public void close() {
     dataSource.close();

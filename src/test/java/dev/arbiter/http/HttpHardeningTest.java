@@ -68,4 +68,28 @@ class HttpHardeningTest {
       assertThat(response.text()).as(body.toString()).doesNotContain("dev.arbiter").doesNotContain("java.").doesNotContain("$");
     }
   }
+
+  @Test
+  void tls_offersOnlyTls13AndTls12Aead() throws Exception {
+    javax.net.ssl.SSLContext context = dev.arbiter.auth.TlsContexts.create(null, null, server.dataDir().resolve("ca.pem"));
+    String host = server.uri().getHost();
+    int port = server.uri().getPort();
+    try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket(host, port)) {
+      socket.startHandshake();
+      assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.3");
+    }
+    for (String weak : new String[] {"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
+        "TLS_RSA_WITH_AES_128_GCM_SHA256"}) {
+      try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket(host, port)) {
+        socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+        socket.setEnabledCipherSuites(new String[] {weak});
+        org.assertj.core.api.Assertions.assertThatThrownBy(socket::startHandshake).as(weak)
+            .isInstanceOf(javax.net.ssl.SSLException.class);
+      }
+    }
+    try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket(host, port)) {
+      socket.setEnabledProtocols(new String[] {"TLSv1.1"});
+      org.assertj.core.api.Assertions.assertThatThrownBy(socket::startHandshake).isInstanceOf(javax.net.ssl.SSLException.class);
+    }
+  }
 }

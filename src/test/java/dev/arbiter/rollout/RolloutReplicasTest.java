@@ -38,7 +38,7 @@ class RolloutReplicasTest {
       }
     }
     return ArbiterServer.start(ServerConfig.defaults(dir).withPort(0).withDev(true)
-        .withDatabaseUrl(Optional.of(first.server().database().jdbcUrl())));
+        .withDatabaseUrl(Optional.of(first.server().database().replicaUrl())));
   }
 
   @Test

@@ -21,7 +21,7 @@ class SupplyChainReplicaTest {
   void importOnOneReplica_otherReplicaSeesAdvisoryAndRecompiles(@TempDir Path secondDataDir) throws Exception {
     try (TestServer a = TestServer.start(config -> config.withDev(true))) {
       ServerConfig second = ServerConfig.defaults(secondDataDir).withPort(0).withDev(true)
-          .withDatabaseUrl(Optional.of(a.server().database().jdbcUrl()));
+          .withDatabaseUrl(Optional.of(a.server().database().replicaUrl()));
       try (ArbiterServer b = ArbiterServer.start(second)) {
         Builder builder = Builder.create("https://builders.test/replica@v1");
         var operator = a.operator();
