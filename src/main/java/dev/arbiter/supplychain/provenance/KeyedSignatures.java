@@ -5,6 +5,9 @@ import dev.arbiter.problem.ProblemException;
 import dev.arbiter.supplychain.provenance.dsse.Envelope;
 import dev.arbiter.supplychain.provenance.dsse.Signatures;
 import java.util.List;
+import dev.arbiter.supplychain.provenance.core.ProvenanceProblem;
+import dev.arbiter.supplychain.provenance.core.Signer;
+import dev.arbiter.supplychain.provenance.core.TrustedKey;
 
 /**
  * Verifies a DSSE envelope with configured keys: accepted when at least one signature verifies

@@ -19,6 +19,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import dev.arbiter.supplychain.provenance.core.ProvenanceProblem;
+import dev.arbiter.supplychain.provenance.core.Subject;
+import dev.arbiter.supplychain.provenance.core.Signer;
+import dev.arbiter.supplychain.provenance.core.TrustedKey;
 
 /** Every case of vectors/supplychain/provenance/MANIFEST.md, with the facts the MANIFEST lists. */
 class ProvenanceConformanceTest {
@@ -40,7 +44,9 @@ class ProvenanceConformanceTest {
   @BeforeAll
   static void load() {
     dir = RepoPaths.requireVectors("supplychain/provenance");
-    base = ProvenanceOptions.defaults().withTrustedRoot(TrustedRoot.parse(read("trust/sigstore-go_trusted-root-public-good.json")));
+    // cryptographic checks; identity requirements are added per case (see keyless_withoutIdentity...)
+    base = ProvenanceOptions.defaults().withTrustedRoot(TrustedRoot.parse(read("trust/sigstore-go_trusted-root-public-good.json")))
+        .withInsecureIgnoreIdentity();
   }
 
   static byte[] read(String name) {
@@ -216,13 +222,19 @@ class ProvenanceConformanceTest {
   @ValueSource(strings = {P01, P02, P03, P05, P08})
   void keyless_verifiesUnderRootSigningTrustedRootToo(String file) {
     assertValid(verify(file, ProvenanceOptions.defaults()
-        .withTrustedRoot(TrustedRoot.parse(read("trust/sigstore-root-signing_trusted_root.json")))));
+        .withTrustedRoot(TrustedRoot.parse(read("trust/sigstore-root-signing_trusted_root.json"))).withInsecureIgnoreIdentity()));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {P01, P02, P03, P05, P08})
   void keyless_verifiesUnderShippedDefaultRoot(String file) {
-    assertValid(verify(file, ProvenanceOptions.defaults()));
+    assertValid(verify(file, ProvenanceOptions.defaults().withInsecureIgnoreIdentity()));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {P01, P02, P03, P05, P08})
+  void keyless_withoutIdentityAndIssuerRequirement_isRefusedAsInCosign(String file) {
+    assertOnly(verify(file, ProvenanceOptions.defaults()), ProvenanceProblem.PROVENANCE_IDENTITY_REQUIRED);
   }
 
   @ParameterizedTest

@@ -3,7 +3,7 @@ package dev.arbiter.supplychain.provenance.dsse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbiter.problem.ProblemException;
-import dev.arbiter.supplychain.provenance.ProvenanceProblem;
+import dev.arbiter.supplychain.provenance.core.ProvenanceProblem;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

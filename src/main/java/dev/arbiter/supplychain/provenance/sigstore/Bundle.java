@@ -4,7 +4,7 @@ package dev.arbiter.supplychain.provenance.sigstore;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbiter.crypto.Certificates;
 import dev.arbiter.problem.ProblemException;
-import dev.arbiter.supplychain.provenance.ProvenanceProblem;
+import dev.arbiter.supplychain.provenance.core.ProvenanceProblem;
 import dev.arbiter.supplychain.provenance.dsse.Envelope;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;

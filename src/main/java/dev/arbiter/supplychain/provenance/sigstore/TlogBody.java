@@ -6,7 +6,7 @@ import dev.arbiter.crypto.Digests;
 import dev.arbiter.internal.Hex;
 import dev.arbiter.internal.Json;
 import dev.arbiter.problem.ProblemException;
-import dev.arbiter.supplychain.provenance.ProvenanceProblem;
+import dev.arbiter.supplychain.provenance.core.ProvenanceProblem;
 import dev.arbiter.supplychain.provenance.dsse.Envelope;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package dev.arbiter.supplychain.provenance.sigstore;
 
 import dev.arbiter.internal.Hex;
 import dev.arbiter.problem.ProblemException;
-import dev.arbiter.supplychain.provenance.ProvenanceProblem;
+import dev.arbiter.supplychain.provenance.core.ProvenanceProblem;
 import dev.arbiter.supplychain.provenance.dsse.Signatures;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.arbiter.supplychain.provenance;
+package dev.arbiter.supplychain.provenance.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbiter.crypto.Certificates;
