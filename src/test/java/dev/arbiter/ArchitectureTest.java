@@ -77,13 +77,7 @@ class ArchitectureTest {
       "dev.arbiter.evidence.tpm.AkKeys",
       "dev.arbiter.evidence.tpm.QuoteSignatures",
       "dev.arbiter.evidence.tpm.TpmScheme",
-      "dev.arbiter.evidence.tpm.TpmtPublic",
-      "dev.arbiter.keybroker.Envelope",
-      "dev.arbiter.keybroker.LocalMasterKey",
-      "dev.arbiter.supplychain.provenance.core.TrustedKey",
-      "dev.arbiter.supplychain.provenance.dsse.Signatures",
-      "dev.arbiter.supplychain.provenance.sigstore.Checkpoint",
-      "dev.arbiter.supplychain.provenance.sigstore.MerkleProof");
+      "dev.arbiter.evidence.tpm.TpmtPublic");
 
   private static final Pattern JCA = Pattern.compile(
       "javax\\.crypto\\..*|java\\.security\\.(Signature|KeyFactory|MessageDigest|KeyPairGenerator|SecureRandom|KeyStore)");

@@ -7,11 +7,11 @@ import dev.arbiter.http.Access;
 import dev.arbiter.http.Reply;
 import dev.arbiter.http.Route;
 import dev.arbiter.evidence.EvidenceInput;
+import dev.arbiter.internal.Encodings;
 import dev.arbiter.problem.CommonProblem;
 import dev.arbiter.problem.ProblemException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +37,7 @@ public final class CollateralRoutes {
               List<EvidenceInput.Collateral> files = new ArrayList<>();
               for (File file : call.body(Import.class).files()) {
                 try {
-                  files.add(new EvidenceInput.Collateral(file.name(), Base64.getDecoder().decode(file.data())));
+                  files.add(new EvidenceInput.Collateral(file.name(), Encodings.base64(file.data())));
                 } catch (IllegalArgumentException | NullPointerException e) {
                   throw new ProblemException(CommonProblem.INVALID_FIELD, "files[].data must be base64");
                 }

@@ -9,6 +9,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import dev.arbiter.appraisal.Nonces;
 import dev.arbiter.auth.DataDir;
 import dev.arbiter.governance.AuditLog;
+import dev.arbiter.internal.Encodings;
 import dev.arbiter.keybroker.LocalMasterKey;
 import java.io.IOException;
 import java.time.Clock;
@@ -18,7 +19,6 @@ import dev.arbiter.keybroker.KeyBroker;
 import dev.arbiter.keybroker.KeyBrokerProblem;
 import dev.arbiter.keybroker.SecretMetadata;
 import dev.arbiter.keybroker.SecretStore;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -112,10 +112,10 @@ public final class KeyBrokerRoutes {
       throw new dev.arbiter.problem.ProblemException(KeyBrokerProblem.INVALID_SECRET_VALUE, "value is required");
     }
     try {
-      String text = base64.strip();
-      return text.contains("-") || text.contains("_") ? Base64.getUrlDecoder().decode(text) : Base64.getDecoder().decode(text);
+      return Encodings.base64(base64.strip());
     } catch (IllegalArgumentException e) {
-      throw new dev.arbiter.problem.ProblemException(KeyBrokerProblem.INVALID_SECRET_VALUE, "value must be base64 (standard or url-safe)");
+      throw new dev.arbiter.problem.ProblemException(KeyBrokerProblem.INVALID_SECRET_VALUE,
+          "value must be base64 (standard or url-safe): " + e.getMessage());
     }
   }
 

@@ -10,7 +10,7 @@ import dev.arbiter.supplychain.provenance.core.IdentityPolicy;
 import dev.arbiter.supplychain.provenance.core.ProvenanceProblem;
 import dev.arbiter.supplychain.provenance.core.Signer;
 import dev.arbiter.supplychain.provenance.core.TrustedKey;
-import dev.arbiter.supplychain.provenance.dsse.Signatures;
+import dev.arbiter.crypto.KeySignatures;
 import java.security.PublicKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
@@ -167,7 +167,7 @@ public final class BundleVerifier {
   static boolean verifySignature(Bundle bundle, PublicKey key) {
     if (bundle.envelope() != null) {
       byte[] pae = bundle.envelope().pae();
-      return bundle.envelope().signatures().stream().anyMatch(s -> Signatures.verify(key, pae, s.sig()));
+      return bundle.envelope().signatures().stream().anyMatch(s -> KeySignatures.verify(key, pae, s.sig()));
     }
     Bundle.MessageSignature message = bundle.messageSignature();
     if (!message.algorithm().equals("SHA2_256") || message.digest().length != 32) {
