@@ -43,12 +43,9 @@ class ArchitectureTest {
       "dev.arbiter.auth.KeyRotation",
       "dev.arbiter.cli.AdminCommand",
       "dev.arbiter.cli.AuditCommand",
-      "dev.arbiter.collateral.CollateralService",
       "dev.arbiter.governance.AuditLog",
       "dev.arbiter.governance.IntegrityCheck",
       "dev.arbiter.governance.http.AuditRoutes",
-      "dev.arbiter.keybroker.KeyBroker",
-      "dev.arbiter.keybroker.http.KeyBrokerRoutes",
       "dev.arbiter.policy.PolicyService",
       "dev.arbiter.rollout.FleetSnapshots",
       "dev.arbiter.rollout.FleetStats",
@@ -57,9 +54,7 @@ class ArchitectureTest {
       "dev.arbiter.rollout.RolloutScheduler",
       "dev.arbiter.rollout.RolloutService",
       "dev.arbiter.rollout.Webhooks",
-      "dev.arbiter.server.ArbiterServer",
-      "dev.arbiter.supplychain.Monitor",
-      "dev.arbiter.supplychain.SupplyChainService");
+      "dev.arbiter.server.ArbiterServer");
 
   /** Classes outside {@code crypto} that still call JCA directly. */
   private static final Set<String> JCA_OUTSIDE_CRYPTO = Set.of(

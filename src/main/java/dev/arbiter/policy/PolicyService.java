@@ -133,6 +133,17 @@ public final class PolicyService {
    * and the {@code sbom} slot, null for none); {@code alongside} writes the caller's rows in the same
    * transaction when the version is created.
    */
+  /**
+   * {@link #registerVersion(Principal, String, String, JsonNode, Optional, JsonNode, JsonNode,
+   * java.util.function.BiConsumer)} whose {@code alongside} writes through the callers' stores in
+   * the same {@link Tx}.
+   */
+  public Registration registerVersionWith(Principal who, String workload, String label, JsonNode referenceValues,
+      Optional<String> digest, JsonNode provenance, JsonNode sbom, java.util.function.BiConsumer<Tx, Version> alongside) {
+    return registerVersion(who, workload, label, referenceValues, digest, provenance, sbom,
+        (handle, version) -> alongside.accept(Tx.of(handle), version));
+  }
+
   public Registration registerVersion(Principal who, String workload, String label, JsonNode referenceValues, Optional<String> digest,
       JsonNode provenance, JsonNode sbom, java.util.function.BiConsumer<Handle, Version> alongside) {
     Names.version(label);
@@ -313,6 +324,12 @@ public final class PolicyService {
   /** Tells every replica's policy cache that {@code workload}'s policy changed (sent at commit). */
   public static void notifyChanged(Tx tx, String workload) {
     tx.handle().execute("select pg_notify('" + CHANNEL + "', ?)", workload);
+  }
+
+  /** Marks a version revoked at {@code at} with {@code reason}, in a multi-domain transaction. */
+  public static void markRevoked(Tx tx, String workload, String label, String reason, Instant at) {
+    tx.handle().execute("update version_status set revoked = true, revoked_at = ?, revoked_reason = ? where workload = ? and label = ?",
+        at, reason, workload, label);
   }
 
   /** Adds ({@code accept}) or removes a version in revision content (for {@link #reviseInTransaction}). */

@@ -25,6 +25,7 @@ import dev.arbiter.supplychain.SupplyChainService;
 import dev.arbiter.token.EarSigner;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import dev.arbiter.http.HttpApi;
 import dev.arbiter.http.OpenApi;
@@ -105,10 +106,12 @@ public final class ArbiterServer implements AutoCloseable {
       String build = "arbiter " + Optional.ofNullable(ArbiterServer.class.getPackage().getImplementationVersion()).orElse("dev");
       EarSigner earSigner = new EarSigner(serviceKey, config.clock(), Duration.ofMinutes(10), build);
       Supplier<JWKSet> jwks = keyStore::published;
-      SupplyChainService supplyChain = new SupplyChainService(database.jdbi(), policies, audit, config.clock(),
-          Optional.of(config.schedulerTick()));
+      // the cache reads findings from the supply chain, which tells it when they change: a forward reference
+      AtomicReference<PolicyCache> cacheRef = new AtomicReference<>();
+      SupplyChainService supplyChain = new SupplyChainService(database, policies, audit, config.clock(),
+          Optional.of(config.schedulerTick()), workload -> Optional.ofNullable(cacheRef.get()).ifPresent(c -> c.reload(workload)));
       PolicyCache cache = new PolicyCache(database, supplyChain::vulnerabilities, Duration.ofSeconds(30));
-      supplyChain.onFindingsChanged(cache::reload);
+      cacheRef.set(cache);
       VersionGate gate = (tx, workload, version) -> {
         List<String> failures = new ArrayList<>(config.versionGate().failures(tx, workload, version));
         failures.addAll(supplyChain.gate().failures(tx, workload, version));
@@ -116,7 +119,7 @@ public final class ArbiterServer implements AutoCloseable {
       };
       FleetRecorder fleet = new FleetRecorder(database, 200_000);
       Appraiser appraiser = new Appraiser(config.schemes(), cache, nonces, earSigner, fleet, config.dev(), config.clock());
-      CollateralService collateral = new CollateralService(database.jdbi(), config.schemes(), audit, config.clock());
+      CollateralService collateral = new CollateralService(database, config.schemes(), audit, config.clock());
       appraiser.setCollateralSource(collateral::forFormat);
       Webhooks webhooks = new Webhooks(serviceKey, config.clock());
       RolloutService rollouts = new RolloutService(database.jdbi(), policies, audit, webhooks, gate, config.clock());
@@ -133,7 +136,7 @@ public final class ArbiterServer implements AutoCloseable {
       domainRoutes.addAll(new AttestationRoutes(appraiser, nonces).routes());
       domainRoutes.addAll(new CollateralRoutes(collateral, config.clock()).routes());
       domainRoutes.addAll(new RolloutRoutes(rollouts, reports, config.clock()).routes());
-      domainRoutes.addAll(KeyBrokerRoutes.create(database.jdbi(), dir, audit, nonces, jwks, config.clock(), config.dev()).routes());
+      domainRoutes.addAll(KeyBrokerRoutes.create(database, dir, audit, nonces, jwks, config.clock(), config.dev()).routes());
       List<Route> all = new SystemRoutes(database, jwks, new Metrics(services, collateral)).routes(domainRoutes);
       HttpApi api = new HttpApi(all, roles);
 

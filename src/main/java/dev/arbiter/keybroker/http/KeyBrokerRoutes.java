@@ -14,7 +14,7 @@ import dev.arbiter.keybroker.LocalMasterKey;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.function.Supplier;
-import org.jdbi.v3.core.Jdbi;
+import dev.arbiter.store.Database;
 import dev.arbiter.keybroker.KeyBroker;
 import dev.arbiter.keybroker.KeyBrokerProblem;
 import dev.arbiter.keybroker.SecretMetadata;
@@ -57,9 +57,9 @@ public final class KeyBrokerRoutes {
       @JsonProperty(value = "reason", required = true) String reason) {}
 
   /** Wires the key broker from the server's services; the master key lives in the data directory. */
-  public static KeyBrokerRoutes create(Jdbi jdbi, DataDir dir, AuditLog audit, Nonces nonces, Supplier<JWKSet> trustedKeys, Clock clock,
+  public static KeyBrokerRoutes create(Database database, DataDir dir, AuditLog audit, Nonces nonces, Supplier<JWKSet> trustedKeys, Clock clock,
       boolean dev) throws IOException {
-    SecretStore store = new SecretStore(jdbi, LocalMasterKey.loadOrCreate(dir.masterKey()), audit, clock);
+    SecretStore store = new SecretStore(database, LocalMasterKey.loadOrCreate(dir.masterKey()), audit, clock);
     return new KeyBrokerRoutes(store, new KeyBroker(store, audit, nonces, trustedKeys, clock, dev));
   }
 
