@@ -69,32 +69,34 @@ final class AdvisoryStore {
   }
 
   private void syncAdvisories(Tx tx) {
-    List<Map<String, Object>> rows = tx.handle().createQuery("select id, body, import_seq from advisory where import_seq > :s order by import_seq, id")
-        .bind("s", loadedSeq).mapToMap().list();
+    record Row(String id, String body, long importSeq) {}
+    List<Row> rows = tx.handle().createQuery("select id, body, import_seq from advisory where import_seq > :s order by import_seq, id")
+        .bind("s", loadedSeq).map((rs, ctx) -> new Row(rs.getString("id"), rs.getString("body"), rs.getLong("import_seq"))).list();
     List<Advisory> advisories = new ArrayList<>();
-    for (Map<String, Object> row : rows) {
+    for (Row row : rows) {
       try {
         List<Problem> notes = new ArrayList<>();
-        advisories.addAll(OsvParser.parse(((String) row.get("body")).getBytes(StandardCharsets.UTF_8), (String) row.get("id"), notes));
+        advisories.addAll(OsvParser.parse(row.body().getBytes(StandardCharsets.UTF_8), row.id(), notes));
       } catch (RuntimeException e) {
-        LOG.error("stored advisory {} no longer parses; skipped", row.get("id"));
+        LOG.error("stored advisory {} no longer parses; skipped", row.id());
       }
-      loadedSeq = Math.max(loadedSeq, ((Number) row.get("import_seq")).longValue());
+      loadedSeq = Math.max(loadedSeq, row.importSeq());
     }
     scan.loadAdvisories(advisories);
   }
 
   private void syncInventory(Tx tx) {
     ContinuousScan current = scan;
-    List<Map<String, Object>> versions = tx.handle().createQuery(
+    record Row(String workload, String label, String digest) {}
+    List<Row> versions = tx.handle().createQuery(
             "select workload, label, (content::jsonb -> 'sbom' ->> 'digest') as digest from version where content::jsonb -> 'sbom' ->> 'digest' is not null")
-        .mapToMap().list();
-    for (Map<String, Object> row : versions) {
-      String id = sbomId((String) row.get("workload"), (String) row.get("label"));
+        .map((rs, ctx) -> new Row(rs.getString("workload"), rs.getString("label"), rs.getString("digest"))).list();
+    for (Row row : versions) {
+      String id = sbomId(row.workload(), row.label());
       if (inventoried.contains(id)) {
         continue;
       }
-      SupplyChainStore.document(tx, (String) row.get("digest")).ifPresent(bytes -> {
+      SupplyChainStore.document(tx, row.digest()).ifPresent(bytes -> {
         try {
           current.putSbom(id, SbomParser.parse(bytes));
         } catch (RuntimeException e) {

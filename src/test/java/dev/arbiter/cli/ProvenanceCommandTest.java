@@ -153,4 +153,35 @@ class ProvenanceCommandTest {
       assertThat(run.json().path("problems")).isNotEmpty();
     }
   }
+
+  @Test
+  void verify_npmAttestationsWithCorruptedSlsaSignature_exits1AndNamesTheItem(@TempDir Path tmp) throws IOException {
+    var fixture = new dev.arbiter.supplychain.provenance.NpmAttestationsFixture();
+    Path root = Files.write(tmp.resolve("root.json"), fixture.trustedRoot());
+    Path key = Files.writeString(tmp.resolve("registry.pem"), fixture.registryKeyPem());
+    Path good = Files.write(tmp.resolve("good.json"), fixture.attestations(false));
+    Path bad = Files.write(tmp.resolve("bad.json"), fixture.attestations(true));
+    String[] flags = {"--trusted-root", root.toString(), "--key", key.toString(), "--certificate-identity", dev.arbiter.supplychain.provenance.NpmAttestationsFixture.IDENTITY,
+        "--certificate-oidc-issuer", dev.arbiter.supplychain.provenance.NpmAttestationsFixture.ISSUER, "--json"};
+
+    CliRun valid = CliRun.of(concat(new String[] {"provenance", "verify", "--provenance", good.toString()}, flags));
+    assertThat(valid.exitCode()).as(valid.out() + valid.err()).isEqualTo(0);
+    assertThat(valid.json().path("predicate_type").asText()).isEqualTo("https://slsa.dev/provenance/v1");
+    assertThat(valid.json().path("items")).hasSize(2);
+
+    CliRun refused = CliRun.of(concat(new String[] {"provenance", "verify", "--provenance", bad.toString()}, flags));
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.json().path("verdict").asText()).isEqualTo("invalid");
+    assertThat(refused.json().path("items").get(0).path("verdict").asText()).isEqualTo("valid");
+    assertThat(refused.json().path("items").get(1).path("verdict").asText()).isEqualTo("invalid");
+    JsonNode problem = refused.json().path("problems").get(0);
+    assertThat(problem.path("type").asText()).isEqualTo("urn:arbiter:problem:provenance-signature-invalid");
+    assertThat(problem.path("detail").asText()).startsWith("item 2: ");
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
 }
