@@ -2,7 +2,7 @@
 package dev.arbiter.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.arbiter.auth.TlsContexts;
+import dev.arbiter.crypto.TlsContexts;
 import dev.arbiter.internal.Json;
 import java.io.IOException;
 import java.net.ConnectException;

@@ -117,7 +117,7 @@ final class CollateralFetch {
       try {
         var tree = dev.arbiter.internal.Json.readTree(body);
         if (tree.hasNonNull("rim")) {
-          return java.util.Base64.getDecoder().decode(tree.get("rim").asText());
+          return dev.arbiter.internal.Encodings.base64(dev.arbiter.internal.Encodings.withoutWhitespace(tree.get("rim").asText()));
         }
       } catch (IOException | IllegalArgumentException e) {
         // not JSON: a bare swidtag

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.cli;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.arbiter.internal.Json;
 import dev.arbiter.problem.Problem;
 import dev.arbiter.problem.ProblemException;
@@ -8,14 +9,14 @@ import dev.arbiter.supplychain.provenance.ArtifactDigest;
 import dev.arbiter.supplychain.provenance.ProvenanceOptions;
 import dev.arbiter.supplychain.provenance.ProvenanceResult;
 import dev.arbiter.supplychain.provenance.ProvenanceVerifier;
-import dev.arbiter.supplychain.provenance.Signer;
-import dev.arbiter.supplychain.provenance.Subject;
-import dev.arbiter.supplychain.provenance.TrustedKey;
+import dev.arbiter.supplychain.provenance.core.IdentityPolicy;
+import dev.arbiter.supplychain.provenance.core.Signer;
+import dev.arbiter.supplychain.provenance.core.Subject;
+import dev.arbiter.supplychain.provenance.core.TrustedKey;
 import dev.arbiter.supplychain.provenance.sigstore.TrustedRoot;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -36,7 +37,11 @@ final class ProvenanceCommand {
   @Command(
       name = "verify",
       mixinStandardHelpOptions = true,
-      description = "Verify a DSSE envelope or Sigstore bundle and its in-toto Statement; exit 0 valid, 1 invalid, 2 usage or I/O error.")
+      description = {
+        "Verify a DSSE envelope or Sigstore bundle and its in-toto Statement; exit 0 valid, 1 invalid, 2 usage or I/O error.",
+        "A keyless signature is accepted only with an identity (--certificate-identity or --certificate-identity-regexp) and an"
+            + " issuer (--certificate-oidc-issuer or --certificate-oidc-issuer-regexp) requirement, or with --insecure-ignore-identity.",
+        "A file with several signed items (e.g. npm attestations) is valid only when every item verifies; each is listed under items."})
   static final class Verify implements Callable<Integer> {
     @Option(names = "--provenance", required = true, description = "DSSE envelope (JSON or JSON Lines), Sigstore bundle v0.1-v0.3, npm attestations or gcloud provenance JSON.")
     Path provenance;
@@ -61,11 +66,31 @@ final class ProvenanceCommand {
     @Option(names = "--builder-id", description = "Trusted builder id, compared exactly; repeatable.")
     List<String> builderIds = new ArrayList<>();
 
-    @Option(names = "--certificate-identity", description = "Regular expression the certificate SAN must fully match.")
-    String identity;
+    @ArgGroup(exclusive = true)
+    IdentityOption identity;
 
-    @Option(names = "--certificate-oidc-issuer", description = "OIDC issuer the certificate must carry.")
-    String issuer;
+    static final class IdentityOption {
+      @Option(names = "--certificate-identity", description = "Identity (SAN URI or e-mail) the signing certificate must carry, compared exactly.")
+      String exact;
+
+      @Option(names = "--certificate-identity-regexp", description = "Regular expression the certificate identity must fully match.")
+      String regexp;
+    }
+
+    @ArgGroup(exclusive = true)
+    IssuerOption issuer;
+
+    static final class IssuerOption {
+      @Option(names = "--certificate-oidc-issuer", description = "OIDC issuer the signing certificate must carry, compared exactly.")
+      String exact;
+
+      @Option(names = "--certificate-oidc-issuer-regexp", description = "Regular expression the certificate OIDC issuer must fully match.")
+      String regexp;
+    }
+
+    @Option(names = "--insecure-ignore-identity",
+        description = "Accept keyless signatures without both an identity and an issuer requirement (as in cosign; given requirements are still checked).")
+    boolean insecureIgnoreIdentity;
 
     @Option(names = "--at", description = "Verification time, RFC 3339 (default: the transparency-log integrated time).")
     String at;
@@ -106,16 +131,20 @@ final class ProvenanceCommand {
           throw CliException.usage("--digest: " + e.getMessage());
         }
       }
-      Pattern pattern = null;
-      if (identity != null) {
-        try {
-          pattern = Pattern.compile(identity);
-        } catch (PatternSyntaxException e) {
-          throw CliException.usage("--certificate-identity is not a regular expression: " + e.getDescription());
-        }
-      }
-      options = options.withIdentity(pattern, issuer).withBuilderIds(new HashSet<>(builderIds));
+      List<IdentityPolicy.NameMatch> identities = identity == null ? List.of()
+          : List.of(identity.exact != null ? IdentityPolicy.NameMatch.exact(identity.exact) : regexp("--certificate-identity-regexp", identity.regexp));
+      List<IdentityPolicy.NameMatch> issuers = issuer == null ? List.of()
+          : List.of(issuer.exact != null ? IdentityPolicy.NameMatch.exact(issuer.exact) : regexp("--certificate-oidc-issuer-regexp", issuer.regexp));
+      options = options.withIdentity(new IdentityPolicy(identities, issuers, insecureIgnoreIdentity)).withBuilderIds(new HashSet<>(builderIds));
       return at == null ? options : options.withAt(Inputs.parseTime(at));
+    }
+
+    private static IdentityPolicy.NameMatch regexp(String option, String text) {
+      try {
+        return IdentityPolicy.NameMatch.regexp(Pattern.compile(text));
+      } catch (PatternSyntaxException e) {
+        throw CliException.usage(option + " is not a regular expression: " + e.getDescription());
+      }
     }
 
     private void print(ProvenanceResult result) {
@@ -135,38 +164,60 @@ final class ProvenanceCommand {
         out.println("  signer " + signer.kind() + " key_id=" + signer.keyId() + " identity=" + signer.identity()
             + " issuer=" + signer.issuer() + " identity_checked=" + signer.identityChecked());
       }
+      if (result.items().size() > 1) {
+        for (int i = 0; i < result.items().size(); i++) {
+          ProvenanceResult item = result.items().get(i);
+          out.println("  item " + (i + 1) + ": " + item.verdict() + " predicate_type=" + item.predicateType()
+              + (item.signer() == null ? "" : " signer=" + item.signer().kind() + ":" + (item.signer().identity() != null ? item.signer().identity() : item.signer().keyId())));
+        }
+      }
       for (Problem problem : result.problems()) {
         out.println("  problem " + problem.type().slug() + ": " + problem.detail());
       }
     }
 
-    static Map<String, Object> body(ProvenanceResult result) {
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("verdict", result.verdict());
-      body.put("predicate_type", result.predicateType());
-      body.put("builder_id", result.builderId());
-      List<Map<String, Object>> subjects = new ArrayList<>();
-      for (Subject subject : result.subjects()) {
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("name", subject.name());
-        entry.put("digest", subject.digest());
-        subjects.add(entry);
-      }
-      body.put("subjects", subjects);
-      Signer signer = result.signer();
-      if (signer == null) {
-        body.put("signer", null);
-      } else {
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("kind", signer.kind());
-        entry.put("key_id", signer.keyId());
-        entry.put("identity", signer.identity());
-        entry.put("issuer", signer.issuer());
-        entry.put("identity_checked", signer.identityChecked());
-        body.put("signer", entry);
-      }
-      body.put("problems", ProblemJson.of(result.problems()));
-      return body;
+    /** The contract's JSON body (CONTRACTS.md); field order is the output order. */
+    record Body(
+        @JsonProperty("verdict") String verdict,
+        @JsonProperty("predicate_type") String predicateType,
+        @JsonProperty("builder_id") String builderId,
+        @JsonProperty("subjects") List<SubjectBody> subjects,
+        @JsonProperty("signer") SignerBody signer,
+        @JsonProperty("items") List<ItemBody> items,
+        @JsonProperty("problems") List<Map<String, String>> problems) {}
+
+    /** One signed item of the file with its own verdict. */
+    record ItemBody(
+        @JsonProperty("verdict") String verdict,
+        @JsonProperty("predicate_type") String predicateType,
+        @JsonProperty("builder_id") String builderId,
+        @JsonProperty("subjects") List<SubjectBody> subjects,
+        @JsonProperty("signer") SignerBody signer,
+        @JsonProperty("problems") List<Map<String, String>> problems) {}
+
+    record SubjectBody(@JsonProperty("name") String name, @JsonProperty("digest") Map<String, String> digest) {}
+
+    record SignerBody(
+        @JsonProperty("kind") String kind,
+        @JsonProperty("key_id") String keyId,
+        @JsonProperty("identity") String identity,
+        @JsonProperty("issuer") String issuer,
+        @JsonProperty("identity_checked") boolean identityChecked) {}
+
+    static Body body(ProvenanceResult result) {
+      List<ItemBody> items = result.items().stream().map(item -> new ItemBody(item.verdict(), item.predicateType(), item.builderId(),
+          subjects(item), signer(item.signer()), ProblemJson.of(item.problems()))).toList();
+      return new Body(result.verdict(), result.predicateType(), result.builderId(), subjects(result), signer(result.signer()), items,
+          ProblemJson.of(result.problems()));
+    }
+
+    private static List<SubjectBody> subjects(ProvenanceResult result) {
+      return result.subjects().stream().map(s -> new SubjectBody(s.name(), s.digest())).toList();
+    }
+
+    private static SignerBody signer(Signer signer) {
+      return signer == null ? null
+          : new SignerBody(signer.kind(), signer.keyId(), signer.identity(), signer.issuer(), signer.identityChecked());
     }
   }
 }

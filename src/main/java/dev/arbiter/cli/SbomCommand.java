@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.cli;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.arbiter.internal.Json;
 import dev.arbiter.problem.Problem;
 import dev.arbiter.problem.ProblemException;
@@ -72,22 +73,23 @@ final class SbomCommand {
       return result.findings().isEmpty() ? ExitCode.OK : ExitCode.REFUSED;
     }
 
+    /** The contract's JSON body (CONTRACTS.md). */
+    record Body(
+        @JsonProperty("format") String format,
+        @JsonProperty("components") int components,
+        @JsonProperty("findings") List<FindingBody> findings) {}
+
+    record FindingBody(
+        @JsonProperty("purl") String purl,
+        @JsonProperty("version") String version,
+        @JsonProperty("osv_id") String osvId,
+        @JsonProperty("severity") String severity) {}
+
     private void print(Sbom parsed, ScanResult result) {
       var out = spec.commandLine().getOut();
       if (json) {
-        List<Map<String, Object>> findings = new ArrayList<>();
-        for (Finding finding : result.findings()) {
-          Map<String, Object> row = new LinkedHashMap<>();
-          row.put("purl", finding.purl());
-          row.put("version", finding.version());
-          row.put("osv_id", finding.osvId());
-          row.put("severity", finding.severity().label().name());
-          findings.add(row);
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("format", parsed.formatId());
-        body.put("components", result.components());
-        body.put("findings", findings);
+        Body body = new Body(parsed.formatId(), result.components(), result.findings().stream()
+            .map(f -> new FindingBody(f.purl(), f.version(), f.osvId(), f.severity().label().name())).toList());
         out.println(Json.writePretty(body));
         return;
       }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.cli;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -20,6 +22,15 @@ import picocli.CommandLine.Spec;
     subcommands = {SecretCommand.Put.class, SecretCommand.ListSecrets.class, SecretCommand.SetPolicy.class, SecretCommand.Rotate.class,
         SecretCommand.Delete.class, SecretGetCommand.class})
 final class SecretCommand {
+  /** The body of {@code POST /v1/secrets} ({@code reason} left out when not given). */
+  record PutBody(
+      @JsonProperty("name") String name,
+      @JsonProperty("workload") String workload,
+      @JsonProperty("value") String value,
+      @JsonProperty("release_policy") String releasePolicy,
+      @JsonProperty("allow_warning") boolean allowWarning,
+      @JsonProperty("reason") @JsonInclude(JsonInclude.Include.NON_NULL) String reason) {}
+
   static String path(String name) {
     return "/v1/secrets/" + ApiClient.encode(name);
   }
@@ -74,16 +85,8 @@ final class SecretCommand {
 
     @Override
     public Integer call() {
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("name", name);
-      body.put("workload", workload);
-      body.put("value", readValue(file));
-      body.put("release_policy", releasePolicy);
-      body.put("allow_warning", allowWarning);
-      if (reason != null) {
-        body.put("reason", reason);
-      }
-      return print("stored", client.client().post("/v1/secrets", body));
+      return print("stored", client.client().post("/v1/secrets",
+          new PutBody(name, workload, readValue(file), releasePolicy, allowWarning, reason)));
     }
   }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.cli;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +21,15 @@ import picocli.CommandLine.Spec;
 @Command(name = "version", mixinStandardHelpOptions = true, description = "Register and inspect workload versions.",
     subcommands = {VersionCommand.Register.class, VersionCommand.ListVersions.class, VersionCommand.Show.class, VersionCommand.Check.class})
 final class VersionCommand {
+  /** The body of {@code POST /v1/workloads/{w}/versions}; absent parts are left out. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record RegisterBody(
+      @JsonProperty("version") String version,
+      @JsonProperty("reference_values") JsonNode referenceValues,
+      @JsonProperty("digest") String digest,
+      @JsonProperty("provenance") List<String> provenance,
+      @JsonProperty("sbom") String sbom) {}
+
 
   @Command(name = "register",
       description = "Register an immutable version with its reference values (pipeline, operator). Same content again is a no-op; different content under the label is refused.")
@@ -51,20 +62,9 @@ final class VersionCommand {
 
     @Override
     public Integer call() {
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("version", version);
-      if (referenceValues != null) {
-        body.put("reference_values", WorkloadCommand.readJson(referenceValues));
-      }
-      if (digest != null) {
-        body.put("digest", digest);
-      }
-      if (!provenance.isEmpty()) {
-        body.put("provenance", provenance.stream().map(p -> Base64.getEncoder().encodeToString(Inputs.read(p))).toList());
-      }
-      if (sbom != null) {
-        body.put("sbom", Base64.getEncoder().encodeToString(Inputs.read(sbom)));
-      }
+      RegisterBody body = new RegisterBody(version, referenceValues == null ? null : WorkloadCommand.readJson(referenceValues), digest,
+          provenance.isEmpty() ? null : provenance.stream().map(p -> Base64.getEncoder().encodeToString(Inputs.read(p))).toList(),
+          sbom == null ? null : Base64.getEncoder().encodeToString(Inputs.read(sbom)));
       JsonNode v = client.client().post("/v1/workloads/" + ApiClient.encode(workload) + "/versions", body);
       Printer.print(spec.commandLine().getOut(), client.json(), v, b -> spec.commandLine().getOut().println(
           (b.path("created").asBoolean() ? "registered " : "already registered (identical) ") + workload + "@" + version

@@ -12,6 +12,7 @@ import dev.arbiter.governance.AuditLog;
 import dev.arbiter.internal.Hex;
 import dev.arbiter.problem.Problem;
 import dev.arbiter.problem.ProblemException;
+import dev.arbiter.store.Database;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * The collateral store: files are checked on import by every enabled scheme (signature chains to
@@ -29,14 +29,14 @@ import org.jdbi.v3.core.Jdbi;
  * current file per kind and key — so the hot path reads no database. Thread-safe.
  */
 public final class CollateralService {
-  private final Jdbi jdbi;
+  private final Database database;
   private final SchemeRegistry schemes;
   private final AuditLog audit;
   private final Clock clock;
   private volatile Map<String, List<EvidenceInput.Collateral>> current = Map.of();
 
-  public CollateralService(Jdbi jdbi, SchemeRegistry schemes, AuditLog audit, Clock clock) {
-    this.jdbi = jdbi;
+  public CollateralService(Database database, SchemeRegistry schemes, AuditLog audit, Clock clock) {
+    this.database = database;
     this.schemes = schemes;
     this.audit = audit;
     this.clock = clock;
@@ -95,22 +95,19 @@ public final class CollateralService {
       throw new ProblemException(all);
     }
     Instant now = clock.instant();
-    List<Entry> stored = jdbi.inTransaction(handle -> {
+    List<Entry> stored = database.inTransaction(tx -> {
       List<Entry> out = new ArrayList<>();
       for (Accepted item : accepted) {
         String sha = Hex.encode(Digests.sha256(item.file().bytes()));
-        Optional<Long> id = handle.createQuery("insert into collateral(format, kind, key, name, sha256, content, next_update, imported_at, imported_by) "
-                + "values (:f, :kind, :key, :name, :sha, :content, :next, :now, :by) on conflict (format, sha256) do nothing returning id")
-            .bind("f", item.format()).bind("kind", item.check().kind()).bind("key", item.check().key()).bind("name", item.file().name())
-            .bind("sha", sha).bind("content", item.file().bytes()).bind("next", item.check().nextUpdate().orElse(null)).bind("now", now)
-            .bind("by", who.label()).mapTo(Long.class).findOne();
+        Optional<Long> id = CollateralStore.insert(tx, item.format(), item.check().kind(), item.check().key(), item.file().name(), sha,
+            item.file().bytes(), item.check().nextUpdate(), now, who.label());
         id.ifPresent(value -> out.add(new Entry(value, item.format(), item.check().kind(), item.check().key(), item.file().name(), sha,
             item.check().nextUpdate(), now, who.label())));
       }
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("files", files.size());
       details.put("stored", out.stream().map(e -> Map.of("format", e.format(), "kind", e.kind(), "key", e.key(), "sha256", e.sha256())).toList());
-      audit.append(dev.arbiter.store.Tx.of(handle), who, "collateral.import", "collateral", "collateral import", Optional.empty(), details);
+      audit.append(tx, who, "collateral.import", "collateral", "collateral import", Optional.empty(), details);
       return out;
     });
     reload();
@@ -118,12 +115,7 @@ public final class CollateralService {
   }
 
   public List<Entry> list() {
-    return jdbi.withHandle(handle -> handle.createQuery(
-            "select id, format, kind, key, name, sha256, next_update, imported_at, imported_by from collateral order by format, kind, key, id")
-        .map((rs, ctx) -> new Entry(rs.getLong("id"), rs.getString("format"), rs.getString("kind"), rs.getString("key"), rs.getString("name"),
-            rs.getString("sha256"), Optional.ofNullable(rs.getTimestamp("next_update")).map(java.sql.Timestamp::toInstant),
-            rs.getTimestamp("imported_at").toInstant(), rs.getString("imported_by")))
-        .list());
+    return database.inTransaction(CollateralStore::list);
   }
 
   /** Rebuilds the in-memory view: per format, the newest current file for each kind and key. */
@@ -131,21 +123,14 @@ public final class CollateralService {
     Instant now = clock.instant();
     Map<String, Map<String, EvidenceInput.Collateral>> newest = new LinkedHashMap<>();
     Map<String, Instant> newestAt = new ConcurrentHashMap<>();
-    jdbi.useHandle(handle -> handle.createQuery("select format, kind, key, name, content, next_update, imported_at from collateral "
-            + "where next_update is null or next_update > :now order by imported_at")
-        .bind("now", now)
-        .map((rs, ctx) -> {
-          String format = rs.getString("format");
-          String slot = rs.getString("kind") + "|" + rs.getString("key");
-          Instant rank = Optional.ofNullable(rs.getTimestamp("next_update")).map(java.sql.Timestamp::toInstant)
-              .orElse(rs.getTimestamp("imported_at").toInstant());
-          String id = format + "|" + slot;
-          if (!newestAt.containsKey(id) || !rank.isBefore(newestAt.get(id))) {
-            newestAt.put(id, rank);
-            newest.computeIfAbsent(format, f -> new LinkedHashMap<>()).put(slot, new EvidenceInput.Collateral(rs.getString("name"), rs.getBytes("content")));
-          }
-          return null;
-        }).list());
+    for (CollateralStore.Current file : database.inTransaction(tx -> CollateralStore.current(tx, now))) {
+      String slot = file.kind() + "|" + file.key();
+      String id = file.format() + "|" + slot;
+      if (!newestAt.containsKey(id) || !file.rank().isBefore(newestAt.get(id))) {
+        newestAt.put(id, file.rank());
+        newest.computeIfAbsent(file.format(), f -> new LinkedHashMap<>()).put(slot, file.file());
+      }
+    }
     Map<String, List<EvidenceInput.Collateral>> out = new LinkedHashMap<>();
     newest.forEach((format, slots) -> out.put(format, List.copyOf(slots.values())));
     current = Map.copyOf(out);

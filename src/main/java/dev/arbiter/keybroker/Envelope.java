@@ -1,14 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.keybroker;
 
+import dev.arbiter.crypto.AesGcm;
 import dev.arbiter.internal.Jcs;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Map;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Envelope encryption of secret values: a fresh AES-256 data key per secret version encrypts the
@@ -18,10 +15,6 @@ import javax.crypto.spec.SecretKeySpec;
  * open. Stateless and thread-safe.
  */
 final class Envelope {
-  private static final int IV_LENGTH = 12;
-  private static final int TAG_BITS = 128;
-  private static final SecureRandom RANDOM = new SecureRandom();
-
   private Envelope() {}
 
   static byte[] associatedData(String name, int version) {
@@ -30,16 +23,10 @@ final class Envelope {
 
   static SealedSecret seal(KeyProvider keys, String name, int version, byte[] plaintext) throws GeneralSecurityException {
     byte[] aad = associatedData(name, version);
-    byte[] dataKey = new byte[32];
-    RANDOM.nextBytes(dataKey);
+    byte[] dataKey = AesGcm.newKey();
     try {
-      byte[] iv = new byte[IV_LENGTH];
-      RANDOM.nextBytes(iv);
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(dataKey, "AES"), new GCMParameterSpec(TAG_BITS, iv));
-      cipher.updateAAD(aad);
-      byte[] ciphertext = cipher.doFinal(plaintext);
-      return new SealedSecret(keys.keyId(), keys.wrap(dataKey, aad), iv, ciphertext);
+      AesGcm.Sealed sealed = AesGcm.encrypt(dataKey, plaintext, aad);
+      return new SealedSecret(keys.keyId(), keys.wrap(dataKey, aad), sealed.iv(), sealed.ciphertext());
     } finally {
       Arrays.fill(dataKey, (byte) 0);
     }
@@ -53,13 +40,10 @@ final class Envelope {
     byte[] aad = associatedData(name, version);
     byte[] dataKey = keys.unwrap(sealed.wrappedKey(), aad);
     try {
-      if (dataKey.length != 32) {
+      if (dataKey.length != AesGcm.KEY_LENGTH) {
         throw new GeneralSecurityException("unwrapped data key has the wrong length");
       }
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(dataKey, "AES"), new GCMParameterSpec(TAG_BITS, sealed.iv()));
-      cipher.updateAAD(aad);
-      return cipher.doFinal(sealed.ciphertext());
+      return AesGcm.decrypt(dataKey, sealed.iv(), sealed.ciphertext(), aad);
     } finally {
       Arrays.fill(dataKey, (byte) 0);
     }

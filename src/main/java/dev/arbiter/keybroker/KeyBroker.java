@@ -20,7 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+import dev.arbiter.store.Tx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,8 +101,7 @@ public final class KeyBroker {
         throw new Refusal("unknown-resource", "the resource name is not a valid secret name");
       }
       String who = principal;
-      Released released = store.jdbi().inTransaction(TransactionIsolationLevel.READ_COMMITTED,
-          handle -> releaseInTransaction(handle, request.name(), ear, cnf, thumbprint, who));
+      Released released = store.inTransaction(tx -> releaseInTransaction(tx, request.name(), ear, cnf, thumbprint, who));
       LOG.info("released secret {} v{} to {}", released.name(), released.version(), principal);
       return released;
     } catch (Refusal refusal) {
@@ -111,9 +110,9 @@ public final class KeyBroker {
     }
   }
 
-  private Released releaseInTransaction(org.jdbi.v3.core.Handle handle, String name, VerifiedEar ear, ECKey cnf, String thumbprint,
+  private Released releaseInTransaction(Tx tx, String name, VerifiedEar ear, ECKey cnf, String thumbprint,
       String principal) throws Refusal {
-    SecretStore.Stored stored = store.forRelease(handle, name)
+    SecretStore.Stored stored = store.forRelease(tx, name)
         .orElseThrow(() -> new Refusal("unknown-resource", "no secret named " + name));
     SecretMetadata secret = stored.metadata();
     checkStatus(ear, secret);
@@ -142,7 +141,7 @@ public final class KeyBroker {
     Map<String, Object> details = earFacts(ear);
     details.put("version", stored.handle().version());
     details.put("tee", thumbprint);
-    audit.append(dev.arbiter.store.Tx.of(handle), principal, "secret.release", name, "released", Optional.empty(), details);
+    audit.append(tx, principal, "secret.release", name, "released", Optional.empty(), details);
     return new Released(name, stored.handle().version(), jwe);
   }
 
@@ -209,8 +208,7 @@ public final class KeyBroker {
     LOG.warn("release of {} to {} refused ({}): {}", target, principal, refusal.check(), detail);
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("check", refusal.check());
-    store.jdbi().useTransaction(TransactionIsolationLevel.READ_COMMITTED,
-        handle -> audit.append(dev.arbiter.store.Tx.of(handle), principal, "secret.release-refused", target, refusal.check() + ": " + detail,
-            Optional.empty(), details));
+    store.inTransaction(tx -> audit.append(tx, principal, "secret.release-refused", target, refusal.check() + ": " + detail,
+        Optional.empty(), details));
   }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.keybroker;
 
+import dev.arbiter.crypto.AesGcm;
 import dev.arbiter.crypto.Digests;
 import dev.arbiter.crypto.PemKeys;
 import dev.arbiter.internal.Hex;
@@ -9,11 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.util.Arrays;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The default {@link KeyProvider}: a 32-byte AES-256 master key in the data directory
@@ -22,19 +19,16 @@ import javax.crypto.spec.SecretKeySpec;
  * Replicas sharing one database need the same file. Thread-safe.
  */
 public final class LocalMasterKey implements KeyProvider {
-  static final int KEY_LENGTH = 32;
-  private static final int IV_LENGTH = 12;
-  private static final int TAG_BITS = 128;
-  private static final SecureRandom RANDOM = new SecureRandom();
+  static final int KEY_LENGTH = AesGcm.KEY_LENGTH;
 
-  private final SecretKeySpec key;
+  private final byte[] key;
   private final String keyId;
 
   LocalMasterKey(byte[] keyBytes) {
     if (keyBytes.length != KEY_LENGTH) {
       throw new IllegalArgumentException("the master key must be exactly 32 bytes");
     }
-    this.key = new SecretKeySpec(keyBytes, "AES");
+    this.key = keyBytes.clone();
     byte[] check = Digests.sha256(concat("arbiter master key id\0".getBytes(StandardCharsets.US_ASCII), keyBytes));
     this.keyId = "local:" + Hex.encode(check, 0, 8);
   }
@@ -42,8 +36,7 @@ public final class LocalMasterKey implements KeyProvider {
   /** Loads the master key from {@code file}, creating 32 random bytes (mode 600) when absent. */
   public static LocalMasterKey loadOrCreate(Path file) throws IOException {
     if (!Files.exists(file)) {
-      byte[] fresh = new byte[KEY_LENGTH];
-      RANDOM.nextBytes(fresh);
+      byte[] fresh = AesGcm.newKey();
       PemKeys.writeSecret(file, fresh);
       Arrays.fill(fresh, (byte) 0);
     }
@@ -65,23 +58,15 @@ public final class LocalMasterKey implements KeyProvider {
 
   @Override
   public byte[] wrap(byte[] dataKey, byte[] associatedData) throws GeneralSecurityException {
-    byte[] iv = new byte[IV_LENGTH];
-    RANDOM.nextBytes(iv);
-    Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-    cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
-    cipher.updateAAD(associatedData);
-    return concat(iv, cipher.doFinal(dataKey));
+    return AesGcm.seal(key, dataKey, associatedData);
   }
 
   @Override
   public byte[] unwrap(byte[] wrappedKey, byte[] associatedData) throws GeneralSecurityException {
-    if (wrappedKey.length < IV_LENGTH + TAG_BITS / 8) {
+    if (wrappedKey.length < AesGcm.IV_LENGTH + AesGcm.TAG_LENGTH) {
       throw new GeneralSecurityException("wrapped key is too short");
     }
-    Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-    cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, wrappedKey, 0, IV_LENGTH));
-    cipher.updateAAD(associatedData);
-    return cipher.doFinal(wrappedKey, IV_LENGTH, wrappedKey.length - IV_LENGTH);
+    return AesGcm.open(key, wrappedKey, associatedData);
   }
 
   @Override

@@ -10,6 +10,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.arbiter.crypto.Digests;
+import dev.arbiter.internal.Encodings;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
@@ -122,7 +123,7 @@ public final class PossessionProof {
       throw new Refusal("proof-malformed", "the proof has no nonce");
     }
     try {
-      return Base64.getUrlDecoder().decode(nonce);
+      return Encodings.base64Url(nonce);
     } catch (IllegalArgumentException e) {
       throw new Refusal("nonce-malformed", "the proof's nonce is not base64url");
     }

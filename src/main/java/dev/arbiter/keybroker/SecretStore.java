@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import dev.arbiter.store.Database;
+import dev.arbiter.store.Tx;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -38,8 +40,8 @@ public final class SecretStore {
   private final AuditLog audit;
   private final Clock clock;
 
-  public SecretStore(Jdbi jdbi, KeyProvider keys, AuditLog audit, Clock clock) {
-    this.jdbi = jdbi;
+  public SecretStore(Database database, KeyProvider keys, AuditLog audit, Clock clock) {
+    this.jdbi = database.jdbi();
     this.keys = keys;
     this.audit = audit;
     this.clock = clock;
@@ -75,7 +77,7 @@ public final class SecretStore {
     checkValue(value);
     ReleasePolicy.compile(releasePolicy);
     String why = reason.isPresent() && !reason.get().isBlank() ? Names.reason(reason.get()) : "secret created";
-    return inTransaction(handle -> {
+    return inHandle(handle -> {
       boolean workloadExists = handle.createQuery("select count(*) from workload where name = :w").bind("w", workload)
           .mapTo(Integer.class).one() > 0;
       if (!workloadExists) {
@@ -93,7 +95,7 @@ public final class SecretStore {
       if (inserted == 0) {
         throw new ProblemException(KeyBrokerProblem.SECRET_EXISTS, "secret " + name + " already exists");
       }
-      audit.append(dev.arbiter.store.Tx.of(handle), who, "secret.put", name, why, Optional.empty(), details(workload, 1, releasePolicy, allowWarning));
+      audit.append(Tx.of(handle), who, "secret.put", name, why, Optional.empty(), details(workload, 1, releasePolicy, allowWarning));
       return metadata(handle, name);
     });
   }
@@ -112,14 +114,14 @@ public final class SecretStore {
     checkName(name);
     ReleasePolicy.compile(releasePolicy);
     String why = Names.reason(reason);
-    return inTransaction(handle -> {
+    return inHandle(handle -> {
       SecretMetadata before = lock(handle, name);
       handle.createUpdate("update secret set release_policy = :p, allow_warning = :aw, updated_at = :at, updated_by = :by where name = :n")
           .bind("p", releasePolicy).bind("aw", allowWarning).bind("at", now()).bind("by", who.label()).bind("n", name).execute();
       Map<String, Object> details = details(before.workload(), before.version(), releasePolicy, allowWarning);
       details.put("previous_release_policy", before.releasePolicy());
       details.put("previous_allow_warning", before.allowWarning());
-      audit.append(dev.arbiter.store.Tx.of(handle), who, "secret.set-policy", name, why, Optional.empty(), details);
+      audit.append(Tx.of(handle), who, "secret.set-policy", name, why, Optional.empty(), details);
       return metadata(handle, name);
     });
   }
@@ -129,7 +131,7 @@ public final class SecretStore {
     checkName(name);
     checkValue(value);
     String why = Names.reason(reason);
-    return inTransaction(handle -> {
+    return inHandle(handle -> {
       SecretMetadata before = lock(handle, name);
       int version = before.version() + 1;
       SealedSecret sealed = seal(name, version, value);
@@ -138,7 +140,7 @@ public final class SecretStore {
               where name = :n""")
           .bind("v", version).bind("k", sealed.keyId()).bind("wk", sealed.wrappedKey()).bind("iv", sealed.iv())
           .bind("ct", sealed.ciphertext()).bind("at", now()).bind("by", who.label()).bind("n", name).execute();
-      audit.append(dev.arbiter.store.Tx.of(handle), who, "secret.rotate", name, why, Optional.empty(),
+      audit.append(Tx.of(handle), who, "secret.rotate", name, why, Optional.empty(),
           details(before.workload(), version, before.releasePolicy(), before.allowWarning()));
       return metadata(handle, name);
     });
@@ -148,10 +150,10 @@ public final class SecretStore {
   public SecretMetadata delete(Principal who, String name, String reason) {
     checkName(name);
     String why = Names.reason(reason);
-    return inTransaction(handle -> {
+    return inHandle(handle -> {
       SecretMetadata before = lock(handle, name);
       handle.createUpdate("delete from secret where name = :n").bind("n", name).execute();
-      audit.append(dev.arbiter.store.Tx.of(handle), who, "secret.delete", name, why, Optional.empty(),
+      audit.append(Tx.of(handle), who, "secret.delete", name, why, Optional.empty(),
           details(before.workload(), before.version(), before.releasePolicy(), before.allowWarning()));
       return before;
     });
@@ -161,15 +163,22 @@ public final class SecretStore {
   record Stored(SecretMetadata metadata, SecretHandle handle) {}
 
   /** Reads a secret for release inside the caller's transaction (shares a lock with rotate/delete). */
-  Optional<Stored> forRelease(Handle handle, String name) {
-    return handle.createQuery("select * from secret where name = :n for share").bind("n", name)
+  Optional<Stored> forRelease(Tx tx, String name) {
+    return tx.handle().createQuery("select * from secret where name = :n for share").bind("n", name)
         .map((rs, ctx) -> new Stored(mapMetadata(rs, ctx), new SecretHandle(name, rs.getInt("version"),
             new SealedSecret(rs.getString("key_id"), rs.getBytes("wrapped_key"), rs.getBytes("iv"), rs.getBytes("ciphertext")), keys)))
         .findOne();
   }
 
-  Jdbi jdbi() {
-    return jdbi;
+  /** A unit of work in one transaction that may refuse with a checked exception. */
+  @FunctionalInterface
+  interface Work<T, E extends Exception> {
+    T run(Tx tx) throws E;
+  }
+
+  /** Runs {@code work} in one read-committed transaction (the release path, refusal audits). */
+  <T, E extends Exception> T inTransaction(Work<T, E> work) throws E {
+    return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, handle -> work.run(Tx.of(handle)));
   }
 
   private SealedSecret seal(String name, int version, byte[] value) {
@@ -212,7 +221,7 @@ public final class SecretStore {
         rs.getTimestamp("updated_at").toInstant(), rs.getString("updated_by"));
   }
 
-  private <T> T inTransaction(org.jdbi.v3.core.HandleCallback<T, RuntimeException> callback) {
+  private <T> T inHandle(org.jdbi.v3.core.HandleCallback<T, RuntimeException> callback) {
     return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, callback);
   }
 

@@ -312,6 +312,8 @@ public final class PolicyService {
     PolicyStore.notifyChanged(tx, workload);
   }
 
+
+
   /** Adds ({@code accept}) or removes a version in revision content (for {@link #reviseInTransaction}). */
   public static ObjectNode withAccepted(ObjectNode content, Version version, boolean accept) {
     TreeMap<String, String> accepted = new TreeMap<>();

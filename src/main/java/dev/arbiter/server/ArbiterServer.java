@@ -28,6 +28,7 @@ import dev.arbiter.token.EarSigner;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import dev.arbiter.http.HttpApi;
 import dev.arbiter.http.OpenApi;
@@ -37,7 +38,7 @@ import dev.arbiter.auth.DataDir;
 import dev.arbiter.auth.LocalCa;
 import dev.arbiter.auth.Role;
 import dev.arbiter.auth.RoleMap;
-import dev.arbiter.auth.TlsContexts;
+import dev.arbiter.crypto.TlsContexts;
 import dev.arbiter.crypto.ServiceKey;
 import dev.arbiter.governance.AuditLog;
 import dev.arbiter.internal.Json;
@@ -133,12 +134,15 @@ public final class ArbiterServer implements AutoCloseable {
     // policy: workloads, versions, signed revisions
     PolicyService policies = new PolicyService(database, serviceKey, audit, config.schemes(), clock);
     // supply chain: admission, findings, gates
-    SupplyChainService supplyChain = new SupplyChainService(database.jdbi(), policies, audit, clock, Optional.of(config.schedulerTick()));
+    // the cache reads findings from the supply chain, which tells it when they change: a forward reference
+    AtomicReference<PolicyCache> cacheRef = new AtomicReference<>();
+    SupplyChainService supplyChain = new SupplyChainService(database, policies, audit, clock, Optional.of(config.schedulerTick()),
+        workload -> Optional.ofNullable(cacheRef.get()).ifPresent(c -> c.reload(workload)));
     // collateral: endorsements and revocation data per evidence format
-    CollateralService collateral = new CollateralService(database.jdbi(), config.schemes(), audit, clock);
+    CollateralService collateral = new CollateralService(database, config.schemes(), audit, clock);
     // appraisal: policy cache, nonces, EAR signing, fleet records
     PolicyCache cache = new PolicyCache(database, policies, supplyChain::vulnerabilities, Duration.ofSeconds(30));
-    supplyChain.onFindingsChanged(cache::reload);
+    cacheRef.set(cache);
     Nonces nonces = new Nonces(Nonces.loadOrCreateKey(dir.root().resolve("nonce-key.bin")), clock, Duration.ofSeconds(120));
     String build = "arbiter " + Optional.ofNullable(ArbiterServer.class.getPackage().getImplementationVersion()).orElse("dev");
     EarSigner earSigner = new EarSigner(serviceKey, clock, Duration.ofMinutes(10), build);
@@ -171,7 +175,7 @@ public final class ArbiterServer implements AutoCloseable {
     domainRoutes.addAll(new AttestationRoutes(services.appraiser(), services.nonces()).routes());
     domainRoutes.addAll(new CollateralRoutes(services.collateral(), config.clock()).routes());
     domainRoutes.addAll(new RolloutRoutes(services.rollouts(), services.rolloutReports(), config.clock()).routes());
-    domainRoutes.addAll(KeyBrokerRoutes.create(database.jdbi(), services.dataDir(), services.audit(), services.nonces(), services.jwks(),
+    domainRoutes.addAll(KeyBrokerRoutes.create(database, services.dataDir(), services.audit(), services.nonces(), services.jwks(),
         config.clock(), config.dev()).routes());
     return new SystemRoutes(database, services.jwks(), services.metrics().watch(services, services.collateral())).routes(domainRoutes);
   }

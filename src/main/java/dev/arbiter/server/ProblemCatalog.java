@@ -27,7 +27,7 @@ public final class ProblemCatalog {
           dev.arbiter.rollout.RolloutProblem.class,
           dev.arbiter.supplychain.sbom.SbomProblem.class,
           dev.arbiter.supplychain.osv.AdvisoryProblem.class,
-          dev.arbiter.supplychain.provenance.ProvenanceProblem.class,
+          dev.arbiter.supplychain.provenance.core.ProvenanceProblem.class,
           dev.arbiter.keybroker.KeyBrokerProblem.class,
           dev.arbiter.collateral.CollateralProblem.class,
           dev.arbiter.supplychain.SupplyChainProblem.class);

@@ -18,8 +18,8 @@ import dev.arbiter.supplychain.provenance.dsse.Envelope;
 import dev.arbiter.supplychain.provenance.ProvenanceOptions;
 import dev.arbiter.supplychain.provenance.ProvenanceResult;
 import dev.arbiter.supplychain.provenance.ProvenanceVerifier;
-import dev.arbiter.supplychain.provenance.Signer;
-import dev.arbiter.supplychain.provenance.Subject;
+import dev.arbiter.supplychain.provenance.core.Signer;
+import dev.arbiter.supplychain.provenance.core.Subject;
 import dev.arbiter.supplychain.sbom.Sbom;
 import dev.arbiter.supplychain.sbom.SbomParser;
 import java.time.Clock;
@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import dev.arbiter.supplychain.provenance.core.ProvenanceProblem;
 
 /**
  * The admission evaluation of one version under a workload's supply-chain policy: every provenance
@@ -130,7 +131,12 @@ public final class Admission {
       ProvenanceResult result = ProvenanceVerifier.verify(document, options);
       List<Problem> policyProblems = new ArrayList<>();
       if (result.valid()) {
-        signerProblem(policy, result.signer()).ifPresent(policyProblems::add);
+        // every signed item of the document must come from a trusted signer, not only the primary one
+        for (int item = 0; item < result.items().size(); item++) {
+          String prefix = result.items().size() > 1 ? "item " + (item + 1) + ": " : "";
+          signerProblem(policy, result.items().get(item).signer())
+              .ifPresent(p -> policyProblems.add(Problem.of(p.type(), prefix + p.detail())));
+        }
         celProblem(policy, result).ifPresent(policyProblems::add);
       }
       result.problems().forEach(p -> reasons.add(Problem.of(p.type(), where + p.detail())));
@@ -210,7 +216,7 @@ public final class Admission {
     }
     Envelope envelope = Envelope.parse(node);
     if (!envelope.isInToto()) {
-      throw new ProblemException(dev.arbiter.supplychain.provenance.ProvenanceProblem.PROVENANCE_MEDIA_TYPE_UNSUPPORTED,
+      throw new ProblemException(ProvenanceProblem.PROVENANCE_MEDIA_TYPE_UNSUPPORTED,
           "the SBOM envelope's payloadType is not an in-toto Statement");
     }
     KeyedSignatures.verify(envelope, policy.keys(), false);

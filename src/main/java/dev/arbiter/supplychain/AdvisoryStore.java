@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.supplychain;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.arbiter.problem.Problem;
+import dev.arbiter.store.Tx;
 import dev.arbiter.supplychain.osv.Advisory;
 import dev.arbiter.supplychain.osv.ContinuousScan;
 import dev.arbiter.supplychain.osv.Finding;
@@ -10,13 +12,13 @@ import dev.arbiter.supplychain.osv.Scanner;
 import dev.arbiter.supplychain.sbom.Sbom;
 import dev.arbiter.supplychain.sbom.SbomParser;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 final class AdvisoryStore {
   private static final Logger LOG = LoggerFactory.getLogger(AdvisoryStore.class);
+  private static final long IMPORT_LOCK = 0x6172626974657206L;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Set<String> inventoried = ConcurrentHashMap.newKeySet();
@@ -48,50 +51,52 @@ final class AdvisoryStore {
    * Brings the advisory index up to date with the database (one indexed query when nothing is new),
    * unless an import holds the lock (then it is current).
    */
-  void sync(Handle handle) {
+  void sync(Tx tx) {
     if (!lock.tryLock()) {
       return;
     }
     try {
-      syncAdvisories(handle);
+      syncAdvisories(tx);
     } finally {
       lock.unlock();
     }
   }
 
   /** Advisories and the SBOM inventory (versions registered on other replicas), holding {@link #importLock()}. */
-  void syncLocked(Handle handle) {
-    syncAdvisories(handle);
-    syncInventory(handle);
+  void syncLocked(Tx tx) {
+    syncAdvisories(tx);
+    syncInventory(tx);
   }
 
-  private void syncAdvisories(Handle handle) {
-    List<Map<String, Object>> rows = handle.createQuery("select id, body, import_seq from advisory where import_seq > :s order by import_seq, id")
-        .bind("s", loadedSeq).mapToMap().list();
+  private void syncAdvisories(Tx tx) {
+    record Row(String id, String body, long importSeq) {}
+    List<Row> rows = tx.handle().createQuery("select id, body, import_seq from advisory where import_seq > :s order by import_seq, id")
+        .bind("s", loadedSeq).map((rs, ctx) -> new Row(rs.getString("id"), rs.getString("body"), rs.getLong("import_seq"))).list();
     List<Advisory> advisories = new ArrayList<>();
-    for (Map<String, Object> row : rows) {
+    for (Row row : rows) {
       try {
         List<Problem> notes = new ArrayList<>();
-        advisories.addAll(OsvParser.parse(((String) row.get("body")).getBytes(StandardCharsets.UTF_8), (String) row.get("id"), notes));
+        advisories.addAll(OsvParser.parse(row.body().getBytes(StandardCharsets.UTF_8), row.id(), notes));
       } catch (RuntimeException e) {
-        LOG.error("stored advisory {} no longer parses; skipped", row.get("id"));
+        LOG.error("stored advisory {} no longer parses; skipped", row.id());
       }
-      loadedSeq = Math.max(loadedSeq, ((Number) row.get("import_seq")).longValue());
+      loadedSeq = Math.max(loadedSeq, row.importSeq());
     }
     scan.loadAdvisories(advisories);
   }
 
-  private void syncInventory(Handle handle) {
+  private void syncInventory(Tx tx) {
     ContinuousScan current = scan;
-    List<Map<String, Object>> versions = handle.createQuery(
+    record Row(String workload, String label, String digest) {}
+    List<Row> versions = tx.handle().createQuery(
             "select workload, label, (content::jsonb -> 'sbom' ->> 'digest') as digest from version where content::jsonb -> 'sbom' ->> 'digest' is not null")
-        .mapToMap().list();
-    for (Map<String, Object> row : versions) {
-      String id = sbomId((String) row.get("workload"), (String) row.get("label"));
+        .map((rs, ctx) -> new Row(rs.getString("workload"), rs.getString("label"), rs.getString("digest"))).list();
+    for (Row row : versions) {
+      String id = sbomId(row.workload(), row.label());
       if (inventoried.contains(id)) {
         continue;
       }
-      SupplyChainStore.document(handle, (String) row.get("digest")).ifPresent(bytes -> {
+      SupplyChainStore.document(tx, row.digest()).ifPresent(bytes -> {
         try {
           current.putSbom(id, SbomParser.parse(bytes));
         } catch (RuntimeException e) {
@@ -100,6 +105,57 @@ final class AdvisoryStore {
       });
       inventoried.add(id);
     }
+  }
+
+  /** Serializes advisory imports across replicas (a transaction-scoped PostgreSQL advisory lock). */
+  static void lockImports(Tx tx) {
+    tx.handle().execute("select pg_advisory_xact_lock(?)", IMPORT_LOCK);
+  }
+
+  /** Records an import (stored count 0 until {@link #setStored}); returns its sequence number. */
+  static long insertImport(Tx tx, Instant at, String principal, String source, int records, long withdrawn, int skipped) {
+    return tx.handle().createUpdate("insert into advisory_import(at, principal, source, records, stored, withdrawn, skipped) "
+            + "values (:at, :by, :src, :n, 0, :wd, :sk)")
+        .bind("at", at).bind("by", principal).bind("src", source).bind("n", records)
+        .bind("wd", withdrawn).bind("sk", skipped).executeAndReturnGeneratedKeys("seq").mapTo(Long.class).one();
+  }
+
+  /** Stores an advisory unless a newer modification is stored; returns the number of rows changed. */
+  static int upsert(Tx tx, Advisory advisory, String json, long importSeq) {
+    return tx.handle().createUpdate("insert into advisory(id, modified, withdrawn, body, import_seq) values (:id, :m, :wd, :b, :s) "
+            + "on conflict (id) do update set modified = excluded.modified, withdrawn = excluded.withdrawn, body = excluded.body, "
+            + "import_seq = excluded.import_seq where advisory.modified <= excluded.modified")
+        .bind("id", advisory.id()).bind("m", advisory.modified()).bind("wd", advisory.withdrawn())
+        .bind("b", json).bind("s", importSeq).execute();
+  }
+
+  static void setStored(Tx tx, long importSeq, int stored) {
+    tx.handle().execute("update advisory_import set stored = ? where seq = ?", stored, importSeq);
+  }
+
+  /** One advisory import as listed by the summary. */
+  record Import(
+      @JsonProperty("seq") long seq,
+      @JsonProperty("at") String at,
+      @JsonProperty("principal") String principal,
+      @JsonProperty("source") String source,
+      @JsonProperty("records") int records,
+      @JsonProperty("stored") int stored,
+      @JsonProperty("withdrawn") int withdrawn,
+      @JsonProperty("skipped") int skipped) {}
+
+  /** Stored advisories that are not withdrawn ({@code withdrawn} false) or withdrawn. */
+  static long count(Tx tx, boolean withdrawn) {
+    return tx.handle().createQuery("select count(*) from advisory where withdrawn = :w").bind("w", withdrawn).mapTo(Long.class).one();
+  }
+
+  /** The latest 20 imports, newest first. */
+  static List<Import> recentImports(Tx tx) {
+    return tx.handle().createQuery("select seq, at, principal, source, records, stored, withdrawn, skipped from advisory_import "
+            + "order by seq desc limit 20")
+        .map((rs, ctx) -> new Import(rs.getLong("seq"), rs.getTimestamp("at").toInstant().toString(), rs.getString("principal"),
+            rs.getString("source"), rs.getInt("records"), rs.getInt("stored"), rs.getInt("withdrawn"), rs.getInt("skipped")))
+        .list();
   }
 
   /** Adds (or replaces) one advisory; returns the SBOM ids it newly affects with the new findings. */

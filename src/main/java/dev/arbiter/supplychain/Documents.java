@@ -2,11 +2,11 @@
 package dev.arbiter.supplychain;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.arbiter.internal.Encodings;
 import dev.arbiter.internal.Json;
 import dev.arbiter.problem.ProblemException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
@@ -48,14 +48,14 @@ public final class Documents {
     if (!node.isTextual()) {
       throw invalid(field + " must be a base64 string or a JSON document");
     }
-    String text = node.textValue().replaceAll("\\s+", "");
+    String text = Encodings.withoutWhitespace(node.textValue());
     if (text.isEmpty()) {
       throw invalid(field + " is empty");
     }
     try {
-      return Optional.of(text.indexOf('-') >= 0 || text.indexOf('_') >= 0 ? Base64.getUrlDecoder().decode(text) : Base64.getDecoder().decode(text));
+      return Optional.of(Encodings.base64(text));
     } catch (IllegalArgumentException e) {
-      throw invalid(field + " is not valid base64");
+      throw invalid(field + " is not valid base64: " + e.getMessage());
     }
   }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.supplychain;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbiter.auth.Principal;
 import dev.arbiter.governance.AuditLog;
@@ -8,6 +9,8 @@ import dev.arbiter.internal.Json;
 import dev.arbiter.policy.PolicyRevision;
 import dev.arbiter.policy.PolicyService;
 import dev.arbiter.policy.Version;
+import dev.arbiter.store.Database;
+import dev.arbiter.store.Tx;
 import dev.arbiter.supplychain.osv.Finding;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,9 +24,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,25 +42,58 @@ import org.slf4j.LoggerFactory;
 final class Monitor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Monitor.class);
   private static final Principal SYSTEM = Principal.system("supply-chain-monitor");
-  private static final long IMPORT_LOCK = 0x6172626974657206L;
   /** Phase-out deadline when the policy names no objective class or the workload lacks it. */
   static final Duration DEFAULT_DEADLINE = Duration.ofHours(72);
 
-  private final Jdbi jdbi;
+  private final Database database;
   private final PolicyService policies;
   private final AuditLog audit;
   private final AdvisoryStore store;
   private final Clock clock;
-  private volatile Consumer<String> reload = workload -> {};
+  private final Consumer<String> reload;
   private final Thread thread;
   private volatile boolean running = true;
 
-  Monitor(Jdbi jdbi, PolicyService policies, AuditLog audit, AdvisoryStore store, Clock clock, Optional<Duration> tick) {
-    this.jdbi = jdbi;
+  /** The summary of an advisory import. */
+  record ImportSummary(
+      @JsonProperty("import") long importSeq,
+      @JsonProperty("records") int records,
+      @JsonProperty("stored") int stored,
+      @JsonProperty("withdrawn") long withdrawn,
+      @JsonProperty("skipped") int skipped,
+      @JsonProperty("affected_versions") List<AffectedVersion> affectedVersions,
+      @JsonProperty("notes") List<Note> notes) {}
+
+  /** A parser note about a skipped or partly understood record. */
+  record Note(@JsonProperty("type") String type, @JsonProperty("detail") String detail) {}
+
+  /** A version with new findings, and the obligation opened or extended for it (null when none). */
+  record AffectedVersion(
+      @JsonProperty("workload") String workload,
+      @JsonProperty("version") String version,
+      @JsonProperty("accepted") boolean accepted,
+      @JsonProperty("findings") List<NewFinding> findings,
+      @JsonProperty("obligation") Long obligation) {}
+
+  /** One new finding of an affected version. */
+  record NewFinding(
+      @JsonProperty("osv_id") String osvId,
+      @JsonProperty("purl") String purl,
+      @JsonProperty("severity") String severity,
+      @JsonProperty("blocking") boolean blocking) {}
+
+  /**
+   * @param reload called with each workload whose Attestation Results change (findings,
+   *     revocations), after the change committed
+   */
+  Monitor(Database database, PolicyService policies, AuditLog audit, AdvisoryStore store, Clock clock, Optional<Duration> tick,
+      Consumer<String> reload) {
+    this.database = database;
     this.policies = policies;
     this.audit = audit;
     this.store = store;
     this.clock = clock;
+    this.reload = reload;
     this.thread = tick.map(every -> Thread.ofPlatform().name("arbiter-supplychain-monitor").daemon(true).start(() -> {
       while (running) {
         try {
@@ -75,70 +108,58 @@ final class Monitor implements AutoCloseable {
     })).orElse(null);
   }
 
-  void onFindingsChanged(Consumer<String> reloader) {
-    this.reload = reloader;
-  }
-
   /** Stores a batch, re-scans, records findings and obligations; returns the import summary. */
-  Map<String, Object> importBatch(Principal who, AdvisoryBatch batch, String source) {
+  ImportSummary importBatch(Principal who, AdvisoryBatch batch, String source) {
     Set<String> workloads = new TreeSet<>();
     store.importLock().lock();
     try {
-      Map<String, Object> summary = jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, handle -> {
-        handle.execute("select pg_advisory_xact_lock(?)", IMPORT_LOCK);
-        store.syncLocked(handle);
+      ImportSummary summary = database.inTransaction(tx -> {
+        AdvisoryStore.lockImports(tx);
+        store.syncLocked(tx);
         Instant now = clock.instant();
         long withdrawn = batch.records().stream().filter(r -> r.advisory().withdrawn()).count();
-        long seq = handle.createUpdate("insert into advisory_import(at, principal, source, records, stored, withdrawn, skipped) "
-                + "values (:at, :by, :src, :n, 0, :wd, :sk)")
-            .bind("at", now).bind("by", who.label()).bind("src", source).bind("n", batch.records().size() + batch.skipped())
-            .bind("wd", withdrawn).bind("sk", batch.skipped()).executeAndReturnGeneratedKeys("seq").mapTo(Long.class).one();
+        int records = batch.records().size() + batch.skipped();
+        long seq = AdvisoryStore.insertImport(tx, now, who.label(), source, records, withdrawn, batch.skipped());
         int stored = 0;
         Map<String, List<Finding>> delta = new TreeMap<>();
         for (AdvisoryBatch.Parsed record : batch.records()) {
-          int changed = handle.createUpdate("insert into advisory(id, modified, withdrawn, body, import_seq) values (:id, :m, :wd, :b, :s) "
-                  + "on conflict (id) do update set modified = excluded.modified, withdrawn = excluded.withdrawn, body = excluded.body, "
-                  + "import_seq = excluded.import_seq where advisory.modified <= excluded.modified")
-              .bind("id", record.advisory().id()).bind("m", record.advisory().modified()).bind("wd", record.advisory().withdrawn())
-              .bind("b", record.json()).bind("s", seq).execute();
+          int changed = AdvisoryStore.upsert(tx, record.advisory(), record.json(), seq);
           stored += changed;
           if (changed > 0 && record.advisory().withdrawn()) {
-            workloads.addAll(handle.createQuery("delete from version_finding where osv_id = :id returning workload")
-                .bind("id", record.advisory().id()).mapTo(String.class).list());
+            workloads.addAll(SupplyChainStore.deleteFindings(tx, record.advisory().id()));
           }
           if (changed > 0) {
             store.add(record.advisory(), seq).forEach((id, findings) ->
                 delta.computeIfAbsent(id, k -> new ArrayList<>()).addAll(findings));
           }
         }
-        handle.execute("update advisory_import set stored = ? where seq = ?", stored, seq);
-        List<Map<String, Object>> affected = new ArrayList<>();
+        AdvisoryStore.setStored(tx, seq, stored);
+        List<AffectedVersion> affected = new ArrayList<>();
         for (var entry : delta.entrySet()) {
           int at = entry.getKey().lastIndexOf('@');
           String workload = entry.getKey().substring(0, at);
           String version = entry.getKey().substring(at + 1);
-          affected.add(recordFindings(handle, workload, version, entry.getValue(), now));
+          affected.add(recordFindings(tx, workload, version, entry.getValue(), now));
           workloads.add(workload);
         }
         for (String workload : workloads) {
-          handle.execute("select pg_notify('" + PolicyService.CHANNEL + "', ?)", workload);
+          PolicyService.notifyChanged(tx, workload);
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("import", seq);
-        out.put("records", batch.records().size() + batch.skipped());
-        out.put("stored", stored);
-        out.put("withdrawn", withdrawn);
-        out.put("skipped", batch.skipped());
-        out.put("affected_versions", affected);
-        out.put("notes", batch.notes().stream().limit(100).map(p -> Map.of("type", p.type().uri(), "detail", p.detail())).toList());
-        Map<String, Object> details = new LinkedHashMap<>(out);
-        details.remove("notes");
+        ImportSummary out = new ImportSummary(seq, records, stored, withdrawn, batch.skipped(), affected,
+            batch.notes().stream().limit(100).map(p -> new Note(p.type().uri(), p.detail())).toList());
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("import", out.importSeq());
+        details.put("records", out.records());
+        details.put("stored", out.stored());
+        details.put("withdrawn", out.withdrawn());
+        details.put("skipped", out.skipped());
+        details.put("affected_versions", out.affectedVersions());
         details.put("notes", batch.notes().size());
         details.put("advisories_known", store.size());
-        audit.append(dev.arbiter.store.Tx.of(handle), who, "advisories.import", "advisories", "advisories imported from " + source, Optional.empty(), details);
+        audit.append(tx, who, "advisories.import", "advisories", "advisories imported from " + source, Optional.empty(), details);
         return out;
       });
-      workloads.forEach(w -> reload.accept(w));
+      workloads.forEach(reload);
       return summary;
     } catch (RuntimeException e) {
       store.reset();
@@ -149,102 +170,86 @@ final class Monitor implements AutoCloseable {
   }
 
   /** Stores new findings of one version; opens or extends its phase-out obligation when accepted and blocked. */
-  private Map<String, Object> recordFindings(Handle handle, String workload, String version, List<Finding> findings, Instant now) {
-    SupplyChainStore.saveFindings(handle, workload, version, findings, now);
-    SupplyChainPolicy policy = SupplyChainStore.policy(handle, workload);
+  private AffectedVersion recordFindings(Tx tx, String workload, String version, List<Finding> findings, Instant now) {
+    SupplyChainStore.saveFindings(tx, workload, version, findings, now);
+    SupplyChainPolicy policy = SupplyChainStore.policy(tx, workload);
     List<Finding> blocking = findings.stream().filter(policy.vulnerabilities()::blocks).toList();
-    PolicyRevision head = PolicyService.head(dev.arbiter.store.Tx.of(handle), workload);
+    PolicyRevision head = PolicyService.head(tx, workload);
     boolean accepted = head.acceptedLabels().contains(version);
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("workload", workload);
-    out.put("version", version);
-    out.put("accepted", accepted);
-    out.put("findings", findings.stream().map(f -> Map.of("osv_id", f.osvId(), "purl", String.valueOf(f.purl()),
-        "severity", f.severity().label().name(), "blocking", policy.vulnerabilities().blocks(f))).toList());
+    List<NewFinding> listed = findings.stream().map(f -> new NewFinding(f.osvId(), String.valueOf(f.purl()),
+        f.severity().label().name(), policy.vulnerabilities().blocks(f))).toList();
     if (!accepted || blocking.isEmpty()) {
-      out.put("obligation", null);
-      return out;
+      return new AffectedVersion(workload, version, accepted, listed, null);
     }
     TreeSet<String> ids = new TreeSet<>();
     blocking.forEach(f -> ids.add(f.osvId()));
-    Optional<Map<String, Object>> open = handle.createQuery(
-            "select id, details from obligation where workload = :w and version = :v and kind = 'vulnerability' and state = 'open' for update")
-        .bind("w", workload).bind("v", version).mapToMap().findOne();
+    Optional<ObligationStore.Open> open = ObligationStore.openFor(tx, workload, version);
     long obligation;
     if (open.isPresent()) {
-      obligation = ((Number) open.get().get("id")).longValue();
-      SupplyChainStore.json((String) open.get().get("details")).path("osv_ids").forEach(id -> ids.add(id.asText()));
-      handle.execute("update obligation set details = ? where id = ?", Json.write(Map.of("osv_ids", ids)), obligation);
+      obligation = open.get().id();
+      open.get().details().path("osv_ids").forEach(id -> ids.add(id.asText()));
+      ObligationStore.setOsvIds(tx, obligation, ids);
     } else {
-      JsonNode objectives = PolicyService.workload(dev.arbiter.store.Tx.of(handle), workload).objectives();
+      JsonNode objectives = PolicyService.workload(tx, workload).objectives();
       Optional<String> objectiveClass = policy.phaseOutObjective().filter(objectives::has);
       Duration deadline = objectiveClass.map(c -> Duration.parse(objectives.get(c).path("deadline").asText())).orElse(DEFAULT_DEADLINE);
       String action = objectiveClass.map(c -> objectives.get(c).path("on_deadline").asText("escalate")).orElse("escalate");
-      obligation = handle.createUpdate("insert into obligation(workload, version, kind, class, due_at, action, state, details, created_at) "
-              + "values (:w, :v, 'vulnerability', :class, :due, :action, 'open', :details, :now)")
-          .bind("w", workload).bind("v", version).bind("class", objectiveClass.orElse(null)).bind("due", now.plus(deadline))
-          .bind("action", action).bind("details", Json.write(Map.of("osv_ids", ids))).bind("now", now)
-          .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+      obligation = ObligationStore.insert(tx, workload, version, objectiveClass.orElse(null), now.plus(deadline), action, ids, now);
     }
-    audit.append(dev.arbiter.store.Tx.of(handle), SYSTEM, "supplychain.vulnerable", workload + "@" + version,
+    audit.append(tx, SYSTEM, "supplychain.vulnerable", workload + "@" + version,
         "accepted version " + version + " is affected by " + String.join(", ", ids), Optional.empty(),
         Map.of("osv_ids", ids, "obligation", obligation));
-    out.put("obligation", obligation);
-    return out;
+    return new AffectedVersion(workload, version, accepted, listed, obligation);
   }
 
   /** One pass over open vulnerability obligations. */
   void tick() {
-    List<Long> open = jdbi.withHandle(h -> h.createQuery("select id from obligation where kind = 'vulnerability' and state = 'open'")
-        .mapTo(Long.class).list());
+    List<Long> open = database.inTransaction(ObligationStore::openIds);
     for (long id : open) {
       try {
-        Optional<String> changed = jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, handle -> act(handle, id));
-        changed.ifPresent(w -> reload.accept(w));
+        Optional<String> changed = database.inTransaction(tx -> act(tx, id));
+        changed.ifPresent(reload);
       } catch (RuntimeException e) {
         LOG.error("acting on obligation {} failed", id, e);
       }
     }
   }
 
-  private Optional<String> act(Handle handle, long id) {
-    Optional<Map<String, Object>> row = handle.createQuery(
-            "select * from obligation where id = :id and state = 'open' for update skip locked").bind("id", id).mapToMap().findOne();
+  private Optional<String> act(Tx tx, long id) {
+    Optional<ObligationStore.Open> row = ObligationStore.lockOpen(tx, id);
     if (row.isEmpty()) {
       return Optional.empty();
     }
-    String workload = (String) row.get().get("workload");
-    String version = (String) row.get().get("version");
+    String workload = row.get().workload();
+    String version = row.get().version();
     Instant now = clock.instant();
-    Instant due = ((java.sql.Timestamp) row.get().get("due_at")).toInstant();
-    PolicyRevision head = PolicyService.head(dev.arbiter.store.Tx.of(handle), workload);
-    if (head.acceptedLabels().contains(version) && !now.isAfter(due) && !SupplyChainStore.blockingIds(handle, workload, version).isEmpty()) {
+    Instant due = row.get().dueAt();
+    PolicyRevision head = PolicyService.head(tx, workload);
+    if (head.acceptedLabels().contains(version) && !now.isAfter(due) && !SupplyChainStore.blockingIds(tx, workload, version).isEmpty()) {
       return Optional.empty(); // nothing to do yet: no workload lock taken
     }
-    head = PolicyService.lockAndCheckBase(dev.arbiter.store.Tx.of(handle), workload, Optional.empty());
+    head = PolicyService.lockAndCheckBase(tx, workload, Optional.empty());
     boolean accepted = head.acceptedLabels().contains(version);
-    if (!accepted || SupplyChainStore.blockingIds(handle, workload, version).isEmpty()) {
-      handle.execute("update obligation set state = 'met', resolved_at = ? where id = ?", now, id);
-      audit.append(dev.arbiter.store.Tx.of(handle), SYSTEM, "supplychain.obligation-met", workload + "@" + version,
+    if (!accepted || SupplyChainStore.blockingIds(tx, workload, version).isEmpty()) {
+      ObligationStore.resolve(tx, id, "met", now);
+      audit.append(tx, SYSTEM, "supplychain.obligation-met", workload + "@" + version,
           accepted ? version + " has no blocking finding any more (advisory withdrawn or policy changed)" : version + " is no longer accepted",
           Optional.empty(), Map.of("obligation", id));
       return Optional.empty();
     }
-    String details = (String) row.get().get("details");
     String reason = "vulnerability phase-out deadline " + due + " passed for " + version + " ("
-        + String.join(", ", Json.mapper().convertValue(SupplyChainStore.json(details).path("osv_ids"), String[].class)) + ")";
-    handle.execute("update obligation set state = 'breached', resolved_at = ? where id = ?", now, id);
-    if ("revoke".equals(row.get().get("action"))) {
-      Version target = PolicyService.findVersion(dev.arbiter.store.Tx.of(handle), workload, version).orElseThrow();
-      PolicyRevision revision = policies.reviseInTransaction(dev.arbiter.store.Tx.of(handle), SYSTEM, workload, reason, Optional.empty(),
+        + String.join(", ", Json.mapper().convertValue(row.get().details().path("osv_ids"), String[].class)) + ")";
+    ObligationStore.resolve(tx, id, "breached", now);
+    if ("revoke".equals(row.get().action())) {
+      Version target = PolicyService.findVersion(tx, workload, version).orElseThrow();
+      PolicyRevision revision = policies.reviseInTransaction(tx, SYSTEM, workload, reason, Optional.empty(),
           content -> PolicyService.withAccepted(content, target, false));
-      handle.execute("update version_status set revoked = true, revoked_at = ?, revoked_reason = ? where workload = ? and label = ?",
-          now, reason, workload, version);
-      audit.append(dev.arbiter.store.Tx.of(handle), SYSTEM, "supplychain.revoke", workload + "@" + version, reason, Optional.of(revision.hash()),
+      PolicyService.setRevoked(tx, workload, version, true, reason, now);
+      audit.append(tx, SYSTEM, "supplychain.revoke", workload + "@" + version, reason, Optional.of(revision.hash()),
           Map.of("obligation", id, "seq", revision.seq()));
       return Optional.of(workload);
     }
-    audit.append(dev.arbiter.store.Tx.of(handle), SYSTEM, "supplychain.escalate", workload + "@" + version, reason, Optional.empty(), Map.of("obligation", id));
+    audit.append(tx, SYSTEM, "supplychain.escalate", workload + "@" + version, reason, Optional.empty(), Map.of("obligation", id));
     LOG.warn("{}: {}", workload, reason);
     return Optional.empty();
   }

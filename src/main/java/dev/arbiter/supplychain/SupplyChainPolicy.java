@@ -11,7 +11,7 @@ import dev.arbiter.problem.ProblemException;
 import dev.arbiter.supplychain.osv.Finding;
 import dev.arbiter.supplychain.osv.Severity;
 import dev.arbiter.supplychain.provenance.ProvenanceOptions;
-import dev.arbiter.supplychain.provenance.TrustedKey;
+import dev.arbiter.supplychain.provenance.core.TrustedKey;
 import dev.arbiter.supplychain.provenance.sigstore.TrustedRoot;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -90,9 +90,13 @@ public record SupplyChainPolicy(
         VulnerabilityPolicy.DEFAULT, Optional.empty(), List.of(), JsonNodeFactory.instance.objectNode());
   }
 
-  /** Provenance verification options for this policy (digest and clock set by the caller). */
+  /**
+   * Provenance verification options for this policy (digest and clock set by the caller). The
+   * certificate identity of keyless signatures is not checked by the verifier but by {@link
+   * Admission} against {@link #signerIdentities} and {@link #oidcIssuers}, on every signed item.
+   */
   public ProvenanceOptions options() {
-    ProvenanceOptions options = ProvenanceOptions.defaults().withKeys(keys).withBuilderIds(builderIds);
+    ProvenanceOptions options = ProvenanceOptions.defaults().withKeys(keys).withBuilderIds(builderIds).withInsecureIgnoreIdentity();
     return trustedRoot.map(options::withTrustedRoot).orElse(options);
   }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.supplychain;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbiter.internal.Jcs;
 import dev.arbiter.internal.Json;
@@ -17,7 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jdbi.v3.core.Handle;
+import dev.arbiter.store.Tx;
 
 /** Rows of V6: supply-chain policies, content-addressed documents and findings (in the caller's transaction). */
 final class SupplyChainStore {
@@ -28,13 +29,13 @@ final class SupplyChainStore {
   /** A finding as stored for a version. */
   record StoredFinding(String osvId, String purl, String componentVersion, Severity severity, List<String> aliases, Instant foundAt) {}
 
-  static Optional<String> policyBody(Handle handle, String workload) {
-    return handle.createQuery("select body from supply_chain_policy where workload = :w").bind("w", workload).mapTo(String.class).findOne();
+  static Optional<String> policyBody(Tx tx, String workload) {
+    return tx.handle().createQuery("select body from supply_chain_policy where workload = :w").bind("w", workload).mapTo(String.class).findOne();
   }
 
   /** The workload's policy, or {@link SupplyChainPolicy#none()}. Parsed copies are cached by their text. */
-  static SupplyChainPolicy policy(Handle handle, String workload) {
-    return policyBody(handle, workload).map(SupplyChainStore::parsed).orElseGet(SupplyChainPolicy::none);
+  static SupplyChainPolicy policy(Tx tx, String workload) {
+    return policyBody(tx, workload).map(SupplyChainStore::parsed).orElseGet(SupplyChainPolicy::none);
   }
 
   private static SupplyChainPolicy parsed(String body) {
@@ -49,25 +50,25 @@ final class SupplyChainStore {
     return cached;
   }
 
-  static void savePolicy(Handle handle, String workload, SupplyChainPolicy policy, String principal, Instant now) {
+  static void savePolicy(Tx tx, String workload, SupplyChainPolicy policy, String principal, Instant now) {
     String body = new String(Jcs.canonicalize(policy.normalized()), StandardCharsets.UTF_8);
-    handle.createUpdate("insert into supply_chain_policy(workload, body, updated_at, updated_by) values (:w, :b, :at, :by) "
+    tx.handle().createUpdate("insert into supply_chain_policy(workload, body, updated_at, updated_by) values (:w, :b, :at, :by) "
             + "on conflict (workload) do update set body = excluded.body, updated_at = excluded.updated_at, updated_by = excluded.updated_by")
         .bind("w", workload).bind("b", body).bind("at", now).bind("by", principal).execute();
   }
 
-  static void saveDocument(Handle handle, String digest, String kind, byte[] body, Instant now) {
-    handle.createUpdate("insert into supply_chain_document(digest, kind, body, created_at) values (:d, :k, :b, :at) on conflict (digest) do nothing")
+  static void saveDocument(Tx tx, String digest, String kind, byte[] body, Instant now) {
+    tx.handle().createUpdate("insert into supply_chain_document(digest, kind, body, created_at) values (:d, :k, :b, :at) on conflict (digest) do nothing")
         .bind("d", digest).bind("k", kind).bind("b", body).bind("at", now).execute();
   }
 
-  static Optional<byte[]> document(Handle handle, String digest) {
-    return handle.createQuery("select body from supply_chain_document where digest = :d").bind("d", digest).mapTo(byte[].class).findOne();
+  static Optional<byte[]> document(Tx tx, String digest) {
+    return tx.handle().createQuery("select body from supply_chain_document where digest = :d").bind("d", digest).mapTo(byte[].class).findOne();
   }
 
-  static void saveFindings(Handle handle, String workload, String version, List<Finding> findings, Instant now) {
+  static void saveFindings(Tx tx, String workload, String version, List<Finding> findings, Instant now) {
     for (Finding finding : findings) {
-      handle.createUpdate("insert into version_finding(workload, version, osv_id, purl, component_version, severity, score, aliases, found_at) "
+      tx.handle().createUpdate("insert into version_finding(workload, version, osv_id, purl, component_version, severity, score, aliases, found_at) "
               + "values (:w, :v, :id, :purl, :cv, :sev, :score, :aliases, :at) on conflict do nothing")
           .bind("w", workload).bind("v", version).bind("id", finding.osvId()).bind("purl", finding.purl() == null ? "" : finding.purl())
           .bind("cv", finding.version() == null ? "" : finding.version()).bind("sev", finding.severity().label().name())
@@ -75,8 +76,8 @@ final class SupplyChainStore {
     }
   }
 
-  static List<StoredFinding> findings(Handle handle, String workload, String version) {
-    return handle.createQuery("select * from version_finding where workload = :w and version = :v order by osv_id, purl")
+  static List<StoredFinding> findings(Tx tx, String workload, String version) {
+    return tx.handle().createQuery("select * from version_finding where workload = :w and version = :v order by osv_id, purl")
         .bind("w", workload).bind("v", version)
         .map((rs, ctx) -> {
           List<String> aliases = new ArrayList<>();
@@ -89,10 +90,10 @@ final class SupplyChainStore {
   }
 
   /** OSV ids of the version's findings that its workload's vulnerability policy blocks (sorted). */
-  static List<String> blockingIds(Handle handle, String workload, String version) {
-    SupplyChainPolicy policy = policy(handle, workload);
+  static List<String> blockingIds(Tx tx, String workload, String version) {
+    SupplyChainPolicy policy = policy(tx, workload);
     TreeSet<String> ids = new TreeSet<>();
-    for (StoredFinding finding : findings(handle, workload, version)) {
+    for (StoredFinding finding : findings(tx, workload, version)) {
       if (policy.vulnerabilities().blocks(finding.severity())) {
         ids.add(finding.osvId());
       }
@@ -100,17 +101,26 @@ final class SupplyChainStore {
     return List.copyOf(ids);
   }
 
-  static Map<String, Object> findingJson(StoredFinding finding, boolean blocking) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("osv_id", finding.osvId());
-    out.put("purl", finding.purl());
-    out.put("version", finding.componentVersion());
-    out.put("severity", finding.severity().label().name());
-    out.put("score", finding.severity().score());
-    out.put("aliases", finding.aliases());
-    out.put("blocking", blocking);
-    out.put("found_at", finding.foundAt().toString());
-    return out;
+  /** Deletes every finding of a withdrawn advisory; returns the workloads that had one. */
+  static List<String> deleteFindings(Tx tx, String osvId) {
+    return tx.handle().createQuery("delete from version_finding where osv_id = :id returning workload")
+        .bind("id", osvId).mapTo(String.class).list();
+  }
+
+  /** A stored finding as reports list it. */
+  record FindingView(
+      @JsonProperty("osv_id") String osvId,
+      @JsonProperty("purl") String purl,
+      @JsonProperty("version") String version,
+      @JsonProperty("severity") String severity,
+      @JsonProperty("score") Double score,
+      @JsonProperty("aliases") List<String> aliases,
+      @JsonProperty("blocking") boolean blocking,
+      @JsonProperty("found_at") String foundAt) {}
+
+  static FindingView findingJson(StoredFinding finding, boolean blocking) {
+    return new FindingView(finding.osvId(), finding.purl(), finding.componentVersion(), finding.severity().label().name(),
+        finding.severity().score(), finding.aliases(), blocking, finding.foundAt().toString());
   }
 
   static JsonNode json(String text) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.auth;
 
+import dev.arbiter.crypto.TlsContexts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.bench;
 
+import dev.arbiter.crypto.TlsContexts;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
@@ -83,7 +84,7 @@ public final class AttestationLoad {
   /** Runs {@code count} attestations; {@code rate} > 0 paces them. Returns achieved requests/s. */
   static double run(TestServer server, String format, int count, int clients, double rate) throws Exception {
     List<String> bodies = prepare(server, format, count);
-    HttpClient http = HttpClient.newBuilder().sslContext(dev.arbiter.auth.TlsContexts.create(null, null, server.dataDir().resolve("ca.pem")))
+    HttpClient http = HttpClient.newBuilder().sslContext(dev.arbiter.crypto.TlsContexts.create(null, null, server.dataDir().resolve("ca.pem")))
         .version(HttpClient.Version.HTTP_1_1).build();
     ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
     AtomicInteger next = new AtomicInteger();

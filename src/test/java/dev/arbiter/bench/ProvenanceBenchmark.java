@@ -55,7 +55,8 @@ public class ProvenanceBenchmark {
     Path dir = RepoPaths.sharedVectors().resolve("supplychain/provenance");
     bytes = Files.readAllBytes(dir.resolve(bundle));
     options = ProvenanceOptions.defaults()
-        .withTrustedRoot(TrustedRoot.parse(Files.readAllBytes(dir.resolve("trust/sigstore-go_trusted-root-public-good.json"))));
+        .withTrustedRoot(TrustedRoot.parse(Files.readAllBytes(dir.resolve("trust/sigstore-go_trusted-root-public-good.json"))))
+        .withInsecureIgnoreIdentity(); // cryptographic cost only; identity checks are string compares
     ProvenanceResult result = ProvenanceVerifier.verify(bytes, options);
     if (!result.valid()) {
       throw new IllegalStateException("benchmark input does not verify: " + result.problems());

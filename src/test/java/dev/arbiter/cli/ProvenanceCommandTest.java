@@ -27,12 +27,15 @@ class ProvenanceCommandTest {
         "--trusted-root", dir.resolve("trust/sigstore-go_trusted-root-public-good.json").toString(),
         "--artifact", dir.resolve("p01_artifact_workflow_dispatch-0.5.29.jar").toString(),
         "--builder-id", "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/builder_gradle_slsa3.yml@refs/tags/v2.1.0",
-        "--certificate-identity", "^https://github\\.com/slsa-framework/slsa-github-generator/\\.github/workflows/delegator_lowperms-generic_slsa3\\.yml@refs/tags/v.*$",
+        "--certificate-identity-regexp", "^https://github\\.com/slsa-framework/slsa-github-generator/\\.github/workflows/delegator_lowperms-generic_slsa3\\.yml@refs/tags/v.*$",
         "--certificate-oidc-issuer", "https://token.actions.githubusercontent.com",
         "--json");
     assertThat(run.exitCode()).as(run.err()).isEqualTo(0);
     JsonNode json = run.json();
-    assertThat(json.fieldNames()).toIterable().containsExactly("verdict", "predicate_type", "builder_id", "subjects", "signer", "problems");
+    assertThat(json.fieldNames()).toIterable().containsExactly("verdict", "predicate_type", "builder_id", "subjects", "signer", "items", "problems");
+    assertThat(json.path("items")).hasSize(1);
+    assertThat(json.path("items").get(0).fieldNames()).toIterable()
+        .containsExactly("verdict", "predicate_type", "builder_id", "subjects", "signer", "problems");
     assertThat(json.path("verdict").asText()).isEqualTo("valid");
     assertThat(json.path("predicate_type").asText()).isEqualTo("https://slsa.dev/provenance/v1");
     assertThat(json.path("subjects").get(0).path("name").asText()).isEqualTo("workflow_dispatch-0.5.29.jar");
@@ -60,23 +63,25 @@ class ProvenanceCommandTest {
 
   @Test
   void verify_invalidSet_exits1WithTypedProblem() {
-    CliRun run = CliRun.of("provenance", "verify", "--provenance", vectors().resolve("n02_FAIL_invalid-set.bundle-v0.1.json").toString(), "--json");
+    CliRun run = CliRun.of("provenance", "verify", "--provenance", vectors().resolve("n02_FAIL_invalid-set.bundle-v0.1.json").toString(),
+        "--insecure-ignore-identity", "--json");
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.json().path("verdict").asText()).isEqualTo("invalid");
-    assertThat(run.json().path("problems").get(0).path("type").asText()).isEqualTo("urn:arbiter:problem:provenance-tlog-entry-invalid");
+    // its tampered SET is non-canonical base64, refused by the strict decoder
+    assertThat(run.json().path("problems").get(0).path("type").asText()).isEqualTo("urn:arbiter:problem:provenance-malformed");
   }
 
   @Test
   void verify_wrongDigest_exits1WithDigestMismatch() {
     CliRun run = CliRun.of("provenance", "verify", "--provenance", vectors().resolve(P01).toString(),
-        "--digest", "sha256:" + "00".repeat(32), "--json");
+        "--digest", "sha256:" + "00".repeat(32), "--insecure-ignore-identity", "--json");
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.json().path("problems").get(0).path("type").asText()).isEqualTo("urn:arbiter:problem:provenance-digest-mismatch");
   }
 
   @Test
   void verify_textOutput_namesVerdict() {
-    CliRun run = CliRun.of("provenance", "verify", "--provenance", vectors().resolve(P01).toString());
+    CliRun run = CliRun.of("provenance", "verify", "--provenance", vectors().resolve(P01).toString(), "--insecure-ignore-identity");
     assertThat(run.exitCode()).isEqualTo(0);
     assertThat(run.out()).startsWith("provenance: valid");
   }
@@ -98,33 +103,44 @@ class ProvenanceCommandTest {
     assertThat(CliRun.of("provenance", "verify", "--provenance", file.toString(), "--digest", "sha256:abc").exitCode()).isEqualTo(2);
     assertThat(CliRun.of("provenance", "verify", "--provenance", file.toString(), "--digest", "sha256:" + "00".repeat(32),
         "--artifact", file.toString()).exitCode()).isEqualTo(2);
-    assertThat(CliRun.of("provenance", "verify", "--provenance", file.toString(), "--certificate-identity", "(").exitCode()).isEqualTo(2);
+    assertThat(CliRun.of("provenance", "verify", "--provenance", file.toString(), "--certificate-identity-regexp", "(").exitCode()).isEqualTo(2);
+    assertThat(CliRun.of("provenance", "verify", "--provenance", file.toString(), "--certificate-oidc-issuer-regexp", "(").exitCode()).isEqualTo(2);
+    assertThat(CliRun.of("provenance", "verify", "--provenance", file.toString(), "--certificate-identity", "a",
+        "--certificate-identity-regexp", "a").exitCode()).isEqualTo(2);
     assertThat(CliRun.of("provenance", "verify", "--provenance", file.toString(), "--at", "yesterday").exitCode()).isEqualTo(2);
     assertThat(CliRun.of("provenance", "verify", "--provenance", file.toString(), "--key", file.toString()).exitCode()).isEqualTo(2);
     assertThat(CliRun.of("provenance", "verify", "--provenance", file.toString(), "--trusted-root", file.toString()).exitCode()).isEqualTo(2);
   }
 
+  /**
+   * Every MANIFEST case with the identity and issuer its MANIFEST gives for keyless bundles (cosign
+   * defaults: a keyless bundle without them is refused, see the second p08 row).
+   */
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', nullValues = "null", value = {
-    "p01_slsa-v1_gha-gradle-v2.1.0_workflow_dispatch.bundle-v0.2.json | null | 0 | https://github.com/slsa-framework/slsa-github-generator/.github/workflows/builder_gradle_slsa3.yml@refs/tags/v2.1.0",
-    "p02_slsa-v1_npm-sigstore-2.0.0.bundle-v0.1.json | null | 0 | https://github.com/actions/runner/github-hosted",
-    "p03_slsa-v0.2_npm-sigstore-1.3.0.bundle-v0.1.json | null | 0 | https://github.com/actions/runner",
-    "p04_npm-publish-keyed_sigstore-1.3.0.bundle-v0.1.json | npm-registry-publish-key_SHA256-jl3bwswu.pub | 0 | null",
-    "p04_npm-publish-keyed_sigstore-1.3.0.bundle-v0.1.json | null | 1 | null",
-    "p05_slsa-v0.2_generic-hello.bundle-v0.3.json | null | 0 | https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/heads/main",
-    "p06_slsa-v0.1_gcb-keyed_container-github.gcloud.json | gcb_builtByGCB_us-west2.pem | 0 | https://cloudbuild.googleapis.com/GoogleHostedWorker@v0.3",
-    "p06_slsa-v0.1_gcb-keyed_container-github.gcloud.json | gcb_builtByGCB_global-pae.pem | 1 | null",
-    "p07_vsa-v1_keyed_gke-gce-pre.dsse.jsonl | bcid-vsa-signing-key.pem | 0 | https://bcid.corp.google.com/verifier/bcid_package_enforcer/v0.1",
-    "p08_slsa-v0.2_npm-slsa-provenance-0.0.7_email-identity.bundle-v0.1.json | null | 0 | https://github.com/npm/slsa-provenance@0.0.1",
-    "n01_FAIL_invalid-dsse-sig.bundle-v0.1.json | null | 1 | null",
-    "n02_FAIL_invalid-set.bundle-v0.1.json | null | 1 | null",
+    "p01_slsa-v1_gha-gradle-v2.1.0_workflow_dispatch.bundle-v0.2.json | null | 0 | https://github.com/slsa-framework/slsa-github-generator/.github/workflows/builder_gradle_slsa3.yml@refs/tags/v2.1.0 | https://github.com/slsa-framework/slsa-github-generator/.github/workflows/delegator_lowperms-generic_slsa3.yml@refs/tags/v2.1.0 | https://token.actions.githubusercontent.com",
+    "p02_slsa-v1_npm-sigstore-2.0.0.bundle-v0.1.json | null | 0 | https://github.com/actions/runner/github-hosted | https://github.com/sigstore/sigstore-js/.github/workflows/release.yml@refs/heads/main | https://token.actions.githubusercontent.com",
+    "p03_slsa-v0.2_npm-sigstore-1.3.0.bundle-v0.1.json | null | 0 | https://github.com/actions/runner | https://github.com/sigstore/sigstore-js/.github/workflows/release.yml@refs/heads/main | https://token.actions.githubusercontent.com",
+    "p04_npm-publish-keyed_sigstore-1.3.0.bundle-v0.1.json | npm-registry-publish-key_SHA256-jl3bwswu.pub | 0 | null | null | null",
+    "p04_npm-publish-keyed_sigstore-1.3.0.bundle-v0.1.json | null | 1 | null | null | null",
+    "p05_slsa-v0.2_generic-hello.bundle-v0.3.json | null | 0 | https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/heads/main | https://github.com/slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@refs/heads/main | https://token.actions.githubusercontent.com",
+    "p06_slsa-v0.1_gcb-keyed_container-github.gcloud.json | gcb_builtByGCB_us-west2.pem | 0 | https://cloudbuild.googleapis.com/GoogleHostedWorker@v0.3 | null | null",
+    "p06_slsa-v0.1_gcb-keyed_container-github.gcloud.json | gcb_builtByGCB_global-pae.pem | 1 | null | null | null",
+    "p07_vsa-v1_keyed_gke-gce-pre.dsse.jsonl | bcid-vsa-signing-key.pem | 0 | https://bcid.corp.google.com/verifier/bcid_package_enforcer/v0.1 | null | null",
+    "p08_slsa-v0.2_npm-slsa-provenance-0.0.7_email-identity.bundle-v0.1.json | null | 0 | https://github.com/npm/slsa-provenance@0.0.1 | brian@dehamer.com | https://github.com/login/oauth",
+    "p08_slsa-v0.2_npm-slsa-provenance-0.0.7_email-identity.bundle-v0.1.json | null | 1 | null | null | null",
+    "n01_FAIL_invalid-dsse-sig.bundle-v0.1.json | null | 1 | null | null | null",
+    "n02_FAIL_invalid-set.bundle-v0.1.json | null | 1 | null | null | null",
   })
-  void verify_everyManifestCase_hasItsVerdictAndBuilder(String file, String key, int exit, String builderId) {
+  void verify_everyManifestCase_hasItsVerdictAndBuilder(String file, String key, int exit, String builderId, String identity, String issuer) {
     Path dir = vectors();
     java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("provenance", "verify", "--provenance", dir.resolve(file).toString(),
         "--trusted-root", dir.resolve("trust/sigstore-go_trusted-root-public-good.json").toString(), "--json"));
     if (key != null) {
       args.addAll(java.util.List.of("--key", dir.resolve("trust/" + key).toString()));
+    }
+    if (identity != null) {
+      args.addAll(java.util.List.of("--certificate-identity", identity, "--certificate-oidc-issuer", issuer));
     }
     CliRun run = CliRun.of(args.toArray(String[]::new));
     assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(exit);
@@ -132,8 +148,40 @@ class ProvenanceCommandTest {
     if (exit == 0) {
       assertThat(run.json().path("builder_id").isNull() ? null : run.json().path("builder_id").asText()).isEqualTo(builderId);
       assertThat(run.json().path("subjects")).isNotEmpty();
+      assertThat(run.json().path("signer").path("identity_checked").asBoolean()).isEqualTo(identity != null);
     } else {
       assertThat(run.json().path("problems")).isNotEmpty();
     }
+  }
+
+  @Test
+  void verify_npmAttestationsWithCorruptedSlsaSignature_exits1AndNamesTheItem(@TempDir Path tmp) throws IOException {
+    var fixture = new dev.arbiter.supplychain.provenance.NpmAttestationsFixture();
+    Path root = Files.write(tmp.resolve("root.json"), fixture.trustedRoot());
+    Path key = Files.writeString(tmp.resolve("registry.pem"), fixture.registryKeyPem());
+    Path good = Files.write(tmp.resolve("good.json"), fixture.attestations(false));
+    Path bad = Files.write(tmp.resolve("bad.json"), fixture.attestations(true));
+    String[] flags = {"--trusted-root", root.toString(), "--key", key.toString(), "--certificate-identity", dev.arbiter.supplychain.provenance.NpmAttestationsFixture.IDENTITY,
+        "--certificate-oidc-issuer", dev.arbiter.supplychain.provenance.NpmAttestationsFixture.ISSUER, "--json"};
+
+    CliRun valid = CliRun.of(concat(new String[] {"provenance", "verify", "--provenance", good.toString()}, flags));
+    assertThat(valid.exitCode()).as(valid.out() + valid.err()).isEqualTo(0);
+    assertThat(valid.json().path("predicate_type").asText()).isEqualTo("https://slsa.dev/provenance/v1");
+    assertThat(valid.json().path("items")).hasSize(2);
+
+    CliRun refused = CliRun.of(concat(new String[] {"provenance", "verify", "--provenance", bad.toString()}, flags));
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.json().path("verdict").asText()).isEqualTo("invalid");
+    assertThat(refused.json().path("items").get(0).path("verdict").asText()).isEqualTo("valid");
+    assertThat(refused.json().path("items").get(1).path("verdict").asText()).isEqualTo("invalid");
+    JsonNode problem = refused.json().path("problems").get(0);
+    assertThat(problem.path("type").asText()).isEqualTo("urn:arbiter:problem:provenance-signature-invalid");
+    assertThat(problem.path("detail").asText()).startsWith("item 2: ");
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 }

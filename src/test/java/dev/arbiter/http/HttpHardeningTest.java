@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.http;
 
+import dev.arbiter.crypto.TlsContexts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.arbiter.testing.TestServer;
@@ -71,7 +72,7 @@ class HttpHardeningTest {
 
   @Test
   void tls_offersOnlyTls13AndTls12Aead() throws Exception {
-    javax.net.ssl.SSLContext context = dev.arbiter.auth.TlsContexts.create(null, null, server.dataDir().resolve("ca.pem"));
+    javax.net.ssl.SSLContext context = dev.arbiter.crypto.TlsContexts.create(null, null, server.dataDir().resolve("ca.pem"));
     String host = server.uri().getHost();
     int port = server.uri().getPort();
     try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket(host, port)) {

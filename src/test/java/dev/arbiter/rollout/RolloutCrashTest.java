@@ -4,7 +4,7 @@ package dev.arbiter.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.arbiter.auth.ClientConfig;
-import dev.arbiter.auth.TlsContexts;
+import dev.arbiter.crypto.TlsContexts;
 import dev.arbiter.internal.Json;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;

@@ -11,7 +11,7 @@ import dev.arbiter.supplychain.SupplyChainFixture.Builder;
 import dev.arbiter.supplychain.osv.AdvisoryIndex;
 import dev.arbiter.supplychain.osv.OsvParser;
 import dev.arbiter.supplychain.osv.Scanner;
-import dev.arbiter.supplychain.provenance.ProvenanceProblem;
+import dev.arbiter.supplychain.provenance.core.ProvenanceProblem;
 import dev.arbiter.supplychain.sbom.SbomProblem;
 import dev.arbiter.testing.RepoPaths;
 import java.nio.charset.StandardCharsets;

@@ -49,9 +49,9 @@ class SupplyChainReplicaTest {
           seen = b.services().policyCache().get("sc-replica").orElseThrow().versions().get(0).vulnerabilities();
         }
         assertThat(seen).containsExactly("GHSA-sc00-repl-0001");
-        Map<String, Object> check = b.services().supplyChain().check("sc-replica", "1.0");
-        assertThat(check.get("admissible")).isEqualTo(false);
-        assertThat(check.get("reasons").toString()).contains("GHSA-sc00-repl-0001");
+        SupplyChainService.CheckReport check = b.services().supplyChain().check("sc-replica", "1.0");
+        assertThat(check.admissible()).isFalse();
+        assertThat(check.reasons().toString()).contains("GHSA-sc00-repl-0001");
       }
     }
   }

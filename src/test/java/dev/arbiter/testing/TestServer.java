@@ -4,7 +4,7 @@ package dev.arbiter.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbiter.auth.LocalCa;
 import dev.arbiter.auth.Role;
-import dev.arbiter.auth.TlsContexts;
+import dev.arbiter.crypto.TlsContexts;
 import dev.arbiter.internal.Json;
 import dev.arbiter.server.ArbiterServer;
 import dev.arbiter.server.ServerConfig;

@@ -7,12 +7,11 @@ import dev.arbiter.http.Access;
 import dev.arbiter.http.Reply;
 import dev.arbiter.http.Route;
 import dev.arbiter.evidence.EvidenceInput;
+import dev.arbiter.internal.Encodings;
 import dev.arbiter.problem.CommonProblem;
 import dev.arbiter.problem.ProblemException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -37,29 +36,37 @@ public final class CollateralRoutes {
               List<EvidenceInput.Collateral> files = new ArrayList<>();
               for (File file : call.body(Import.class).files()) {
                 try {
-                  files.add(new EvidenceInput.Collateral(file.name(), Base64.getDecoder().decode(file.data())));
+                  files.add(new EvidenceInput.Collateral(file.name(), Encodings.base64(file.data())));
                 } catch (IllegalArgumentException | NullPointerException e) {
                   throw new ProblemException(CommonProblem.INVALID_FIELD, "files[].data must be base64");
                 }
               }
-              return Reply.created(Map.of("stored", collateral.importFiles(call.principal(), files).stream().map(this::json).toList()));
+              return Reply.created(new Stored(collateral.importFiles(call.principal(), files).stream().map(this::json).toList()));
             }),
         Route.get("/v1/collateral", Access.READ, "Stored collateral with next-update times and expiry",
-            call -> Reply.ok(Map.of("collateral", collateral.list().stream().map(this::json).toList()))));
+            call -> Reply.ok(new Listing(collateral.list().stream().map(this::json).toList()))));
   }
 
-  private Map<String, Object> json(CollateralService.Entry entry) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("id", entry.id());
-    out.put("format", entry.format());
-    out.put("kind", entry.kind());
-    out.put("key", entry.key());
-    out.put("name", entry.name());
-    out.put("sha256", entry.sha256());
-    out.put("next_update", entry.nextUpdate().map(Object::toString).orElse(null));
-    out.put("expired", entry.expiredAt(clock.instant()));
-    out.put("imported_at", entry.importedAt().toString());
-    out.put("imported_by", entry.importedBy());
-    return out;
+  /** A stored collateral file's metadata as the API shows it. */
+  record EntryBody(
+      @JsonProperty("id") long id,
+      @JsonProperty("format") String format,
+      @JsonProperty("kind") String kind,
+      @JsonProperty("key") String key,
+      @JsonProperty("name") String name,
+      @JsonProperty("sha256") String sha256,
+      @JsonProperty("next_update") String nextUpdate,
+      @JsonProperty("expired") boolean expired,
+      @JsonProperty("imported_at") String importedAt,
+      @JsonProperty("imported_by") String importedBy) {}
+
+  record Stored(@JsonProperty("stored") List<EntryBody> stored) {}
+
+  record Listing(@JsonProperty("collateral") List<EntryBody> collateral) {}
+
+  private EntryBody json(CollateralService.Entry entry) {
+    return new EntryBody(entry.id(), entry.format(), entry.kind(), entry.key(), entry.name(), entry.sha256(),
+        entry.nextUpdate().map(Object::toString).orElse(null), entry.expiredAt(clock.instant()), entry.importedAt().toString(),
+        entry.importedBy());
   }
 }

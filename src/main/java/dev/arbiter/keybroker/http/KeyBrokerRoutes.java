@@ -9,17 +9,16 @@ import com.nimbusds.jose.jwk.JWKSet;
 import dev.arbiter.appraisal.Nonces;
 import dev.arbiter.auth.DataDir;
 import dev.arbiter.governance.AuditLog;
+import dev.arbiter.internal.Encodings;
 import dev.arbiter.keybroker.LocalMasterKey;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.function.Supplier;
-import org.jdbi.v3.core.Jdbi;
+import dev.arbiter.store.Database;
 import dev.arbiter.keybroker.KeyBroker;
 import dev.arbiter.keybroker.KeyBrokerProblem;
 import dev.arbiter.keybroker.SecretMetadata;
 import dev.arbiter.keybroker.SecretStore;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,9 +56,9 @@ public final class KeyBrokerRoutes {
       @JsonProperty(value = "reason", required = true) String reason) {}
 
   /** Wires the key broker from the server's services; the master key lives in the data directory. */
-  public static KeyBrokerRoutes create(Jdbi jdbi, DataDir dir, AuditLog audit, Nonces nonces, Supplier<JWKSet> trustedKeys, Clock clock,
+  public static KeyBrokerRoutes create(Database database, DataDir dir, AuditLog audit, Nonces nonces, Supplier<JWKSet> trustedKeys, Clock clock,
       boolean dev) throws IOException {
-    SecretStore store = new SecretStore(jdbi, LocalMasterKey.loadOrCreate(dir.masterKey()), audit, clock);
+    SecretStore store = new SecretStore(database, LocalMasterKey.loadOrCreate(dir.masterKey()), audit, clock);
     return new KeyBrokerRoutes(store, new KeyBroker(store, audit, nonces, trustedKeys, clock, dev));
   }
 
@@ -87,7 +86,7 @@ public final class KeyBrokerRoutes {
                   Boolean.TRUE.equals(body.allowWarning()), Optional.ofNullable(body.reason()))));
             }).withMaxBody(MAX_SECRET_BODY),
         Route.get("/v1/secrets", Access.AUDIT, "List secrets (metadata only, never values)",
-            call -> Reply.ok(Map.of("secrets", secrets.list().stream().map(KeyBrokerRoutes::json).toList()))),
+            call -> Reply.ok(new SecretList(secrets.list().stream().map(KeyBrokerRoutes::json).toList()))),
         Route.get("/v1/secrets/{name}", Access.AUDIT, "One secret's metadata (never its value)",
             call -> Reply.ok(json(secrets.metadata(call.path("name"))))),
         Route.put("/v1/secrets/{name}/policy", Access.OPERATOR, "Replace a secret's release policy",
@@ -112,25 +111,31 @@ public final class KeyBrokerRoutes {
       throw new dev.arbiter.problem.ProblemException(KeyBrokerProblem.INVALID_SECRET_VALUE, "value is required");
     }
     try {
-      String text = base64.strip();
-      return text.contains("-") || text.contains("_") ? Base64.getUrlDecoder().decode(text) : Base64.getDecoder().decode(text);
+      return Encodings.base64(base64.strip());
     } catch (IllegalArgumentException e) {
-      throw new dev.arbiter.problem.ProblemException(KeyBrokerProblem.INVALID_SECRET_VALUE, "value must be base64 (standard or url-safe)");
+      throw new dev.arbiter.problem.ProblemException(KeyBrokerProblem.INVALID_SECRET_VALUE,
+          "value must be base64 (standard or url-safe): " + e.getMessage());
     }
   }
 
-  static Map<String, Object> json(SecretMetadata secret) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("name", secret.name());
-    out.put("workload", secret.workload());
-    out.put("version", secret.version());
-    out.put("release_policy", secret.releasePolicy());
-    out.put("allow_warning", secret.allowWarning());
-    out.put("key_id", secret.keyId());
-    out.put("created_at", secret.createdAt().toString());
-    out.put("created_by", secret.createdBy());
-    out.put("updated_at", secret.updatedAt().toString());
-    out.put("updated_by", secret.updatedBy());
-    return out;
+  /** A secret's metadata as the API shows it (never its value). */
+  record SecretBody(
+      @JsonProperty("name") String name,
+      @JsonProperty("workload") String workload,
+      @JsonProperty("version") int version,
+      @JsonProperty("release_policy") String releasePolicy,
+      @JsonProperty("allow_warning") boolean allowWarning,
+      @JsonProperty("key_id") String keyId,
+      @JsonProperty("created_at") String createdAt,
+      @JsonProperty("created_by") String createdBy,
+      @JsonProperty("updated_at") String updatedAt,
+      @JsonProperty("updated_by") String updatedBy) {}
+
+  /** The list of secrets. */
+  record SecretList(@JsonProperty("secrets") List<SecretBody> secrets) {}
+
+  static SecretBody json(SecretMetadata secret) {
+    return new SecretBody(secret.name(), secret.workload(), secret.version(), secret.releasePolicy(), secret.allowWarning(),
+        secret.keyId(), secret.createdAt().toString(), secret.createdBy(), secret.updatedAt().toString(), secret.updatedBy());
   }
 }

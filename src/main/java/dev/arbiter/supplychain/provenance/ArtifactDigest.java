@@ -6,6 +6,7 @@ import dev.arbiter.internal.Hex;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import dev.arbiter.supplychain.provenance.core.Subject;
 
 /**
  * The digest(s) of the artifact the provenance must be about, algorithm (DigestSet key) to

@@ -3,8 +3,11 @@ package dev.arbiter.supplychain.provenance;
 
 import dev.arbiter.problem.ProblemException;
 import dev.arbiter.supplychain.provenance.dsse.Envelope;
-import dev.arbiter.supplychain.provenance.dsse.Signatures;
+import dev.arbiter.crypto.KeySignatures;
 import java.util.List;
+import dev.arbiter.supplychain.provenance.core.ProvenanceProblem;
+import dev.arbiter.supplychain.provenance.core.Signer;
+import dev.arbiter.supplychain.provenance.core.TrustedKey;
 
 /**
  * Verifies a DSSE envelope with configured keys: accepted when at least one signature verifies
@@ -34,8 +37,8 @@ public final class KeyedSignatures {
           continue;
         }
         candidate = true;
-        if (Signatures.verify(key.key(), pae, signature.sig())
-            || (rawPayloadAllowed && Signatures.verify(key.key(), envelope.payload(), signature.sig()))) {
+        if (KeySignatures.verify(key.key(), pae, signature.sig())
+            || (rawPayloadAllowed && KeySignatures.verify(key.key(), envelope.payload(), signature.sig()))) {
           return Signer.key(keyId(signature.keyId(), key));
         }
       }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import dev.arbiter.supplychain.provenance.core.ProvenanceProblem;
 
 /**
  * Splits a provenance file into the signed items it holds, sniffing content (never the file

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbiter.problem.Problem;
 import java.time.Instant;
 import java.util.List;
+import dev.arbiter.supplychain.provenance.core.Subject;
+import dev.arbiter.supplychain.provenance.core.Signer;
 
 /**
  * The outcome of verifying one piece of provenance. Fields other than {@code problems} are filled
@@ -20,6 +22,9 @@ import java.util.List;
  * @param integratedTime the SET-verified transparency-log time (null when none)
  * @param verifiedAt the time certificates were checked at (null when not applicable)
  * @param problems every problem found
+ * @param items one result per signed item of the file, in file order, each with its own verdict and
+ *     no items of its own; the top-level fields describe the primary item (see {@link
+ *     ProvenanceVerifier#verify})
  */
 public record ProvenanceResult(
     boolean valid,
@@ -30,11 +35,13 @@ public record ProvenanceResult(
     JsonNode predicate,
     Instant integratedTime,
     Instant verifiedAt,
-    List<Problem> problems) {
+    List<Problem> problems,
+    List<ProvenanceResult> items) {
 
   public ProvenanceResult {
     subjects = List.copyOf(subjects);
     problems = List.copyOf(problems);
+    items = List.copyOf(items);
     if (valid != problems.isEmpty()) {
       throw new IllegalArgumentException("valid iff no problems");
     }
@@ -46,6 +53,11 @@ public record ProvenanceResult(
   }
 
   static ProvenanceResult failed(List<Problem> problems) {
-    return new ProvenanceResult(false, null, null, List.of(), null, null, null, null, problems);
+    return new ProvenanceResult(false, null, null, List.of(), null, null, null, null, problems, List.of());
+  }
+
+  /** This result with {@code items} as its per-item results. */
+  ProvenanceResult withItems(List<ProvenanceResult> value) {
+    return new ProvenanceResult(valid, predicateType, builderId, subjects, signer, predicate, integratedTime, verifiedAt, problems, value);
   }
 }

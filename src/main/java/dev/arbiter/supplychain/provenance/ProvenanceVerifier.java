@@ -10,9 +10,14 @@ import dev.arbiter.supplychain.provenance.sigstore.Bundle;
 import dev.arbiter.supplychain.provenance.sigstore.BundleVerifier;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import dev.arbiter.supplychain.provenance.core.ProvenanceProblem;
+import dev.arbiter.supplychain.provenance.core.Subject;
+import dev.arbiter.supplychain.provenance.core.Signer;
 
 /**
  * Verifies signed build provenance offline: DSSE envelopes (JSON or JSON Lines) with configured
@@ -24,37 +29,53 @@ import java.util.Optional;
  * time) with a valid SCT and matching identity, verifies over exactly the payload reported; (2)
  * every transparency-log entry verifies and records that envelope; (3) the payload is an in-toto
  * Statement with a supported provenance predicate; (4) a subject carries the expected digest and
- * the builder id is trusted, when those are required. Nothing from the payload is parsed before
+ * the builder id is trusted, when those are required; (5) in a file of several signed items, every
+ * item satisfies (1) to (3); (6) a keyless signature was checked against a required identity and
+ * issuer, unless the caller opted out. Nothing from the payload is parsed before
  * its signature verifies. Never reads wall time except through {@link ProvenanceOptions#clock()};
  * no network. Thread-safe.
  */
 public final class ProvenanceVerifier {
   private ProvenanceVerifier() {}
 
+  /** Problems about what the provenance says (not whether it verifies): one satisfying item is enough. */
+  private static final Set<ProvenanceProblem> POLICY_PROBLEMS =
+      EnumSet.of(ProvenanceProblem.PROVENANCE_DIGEST_MISMATCH, ProvenanceProblem.PROVENANCE_BUILDER_UNTRUSTED);
+
   /**
-   * Verifies a provenance file. When it holds several envelopes or bundles, the first valid one is
-   * returned; when none is valid, the first item's fields with every item's problems (each detail
-   * prefixed {@code item N:}).
+   * Verifies a provenance file and fails closed when it holds several signed items (e.g. an npm
+   * attestations document: a keyed publish attestation and a keyless SLSA provenance bundle): the
+   * result is valid only when EVERY item verifies (signature, certificate, identity, transparency
+   * log, Statement) and at least one item also satisfies the policy (expected digest, trusted
+   * builder). {@code items} lists every item with its own verdict. The top-level fields describe the
+   * primary item: the first fully satisfying item that carries a provenance predicate (not an npm
+   * publish attestation), else the first fully satisfying item, else the first item. In a file of
+   * several items every problem names its item ({@code item N: ...}).
    */
   public static ProvenanceResult verify(byte[] provenance, ProvenanceOptions options) {
     List<ProvenanceResult> results = verifyAll(provenance, options);
-    for (ProvenanceResult result : results) {
-      if (result.valid()) {
-        return result;
-      }
-    }
-    ProvenanceResult first = results.get(0);
     if (results.size() == 1) {
-      return first;
+      return results.get(0).withItems(results);
     }
+    boolean satisfied = results.stream().anyMatch(ProvenanceResult::valid);
     List<Problem> problems = new ArrayList<>();
     for (int i = 0; i < results.size(); i++) {
       for (Problem problem : results.get(i).problems()) {
-        problems.add(Problem.of(problem.type(), "item " + (i + 1) + ": " + problem.detail()));
+        if (!satisfied || !(problem.type() instanceof ProvenanceProblem type && POLICY_PROBLEMS.contains(type))) {
+          problems.add(Problem.of(problem.type(), "item " + (i + 1) + ": " + problem.detail()));
+        }
       }
     }
-    return new ProvenanceResult(false, first.predicateType(), first.builderId(), first.subjects(), first.signer(),
-        first.predicate(), first.integratedTime(), first.verifiedAt(), problems);
+    ProvenanceResult primary = results.stream().filter(r -> r.valid() && !isPublishAttestation(r)).findFirst()
+        .or(() -> results.stream().filter(ProvenanceResult::valid).findFirst())
+        .orElse(results.get(0));
+    return new ProvenanceResult(problems.isEmpty(), primary.predicateType(), primary.builderId(), primary.subjects(), primary.signer(),
+        primary.predicate(), primary.integratedTime(), primary.verifiedAt(), problems, results);
+  }
+
+  private static boolean isPublishAttestation(ProvenanceResult result) {
+    return result.predicateType() != null
+        && Predicates.kind(result.predicateType()).filter(k -> k == Predicates.Kind.NPM_PUBLISH_V01).isPresent();
   }
 
   /** Verifies every signed item in a provenance file; one result per item, in file order. */
@@ -88,7 +109,8 @@ public final class ProvenanceVerifier {
       }
       case ProvenanceInput.BundleItem bundleItem -> {
         Bundle bundle = bundleItem.bundle();
-        BundleVerifier.Verification verification = BundleVerifier.verify(bundle, options, problems);
+        BundleVerifier.Verification verification = BundleVerifier.verify(bundle, new BundleVerifier.Options(options.keys(),
+            options.trustedRoot(), options.identity(), options.at(), options.clock(), options.requireInclusionProof()), problems);
         yield bundle.envelope() != null
             ? statement(bundle.envelope(), verification.signer(), verification.integratedTime(), verification.verifiedAt(), options, problems)
             : message(bundle.messageSignature(), verification, options, problems);
@@ -100,19 +122,19 @@ public final class ProvenanceVerifier {
   private static ProvenanceResult statement(Envelope envelope, Signer signer, Instant integrated, Instant at,
       ProvenanceOptions options, List<Problem> problems) {
     if (signer == null) {
-      return new ProvenanceResult(false, null, null, List.of(), null, null, integrated, at, problems);
+      return new ProvenanceResult(false, null, null, List.of(), null, null, integrated, at, problems, List.of());
     }
     if (!envelope.isInToto()) {
       problems.add(Problem.of(ProvenanceProblem.PROVENANCE_MEDIA_TYPE_UNSUPPORTED,
           "payloadType '" + ProvenanceInput.abbreviate(envelope.payloadType()) + "' is not an in-toto Statement"));
-      return new ProvenanceResult(false, null, null, List.of(), signer, null, integrated, at, problems);
+      return new ProvenanceResult(false, null, null, List.of(), signer, null, integrated, at, problems, List.of());
     }
     Statement statement;
     try {
       statement = Statement.parse(envelope.payload());
     } catch (ProblemException e) {
       problems.addAll(e.problems());
-      return new ProvenanceResult(false, null, null, List.of(), signer, null, integrated, at, problems);
+      return new ProvenanceResult(false, null, null, List.of(), signer, null, integrated, at, problems, List.of());
     }
     String builderId = null;
     Optional<Predicates.Kind> kind = Predicates.kind(statement.predicateType());
@@ -131,19 +153,19 @@ public final class ProvenanceVerifier {
     checkBuilder(builderId, options, problems);
     checkDigest(statement.subjects(), options, problems);
     return new ProvenanceResult(problems.isEmpty(), statement.predicateType(), builderId, statement.subjects(), signer,
-        statement.predicate(), integrated, at, problems);
+        statement.predicate(), integrated, at, problems, List.of());
   }
 
   private static ProvenanceResult message(Bundle.MessageSignature message, BundleVerifier.Verification verification,
       ProvenanceOptions options, List<Problem> problems) {
     if (verification.signer() == null) {
-      return new ProvenanceResult(false, null, null, List.of(), null, null, verification.integratedTime(), verification.verifiedAt(), problems);
+      return new ProvenanceResult(false, null, null, List.of(), null, null, verification.integratedTime(), verification.verifiedAt(), problems, List.of());
     }
     List<Subject> subjects = List.of(new Subject(null, Map.of("sha256", dev.arbiter.internal.Hex.encode(message.digest()))));
     checkBuilder(null, options, problems);
     checkDigest(subjects, options, problems);
     return new ProvenanceResult(problems.isEmpty(), null, null, subjects, verification.signer(), null,
-        verification.integratedTime(), verification.verifiedAt(), problems);
+        verification.integratedTime(), verification.verifiedAt(), problems, List.of());
   }
 
   private static void checkBuilder(String builderId, ProvenanceOptions options, List<Problem> problems) {

@@ -22,6 +22,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import dev.arbiter.supplychain.provenance.core.ProvenanceProblem;
+import dev.arbiter.supplychain.provenance.core.Signer;
+import dev.arbiter.supplychain.provenance.core.TrustedKey;
 
 /** Keyed DSSE envelopes signed with generated keys of every supported algorithm, and tampering. */
 class DsseEnvelopeTest {
@@ -179,15 +182,20 @@ class DsseEnvelopeTest {
   }
 
   @Test
-  void jsonLines_firstValidEnvelopeWins_allInvalidListsEveryItem() throws Exception {
+  void jsonLines_oneInvalidEnvelope_failsClosed_allInvalidListsEveryItem() throws Exception {
     byte[] good = envelope(TYPE, STATEMENT, null, sign("SHA256withECDSA", P256.getPrivate(), Pae.encode(TYPE, STATEMENT)), false);
     byte[] bad = envelope(TYPE, STATEMENT, null, sign("SHA256withECDSA", CertBuilder.ecKeyPair("secp256r1").getPrivate(), Pae.encode(TYPE, STATEMENT)), false);
     String lines = new String(bad, StandardCharsets.UTF_8) + "\n" + new String(good, StandardCharsets.UTF_8) + "\n";
-    assertThat(verify(lines.getBytes(StandardCharsets.UTF_8), keys(P256)).problems()).isEmpty();
+    ProvenanceResult mixed = verify(lines.getBytes(StandardCharsets.UTF_8), keys(P256));
+    assertProblems(mixed, ProvenanceProblem.PROVENANCE_SIGNATURE_INVALID);
+    assertThat(mixed.problems().get(0).detail()).startsWith("item 1: ");
+    assertThat(mixed.items()).extracting(ProvenanceResult::valid).containsExactly(false, true);
     assertThat(ProvenanceVerifier.verifyAll(lines.getBytes(StandardCharsets.UTF_8), ProvenanceOptions.defaults().withKeys(keys(P256))))
         .extracting(ProvenanceResult::valid).containsExactly(false, true);
-    String array = "[" + new String(bad, StandardCharsets.UTF_8) + "," + new String(good, StandardCharsets.UTF_8) + "]";
-    assertThat(verify(array.getBytes(StandardCharsets.UTF_8), keys(P256)).problems()).isEmpty();
+    String array = "[" + new String(good, StandardCharsets.UTF_8) + "," + new String(bad, StandardCharsets.UTF_8) + "]";
+    assertProblems(verify(array.getBytes(StandardCharsets.UTF_8), keys(P256)), ProvenanceProblem.PROVENANCE_SIGNATURE_INVALID);
+    String bothGood = "[" + new String(good, StandardCharsets.UTF_8) + "," + new String(good, StandardCharsets.UTF_8) + "]";
+    assertThat(verify(bothGood.getBytes(StandardCharsets.UTF_8), keys(P256)).problems()).isEmpty();
     String allBad = new String(bad, StandardCharsets.UTF_8) + "\n" + new String(bad, StandardCharsets.UTF_8);
     ProvenanceResult result = verify(allBad.getBytes(StandardCharsets.UTF_8), keys(P256));
     assertThat(result.problems()).hasSize(2);

@@ -22,6 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import dev.arbiter.supplychain.provenance.core.ProvenanceProblem;
+import dev.arbiter.supplychain.provenance.core.Subject;
+import dev.arbiter.supplychain.provenance.core.Signer;
+import dev.arbiter.supplychain.provenance.core.TrustedKey;
 
 /** vectors/supplychain/intoto-attestation and the DSSE parts of intoto-layout, per their MANIFESTs. */
 class IntotoConformanceTest {

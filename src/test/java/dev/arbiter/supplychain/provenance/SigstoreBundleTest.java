@@ -10,17 +10,22 @@ import dev.arbiter.supplychain.provenance.sigstore.TrustedRoot;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import dev.arbiter.supplychain.provenance.core.ProvenanceProblem;
+import dev.arbiter.supplychain.provenance.core.IdentityPolicy;
+import dev.arbiter.supplychain.provenance.core.Signer;
 
 /** Keyless bundles from a generated Sigstore instance: the valid case and one bad-what per rule. */
 class SigstoreBundleTest {
   private static final SigstoreFixture FIXTURE = new SigstoreFixture();
-  private static final ProvenanceOptions OPTIONS = ProvenanceOptions.defaults().withTrustedRoot(TrustedRoot.parse(FIXTURE.trustedRoot()));
+  private static final ProvenanceOptions OPTIONS =
+      ProvenanceOptions.defaults().withTrustedRoot(TrustedRoot.parse(FIXTURE.trustedRoot())).withInsecureIgnoreIdentity();
 
   private static ProvenanceResult verify(Consumer<BundleBuilder> change, ProvenanceOptions options) {
     BundleBuilder builder = new BundleBuilder(FIXTURE);
@@ -179,10 +184,34 @@ class SigstoreBundleTest {
   void badIdentity_andBadIssuer_areIdentityMismatch() {
     ProvenanceResult identity = verify(b -> { }, OPTIONS.withIdentity(Pattern.compile("https://github\\.com/other/.+"), null));
     assertProblems(identity, ProvenanceProblem.PROVENANCE_IDENTITY_MISMATCH);
-    assertThat(identity.signer().identityChecked()).isFalse();
+    // a check ran (and failed): identity_checked says so
+    assertThat(identity.signer().identityChecked()).isTrue();
     assertProblems(verify(b -> { }, OPTIONS.withIdentity(null, "https://accounts.google.com")), ProvenanceProblem.PROVENANCE_IDENTITY_MISMATCH);
     // the regex must match the whole identity, not a substring
     assertProblems(verify(b -> { }, OPTIONS.withIdentity(Pattern.compile("example/repo"), null)), ProvenanceProblem.PROVENANCE_IDENTITY_MISMATCH);
+  }
+
+  @Test
+  void noIdentityRequirement_withoutOptOut_isIdentityRequired() {
+    ProvenanceOptions strict = ProvenanceOptions.defaults().withTrustedRoot(TrustedRoot.parse(FIXTURE.trustedRoot()));
+    assertProblems(verify(b -> { }, strict), ProvenanceProblem.PROVENANCE_IDENTITY_REQUIRED);
+    // cosign: an identity without an issuer (or the reverse) is not enough
+    assertProblems(verify(b -> { }, strict.withIdentity(Pattern.compile(".+"), null)), ProvenanceProblem.PROVENANCE_IDENTITY_REQUIRED);
+    assertProblems(verify(b -> { }, strict.withIdentity(null, SigstoreFixture.ISSUER)), ProvenanceProblem.PROVENANCE_IDENTITY_REQUIRED);
+    assertThat(verify(b -> { }, strict.withIdentity(Pattern.compile(".+"), SigstoreFixture.ISSUER)).problems()).isEmpty();
+  }
+
+  @Test
+  void exactIdentity_mustEqualTheWholeIdentity() {
+    ProvenanceOptions exact = OPTIONS.withIdentity(new IdentityPolicy(List.of(IdentityPolicy.NameMatch.exact(SigstoreFixture.WORKFLOW)),
+        List.of(IdentityPolicy.NameMatch.regexp(Pattern.compile("https://token\\.actions\\..+"))), false));
+    ProvenanceResult result = verify(b -> { }, exact);
+    assertThat(result.problems()).isEmpty();
+    assertThat(result.signer().identityChecked()).isTrue();
+    // an exact requirement is not a regular expression: '.' matches only '.'
+    ProvenanceOptions dots = OPTIONS.withIdentity(new IdentityPolicy(
+        List.of(IdentityPolicy.NameMatch.exact(SigstoreFixture.WORKFLOW.replace(".", "\\."))), List.of(), true));
+    assertProblems(verify(b -> { }, dots), ProvenanceProblem.PROVENANCE_IDENTITY_MISMATCH);
   }
 
   @Test

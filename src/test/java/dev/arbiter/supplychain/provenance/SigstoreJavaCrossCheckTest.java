@@ -36,7 +36,7 @@ class SigstoreJavaCrossCheckTest {
     Path root = dir.resolve("trust/sigstore-go_trusted-root-public-good.json");
     KeylessVerifier verifier = KeylessVerifier.builder().trustedRootProvider(TrustedRootProvider.from(root)).build();
     ProvenanceOptions options = ProvenanceOptions.defaults().withTrustedRoot(TrustedRoot.parse(Files.readAllBytes(root)))
-        .withExpectedDigest(ArtifactDigest.parse("sha256:" + SHA256));
+        .withExpectedDigest(ArtifactDigest.parse("sha256:" + SHA256)).withInsecureIgnoreIdentity();
     String valid = Files.readString(dir.resolve(P05), StandardCharsets.UTF_8);
     assertThat(ProvenanceVerifier.verify(valid.getBytes(StandardCharsets.UTF_8), options).valid()).isTrue();
     verifier.verify(Hex.decode(SHA256), Bundle.from(new StringReader(valid)), VerificationOptions.empty());

@@ -13,6 +13,9 @@ import java.security.KeyPair;
 import java.security.interfaces.ECPublicKey;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
+import dev.arbiter.supplychain.provenance.core.ProvenanceProblem;
+import dev.arbiter.supplychain.provenance.core.Subject;
+import dev.arbiter.supplychain.provenance.core.TrustedKey;
 
 /** Key files: PEM, DER, JWK, npm keys.json; hint matching. */
 class TrustedKeyTest {

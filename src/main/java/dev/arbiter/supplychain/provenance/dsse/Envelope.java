@@ -2,8 +2,9 @@
 package dev.arbiter.supplychain.provenance.dsse;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.arbiter.internal.Encodings;
 import dev.arbiter.problem.ProblemException;
-import dev.arbiter.supplychain.provenance.ProvenanceProblem;
+import dev.arbiter.supplychain.provenance.core.ProvenanceProblem;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -90,9 +91,9 @@ public record Envelope(String payloadType, byte[] payload, String payloadText, L
 
   private static byte[] decode(String text, String field) {
     try {
-      return Base64s.decode(text);
+      return Encodings.base64(text);
     } catch (IllegalArgumentException e) {
-      throw malformed("envelope field '" + field + "' is not base64");
+      throw malformed("envelope field '" + field + "' is not base64: " + e.getMessage());
     }
   }
 

@@ -3,13 +3,13 @@ package dev.arbiter.supplychain.provenance.sigstore;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbiter.crypto.Certificates;
+import dev.arbiter.internal.Encodings;
 import dev.arbiter.problem.ProblemException;
-import dev.arbiter.supplychain.provenance.ProvenanceProblem;
+import dev.arbiter.supplychain.provenance.core.ProvenanceProblem;
 import dev.arbiter.supplychain.provenance.dsse.Envelope;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -122,9 +122,9 @@ public record Bundle(
       throw malformed("bundle field " + field + " is missing or not a string");
     }
     try {
-      return Base64.getDecoder().decode(node.asText());
+      return Encodings.base64(node.asText());
     } catch (IllegalArgumentException e) {
-      throw malformed("bundle field " + field + " is not base64");
+      throw malformed("bundle field " + field + " is not base64: " + e.getMessage());
     }
   }
 

@@ -6,16 +6,18 @@ import dev.arbiter.crypto.Providers;
 import dev.arbiter.internal.Hex;
 import dev.arbiter.problem.Problem;
 import dev.arbiter.problem.ProblemException;
-import dev.arbiter.supplychain.provenance.ProvenanceOptions;
-import dev.arbiter.supplychain.provenance.ProvenanceProblem;
-import dev.arbiter.supplychain.provenance.Signer;
-import dev.arbiter.supplychain.provenance.TrustedKey;
-import dev.arbiter.supplychain.provenance.dsse.Signatures;
+import dev.arbiter.supplychain.provenance.core.IdentityPolicy;
+import dev.arbiter.supplychain.provenance.core.ProvenanceProblem;
+import dev.arbiter.supplychain.provenance.core.Signer;
+import dev.arbiter.supplychain.provenance.core.TrustedKey;
+import dev.arbiter.crypto.KeySignatures;
 import java.security.PublicKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -31,7 +33,27 @@ public final class BundleVerifier {
   /** The verified signer and times (signer null when the signature did not verify). */
   public record Verification(Signer signer, Instant integratedTime, Instant verifiedAt) {}
 
-  public static Verification verify(Bundle bundle, ProvenanceOptions options, List<Problem> problems) {
+  /**
+   * What to trust when verifying a bundle.
+   *
+   * @param keys keys trusted for keyed bundles
+   * @param trustedRoot the Sigstore trusted root
+   * @param identity whom keyless signatures must come from
+   * @param at verification time overriding the integrated time (null: none)
+   * @param clock time source when neither {@code at} nor a log time applies
+   * @param requireInclusionProof refuse SET-only (v0.1) entries
+   */
+  public record Options(List<TrustedKey> keys, TrustedRoot trustedRoot, IdentityPolicy identity, Instant at, Clock clock,
+      boolean requireInclusionProof) {
+    public Options {
+      keys = List.copyOf(keys);
+      Objects.requireNonNull(trustedRoot, "trustedRoot");
+      Objects.requireNonNull(identity, "identity");
+      Objects.requireNonNull(clock, "clock");
+    }
+  }
+
+  public static Verification verify(Bundle bundle, Options options, List<Problem> problems) {
     TrustedRoot root = options.trustedRoot();
     int before = problems.size();
     if (bundle.tlogEntries().isEmpty()) {
@@ -90,20 +112,31 @@ public final class BundleVerifier {
     return new Verification(signer, integrated, at != null ? at : options.clock().instant());
   }
 
-  private static Signer identity(X509Certificate leaf, ProvenanceOptions options, List<Problem> problems) {
+  /**
+   * Checks the certificate identity and issuer against the policy. {@code identityChecked} is true
+   * whenever a requirement was checked, whether it matched or not (a mismatch is a problem).
+   */
+  private static Signer identity(X509Certificate leaf, Options options, List<Problem> problems) {
     CertificateIdentity identity = CertificateIdentity.of(leaf);
-    boolean checked = options.identity() != null || options.oidcIssuer() != null;
-    if (options.identity() != null && (identity.identity() == null || !options.identity().matcher(identity.identity()).matches())) {
-      problems.add(Problem.of(ProvenanceProblem.PROVENANCE_IDENTITY_MISMATCH,
-          "certificate identity '" + identity.identity() + "' does not match " + options.identity().pattern()));
-      checked = false;
+    IdentityPolicy policy = options.identity();
+    if (!policy.complete()) {
+      problems.add(Problem.of(ProvenanceProblem.PROVENANCE_IDENTITY_REQUIRED, "keyless signature by '" + identity.identity()
+          + "': require a certificate identity and an OIDC issuer (--certificate-identity[-regexp], --certificate-oidc-issuer[-regexp])"
+          + " or pass --insecure-ignore-identity"));
     }
-    if (options.oidcIssuer() != null && !options.oidcIssuer().equals(identity.issuer())) {
+    if (!policy.identities().isEmpty() && policy.identities().stream().noneMatch(m -> m.matches(identity.identity()))) {
       problems.add(Problem.of(ProvenanceProblem.PROVENANCE_IDENTITY_MISMATCH,
-          "certificate OIDC issuer '" + identity.issuer() + "' is not " + options.oidcIssuer()));
-      checked = false;
+          "certificate identity '" + identity.identity() + "' does not match " + describe(policy.identities())));
     }
-    return new Signer(Signer.CERTIFICATE, Hex.encode(Digests.sha256(encoded(leaf))), identity.identity(), identity.issuer(), checked);
+    if (!policy.issuers().isEmpty() && policy.issuers().stream().noneMatch(m -> m.matches(identity.issuer()))) {
+      problems.add(Problem.of(ProvenanceProblem.PROVENANCE_IDENTITY_MISMATCH,
+          "certificate OIDC issuer '" + identity.issuer() + "' does not match " + describe(policy.issuers())));
+    }
+    return new Signer(Signer.CERTIFICATE, Hex.encode(Digests.sha256(encoded(leaf))), identity.identity(), identity.issuer(), policy.checks());
+  }
+
+  private static String describe(List<IdentityPolicy.NameMatch> matches) {
+    return String.join(" or ", matches.stream().map(IdentityPolicy.NameMatch::describe).toList());
   }
 
   private static TrustedKey keyFor(Bundle bundle, List<TrustedKey> keys) {
@@ -134,7 +167,7 @@ public final class BundleVerifier {
   static boolean verifySignature(Bundle bundle, PublicKey key) {
     if (bundle.envelope() != null) {
       byte[] pae = bundle.envelope().pae();
-      return bundle.envelope().signatures().stream().anyMatch(s -> Signatures.verify(key, pae, s.sig()));
+      return bundle.envelope().signatures().stream().anyMatch(s -> KeySignatures.verify(key, pae, s.sig()));
     }
     Bundle.MessageSignature message = bundle.messageSignature();
     if (!message.algorithm().equals("SHA2_256") || message.digest().length != 32) {

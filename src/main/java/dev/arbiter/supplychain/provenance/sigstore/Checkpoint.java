@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.supplychain.provenance.sigstore;
 
-import dev.arbiter.supplychain.provenance.dsse.Signatures;
+import dev.arbiter.crypto.KeySignatures;
+import dev.arbiter.internal.Encodings;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.util.Arrays;
-import java.util.Base64;
 
 /**
  * A Rekor checkpoint in signed-note form: {@code <origin>\n<size>\n<base64 root>\n[extra]\n\n}
@@ -33,7 +32,7 @@ final class Checkpoint {
       if (Long.parseLong(lines[1]) != size) {
         return "checkpoint tree size " + lines[1] + " differs from the proof's " + size;
       }
-      if (!MessageDigest.isEqual(Base64.getDecoder().decode(lines[2]), root)) {
+      if (!Arrays.equals(Encodings.base64(lines[2]), root)) {
         return "checkpoint root hash differs from the proof's";
       }
     } catch (IllegalArgumentException e) {
@@ -51,12 +50,12 @@ final class Checkpoint {
       }
       byte[] blob;
       try {
-        blob = Base64.getDecoder().decode(parts[1]);
+        blob = Encodings.base64(parts[1]);
       } catch (IllegalArgumentException e) {
         continue;
       }
       if (blob.length > 4 && Arrays.equals(Arrays.copyOf(blob, 4), hint)
-          && Signatures.verify(key, signed, Arrays.copyOfRange(blob, 4, blob.length))) {
+          && KeySignatures.verify(key, signed, Arrays.copyOfRange(blob, 4, blob.length))) {
         return null;
       }
     }

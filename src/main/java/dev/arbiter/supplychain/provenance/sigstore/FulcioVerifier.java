@@ -4,12 +4,13 @@ package dev.arbiter.supplychain.provenance.sigstore;
 import dev.arbiter.crypto.ChainVerifier;
 import dev.arbiter.crypto.Providers;
 import dev.arbiter.problem.ProblemException;
-import dev.arbiter.supplychain.provenance.ProvenanceProblem;
+import dev.arbiter.supplychain.provenance.core.ProvenanceProblem;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import dev.arbiter.supplychain.provenance.core.TrustedKey;
 
 /**
  * Verifies a Fulcio signing certificate at a given time: a code-signing, non-CA leaf, signed by a
@@ -103,7 +104,7 @@ final class FulcioVerifier {
     }
     return CA_KEYS.computeIfAbsent(certificate, c -> {
       try {
-        return dev.arbiter.supplychain.provenance.TrustedKey.spki(c.getPublicKey().getEncoded());
+        return TrustedKey.spki(c.getPublicKey().getEncoded());
       } catch (java.security.GeneralSecurityException e) {
         return c.getPublicKey();
       }

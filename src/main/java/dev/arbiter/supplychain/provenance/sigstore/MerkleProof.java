@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.supplychain.provenance.sigstore;
 
-import dev.arbiter.crypto.Providers;
-import java.security.MessageDigest;
+import dev.arbiter.crypto.MerkleHashes;
+import java.util.Arrays;
 import java.util.List;
 
 /** RFC 9162 (section 2.1.3.2) Merkle inclusion proof verification with SHA-256. Thread-safe. */
@@ -10,10 +10,7 @@ final class MerkleProof {
   private MerkleProof() {}
 
   static byte[] leafHash(byte[] leaf) {
-    MessageDigest digest = Providers.digest("SHA-256");
-    digest.update((byte) 0);
-    digest.update(leaf);
-    return digest.digest();
+    return MerkleHashes.leaf(leaf);
   }
 
   /** True when {@code path} proves {@code leafHash} at {@code index} in a tree of {@code size} with {@code root}. */
@@ -42,14 +39,10 @@ final class MerkleProof {
       fn >>= 1;
       sn >>= 1;
     }
-    return sn == 0 && MessageDigest.isEqual(r, root);
+    return sn == 0 && Arrays.equals(r, root);
   }
 
   private static byte[] node(byte[] left, byte[] right) {
-    MessageDigest digest = Providers.digest("SHA-256");
-    digest.update((byte) 1);
-    digest.update(left);
-    digest.update(right);
-    return digest.digest();
+    return MerkleHashes.node(left, right);
   }
 }

@@ -3,8 +3,8 @@ package dev.arbiter.supplychain.provenance.sigstore;
 
 import dev.arbiter.crypto.Digests;
 import dev.arbiter.problem.ProblemException;
-import dev.arbiter.supplychain.provenance.ProvenanceProblem;
-import dev.arbiter.supplychain.provenance.dsse.Signatures;
+import dev.arbiter.supplychain.provenance.core.ProvenanceProblem;
+import dev.arbiter.crypto.KeySignatures;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -92,7 +92,7 @@ final class Sct {
     signed.write(extensions.length >>> 8);
     signed.write(extensions.length);
     signed.writeBytes(extensions);
-    return Signatures.verify(log.get().key(), signed.toByteArray(), signature) ? null : "SCT signature does not verify under the CT log key";
+    return KeySignatures.verify(log.get().key(), signed.toByteArray(), signature) ? null : "SCT signature does not verify under the CT log key";
   }
 
   private static byte[] sctList(X509Certificate leaf) {

@@ -3,15 +3,15 @@ package dev.arbiter.supplychain.provenance.sigstore;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbiter.crypto.Digests;
+import dev.arbiter.internal.Encodings;
 import dev.arbiter.internal.Hex;
 import dev.arbiter.internal.Json;
 import dev.arbiter.problem.ProblemException;
-import dev.arbiter.supplychain.provenance.ProvenanceProblem;
+import dev.arbiter.supplychain.provenance.core.ProvenanceProblem;
 import dev.arbiter.supplychain.provenance.dsse.Envelope;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Base64;
 
 /**
  * Checks that a Rekor entry's body records exactly this bundle: the payload hash, every signature
@@ -115,7 +115,7 @@ final class TlogBody {
     }
     byte[] recorded;
     try {
-      recorded = Base64.getMimeDecoder().decode(pem.substring(pem.indexOf('\n') + 1, pem.lastIndexOf('\n')));
+      recorded = Encodings.base64(Encodings.withoutWhitespace(pem.substring(pem.indexOf('\n') + 1, pem.lastIndexOf('\n'))));
     } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
       throw mismatch(entry, "recorded signing key is not valid PEM");
     }
@@ -126,7 +126,7 @@ final class TlogBody {
 
   private static byte[] decode(TlogEntry entry, JsonNode node) {
     try {
-      return Base64.getDecoder().decode(node.asText(""));
+      return Encodings.base64(node.asText(""));
     } catch (IllegalArgumentException e) {
       throw mismatch(entry, "recorded field is not base64");
     }

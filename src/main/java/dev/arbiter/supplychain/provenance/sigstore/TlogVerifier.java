@@ -3,8 +3,8 @@ package dev.arbiter.supplychain.provenance.sigstore;
 
 import dev.arbiter.internal.Hex;
 import dev.arbiter.problem.ProblemException;
-import dev.arbiter.supplychain.provenance.ProvenanceProblem;
-import dev.arbiter.supplychain.provenance.dsse.Signatures;
+import dev.arbiter.supplychain.provenance.core.ProvenanceProblem;
+import dev.arbiter.crypto.KeySignatures;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
@@ -42,7 +42,7 @@ final class TlogVerifier {
       String payload = "{\"body\":\"" + entry.bodyText() + "\",\"integratedTime\":" + entry.integratedTime()
           + ",\"logID\":\"" + Hex.encode(entry.logId()) + "\",\"logIndex\":" + entry.logIndex() + "}";
       if (!isBase64Text(entry.bodyText())
-          || !Signatures.verify(log.key(), payload.getBytes(StandardCharsets.UTF_8), entry.signedEntryTimestamp())) {
+          || !KeySignatures.verify(log.key(), payload.getBytes(StandardCharsets.UTF_8), entry.signedEntryTimestamp())) {
         throw invalid(entry, "signed entry timestamp does not verify under the log key");
       }
       timeVerified = true;

@@ -4,11 +4,12 @@ package dev.arbiter.supplychain.provenance.sigstore;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbiter.crypto.Certificates;
 import dev.arbiter.crypto.Digests;
+import dev.arbiter.internal.Encodings;
 import dev.arbiter.internal.Hex;
 import dev.arbiter.internal.Json;
 import dev.arbiter.problem.ProblemException;
-import dev.arbiter.supplychain.provenance.ProvenanceProblem;
-import dev.arbiter.supplychain.provenance.TrustedKey;
+import dev.arbiter.supplychain.provenance.core.ProvenanceProblem;
+import dev.arbiter.supplychain.provenance.core.TrustedKey;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -17,7 +18,6 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -99,7 +99,7 @@ public final class TrustedRoot {
         List<X509Certificate> roots = new ArrayList<>();
         List<X509Certificate> intermediates = new ArrayList<>();
         for (JsonNode cert : ca.path("certChain").path("certificates")) {
-          X509Certificate certificate = Certificates.parseDer(Base64.getDecoder().decode(cert.path("rawBytes").asText()));
+          X509Certificate certificate = Certificates.parseDer(Encodings.base64(cert.path("rawBytes").asText()));
           boolean selfSigned = certificate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal());
           (selfSigned ? roots : intermediates).add(certificate);
         }
@@ -121,8 +121,8 @@ public final class TrustedRoot {
     List<Log> logs = new ArrayList<>();
     for (JsonNode log : array) {
       JsonNode publicKey = log.path("publicKey");
-      PublicKey key = TrustedKey.spki(Base64.getDecoder().decode(publicKey.path("rawBytes").asText()));
-      byte[] logId = Base64.getDecoder().decode(log.path("logId").path("keyId").asText());
+      PublicKey key = TrustedKey.spki(Encodings.base64(publicKey.path("rawBytes").asText()));
+      byte[] logId = Encodings.base64(log.path("logId").path("keyId").asText());
       logs.add(new Log(logId, key, time(publicKey.path("validFor").path("start")), endTime(publicKey.path("validFor"))));
     }
     return logs;

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.arbiter.auth;
+package dev.arbiter.crypto;
 
-import dev.arbiter.crypto.Certificates;
-import dev.arbiter.crypto.PemKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.arbiter.supplychain.provenance;
+package dev.arbiter.supplychain.provenance.core;
 
 import java.util.Map;
 import java.util.Objects;

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.arbiter.supplychain.provenance.dsse;
+package dev.arbiter.crypto;
 
-import dev.arbiter.crypto.Providers;
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.security.PublicKey;
@@ -16,11 +15,13 @@ import java.util.Arrays;
  * Verifies one signature with one public key, choosing the algorithm from the key: ECDSA with the
  * curve's hash (P-256/SHA-256, P-384/SHA-384, P-521/SHA-512), ASN.1 DER or raw IEEE P1363 {@code
  * r||s}; RSA PKCS#1 v1.5 or PSS (MGF1 with the same hash, salt = hash length) with SHA-256/384/512;
- * Ed25519. Never throws for malformed signatures. Thread-safe.
+ * Ed25519. Never throws for malformed signatures. Used for signatures whose algorithm the key
+ * determines (DSSE envelopes, Sigstore bundles, checkpoints, SCTs). Thread-safe.
  */
-public final class Signatures {
-  private Signatures() {}
+public final class KeySignatures {
+  private KeySignatures() {}
 
+  /** True when {@code signature} over {@code data} verifies under {@code key}. */
   public static boolean verify(PublicKey key, byte[] data, byte[] signature) {
     return switch (key) {
       case ECPublicKey ec -> verifyEc(ec, data, signature);
@@ -69,6 +70,33 @@ public final class Signatures {
     } catch (java.security.GeneralSecurityException | RuntimeException e) {
       return false;
     }
+  }
+
+  /**
+   * Parses a DER SubjectPublicKeyInfo of any supported algorithm (EC, RSA, Ed25519), as a key of
+   * the fast signature provider when it has one (so verifications need no per-call key
+   * translation).
+   */
+  public static PublicKey spki(byte[] der) throws java.security.GeneralSecurityException {
+    java.security.GeneralSecurityException last = null;
+    if (Providers.fast().isPresent()) {
+      for (String algorithm : new String[] {"EC", "RSA"}) {
+        try {
+          return java.security.KeyFactory.getInstance(algorithm, Providers.fast().get())
+              .generatePublic(new java.security.spec.X509EncodedKeySpec(der));
+        } catch (java.security.GeneralSecurityException | RuntimeException e) {
+          // fall through to the JDK
+        }
+      }
+    }
+    for (String algorithm : new String[] {"EC", "RSA", "Ed25519"}) {
+      try {
+        return java.security.KeyFactory.getInstance(algorithm).generatePublic(new java.security.spec.X509EncodedKeySpec(der));
+      } catch (java.security.GeneralSecurityException e) {
+        last = e;
+      }
+    }
+    throw new java.security.GeneralSecurityException("unsupported or malformed public key", last);
   }
 
   private static boolean isEd25519(PublicKey key) {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.arbiter.supplychain.provenance;
+package dev.arbiter.supplychain.provenance.core;
 
 import dev.arbiter.problem.ProblemType;
 
@@ -19,6 +19,7 @@ public enum ProvenanceProblem implements ProblemType {
   PROVENANCE_CERTIFICATE_UNTRUSTED(422, "The signing certificate does not chain to a trusted Fulcio CA at the verification time, or is not a code-signing leaf."),
   PROVENANCE_SCT_INVALID(422, "The signing certificate's embedded SCT is missing or does not verify under a trusted CT log."),
   PROVENANCE_IDENTITY_MISMATCH(422, "The signing certificate's identity or OIDC issuer does not match the required ones."),
+  PROVENANCE_IDENTITY_REQUIRED(422, "A keyless signature needs both a certificate identity and an OIDC issuer requirement, or an explicit --insecure-ignore-identity."),
   PROVENANCE_TLOG_ENTRY_INVALID(422, "A transparency-log entry's SET, inclusion proof or checkpoint does not verify under a trusted log key."),
   PROVENANCE_TLOG_ENTRY_MISMATCH(422, "A transparency-log entry does not record this envelope, signature or signing key."),
   PROVENANCE_TLOG_ENTRY_MISSING(422, "The bundle lacks a transparency-log entry, or the inclusion proof its version requires."),

@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.arbiter.supplychain.provenance;
+package dev.arbiter.supplychain.provenance.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbiter.crypto.Certificates;
 import dev.arbiter.crypto.Digests;
+import dev.arbiter.crypto.KeySignatures;
+import dev.arbiter.internal.Encodings;
 import dev.arbiter.internal.Hex;
 import dev.arbiter.internal.Json;
 import dev.arbiter.problem.ProblemException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PublicKey;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -29,8 +29,6 @@ import java.util.Objects;
  * @param key the public key (EC P-256/P-384, RSA, Ed25519)
  */
 public record TrustedKey(String id, PublicKey key) {
-  private static final String[] ALGORITHMS = {"EC", "RSA", "Ed25519"};
-
   public TrustedKey {
     Objects.requireNonNull(key, "key");
   }
@@ -103,7 +101,7 @@ public record TrustedKey(String id, PublicKey key) {
     } else if (node.has("keys") && node.get("keys").isArray()) {
       collectJson(node.get("keys"), keys);
     } else if (node.has("publicKey") && node.get("publicKey").has("rawBytes")) {
-      byte[] der = Base64.getDecoder().decode(node.get("publicKey").get("rawBytes").asText());
+      byte[] der = Encodings.base64(node.get("publicKey").get("rawBytes").asText());
       keys.add(new TrustedKey(node.path("keyId").asText(null), spki(der)));
     } else if (node.has("kty")) {
       try {
@@ -123,29 +121,9 @@ public record TrustedKey(String id, PublicKey key) {
     }
   }
 
-  /**
-   * Parses a DER SubjectPublicKeyInfo of any supported algorithm, as a key of the fast signature
-   * provider when it has one (so verifications need no per-call key translation).
-   */
+  /** Parses a DER SubjectPublicKeyInfo of any supported algorithm (see {@link KeySignatures#spki}). */
   public static PublicKey spki(byte[] der) throws GeneralSecurityException {
-    GeneralSecurityException last = null;
-    if (dev.arbiter.crypto.Providers.fast().isPresent()) {
-      for (String algorithm : new String[] {"EC", "RSA"}) {
-        try {
-          return KeyFactory.getInstance(algorithm, dev.arbiter.crypto.Providers.fast().get()).generatePublic(new X509EncodedKeySpec(der));
-        } catch (GeneralSecurityException | RuntimeException e) {
-          // fall through to the JDK
-        }
-      }
-    }
-    for (String algorithm : ALGORITHMS) {
-      try {
-        return KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(der));
-      } catch (GeneralSecurityException e) {
-        last = e;
-      }
-    }
-    throw new GeneralSecurityException("unsupported or malformed public key", last);
+    return KeySignatures.spki(der);
   }
 
   private static ProblemException malformed(String detail) {

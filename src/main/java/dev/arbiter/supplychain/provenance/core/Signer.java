@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.arbiter.supplychain.provenance;
+package dev.arbiter.supplychain.provenance.core;
 
 /**
  * Who signed the provenance.
@@ -9,7 +9,9 @@ package dev.arbiter.supplychain.provenance;
  *     SPKI; for certificates: the hex SHA-256 of the leaf certificate
  * @param identity the certificate's subject alternative name (URI or e-mail), null for keys
  * @param issuer the certificate's OIDC issuer extension, null for keys
- * @param identityChecked true when an identity or issuer matcher was given and matched
+ * @param identityChecked true when an identity or issuer requirement was checked (whether it matched
+ *     or not: a mismatch is a problem of the result); false for keys and under {@code
+ *     --insecure-ignore-identity} without requirements
  */
 public record Signer(String kind, String keyId, String identity, String issuer, boolean identityChecked) {
   public static final String KEY = "key";
