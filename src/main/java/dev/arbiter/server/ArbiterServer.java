@@ -11,6 +11,7 @@ import dev.arbiter.policy.http.PolicyRoutes;
 import dev.arbiter.rollout.http.RolloutRoutes;
 import dev.arbiter.supplychain.http.SupplyChainRoutes;
 import dev.arbiter.appraisal.Appraiser;
+import dev.arbiter.appraisal.DecisionLog;
 import dev.arbiter.appraisal.DecisionSink;
 import dev.arbiter.appraisal.FleetFeed;
 import dev.arbiter.appraisal.FleetRecorder;
@@ -43,6 +44,12 @@ import dev.arbiter.governance.AuditLog;
 import dev.arbiter.internal.Json;
 import dev.arbiter.policy.PolicyService;
 import dev.arbiter.store.Database;
+import dev.arbiter.store.StoreException;
+import dev.arbiter.tlog.CheckpointSigner;
+import dev.arbiter.tlog.LocalCheckpointCheck;
+import dev.arbiter.tlog.LogStore;
+import dev.arbiter.tlog.TransparencyLog;
+import dev.arbiter.tlog.http.LogRoutes;
 import io.helidon.common.tls.Tls;
 import io.helidon.common.tls.TlsClientAuth;
 import io.helidon.webserver.WebServer;
@@ -70,12 +77,14 @@ public final class ArbiterServer implements AutoCloseable {
   private final Database database;
   private final WebServer web;
   private final Services services;
+  private final TransparencyLog transparencyLog;
 
-  private ArbiterServer(ServerConfig config, Database database, WebServer web, Services services) {
+  private ArbiterServer(ServerConfig config, Database database, WebServer web, Services services, TransparencyLog transparencyLog) {
     this.config = config;
     this.database = database;
     this.web = web;
     this.services = services;
+    this.transparencyLog = transparencyLog;
   }
 
   /** The wired domain services (for tests and in-process tools). */
@@ -98,10 +107,13 @@ public final class ArbiterServer implements AutoCloseable {
     Database database = Database.open(config.databaseUrl()
         .<Database.Location>map(Database.Location.External::new)
         .orElseGet(() -> new Database.Location.Embedded(dir.database())));
+    TransparencyLog tlog = null;
     try {
       ServiceKeyStore keyStore = new ServiceKeyStore(database.jdbi());
       keyStore.register(serviceKey, config.clock().instant());
       AuditLog audit = new AuditLog(serviceKey, config.clock());
+      tlog = openTransparencyLog(config, dir, database, audit); // transparency log (see the block below)
+      DecisionLog decisionLog = new DecisionLog(tlog, config.log().mode());
       PolicyService policies = new PolicyService(database.jdbi(), serviceKey, audit, config.schemes(), config.clock());
       Nonces nonces = new Nonces(Nonces.loadOrCreateKey(dir.root().resolve("nonce-key.bin")), config.clock(), Duration.ofSeconds(120));
       String build = "arbiter " + Optional.ofNullable(ArbiterServer.class.getPackage().getImplementationVersion()).orElse("dev");
@@ -120,7 +132,7 @@ public final class ArbiterServer implements AutoCloseable {
       CollateralService collateral = new CollateralService(database.jdbi(), config.schemes(), audit, config.clock());
       Metrics metrics = new Metrics(config.schemes(), ProblemCatalog.all());
       Appraiser appraiser = new Appraiser(config.schemes(), cache::get, nonces, earSigner, collateral::forFormat,
-          DecisionSink.all(List.of(new FleetFeed(fleet), metrics)), config.dev(), config.clock());
+          DecisionSink.all(List.of(decisionLog, new FleetFeed(fleet), metrics)), config.dev(), config.clock());
       Webhooks webhooks = new Webhooks(serviceKey, config.clock());
       RolloutService rollouts = new RolloutService(database.jdbi(), policies, audit, webhooks, gate, config.clock());
       RolloutReports reports = new RolloutReports(database.jdbi(), config.clock(), config.liveWindow());
@@ -136,7 +148,9 @@ public final class ArbiterServer implements AutoCloseable {
       domainRoutes.addAll(new AttestationRoutes(appraiser, nonces).routes());
       domainRoutes.addAll(new CollateralRoutes(collateral, config.clock()).routes());
       domainRoutes.addAll(new RolloutRoutes(rollouts, reports, config.clock()).routes());
+      domainRoutes.addAll(new LogRoutes(tlog).routes());
       domainRoutes.addAll(KeyBrokerRoutes.create(database.jdbi(), dir, audit, nonces, jwks, config.clock(), config.dev()).routes());
+      metrics.watchLog(tlog, decisionLog);
       List<Route> all = new SystemRoutes(database, jwks, metrics.watch(services, collateral)).routes(domainRoutes);
       HttpApi api = new HttpApi(all, roles);
 
@@ -151,15 +165,95 @@ public final class ArbiterServer implements AutoCloseable {
           .routing(routing)
           .build()
           .start();
-      ArbiterServer server = new ArbiterServer(config, database, web, services);
+      ArbiterServer server = new ArbiterServer(config, database, web, services, tlog);
       server.writeClientConfig(dir);
       LOG.info("Arbiter listening on {}", server.uri());
       return server;
     } catch (IOException | RuntimeException e) {
+      if (tlog != null) {
+        tlog.close();
+      }
       database.close();
       throw e;
     }
   }
+
+  // transparency log ---------------------------------------------------------------------------
+  // Wiring of dev.arbiter.tlog (issue 11 item 3): key and local checkpoint file in the data dir,
+  // the startup check against the local checkpoint (refuse, or start with an audited override),
+  // the writer started here and closed in close() before the database.
+
+  /** The local checkpoint file, outside the database. */
+  static final String LOCAL_CHECKPOINT_FILE = "tlog-checkpoint";
+
+  /**
+   * Opens the log on the database with the data directory's checkpoint key and runs {@link
+   * TransparencyLog#verifyAgainstLocalCheckpoint()}: when the database is behind, forked from or
+   * unverifiable against the local checkpoint, refuses to start ({@link StoreException}: serve prints
+   * its one line and exits non-zero) unless {@link LogSettings#acceptStateReason()} is given; then
+   * audits the override ({@code log.accept-state}), moves the local checkpoint aside
+   * ({@code tlog-checkpoint.rejected-<epoch millis>}) and starts from the database's log.
+   */
+  static TransparencyLog openTransparencyLog(ServerConfig config, DataDir dir, Database database, AuditLog audit) throws IOException {
+    LogSettings settings = config.log();
+    String origin = settings.origin().orElseGet(() -> defaultLogOrigin(config.listen()));
+    CheckpointSigner signer = CheckpointSigner.loadOrCreate(dir.root(), origin);
+    java.nio.file.Path checkpointFile = dir.root().resolve(LOCAL_CHECKPOINT_FILE);
+    TransparencyLog.Config logConfig = TransparencyLog.Config.defaults(checkpointFile)
+        .withQueueCapacity(settings.queueCapacity()).withCheckpointInterval(settings.checkpointInterval());
+    LogStore store = new LogStore(database.jdbi());
+    TransparencyLog log = TransparencyLog.create(store, signer, logConfig, config.clock());
+    LocalCheckpointCheck check = log.verifyAgainstLocalCheckpoint();
+    if (!check.mayStart()) {
+      String problem = describe(check, checkpointFile);
+      if (settings.acceptStateReason().isEmpty()) {
+        log.close();
+        throw new StoreException(problem + "; restore the database, or start with --accept-log-state --reason TEXT", null);
+      }
+      String reason = settings.acceptStateReason().get();
+      database.jdbi().useTransaction(handle -> audit.append(handle, "operator:serve", "log.accept-state", "transparency-log", reason,
+          Optional.empty(), Map.of("check", check.toString(), "origin", origin)));
+      log.close();
+      java.nio.file.Path aside = dir.root().resolve(LOCAL_CHECKPOINT_FILE + ".rejected-" + config.clock().millis());
+      Files.move(checkpointFile, aside, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      LOG.warn("starting although {} (accepted: {}); the rejected local checkpoint is {}", problem, reason, aside);
+      log = TransparencyLog.create(store, signer, logConfig, config.clock());
+    }
+    log.start();
+    LOG.info("transparency log {}: {} (verifier key {})", origin, check, signer.verifierKey());
+    return log;
+  }
+
+  /** {@code arbiter/<listen host>}, or {@code arbiter/<host name>} when bound to a wildcard address. */
+  static String defaultLogOrigin(String listen) {
+    String host = listen;
+    if (isWildcard(listen)) {
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.net.UnknownHostException e) {
+        host = "localhost";
+      }
+    }
+    return "arbiter/" + host.replaceAll("[^A-Za-z0-9._:-]", "_");
+  }
+
+  private static String describe(LocalCheckpointCheck check, java.nio.file.Path file) {
+    return switch (check) {
+      case LocalCheckpointCheck.Behind b -> "the database's transparency log (size " + b.treeSize()
+          + ") is behind the local checkpoint (size " + b.localSize() + "): records were lost or an older backup restored";
+      case LocalCheckpointCheck.Forked f -> "the database's transparency log is forked from the local checkpoint (size " + f.localSize()
+          + "): " + f.detail();
+      case LocalCheckpointCheck.Unverifiable u -> "the local checkpoint does not verify: " + u.detail();
+      default -> "the transparency log check failed: " + check + " (" + file + ")";
+    };
+  }
+
+  /** The running transparency log (tests and in-process tools). */
+  public TransparencyLog transparencyLog() {
+    return transparencyLog;
+  }
+
+  // end transparency log -----------------------------------------------------------------------
 
   /** The OpenAPI document for a route table. */
   public static Map<String, Object> openApi(List<Route> routes) {
@@ -206,6 +300,7 @@ public final class ArbiterServer implements AutoCloseable {
       web.stop();
     } finally {
       try {
+        transparencyLog.close(); // transparency log: drain and sign a final checkpoint while the database is open
         services.scheduler().close();
         services.supplyChain().close();
         services.heartbeat().close();
