@@ -46,6 +46,7 @@ import dev.arbiter.policy.PolicyService;
 import dev.arbiter.store.Database;
 import dev.arbiter.store.StoreException;
 import dev.arbiter.tlog.CheckpointSigner;
+import dev.arbiter.tlog.Checkpoints;
 import dev.arbiter.tlog.LocalCheckpointCheck;
 import dev.arbiter.tlog.LogStore;
 import dev.arbiter.tlog.TransparencyLog;
@@ -202,6 +203,10 @@ public final class ArbiterServer implements AutoCloseable {
     TransparencyLog.Config logConfig = TransparencyLog.Config.defaults(checkpointFile)
         .withQueueCapacity(settings.queueCapacity()).withCheckpointInterval(settings.checkpointInterval());
     LogStore store = new LogStore(database.jdbi());
+    store.latestCheckpoint().filter(stored -> !Checkpoints.open(stored.note(), signer.verifierKey()).ok()).ifPresent(stored ->
+        LOG.warn("the database's latest checkpoint (size {}) is not signed by this server's log key {}: replicas sharing a database "
+            + "must share {} and --log-origin, or witnesses will see checkpoints from an unknown key", stored.size(),
+            signer.verifierKey(), CheckpointSigner.KEY_FILE));
     TransparencyLog log = TransparencyLog.create(store, signer, logConfig, config.clock());
     LocalCheckpointCheck check = log.verifyAgainstLocalCheckpoint();
     if (!check.mayStart()) {
