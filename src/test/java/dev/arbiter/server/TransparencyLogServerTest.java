@@ -44,11 +44,7 @@ class TransparencyLogServerTest {
   @Test
   void attestation_isLogged_provable_witnessed_andRefusedWhenTheLogCannotTakeIt(@TempDir Path tmp) throws Exception {
     try (TestServer server = TestServer.start(c -> c.withDev(true))) {
-      var operator = server.operator();
-      operator.post("/v1/workloads", Map.of("name", "logged"));
-      operator.post("/v1/workloads/logged/versions", Map.of("version", "1.0", "reference_values", Map.of("sample", Map.of("measurement", "aa01"))));
-      operator.post("/v1/workloads/logged/policy/accept", Map.of("version", "1.0", "reason", "go"));
-      server.server().services().policyCache().reload("logged");
+      workload(server);
 
       // the pinned key comes from the data directory, and equals what the convenience route serves
       Path keyFile = server.dataDir().resolve(CheckpointSigner.KEY_FILE);
@@ -175,6 +171,10 @@ class TransparencyLogServerTest {
     }
     assertThatThrownBy(() -> ArbiterServer.start(config)).isInstanceOf(StoreException.class)
         .hasMessageContaining("is behind the local checkpoint").hasMessageContaining("--accept-log-state");
+    CliRun serve = CliRun.of("serve", "--data-dir", dir.toString(), "--port", "0");
+    assertThat(serve.exitCode()).isEqualTo(2);
+    assertThat(serve.err().strip()).doesNotContain("\n").contains("is behind the local checkpoint").contains("--accept-log-state");
+    assertThat(CliRun.of("serve", "--data-dir", dir.toString(), "--port", "0", "--accept-log-state").err()).contains("needs --reason");
     ServerConfig accepted = config.withLog(LogSettings.defaults().withAcceptStateReason(Optional.of("restored last night's backup")));
     try (ArbiterServer second = ArbiterServer.start(accepted)) {
       long audited = second.database().jdbi().withHandle(h -> h.createQuery(
@@ -191,6 +191,27 @@ class TransparencyLogServerTest {
     try (ArbiterServer third = ArbiterServer.start(config)) {
       assertThat(third.transparencyLog().lastCheckpointSize()).isEqualTo(1);
     }
+  }
+
+  @Test
+  void bestEffort_aDecisionTheLogRefuses_isAnsweredAndCountedAsDropped() throws Exception {
+    try (TestServer server = TestServer.start(c -> c.withDev(true).withLog(LogSettings.defaults().withMode(dev.arbiter.tlog.LogMode.BEST_EFFORT)))) {
+      workload(server);
+      server.server().transparencyLog().close();
+      var response = attest(server, "aa01");
+      assertThat(response.status()).as(response.text()).isEqualTo(200);
+      assertThat(response.json().path("token").asText()).isNotEmpty();
+      String metrics = server.anonymous().get("/metrics").text();
+      assertThat(metrics).contains("arbiter_log_mode{mode=\"best-effort\"} 1").contains("arbiter_log_dropped_total 1.0");
+    }
+  }
+
+  private static void workload(TestServer server) {
+    var operator = server.operator();
+    operator.post("/v1/workloads", Map.of("name", "logged"));
+    operator.post("/v1/workloads/logged/versions", Map.of("version", "1.0", "reference_values", Map.of("sample", Map.of("measurement", "aa01"))));
+    operator.post("/v1/workloads/logged/policy/accept", Map.of("version", "1.0", "reason", "go"));
+    server.server().services().policyCache().reload("logged");
   }
 
   /** Appends one test record. */
