@@ -206,6 +206,34 @@ class TransparencyLogServerTest {
     }
   }
 
+  @Test
+  void strict_fullQueueBehindAStalledWriter_answers503WithRetryAfter_andRecovers() throws Exception {
+    try (TestServer server = TestServer.start(c -> c.withDev(true).withLog(LogSettings.defaults().withQueueCapacity(1)))) {
+      workload(server);
+      HttpResponse<String> refused = null;
+      // stall the writer: hold the head row lock its append transaction needs
+      try (var handle = server.server().database().jdbi().open()) {
+        handle.begin();
+        handle.createQuery("select tree_size from tlog_head where id = 1 for update").mapTo(Long.class).one();
+        for (int i = 0; i < 6 && refused == null; i++) {
+          HttpResponse<String> response = rawAttest(server, "aa01");
+          if (response.statusCode() == 503) {
+            refused = response;
+          } else {
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+          }
+        }
+        handle.rollback();
+      }
+      assertThat(refused).as("an attestation refused while the log's queue is full").isNotNull();
+      assertThat(refused.headers().firstValue("Retry-After")).contains("1");
+      assertThat(refused.body()).contains("urn:arbiter:problem:log-unavailable").contains("queue is full").doesNotContain("token");
+      server.server().transparencyLog().flush();
+      assertThat(attest(server, "aa01").status()).isEqualTo(200);
+      assertThat(server.anonymous().get("/metrics").text()).containsPattern("arbiter_log_refused_total [1-9]");
+    }
+  }
+
   private static void workload(TestServer server) {
     var operator = server.operator();
     operator.post("/v1/workloads", Map.of("name", "logged"));
