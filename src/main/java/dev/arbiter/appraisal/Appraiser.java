@@ -104,9 +104,10 @@ public final class Appraiser {
   }
 
   /**
-   * Appraises one attestation and reports the decision to the sink.
+   * Appraises one attestation and offers the decision to the sink ({@link DecisionSink#offer}).
    *
-   * @throws ProblemException {@link PolicyProblem#WORKLOAD_NOT_FOUND} (no decision) when no workload has that name
+   * @throws ProblemException {@link PolicyProblem#WORKLOAD_NOT_FOUND} (no decision) when no workload has that name, or
+   *     the problem of a sink that vetoed the decision (e.g. the transparency log is full: no EAR leaves unlogged)
    */
   public AppraisalOutcome attest(AttestRequest request) {
     CompiledPolicy policy = policies.current(request.workload())
@@ -114,7 +115,8 @@ public final class Appraiser {
     long started = System.nanoTime();
     Attempt attempt = new Attempt(request, policy);
     AppraisalOutcome outcome = run(attempt);
-    decisions.accept(decision(attempt, outcome, Duration.ofNanos(System.nanoTime() - started)));
+    // offered before the outcome leaves: a sink may veto it (the transparency log, when it cannot record it)
+    decisions.offer(decision(attempt, outcome, Duration.ofNanos(System.nanoTime() - started)));
     return outcome;
   }
 

@@ -84,7 +84,20 @@ public final class ApiClient {
     return HttpRequest.BodyPublishers.ofString(Json.write(body), StandardCharsets.UTF_8);
   }
 
+  /** GETs a text answer (e.g. {@code text/plain}); problems as for JSON answers. */
+  public String getText(String path) {
+    HttpResponse<byte[]> response = exchange(HttpRequest.newBuilder(base.resolve(path)).GET());
+    if (response.statusCode() >= 200 && response.statusCode() < 300) {
+      return new String(response.body(), StandardCharsets.UTF_8);
+    }
+    return send(response).toString();
+  }
+
   private JsonNode send(HttpRequest.Builder request) {
+    return send(exchange(request));
+  }
+
+  private HttpResponse<byte[]> exchange(HttpRequest.Builder request) {
     HttpResponse<byte[]> response;
     try {
       response = http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -96,6 +109,10 @@ public final class ApiClient {
       Thread.currentThread().interrupt();
       throw CliException.usage("interrupted");
     }
+    return response;
+  }
+
+  private JsonNode send(HttpResponse<byte[]> response) {
     JsonNode body;
     try {
       body = response.body().length == 0 ? Json.mapper().createObjectNode() : Json.readTree(response.body());

@@ -32,6 +32,7 @@ import picocli.CommandLine.Command;
       SecretCommand.class,
       RolloutCommand.class,
       CollateralCommand.class,
+      LogCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -3,7 +3,10 @@ package dev.arbiter.cli;
 
 import dev.arbiter.auth.DataDir;
 import dev.arbiter.server.ArbiterServer;
+import dev.arbiter.server.LogSettings;
 import dev.arbiter.server.ServerConfig;
+import dev.arbiter.tlog.LogMode;
+import dev.arbiter.tlog.NoteVerifierKey;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -30,6 +33,21 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--dev", description = "Development mode: accept the sample evidence scheme (never in production).")
   boolean dev;
 
+  @Option(names = "--log-origin", description = "Transparency log origin (checkpoint first line and key name); default "
+      + "arbiter/<listen address>, or arbiter/<host name> for a wildcard address. Keep it stable across restarts.")
+  String logOrigin;
+
+  @Option(names = "--log-mode", description = "When the transparency log cannot take a decision: strict (answer 503 with "
+      + "Retry-After, the default) or best-effort (answer anyway, count it in arbiter_log_dropped_total).", defaultValue = "strict")
+  String logMode;
+
+  @Option(names = "--accept-log-state", description = "Start even though the database's transparency log is behind, forked "
+      + "from or unverifiable against the local checkpoint (needs --reason; audited as log.accept-state).")
+  boolean acceptLogState;
+
+  @Option(names = "--reason", description = "Why --accept-log-state is given (recorded in the audit log).")
+  String reason;
+
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -37,7 +55,7 @@ final class ServeCommand implements Callable<Integer> {
     Path dir = ClientOptions.resolveDataDir(dataDir);
     String url = databaseUrl != null ? databaseUrl : System.getenv("ARBITER_DATABASE_URL");
     ServerConfig config = ServerConfig.defaults(dir).withPort(port).withListen(listen)
-        .withDatabaseUrl(Optional.ofNullable(url).filter(u -> !u.isBlank())).withDev(dev);
+        .withDatabaseUrl(Optional.ofNullable(url).filter(u -> !u.isBlank())).withDev(dev).withLog(logSettings());
     CountDownLatch stopped = new CountDownLatch(1);
     ArbiterServer server;
     try {
@@ -54,5 +72,27 @@ final class ServeCommand implements Callable<Integer> {
     spec.commandLine().getErr().flush();
     stopped.await();
     return ExitCode.OK;
+  }
+
+  private LogSettings logSettings() {
+    if (acceptLogState != (reason != null)) {
+      throw CliException.usage(acceptLogState ? "--accept-log-state needs --reason TEXT" : "--reason is only for --accept-log-state");
+    }
+    if (reason != null && reason.isBlank()) {
+      throw CliException.usage("--reason must not be empty");
+    }
+    LogMode mode;
+    try {
+      mode = LogMode.parse(logMode);
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage("--" + e.getMessage());
+    }
+    try {
+      NoteVerifierKey.requireValidName(logOrigin == null ? "arbiter/x" : logOrigin);
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage("invalid --log-origin: " + e.getMessage());
+    }
+    return LogSettings.defaults().withOrigin(Optional.ofNullable(logOrigin)).withMode(mode)
+        .withAcceptStateReason(Optional.ofNullable(reason));
   }
 }

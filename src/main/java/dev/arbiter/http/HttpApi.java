@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class HttpApi {
   private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
   private static final Pattern PARAM = Pattern.compile("\\{([a-z_]+)}");
+  /** Retry-After (seconds) on every typed 503 problem. */
+  static final String RETRY_AFTER_SECONDS = "1";
 
   private final List<Route> routes;
   private final RoleMap roles;
@@ -115,6 +117,9 @@ public final class HttpApi {
         send(res, reply.status(), reply.contentType(), reply.body());
       }
     } catch (ProblemException e) {
+      if (e.problem().type().status() == 503) {
+        res.header("Retry-After", RETRY_AFTER_SECONDS); // a typed 503 is temporary (e.g. the transparency log is full)
+      }
       send(res, e.problem().type().status(), Problems.MEDIA_TYPE, Problems.body(e.problems()));
     } catch (Exception e) {
       LOG.error("{} {} failed", route.method(), route.path(), e);

@@ -11,6 +11,14 @@ import dev.arbiter.policy.http.PolicyRoutes;
 import dev.arbiter.rollout.http.RolloutRoutes;
 import dev.arbiter.supplychain.http.SupplyChainRoutes;
 import dev.arbiter.appraisal.Appraiser;
+import dev.arbiter.store.StoreException;
+import dev.arbiter.tlog.http.LogRoutes;
+import dev.arbiter.tlog.TransparencyLog;
+import dev.arbiter.tlog.LogStore;
+import dev.arbiter.tlog.LocalCheckpointCheck;
+import dev.arbiter.tlog.Checkpoints;
+import dev.arbiter.tlog.CheckpointSigner;
+import dev.arbiter.appraisal.DecisionLog;
 import dev.arbiter.appraisal.DecisionSink;
 import dev.arbiter.appraisal.FleetFeed;
 import dev.arbiter.appraisal.FleetRecorder;
@@ -86,7 +94,8 @@ public final class ArbiterServer implements AutoCloseable {
       ServiceKey serviceKey, AuditLog audit, PolicyService policies, RoleMap roles, DataDir dataDir, Nonces nonces, EarSigner earSigner,
       Supplier<JWKSet> jwks, ServerConfig config, PolicyCache policyCache, FleetRecorder fleet, Appraiser appraiser, RolloutService rollouts,
       RolloutReports rolloutReports, RolloutScheduler scheduler, ReplicaHeartbeat heartbeat, SupplyChainService supplyChain,
-      CollateralService collateral, Metrics metrics) {}
+      CollateralService collateral, Metrics metrics,
+      TransparencyLog transparencyLog, DecisionLog decisionLog) {}
 
   public static ArbiterServer start(ServerConfig config) throws IOException {
     DataDir dir = new DataDir(config.dataDir());
@@ -96,8 +105,9 @@ public final class ArbiterServer implements AutoCloseable {
     Database database = Database.open(config.databaseUrl()
         .<Database.Location>map(Database.Location.External::new)
         .orElseGet(() -> new Database.Location.Embedded(dir.database())));
+    Services services = null;
     try {
-      Services services = wire(config, dir, roles, serviceKey, database);
+      services = wire(config, dir, roles, serviceKey, database);
       List<Route> routes = routes(services, database);
       WebServer web = serve(config, dir, new HttpApi(routes, roles));
       ArbiterServer server = new ArbiterServer(config, database, web, services, routes);
@@ -105,7 +115,13 @@ public final class ArbiterServer implements AutoCloseable {
       LOG.info("Arbiter listening on {}", server.uri());
       return server;
     } catch (IOException | RuntimeException e) {
-      database.close();
+      try {
+        if (services != null) {
+          closeServices(services);
+        }
+      } finally {
+        database.close();
+      }
       throw e;
     }
   }
@@ -130,6 +146,9 @@ public final class ArbiterServer implements AutoCloseable {
     ServiceKeyStore keyStore = new ServiceKeyStore(database);
     keyStore.register(serviceKey, clock.instant());
     AuditLog audit = new AuditLog(serviceKey, clock);
+    // transparency log: every decision (and, later, every record) as a leaf; refuses a database behind its checkpoint
+    TransparencyLog tlog = openTransparencyLog(config, dir, database, audit);
+    DecisionLog decisionLog = new DecisionLog(tlog, config.log().mode());
     Supplier<JWKSet> jwks = keyStore::published;
     // policy: workloads, versions, signed revisions
     PolicyService policies = new PolicyService(database, serviceKey, audit, config.schemes(), clock);
@@ -149,7 +168,7 @@ public final class ArbiterServer implements AutoCloseable {
     FleetRecorder fleet = new FleetRecorder(database, 200_000);
     Metrics metrics = new Metrics(config.schemes(), ProblemCatalog.all());
     Appraiser appraiser = new Appraiser(config.schemes(), cache::get, nonces, earSigner, collateral::forFormat,
-        DecisionSink.all(List.of(new FleetFeed(fleet), metrics)), config.dev(), clock);
+        DecisionSink.all(List.of(decisionLog, new FleetFeed(fleet), metrics)), config.dev(), clock);
     // rollout: transitions, reports, the scheduler and this replica's heartbeat
     VersionGate gate = (tx, workload, version) -> {
       List<String> failures = new ArrayList<>(config.versionGate().failures(tx, workload, version));
@@ -162,7 +181,7 @@ public final class ArbiterServer implements AutoCloseable {
     ReplicaHeartbeat heartbeat = new ReplicaHeartbeat(database, cache, clock, Duration.ofSeconds(1));
     RolloutScheduler scheduler = new RolloutScheduler(rollouts, webhooks, clock, config.liveWindow(), config.schedulerTick());
     return new Services(serviceKey, audit, policies, roles, dir, nonces, earSigner, jwks, config, cache, fleet, appraiser, rollouts, reports,
-        scheduler, heartbeat, supplyChain, collateral, metrics);
+        scheduler, heartbeat, supplyChain, collateral, metrics, tlog, decisionLog);
   }
 
   /** Every route: each domain's {@code <Domain>Routes}, then the server's own open routes. */
@@ -177,6 +196,8 @@ public final class ArbiterServer implements AutoCloseable {
     domainRoutes.addAll(new RolloutRoutes(services.rollouts(), services.rolloutReports(), config.clock()).routes());
     domainRoutes.addAll(KeyBrokerRoutes.create(database, services.dataDir(), services.audit(), services.nonces(), services.jwks(),
         config.clock(), config.dev()).routes());
+    domainRoutes.addAll(new LogRoutes(services.transparencyLog()).routes());
+    services.metrics().watchLog(services.transparencyLog(), services.decisionLog());
     return new SystemRoutes(database, services.jwks(), services.metrics().watch(services, services.collateral())).routes(domainRoutes);
   }
 
@@ -240,17 +261,106 @@ public final class ArbiterServer implements AutoCloseable {
     return routes;
   }
 
+  // transparency log ---------------------------------------------------------------------------
+  // Wiring of dev.arbiter.tlog (issue 11 item 3): key and local checkpoint file in the data dir,
+  // the startup check against the local checkpoint (refuse, or start with an audited override),
+  // the writer started here and closed in close() before the database.
+
+  /** The local checkpoint file, outside the database. */
+  static final String LOCAL_CHECKPOINT_FILE = "tlog-checkpoint";
+
+  /**
+   * Opens the log on the database with the data directory's checkpoint key and runs {@link
+   * TransparencyLog#verifyAgainstLocalCheckpoint()}: when the database is behind, forked from or
+   * unverifiable against the local checkpoint, refuses to start ({@link StoreException}: serve prints
+   * its one line and exits non-zero) unless {@link LogSettings#acceptStateReason()} is given; then
+   * audits the override ({@code log.accept-state}), moves the local checkpoint aside
+   * ({@code tlog-checkpoint.rejected-<epoch millis>}) and starts from the database's log.
+   */
+  static TransparencyLog openTransparencyLog(ServerConfig config, DataDir dir, Database database, AuditLog audit) throws IOException {
+    LogSettings settings = config.log();
+    String origin = settings.origin().orElseGet(() -> defaultLogOrigin(config.listen()));
+    CheckpointSigner signer = CheckpointSigner.loadOrCreate(dir.root(), origin);
+    java.nio.file.Path checkpointFile = dir.root().resolve(LOCAL_CHECKPOINT_FILE);
+    TransparencyLog.Config logConfig = TransparencyLog.Config.defaults(checkpointFile)
+        .withQueueCapacity(settings.queueCapacity()).withCheckpointInterval(settings.checkpointInterval());
+    LogStore store = new LogStore(database);
+    store.latestCheckpoint().filter(stored -> !Checkpoints.open(stored.note(), signer.verifierKey()).ok()).ifPresent(stored ->
+        LOG.warn("the database's latest checkpoint (size {}) is not signed by this server's log key {}: replicas sharing a database "
+            + "must share {} and --log-origin, or witnesses will see checkpoints from an unknown key", stored.size(),
+            signer.verifierKey(), CheckpointSigner.KEY_FILE));
+    TransparencyLog log = TransparencyLog.create(store, signer, logConfig, config.clock());
+    LocalCheckpointCheck check = log.verifyAgainstLocalCheckpoint();
+    if (!check.mayStart()) {
+      String problem = describe(check, checkpointFile);
+      if (settings.acceptStateReason().isEmpty()) {
+        log.close();
+        throw new StoreException(problem + "; restore the database, or start with --accept-log-state --reason TEXT", null);
+      }
+      String reason = settings.acceptStateReason().get();
+      database.useTransaction(tx -> audit.append(tx, "operator:serve", "log.accept-state", "transparency-log", reason,
+          Optional.empty(), Map.of("check", check.toString(), "origin", origin)));
+      log.close();
+      java.nio.file.Path aside = dir.root().resolve(LOCAL_CHECKPOINT_FILE + ".rejected-" + config.clock().millis());
+      Files.move(checkpointFile, aside, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      LOG.warn("starting although {} (accepted: {}); the rejected local checkpoint is {}", problem, reason, aside);
+      log = TransparencyLog.create(store, signer, logConfig, config.clock());
+    }
+    log.start();
+    LOG.info("transparency log {}: {} (verifier key {})", origin, check, signer.verifierKey());
+    return log;
+  }
+
+  /** {@code arbiter/<listen host>}, or {@code arbiter/<host name>} when bound to a wildcard address. */
+  static String defaultLogOrigin(String listen) {
+    String host = listen;
+    if (isWildcard(listen)) {
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.net.UnknownHostException e) {
+        host = "localhost";
+      }
+    }
+    return "arbiter/" + host.replaceAll("[^A-Za-z0-9._:-]", "_");
+  }
+
+  private static String describe(LocalCheckpointCheck check, java.nio.file.Path file) {
+    return switch (check) {
+      case LocalCheckpointCheck.Behind b -> "the database's transparency log (size " + b.treeSize()
+          + ") is behind the local checkpoint (size " + b.localSize() + "): records were lost or an older backup restored";
+      case LocalCheckpointCheck.Forked f -> "the database's transparency log is forked from the local checkpoint (size " + f.localSize()
+          + "): " + f.detail();
+      case LocalCheckpointCheck.Unverifiable u -> "the local checkpoint does not verify: " + u.detail();
+      default -> "the transparency log check failed: " + check + " (" + file + ")";
+    };
+  }
+
+
+  /** Stops the background work of the services, the transparency log first (it drains and signs a final checkpoint). */
+  private static void closeServices(Services services) {
+    try {
+      services.transparencyLog().close();
+    } finally {
+      services.scheduler().close();
+      services.supplyChain().close();
+      services.heartbeat().close();
+      services.fleet().close();
+      services.policyCache().close();
+    }
+  }
+
+  /** The running transparency log (tests and in-process tools). */
+  public TransparencyLog transparencyLog() {
+    return services.transparencyLog();
+  }
+
   @Override
   public void close() {
     try {
       web.stop();
     } finally {
       try {
-        services.scheduler().close();
-        services.supplyChain().close();
-        services.heartbeat().close();
-        services.fleet().close();
-        services.policyCache().close();
+        closeServices(services);
       } finally {
         database.close();
       }

@@ -65,6 +65,34 @@ public final class Metrics implements DecisionSink {
     return this;
   }
 
+  /**
+   * Registers the transparency log's metrics: {@code arbiter_log_mode{mode=...}} (1),
+   * {@code arbiter_log_queue_depth}, {@code arbiter_log_appended_total}, {@code arbiter_log_refused_total}
+   * (every refused append), {@code arbiter_log_dropped_total} (decisions let through unlogged in
+   * best-effort mode), {@code arbiter_log_checkpoint_size}, {@code arbiter_log_checkpoint_age_seconds}
+   * (-1 before the first checkpoint) and {@code arbiter_log_signing_halted}. Returns this.
+   */
+  Metrics watchLog(dev.arbiter.tlog.TransparencyLog log, dev.arbiter.appraisal.DecisionLog decisions) {
+    Gauge.builder("arbiter.log.mode", () -> 1).tag("mode", decisions.mode().label())
+        .description("The transparency log mode for decisions (strict: 503 when the log refuses; best-effort: counted as dropped)")
+        .register(registry);
+    Gauge.builder("arbiter.log.queue.depth", log, l -> l.queueDepth()).description("Log entries waiting to be written").register(registry);
+    FunctionCounter.builder("arbiter.log.appended", log, l -> l.appendedCount()).description("Log entries written").register(registry);
+    FunctionCounter.builder("arbiter.log.refused", log, l -> l.refusedCount())
+        .description("Log entries refused (queue full or closing)").register(registry);
+    FunctionCounter.builder("arbiter.log.dropped", decisions, d -> d.dropped())
+        .description("Decisions answered without being logged (best-effort mode)").register(registry);
+    Gauge.builder("arbiter.log.checkpoint.size", log, l -> l.lastCheckpointSize())
+        .description("Tree size of the latest signed checkpoint").register(registry);
+    Gauge.builder("arbiter.log.checkpoint.age", log, l -> l.lastCheckpointTime()
+            .map(t -> Duration.between(t, java.time.Instant.now()).toMillis() / 1000.0).orElse(-1.0))
+        .baseUnit("seconds").description("Seconds since the latest checkpoint was signed (-1: none yet)").register(registry);
+    Gauge.builder("arbiter.log.signing.halted", log, l -> l.metrics().signingHalted() ? 1 : 0)
+        .description("1 when checkpoint signing stopped because the database's log does not extend the last checkpoint")
+        .register(registry);
+    return this;
+  }
+
   /** Counts one appraisal decision. Does not block. */
   @Override
   public void accept(Decision decision) {

@@ -30,7 +30,8 @@ public final class ProblemCatalog {
           dev.arbiter.supplychain.provenance.core.ProvenanceProblem.class,
           dev.arbiter.keybroker.KeyBrokerProblem.class,
           dev.arbiter.collateral.CollateralProblem.class,
-          dev.arbiter.supplychain.SupplyChainProblem.class);
+          dev.arbiter.supplychain.SupplyChainProblem.class,
+          dev.arbiter.tlog.LogProblem.class);
 
   private static final Map<String, ProblemType> BY_SLUG = index();
 

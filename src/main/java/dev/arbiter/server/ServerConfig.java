@@ -19,10 +19,11 @@ import java.util.Optional;
  * @param databaseUrl an external PostgreSQL instead of the embedded one
  * @param dev accept the development-only {@code sample} evidence scheme
  * @param schemes enabled evidence schemes (tests inject schemes with test roots)
+ * @param log the transparency log's settings
  */
 public record ServerConfig(
     String listen, int port, Path dataDir, Optional<String> databaseUrl, boolean dev, Clock clock, SchemeRegistry schemes,
-    VersionGate versionGate, Duration liveWindow, Duration schedulerTick) {
+    VersionGate versionGate, Duration liveWindow, Duration schedulerTick, LogSettings log) {
   public static final int DEFAULT_PORT = 8443;
 
   public ServerConfig {
@@ -34,46 +35,51 @@ public record ServerConfig(
     Objects.requireNonNull(versionGate, "versionGate");
     Objects.requireNonNull(liveWindow, "liveWindow");
     Objects.requireNonNull(schedulerTick, "schedulerTick");
+    Objects.requireNonNull(log, "log");
   }
 
   public static ServerConfig defaults(Path dataDir) {
     return new ServerConfig("127.0.0.1", DEFAULT_PORT, dataDir, Optional.empty(), false, Clock.systemUTC(), BuiltInSchemes.registry(),
-        VersionGate.none(), Duration.ofMinutes(10), Duration.ofSeconds(1));
+        VersionGate.none(), Duration.ofMinutes(10), Duration.ofSeconds(1), LogSettings.defaults());
   }
 
   public ServerConfig withPort(int value) {
-    return new ServerConfig(listen, value, dataDir, databaseUrl, dev, clock, schemes, versionGate, liveWindow, schedulerTick);
+    return new ServerConfig(listen, value, dataDir, databaseUrl, dev, clock, schemes, versionGate, liveWindow, schedulerTick, log);
   }
 
   public ServerConfig withListen(String value) {
-    return new ServerConfig(value, port, dataDir, databaseUrl, dev, clock, schemes, versionGate, liveWindow, schedulerTick);
+    return new ServerConfig(value, port, dataDir, databaseUrl, dev, clock, schemes, versionGate, liveWindow, schedulerTick, log);
   }
 
   public ServerConfig withDatabaseUrl(Optional<String> value) {
-    return new ServerConfig(listen, port, dataDir, value, dev, clock, schemes, versionGate, liveWindow, schedulerTick);
+    return new ServerConfig(listen, port, dataDir, value, dev, clock, schemes, versionGate, liveWindow, schedulerTick, log);
   }
 
   public ServerConfig withDev(boolean value) {
-    return new ServerConfig(listen, port, dataDir, databaseUrl, value, clock, schemes, versionGate, liveWindow, schedulerTick);
+    return new ServerConfig(listen, port, dataDir, databaseUrl, value, clock, schemes, versionGate, liveWindow, schedulerTick, log);
   }
 
   public ServerConfig withClock(Clock value) {
-    return new ServerConfig(listen, port, dataDir, databaseUrl, dev, value, schemes, versionGate, liveWindow, schedulerTick);
+    return new ServerConfig(listen, port, dataDir, databaseUrl, dev, value, schemes, versionGate, liveWindow, schedulerTick, log);
   }
 
   public ServerConfig withSchemes(SchemeRegistry value) {
-    return new ServerConfig(listen, port, dataDir, databaseUrl, dev, clock, value, versionGate, liveWindow, schedulerTick);
+    return new ServerConfig(listen, port, dataDir, databaseUrl, dev, clock, value, versionGate, liveWindow, schedulerTick, log);
   }
 
   public ServerConfig withVersionGate(VersionGate value) {
-    return new ServerConfig(listen, port, dataDir, databaseUrl, dev, clock, schemes, value, liveWindow, schedulerTick);
+    return new ServerConfig(listen, port, dataDir, databaseUrl, dev, clock, schemes, value, liveWindow, schedulerTick, log);
   }
 
   public ServerConfig withLiveWindow(Duration value) {
-    return new ServerConfig(listen, port, dataDir, databaseUrl, dev, clock, schemes, versionGate, value, schedulerTick);
+    return new ServerConfig(listen, port, dataDir, databaseUrl, dev, clock, schemes, versionGate, value, schedulerTick, log);
   }
 
   public ServerConfig withSchedulerTick(Duration value) {
-    return new ServerConfig(listen, port, dataDir, databaseUrl, dev, clock, schemes, versionGate, liveWindow, value);
+    return new ServerConfig(listen, port, dataDir, databaseUrl, dev, clock, schemes, versionGate, liveWindow, value, log);
+  }
+
+  public ServerConfig withLog(LogSettings value) {
+    return new ServerConfig(listen, port, dataDir, databaseUrl, dev, clock, schemes, versionGate, liveWindow, schedulerTick, value);
   }
 }

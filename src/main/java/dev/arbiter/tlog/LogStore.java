@@ -35,6 +35,10 @@ public final class LogStore {
     this.jdbi = jdbi;
   }
 
+  public LogStore(dev.arbiter.store.Database database) {
+    this(database.jdbi());
+  }
+
   /** The tree size and root hash of the head row. */
   public record TreeHead(long size, byte[] rootHash) {
     public TreeHead {

@@ -92,7 +92,7 @@ public record NoteVerifierKey(String name, int keyId, byte[] publicKey) {
    * Key names (and so our origins) must be non-empty and contain no Unicode space, no plus sign and
    * no control character.
    */
-  static void requireValidName(String name) {
+  public static void requireValidName(String name) {
     if (!isValidName(name)) {
       throw new IllegalArgumentException("invalid key name (empty, or contains a space, '+' or a control character)");
     }

@@ -180,7 +180,7 @@ public final class TransparencyLog implements AutoCloseable {
         throw new IllegalStateException("transparency log is closed");
       }
       if (writer == null) {
-        Thread thread = new Thread(this::run, "tlog-writer");
+        Thread thread = new Thread(this::run, "arbiter-tlog-writer");
         thread.setDaemon(true);
         writer = thread;
         thread.start();

@@ -108,6 +108,30 @@ class AppraiserTest {
   }
 
   @Test
+  void attest_sinkVetoesTheDecision_throwsItsProblemInsteadOfReturningTheEar() throws Exception {
+    EarSigner signer = new EarSigner(ServiceKey.generate(), clock, Duration.ofMinutes(10), "test");
+    CompiledPolicy policy = policy();
+    List<Decision> offered = new ArrayList<>();
+    DecisionSink vetoing = new DecisionSink() {
+      @Override
+      public void accept(Decision decision) {
+        throw new AssertionError("the appraiser offers, it does not only accept");
+      }
+
+      @Override
+      public void offer(Decision decision) {
+        offered.add(decision);
+        throw new dev.arbiter.problem.ProblemException(dev.arbiter.tlog.LogProblem.LOG_UNAVAILABLE, "full");
+      }
+    };
+    Appraiser appraiser = new Appraiser(BuiltInSchemes.registry(), workload -> Optional.of(policy), nonces, signer,
+        Appraiser.StoredCollateral.none(), vetoing, true, clock);
+    assertThatThrownBy(() -> appraiser.attest(request(newKey(), "AA01", CONFIG)))
+        .isInstanceOf(dev.arbiter.problem.ProblemException.class).hasMessageContaining("log-unavailable");
+    assertThat(offered).singleElement().satisfies(d -> assertThat(d.earId()).isNotNull());
+  }
+
+  @Test
   void attest_twoEars_haveDistinctJtis() throws Exception {
     Appraiser appraiser = appraiser(true, policy());
     ECKey teeKey = newKey();
