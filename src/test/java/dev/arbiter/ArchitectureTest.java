@@ -17,17 +17,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.spi.ToolProvider;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.spi.ToolProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The shape rules of docs/architecture.md, checked on the compiled classes with the JDK's own
  * {@code jdeps}: packages form a DAG, SQL (Jdbi) lives only in stores, JCA only in {@code crypto}.
- * The allow-lists below name what has not been moved yet; they may only shrink (a stale entry
- * fails too), and a new violation fails at once.
+ * The allow-lists below name what has not been moved yet; they may only shrink (a stale entry fails
+ * too), and a new violation fails at once.
  */
 class ArchitectureTest {
   private static final Pattern EDGE = Pattern.compile("^\\s+(\\S+)\\s+->\\s+(\\S+)\\s");
@@ -41,8 +41,9 @@ class ArchitectureTest {
   /** Classes outside {@code crypto} that still call JCA directly. */
   private static final Set<String> JCA_OUTSIDE_CRYPTO = Set.of();
 
-  private static final Pattern JCA = Pattern.compile(
-      "javax\\.crypto\\..*|java\\.security\\.(Signature|KeyFactory|MessageDigest|KeyPairGenerator|SecureRandom|KeyStore)");
+  private static final Pattern JCA =
+      Pattern.compile(
+          "javax\\.crypto\\..*|java\\.security\\.(Signature|KeyFactory|MessageDigest|KeyPairGenerator|SecureRandom|KeyStore)");
 
   private static List<String[]> classEdges;
   private static Map<String, Set<String>> packageEdges;
@@ -65,13 +66,24 @@ class ArchitectureTest {
   @Test
   void packages_formADirectedAcyclicGraph() {
     Map<String, Set<String>> graph = new TreeMap<>();
-    packageEdges.forEach((from, tos) -> tos.stream()
-        .filter(to -> !CYCLE_EDGES_NOT_YET_BROKEN.contains(from + " -> " + to))
-        .forEach(to -> graph.computeIfAbsent(from, k -> new TreeSet<>()).add(to)));
-    assertThat(cycles(graph)).as("package cycles (break the edge that points from lower to higher layer)").isEmpty();
-    List<String> stale = CYCLE_EDGES_NOT_YET_BROKEN.stream()
-        .filter(e -> !packageEdges.getOrDefault(e.split(" -> ")[0], Set.of()).contains(e.split(" -> ")[1])).sorted().toList();
-    assertThat(stale).as("allow-listed edges that no longer exist: remove them from the list").isEmpty();
+    packageEdges.forEach((from, tos) ->
+        tos.stream()
+            .filter(to -> !CYCLE_EDGES_NOT_YET_BROKEN.contains(from + " -> " + to))
+            .forEach(to -> graph.computeIfAbsent(from, k -> new TreeSet<>()).add(to)));
+    assertThat(cycles(graph))
+        .as("package cycles (break the edge that points from lower to higher layer)")
+        .isEmpty();
+    List<String> stale =
+        CYCLE_EDGES_NOT_YET_BROKEN.stream()
+            .filter(e ->
+                !packageEdges
+                    .getOrDefault(e.split(" -> ")[0], Set.of())
+                    .contains(e.split(" -> ")[1]))
+            .sorted()
+            .toList();
+    assertThat(stale)
+        .as("allow-listed edges that no longer exist: remove them from the list")
+        .isEmpty();
   }
 
   @Test
@@ -81,19 +93,30 @@ class ArchitectureTest {
 
   @Test
   void sql_onlyInStores() {
-    checkConfined(to -> to.startsWith("org.jdbi."),
-        from -> from.startsWith("dev.arbiter.store.") || from.endsWith("Store") || from.startsWith("dev.arbiter.tlog.LogStore"),
-        JDBI_OUTSIDE_STORES, "Jdbi outside *Store classes");
+    checkConfined(
+        to -> to.startsWith("org.jdbi."),
+        from ->
+            from.startsWith("dev.arbiter.store.")
+                || from.endsWith("Store")
+                || from.startsWith("dev.arbiter.tlog.LogStore"),
+        JDBI_OUTSIDE_STORES,
+        "Jdbi outside *Store classes");
   }
 
   @Test
   void jca_onlyInCrypto() {
-    checkConfined(to -> JCA.matcher(to).matches(), from -> from.startsWith("dev.arbiter.crypto."), JCA_OUTSIDE_CRYPTO,
+    checkConfined(
+        to -> JCA.matcher(to).matches(),
+        from -> from.startsWith("dev.arbiter.crypto."),
+        JCA_OUTSIDE_CRYPTO,
         "JCA outside dev.arbiter.crypto");
   }
 
-  private static void checkConfined(java.util.function.Predicate<String> target, java.util.function.Predicate<String> allowed,
-      Set<String> notYetMoved, String what) {
+  private static void checkConfined(
+      java.util.function.Predicate<String> target,
+      java.util.function.Predicate<String> allowed,
+      Set<String> notYetMoved,
+      String what) {
     Set<String> offenders = new TreeSet<>();
     for (String[] edge : classEdges) {
       String from = edge[0].replaceAll("\\$.*", "");
@@ -102,7 +125,9 @@ class ArchitectureTest {
       }
     }
     assertThat(new TreeSet<>(offenders)).as(what + " (new offenders)").isSubsetOf(notYetMoved);
-    assertThat(new TreeSet<>(notYetMoved)).as(what + " (allow-list entries that are fixed: remove them)").isSubsetOf(offenders);
+    assertThat(new TreeSet<>(notYetMoved))
+        .as(what + " (allow-list entries that are fixed: remove them)")
+        .isSubsetOf(offenders);
   }
 
   private static List<List<String>> cycles(Map<String, Set<String>> graph) {
@@ -123,8 +148,15 @@ class ArchitectureTest {
     return out;
   }
 
-  private static void strongConnect(String v, Map<String, Set<String>> graph, Map<String, Integer> index, Map<String, Integer> low,
-      Deque<String> stack, Set<String> onStack, List<List<String>> out, int[] counter) {
+  private static void strongConnect(
+      String v,
+      Map<String, Set<String>> graph,
+      Map<String, Integer> index,
+      Map<String, Integer> low,
+      Deque<String> stack,
+      Set<String> onStack,
+      List<List<String>> out,
+      int[] counter) {
     index.put(v, counter[0]);
     low.put(v, counter[0]++);
     stack.push(v);
@@ -157,10 +189,16 @@ class ArchitectureTest {
   }
 
   private static List<String[]> jdeps(String... args) {
-    ToolProvider tool = ToolProvider.findFirst("jdeps").orElseThrow(() -> new AssertionError("jdeps is not in this JDK"));
+    ToolProvider tool =
+        ToolProvider.findFirst("jdeps")
+            .orElseThrow(() -> new AssertionError("jdeps is not in this JDK"));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = tool.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
+    int code =
+        tool.run(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            args);
     assertThat(code).as("jdeps: " + err.toString(StandardCharsets.UTF_8)).isZero();
     List<String[]> edges = new ArrayList<>();
     for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {

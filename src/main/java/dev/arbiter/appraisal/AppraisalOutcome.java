@@ -20,7 +20,9 @@ public sealed interface AppraisalOutcome {
    * @param policyRevision the hash of the policy revision used
    * @param claims the CPU evidence's claims
    */
-  record Issued(SignedEar ear, EarStatus status, String version, String policyRevision, Claims claims) implements AppraisalOutcome {
+  record Issued(
+      SignedEar ear, EarStatus status, String version, String policyRevision, Claims claims)
+      implements AppraisalOutcome {
     public Issued {
       Objects.requireNonNull(ear, "ear");
       Objects.requireNonNull(version, "version");
@@ -36,10 +38,13 @@ public sealed interface AppraisalOutcome {
    * A refusal.
    *
    * @param problem the problems, first an {@link AppraisalProblem}
-   * @param version the version the refusal is attributed to (claims matched it before the failing step)
-   * @param evidenceVerified true when the nonce was accepted and the evidence verified before the refusal
+   * @param version the version the refusal is attributed to (claims matched it before the failing
+   *     step)
+   * @param evidenceVerified true when the nonce was accepted and the evidence verified before the
+   *     refusal
    */
-  record Refused(ProblemException problem, Optional<String> version, boolean evidenceVerified) implements AppraisalOutcome {
+  record Refused(ProblemException problem, Optional<String> version, boolean evidenceVerified)
+      implements AppraisalOutcome {
     public Refused {
       Objects.requireNonNull(problem, "problem");
       Objects.requireNonNull(version, "version");

@@ -36,18 +36,21 @@ import java.util.Set;
 /**
  * The appraisal hot path, as a pipeline of named steps over one {@link Attempt}: {@link
  * #checkNonce}, {@link #devGate}, {@link #verifyEvidence} (freshness and key binding by the
- * format's {@link SchemeDescriptor.BindingRule}), {@link #matchVersion} against the reference values
- * of the versions the workload's current policy revision accepts, {@link #checkConfiguration} (the
- * descriptor's configuration-digest claim), {@link #appraiseDevices}, {@link #evaluatePolicy} (CEL),
- * then {@link #assess} (the trustworthiness vector) and {@link #issue} (a signed EAR bound to the
- * TEE key). Each step either passes or ends the appraisal with a {@link Refused}; every appraisal
- * ends in one {@link AppraisalOutcome} and one {@link Decision} to the {@link DecisionSink}. Reads
- * policy only from memory ({@link Policies}); issues no SQL and no other I/O. Thread-safe.
+ * format's {@link SchemeDescriptor.BindingRule}), {@link #matchVersion} against the reference
+ * values of the versions the workload's current policy revision accepts, {@link
+ * #checkConfiguration} (the descriptor's configuration-digest claim), {@link #appraiseDevices},
+ * {@link #evaluatePolicy} (CEL), then {@link #assess} (the trustworthiness vector) and {@link
+ * #issue} (a signed EAR bound to the TEE key). Each step either passes or ends the appraisal with a
+ * {@link Refused}; every appraisal ends in one {@link AppraisalOutcome} and one {@link Decision} to
+ * the {@link DecisionSink}. Reads policy only from memory ({@link Policies}); issues no SQL and no
+ * other I/O. Thread-safe.
  */
 public final class Appraiser {
   private static final Set<String> TCB_OK = Set.of("UpToDate", "unknown");
 
-  /** Where the appraiser reads a workload's current compiled policy (the policy cache: memory only). */
+  /**
+   * Where the appraiser reads a workload's current compiled policy (the policy cache: memory only).
+   */
   @FunctionalInterface
   public interface Policies {
     Optional<CompiledPolicy> current(String workload);
@@ -89,8 +92,15 @@ public final class Appraiser {
    * @param dev true when dev-only schemes (sample) are accepted
    * @param clock the verification time
    */
-  public Appraiser(SchemeRegistry schemes, Policies policies, Nonces nonces, EarSigner signer, StoredCollateral storedCollateral,
-      DecisionSink decisions, boolean dev, Clock clock) {
+  public Appraiser(
+      SchemeRegistry schemes,
+      Policies policies,
+      Nonces nonces,
+      EarSigner signer,
+      StoredCollateral storedCollateral,
+      DecisionSink decisions,
+      boolean dev,
+      Clock clock) {
     this.schemes = schemes;
     this.policies = policies;
     this.nonces = nonces;
@@ -99,23 +109,36 @@ public final class Appraiser {
     this.decisions = decisions;
     this.dev = dev;
     this.clock = clock;
-    this.steps = List.of(this::checkNonce, this::devGate, this::verifyEvidence, this::matchVersion, this::checkConfiguration,
-        this::appraiseDevices, this::evaluatePolicy);
+    this.steps =
+        List.of(
+            this::checkNonce,
+            this::devGate,
+            this::verifyEvidence,
+            this::matchVersion,
+            this::checkConfiguration,
+            this::appraiseDevices,
+            this::evaluatePolicy);
   }
 
   /**
    * Appraises one attestation and offers the decision to the sink ({@link DecisionSink#offer}).
    *
-   * @throws ProblemException {@link PolicyProblem#WORKLOAD_NOT_FOUND} (no decision) when no workload has that name, or
-   *     the problem of a sink that vetoed the decision (e.g. the transparency log is full: no EAR leaves unlogged)
+   * @throws ProblemException {@link PolicyProblem#WORKLOAD_NOT_FOUND} (no decision) when no
+   *     workload has that name, or the problem of a sink that vetoed the decision (e.g. the
+   *     transparency log is full: no EAR leaves unlogged)
    */
   public AppraisalOutcome attest(AttestRequest request) {
-    CompiledPolicy policy = policies.current(request.workload())
-        .orElseThrow(() -> new ProblemException(PolicyProblem.WORKLOAD_NOT_FOUND, "no workload named " + request.workload()));
+    CompiledPolicy policy =
+        policies
+            .current(request.workload())
+            .orElseThrow(() ->
+                new ProblemException(
+                    PolicyProblem.WORKLOAD_NOT_FOUND, "no workload named " + request.workload()));
     long started = System.nanoTime();
     Attempt attempt = new Attempt(request, policy);
     AppraisalOutcome outcome = run(attempt);
-    // offered before the outcome leaves: a sink may veto it (the transparency log, when it cannot record it)
+    // offered before the outcome leaves: a sink may veto it (the transparency log, when it cannot
+    // record it)
     decisions.offer(decision(attempt, outcome, Duration.ofNanos(System.nanoTime() - started)));
     return outcome;
   }
@@ -131,9 +154,7 @@ public final class Appraiser {
     return issue(attempt, assess(attempt));
   }
 
-  /**
-   * The state of one appraisal as the steps fill it in. Confined to the request's thread.
-   */
+  /** The state of one appraisal as the steps fill it in. Confined to the request's thread. */
   static final class Attempt {
     final AttestRequest request;
     final CompiledPolicy policy;
@@ -172,7 +193,9 @@ public final class Appraiser {
   Optional<Refused> checkNonce(Attempt attempt) {
     return switch (nonces.consume(attempt.request.nonce()).orElse(null)) {
       case null -> Optional.empty();
-      case MALFORMED, FORGED -> attempt.refuse(AppraisalProblem.NONCE_INVALID, "the nonce was not issued by this Arbiter");
+      case MALFORMED, FORGED ->
+          attempt.refuse(
+              AppraisalProblem.NONCE_INVALID, "the nonce was not issued by this Arbiter");
       case EXPIRED -> attempt.refuse(AppraisalProblem.NONCE_EXPIRED, "the nonce has expired");
       case REUSED -> attempt.refuse(AppraisalProblem.NONCE_REUSED, "the nonce was already used");
     };
@@ -183,11 +206,13 @@ public final class Appraiser {
     String format = attempt.request.format();
     Optional<EvidenceScheme> scheme = schemes.find(format);
     if (scheme.isEmpty()) {
-      return attempt.refuse(AppraisalProblem.SCHEME_NOT_ALLOWED, "format " + format + " is not enabled");
+      return attempt.refuse(
+          AppraisalProblem.SCHEME_NOT_ALLOWED, "format " + format + " is not enabled");
     }
     attempt.scheme = scheme.get();
     if (attempt.descriptor().devOnly() && !dev) {
-      return attempt.refuse(AppraisalProblem.SCHEME_NOT_ALLOWED,
+      return attempt.refuse(
+          AppraisalProblem.SCHEME_NOT_ALLOWED,
           format + " evidence is accepted only by a server started with --dev");
     }
     return Optional.empty();
@@ -196,30 +221,52 @@ public final class Appraiser {
   /** The scheme verifies the evidence, bound (per its binding rule) to this nonce and TEE key. */
   Optional<Refused> verifyEvidence(Attempt attempt) {
     SchemeDescriptor.BindingRule rule = attempt.descriptor().binding();
-    VerificationResult verified = attempt.scheme.verify(withStoredCollateral(attempt.request.format(), attempt.request.evidence()),
-        rule.expected(attempt.key), VerificationContext.of(clock));
+    VerificationResult verified =
+        attempt.scheme.verify(
+            withStoredCollateral(attempt.request.format(), attempt.request.evidence()),
+            rule.expected(attempt.key),
+            VerificationContext.of(clock));
     if (!verified.valid()) {
-      boolean onlyBinding = verified.problems().stream().allMatch(p -> p.type() == EvidenceProblem.REPORT_DATA_MISMATCH);
+      boolean onlyBinding =
+          verified.problems().stream()
+              .allMatch(p -> p.type() == EvidenceProblem.REPORT_DATA_MISMATCH);
       List<Problem> problems = new ArrayList<>();
-      problems.add(onlyBinding
-          ? Problem.of(AppraisalProblem.BINDING_MISMATCH, "the evidence does not carry SHA-512(nonce || JWK thumbprint) for this nonce and key")
-          : Problem.of(AppraisalProblem.EVIDENCE_REJECTED, verified.problems().size() + " evidence check(s) failed"));
+      problems.add(
+          onlyBinding
+              ? Problem.of(
+                  AppraisalProblem.BINDING_MISMATCH,
+                  "the evidence does not carry SHA-512(nonce || JWK thumbprint) for this nonce and"
+                      + " key")
+              : Problem.of(
+                  AppraisalProblem.EVIDENCE_REJECTED,
+                  verified.problems().size() + " evidence check(s) failed"));
       if (!onlyBinding) {
         problems.addAll(verified.problems());
       }
       return attempt.refuse(new ProblemException(problems));
     }
     if (!rule.keyMatches(verified.claims(), attempt.key)) {
-      String claim = rule instanceof SchemeDescriptor.BindingRule.NonceWithKey withKey ? withKey.keyClaim() : "key";
-      return attempt.refuse(AppraisalProblem.BINDING_MISMATCH,
-          "the " + attempt.request.format() + " evidence's " + claim + " is not the TEE key's SPKI");
+      String claim =
+          rule instanceof SchemeDescriptor.BindingRule.NonceWithKey withKey
+              ? withKey.keyClaim()
+              : "key";
+      return attempt.refuse(
+          AppraisalProblem.BINDING_MISMATCH,
+          "the "
+              + attempt.request.format()
+              + " evidence's "
+              + claim
+              + " is not the TEE key's SPKI");
     }
     attempt.claims = verified.claims();
     attempt.evidenceVerified = true;
     return Optional.empty();
   }
 
-  /** The claims match the reference values of a version the current revision accepts (the first in order). */
+  /**
+   * The claims match the reference values of a version the current revision accepts (the first in
+   * order).
+   */
   Optional<Refused> matchVersion(Attempt attempt) {
     CompiledPolicy policy = attempt.policy;
     List<String> mismatches = new ArrayList<>();
@@ -231,9 +278,11 @@ public final class Appraiser {
       }
       mismatches.add(version.label() + ": " + why.get());
     }
-    return attempt.refuse(AppraisalProblem.NO_MATCHING_VERSION, policy.versions().isEmpty()
-        ? "revision #" + policy.seq() + " of " + policy.workload() + " accepts no version"
-        : "revision #" + policy.seq() + " accepts " + String.join("; ", mismatches));
+    return attempt.refuse(
+        AppraisalProblem.NO_MATCHING_VERSION,
+        policy.versions().isEmpty()
+            ? "revision #" + policy.seq() + " of " + policy.workload() + " accepts no version"
+            : "revision #" + policy.seq() + " accepts " + String.join("; ", mismatches));
   }
 
   /**
@@ -244,19 +293,30 @@ public final class Appraiser {
     CompiledPolicy.AcceptedVersion version = attempt.matched;
     Optional<SchemeDescriptor.ConfigurationClaim> field = attempt.descriptor().configuration();
     if (version.configurationSha256().isEmpty() || field.isEmpty()) {
-      // no configuration, or the format carries no configuration field: it must be in the measured reference values
+      // no configuration, or the format carries no configuration field: it must be in the measured
+      // reference values
       return Optional.empty();
     }
     String claimName = field.get().claim();
     Object actual = attempt.claims.get(claimName).orElse(null);
     if (!(actual instanceof String hex) || !Hex.isHex(hex)) {
-      return attempt.refuse(AppraisalProblem.CONFIGURATION_MISMATCH, claimName + " is absent; expected the configuration digest");
+      return attempt.refuse(
+          AppraisalProblem.CONFIGURATION_MISMATCH,
+          claimName + " is absent; expected the configuration digest");
     }
     byte[] value = Hex.decode(hex);
-    byte[] expected = field.get().sha384() ? version.configurationSha384().orElseThrow() : version.configurationSha256().orElseThrow();
-    if (value.length < expected.length || !Digests.constantTimeEquals(Arrays.copyOf(expected, value.length), value)) {
-      return attempt.refuse(AppraisalProblem.CONFIGURATION_MISMATCH,
-          claimName + " does not equal the digest of version " + version.label() + "'s configuration");
+    byte[] expected =
+        field.get().sha384()
+            ? version.configurationSha384().orElseThrow()
+            : version.configurationSha256().orElseThrow();
+    if (value.length < expected.length
+        || !Digests.constantTimeEquals(Arrays.copyOf(expected, value.length), value)) {
+      return attempt.refuse(
+          AppraisalProblem.CONFIGURATION_MISMATCH,
+          claimName
+              + " does not equal the digest of version "
+              + version.label()
+              + "'s configuration");
     }
     attempt.configurationChecked = true;
     return Optional.empty();
@@ -274,34 +334,56 @@ public final class Appraiser {
     for (AttestRequest.Device device : request.devices()) {
       Optional<EvidenceScheme> found = schemes.find(device.format());
       if (found.isEmpty()) {
-        return attempt.refuse(AppraisalProblem.SCHEME_NOT_ALLOWED, "device format " + device.format() + " is not enabled");
+        return attempt.refuse(
+            AppraisalProblem.SCHEME_NOT_ALLOWED,
+            "device format " + device.format() + " is not enabled");
       }
       if (device.format().equals(request.format())) {
-        return attempt.refuse(AppraisalProblem.SCHEME_NOT_ALLOWED, "a device must have another format than the CPU evidence");
+        return attempt.refuse(
+            AppraisalProblem.SCHEME_NOT_ALLOWED,
+            "a device must have another format than the CPU evidence");
       }
       EvidenceScheme scheme = found.get();
-      VerificationResult result = scheme.verify(withStoredCollateral(device.format(), device.evidence()),
-          scheme.descriptor().binding().expected(attempt.key), VerificationContext.of(clock));
-      String label = out.containsKey(device.format()) ? device.format() + "#" + (out.size() + 1) : device.format();
+      VerificationResult result =
+          scheme.verify(
+              withStoredCollateral(device.format(), device.evidence()),
+              scheme.descriptor().binding().expected(attempt.key),
+              VerificationContext.of(clock));
+      String label =
+          out.containsKey(device.format())
+              ? device.format() + "#" + (out.size() + 1)
+              : device.format();
       if (!result.valid()) {
         List<Problem> problems = new ArrayList<>();
-        problems.add(Problem.of(AppraisalProblem.DEVICE_NOT_ATTESTED, label + ": " + result.problems().size() + " evidence check(s) failed"));
+        problems.add(
+            Problem.of(
+                AppraisalProblem.DEVICE_NOT_ATTESTED,
+                label + ": " + result.problems().size() + " evidence check(s) failed"));
         problems.addAll(result.problems());
         return attempt.refuse(new ProblemException(problems));
       }
       if (!scheme.descriptor().binding().keyMatches(result.claims(), attempt.key)) {
-        return attempt.refuse(AppraisalProblem.DEVICE_NOT_ATTESTED, label + " does not bind the TEE key");
+        return attempt.refuse(
+            AppraisalProblem.DEVICE_NOT_ATTESTED, label + " does not bind the TEE key");
       }
       Optional<String> why = mismatch(attempt.matched, device.format(), result.claims());
       if (why.isPresent()) {
-        return attempt.refuse(AppraisalProblem.DEVICE_NOT_ATTESTED, label + " does not match version " + matched + ": " + why.get());
+        return attempt.refuse(
+            AppraisalProblem.DEVICE_NOT_ATTESTED,
+            label + " does not match version " + matched + ": " + why.get());
       }
       out.put(label, result.claims());
     }
     for (String required : attempt.matched.referenceValues().schemes()) {
-      boolean device = schemes.descriptor(required).map(d -> d.kind() == SchemeDescriptor.Kind.DEVICE).orElse(false);
+      boolean device =
+          schemes
+              .descriptor(required)
+              .map(d -> d.kind() == SchemeDescriptor.Kind.DEVICE)
+              .orElse(false);
       if (!required.equals(request.format()) && device && !out.containsKey(required)) {
-        return attempt.refuse(AppraisalProblem.DEVICE_NOT_ATTESTED, "version " + matched + " requires an attested " + required);
+        return attempt.refuse(
+            AppraisalProblem.DEVICE_NOT_ATTESTED,
+            "version " + matched + " requires an attested " + required);
       }
     }
     attempt.devices = out;
@@ -315,15 +397,32 @@ public final class Appraiser {
       return Optional.empty();
     }
     List<Map<String, Object>> deviceVariables = new ArrayList<>();
-    attempt.devices.forEach((label, deviceClaims) -> deviceVariables.add(Map.of("format", formatOf(label), "claims", deviceClaims.values())));
-    Map<String, Object> variables = Map.of("claims", attempt.claims.values(), "format", attempt.request.format(),
-        "workload", policy.workload(), "version", attempt.matched.label(), "devices", deviceVariables);
+    attempt.devices.forEach((label, deviceClaims) ->
+        deviceVariables.add(Map.of("format", formatOf(label), "claims", deviceClaims.values())));
+    Map<String, Object> variables =
+        Map.of(
+            "claims",
+            attempt.claims.values(),
+            "format",
+            attempt.request.format(),
+            "workload",
+            policy.workload(),
+            "version",
+            attempt.matched.label(),
+            "devices",
+            deviceVariables);
     CelPolicy.Decision decision = policy.appraisal().get().evaluate(variables);
     if (decision == CelPolicy.Decision.ALLOW) {
       return Optional.empty();
     }
-    return attempt.refuse(AppraisalProblem.POLICY_DENIED, "appraisal policy '" + policy.appraisal().get().source() + "' "
-        + (decision == CelPolicy.Decision.ERROR ? "could not be evaluated on these claims" : "denied these claims"));
+    return attempt.refuse(
+        AppraisalProblem.POLICY_DENIED,
+        "appraisal policy '"
+            + policy.appraisal().get().source()
+            + "' "
+            + (decision == CelPolicy.Decision.ERROR
+                ? "could not be evaluated on these claims"
+                : "denied these claims"));
   }
 
   /** The CPU TEE's trustworthiness and the resulting status. */
@@ -340,17 +439,25 @@ public final class Appraiser {
     String tcbStatus = attempt.claims.get("tcb_status").map(String::valueOf).orElse("unknown");
     boolean tcbWarning = !TCB_OK.contains(tcbStatus);
     boolean vulnerable = !attempt.matched.vulnerabilities().isEmpty();
-    TrustVector vector = TrustVector.builder()
-        .instanceIdentity(TrustVector.AFFIRMING)
-        .configuration(attempt.configurationChecked ? TrustVector.AFFIRMING : TrustVector.NO_CLAIM)
-        .executables(vulnerable ? TrustVector.WARNING : TrustVector.AFFIRMING)
-        .hardware(devOnly ? TrustVector.NO_CLAIM : (tcbWarning ? TrustVector.WARNING : TrustVector.AFFIRMING))
-        .runtimeOpaque(devOnly ? TrustVector.NO_CLAIM : TrustVector.AFFIRMING)
-        .build();
-    return new Assessment(vector, vector.worstTier() == EarStatus.WARNING ? EarStatus.WARNING : EarStatus.AFFIRMING);
+    TrustVector vector =
+        TrustVector.builder()
+            .instanceIdentity(TrustVector.AFFIRMING)
+            .configuration(
+                attempt.configurationChecked ? TrustVector.AFFIRMING : TrustVector.NO_CLAIM)
+            .executables(vulnerable ? TrustVector.WARNING : TrustVector.AFFIRMING)
+            .hardware(
+                devOnly
+                    ? TrustVector.NO_CLAIM
+                    : (tcbWarning ? TrustVector.WARNING : TrustVector.AFFIRMING))
+            .runtimeOpaque(devOnly ? TrustVector.NO_CLAIM : TrustVector.AFFIRMING)
+            .build();
+    return new Assessment(
+        vector, vector.worstTier() == EarStatus.WARNING ? EarStatus.WARNING : EarStatus.AFFIRMING);
   }
 
-  /** A device that passed appraisal: genuine, running approved firmware, with its memory protected. */
+  /**
+   * A device that passed appraisal: genuine, running approved firmware, with its memory protected.
+   */
   static TrustVector deviceVector() {
     return TrustVector.builder()
         .instanceIdentity(TrustVector.AFFIRMING)
@@ -364,7 +471,8 @@ public final class Appraiser {
   Issued issue(Attempt attempt, Assessment assessment) {
     CompiledPolicy policy = attempt.policy;
     String version = attempt.matched.label();
-    List<String> policyIds = List.of("arbiter:policy:" + policy.workload() + ":" + policy.revisionHash());
+    List<String> policyIds =
+        List.of("arbiter:policy:" + policy.workload() + ":" + policy.revisionHash());
     Map<String, Object> extensions = new LinkedHashMap<>();
     extensions.put("arbiter.workload", policy.workload());
     extensions.put("arbiter.version", version);
@@ -375,14 +483,17 @@ public final class Appraiser {
     extensions.put("arbiter.instance_id", attempt.request.instanceId());
     extensions.put("arbiter.claims", attempt.claims.values());
     Map<String, Submodule> submods = new LinkedHashMap<>();
-    submods.put(policy.workload(), new Submodule(assessment.status(), assessment.vector(), policyIds, extensions));
+    submods.put(
+        policy.workload(),
+        new Submodule(assessment.status(), assessment.vector(), policyIds, extensions));
     attempt.devices.forEach((label, deviceClaims) -> {
       Map<String, Object> deviceExtensions = new LinkedHashMap<>();
       deviceExtensions.put("arbiter.format", formatOf(label));
       deviceExtensions.put("arbiter.version", version);
       deviceExtensions.put("arbiter.policy_revision", policy.revisionHash());
       deviceExtensions.put("arbiter.claims", deviceClaims.values());
-      submods.put(label, new Submodule(EarStatus.AFFIRMING, deviceVector(), policyIds, deviceExtensions));
+      submods.put(
+          label, new Submodule(EarStatus.AFFIRMING, deviceVector(), policyIds, deviceExtensions));
     });
     SignedEar ear = signer.issue(submods, attempt.request.nonce(), attempt.request.teeKey().jwk());
     return new Issued(ear, assessment.status(), version, policy.revisionHash(), attempt.claims);
@@ -392,13 +503,36 @@ public final class Appraiser {
     AttestRequest request = attempt.request;
     String evidenceSha256 = Hex.encode(Digests.sha256(request.evidence().evidence()));
     return switch (outcome) {
-      case Issued issued -> new Decision(clock.instant(), request.workload(), request.instanceId(), request.format(), evidenceSha256,
-          issued.version(), issued.policyRevision(),
-          issued.status() == EarStatus.WARNING ? Decision.Verdict.WARNING : Decision.Verdict.AFFIRMING, List.of(), issued.ear().jti(),
-          true, elapsed);
-      case Refused refused -> new Decision(clock.instant(), request.workload(), request.instanceId(), request.format(), evidenceSha256,
-          refused.version().orElse(null), attempt.policy.revisionHash(), Decision.Verdict.REFUSED,
-          refused.problem().problems().stream().map(Decision.Reason::of).toList(), null, refused.evidenceVerified(), elapsed);
+      case Issued issued ->
+          new Decision(
+              clock.instant(),
+              request.workload(),
+              request.instanceId(),
+              request.format(),
+              evidenceSha256,
+              issued.version(),
+              issued.policyRevision(),
+              issued.status() == EarStatus.WARNING
+                  ? Decision.Verdict.WARNING
+                  : Decision.Verdict.AFFIRMING,
+              List.of(),
+              issued.ear().jti(),
+              true,
+              elapsed);
+      case Refused refused ->
+          new Decision(
+              clock.instant(),
+              request.workload(),
+              request.instanceId(),
+              request.format(),
+              evidenceSha256,
+              refused.version().orElse(null),
+              attempt.policy.revisionHash(),
+              Decision.Verdict.REFUSED,
+              refused.problem().problems().stream().map(Decision.Reason::of).toList(),
+              null,
+              refused.evidenceVerified(),
+              elapsed);
     };
   }
 
@@ -417,7 +551,8 @@ public final class Appraiser {
   }
 
   /** Why a version's reference values do not match the claims, or empty when they do. */
-  static Optional<String> mismatch(CompiledPolicy.AcceptedVersion version, String format, Claims claims) {
+  static Optional<String> mismatch(
+      CompiledPolicy.AcceptedVersion version, String format, Claims claims) {
     var expected = version.referenceValues().expected(format);
     var minimums = version.referenceValues().minimums(format);
     if (expected.isEmpty() && minimums.isEmpty()) {
@@ -434,7 +569,9 @@ public final class Appraiser {
     }
     for (var entry : minimums.entrySet()) {
       Optional<Object> actual = claims.get(entry.getKey());
-      if (actual.isEmpty() || !(actual.get() instanceof Number number) || number.longValue() < entry.getValue()) {
+      if (actual.isEmpty()
+          || !(actual.get() instanceof Number number)
+          || number.longValue() < entry.getValue()) {
         return Optional.of(entry.getKey() + " is below the minimum " + entry.getValue());
       }
     }
@@ -446,7 +583,9 @@ public final class Appraiser {
       return actual instanceof String text && text.equalsIgnoreCase(expected.textValue());
     }
     if (expected.isIntegralNumber()) {
-      return actual instanceof Number number && !(actual instanceof Double) && number.longValue() == expected.asLong();
+      return actual instanceof Number number
+          && !(actual instanceof Double)
+          && number.longValue() == expected.asLong();
     }
     if (expected.isBoolean()) {
       return actual instanceof Boolean bool && bool == expected.booleanValue();

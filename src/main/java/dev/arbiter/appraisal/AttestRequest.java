@@ -15,7 +15,13 @@ import java.util.regex.Pattern;
  * fleet records and logs), the key, and the evidence size.
  */
 public record AttestRequest(
-    String workload, String instanceId, String format, EvidenceInput evidence, TeeKey teeKey, byte[] nonce, List<Device> devices) {
+    String workload,
+    String instanceId,
+    String format,
+    EvidenceInput evidence,
+    TeeKey teeKey,
+    byte[] nonce,
+    List<Device> devices) {
 
   /**
    * The one limit on evidence: the bytes of all evidence, certificates, keys, collateral,
@@ -30,7 +36,8 @@ public record AttestRequest(
   /** Workload names and instance ids: 1 to 128 characters of {@code [A-Za-z0-9._:@/-]}. */
   public static final int MAX_IDENTIFIER = 128;
 
-  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9._:@/-]{1," + MAX_IDENTIFIER + "}");
+  private static final Pattern IDENTIFIER =
+      Pattern.compile("[A-Za-z0-9._:@/-]{1," + MAX_IDENTIFIER + "}");
 
   /** Evidence of a device the TEE uses (e.g. a GPU), appraised together with the CPU TEE. */
   public record Device(String format, EvidenceInput evidence) {
@@ -40,13 +47,20 @@ public record AttestRequest(
     }
   }
 
-  public AttestRequest(String workload, String instanceId, String format, EvidenceInput evidence, TeeKey teeKey, byte[] nonce) {
+  public AttestRequest(
+      String workload,
+      String instanceId,
+      String format,
+      EvidenceInput evidence,
+      TeeKey teeKey,
+      byte[] nonce) {
     this(workload, instanceId, format, evidence, teeKey, nonce, List.of());
   }
 
   /**
-   * @throws ProblemException {@link AppraisalProblem#INVALID_IDENTIFIER} for a bad workload or instance id,
-   *     {@link CommonProblem#BODY_TOO_LARGE} over {@link #MAX_EVIDENCE_BYTES}, {@link CommonProblem#INVALID_FIELD} for too many devices
+   * @throws ProblemException {@link AppraisalProblem#INVALID_IDENTIFIER} for a bad workload or
+   *     instance id, {@link CommonProblem#BODY_TOO_LARGE} over {@link #MAX_EVIDENCE_BYTES}, {@link
+   *     CommonProblem#INVALID_FIELD} for too many devices
    */
   public AttestRequest {
     identifier("workload", workload);
@@ -57,14 +71,17 @@ public record AttestRequest(
     Objects.requireNonNull(nonce, "nonce");
     devices = List.copyOf(devices);
     if (devices.size() > MAX_DEVICES) {
-      throw new ProblemException(CommonProblem.INVALID_FIELD, "at most " + MAX_DEVICES + " devices");
+      throw new ProblemException(
+          CommonProblem.INVALID_FIELD, "at most " + MAX_DEVICES + " devices");
     }
     long size = size(evidence);
     for (Device device : devices) {
       size += size(device.evidence());
     }
     if (size > MAX_EVIDENCE_BYTES) {
-      throw new ProblemException(CommonProblem.BODY_TOO_LARGE, "evidence of one attestation has at most " + MAX_EVIDENCE_BYTES + " bytes");
+      throw new ProblemException(
+          CommonProblem.BODY_TOO_LARGE,
+          "evidence of one attestation has at most " + MAX_EVIDENCE_BYTES + " bytes");
     }
     nonce = nonce.clone();
   }
@@ -81,7 +98,8 @@ public record AttestRequest(
 
   private static void identifier(String field, String text) {
     if (!isIdentifier(text)) {
-      throw new ProblemException(AppraisalProblem.INVALID_IDENTIFIER,
+      throw new ProblemException(
+          AppraisalProblem.INVALID_IDENTIFIER,
           field + " must have 1 to " + MAX_IDENTIFIER + " characters of A-Z a-z 0-9 . _ : @ / -");
     }
   }

@@ -11,14 +11,24 @@ import java.util.Optional;
  * reference values and precomputed configuration digests, and the compiled appraisal policy.
  * Immutable.
  */
-public record CompiledPolicy(String workload, long seq, String revisionHash, List<AcceptedVersion> versions, Optional<CelPolicy> appraisal) {
+public record CompiledPolicy(
+    String workload,
+    long seq,
+    String revisionHash,
+    List<AcceptedVersion> versions,
+    Optional<CelPolicy> appraisal) {
 
   /**
    * @param configurationSha256 SHA-256 of the JCS form of the version's configuration object
    * @param configurationSha384 SHA-384 of the same (for 48-byte fields such as TDX mr_config_id)
-   * @param vulnerabilities OSV ids of known vulnerabilities in the version's SBOM (verifier hygiene)
+   * @param vulnerabilities OSV ids of known vulnerabilities in the version's SBOM (verifier
+   *     hygiene)
    */
   public record AcceptedVersion(
-      String label, String contentHash, ReferenceValues referenceValues, Optional<byte[]> configurationSha256,
-      Optional<byte[]> configurationSha384, List<String> vulnerabilities) {}
+      String label,
+      String contentHash,
+      ReferenceValues referenceValues,
+      Optional<byte[]> configurationSha256,
+      Optional<byte[]> configurationSha384,
+      List<String> vulnerabilities) {}
 }

@@ -72,7 +72,8 @@ public record Decision(
   }
 
   /** One reason for a refusal: a registered problem slug and its detail. */
-  public record Reason(@JsonProperty("problem") String problem, @JsonProperty("detail") String detail) {
+  public record Reason(
+      @JsonProperty("problem") String problem, @JsonProperty("detail") String detail) {
     public static Reason of(Problem problem) {
       return new Reason(problem.type().slug(), problem.detail());
     }

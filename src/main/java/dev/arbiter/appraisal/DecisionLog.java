@@ -15,10 +15,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * LogEntry.Kind#DECISION} leaf, in memory ({@link TransparencyLog#append} queues; no SQL on the
  * attesting thread). Put it first in {@link DecisionSink#all}.
  *
- * <p>Logged: every issued EAR (the leaf's {@code jti} is the EAR's) and every refusal whose evidence
- * verified (its {@code jti} is a fresh {@code refusal-<uuid>}). Attempts refused before their
- * evidence verified (bad nonce, format or evidence) are not logged: anyone can send them, and they
- * would fill the log; the metrics count them.
+ * <p>Logged: every issued EAR (the leaf's {@code jti} is the EAR's) and every refusal whose
+ * evidence verified (its {@code jti} is a fresh {@code refusal-<uuid>}). Attempts refused before
+ * their evidence verified (bad nonce, format or evidence) are not logged: anyone can send them, and
+ * they would fill the log; the metrics count them.
  *
  * <p>When the log refuses the entry (queue full, closing): in {@link LogMode#STRICT} {@link #offer}
  * throws {@link LogProblem#LOG_UNAVAILABLE} (503 with Retry-After) so no result leaves unlogged; in
@@ -56,9 +56,11 @@ public final class DecisionLog implements DecisionSink {
       return;
     }
     if (mode == LogMode.STRICT) {
-      throw new ProblemException(LogProblem.LOG_UNAVAILABLE, result == TransparencyLog.AppendResult.REFUSED_QUEUE_FULL
-          ? "the transparency log's queue is full; no result is issued unlogged"
-          : "the transparency log is closing; no result is issued unlogged");
+      throw new ProblemException(
+          LogProblem.LOG_UNAVAILABLE,
+          result == TransparencyLog.AppendResult.REFUSED_QUEUE_FULL
+              ? "the transparency log's queue is full; no result is issued unlogged"
+              : "the transparency log is closing; no result is issued unlogged");
     }
     dropped.incrementAndGet();
   }
@@ -76,8 +78,16 @@ public final class DecisionLog implements DecisionSink {
   /** The leaf body of a decision. */
   static dev.arbiter.tlog.Decision leaf(Decision decision) {
     String jti = decision.earId() != null ? decision.earId() : REFUSAL_PREFIX + UUID.randomUUID();
-    return new dev.arbiter.tlog.Decision(decision.at(), decision.workload(), decision.instanceId(), decision.format(),
-        decision.evidenceSha256(), decision.version(), decision.policyRevision(), decision.verdict().label(),
-        decision.reasons().stream().map(r -> r.problem() + ": " + r.detail()).toList(), jti);
+    return new dev.arbiter.tlog.Decision(
+        decision.at(),
+        decision.workload(),
+        decision.instanceId(),
+        decision.format(),
+        decision.evidenceSha256(),
+        decision.version(),
+        decision.policyRevision(),
+        decision.verdict().label(),
+        decision.reasons().stream().map(r -> r.problem() + ": " + r.detail()).toList(),
+        jti);
   }
 }

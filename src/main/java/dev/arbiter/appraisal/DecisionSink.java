@@ -10,8 +10,8 @@ import java.util.List;
  * that thread (queue the decision instead, as {@link FleetFeed} does) and must not throw; a sink
  * that throws is a bug and fails the request with a 500.
  *
- * <p>The appraiser calls {@link #offer}, which may <em>veto</em> the result: a sink that must hold a
- * record of the decision before its result leaves (the transparency log in strict mode, {@link
+ * <p>The appraiser calls {@link #offer}, which may <em>veto</em> the result: a sink that must hold
+ * a record of the decision before its result leaves (the transparency log in strict mode, {@link
  * DecisionLog}) throws a {@link ProblemException} from {@code offer}, and the request then answers
  * that problem instead of the EAR or refusal. Other sinks only implement {@link #accept}.
  */
@@ -30,7 +30,7 @@ public interface DecisionSink {
 
   /** Discards decisions (tests, offline tools). */
   static DecisionSink none() {
-    return decision -> { };
+    return decision -> {};
   }
 
   /**

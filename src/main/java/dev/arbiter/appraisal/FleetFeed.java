@@ -9,7 +9,8 @@ package dev.arbiter.appraisal;
  */
 public final class FleetFeed implements DecisionSink {
   private final FleetRecorder fleet;
-  private final java.util.concurrent.atomic.AtomicLong unverified = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong unverified =
+      new java.util.concurrent.atomic.AtomicLong();
 
   public FleetFeed(FleetRecorder fleet) {
     this.fleet = fleet;
@@ -21,9 +22,18 @@ public final class FleetFeed implements DecisionSink {
       unverified.incrementAndGet();
       return;
     }
-    String status = decision.verdict() == Decision.Verdict.REFUSED ? "failed" : decision.verdict().label();
-    fleet.record(new FleetRecorder.Event(decision.at(), decision.workload(), decision.instanceId(), decision.format(),
-        decision.version(), status, decision.problem(), decision.policyRevision()));
+    String status =
+        decision.verdict() == Decision.Verdict.REFUSED ? "failed" : decision.verdict().label();
+    fleet.record(
+        new FleetRecorder.Event(
+            decision.at(),
+            decision.workload(),
+            decision.instanceId(),
+            decision.format(),
+            decision.version(),
+            status,
+            decision.problem(),
+            decision.policyRevision()));
   }
 
   /** Attempts not recorded because their evidence was not verified. */

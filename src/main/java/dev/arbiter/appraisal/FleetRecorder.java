@@ -27,7 +27,14 @@ public final class FleetRecorder implements AutoCloseable {
   private static final int BATCH = 2000;
 
   /** One appraisal outcome; {@code version} is null when no version matched. */
-  public record Event(Instant at, String workload, String instanceId, String format, String version, String status, String reason,
+  public record Event(
+      Instant at,
+      String workload,
+      String instanceId,
+      String format,
+      String version,
+      String status,
+      String reason,
       String policyRevision) {
     public boolean failed() {
       return status.equals("failed");
@@ -49,7 +56,8 @@ public final class FleetRecorder implements AutoCloseable {
   public FleetRecorder(Database database, int capacity) {
     this.store = new FleetStore(database);
     this.queue = new ArrayBlockingQueue<>(capacity);
-    this.writer = Thread.ofPlatform().name("arbiter-fleet-writer").daemon(true).unstarted(this::run);
+    this.writer =
+        Thread.ofPlatform().name("arbiter-fleet-writer").daemon(true).unstarted(this::run);
     writer.start();
   }
 

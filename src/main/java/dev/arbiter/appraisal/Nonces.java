@@ -20,8 +20,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Stateless single-use nonces (CONTRACTS.md): 32 bytes = expiry (8, epoch seconds) || random (8)
- * || HMAC-SHA256(key, expiry || random)[0..16). Any replica holding the key can check one without a
+ * Stateless single-use nonces (CONTRACTS.md): 32 bytes = expiry (8, epoch seconds) || random (8) ||
+ * HMAC-SHA256(key, expiry || random)[0..16). Any replica holding the key can check one without a
  * database; each replica remembers the nonces it accepted until they expire and refuses them again.
  * The MAC key lives in {@code nonce-key.bin} in the data directory (replicas share it).
  * Thread-safe.
@@ -71,8 +71,8 @@ public final class Nonces {
   }
 
   /**
-   * Decodes a nonce as sent by a client (unpadded base64url, strictly: {@link Encodings#base64Url}).
-   * Empty when it is not base64url; the length is checked by {@link #check}.
+   * Decodes a nonce as sent by a client (unpadded base64url, strictly: {@link
+   * Encodings#base64Url}). Empty when it is not base64url; the length is checked by {@link #check}.
    */
   public static java.util.Optional<byte[]> decode(String text) {
     try {

@@ -49,14 +49,18 @@ public final class PolicyCache implements AutoCloseable {
    * @param vulnerabilities (workload, version) to known vulnerability ids, read when a revision is
    *     loaded (never on the hot path)
    */
-  public PolicyCache(Database database, PolicyService policyService, BiFunction<String, String, List<String>> vulnerabilities,
+  public PolicyCache(
+      Database database,
+      PolicyService policyService,
+      BiFunction<String, String, List<String>> vulnerabilities,
       Duration fullRefresh) {
     this.database = database;
     this.policyService = policyService;
     this.vulnerabilities = vulnerabilities;
     this.fullRefresh = fullRefresh;
     reloadAll();
-    this.listener = Thread.ofPlatform().name("arbiter-policy-listener").daemon(true).unstarted(this::listen);
+    this.listener =
+        Thread.ofPlatform().name("arbiter-policy-listener").daemon(true).unstarted(this::listen);
     listener.start();
   }
 
@@ -83,7 +87,8 @@ public final class PolicyCache implements AutoCloseable {
    * Blocks until this replica serves revision {@code seq} (or a newer one) of {@code workload}, or
    * {@code timeout} passes; true when it does. Woken by every load, so there is no polling.
    */
-  public boolean awaitServed(String workload, long seq, Duration timeout) throws InterruptedException {
+  public boolean awaitServed(String workload, long seq, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (changed) {
       while (true) {
@@ -145,27 +150,46 @@ public final class PolicyCache implements AutoCloseable {
       String label = entry.path("version").asText();
       String expectedHash = entry.path("content_hash").asText();
       Optional<Version> version = policyService.findVersion(revision.workload(), label);
-      if (version.isEmpty() || !version.get().contentHash().equals(expectedHash)
-          || !dev.arbiter.internal.Hex.encode(Digests.sha256(Jcs.canonicalize(version.get().content()))).equals(expectedHash)) {
-        LOG.error("version {}@{} does not match the content hash in revision #{}; not accepting it", revision.workload(), label, revision.seq());
+      if (version.isEmpty()
+          || !version.get().contentHash().equals(expectedHash)
+          || !dev.arbiter.internal.Hex.encode(
+                  Digests.sha256(Jcs.canonicalize(version.get().content())))
+              .equals(expectedHash)) {
+        LOG.error(
+            "version {}@{} does not match the content hash in revision #{}; not accepting it",
+            revision.workload(),
+            label,
+            revision.seq());
         continue;
       }
       var values = version.get().referenceValues();
       Optional<ObjectNode> configuration = values.configuration();
-      versions.add(new CompiledPolicy.AcceptedVersion(label, expectedHash, values,
-          configuration.map(c -> Digests.sha256(Jcs.canonicalize(c))),
-          configuration.map(c -> Digests.sha384(Jcs.canonicalize(c))),
-          List.copyOf(vulnerabilities.apply(revision.workload(), label))));
+      versions.add(
+          new CompiledPolicy.AcceptedVersion(
+              label,
+              expectedHash,
+              values,
+              configuration.map(c -> Digests.sha256(Jcs.canonicalize(c))),
+              configuration.map(c -> Digests.sha384(Jcs.canonicalize(c))),
+              List.copyOf(vulnerabilities.apply(revision.workload(), label))));
     }
-    Optional<CelPolicy> appraisal = revision.appraisal().flatMap(cel -> {
-      CelPolicy.Compiled compiled = CelPolicy.compile(cel, CelPolicy.APPRAISAL_VARIABLES);
-      if (compiled.policy().isEmpty()) {
-        LOG.error("stored appraisal policy of {} does not compile ({}); denying every attestation", revision.workload(), compiled.error());
-        return CelPolicy.compile("false", CelPolicy.APPRAISAL_VARIABLES).policy();
-      }
-      return compiled.policy();
-    });
-    return new CompiledPolicy(revision.workload(), revision.seq(), revision.hash(), List.copyOf(versions), appraisal);
+    Optional<CelPolicy> appraisal =
+        revision
+            .appraisal()
+            .flatMap(cel -> {
+              CelPolicy.Compiled compiled = CelPolicy.compile(cel, CelPolicy.APPRAISAL_VARIABLES);
+              if (compiled.policy().isEmpty()) {
+                LOG.error(
+                    "stored appraisal policy of {} does not compile ({}); denying every"
+                        + " attestation",
+                    revision.workload(),
+                    compiled.error());
+                return CelPolicy.compile("false", CelPolicy.APPRAISAL_VARIABLES).policy();
+              }
+              return compiled.policy();
+            });
+    return new CompiledPolicy(
+        revision.workload(), revision.seq(), revision.hash(), List.copyOf(versions), appraisal);
   }
 
   private void listen() {

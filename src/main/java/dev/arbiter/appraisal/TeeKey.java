@@ -29,20 +29,25 @@ public final class TeeKey {
   /**
    * Checks and prepares a key.
    *
-   * @throws ProblemException {@link AppraisalProblem#TEE_KEY_INVALID} when it is private, not EC, or not P-256/P-384
+   * @throws ProblemException {@link AppraisalProblem#TEE_KEY_INVALID} when it is private, not EC,
+   *     or not P-256/P-384
    */
   public static TeeKey of(ECKey key) {
     Objects.requireNonNull(key, "key");
     if (key.isPrivate()) {
-      throw new ProblemException(AppraisalProblem.TEE_KEY_INVALID, "send the TEE's public key only");
+      throw new ProblemException(
+          AppraisalProblem.TEE_KEY_INVALID, "send the TEE's public key only");
     }
     if (!Curve.P_256.equals(key.getCurve()) && !Curve.P_384.equals(key.getCurve())) {
-      throw new ProblemException(AppraisalProblem.TEE_KEY_INVALID, "the TEE key must be EC P-256 or P-384");
+      throw new ProblemException(
+          AppraisalProblem.TEE_KEY_INVALID, "the TEE key must be EC P-256 or P-384");
     }
     try {
-      return new TeeKey(key, key.computeThumbprint("SHA-256").decode(), key.toECPublicKey().getEncoded());
+      return new TeeKey(
+          key, key.computeThumbprint("SHA-256").decode(), key.toECPublicKey().getEncoded());
     } catch (JOSEException | RuntimeException e) {
-      throw new ProblemException(AppraisalProblem.TEE_KEY_INVALID, "the TEE key cannot be converted");
+      throw new ProblemException(
+          AppraisalProblem.TEE_KEY_INVALID, "the TEE key cannot be converted");
     }
   }
 

@@ -11,9 +11,9 @@
  * stateless single-use {@link dev.arbiter.appraisal.Nonces}, the policy cache and the asynchronous
  * fleet recorder.
  *
- * <p><b>Invariants.</b> The hot path issues no SQL and no other I/O: policy comes from memory
- * (the cache), fleet records and other decision consumers queue. Every untrusted input is checked at
- * the edge ({@link dev.arbiter.appraisal.AttestRequest}, {@link dev.arbiter.appraisal.TeeKey}):
+ * <p><b>Invariants.</b> The hot path issues no SQL and no other I/O: policy comes from memory (the
+ * cache), fleet records and other decision consumers queue. Every untrusted input is checked at the
+ * edge ({@link dev.arbiter.appraisal.AttestRequest}, {@link dev.arbiter.appraisal.TeeKey}):
  * identifiers, key, one evidence size limit. Nothing here switches on a format id: what is
  * format-specific (binding rule, configuration claim, device or CPU, dev-only) is read from the
  * scheme's {@link dev.arbiter.evidence.SchemeDescriptor}. Only decisions whose evidence was

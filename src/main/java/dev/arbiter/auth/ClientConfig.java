@@ -29,6 +29,8 @@ public record ClientConfig(
 
   public Path resolve(Path file, String path) {
     Path candidate = Path.of(path);
-    return candidate.isAbsolute() ? candidate : file.toAbsolutePath().getParent().resolve(candidate);
+    return candidate.isAbsolute()
+        ? candidate
+        : file.toAbsolutePath().getParent().resolve(candidate);
   }
 }

@@ -45,12 +45,17 @@ public final class LocalCa {
   public static LocalCa loadOrCreate(DataDir dir, Clock clock) throws IOException {
     Files.createDirectories(dir.root());
     if (Files.exists(dir.caCertificate()) && Files.exists(dir.caKey())) {
-      return new LocalCa(dir, readCertificate(dir.caCertificate()), PemKeys.readPrivateKey(dir.caKey()), clock);
+      return new LocalCa(
+          dir, readCertificate(dir.caCertificate()), PemKeys.readPrivateKey(dir.caKey()), clock);
     }
     KeyPair pair = CertBuilder.ecKeyPair("secp256r1");
     Instant now = clock.instant();
-    X509Certificate ca = CertBuilder.subject("CN=Arbiter local CA,O=Arbiter", pair.getPublic())
-        .selfSigned(pair.getPrivate()).validity(now.minus(Duration.ofMinutes(5)), now.plus(CA_LIFETIME)).ca(0).build();
+    X509Certificate ca =
+        CertBuilder.subject("CN=Arbiter local CA,O=Arbiter", pair.getPublic())
+            .selfSigned(pair.getPrivate())
+            .validity(now.minus(Duration.ofMinutes(5)), now.plus(CA_LIFETIME))
+            .ca(0)
+            .build();
     PemKeys.writePrivateKey(dir.caKey(), pair.getPrivate());
     Files.writeString(dir.caCertificate(), Certificates.toPem(ca), StandardCharsets.US_ASCII);
     return new LocalCa(dir, ca, pair.getPrivate(), clock);
@@ -59,9 +64,11 @@ public final class LocalCa {
   /** Loads an existing CA (client-side commands such as {@code admin issue-cert}). */
   public static LocalCa load(DataDir dir, Clock clock) throws IOException {
     if (!Files.exists(dir.caCertificate()) || !Files.exists(dir.caKey())) {
-      throw new IOException("no Arbiter CA in " + dir.root() + " (start 'arbiter serve' once to create it)");
+      throw new IOException(
+          "no Arbiter CA in " + dir.root() + " (start 'arbiter serve' once to create it)");
     }
-    return new LocalCa(dir, readCertificate(dir.caCertificate()), PemKeys.readPrivateKey(dir.caKey()), clock);
+    return new LocalCa(
+        dir, readCertificate(dir.caCertificate()), PemKeys.readPrivateKey(dir.caKey()), clock);
   }
 
   public X509Certificate certificate() {
@@ -77,14 +84,21 @@ public final class LocalCa {
     wanted.addAll(hosts);
     if (Files.exists(dir.serverCertificate()) && Files.exists(dir.serverKey())) {
       X509Certificate existing = readCertificate(dir.serverCertificate());
-      if (namesAll(existing, wanted) && existing.getNotAfter().toInstant().isAfter(clock.instant().plus(Duration.ofDays(30)))) {
+      if (namesAll(existing, wanted)
+          && existing
+              .getNotAfter()
+              .toInstant()
+              .isAfter(clock.instant().plus(Duration.ofDays(30)))) {
         return;
       }
     }
     KeyPair pair = CertBuilder.ecKeyPair("secp256r1");
     Instant now = clock.instant();
-    CertBuilder builder = CertBuilder.subject("CN=arbiter,O=Arbiter", pair.getPublic())
-        .issuer(certificate, key).validity(now.minus(Duration.ofMinutes(5)), now.plus(LEAF_LIFETIME)).serverAuth();
+    CertBuilder builder =
+        CertBuilder.subject("CN=arbiter,O=Arbiter", pair.getPublic())
+            .issuer(certificate, key)
+            .validity(now.minus(Duration.ofMinutes(5)), now.plus(LEAF_LIFETIME))
+            .serverAuth();
     for (String host : wanted) {
       if (isIpLiteral(host)) {
         builder.ipAddress(host);
@@ -93,7 +107,8 @@ public final class LocalCa {
       }
     }
     PemKeys.writePrivateKey(dir.serverKey(), pair.getPrivate());
-    Files.writeString(dir.serverCertificate(), Certificates.toPem(builder.build()), StandardCharsets.US_ASCII);
+    Files.writeString(
+        dir.serverCertificate(), Certificates.toPem(builder.build()), StandardCharsets.US_ASCII);
   }
 
   /** An issued client credential: certificate and key files. */
@@ -102,12 +117,17 @@ public final class LocalCa {
   /** Issues a client certificate for {@code name} with {@code role} and records the mapping. */
   public Issued issueClient(String name, Role role, RoleMap roles) throws IOException {
     if (!name.matches("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")) {
-      throw new IllegalArgumentException("a principal name is letters, digits, '.', '_', '@', '-' (at most 64)");
+      throw new IllegalArgumentException(
+          "a principal name is letters, digits, '.', '_', '@', '-' (at most 64)");
     }
     KeyPair pair = CertBuilder.ecKeyPair("secp256r1");
     Instant now = clock.instant();
-    X509Certificate leaf = CertBuilder.subject("CN=" + name + ",OU=" + role.id() + ",O=Arbiter", pair.getPublic())
-        .issuer(certificate, key).validity(now.minus(Duration.ofMinutes(5)), now.plus(LEAF_LIFETIME)).clientAuth().build();
+    X509Certificate leaf =
+        CertBuilder.subject("CN=" + name + ",OU=" + role.id() + ",O=Arbiter", pair.getPublic())
+            .issuer(certificate, key)
+            .validity(now.minus(Duration.ofMinutes(5)), now.plus(LEAF_LIFETIME))
+            .clientAuth()
+            .build();
     Files.createDirectories(dir.clientsDir());
     Path keyFile = dir.clientsDir().resolve(name + "-key.pem");
     Path certFile = dir.clientsDir().resolve(name + ".pem");

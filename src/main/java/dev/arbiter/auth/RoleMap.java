@@ -53,19 +53,32 @@ public final class RoleMap {
   private Map<String, Entry> read() throws IOException {
     Map<String, Entry> out = new ConcurrentHashMap<>();
     JsonNode root = Json.readTree(Files.readAllBytes(file));
-    root.fields().forEachRemaining(field -> {
-      Optional<Role> role = Role.parse(field.getValue().path("role").asText(""));
-      role.ifPresent(r -> out.put(field.getKey().toLowerCase(java.util.Locale.ROOT), new Entry(r, field.getValue().path("name").asText("?"))));
-    });
+    root.fields()
+        .forEachRemaining(field -> {
+          Optional<Role> role = Role.parse(field.getValue().path("role").asText(""));
+          role.ifPresent(r ->
+              out.put(
+                  field.getKey().toLowerCase(java.util.Locale.ROOT),
+                  new Entry(r, field.getValue().path("name").asText("?"))));
+        });
     return Map.copyOf(out);
   }
 
   /** Adds (or replaces) a mapping, writing the file atomically. */
   public synchronized void add(String fingerprint, Role role, String name) throws IOException {
-    ObjectNode root = Files.exists(file) ? (ObjectNode) Json.readTree(Files.readAllBytes(file)) : Json.mapper().createObjectNode();
-    root.putObject(fingerprint.toLowerCase(java.util.Locale.ROOT)).put("role", role.id()).put("name", name);
+    ObjectNode root =
+        Files.exists(file)
+            ? (ObjectNode) Json.readTree(Files.readAllBytes(file))
+            : Json.mapper().createObjectNode();
+    root.putObject(fingerprint.toLowerCase(java.util.Locale.ROOT))
+        .put("role", role.id())
+        .put("name", name);
     Path temp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.writeString(temp, Json.writePretty(root) + "\n", StandardCharsets.UTF_8);
-    Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Files.move(
+        temp,
+        file,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 }

@@ -16,20 +16,32 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code arbiter admin issue-cert}: local administration of the data directory. */
-@Command(name = "admin", mixinStandardHelpOptions = true, description = "Administer the data directory (run where the CA key is).",
+@Command(
+    name = "admin",
+    mixinStandardHelpOptions = true,
+    description = "Administer the data directory (run where the CA key is).",
     subcommands = {AdminCommand.IssueCert.class, AdminCommand.RotateKey.class})
 final class AdminCommand {
 
-  @Command(name = "issue-cert", mixinStandardHelpOptions = true,
-      description = "Issue a client certificate from Arbiter's CA and map it to a role in roles.json (takes effect without restart).")
+  @Command(
+      name = "issue-cert",
+      mixinStandardHelpOptions = true,
+      description =
+          "Issue a client certificate from Arbiter's CA and map it to a role in roles.json (takes"
+              + " effect without restart).")
   static final class IssueCert implements Callable<Integer> {
     @Option(names = "--role", required = true, description = "operator, pipeline or auditor.")
     String role;
 
-    @Option(names = "--name", required = true, description = "Principal name (recorded in audit records).")
+    @Option(
+        names = "--name",
+        required = true,
+        description = "Principal name (recorded in audit records).")
     String name;
 
-    @Option(names = "--data-dir", description = "Data directory (default: $ARBITER_DATA_DIR or ./arbiter-data).")
+    @Option(
+        names = "--data-dir",
+        description = "Data directory (default: $ARBITER_DATA_DIR or ./arbiter-data).")
     Path dataDir;
 
     @Option(names = "--json", description = "Print JSON.")
@@ -39,7 +51,10 @@ final class AdminCommand {
 
     @Override
     public Integer call() {
-      Role parsed = Role.parse(role).orElseThrow(() -> CliException.usage("--role must be operator, pipeline or auditor"));
+      Role parsed =
+          Role.parse(role)
+              .orElseThrow(
+                  () -> CliException.usage("--role must be operator, pipeline or auditor"));
       Path dir = ClientOptions.resolveDataDir(dataDir);
       DataDir data = new DataDir(dir);
       try {
@@ -47,8 +62,21 @@ final class AdminCommand {
         LocalCa.Issued issued = ca.issueClient(name, parsed, new RoleMap(data.roles()));
         var out = spec.commandLine().getOut();
         if (json) {
-          out.println(dev.arbiter.internal.Json.writePretty(Map.of("name", name, "role", parsed.id(), "certificate", issued.certificate().toString(),
-              "key", issued.key().toString(), "fingerprint", issued.fingerprint(), "ca", data.caCertificate().toString())));
+          out.println(
+              dev.arbiter.internal.Json.writePretty(
+                  Map.of(
+                      "name",
+                      name,
+                      "role",
+                      parsed.id(),
+                      "certificate",
+                      issued.certificate().toString(),
+                      "key",
+                      issued.key().toString(),
+                      "fingerprint",
+                      issued.fingerprint(),
+                      "ca",
+                      data.caCertificate().toString())));
         } else {
           out.println("issued " + parsed.id() + " certificate for " + name);
           out.println("  certificate " + issued.certificate());
@@ -65,16 +93,24 @@ final class AdminCommand {
     }
   }
 
-  @Command(name = "rotate-key", mixinStandardHelpOptions = true,
-      description = "Rotate the service key that signs revisions, audit records and results (audited; restart running replicas afterwards).")
+  @Command(
+      name = "rotate-key",
+      mixinStandardHelpOptions = true,
+      description =
+          "Rotate the service key that signs revisions, audit records and results (audited; restart"
+              + " running replicas afterwards).")
   static final class RotateKey implements Callable<Integer> {
     @Option(names = "--reason", required = true)
     String reason;
 
-    @Option(names = "--data-dir", description = "Data directory (default: $ARBITER_DATA_DIR or ./arbiter-data).")
+    @Option(
+        names = "--data-dir",
+        description = "Data directory (default: $ARBITER_DATA_DIR or ./arbiter-data).")
     Path dataDir;
 
-    @Option(names = "--database-url", description = "External PostgreSQL (default: $ARBITER_DATABASE_URL or the embedded one).")
+    @Option(
+        names = "--database-url",
+        description = "External PostgreSQL (default: $ARBITER_DATABASE_URL or the embedded one).")
     String databaseUrl;
 
     @Spec CommandSpec spec;
@@ -85,16 +121,26 @@ final class AdminCommand {
       DataDir data = new DataDir(dir);
       String url = databaseUrl != null ? databaseUrl : System.getenv("ARBITER_DATABASE_URL");
       try {
-        var rotated = dev.arbiter.store.LocalDatabase.with(data.database(), java.util.Optional.ofNullable(url).filter(u -> !u.isBlank()),
-            database -> {
-          try {
-            return dev.arbiter.governance.KeyRotation.rotate(data, database, "local-admin@" + data.root(), reason, Clock.systemUTC());
-          } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
-        });
-        spec.commandLine().getOut().println("rotated service key " + rotated.oldKeyId() + " -> " + rotated.newKeyId()
-            + "; restart running replicas");
+        var rotated =
+            dev.arbiter.store.LocalDatabase.with(
+                data.database(),
+                java.util.Optional.ofNullable(url).filter(u -> !u.isBlank()),
+                database -> {
+                  try {
+                    return dev.arbiter.governance.KeyRotation.rotate(
+                        data, database, "local-admin@" + data.root(), reason, Clock.systemUTC());
+                  } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  }
+                });
+        spec.commandLine()
+            .getOut()
+            .println(
+                "rotated service key "
+                    + rotated.oldKeyId()
+                    + " -> "
+                    + rotated.newKeyId()
+                    + "; restart running replicas");
         return ExitCode.OK;
       } catch (java.io.UncheckedIOException e) {
         throw CliException.usage(e.getCause().getMessage());

@@ -32,8 +32,15 @@ public final class ApiClient {
   public static ApiClient create(String server, Path ca, Path cert, Path key) {
     try {
       SSLContext tls = TlsContexts.create(cert, key, ca);
-      HttpClient http = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(10)).version(HttpClient.Version.HTTP_1_1).build();
-      return new ApiClient(URI.create(server.endsWith("/") ? server.substring(0, server.length() - 1) : server), http);
+      HttpClient http =
+          HttpClient.newBuilder()
+              .sslContext(tls)
+              .connectTimeout(Duration.ofSeconds(10))
+              .version(HttpClient.Version.HTTP_1_1)
+              .build();
+      return new ApiClient(
+          URI.create(server.endsWith("/") ? server.substring(0, server.length() - 1) : server),
+          http);
     } catch (IOException e) {
       throw CliException.usage("cannot load client credentials: " + e.getMessage());
     } catch (IllegalArgumentException e) {
@@ -69,11 +76,17 @@ public final class ApiClient {
   }
 
   public JsonNode post(String path, Object body) {
-    return send(HttpRequest.newBuilder(base.resolve(path)).POST(json(body)).header("Content-Type", "application/json"));
+    return send(
+        HttpRequest.newBuilder(base.resolve(path))
+            .POST(json(body))
+            .header("Content-Type", "application/json"));
   }
 
   public JsonNode put(String path, Object body) {
-    return send(HttpRequest.newBuilder(base.resolve(path)).PUT(json(body)).header("Content-Type", "application/json"));
+    return send(
+        HttpRequest.newBuilder(base.resolve(path))
+            .PUT(json(body))
+            .header("Content-Type", "application/json"));
   }
 
   public JsonNode delete(String path) {
@@ -100,11 +113,15 @@ public final class ApiClient {
   private HttpResponse<byte[]> exchange(HttpRequest.Builder request) {
     HttpResponse<byte[]> response;
     try {
-      response = http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
+      response =
+          http.send(
+              request.timeout(Duration.ofSeconds(60)).build(),
+              HttpResponse.BodyHandlers.ofByteArray());
     } catch (ConnectException e) {
       throw CliException.usage("cannot connect to " + base + " (is 'arbiter serve' running?)");
     } catch (IOException e) {
-      throw CliException.usage("request to " + base + " failed: " + ErrorHandler.oneLine(e.getMessage()));
+      throw CliException.usage(
+          "request to " + base + " failed: " + ErrorHandler.oneLine(e.getMessage()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw CliException.usage("interrupted");
@@ -115,17 +132,25 @@ public final class ApiClient {
   private JsonNode send(HttpResponse<byte[]> response) {
     JsonNode body;
     try {
-      body = response.body().length == 0 ? Json.mapper().createObjectNode() : Json.readTree(response.body());
+      body =
+          response.body().length == 0
+              ? Json.mapper().createObjectNode()
+              : Json.readTree(response.body());
     } catch (IOException e) {
-      throw CliException.usage("server answered " + response.statusCode() + " with a body that is not JSON");
+      throw CliException.usage(
+          "server answered " + response.statusCode() + " with a body that is not JSON");
     }
     int status = response.statusCode();
     if (status >= 200 && status < 300) {
       return body;
     }
     String type = body.path("type").asText("");
-    String slug = type.startsWith("urn:arbiter:problem:") ? type.substring("urn:arbiter:problem:".length()) : "http-" + status;
-    StringBuilder message = new StringBuilder(slug + ": " + body.path("detail").asText("HTTP " + status));
+    String slug =
+        type.startsWith("urn:arbiter:problem:")
+            ? type.substring("urn:arbiter:problem:".length())
+            : "http-" + status;
+    StringBuilder message =
+        new StringBuilder(slug + ": " + body.path("detail").asText("HTTP " + status));
     int shown = 0;
     for (JsonNode problem : body.path("problems")) {
       if (shown++ == 0) {
@@ -135,7 +160,10 @@ public final class ApiClient {
         message.append(" (and more)");
         break;
       }
-      message.append("; ").append(problem.path("type").asText().replace("urn:arbiter:problem:", "")).append(": ")
+      message
+          .append("; ")
+          .append(problem.path("type").asText().replace("urn:arbiter:problem:", ""))
+          .append(": ")
           .append(problem.path("detail").asText());
     }
     throw new CliException(status >= 500 ? ExitCode.USAGE : ExitCode.REFUSED, message.toString());

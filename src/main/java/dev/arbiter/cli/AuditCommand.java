@@ -12,18 +12,35 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code arbiter audit verify}: re-verifies the hash chains and signatures straight from the database. */
-@Command(name = "audit", mixinStandardHelpOptions = true, description = "Audit log tools.", subcommands = {AuditCommand.Verify.class})
+/**
+ * {@code arbiter audit verify}: re-verifies the hash chains and signatures straight from the
+ * database.
+ */
+@Command(
+    name = "audit",
+    mixinStandardHelpOptions = true,
+    description = "Audit log tools.",
+    subcommands = {AuditCommand.Verify.class})
 final class AuditCommand {
 
-  @Command(name = "verify", mixinStandardHelpOptions = true,
-      description = "Re-verify every policy revision and audit record (hash links and signatures) from the database; "
-          + "works with the server running or stopped. Exit 1 lists every broken record.")
+  @Command(
+      name = "verify",
+      mixinStandardHelpOptions = true,
+      description =
+          "Re-verify every policy revision and audit record (hash links and signatures) from the"
+              + " database; works with the server running or stopped. Exit 1 lists every broken"
+              + " record.")
   static final class Verify implements Callable<Integer> {
-    @Option(names = "--data-dir", description = "Data directory with the embedded database (default: $ARBITER_DATA_DIR or ./arbiter-data).")
+    @Option(
+        names = "--data-dir",
+        description =
+            "Data directory with the embedded database (default: $ARBITER_DATA_DIR or"
+                + " ./arbiter-data).")
     Path dataDir;
 
-    @Option(names = "--database-url", description = "External PostgreSQL instead (default: $ARBITER_DATABASE_URL).")
+    @Option(
+        names = "--database-url",
+        description = "External PostgreSQL instead (default: $ARBITER_DATABASE_URL).")
     String databaseUrl;
 
     @Option(names = "--json", description = "Print one JSON object.")
@@ -44,7 +61,9 @@ final class AuditCommand {
       } else {
         Path dir = ClientOptions.resolveDataDir(dataDir);
         try {
-          report = LocalDatabase.withReadOnly(new dev.arbiter.auth.DataDir(dir).database(), IntegrityCheck::run);
+          report =
+              LocalDatabase.withReadOnly(
+                  new dev.arbiter.auth.DataDir(dir).database(), IntegrityCheck::run);
         } catch (dev.arbiter.store.StoreException e) {
           throw CliException.usage(e.getMessage());
         }
@@ -54,10 +73,17 @@ final class AuditCommand {
         out.println(Json.writePretty(report));
       } else {
         for (IntegrityCheck.Finding finding : report.findings()) {
-          out.println("BROKEN " + finding.table() + " " + finding.record() + ": " + finding.problem());
+          out.println(
+              "BROKEN " + finding.table() + " " + finding.record() + ": " + finding.problem());
         }
-        out.println((report.intact() ? "intact: " : "BROKEN: ") + report.revisionsChecked() + " policy revisions and "
-            + report.auditRecordsChecked() + " audit records checked, " + report.findings().size() + " finding(s)");
+        out.println(
+            (report.intact() ? "intact: " : "BROKEN: ")
+                + report.revisionsChecked()
+                + " policy revisions and "
+                + report.auditRecordsChecked()
+                + " audit records checked, "
+                + report.findings().size()
+                + " finding(s)");
       }
       out.flush();
       return report.intact() ? ExitCode.OK : ExitCode.REFUSED;

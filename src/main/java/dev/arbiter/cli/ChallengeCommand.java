@@ -17,16 +17,27 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code arbiter challenge}: a nonce and, for a TEE key, the binding value to put in the evidence. */
-@Command(name = "challenge", mixinStandardHelpOptions = true,
-    description = "Get a single-use nonce; with --key also print the binding value B = SHA-512(nonce || JWK thumbprint) "
-        + "the TEE must place in its report data (the key file is created when missing).")
+/**
+ * {@code arbiter challenge}: a nonce and, for a TEE key, the binding value to put in the evidence.
+ */
+@Command(
+    name = "challenge",
+    mixinStandardHelpOptions = true,
+    description =
+        "Get a single-use nonce; with --key also print the binding value B = SHA-512(nonce || JWK"
+            + " thumbprint) the TEE must place in its report data (the key file is created when"
+            + " missing).")
 final class ChallengeCommand implements Callable<Integer> {
-  @Option(names = "--key", description = "TEE key (private EC JWK); created when the file does not exist.")
+  @Option(
+      names = "--key",
+      description = "TEE key (private EC JWK); created when the file does not exist.")
   Path key;
 
-  @Option(names = "--format", description = "With --key: also print the value this format's evidence must carry "
-      + "(its binding rule: B, SHA-256(B), a prefix of B, or the nonce).")
+  @Option(
+      names = "--format",
+      description =
+          "With --key: also print the value this format's evidence must carry "
+              + "(its binding rule: B, SHA-256(B), a prefix of B, or the nonce).")
   String format;
 
   @Mixin TeeOptions tee;
@@ -43,11 +54,18 @@ final class ChallengeCommand implements Callable<Integer> {
       byte[] nonce = Base64.getUrlDecoder().decode(challenge.path("nonce").asText());
       out.put("binding", Hex.encode(Binding.value(nonce, teeKey)));
       if (format != null) {
-        var descriptor = dev.arbiter.schemes.BuiltInSchemes.registry().descriptor(format)
-            .orElseThrow(() -> CliException.usage("unknown --format: " + format));
-        var expected = descriptor.binding().expected(dev.arbiter.appraisal.TeeKey.of(teeKey.toPublicJWK()).binding(nonce));
+        var descriptor =
+            dev.arbiter.schemes.BuiltInSchemes.registry()
+                .descriptor(format)
+                .orElseThrow(() -> CliException.usage("unknown --format: " + format));
+        var expected =
+            descriptor
+                .binding()
+                .expected(dev.arbiter.appraisal.TeeKey.of(teeKey.toPublicJWK()).binding(nonce));
         out.put("format", format);
-        out.put("expected", Hex.encode(((dev.arbiter.evidence.ExpectedBinding.Value) expected).bytes()));
+        out.put(
+            "expected",
+            Hex.encode(((dev.arbiter.evidence.ExpectedBinding.Value) expected).bytes()));
       }
     } else if (format != null) {
       throw CliException.usage("--format needs --key");

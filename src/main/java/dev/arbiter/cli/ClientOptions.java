@@ -15,7 +15,9 @@ public final class ClientOptions {
   @Option(names = "--server", description = "Server URL (default: from client.json).")
   String server;
 
-  @Option(names = "--data-dir", description = "Data directory holding client.json (default: ./arbiter-data).")
+  @Option(
+      names = "--data-dir",
+      description = "Data directory holding client.json (default: ./arbiter-data).")
   Path dataDir;
 
   @Option(names = "--json", description = "Print machine-readable JSON.")
@@ -42,7 +44,10 @@ public final class ClientOptions {
   public ApiClient client() {
     Path file = dataDir().resolve("client.json");
     if (!Files.isRegularFile(file)) {
-      throw CliException.usage("no client configuration at " + file + " (start 'arbiter serve' once, or pass --data-dir)");
+      throw CliException.usage(
+          "no client configuration at "
+              + file
+              + " (start 'arbiter serve' once, or pass --data-dir)");
     }
     ClientConfig config;
     try {
@@ -55,6 +60,10 @@ public final class ClientOptions {
       String env = System.getenv("ARBITER_SERVER");
       url = env != null && !env.isBlank() ? env : config.server();
     }
-    return ApiClient.create(url, config.resolve(file, config.ca()), config.resolve(file, config.cert()), config.resolve(file, config.key()));
+    return ApiClient.create(
+        url,
+        config.resolve(file, config.ca()),
+        config.resolve(file, config.cert()),
+        config.resolve(file, config.key()));
   }
 }

@@ -15,39 +15,55 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Downloads collateral from the vendors' services for {@code collateral fetch} — optional and off by
- * default: nothing is fetched unless an operator runs it. Everything downloaded is then imported
+ * Downloads collateral from the vendors' services for {@code collateral fetch} — optional and off
+ * by default: nothing is fetched unless an operator runs it. Everything downloaded is then imported
  * through the server, which checks signatures against the pinned roots; the transport is not
- * trusted. Intel PCS (API v4): TCB Info per FMSPC with its issuer chain header, QE Identity, PCK and
- * root CA CRLs; AMD KDS: the CRL per product; NVIDIA RIM service: reference manifests by id.
+ * trusted. Intel PCS (API v4): TCB Info per FMSPC with its issuer chain header, QE Identity, PCK
+ * and root CA CRLs; AMD KDS: the CRL per product; NVIDIA RIM service: reference manifests by id.
  */
 final class CollateralFetch {
   static final String INTEL_PCS = "https://api.trustedservices.intel.com";
   static final String AMD_KDS = "https://kdsintf.amd.com";
   static final String NVIDIA_RIM = "https://rim.attestation.nvidia.com";
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NORMAL).build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(10))
+          .followRedirects(HttpClient.Redirect.NORMAL)
+          .build();
 
   List<EvidenceInput.Collateral> intel(String base, List<String> fmspcs) {
     List<EvidenceInput.Collateral> files = new ArrayList<>();
     for (String tee : List.of("sgx", "tdx")) {
       for (String fmspc : fmspcs) {
         // an FMSPC of an SGX-only platform has no TDX TCB Info (404): skipped
-        maybe(base + "/" + tee + "/certification/v4/tcb?fmspc=" + fmspc).ifPresent(tcb -> {
-          files.add(new EvidenceInput.Collateral(tee + "-tcbinfo-" + fmspc + ".json", tcb.body()));
-          tcb.header("TCB-Info-Issuer-Chain").or(() -> tcb.header("SGX-TCB-Info-Issuer-Chain"))
-              .ifPresent(chain -> files.add(new EvidenceInput.Collateral(tee + "-tcb-chain.pem", chain.getBytes(StandardCharsets.US_ASCII))));
-        });
+        maybe(base + "/" + tee + "/certification/v4/tcb?fmspc=" + fmspc)
+            .ifPresent(tcb -> {
+              files.add(
+                  new EvidenceInput.Collateral(tee + "-tcbinfo-" + fmspc + ".json", tcb.body()));
+              tcb.header("TCB-Info-Issuer-Chain")
+                  .or(() -> tcb.header("SGX-TCB-Info-Issuer-Chain"))
+                  .ifPresent(chain ->
+                      files.add(
+                          new EvidenceInput.Collateral(
+                              tee + "-tcb-chain.pem", chain.getBytes(StandardCharsets.US_ASCII))));
+            });
       }
       maybe(base + "/" + tee + "/certification/v4/qe/identity")
-          .ifPresent(qe -> files.add(new EvidenceInput.Collateral(tee + "-qeidentity.json", qe.body())));
+          .ifPresent(
+              qe -> files.add(new EvidenceInput.Collateral(tee + "-qeidentity.json", qe.body())));
     }
     for (String ca : List.of("platform", "processor")) {
-      maybe(base + "/sgx/certification/v4/pckcrl?ca=" + ca + "&encoding=der").ifPresent(crl -> {
-        files.add(new EvidenceInput.Collateral("pck-" + ca + ".crl", crl.body()));
-        crl.header("SGX-PCK-CRL-Issuer-Chain")
-            .ifPresent(chain -> files.add(new EvidenceInput.Collateral("pck-" + ca + "-chain.pem", chain.getBytes(StandardCharsets.US_ASCII))));
-      });
+      maybe(base + "/sgx/certification/v4/pckcrl?ca=" + ca + "&encoding=der")
+          .ifPresent(crl -> {
+            files.add(new EvidenceInput.Collateral("pck-" + ca + ".crl", crl.body()));
+            crl.header("SGX-PCK-CRL-Issuer-Chain")
+                .ifPresent(chain ->
+                    files.add(
+                        new EvidenceInput.Collateral(
+                            "pck-" + ca + "-chain.pem",
+                            chain.getBytes(StandardCharsets.US_ASCII))));
+          });
     }
     if (files.isEmpty()) {
       throw CliException.usage("Intel PCS had no collateral for " + fmspcs);
@@ -58,8 +74,12 @@ final class CollateralFetch {
   List<EvidenceInput.Collateral> amd(String base, List<String> products) {
     List<EvidenceInput.Collateral> files = new ArrayList<>();
     for (String product : products) {
-      String name = product.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + product.substring(1).toLowerCase(java.util.Locale.ROOT);
-      files.add(new EvidenceInput.Collateral("amd-" + product + ".crl", get(base + "/vcek/v1/" + name + "/crl").body()));
+      String name =
+          product.substring(0, 1).toUpperCase(java.util.Locale.ROOT)
+              + product.substring(1).toLowerCase(java.util.Locale.ROOT);
+      files.add(
+          new EvidenceInput.Collateral(
+              "amd-" + product + ".crl", get(base + "/vcek/v1/" + name + "/crl").body()));
     }
     return files;
   }
@@ -75,7 +95,9 @@ final class CollateralFetch {
 
   private record Fetched(byte[] body, java.net.http.HttpHeaders headers) {
     Optional<String> header(String name) {
-      return headers.firstValue(name).map(value -> URLDecoder.decode(value, StandardCharsets.UTF_8));
+      return headers
+          .firstValue(name)
+          .map(value -> URLDecoder.decode(value, StandardCharsets.UTF_8));
     }
   }
 
@@ -89,8 +111,10 @@ final class CollateralFetch {
 
   private Optional<Fetched> fetch(String url, boolean absentIsFine) {
     try {
-      HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(),
-          HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<byte[]> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build(),
+              HttpResponse.BodyHandlers.ofByteArray());
       if (response.statusCode() == 404 && absentIsFine) {
         return Optional.empty();
       }
@@ -98,7 +122,8 @@ final class CollateralFetch {
         throw CliException.usage("GET " + url + " answered HTTP " + response.statusCode());
       }
       if (response.body().length > Inputs.MAX_FILE_BYTES) {
-        throw CliException.usage("GET " + url + " answered more than " + Inputs.MAX_FILE_BYTES + " bytes");
+        throw CliException.usage(
+            "GET " + url + " answered more than " + Inputs.MAX_FILE_BYTES + " bytes");
       }
       return Optional.of(new Fetched(response.body(), response.headers()));
     } catch (IOException | IllegalArgumentException e) {
@@ -117,7 +142,8 @@ final class CollateralFetch {
       try {
         var tree = dev.arbiter.internal.Json.readTree(body);
         if (tree.hasNonNull("rim")) {
-          return dev.arbiter.internal.Encodings.base64(dev.arbiter.internal.Encodings.withoutWhitespace(tree.get("rim").asText()));
+          return dev.arbiter.internal.Encodings.base64(
+              dev.arbiter.internal.Encodings.withoutWhitespace(tree.get("rim").asText()));
         }
       } catch (IOException | IllegalArgumentException e) {
         // not JSON: a bare swidtag

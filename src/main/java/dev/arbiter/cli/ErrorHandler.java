@@ -11,7 +11,8 @@ import picocli.CommandLine.ParseResult;
 /** Maps every failure to one line on stderr and the contract's exit code; no stack traces. */
 final class ErrorHandler implements IExecutionExceptionHandler {
   @Override
-  public int handleExecutionException(Exception exception, CommandLine commandLine, ParseResult parsed) {
+  public int handleExecutionException(
+      Exception exception, CommandLine commandLine, ParseResult parsed) {
     if (System.getenv("ARBITER_DEBUG") != null) {
       exception.printStackTrace(commandLine.getErr());
     }
@@ -21,21 +22,27 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       return cli.exitCode();
     }
     if (exception instanceof ProblemException problem) {
-      err.println("arbiter: " + problem.problem().type().slug() + ": " + problem.problem().detail());
+      err.println(
+          "arbiter: " + problem.problem().type().slug() + ": " + problem.problem().detail());
       return problem.problem().type().status() >= 500 ? ExitCode.USAGE : ExitCode.REFUSED;
     }
     if (exception instanceof IOException || exception instanceof UncheckedIOException) {
       err.println("arbiter: I/O error: " + oneLine(exception.getMessage()));
       return ExitCode.USAGE;
     }
-    err.println("arbiter: internal error: " + exception.getClass().getSimpleName() + ": " + oneLine(exception.getMessage()));
+    err.println(
+        "arbiter: internal error: "
+            + exception.getClass().getSimpleName()
+            + ": "
+            + oneLine(exception.getMessage()));
     return ExitCode.USAGE;
   }
 
   static int usage(CommandLine.ParameterException exception, String[] args) {
     var err = exception.getCommandLine().getErr();
     err.println("arbiter: " + oneLine(exception.getMessage()));
-    err.println("Try '" + exception.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+    err.println(
+        "Try '" + exception.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
     return ExitCode.USAGE;
   }
 

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.cli;
 
-import dev.arbiter.schemes.BuiltInSchemes;
 import dev.arbiter.evidence.EvidenceInput;
 import dev.arbiter.evidence.EvidenceScheme;
 import dev.arbiter.evidence.ExpectedBinding;
@@ -10,6 +9,7 @@ import dev.arbiter.evidence.VerificationContext;
 import dev.arbiter.evidence.VerificationResult;
 import dev.arbiter.internal.Json;
 import dev.arbiter.problem.Problem;
+import dev.arbiter.schemes.BuiltInSchemes;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -33,18 +33,28 @@ final class EvidenceCommand {
   @Command(
       name = "verify",
       mixinStandardHelpOptions = true,
-      description = "Verify evidence against pinned vendor roots; exit 0 valid, 1 invalid, 2 usage or I/O error.")
+      description =
+          "Verify evidence against pinned vendor roots; exit 0 valid, 1 invalid, 2 usage or I/O"
+              + " error.")
   static final class Verify implements Callable<Integer> {
-    @Option(names = "--format", required = true, description = "Scheme id: sev-snp, tdx, sgx, nitro, tpm, ...")
+    @Option(
+        names = "--format",
+        required = true,
+        description = "Scheme id: sev-snp, tdx, sgx, nitro, tpm, ...")
     String format;
 
-    @Option(names = "--evidence", required = true, description = "Evidence file: raw, hex text, base64 or a container JSON.")
+    @Option(
+        names = "--evidence",
+        required = true,
+        description = "Evidence file: raw, hex text, base64 or a container JSON.")
     Path evidence;
 
     @Option(names = "--cert", description = "Certificate file (PEM or DER); repeatable.")
     List<Path> certs = new ArrayList<>();
 
-    @Option(names = "--key", description = "Verification key (PEM SPKI, JWK, TPMT_PUBLIC or a JSON list); repeatable.")
+    @Option(
+        names = "--key",
+        description = "Verification key (PEM SPKI, JWK, TPMT_PUBLIC or a JSON list); repeatable.")
     List<Path> keys = new ArrayList<>();
 
     @Option(names = "--collateral", description = "Collateral file or directory; repeatable.")
@@ -59,7 +69,9 @@ final class EvidenceCommand {
     @Option(names = "--at", description = "Verification time, RFC 3339 (default: now).")
     String at;
 
-    @Option(names = "--report-data", description = "Hex value the evidence must carry (report data / nonce).")
+    @Option(
+        names = "--report-data",
+        description = "Hex value the evidence must carry (report data / nonce).")
     String reportData;
 
     @Option(names = "--require-revocation", description = "A chain without a CRL is a problem.")
@@ -81,15 +93,25 @@ final class EvidenceCommand {
       EvidenceScheme scheme =
           registry
               .find(format)
-              .orElseThrow(() -> CliException.usage("unknown or disabled --format: " + format
-                  + " (known: " + String.join(", ", registry.all().stream().map(s -> s.descriptor().id()).toList()) + ")"));
-      Clock clock = at == null ? Clock.systemUTC() : Clock.fixed(Inputs.parseTime(at), ZoneOffset.UTC);
+              .orElseThrow(() ->
+                  CliException.usage(
+                      "unknown or disabled --format: "
+                          + format
+                          + " (known: "
+                          + String.join(
+                              ", ", registry.all().stream().map(s -> s.descriptor().id()).toList())
+                          + ")"));
+      Clock clock =
+          at == null ? Clock.systemUTC() : Clock.fixed(Inputs.parseTime(at), ZoneOffset.UTC);
       ExpectedBinding binding =
-          reportData == null ? ExpectedBinding.none() : ExpectedBinding.exactly(Inputs.parseHex("--report-data", reportData));
+          reportData == null
+              ? ExpectedBinding.none()
+              : ExpectedBinding.exactly(Inputs.parseHex("--report-data", reportData));
       List<EvidenceInput.Collateral> collateralFiles = new ArrayList<>();
       for (Path root : collateral) {
         for (Path file : Inputs.expand(root)) {
-          collateralFiles.add(new EvidenceInput.Collateral(file.getFileName().toString(), Inputs.read(file)));
+          collateralFiles.add(
+              new EvidenceInput.Collateral(file.getFileName().toString(), Inputs.read(file)));
         }
       }
       EvidenceInput input =
@@ -100,7 +122,8 @@ final class EvidenceCommand {
               collateralFiles,
               Optional.ofNullable(signature).map(Inputs::read),
               Optional.ofNullable(pcrs).map(Inputs::read));
-      VerificationContext context = new VerificationContext(clock, requireRevocation, allowStaleCrl);
+      VerificationContext context =
+          new VerificationContext(clock, requireRevocation, allowStaleCrl);
       VerificationResult result = scheme.verify(input, binding, context);
       print(result);
       return result.valid() ? ExitCode.OK : ExitCode.REFUSED;

@@ -34,15 +34,25 @@ import picocli.CommandLine.Spec;
  * that keeps checkpoints and checks each new one extends the last, and inclusion proofs of
  * decisions, verified offline with a pinned key.
  */
-@Command(name = "log", mixinStandardHelpOptions = true, description = "Transparency log: checkpoints, witnessing, inclusion proofs.",
-    subcommands = {LogCommand.CheckpointCmd.class, LogCommand.Witness.class, LogCommand.Proof.class, LogCommand.VerifyProof.class})
+@Command(
+    name = "log",
+    mixinStandardHelpOptions = true,
+    description = "Transparency log: checkpoints, witnessing, inclusion proofs.",
+    subcommands = {
+      LogCommand.CheckpointCmd.class,
+      LogCommand.Witness.class,
+      LogCommand.Proof.class,
+      LogCommand.VerifyProof.class
+    })
 final class LogCommand {
   static final String PINNED_KEY_FILE = "log-key.txt";
   static final String LATEST = "latest";
 
   /** The pinned verifier key options. */
   static final class KeyOptions {
-    @Option(names = "--log-key", description = "The log's pinned verifier key (origin+keyid+base64), obtained out of band.")
+    @Option(
+        names = "--log-key",
+        description = "The log's pinned verifier key (origin+keyid+base64), obtained out of band.")
     String key;
 
     @Option(names = "--log-key-file", description = "File holding the pinned verifier key.")
@@ -63,8 +73,12 @@ final class LogCommand {
     }
   }
 
-  @Command(name = "checkpoint", mixinStandardHelpOptions = true,
-      description = "Print the server's latest signed checkpoint (not verified: use 'log witness' to verify and keep it).")
+  @Command(
+      name = "checkpoint",
+      mixinStandardHelpOptions = true,
+      description =
+          "Print the server's latest signed checkpoint (not verified: use 'log witness' to verify"
+              + " and keep it).")
   static final class CheckpointCmd implements Callable<Integer> {
     @Mixin TeeOptions tee;
     @Spec CommandSpec spec;
@@ -81,7 +95,8 @@ final class LogCommand {
           body.put("tree_size", checkpoint.size());
           body.put("root_hash", Base64.getEncoder().encodeToString(checkpoint.rootHash()));
         } catch (IllegalArgumentException | StringIndexOutOfBoundsException e) {
-          throw CliException.refused("the server's checkpoint is malformed: " + ErrorHandler.oneLine(e.getMessage()));
+          throw CliException.refused(
+              "the server's checkpoint is malformed: " + ErrorHandler.oneLine(e.getMessage()));
         }
         body.put("note", note);
         out.println(Json.writePretty(body));
@@ -93,15 +108,25 @@ final class LogCommand {
     }
   }
 
-  @Command(name = "witness", mixinStandardHelpOptions = true,
-      description = {"Fetch the latest checkpoint, verify it with the pinned key and that it extends the last one kept in "
-          + "--checkpoint-dir (consistency proof), then keep it (DIR/<size>.checkpoint, DIR/latest).",
-          "The pinned key is --log-key / --log-key-file (written to DIR/log-key.txt on first use; a different key later is "
-              + "refused), else DIR/log-key.txt, else the checkpoint key in the server's data directory (--data-dir) when "
-              + "run next to the server. Never the key the server serves.",
-          "Exit 0 ok, 1 bad signature, rollback (smaller tree) or fork (failed consistency proof), 2 usage or I/O."})
+  @Command(
+      name = "witness",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Fetch the latest checkpoint, verify it with the pinned key and that it extends the last"
+            + " one kept in --checkpoint-dir (consistency proof), then keep it"
+            + " (DIR/<size>.checkpoint, DIR/latest).",
+        "The pinned key is --log-key / --log-key-file (written to DIR/log-key.txt on first use; a"
+            + " different key later is refused), else DIR/log-key.txt, else the checkpoint key in"
+            + " the server's data directory (--data-dir) when run next to the server. Never the key"
+            + " the server serves.",
+        "Exit 0 ok, 1 bad signature, rollback (smaller tree) or fork (failed consistency proof), 2"
+            + " usage or I/O."
+      })
   static final class Witness implements Callable<Integer> {
-    @Option(names = "--checkpoint-dir", required = true, description = "Where the witness keeps checkpoints.")
+    @Option(
+        names = "--checkpoint-dir",
+        required = true,
+        description = "Where the witness keeps checkpoints.")
     Path dir;
 
     @Mixin KeyOptions keys;
@@ -120,46 +145,81 @@ final class LogCommand {
       long previousSize = -1;
       if (Files.exists(latest)) {
         String oldNote = readText(latest);
-        Checkpoint previous = verified(verifier.verifyCheckpoint(oldNote), "the kept checkpoint " + latest);
+        Checkpoint previous =
+            verified(verifier.verifyCheckpoint(oldNote), "the kept checkpoint " + latest);
         previousSize = previous.size();
         if (current.size() < previous.size()) {
-          throw CliException.refused("rollback: the log's tree (size " + current.size() + ") is smaller than the kept checkpoint (size "
-              + previous.size() + ")");
+          throw CliException.refused(
+              "rollback: the log's tree (size "
+                  + current.size()
+                  + ") is smaller than the kept checkpoint (size "
+                  + previous.size()
+                  + ")");
         }
         ConsistencyProof proof;
         try {
-          proof = ConsistencyProof.fromJson(client.get("/v1/log/consistency?from=" + previous.size() + "&to=" + current.size()).toString());
+          proof =
+              ConsistencyProof.fromJson(
+                  client
+                      .get("/v1/log/consistency?from=" + previous.size() + "&to=" + current.size())
+                      .toString());
         } catch (IOException e) {
-          throw CliException.refused("fork: the server's consistency proof is malformed: " + ErrorHandler.oneLine(e.getMessage()));
+          throw CliException.refused(
+              "fork: the server's consistency proof is malformed: "
+                  + ErrorHandler.oneLine(e.getMessage()));
         } catch (CliException e) {
-          throw e.exitCode() == ExitCode.REFUSED ? CliException.refused("fork: no consistency proof from size " + previous.size()
-              + " to " + current.size() + " (" + e.getMessage() + ")") : e;
+          throw e.exitCode() == ExitCode.REFUSED
+              ? CliException.refused(
+                  "fork: no consistency proof from size "
+                      + previous.size()
+                      + " to "
+                      + current.size()
+                      + " ("
+                      + e.getMessage()
+                      + ")")
+              : e;
         }
         Verification consistent = verifier.verifyConsistency(oldNote, note, proof);
         if (!consistent.ok()) {
-          throw CliException.refused("fork: the log at size " + current.size() + " does not extend the kept checkpoint at size "
-              + previous.size() + " (" + consistent + ")");
+          throw CliException.refused(
+              "fork: the log at size "
+                  + current.size()
+                  + " does not extend the kept checkpoint at size "
+                  + previous.size()
+                  + " ("
+                  + consistent
+                  + ")");
         }
       }
       write(dir.resolve(current.size() + ".checkpoint"), note);
       write(latest, note);
       var out = spec.commandLine().getOut();
-      out.println(previousSize < 0
-          ? "ok: kept checkpoint " + key.name() + " size " + current.size() + " (first)"
-          : "ok: checkpoint " + key.name() + " size " + current.size() + " extends size " + previousSize);
+      out.println(
+          previousSize < 0
+              ? "ok: kept checkpoint " + key.name() + " size " + current.size() + " (first)"
+              : "ok: checkpoint "
+                  + key.name()
+                  + " size "
+                  + current.size()
+                  + " extends size "
+                  + previousSize);
       out.flush();
       return ExitCode.OK;
     }
 
     private NoteVerifierKey pinnedKey(String note) throws IOException {
       Path pinnedFile = dir.resolve(PINNED_KEY_FILE);
-      Optional<NoteVerifierKey> pinned = Files.exists(pinnedFile)
-          ? Optional.of(parse(readText(pinnedFile).strip(), pinnedFile.toString())) : Optional.empty();
+      Optional<NoteVerifierKey> pinned =
+          Files.exists(pinnedFile)
+              ? Optional.of(parse(readText(pinnedFile).strip(), pinnedFile.toString()))
+              : Optional.empty();
       Optional<NoteVerifierKey> given = keys.given();
       if (given.isPresent()) {
         if (pinned.isPresent() && !pinned.get().equals(given.get())) {
-          throw CliException.refused("the given log key differs from the key pinned in " + pinnedFile
-              + " (remove that file only if the log's key really changed)");
+          throw CliException.refused(
+              "the given log key differs from the key pinned in "
+                  + pinnedFile
+                  + " (remove that file only if the log's key really changed)");
         }
         if (pinned.isEmpty()) {
           write(pinnedFile, given.get().encoded() + "\n");
@@ -171,27 +231,38 @@ final class LogCommand {
       }
       Path keyFile = ClientOptions.resolveDataDir(tee.dataDir).resolve(CheckpointSigner.KEY_FILE);
       if (Files.isRegularFile(keyFile)) {
-        // the server's own key file: its public key is what we pin; the name is the checkpoint's origin line
+        // the server's own key file: its public key is what we pin; the name is the checkpoint's
+        // origin line
         String origin = note.substring(0, Math.max(0, note.indexOf('\n')));
         try {
           return NoteVerifierKey.of(origin, Ed25519Key.load(keyFile).publicKey());
         } catch (IllegalArgumentException e) {
-          throw CliException.refused("the server's checkpoint names an invalid origin: " + ErrorHandler.oneLine(e.getMessage()));
+          throw CliException.refused(
+              "the server's checkpoint names an invalid origin: "
+                  + ErrorHandler.oneLine(e.getMessage()));
         }
       }
-      throw CliException.usage("no pinned log key: pass --log-key (obtained out of band, e.g. from the server's data directory), "
-          + "or keep it in " + pinnedFile);
+      throw CliException.usage(
+          "no pinned log key: pass --log-key (obtained out of band, e.g. from the server's data"
+              + " directory), or keep it in "
+              + pinnedFile);
     }
   }
 
-  @Command(name = "proof", mixinStandardHelpOptions = true,
-      description = "Fetch the decision leaf logged for an EAR (--jti) and its inclusion proof against the latest checkpoint, "
-          + "as JSON {\"leaf\": ..., \"proof\": ...}; verify it offline with 'log verify-proof'.")
+  @Command(
+      name = "proof",
+      mixinStandardHelpOptions = true,
+      description =
+          "Fetch the decision leaf logged for an EAR (--jti) and its inclusion proof against the"
+              + " latest checkpoint, as JSON {\"leaf\": ..., \"proof\": ...}; verify it offline"
+              + " with 'log verify-proof'.")
   static final class Proof implements Callable<Integer> {
     @Option(names = "--jti", required = true, description = "The EAR's jti.")
     String jti;
 
-    @Option(names = "--out", description = "Write the proof to this file instead of standard output.")
+    @Option(
+        names = "--out",
+        description = "Write the proof to this file instead of standard output.")
     Path out;
 
     @Mixin TeeOptions tee;
@@ -211,14 +282,24 @@ final class LogCommand {
     }
   }
 
-  @Command(name = "verify-proof", mixinStandardHelpOptions = true,
-      description = "Verify offline (no server) that a decision leaf is in the log: the proof file of 'log proof', a signed "
-          + "checkpoint and the pinned key; print the decision. Exit 0 valid, 1 invalid (naming why), 2 usage or I/O.")
+  @Command(
+      name = "verify-proof",
+      mixinStandardHelpOptions = true,
+      description =
+          "Verify offline (no server) that a decision leaf is in the log: the proof file of 'log"
+              + " proof', a signed checkpoint and the pinned key; print the decision. Exit 0 valid,"
+              + " 1 invalid (naming why), 2 usage or I/O.")
   static final class VerifyProof implements Callable<Integer> {
-    @Option(names = "--proof", required = true, description = "The proof file ({\"leaf\", \"proof\"}).")
+    @Option(
+        names = "--proof",
+        required = true,
+        description = "The proof file ({\"leaf\", \"proof\"}).")
     Path proofFile;
 
-    @Option(names = "--checkpoint", required = true, description = "A signed checkpoint of the proof's tree size.")
+    @Option(
+        names = "--checkpoint",
+        required = true,
+        description = "A signed checkpoint of the proof's tree size.")
     Path checkpointFile;
 
     @Mixin KeyOptions keys;
@@ -230,15 +311,20 @@ final class LogCommand {
 
     @Override
     public Integer call() {
-      NoteVerifierKey key = keys.given().orElseThrow(() -> CliException.usage("--log-key or --log-key-file is required"));
+      NoteVerifierKey key =
+          keys.given()
+              .orElseThrow(() -> CliException.usage("--log-key or --log-key-file is required"));
       JsonNode file;
       try {
         file = Json.readTree(readText(proofFile));
       } catch (IOException e) {
         throw CliException.usage(proofFile + " is not JSON");
       }
-      if (!(file instanceof ObjectNode object) || !object.path("leaf").isTextual() || !object.path("proof").isObject()) {
-        throw CliException.usage(proofFile + " is not a proof file (want {\"leaf\": \"...\", \"proof\": {...}})");
+      if (!(file instanceof ObjectNode object)
+          || !object.path("leaf").isTextual()
+          || !object.path("proof").isObject()) {
+        throw CliException.usage(
+            proofFile + " is not a proof file (want {\"leaf\": \"...\", \"proof\": {...}})");
       }
       String leaf = object.get("leaf").textValue();
       InclusionProof proof;
@@ -247,7 +333,8 @@ final class LogCommand {
       } catch (IOException e) {
         throw CliException.refused("malformed-proof: " + ErrorHandler.oneLine(e.getMessage()));
       }
-      Verification result = new ProofVerifier(key, key.name()).verifyInclusion(readText(checkpointFile), leaf, proof);
+      Verification result =
+          new ProofVerifier(key, key.name()).verifyInclusion(readText(checkpointFile), leaf, proof);
       if (!result.ok()) {
         throw CliException.refused("invalid: " + result);
       }
@@ -255,7 +342,8 @@ final class LogCommand {
       try {
         entry = LogEntry.parse(leaf);
       } catch (IllegalArgumentException e) {
-        throw CliException.refused("invalid: the leaf is in the log but is not a canonical entry: " + e.getMessage());
+        throw CliException.refused(
+            "invalid: the leaf is in the log but is not a canonical entry: " + e.getMessage());
       }
       var out = spec.commandLine().getOut();
       JsonNode leafJson;
@@ -272,7 +360,14 @@ final class LogCommand {
         body.set("entry", leafJson);
         out.println(Json.writePretty(body));
       } else {
-        out.println("valid: leaf " + proof.leafIndex() + " of tree size " + proof.treeSize() + " (" + entry.kind().wireName() + ")");
+        out.println(
+            "valid: leaf "
+                + proof.leafIndex()
+                + " of tree size "
+                + proof.treeSize()
+                + " ("
+                + entry.kind().wireName()
+                + ")");
         out.println(Json.writePretty(leafJson.path("body")));
       }
       out.flush();
@@ -311,7 +406,8 @@ final class LogCommand {
       Files.writeString(temp, text, StandardCharsets.UTF_8);
       Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
-      throw CliException.usage("cannot write " + file + ": " + ErrorHandler.oneLine(e.getMessage()));
+      throw CliException.usage(
+          "cannot write " + file + ": " + ErrorHandler.oneLine(e.getMessage()));
     }
   }
 }

@@ -13,9 +13,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code arbiter policy show|history|diff|set-appraisal|accept|revoke}. */
-@Command(name = "policy", mixinStandardHelpOptions = true, description = "Inspect and edit a workload's Verifier policy.",
-    subcommands = {PolicyCommand.Show.class, PolicyCommand.History.class, PolicyCommand.Diff.class, PolicyCommand.SetAppraisal.class,
-        PolicyCommand.Accept.class, PolicyCommand.Revoke.class})
+@Command(
+    name = "policy",
+    mixinStandardHelpOptions = true,
+    description = "Inspect and edit a workload's Verifier policy.",
+    subcommands = {
+      PolicyCommand.Show.class,
+      PolicyCommand.History.class,
+      PolicyCommand.Diff.class,
+      PolicyCommand.SetAppraisal.class,
+      PolicyCommand.Accept.class,
+      PolicyCommand.Revoke.class
+    })
 final class PolicyCommand {
 
   static String base(String workload) {
@@ -25,14 +34,22 @@ final class PolicyCommand {
   static void printRevision(java.io.PrintWriter out, JsonNode r) {
     out.println("revision  #" + r.path("seq").asLong() + " " + r.path("hash").asText());
     out.println("prev      " + (r.path("prev").isNull() ? "(none)" : r.path("prev").asText()));
-    out.println("accepted  " + String.join(", ", Json.mapper().convertValue(r.path("accepted"), String[].class)));
+    out.println(
+        "accepted  "
+            + String.join(", ", Json.mapper().convertValue(r.path("accepted"), String[].class)));
     JsonNode body = r.path("body");
-    out.println("appraisal " + (body.path("appraisal").isNull() ? "(none)" : body.path("appraisal").asText()));
-    out.println("at        " + body.path("created_at").asText() + " by " + body.path("principal").asText());
+    out.println(
+        "appraisal "
+            + (body.path("appraisal").isNull() ? "(none)" : body.path("appraisal").asText()));
+    out.println(
+        "at        " + body.path("created_at").asText() + " by " + body.path("principal").asText());
     out.println("reason    " + body.path("reason").asText());
   }
 
-  @Command(name = "show", mixinStandardHelpOptions = true, description = "The current policy revision.")
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
+      description = "The current policy revision.")
   static final class Show implements Callable<Integer> {
     @Option(names = "--workload", required = true)
     String workload;
@@ -43,12 +60,19 @@ final class PolicyCommand {
     @Override
     public Integer call() {
       JsonNode r = client.client().get(base(workload));
-      Printer.print(spec.commandLine().getOut(), client.json(), r, b -> printRevision(spec.commandLine().getOut(), b));
+      Printer.print(
+          spec.commandLine().getOut(),
+          client.json(),
+          r,
+          b -> printRevision(spec.commandLine().getOut(), b));
       return ExitCode.OK;
     }
   }
 
-  @Command(name = "history", mixinStandardHelpOptions = true, description = "Every policy revision, oldest first.")
+  @Command(
+      name = "history",
+      mixinStandardHelpOptions = true,
+      description = "Every policy revision, oldest first.")
   static final class History implements Callable<Integer> {
     @Option(names = "--workload", required = true)
     String workload;
@@ -59,19 +83,34 @@ final class PolicyCommand {
     @Override
     public Integer call() {
       JsonNode body = client.client().get(base(workload) + "/revisions");
-      Printer.print(spec.commandLine().getOut(), client.json(), body, b -> {
-        for (JsonNode r : b.path("revisions")) {
-          JsonNode content = r.path("body");
-          spec.commandLine().getOut().printf("#%-4d %s %s %-24s accepted=[%s] reason=%s%n", r.path("seq").asLong(),
-              r.path("hash").asText().substring(0, 16), content.path("created_at").asText(), content.path("principal").asText(),
-              String.join(",", Json.mapper().convertValue(r.path("accepted"), String[].class)), content.path("reason").asText());
-        }
-      });
+      Printer.print(
+          spec.commandLine().getOut(),
+          client.json(),
+          body,
+          b -> {
+            for (JsonNode r : b.path("revisions")) {
+              JsonNode content = r.path("body");
+              spec.commandLine()
+                  .getOut()
+                  .printf(
+                      "#%-4d %s %s %-24s accepted=[%s] reason=%s%n",
+                      r.path("seq").asLong(),
+                      r.path("hash").asText().substring(0, 16),
+                      content.path("created_at").asText(),
+                      content.path("principal").asText(),
+                      String.join(
+                          ",", Json.mapper().convertValue(r.path("accepted"), String[].class)),
+                      content.path("reason").asText());
+            }
+          });
       return ExitCode.OK;
     }
   }
 
-  @Command(name = "diff", mixinStandardHelpOptions = true, description = "What changed between two revisions.")
+  @Command(
+      name = "diff",
+      mixinStandardHelpOptions = true,
+      description = "What changed between two revisions.")
   static final class Diff implements Callable<Integer> {
     @Option(names = "--workload", required = true)
     String workload;
@@ -95,16 +134,25 @@ final class PolicyCommand {
 
   /** The body of a policy change; absent fields are left out. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record ChangeBody(String reason, @JsonProperty("base_revision") String baseRevision, String cel, String version) {}
+  record ChangeBody(
+      String reason,
+      @JsonProperty("base_revision") String baseRevision,
+      String cel,
+      String version) {}
 
   abstract static class Change implements Callable<Integer> {
     @Option(names = "--workload", required = true)
     String workload;
 
-    @Option(names = "--reason", required = true, description = "Why (recorded in the revision and the audit log).")
+    @Option(
+        names = "--reason",
+        required = true,
+        description = "Why (recorded in the revision and the audit log).")
     String reason;
 
-    @Option(names = "--base-revision", description = "Refuse (409) unless this is still the current revision hash.")
+    @Option(
+        names = "--base-revision",
+        description = "Refuse (409) unless this is still the current revision hash.")
     String baseRevision;
 
     @Mixin ClientOptions client;
@@ -115,13 +163,20 @@ final class PolicyCommand {
     }
 
     int print(JsonNode revision) {
-      Printer.print(spec.commandLine().getOut(), client.json(), revision, r -> printRevision(spec.commandLine().getOut(), r));
+      Printer.print(
+          spec.commandLine().getOut(),
+          client.json(),
+          revision,
+          r -> printRevision(spec.commandLine().getOut(), r));
       return ExitCode.OK;
     }
   }
 
-  @Command(name = "set-appraisal", mixinStandardHelpOptions = true,
-      description = "Set the CEL appraisal policy over claims, format, workload and version (operator).")
+  @Command(
+      name = "set-appraisal",
+      mixinStandardHelpOptions = true,
+      description =
+          "Set the CEL appraisal policy over claims, format, workload and version (operator).")
   static final class SetAppraisal extends Change {
     @Option(names = "--cel", required = true, description = "e.g. 'claims.debug_allowed == false'")
     String cel;
@@ -134,8 +189,12 @@ final class PolicyCommand {
 
   @Command(name = "accept", description = "Add a version to the accepted set (operator; audited).")
   static final class Accept extends Change {
-    // no mixinStandardHelpOptions: its -V/--version would clash with the contract's --version option
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    // no mixinStandardHelpOptions: its -V/--version would clash with the contract's --version
+    // option
+    @Option(
+        names = {"-h", "--help"},
+        usageHelp = true,
+        description = "Show this help message and exit.")
     boolean help;
 
     @Option(names = "--version", required = true)
@@ -147,10 +206,17 @@ final class PolicyCommand {
     }
   }
 
-  @Command(name = "revoke", description = "Remove a version from the accepted set and mark it revoked (operator; audited).")
+  @Command(
+      name = "revoke",
+      description =
+          "Remove a version from the accepted set and mark it revoked (operator; audited).")
   static final class Revoke extends Change {
-    // no mixinStandardHelpOptions: its -V/--version would clash with the contract's --version option
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    // no mixinStandardHelpOptions: its -V/--version would clash with the contract's --version
+    // option
+    @Option(
+        names = {"-h", "--help"},
+        usageHelp = true,
+        description = "Show this help message and exit.")
     boolean help;
 
     @Option(names = "--version", required = true)

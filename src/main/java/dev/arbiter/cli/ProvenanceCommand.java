@@ -26,7 +26,9 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code arbiter provenance verify}: offline provenance verification (contract in CONTRACTS.md). */
+/**
+ * {@code arbiter provenance verify}: offline provenance verification (contract in CONTRACTS.md).
+ */
 @Command(
     name = "provenance",
     mixinStandardHelpOptions = true,
@@ -38,42 +40,68 @@ final class ProvenanceCommand {
       name = "verify",
       mixinStandardHelpOptions = true,
       description = {
-        "Verify a DSSE envelope or Sigstore bundle and its in-toto Statement; exit 0 valid, 1 invalid, 2 usage or I/O error.",
-        "A keyless signature is accepted only with an identity (--certificate-identity or --certificate-identity-regexp) and an"
-            + " issuer (--certificate-oidc-issuer or --certificate-oidc-issuer-regexp) requirement, or with --insecure-ignore-identity.",
-        "A file with several signed items (e.g. npm attestations) is valid only when every item verifies; each is listed under items."})
+        "Verify a DSSE envelope or Sigstore bundle and its in-toto Statement; exit 0 valid, 1"
+            + " invalid, 2 usage or I/O error.",
+        "A keyless signature is accepted only with an identity (--certificate-identity or"
+            + " --certificate-identity-regexp) and an issuer (--certificate-oidc-issuer or"
+            + " --certificate-oidc-issuer-regexp) requirement, or with --insecure-ignore-identity.",
+        "A file with several signed items (e.g. npm attestations) is valid only when every item"
+            + " verifies; each is listed under items."
+      })
   static final class Verify implements Callable<Integer> {
-    @Option(names = "--provenance", required = true, description = "DSSE envelope (JSON or JSON Lines), Sigstore bundle v0.1-v0.3, npm attestations or gcloud provenance JSON.")
+    @Option(
+        names = "--provenance",
+        required = true,
+        description =
+            "DSSE envelope (JSON or JSON Lines), Sigstore bundle v0.1-v0.3, npm attestations or"
+                + " gcloud provenance JSON.")
     Path provenance;
 
-    @Option(names = "--trusted-root", description = "Sigstore trusted_root.json (default: the pinned public-good root).")
+    @Option(
+        names = "--trusted-root",
+        description = "Sigstore trusted_root.json (default: the pinned public-good root).")
     Path trustedRoot;
 
-    @Option(names = "--key", description = "Trusted key: PEM SPKI or certificate, DER SPKI, JWK/JWKS or npm keys.json; repeatable.")
+    @Option(
+        names = "--key",
+        description =
+            "Trusted key: PEM SPKI or certificate, DER SPKI, JWK/JWKS or npm keys.json;"
+                + " repeatable.")
     List<Path> keys = new ArrayList<>();
 
     @ArgGroup(exclusive = true)
     Artifact artifact;
 
     static final class Artifact {
-      @Option(names = "--artifact", description = "The artifact file a subject must match (SHA-256 and SHA-512).")
+      @Option(
+          names = "--artifact",
+          description = "The artifact file a subject must match (SHA-256 and SHA-512).")
       Path file;
 
-      @Option(names = "--digest", description = "The artifact digest a subject must match: sha256:HEX.")
+      @Option(
+          names = "--digest",
+          description = "The artifact digest a subject must match: sha256:HEX.")
       String digest;
     }
 
-    @Option(names = "--builder-id", description = "Trusted builder id, compared exactly; repeatable.")
+    @Option(
+        names = "--builder-id",
+        description = "Trusted builder id, compared exactly; repeatable.")
     List<String> builderIds = new ArrayList<>();
 
     @ArgGroup(exclusive = true)
     IdentityOption identity;
 
     static final class IdentityOption {
-      @Option(names = "--certificate-identity", description = "Identity (SAN URI or e-mail) the signing certificate must carry, compared exactly.")
+      @Option(
+          names = "--certificate-identity",
+          description =
+              "Identity (SAN URI or e-mail) the signing certificate must carry, compared exactly.")
       String exact;
 
-      @Option(names = "--certificate-identity-regexp", description = "Regular expression the certificate identity must fully match.")
+      @Option(
+          names = "--certificate-identity-regexp",
+          description = "Regular expression the certificate identity must fully match.")
       String regexp;
     }
 
@@ -81,18 +109,28 @@ final class ProvenanceCommand {
     IssuerOption issuer;
 
     static final class IssuerOption {
-      @Option(names = "--certificate-oidc-issuer", description = "OIDC issuer the signing certificate must carry, compared exactly.")
+      @Option(
+          names = "--certificate-oidc-issuer",
+          description = "OIDC issuer the signing certificate must carry, compared exactly.")
       String exact;
 
-      @Option(names = "--certificate-oidc-issuer-regexp", description = "Regular expression the certificate OIDC issuer must fully match.")
+      @Option(
+          names = "--certificate-oidc-issuer-regexp",
+          description = "Regular expression the certificate OIDC issuer must fully match.")
       String regexp;
     }
 
-    @Option(names = "--insecure-ignore-identity",
-        description = "Accept keyless signatures without both an identity and an issuer requirement (as in cosign; given requirements are still checked).")
+    @Option(
+        names = "--insecure-ignore-identity",
+        description =
+            "Accept keyless signatures without both an identity and an issuer requirement (as in"
+                + " cosign; given requirements are still checked).")
     boolean insecureIgnoreIdentity;
 
-    @Option(names = "--at", description = "Verification time, RFC 3339 (default: the transparency-log integrated time).")
+    @Option(
+        names = "--at",
+        description =
+            "Verification time, RFC 3339 (default: the transparency-log integrated time).")
     String at;
 
     @Option(names = "--json", description = "Print one JSON object.")
@@ -131,11 +169,24 @@ final class ProvenanceCommand {
           throw CliException.usage("--digest: " + e.getMessage());
         }
       }
-      List<IdentityPolicy.NameMatch> identities = identity == null ? List.of()
-          : List.of(identity.exact != null ? IdentityPolicy.NameMatch.exact(identity.exact) : regexp("--certificate-identity-regexp", identity.regexp));
-      List<IdentityPolicy.NameMatch> issuers = issuer == null ? List.of()
-          : List.of(issuer.exact != null ? IdentityPolicy.NameMatch.exact(issuer.exact) : regexp("--certificate-oidc-issuer-regexp", issuer.regexp));
-      options = options.withIdentity(new IdentityPolicy(identities, issuers, insecureIgnoreIdentity)).withBuilderIds(new HashSet<>(builderIds));
+      List<IdentityPolicy.NameMatch> identities =
+          identity == null
+              ? List.of()
+              : List.of(
+                  identity.exact != null
+                      ? IdentityPolicy.NameMatch.exact(identity.exact)
+                      : regexp("--certificate-identity-regexp", identity.regexp));
+      List<IdentityPolicy.NameMatch> issuers =
+          issuer == null
+              ? List.of()
+              : List.of(
+                  issuer.exact != null
+                      ? IdentityPolicy.NameMatch.exact(issuer.exact)
+                      : regexp("--certificate-oidc-issuer-regexp", issuer.regexp));
+      options =
+          options
+              .withIdentity(new IdentityPolicy(identities, issuers, insecureIgnoreIdentity))
+              .withBuilderIds(new HashSet<>(builderIds));
       return at == null ? options : options.withAt(Inputs.parseTime(at));
     }
 
@@ -161,14 +212,36 @@ final class ProvenanceCommand {
       }
       Signer signer = result.signer();
       if (signer != null) {
-        out.println("  signer " + signer.kind() + " key_id=" + signer.keyId() + " identity=" + signer.identity()
-            + " issuer=" + signer.issuer() + " identity_checked=" + signer.identityChecked());
+        out.println(
+            "  signer "
+                + signer.kind()
+                + " key_id="
+                + signer.keyId()
+                + " identity="
+                + signer.identity()
+                + " issuer="
+                + signer.issuer()
+                + " identity_checked="
+                + signer.identityChecked());
       }
       if (result.items().size() > 1) {
         for (int i = 0; i < result.items().size(); i++) {
           ProvenanceResult item = result.items().get(i);
-          out.println("  item " + (i + 1) + ": " + item.verdict() + " predicate_type=" + item.predicateType()
-              + (item.signer() == null ? "" : " signer=" + item.signer().kind() + ":" + (item.signer().identity() != null ? item.signer().identity() : item.signer().keyId())));
+          out.println(
+              "  item "
+                  + (i + 1)
+                  + ": "
+                  + item.verdict()
+                  + " predicate_type="
+                  + item.predicateType()
+                  + (item.signer() == null
+                      ? ""
+                      : " signer="
+                          + item.signer().kind()
+                          + ":"
+                          + (item.signer().identity() != null
+                              ? item.signer().identity()
+                              : item.signer().keyId())));
         }
       }
       for (Problem problem : result.problems()) {
@@ -195,7 +268,8 @@ final class ProvenanceCommand {
         @JsonProperty("signer") SignerBody signer,
         @JsonProperty("problems") List<Map<String, String>> problems) {}
 
-    record SubjectBody(@JsonProperty("name") String name, @JsonProperty("digest") Map<String, String> digest) {}
+    record SubjectBody(
+        @JsonProperty("name") String name, @JsonProperty("digest") Map<String, String> digest) {}
 
     record SignerBody(
         @JsonProperty("kind") String kind,
@@ -205,9 +279,24 @@ final class ProvenanceCommand {
         @JsonProperty("identity_checked") boolean identityChecked) {}
 
     static Body body(ProvenanceResult result) {
-      List<ItemBody> items = result.items().stream().map(item -> new ItemBody(item.verdict(), item.predicateType(), item.builderId(),
-          subjects(item), signer(item.signer()), ProblemJson.of(item.problems()))).toList();
-      return new Body(result.verdict(), result.predicateType(), result.builderId(), subjects(result), signer(result.signer()), items,
+      List<ItemBody> items =
+          result.items().stream()
+              .map(item ->
+                  new ItemBody(
+                      item.verdict(),
+                      item.predicateType(),
+                      item.builderId(),
+                      subjects(item),
+                      signer(item.signer()),
+                      ProblemJson.of(item.problems())))
+              .toList();
+      return new Body(
+          result.verdict(),
+          result.predicateType(),
+          result.builderId(),
+          subjects(result),
+          signer(result.signer()),
+          items,
           ProblemJson.of(result.problems()));
     }
 
@@ -216,8 +305,14 @@ final class ProvenanceCommand {
     }
 
     private static SignerBody signer(Signer signer) {
-      return signer == null ? null
-          : new SignerBody(signer.kind(), signer.keyId(), signer.identity(), signer.issuer(), signer.identityChecked());
+      return signer == null
+          ? null
+          : new SignerBody(
+              signer.kind(),
+              signer.keyId(),
+              signer.identity(),
+              signer.issuer(),
+              signer.identityChecked());
     }
   }
 }

@@ -22,16 +22,26 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code arbiter result verify}: what a relying party runs on an Attestation Result. */
-@Command(name = "result", mixinStandardHelpOptions = true, description = "Attestation Result tools.", subcommands = ResultCommand.Verify.class)
+@Command(
+    name = "result",
+    mixinStandardHelpOptions = true,
+    description = "Attestation Result tools.",
+    subcommands = ResultCommand.Verify.class)
 final class ResultCommand {
 
-  @Command(name = "verify", mixinStandardHelpOptions = true,
-      description = "Verify an EAR's signature (pinned JWKS), lifetime and claims; print the claims. Exit 0 valid, 1 invalid, 2 usage or I/O.")
+  @Command(
+      name = "verify",
+      mixinStandardHelpOptions = true,
+      description =
+          "Verify an EAR's signature (pinned JWKS), lifetime and claims; print the claims. Exit 0"
+              + " valid, 1 invalid, 2 usage or I/O.")
   static final class Verify implements Callable<Integer> {
     @Option(names = "--token", required = true, description = "File holding the compact JWT.")
     Path token;
 
-    @Option(names = "--jwks", description = "JWKS file or https URL (default: the server's /.well-known/jwks.json).")
+    @Option(
+        names = "--jwks",
+        description = "JWKS file or https URL (default: the server's /.well-known/jwks.json).")
     String jwks;
 
     @Option(names = "--at", description = "Verification time, RFC 3339 (default: now).")
@@ -43,7 +53,8 @@ final class ResultCommand {
     @Override
     public Integer call() throws Exception {
       JWKSet keys = loadKeys();
-      Clock clock = at == null ? Clock.systemUTC() : Clock.fixed(Inputs.parseTime(at), ZoneOffset.UTC);
+      Clock clock =
+          at == null ? Clock.systemUTC() : Clock.fixed(Inputs.parseTime(at), ZoneOffset.UTC);
       String compact = new String(Inputs.read(token), StandardCharsets.US_ASCII).strip();
       var out = spec.commandLine().getOut();
       try {
@@ -58,15 +69,26 @@ final class ResultCommand {
           body.put("problems", List.of());
           out.println(Json.writePretty(body));
         } else {
-          out.println("valid " + ear.profile() + " status=" + ear.status().label() + " kid=" + ear.keyId());
-          ear.submods().forEach((name, appraisal) -> out.println("  submod " + name + ": " + appraisal.status().label() + " " + appraisal.vector()));
+          out.println(
+              "valid " + ear.profile() + " status=" + ear.status().label() + " kid=" + ear.keyId());
+          ear.submods()
+              .forEach((name, appraisal) ->
+                  out.println(
+                      "  submod "
+                          + name
+                          + ": "
+                          + appraisal.status().label()
+                          + " "
+                          + appraisal.vector()));
           ear.expiresAt().ifPresent(exp -> out.println("  expires " + exp));
         }
         out.flush();
         return ExitCode.OK;
       } catch (ProblemException e) {
         if (tee.json()) {
-          out.println(Json.writePretty(Map.of("verdict", "invalid", "problems", ProblemJson.of(e.problems()))));
+          out.println(
+              Json.writePretty(
+                  Map.of("verdict", "invalid", "problems", ProblemJson.of(e.problems()))));
         } else {
           out.println("invalid: " + e.problem().type().slug() + ": " + e.problem().detail());
         }
@@ -83,7 +105,9 @@ final class ResultCommand {
         return JWKSet.parse(Json.write(tee.client().get(jwks))); // trusts the --ca / data-dir CA
       }
       String text = Files.readString(Path.of(jwks), StandardCharsets.UTF_8).strip();
-      return text.contains("\"keys\"") ? JWKSet.parse(text) : new JWKSet(com.nimbusds.jose.jwk.JWK.parse(text));
+      return text.contains("\"keys\"")
+          ? JWKSet.parse(text)
+          : new JWKSet(com.nimbusds.jose.jwk.JWK.parse(text));
     }
   }
 }

@@ -15,9 +15,7 @@ import dev.arbiter.supplychain.sbom.SbomParser;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,12 +31,22 @@ final class SbomCommand {
   @Command(
       name = "scan",
       mixinStandardHelpOptions = true,
-      description = "Match an SBOM's components against OSV advisories; exit 0 no findings, 1 findings, 2 usage or I/O error.")
+      description =
+          "Match an SBOM's components against OSV advisories; exit 0 no findings, 1 findings, 2"
+              + " usage or I/O error.")
   static final class Scan implements Callable<Integer> {
-    @Option(names = "--sbom", required = true, description = "CycloneDX 1.2-1.6 or SPDX 2.2/2.3 JSON, or an in-toto Statement with an SBOM predicate.")
+    @Option(
+        names = "--sbom",
+        required = true,
+        description =
+            "CycloneDX 1.2-1.6 or SPDX 2.2/2.3 JSON, or an in-toto Statement with an SBOM"
+                + " predicate.")
     Path sbom;
 
-    @Option(names = "--advisories", required = true, description = "OSV record file, directory or zip export; repeatable.")
+    @Option(
+        names = "--advisories",
+        required = true,
+        description = "OSV record file, directory or zip export; repeatable.")
     List<Path> advisories = new ArrayList<>();
 
     @Option(names = "--json", description = "Print one JSON object.")
@@ -88,17 +96,35 @@ final class SbomCommand {
     private void print(Sbom parsed, ScanResult result) {
       var out = spec.commandLine().getOut();
       if (json) {
-        Body body = new Body(parsed.formatId(), result.components(), result.findings().stream()
-            .map(f -> new FindingBody(f.purl(), f.version(), f.osvId(), f.severity().label().name())).toList());
+        Body body =
+            new Body(
+                parsed.formatId(),
+                result.components(),
+                result.findings().stream()
+                    .map(f ->
+                        new FindingBody(
+                            f.purl(), f.version(), f.osvId(), f.severity().label().name()))
+                    .toList());
         out.println(Json.writePretty(body));
         return;
       }
-      out.println(parsed.formatId() + ": " + result.components() + " components, " + result.findings().size() + " findings");
+      out.println(
+          parsed.formatId()
+              + ": "
+              + result.components()
+              + " components, "
+              + result.findings().size()
+              + " findings");
       for (Finding finding : result.findings()) {
         var severity = finding.severity();
-        out.println("  " + finding.osvId() + " " + severity.label()
-            + (severity.score() == null ? "" : " (" + severity.score() + ")")
-            + " " + finding.purl());
+        out.println(
+            "  "
+                + finding.osvId()
+                + " "
+                + severity.label()
+                + (severity.score() == null ? "" : " (" + severity.score() + ")")
+                + " "
+                + finding.purl());
       }
     }
   }

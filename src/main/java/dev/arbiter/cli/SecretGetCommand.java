@@ -31,7 +31,9 @@ import picocli.CommandLine.Spec;
  * Gets a nonce, signs the proof of possession with the private JWK, posts EAR and proof, decrypts
  * the JWE and writes the value to {@code --out} (mode 600) or stdout. Exit 1 when refused.
  */
-@Command(name = "get", mixinStandardHelpOptions = true,
+@Command(
+    name = "get",
+    mixinStandardHelpOptions = true,
     description = "Fetch a secret as an attested TEE (EAR + proof of possession) and decrypt it.")
 final class SecretGetCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "NAME")
@@ -40,10 +42,15 @@ final class SecretGetCommand implements Callable<Integer> {
   @Option(names = "--token", required = true, description = "The EAR (Attestation Result) file.")
   Path token;
 
-  @Option(names = "--key", required = true, description = "The TEE's private key as a JWK (EC P-256 or P-384), the EAR's cnf.")
+  @Option(
+      names = "--key",
+      required = true,
+      description = "The TEE's private key as a JWK (EC P-256 or P-384), the EAR's cnf.")
   Path key;
 
-  @Option(names = "--out", description = "Write the value to this file (mode 600) instead of stdout.")
+  @Option(
+      names = "--out",
+      description = "Write the value to this file (mode 600) instead of stdout.")
   Path out;
 
   @Mixin TeeOptions tee;
@@ -63,12 +70,18 @@ final class SecretGetCommand implements Callable<Integer> {
     try {
       value = SecretWrap.unwrap(answer.path("jwe").asText(), privateKey);
     } catch (JOSEException e) {
-      throw CliException.refused("cannot decrypt the released secret with " + key + ": " + ErrorHandler.oneLine(e.getMessage()));
+      throw CliException.refused(
+          "cannot decrypt the released secret with "
+              + key
+              + ": "
+              + ErrorHandler.oneLine(e.getMessage()));
     }
     try {
       if (out != null) {
         PemKeys.writeSecret(out, value);
-        spec.commandLine().getErr().println("wrote " + name + " v" + answer.path("version").asInt() + " to " + out);
+        spec.commandLine()
+            .getErr()
+            .println("wrote " + name + " v" + answer.path("version").asInt() + " to " + out);
       } else {
         writeStdout(value);
       }
@@ -80,8 +93,13 @@ final class SecretGetCommand implements Callable<Integer> {
 
   private void writeStdout(byte[] value) throws IOException {
     try {
-      String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(value)).toString();
+      String text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(value))
+              .toString();
       spec.commandLine().getOut().print(text);
       spec.commandLine().getOut().flush();
     } catch (CharacterCodingException binary) {

@@ -15,37 +15,69 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code arbiter serve}: runs the server until interrupted. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
-    description = "Run the Arbiter server (HTTPS, mutual TLS for admin routes; embedded PostgreSQL by default).")
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run the Arbiter server (HTTPS, mutual TLS for admin routes; embedded PostgreSQL by"
+            + " default).")
 final class ServeCommand implements Callable<Integer> {
-  @Option(names = "--port", description = "HTTPS port (default ${DEFAULT-VALUE}).", defaultValue = "8443")
+  @Option(
+      names = "--port",
+      description = "HTTPS port (default ${DEFAULT-VALUE}).",
+      defaultValue = "8443")
   int port;
 
-  @Option(names = "--listen", description = "Address to bind (default ${DEFAULT-VALUE}: loopback only).", defaultValue = "127.0.0.1")
+  @Option(
+      names = "--listen",
+      description = "Address to bind (default ${DEFAULT-VALUE}: loopback only).",
+      defaultValue = "127.0.0.1")
   String listen;
 
-  @Option(names = "--data-dir", description = "Data directory (default: $ARBITER_DATA_DIR or ./arbiter-data).")
+  @Option(
+      names = "--data-dir",
+      description = "Data directory (default: $ARBITER_DATA_DIR or ./arbiter-data).")
   Path dataDir;
 
-  @Option(names = "--database-url", description = "External PostgreSQL (jdbc:postgresql://... or postgres://...); default: $ARBITER_DATABASE_URL or embedded.")
+  @Option(
+      names = "--database-url",
+      description =
+          "External PostgreSQL (jdbc:postgresql://... or postgres://...); default:"
+              + " $ARBITER_DATABASE_URL or embedded.")
   String databaseUrl;
 
-  @Option(names = "--dev", description = "Development mode: accept the sample evidence scheme (never in production).")
+  @Option(
+      names = "--dev",
+      description = "Development mode: accept the sample evidence scheme (never in production).")
   boolean dev;
 
-  @Option(names = "--log-origin", description = "Transparency log origin (checkpoint first line and key name); default "
-      + "arbiter/<listen address>, or arbiter/<host name> for a wildcard address. Keep it stable across restarts.")
+  @Option(
+      names = "--log-origin",
+      description =
+          "Transparency log origin (checkpoint first line and key name); default arbiter/<listen"
+              + " address>, or arbiter/<host name> for a wildcard address. Keep it stable across"
+              + " restarts.")
   String logOrigin;
 
-  @Option(names = "--log-mode", description = "When the transparency log cannot take a decision: strict (answer 503 with "
-      + "Retry-After, the default) or best-effort (answer anyway, count it in arbiter_log_dropped_total).", defaultValue = "strict")
+  @Option(
+      names = "--log-mode",
+      description =
+          "When the transparency log cannot take a decision: strict (answer 503 with Retry-After,"
+              + " the default) or best-effort (answer anyway, count it in"
+              + " arbiter_log_dropped_total).",
+      defaultValue = "strict")
   String logMode;
 
-  @Option(names = "--accept-log-state", description = "Start even though the database's transparency log is behind, forked "
-      + "from or unverifiable against the local checkpoint (needs --reason; audited as log.accept-state).")
+  @Option(
+      names = "--accept-log-state",
+      description =
+          "Start even though the database's transparency log is behind, forked from or unverifiable"
+              + " against the local checkpoint (needs --reason; audited as log.accept-state).")
   boolean acceptLogState;
 
-  @Option(names = "--reason", description = "Why --accept-log-state is given (recorded in the audit log).")
+  @Option(
+      names = "--reason",
+      description = "Why --accept-log-state is given (recorded in the audit log).")
   String reason;
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -54,8 +86,13 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path dir = ClientOptions.resolveDataDir(dataDir);
     String url = databaseUrl != null ? databaseUrl : System.getenv("ARBITER_DATABASE_URL");
-    ServerConfig config = ServerConfig.defaults(dir).withPort(port).withListen(listen)
-        .withDatabaseUrl(Optional.ofNullable(url).filter(u -> !u.isBlank())).withDev(dev).withLog(logSettings());
+    ServerConfig config =
+        ServerConfig.defaults(dir)
+            .withPort(port)
+            .withListen(listen)
+            .withDatabaseUrl(Optional.ofNullable(url).filter(u -> !u.isBlank()))
+            .withDev(dev)
+            .withLog(logSettings());
     CountDownLatch stopped = new CountDownLatch(1);
     ArbiterServer server;
     try {
@@ -63,12 +100,23 @@ final class ServeCommand implements Callable<Integer> {
     } catch (dev.arbiter.store.StoreException e) {
       throw CliException.usage(e.getMessage());
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      stopped.countDown();
-    }, "arbiter-shutdown"));
-    spec.commandLine().getErr().println("arbiter: listening on " + server.uri() + " (data in " + new DataDir(dir).root()
-        + (dev ? ", DEV MODE: sample evidence accepted" : "") + ")");
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "arbiter-shutdown"));
+    spec.commandLine()
+        .getErr()
+        .println(
+            "arbiter: listening on "
+                + server.uri()
+                + " (data in "
+                + new DataDir(dir).root()
+                + (dev ? ", DEV MODE: sample evidence accepted" : "")
+                + ")");
     spec.commandLine().getErr().flush();
     stopped.await();
     return ExitCode.OK;
@@ -76,7 +124,10 @@ final class ServeCommand implements Callable<Integer> {
 
   private LogSettings logSettings() {
     if (acceptLogState != (reason != null)) {
-      throw CliException.usage(acceptLogState ? "--accept-log-state needs --reason TEXT" : "--reason is only for --accept-log-state");
+      throw CliException.usage(
+          acceptLogState
+              ? "--accept-log-state needs --reason TEXT"
+              : "--reason is only for --accept-log-state");
     }
     if (reason != null && reason.isBlank()) {
       throw CliException.usage("--reason must not be empty");
@@ -92,7 +143,9 @@ final class ServeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw CliException.usage("invalid --log-origin: " + e.getMessage());
     }
-    return LogSettings.defaults().withOrigin(Optional.ofNullable(logOrigin)).withMode(mode)
+    return LogSettings.defaults()
+        .withOrigin(Optional.ofNullable(logOrigin))
+        .withMode(mode)
         .withAcceptStateReason(Optional.ofNullable(reason));
   }
 }

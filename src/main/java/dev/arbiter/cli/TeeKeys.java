@@ -33,7 +33,8 @@ final class TeeKeys {
       }
       return ec;
     } catch (IOException | ParseException e) {
-      throw CliException.usage("cannot read the TEE key " + file + ": " + ErrorHandler.oneLine(e.getMessage()));
+      throw CliException.usage(
+          "cannot read the TEE key " + file + ": " + ErrorHandler.oneLine(e.getMessage()));
     }
   }
 

@@ -2,7 +2,6 @@
 package dev.arbiter.cli;
 
 import dev.arbiter.auth.ClientConfig;
-import dev.arbiter.auth.DataDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -19,7 +18,10 @@ public final class TeeOptions {
   @Option(names = "--ca", description = "CA certificate to trust (default: the data directory's).")
   Path ca;
 
-  @Option(names = "--data-dir", description = "Data directory with client.json (default: $ARBITER_DATA_DIR or ./arbiter-data).")
+  @Option(
+      names = "--data-dir",
+      description =
+          "Data directory with client.json (default: $ARBITER_DATA_DIR or ./arbiter-data).")
   Path dataDir;
 
   @Option(names = "--json", description = "Print JSON.")

@@ -5,8 +5,10 @@ import dev.arbiter.problem.ProblemType;
 
 /** Why a collateral import was refused (the evidence problems of each file follow). */
 public enum CollateralProblem implements ProblemType {
-  COLLATERAL_REJECTED(422, "A collateral import was refused as a whole; the problems of each file follow."),
-  COLLATERAL_UNRECOGNIZED(422, "A file is not collateral that any enabled evidence scheme recognizes.");
+  COLLATERAL_REJECTED(
+      422, "A collateral import was refused as a whole; the problems of each file follow."),
+  COLLATERAL_UNRECOGNIZED(
+      422, "A file is not collateral that any enabled evidence scheme recognizes.");
 
   private final int status;
   private final String meaning;

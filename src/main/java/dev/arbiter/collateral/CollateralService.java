@@ -25,8 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The collateral store: files are checked on import by every enabled scheme (signature chains to
  * the pinned roots, dates), stored only when every file is recognized and valid (one transaction
- * with its audit record), and served to appraisal from memory — for each format, the newest
- * current file per kind and key — so the hot path reads no database. Thread-safe.
+ * with its audit record), and served to appraisal from memory — for each format, the newest current
+ * file per kind and key — so the hot path reads no database. Thread-safe.
  */
 public final class CollateralService {
   private final Database database;
@@ -44,8 +44,16 @@ public final class CollateralService {
   }
 
   /** One stored file's metadata. */
-  public record Entry(long id, String format, String kind, String key, String name, String sha256, Optional<Instant> nextUpdate,
-      Instant importedAt, String importedBy) {
+  public record Entry(
+      long id,
+      String format,
+      String kind,
+      String key,
+      String name,
+      String sha256,
+      Optional<Instant> nextUpdate,
+      Instant importedAt,
+      String importedBy) {
     public boolean expiredAt(Instant now) {
       return nextUpdate.map(now::isAfter).orElse(false);
     }
@@ -79,37 +87,91 @@ public final class CollateralService {
           accepted.add(new Accepted(file, scheme.descriptor().id(), check));
           acceptedByAny = true;
         } else {
-          check.problems().forEach(p -> fileProblems.add(Problem.of(p.type(), file.name() + " (" + scheme.descriptor().id() + "): " + p.detail())));
+          check
+              .problems()
+              .forEach(p ->
+                  fileProblems.add(
+                      Problem.of(
+                          p.type(),
+                          file.name() + " (" + scheme.descriptor().id() + "): " + p.detail())));
         }
       }
       if (!recognized) {
-        problems.add(Problem.of(CollateralProblem.COLLATERAL_UNRECOGNIZED, file.name() + " is not collateral any enabled scheme recognizes"));
+        problems.add(
+            Problem.of(
+                CollateralProblem.COLLATERAL_UNRECOGNIZED,
+                file.name() + " is not collateral any enabled scheme recognizes"));
       } else if (!acceptedByAny) {
-        problems.addAll(fileProblems); // stored for the schemes that accept it; refused when none does
+        problems.addAll(
+            fileProblems); // stored for the schemes that accept it; refused when none does
       }
     }
     if (!problems.isEmpty()) {
       List<Problem> all = new ArrayList<>();
-      all.add(Problem.of(CollateralProblem.COLLATERAL_REJECTED, problems.size() + " problem(s); nothing was imported"));
+      all.add(
+          Problem.of(
+              CollateralProblem.COLLATERAL_REJECTED,
+              problems.size() + " problem(s); nothing was imported"));
       all.addAll(problems);
       throw new ProblemException(all);
     }
     Instant now = clock.instant();
-    List<Entry> stored = database.inTransaction(tx -> {
-      List<Entry> out = new ArrayList<>();
-      for (Accepted item : accepted) {
-        String sha = Hex.encode(Digests.sha256(item.file().bytes()));
-        Optional<Long> id = CollateralStore.insert(tx, item.format(), item.check().kind(), item.check().key(), item.file().name(), sha,
-            item.file().bytes(), item.check().nextUpdate(), now, who.label());
-        id.ifPresent(value -> out.add(new Entry(value, item.format(), item.check().kind(), item.check().key(), item.file().name(), sha,
-            item.check().nextUpdate(), now, who.label())));
-      }
-      Map<String, Object> details = new LinkedHashMap<>();
-      details.put("files", files.size());
-      details.put("stored", out.stream().map(e -> Map.of("format", e.format(), "kind", e.kind(), "key", e.key(), "sha256", e.sha256())).toList());
-      audit.append(tx, who, "collateral.import", "collateral", "collateral import", Optional.empty(), details);
-      return out;
-    });
+    List<Entry> stored =
+        database.inTransaction(tx -> {
+          List<Entry> out = new ArrayList<>();
+          for (Accepted item : accepted) {
+            String sha = Hex.encode(Digests.sha256(item.file().bytes()));
+            Optional<Long> id =
+                CollateralStore.insert(
+                    tx,
+                    item.format(),
+                    item.check().kind(),
+                    item.check().key(),
+                    item.file().name(),
+                    sha,
+                    item.file().bytes(),
+                    item.check().nextUpdate(),
+                    now,
+                    who.label());
+            id.ifPresent(value ->
+                out.add(
+                    new Entry(
+                        value,
+                        item.format(),
+                        item.check().kind(),
+                        item.check().key(),
+                        item.file().name(),
+                        sha,
+                        item.check().nextUpdate(),
+                        now,
+                        who.label())));
+          }
+          Map<String, Object> details = new LinkedHashMap<>();
+          details.put("files", files.size());
+          details.put(
+              "stored",
+              out.stream()
+                  .map(e ->
+                      Map.of(
+                          "format",
+                          e.format(),
+                          "kind",
+                          e.kind(),
+                          "key",
+                          e.key(),
+                          "sha256",
+                          e.sha256()))
+                  .toList());
+          audit.append(
+              tx,
+              who,
+              "collateral.import",
+              "collateral",
+              "collateral import",
+              Optional.empty(),
+              details);
+          return out;
+        });
     reload();
     return stored;
   }
@@ -123,7 +185,8 @@ public final class CollateralService {
     Instant now = clock.instant();
     Map<String, Map<String, EvidenceInput.Collateral>> newest = new LinkedHashMap<>();
     Map<String, Instant> newestAt = new ConcurrentHashMap<>();
-    for (CollateralStore.Current file : database.inTransaction(tx -> CollateralStore.current(tx, now))) {
+    for (CollateralStore.Current file :
+        database.inTransaction(tx -> CollateralStore.current(tx, now))) {
       String slot = file.kind() + "|" + file.key();
       String id = file.format() + "|" + slot;
       if (!newestAt.containsKey(id) || !file.rank().isBefore(newestAt.get(id))) {

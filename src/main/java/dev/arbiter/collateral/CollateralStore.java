@@ -12,36 +12,81 @@ final class CollateralStore {
   private CollateralStore() {}
 
   /** One current file as the in-memory view ranks it. */
-  record Current(String format, String kind, String key, Instant rank, EvidenceInput.Collateral file) {}
+  record Current(
+      String format, String kind, String key, Instant rank, EvidenceInput.Collateral file) {}
 
-  /** Stores a file unless the same content is stored for the format; returns its id when inserted. */
-  static Optional<Long> insert(Tx tx, String format, String kind, String key, String name, String sha256, byte[] content,
-      Optional<Instant> nextUpdate, Instant now, String principal) {
-    return tx.handle().createQuery("insert into collateral(format, kind, key, name, sha256, content, next_update, imported_at, imported_by) "
-            + "values (:f, :kind, :key, :name, :sha, :content, :next, :now, :by) on conflict (format, sha256) do nothing returning id")
-        .bind("f", format).bind("kind", kind).bind("key", key).bind("name", name)
-        .bind("sha", sha256).bind("content", content).bind("next", nextUpdate.orElse(null)).bind("now", now)
-        .bind("by", principal).mapTo(Long.class).findOne();
+  /**
+   * Stores a file unless the same content is stored for the format; returns its id when inserted.
+   */
+  static Optional<Long> insert(
+      Tx tx,
+      String format,
+      String kind,
+      String key,
+      String name,
+      String sha256,
+      byte[] content,
+      Optional<Instant> nextUpdate,
+      Instant now,
+      String principal) {
+    return tx.handle()
+        .createQuery(
+            "insert into collateral(format, kind, key, name, sha256, content, next_update,"
+                + " imported_at, imported_by) values (:f, :kind, :key, :name, :sha, :content,"
+                + " :next, :now, :by) on conflict (format, sha256) do nothing returning id")
+        .bind("f", format)
+        .bind("kind", kind)
+        .bind("key", key)
+        .bind("name", name)
+        .bind("sha", sha256)
+        .bind("content", content)
+        .bind("next", nextUpdate.orElse(null))
+        .bind("now", now)
+        .bind("by", principal)
+        .mapTo(Long.class)
+        .findOne();
   }
 
   /** Every stored file's metadata, by format, kind, key and id. */
   static List<CollateralService.Entry> list(Tx tx) {
-    return tx.handle().createQuery(
-            "select id, format, kind, key, name, sha256, next_update, imported_at, imported_by from collateral order by format, kind, key, id")
-        .map((rs, ctx) -> new CollateralService.Entry(rs.getLong("id"), rs.getString("format"), rs.getString("kind"), rs.getString("key"),
-            rs.getString("name"), rs.getString("sha256"), Optional.ofNullable(rs.getTimestamp("next_update")).map(java.sql.Timestamp::toInstant),
-            rs.getTimestamp("imported_at").toInstant(), rs.getString("imported_by")))
+    return tx.handle()
+        .createQuery(
+            "select id, format, kind, key, name, sha256, next_update, imported_at, imported_by from"
+                + " collateral order by format, kind, key, id")
+        .map((rs, ctx) ->
+            new CollateralService.Entry(
+                rs.getLong("id"),
+                rs.getString("format"),
+                rs.getString("kind"),
+                rs.getString("key"),
+                rs.getString("name"),
+                rs.getString("sha256"),
+                Optional.ofNullable(rs.getTimestamp("next_update"))
+                    .map(java.sql.Timestamp::toInstant),
+                rs.getTimestamp("imported_at").toInstant(),
+                rs.getString("imported_by")))
         .list();
   }
 
-  /** Files not past their next update at {@code now}, oldest import first, ranked by next update (else import time). */
+  /**
+   * Files not past their next update at {@code now}, oldest import first, ranked by next update
+   * (else import time).
+   */
   static List<Current> current(Tx tx, Instant now) {
-    return tx.handle().createQuery("select format, kind, key, name, content, next_update, imported_at from collateral "
-            + "where next_update is null or next_update > :now order by imported_at")
+    return tx.handle()
+        .createQuery(
+            "select format, kind, key, name, content, next_update, imported_at from collateral "
+                + "where next_update is null or next_update > :now order by imported_at")
         .bind("now", now)
-        .map((rs, ctx) -> new Current(rs.getString("format"), rs.getString("kind"), rs.getString("key"),
-            Optional.ofNullable(rs.getTimestamp("next_update")).map(java.sql.Timestamp::toInstant).orElse(rs.getTimestamp("imported_at").toInstant()),
-            new EvidenceInput.Collateral(rs.getString("name"), rs.getBytes("content"))))
+        .map((rs, ctx) ->
+            new Current(
+                rs.getString("format"),
+                rs.getString("kind"),
+                rs.getString("key"),
+                Optional.ofNullable(rs.getTimestamp("next_update"))
+                    .map(java.sql.Timestamp::toInstant)
+                    .orElse(rs.getTimestamp("imported_at").toInstant()),
+                new EvidenceInput.Collateral(rs.getString("name"), rs.getBytes("content"))))
         .list();
   }
 }

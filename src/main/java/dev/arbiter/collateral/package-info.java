@@ -2,8 +2,8 @@
 /**
  * Imported attestation collateral (TCB info, QE identities, CRLs, RIMs...): each file is checked on
  * import by every enabled evidence scheme and stored only when every file is recognized and valid
- * (one transaction with its audit record); appraisal reads the newest current file per format,
- * kind and key from memory, never from the database.
+ * (one transaction with its audit record); appraisal reads the newest current file per format, kind
+ * and key from memory, never from the database.
  *
  * <p>Owns the {@code collateral} table; its SQL lives only in {@code CollateralStore}.
  *

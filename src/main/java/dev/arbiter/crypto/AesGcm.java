@@ -17,8 +17,10 @@ import javax.crypto.spec.SecretKeySpec;
 public final class AesGcm {
   /** Key length in bytes (AES-256). */
   public static final int KEY_LENGTH = 32;
+
   /** IV length in bytes. */
   public static final int IV_LENGTH = 12;
+
   /** Tag length in bytes. */
   public static final int TAG_LENGTH = 16;
 
@@ -37,14 +39,16 @@ public final class AesGcm {
   }
 
   /** Encrypts under a fresh random IV. */
-  public static Sealed encrypt(byte[] key, byte[] plaintext, byte[] associatedData) throws GeneralSecurityException {
+  public static Sealed encrypt(byte[] key, byte[] plaintext, byte[] associatedData)
+      throws GeneralSecurityException {
     byte[] iv = new byte[IV_LENGTH];
     RANDOM.nextBytes(iv);
     return new Sealed(iv, cipher(Cipher.ENCRYPT_MODE, key, iv, associatedData).doFinal(plaintext));
   }
 
   /** Decrypts and authenticates {@code ciphertext} (tag appended). */
-  public static byte[] decrypt(byte[] key, byte[] iv, byte[] ciphertext, byte[] associatedData) throws GeneralSecurityException {
+  public static byte[] decrypt(byte[] key, byte[] iv, byte[] ciphertext, byte[] associatedData)
+      throws GeneralSecurityException {
     if (iv.length != IV_LENGTH) {
       throw new GeneralSecurityException("AES-GCM IV must be " + IV_LENGTH + " bytes");
     }
@@ -55,7 +59,8 @@ public final class AesGcm {
   }
 
   /** Encrypts into the single-blob form {@code iv || ciphertext || tag}. */
-  public static byte[] seal(byte[] key, byte[] plaintext, byte[] associatedData) throws GeneralSecurityException {
+  public static byte[] seal(byte[] key, byte[] plaintext, byte[] associatedData)
+      throws GeneralSecurityException {
     Sealed sealed = encrypt(key, plaintext, associatedData);
     byte[] out = Arrays.copyOf(sealed.iv(), IV_LENGTH + sealed.ciphertext().length);
     System.arraycopy(sealed.ciphertext(), 0, out, IV_LENGTH, sealed.ciphertext().length);
@@ -63,14 +68,20 @@ public final class AesGcm {
   }
 
   /** Opens the single-blob form {@code iv || ciphertext || tag}. */
-  public static byte[] open(byte[] key, byte[] blob, byte[] associatedData) throws GeneralSecurityException {
+  public static byte[] open(byte[] key, byte[] blob, byte[] associatedData)
+      throws GeneralSecurityException {
     if (blob.length < IV_LENGTH + TAG_LENGTH) {
       throw new GeneralSecurityException("AES-GCM blob is too short");
     }
-    return decrypt(key, Arrays.copyOf(blob, IV_LENGTH), Arrays.copyOfRange(blob, IV_LENGTH, blob.length), associatedData);
+    return decrypt(
+        key,
+        Arrays.copyOf(blob, IV_LENGTH),
+        Arrays.copyOfRange(blob, IV_LENGTH, blob.length),
+        associatedData);
   }
 
-  private static Cipher cipher(int mode, byte[] key, byte[] iv, byte[] associatedData) throws GeneralSecurityException {
+  private static Cipher cipher(int mode, byte[] key, byte[] iv, byte[] associatedData)
+      throws GeneralSecurityException {
     if (key.length != KEY_LENGTH) {
       throw new GeneralSecurityException("AES-256 key must be " + KEY_LENGTH + " bytes");
     }

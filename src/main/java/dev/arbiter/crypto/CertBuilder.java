@@ -132,48 +132,71 @@ public final class CertBuilder {
           new JcaX509v3CertificateBuilder(
               issuer, serial, Date.from(notBefore), Date.from(notAfter), subject, publicKey);
       JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
-      builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(publicKey));
+      builder.addExtension(
+          Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(publicKey));
       if (pathLength != -2) {
         builder.addExtension(
             Extension.basicConstraints,
             true,
             pathLength < 0 ? new BasicConstraints(true) : new BasicConstraints(pathLength));
-        builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
+        builder.addExtension(
+            Extension.keyUsage,
+            true,
+            new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature));
       } else {
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-        builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
+        builder.addExtension(
+            Extension.keyUsage,
+            true,
+            new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
       }
       if (!extendedUsages.isEmpty()) {
         builder.addExtension(
             Extension.extendedKeyUsage,
             false,
-            new ExtendedKeyUsage(extendedUsages.stream().map(KeyPurposeId::getInstance).toArray(KeyPurposeId[]::new)));
+            new ExtendedKeyUsage(
+                extendedUsages.stream()
+                    .map(KeyPurposeId::getInstance)
+                    .toArray(KeyPurposeId[]::new)));
       }
       if (!dnsNames.isEmpty() || !ipAddresses.isEmpty()) {
         List<GeneralName> names = new ArrayList<>();
         dnsNames.forEach(name -> names.add(new GeneralName(GeneralName.dNSName, name)));
         ipAddresses.forEach(address -> names.add(new GeneralName(GeneralName.iPAddress, address)));
-        builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
+        builder.addExtension(
+            Extension.subjectAlternativeName,
+            false,
+            new GeneralNames(names.toArray(GeneralName[]::new)));
       }
       for (Object[] extra : extraExtensions) {
         builder.addExtension((ASN1ObjectIdentifier) extra[0], false, (ASN1Encodable) extra[1]);
       }
-      return new JcaX509CertificateConverter().getCertificate(builder.build(signer(issuerKey, signatureAlgorithm)));
+      return new JcaX509CertificateConverter()
+          .getCertificate(builder.build(signer(issuerKey, signatureAlgorithm)));
     } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
       throw new IllegalStateException("cannot issue certificate: " + e.getMessage(), e);
     }
   }
 
-  /** A CRL from {@code issuer} listing {@code revokedSerials}, valid {@code thisUpdate..nextUpdate}. */
+  /**
+   * A CRL from {@code issuer} listing {@code revokedSerials}, valid {@code thisUpdate..nextUpdate}.
+   */
   public static X509CRL crl(
-      X509Certificate issuer, PrivateKey issuerKey, Instant thisUpdate, Instant nextUpdate, List<BigInteger> revokedSerials) {
+      X509Certificate issuer,
+      PrivateKey issuerKey,
+      Instant thisUpdate,
+      Instant nextUpdate,
+      List<BigInteger> revokedSerials) {
     try {
-      var builder = new X509v2CRLBuilder(
-          org.bouncycastle.asn1.x500.X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded()),
-          Date.from(thisUpdate));
+      var builder =
+          new X509v2CRLBuilder(
+              org.bouncycastle.asn1.x500.X500Name.getInstance(
+                  issuer.getSubjectX500Principal().getEncoded()),
+              Date.from(thisUpdate));
       builder.setNextUpdate(Date.from(nextUpdate));
       for (BigInteger serial : revokedSerials) {
-        builder.addCRLEntry(serial, Date.from(thisUpdate), org.bouncycastle.asn1.x509.CRLReason.keyCompromise);
+        builder.addCRLEntry(
+            serial, Date.from(thisUpdate), org.bouncycastle.asn1.x509.CRLReason.keyCompromise);
       }
       return new JcaX509CRLConverter().getCRL(builder.build(signer(issuerKey, null)));
     } catch (GeneralSecurityException | OperatorCreationException e) {
@@ -181,16 +204,26 @@ public final class CertBuilder {
     }
   }
 
-  private static ContentSigner signer(PrivateKey key, String algorithm) throws OperatorCreationException {
+  private static ContentSigner signer(PrivateKey key, String algorithm)
+      throws OperatorCreationException {
     String chosen = algorithm;
     if (chosen == null) {
-      chosen = switch (key.getAlgorithm()) {
-        case "EC" -> ((java.security.interfaces.ECKey) key).getParams().getCurve().getField().getFieldSize() > 256
-            ? "SHA384withECDSA" : "SHA256withECDSA";
-        case "RSA" -> "SHA256withRSA";
-        case "Ed25519", "EdDSA" -> "Ed25519";
-        default -> throw new IllegalArgumentException("unsupported issuer key: " + key.getAlgorithm());
-      };
+      chosen =
+          switch (key.getAlgorithm()) {
+            case "EC" ->
+                ((java.security.interfaces.ECKey) key)
+                            .getParams()
+                            .getCurve()
+                            .getField()
+                            .getFieldSize()
+                        > 256
+                    ? "SHA384withECDSA"
+                    : "SHA256withECDSA";
+            case "RSA" -> "SHA256withRSA";
+            case "Ed25519", "EdDSA" -> "Ed25519";
+            default ->
+                throw new IllegalArgumentException("unsupported issuer key: " + key.getAlgorithm());
+          };
     }
     return new JcaContentSignerBuilder(chosen).build(key);
   }

@@ -71,7 +71,8 @@ public final class Certificates {
   public static X509Certificate parseDer(byte[] der) throws CertificateException {
     try {
       return (X509Certificate)
-          CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
+          CertificateFactory.getInstance("X.509")
+              .generateCertificate(new ByteArrayInputStream(der));
     } catch (RuntimeException e) {
       throw new CertificateException("malformed certificate: " + e.getMessage(), e);
     }

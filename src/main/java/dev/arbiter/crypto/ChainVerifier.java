@@ -71,7 +71,8 @@ public final class ChainVerifier {
     try {
       key = cacheKey(chain, anchors);
     } catch (CertificateEncodingException e) {
-      return new Result.Invalid(Failure.UNTRUSTED, "certificate cannot be encoded: " + e.getMessage());
+      return new Result.Invalid(
+          Failure.UNTRUSTED, "certificate cannot be encoded: " + e.getMessage());
     }
     Verified verified = cache.get(key);
     if (verified == null) {
@@ -116,7 +117,12 @@ public final class ChainVerifier {
       Optional<X509Certificate> anchor = issuerAmong(current, anchors);
       if (anchor.isPresent()) {
         if (!signedBy(current, anchor.get())) {
-          return new Result.Invalid(Failure.SIGNATURE, "signature of " + name(current) + " does not verify under anchor " + name(anchor.get()));
+          return new Result.Invalid(
+              Failure.SIGNATURE,
+              "signature of "
+                  + name(current)
+                  + " does not verify under anchor "
+                  + name(anchor.get()));
         }
         if (!sameCertificate(current, anchor.get())) {
           path.add(anchor.get());
@@ -125,13 +131,22 @@ public final class ChainVerifier {
       }
       Optional<X509Certificate> issuer = issuerAmong(current, pool);
       if (issuer.isEmpty() || sameCertificate(issuer.get(), current)) {
-        return new Result.Invalid(Failure.UNTRUSTED, "no pinned trust anchor for " + name(current) + " (issuer " + current.getIssuerX500Principal().getName() + ")");
+        return new Result.Invalid(
+            Failure.UNTRUSTED,
+            "no pinned trust anchor for "
+                + name(current)
+                + " (issuer "
+                + current.getIssuerX500Principal().getName()
+                + ")");
       }
       if (!signedBy(current, issuer.get())) {
-        return new Result.Invalid(Failure.SIGNATURE, "signature of " + name(current) + " does not verify under " + name(issuer.get()));
+        return new Result.Invalid(
+            Failure.SIGNATURE,
+            "signature of " + name(current) + " does not verify under " + name(issuer.get()));
       }
       if (issuer.get().getBasicConstraints() < 0) {
-        return new Result.Invalid(Failure.NOT_A_CA, name(issuer.get()) + " is not a CA certificate");
+        return new Result.Invalid(
+            Failure.NOT_A_CA, name(issuer.get()) + " is not a CA certificate");
       }
       pool.remove(issuer.get());
       current = issuer.get();
@@ -152,7 +167,8 @@ public final class ChainVerifier {
     return new Verified(List.copyOf(path), notBefore, notAfter);
   }
 
-  private static Optional<X509Certificate> issuerAmong(X509Certificate subject, List<X509Certificate> candidates) {
+  private static Optional<X509Certificate> issuerAmong(
+      X509Certificate subject, List<X509Certificate> candidates) {
     for (X509Certificate candidate : candidates) {
       if (candidate.getSubjectX500Principal().equals(subject.getIssuerX500Principal())) {
         return Optional.of(candidate);
@@ -180,9 +196,15 @@ public final class ChainVerifier {
 
   private static String expiredDetail(List<X509Certificate> path, Instant at) {
     for (X509Certificate certificate : path) {
-      if (at.isBefore(certificate.getNotBefore().toInstant()) || at.isAfter(certificate.getNotAfter().toInstant())) {
-        return name(certificate) + " is valid " + certificate.getNotBefore().toInstant() + " .. "
-            + certificate.getNotAfter().toInstant() + ", not at " + at;
+      if (at.isBefore(certificate.getNotBefore().toInstant())
+          || at.isAfter(certificate.getNotAfter().toInstant())) {
+        return name(certificate)
+            + " is valid "
+            + certificate.getNotBefore().toInstant()
+            + " .. "
+            + certificate.getNotAfter().toInstant()
+            + ", not at "
+            + at;
       }
     }
     return "chain not valid at " + at;

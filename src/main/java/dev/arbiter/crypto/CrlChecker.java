@@ -33,7 +33,8 @@ public final class CrlChecker {
    * @param path leaf first, anchor last (as {@link ChainVerifier.Result.Valid#path()})
    * @param crls candidate CRLs (those from unrelated issuers are ignored)
    */
-  public static Outcome check(List<X509Certificate> path, List<X509CRL> crls, Instant at, boolean allowStale) {
+  public static Outcome check(
+      List<X509Certificate> path, List<X509CRL> crls, Instant at, boolean allowStale) {
     List<Finding> findings = new ArrayList<>();
     boolean allChecked = true;
     for (int i = 0; i + 1 < path.size(); i++) {
@@ -47,20 +48,39 @@ public final class CrlChecker {
         try {
           crl.verify(issuer.getPublicKey());
         } catch (GeneralSecurityException | RuntimeException e) {
-          findings.add(new Finding("INVALID", "CRL of " + ChainVerifier.name(issuer) + " does not verify under its issuer"));
+          findings.add(
+              new Finding(
+                  "INVALID",
+                  "CRL of " + ChainVerifier.name(issuer) + " does not verify under its issuer"));
           continue;
         }
         if (crl.getThisUpdate() != null && at.isBefore(crl.getThisUpdate().toInstant())) {
-          findings.add(new Finding("STALE", "CRL of " + ChainVerifier.name(issuer) + " is not yet valid at " + at));
+          findings.add(
+              new Finding(
+                  "STALE", "CRL of " + ChainVerifier.name(issuer) + " is not yet valid at " + at));
           continue;
         }
-        if (crl.getNextUpdate() != null && at.isAfter(crl.getNextUpdate().toInstant()) && !allowStale) {
-          findings.add(new Finding("STALE", "CRL of " + ChainVerifier.name(issuer) + " expired at " + crl.getNextUpdate().toInstant()));
+        if (crl.getNextUpdate() != null
+            && at.isAfter(crl.getNextUpdate().toInstant())
+            && !allowStale) {
+          findings.add(
+              new Finding(
+                  "STALE",
+                  "CRL of "
+                      + ChainVerifier.name(issuer)
+                      + " expired at "
+                      + crl.getNextUpdate().toInstant()));
           continue;
         }
         checked = true;
         if (crl.getRevokedCertificate(subject) != null) {
-          findings.add(new Finding("REVOKED", ChainVerifier.name(subject) + " (serial " + subject.getSerialNumber().toString(16) + ") is revoked"));
+          findings.add(
+              new Finding(
+                  "REVOKED",
+                  ChainVerifier.name(subject)
+                      + " (serial "
+                      + subject.getSerialNumber().toString(16)
+                      + ") is revoked"));
         }
       }
       allChecked &= checked;

@@ -66,7 +66,9 @@ public final class EcKeys {
     public static Optional<Curve> of(ECPublicKey key) {
       ECParameterSpec params = key.getParams();
       return Arrays.stream(values())
-          .filter(c -> c.spec.getCurve().equals(params.getCurve()) && c.spec.getGenerator().equals(params.getGenerator()))
+          .filter(c ->
+              c.spec.getCurve().equals(params.getCurve())
+                  && c.spec.getGenerator().equals(params.getGenerator()))
           .findFirst();
     }
   }
@@ -79,7 +81,8 @@ public final class EcKeys {
    * @throws GeneralSecurityException when a coordinate is out of range or the point is not on the
    *     curve
    */
-  public static ECPublicKey fromAffine(Curve curve, byte[] x, byte[] y) throws GeneralSecurityException {
+  public static ECPublicKey fromAffine(Curve curve, byte[] x, byte[] y)
+      throws GeneralSecurityException {
     if (x.length != curve.coordinateBytes || y.length != curve.coordinateBytes) {
       throw new GeneralSecurityException(
           curve.joseName + " coordinates must be " + curve.coordinateBytes + " bytes each");
@@ -94,7 +97,8 @@ public final class EcKeys {
    * @throws GeneralSecurityException when a coordinate is out of range or the point is not on the
    *     curve
    */
-  public static ECPublicKey fromAffine(Curve curve, BigInteger x, BigInteger y) throws GeneralSecurityException {
+  public static ECPublicKey fromAffine(Curve curve, BigInteger x, BigInteger y)
+      throws GeneralSecurityException {
     return fromPoint(curve, new ECPoint(x, y), false);
   }
 
@@ -103,7 +107,8 @@ public final class EcKeys {
    * ({@link Providers#fast()}) when it is loaded, so that verifying with it needs no key
    * translation (DCAP's per-quote attestation keys); validated the same way.
    */
-  public static ECPublicKey verificationKey(Curve curve, byte[] x, byte[] y) throws GeneralSecurityException {
+  public static ECPublicKey verificationKey(Curve curve, byte[] x, byte[] y)
+      throws GeneralSecurityException {
     if (x.length != curve.coordinateBytes || y.length != curve.coordinateBytes) {
       throw new GeneralSecurityException(
           curve.joseName + " coordinates must be " + curve.coordinateBytes + " bytes each");
@@ -112,12 +117,14 @@ public final class EcKeys {
   }
 
   /** A public key from an uncompressed SEC1 point {@code 04 || x || y}. */
-  public static ECPublicKey fromUncompressed(Curve curve, byte[] point) throws GeneralSecurityException {
+  public static ECPublicKey fromUncompressed(Curve curve, byte[] point)
+      throws GeneralSecurityException {
     int n = curve.coordinateBytes;
     if (point.length != 1 + 2 * n || point[0] != 0x04) {
       throw new GeneralSecurityException("not an uncompressed " + curve.joseName + " point");
     }
-    return fromAffine(curve, Arrays.copyOfRange(point, 1, 1 + n), Arrays.copyOfRange(point, 1 + n, point.length));
+    return fromAffine(
+        curve, Arrays.copyOfRange(point, 1, 1 + n), Arrays.copyOfRange(point, 1 + n, point.length));
   }
 
   /** An uncompressed SEC1 point whose length determines the curve (65, 97 or 133 bytes). */
@@ -127,12 +134,14 @@ public final class EcKeys {
         return fromUncompressed(curve, point);
       }
     }
-    throw new GeneralSecurityException("not an uncompressed P-256/P-384/P-521 point (" + point.length + " bytes)");
+    throw new GeneralSecurityException(
+        "not an uncompressed P-256/P-384/P-521 point (" + point.length + " bytes)");
   }
 
   /** Checks that a key (from any source) is on a supported curve. */
   public static Curve validate(ECPublicKey key) throws GeneralSecurityException {
-    Curve curve = Curve.of(key).orElseThrow(() -> new GeneralSecurityException("unsupported EC curve"));
+    Curve curve =
+        Curve.of(key).orElseThrow(() -> new GeneralSecurityException("unsupported EC curve"));
     checkOnCurve(curve, key.getW());
     return curve;
   }
@@ -154,10 +163,13 @@ public final class EcKeys {
     System.arraycopy(raw, skip, out, offset + length - (raw.length - skip), raw.length - skip);
   }
 
-  private static ECPublicKey fromPoint(Curve curve, ECPoint point, boolean fast) throws GeneralSecurityException {
+  private static ECPublicKey fromPoint(Curve curve, ECPoint point, boolean fast)
+      throws GeneralSecurityException {
     checkOnCurve(curve, point);
-    KeyFactory factory = fast && Providers.fast().isPresent()
-        ? KeyFactory.getInstance("EC", Providers.fast().get()) : KeyFactory.getInstance("EC");
+    KeyFactory factory =
+        fast && Providers.fast().isPresent()
+            ? KeyFactory.getInstance("EC", Providers.fast().get())
+            : KeyFactory.getInstance("EC");
     return (ECPublicKey) factory.generatePublic(new ECPublicKeySpec(point, curve.spec));
   }
 

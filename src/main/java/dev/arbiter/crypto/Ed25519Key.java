@@ -51,7 +51,10 @@ public final class Ed25519Key {
     }
   }
 
-  /** The key of an RFC 8032 32-byte seed (the "private key" of RFC 8032 and Go's {@code ed25519.NewKeyFromSeed}). */
+  /**
+   * The key of an RFC 8032 32-byte seed (the "private key" of RFC 8032 and Go's {@code
+   * ed25519.NewKeyFromSeed}).
+   */
   public static Ed25519Key fromSeed(byte[] seed) {
     return new Ed25519Key(seed.clone());
   }
@@ -74,10 +77,12 @@ public final class Ed25519Key {
     } catch (IOException e) {
       throw new IOException("cannot read Ed25519 key " + file + ": " + e.getMessage(), e);
     }
-    if (!(key instanceof EdECPrivateKey edec) || !"Ed25519".equalsIgnoreCase(edec.getParams().getName())) {
+    if (!(key instanceof EdECPrivateKey edec)
+        || !"Ed25519".equalsIgnoreCase(edec.getParams().getName())) {
       throw new IOException("not an Ed25519 private key: " + file);
     }
-    byte[] seed = edec.getBytes().orElseThrow(() -> new IOException("Ed25519 key without its seed: " + file));
+    byte[] seed =
+        edec.getBytes().orElseThrow(() -> new IOException("Ed25519 key without its seed: " + file));
     try {
       return new Ed25519Key(seed);
     } finally {
@@ -89,8 +94,9 @@ public final class Ed25519Key {
   public void save(Path file) throws IOException {
     byte[] seed = privateKey.getEncoded();
     try {
-      PrivateKey jca = KeyFactory.getInstance("Ed25519")
-          .generatePrivate(new EdECPrivateKeySpec(NamedParameterSpec.ED25519, seed));
+      PrivateKey jca =
+          KeyFactory.getInstance("Ed25519")
+              .generatePrivate(new EdECPrivateKeySpec(NamedParameterSpec.ED25519, seed));
       PemKeys.writePrivateKey(file, jca);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("the JDK cannot encode an Ed25519 key", e);

@@ -7,7 +7,9 @@ import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
 import java.security.interfaces.ECPrivateKey;
 
-/** Nimbus JOSE signers and verifiers on the fast JCA provider ({@link Providers}) when it is loaded. */
+/**
+ * Nimbus JOSE signers and verifiers on the fast JCA provider ({@link Providers}) when it is loaded.
+ */
 public final class JoseCrypto {
   private JoseCrypto() {}
 

@@ -38,7 +38,9 @@ public final class KeySignatures {
 
   private static boolean verifyEc(ECPublicKey key, byte[] data, byte[] signature) {
     String algorithm = ecAlgorithm(key);
-    if (signature.length > 0 && signature[0] == 0x30 && Providers.verify(algorithm, key, data, signature)) {
+    if (signature.length > 0
+        && signature[0] == 0x30
+        && Providers.verify(algorithm, key, data, signature)) {
       return true;
     }
     int size = (key.getParams().getCurve().getField().getFieldSize() + 7) / 8;
@@ -52,7 +54,8 @@ public final class KeySignatures {
   private static boolean verifyRsa(RSAPublicKey key, byte[] data, byte[] signature) {
     for (String hash : new String[] {"SHA-256", "SHA-384", "SHA-512"}) {
       String name = hash.replace("-", "");
-      if (Providers.verify(name + "withRSA", key, data, signature) || verifyPss(key, hash, data, signature)) {
+      if (Providers.verify(name + "withRSA", key, data, signature)
+          || verifyPss(key, hash, data, signature)) {
         return true;
       }
     }
@@ -63,7 +66,8 @@ public final class KeySignatures {
     try {
       Signature verifier = Signature.getInstance("RSASSA-PSS");
       int saltLength = Integer.parseInt(hash.substring(4)) / 8;
-      verifier.setParameter(new PSSParameterSpec(hash, "MGF1", new MGF1ParameterSpec(hash), saltLength, 1));
+      verifier.setParameter(
+          new PSSParameterSpec(hash, "MGF1", new MGF1ParameterSpec(hash), saltLength, 1));
       verifier.initVerify(key);
       verifier.update(data);
       return verifier.verify(signature);
@@ -91,7 +95,8 @@ public final class KeySignatures {
     }
     for (String algorithm : new String[] {"EC", "RSA", "Ed25519"}) {
       try {
-        return java.security.KeyFactory.getInstance(algorithm).generatePublic(new java.security.spec.X509EncodedKeySpec(der));
+        return java.security.KeyFactory.getInstance(algorithm)
+            .generatePublic(new java.security.spec.X509EncodedKeySpec(der));
       } catch (java.security.GeneralSecurityException e) {
         last = e;
       }

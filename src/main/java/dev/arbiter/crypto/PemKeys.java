@@ -25,9 +25,10 @@ public final class PemKeys {
   private PemKeys() {}
 
   public static void writePrivateKey(Path file, PrivateKey key) throws IOException {
-    String pem = "-----BEGIN PRIVATE KEY-----\n"
-        + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(key.getEncoded())
-        + "\n-----END PRIVATE KEY-----\n";
+    String pem =
+        "-----BEGIN PRIVATE KEY-----\n"
+            + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(key.getEncoded())
+            + "\n-----END PRIVATE KEY-----\n";
     writeSecret(file, pem.getBytes(StandardCharsets.US_ASCII));
   }
 
@@ -43,14 +44,19 @@ public final class PemKeys {
         // non-POSIX file system: rely on the directory's permissions
       }
       Files.write(temp, content, StandardOpenOption.TRUNCATE_EXISTING);
-      Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          temp,
+          file,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(temp);
     }
   }
 
   public static PrivateKey readPrivateKey(Path file) throws IOException {
-    List<Certificates.PemBlock> blocks = Certificates.pemBlocks(Files.readString(file, StandardCharsets.US_ASCII));
+    List<Certificates.PemBlock> blocks =
+        Certificates.pemBlocks(Files.readString(file, StandardCharsets.US_ASCII));
     if (blocks.isEmpty() || !blocks.get(0).label().equals("PRIVATE KEY")) {
       throw new IOException("not a PKCS#8 PRIVATE KEY PEM: " + file);
     }
@@ -67,10 +73,12 @@ public final class PemKeys {
 
   /** Derives the public key of an EC private key (Q = d·G). */
   public static PublicKey publicFromPrivate(ECPrivateKey key) throws GeneralSecurityException {
-    String curve = key.getParams().getCurve().getField().getFieldSize() > 256 ? "secp384r1" : "secp256r1";
+    String curve =
+        key.getParams().getCurve().getField().getFieldSize() > 256 ? "secp384r1" : "secp256r1";
     ECNamedCurveParameterSpec spec = ECNamedCurveTable.getParameterSpec(curve);
     var q = spec.getG().multiply(key.getS()).normalize();
-    ECPoint point = new ECPoint(q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger());
+    ECPoint point =
+        new ECPoint(q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger());
     return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(point, key.getParams()));
   }
 }

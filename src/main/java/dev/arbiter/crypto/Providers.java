@@ -28,12 +28,14 @@ public final class Providers {
       return Optional.empty();
     }
     try {
-      Class<?> accp = Class.forName("com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider");
+      Class<?> accp =
+          Class.forName("com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider");
       Provider provider = (Provider) accp.getField("INSTANCE").get(null);
       accp.getMethod("assertHealthy").invoke(provider);
       return Optional.of(provider);
     } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-      LOG.info("Amazon Corretto Crypto Provider not available, using JDK providers: {}", e.toString());
+      LOG.info(
+          "Amazon Corretto Crypto Provider not available, using JDK providers: {}", e.toString());
       return Optional.empty();
     }
   }

@@ -22,10 +22,11 @@ import java.util.Optional;
 /**
  * Parses verification keys supplied by operators ({@code --key}): PEM SubjectPublicKeyInfo (one or
  * more {@code PUBLIC KEY} blocks), DER SubjectPublicKeyInfo, a JWK, a JWK Set ({@code {"keys":
- * [...]}}) or a JSON list of keys, where each entry is a JWK or a trust-anchor object holding the JWK
- * under {@code pkey}, {@code key} or {@code jwk} next to string attributes (e.g. the Veraison CCA/PSA
- * store's {@code instance-id} and {@code implementation-id}). EC keys must be P-256, P-384 or P-521
- * and are checked to lie on their curve; RSA keys must have at least 2048 bits. Thread-safe.
+ * [...]}}) or a JSON list of keys, where each entry is a JWK or a trust-anchor object holding the
+ * JWK under {@code pkey}, {@code key} or {@code jwk} next to string attributes (e.g. the Veraison
+ * CCA/PSA store's {@code instance-id} and {@code implementation-id}). EC keys must be P-256, P-384
+ * or P-521 and are checked to lie on their curve; RSA keys must have at least 2048 bits.
+ * Thread-safe.
  */
 public final class PublicKeys {
   /** Input larger than this is refused. */
@@ -80,12 +81,17 @@ public final class PublicKeys {
     GeneralSecurityException last = null;
     for (String algorithm : List.of("EC", "RSA")) {
       try {
-        return validate(KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(der)));
+        return validate(
+            KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(der)));
       } catch (GeneralSecurityException | RuntimeException e) {
-        last = e instanceof GeneralSecurityException g ? g : new GeneralSecurityException(e.getMessage(), e);
+        last =
+            e instanceof GeneralSecurityException g
+                ? g
+                : new GeneralSecurityException(e.getMessage(), e);
       }
     }
-    throw new GeneralSecurityException("not an EC or RSA SubjectPublicKeyInfo: " + last.getMessage(), last);
+    throw new GeneralSecurityException(
+        "not an EC or RSA SubjectPublicKeyInfo: " + last.getMessage(), last);
   }
 
   /**
@@ -93,8 +99,10 @@ public final class PublicKeys {
    *
    * @throws GeneralSecurityException when the key is too short or the values are not a key
    */
-  public static PublicKey rsa(BigInteger modulus, BigInteger exponent) throws GeneralSecurityException {
-    return validate(KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(modulus, exponent)));
+  public static PublicKey rsa(BigInteger modulus, BigInteger exponent)
+      throws GeneralSecurityException {
+    return validate(
+        KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(modulus, exponent)));
   }
 
   private static List<TrustedKey> parsePem(String text) throws GeneralSecurityException {
@@ -109,7 +117,8 @@ public final class PublicKeys {
       if (block.label().equals("PUBLIC KEY")) {
         out.add(new TrustedKey(fromSpki(block.der()), Map.of()));
       } else if (block.label().equals("CERTIFICATE")) {
-        out.add(new TrustedKey(validate(Certificates.parseDer(block.der()).getPublicKey()), Map.of()));
+        out.add(
+            new TrustedKey(validate(Certificates.parseDer(block.der()).getPublicKey()), Map.of()));
       }
     }
     if (out.isEmpty()) {
@@ -171,7 +180,8 @@ public final class PublicKeys {
       case "EC" -> {
         EcKeys.Curve curve =
             EcKeys.Curve.byJoseName(text(jwk, "crv"))
-                .orElseThrow(() -> new GeneralSecurityException("unsupported JWK curve: " + jwk.get("crv")));
+                .orElseThrow(
+                    () -> new GeneralSecurityException("unsupported JWK curve: " + jwk.get("crv")));
         return EcKeys.fromAffine(curve, base64url(jwk, "x"), base64url(jwk, "y"));
       }
       case "RSA" -> {

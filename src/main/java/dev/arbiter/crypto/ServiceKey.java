@@ -34,10 +34,11 @@ public final class ServiceKey {
   private ServiceKey(KeyPair pair) {
     this.privateKey = (ECPrivateKey) pair.getPrivate();
     try {
-      ECKey jwk = new ECKey.Builder(Curve.P_256, (ECPublicKey) pair.getPublic())
-          .keyUse(KeyUse.SIGNATURE)
-          .algorithm(com.nimbusds.jose.JWSAlgorithm.ES256)
-          .build();
+      ECKey jwk =
+          new ECKey.Builder(Curve.P_256, (ECPublicKey) pair.getPublic())
+              .keyUse(KeyUse.SIGNATURE)
+              .algorithm(com.nimbusds.jose.JWSAlgorithm.ES256)
+              .build();
       this.publicJwk = new ECKey.Builder(jwk).keyID(jwk.computeThumbprint().toString()).build();
     } catch (JOSEException e) {
       throw new IllegalStateException(e);
@@ -66,7 +67,8 @@ public final class ServiceKey {
     }
     try {
       KeyFactory factory = KeyFactory.getInstance("EC");
-      ECPrivateKey priv = (ECPrivateKey) factory.generatePrivate(new PKCS8EncodedKeySpec(blocks.get(0).der()));
+      ECPrivateKey priv =
+          (ECPrivateKey) factory.generatePrivate(new PKCS8EncodedKeySpec(blocks.get(0).der()));
       return new ServiceKey(new KeyPair(PemKeys.publicFromPrivate(priv), priv));
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot load service key " + file + ": " + e.getMessage(), e);
@@ -106,7 +108,8 @@ public final class ServiceKey {
   public static boolean verify(ECKey publicJwk, byte[] message, String signature) {
     try {
       byte[] raw = Encodings.base64Url(signature);
-      return Providers.verify("SHA256withECDSAinP1363Format", publicJwk.toECPublicKey(), message, raw);
+      return Providers.verify(
+          "SHA256withECDSAinP1363Format", publicJwk.toECPublicKey(), message, raw);
     } catch (JOSEException | IllegalArgumentException e) {
       return false;
     }

@@ -27,8 +27,11 @@ public final class Signatures {
     return Providers.verify(algorithm, key, data, signature);
   }
 
-  /** As {@link #verify(String, PublicKey, byte[], byte[])} over {@code data[offset, offset+length)}. */
-  public static boolean verify(String algorithm, PublicKey key, byte[] data, int offset, int length, byte[] signature) {
+  /**
+   * As {@link #verify(String, PublicKey, byte[], byte[])} over {@code data[offset, offset+length)}.
+   */
+  public static boolean verify(
+      String algorithm, PublicKey key, byte[] data, int offset, int length, byte[] signature) {
     try {
       Signature verifier = Providers.signature(algorithm);
       verifier.initVerify(key);
@@ -43,7 +46,8 @@ public final class Signatures {
    * Verifies an ECDSA signature given as raw {@code r || s} (two equal-length big-endian halves, as
    * DCAP and TPMs store them) with {@code hash} ({@code SHA-256}, ...), by converting it to DER.
    */
-  public static boolean verifyEcdsaRaw(String hash, PublicKey key, byte[] data, byte[] rawSignature) {
+  public static boolean verifyEcdsaRaw(
+      String hash, PublicKey key, byte[] data, byte[] rawSignature) {
     if (rawSignature.length == 0 || rawSignature.length % 2 != 0 || rawSignature.length > 2 * 66) {
       return false;
     }
@@ -54,10 +58,12 @@ public final class Signatures {
    * Verifies an RSASSA-PSS signature with MGF1 over the same hash ({@code SHA-256}, ...) and the
    * given salt length (trailer field 1).
    */
-  public static boolean verifyRsaPss(String hash, int saltLength, PublicKey key, byte[] data, byte[] signature) {
+  public static boolean verifyRsaPss(
+      String hash, int saltLength, PublicKey key, byte[] data, byte[] signature) {
     try {
       Signature verifier = Providers.signature("RSASSA-PSS");
-      verifier.setParameter(new PSSParameterSpec(hash, "MGF1", new MGF1ParameterSpec(hash), saltLength, 1));
+      verifier.setParameter(
+          new PSSParameterSpec(hash, "MGF1", new MGF1ParameterSpec(hash), saltLength, 1));
       verifier.initVerify(key);
       verifier.update(data);
       return verifier.verify(signature);
@@ -72,7 +78,8 @@ public final class Signatures {
    */
   public static byte[] ecdsaRawToDer(byte[] raw) {
     if (raw.length == 0 || raw.length % 2 != 0 || raw.length > 2 * 66) {
-      throw new IllegalArgumentException("raw ECDSA signature must be two equal halves of at most 66 bytes");
+      throw new IllegalArgumentException(
+          "raw ECDSA signature must be two equal halves of at most 66 bytes");
     }
     byte[] r = derInteger(Arrays.copyOfRange(raw, 0, raw.length / 2));
     byte[] s = derInteger(Arrays.copyOfRange(raw, raw.length / 2, raw.length));

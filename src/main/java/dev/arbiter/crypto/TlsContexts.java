@@ -22,14 +22,24 @@ public final class TlsContexts {
    * trusting only {@code trustedCa}.
    */
   /** Protocols the server offers: TLS 1.3 and TLS 1.2. */
-  public static final java.util.List<String> SERVER_PROTOCOLS = java.util.List.of("TLSv1.3", "TLSv1.2");
+  public static final java.util.List<String> SERVER_PROTOCOLS =
+      java.util.List.of("TLSv1.3", "TLSv1.2");
 
-  /** Cipher suites the server offers: TLS 1.3's, and TLS 1.2 with ECDHE and an AEAD only (no CBC, no SHA-1 MACs, no RSA key exchange). */
-  public static final java.util.List<String> SERVER_CIPHER_SUITES = java.util.List.of(
-      "TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256",
-      "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-      "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-      "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+  /**
+   * Cipher suites the server offers: TLS 1.3's, and TLS 1.2 with ECDHE and an AEAD only (no CBC, no
+   * SHA-1 MACs, no RSA key exchange).
+   */
+  public static final java.util.List<String> SERVER_CIPHER_SUITES =
+      java.util.List.of(
+          "TLS_AES_256_GCM_SHA384",
+          "TLS_AES_128_GCM_SHA256",
+          "TLS_CHACHA20_POLY1305_SHA256",
+          "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+          "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+          "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+          "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+          "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+          "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
   public static SSLContext create(Path certificate, Path key, Path trustedCa) throws IOException {
     try {
@@ -49,10 +59,14 @@ public final class TlsContexts {
       for (X509Certificate ca : Certificates.parse(Files.readAllBytes(trustedCa))) {
         trustStore.setCertificateEntry("ca" + i++, ca);
       }
-      TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory trustManagers =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       trustManagers.init(trustStore);
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(keyManagers == null ? null : keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+      context.init(
+          keyManagers == null ? null : keyManagers.getKeyManagers(),
+          trustManagers.getTrustManagers(),
+          null);
       return context;
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot build TLS context: " + e.getMessage(), e);

@@ -66,7 +66,10 @@ public record Claims(Map<String, Object> values) {
 
   @SuppressWarnings("unchecked")
   private static Object freeze(Object value) {
-    if (value == null || value instanceof String || value instanceof Boolean || value instanceof Long) {
+    if (value == null
+        || value instanceof String
+        || value instanceof Boolean
+        || value instanceof Long) {
       return value;
     }
     if (value instanceof Integer || value instanceof Short || value instanceof Byte) {

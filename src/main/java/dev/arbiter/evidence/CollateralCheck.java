@@ -12,7 +12,12 @@ import java.util.Optional;
  * refreshed, and every problem (signature, chain, dates). Only recognized files without problems
  * are stored.
  */
-public record CollateralCheck(boolean recognized, String kind, String key, Optional<Instant> nextUpdate, List<Problem> problems) {
+public record CollateralCheck(
+    boolean recognized,
+    String kind,
+    String key,
+    Optional<Instant> nextUpdate,
+    List<Problem> problems) {
   public CollateralCheck {
     problems = List.copyOf(problems);
   }

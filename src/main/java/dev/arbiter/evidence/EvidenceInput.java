@@ -44,7 +44,8 @@ public record EvidenceInput(
 
   /** Evidence alone. */
   public static EvidenceInput of(byte[] evidence) {
-    return new EvidenceInput(evidence, List.of(), List.of(), List.of(), Optional.empty(), Optional.empty());
+    return new EvidenceInput(
+        evidence, List.of(), List.of(), List.of(), Optional.empty(), Optional.empty());
   }
 
   public EvidenceInput withCertificates(List<byte[]> more) {
@@ -64,6 +65,7 @@ public record EvidenceInput(
   }
 
   public EvidenceInput withPcrs(byte[] value) {
-    return new EvidenceInput(evidence, certificates, keys, collateral, signature, Optional.of(value));
+    return new EvidenceInput(
+        evidence, certificates, keys, collateral, signature, Optional.of(value));
   }
 }

@@ -16,8 +16,8 @@ import java.util.List;
  * <p><b>Security guarantee.</b> A result with no problems means: the evidence is well-formed, its
  * signature chains to a pinned (or explicitly injected) trust anchor valid at the context's time,
  * and, when {@code binding} is not {@link ExpectedBinding#none()}, the evidence carries exactly the
- * expected binding value. Whether the claims are <i>acceptable</i> (debug mode, TCB status, matching
- * reference values) is decided by appraisal, not here.
+ * expected binding value. Whether the claims are <i>acceptable</i> (debug mode, TCB status,
+ * matching reference values) is decided by appraisal, not here.
  */
 public interface EvidenceScheme {
   SchemeDescriptor descriptor();
@@ -35,12 +35,13 @@ public interface EvidenceScheme {
 
   /**
    * Checks collateral files imported together (one result per file, in order; certificates in one
-   * file may complete the chain of another) — a file (TCB Info, QE Identity, CRL, reference manifest, ...) for import into
-   * the collateral store: recognized or not, and when recognized, whether its signature chains to
-   * this scheme's trust anchors and it is current at the context's time. Pure, like {@link #verify}.
-   * Schemes that take no collateral keep this default.
+   * file may complete the chain of another) — a file (TCB Info, QE Identity, CRL, reference
+   * manifest, ...) for import into the collateral store: recognized or not, and when recognized,
+   * whether its signature chains to this scheme's trust anchors and it is current at the context's
+   * time. Pure, like {@link #verify}. Schemes that take no collateral keep this default.
    */
-  default List<CollateralCheck> checkCollateral(List<EvidenceInput.Collateral> files, VerificationContext context) {
+  default List<CollateralCheck> checkCollateral(
+      List<EvidenceInput.Collateral> files, VerificationContext context) {
     return files.stream().map(file -> CollateralCheck.notRecognized()).toList();
   }
 }

@@ -60,10 +60,16 @@ public record SchemeDescriptor(
     Objects.requireNonNull(configuration, "configuration");
     Objects.requireNonNull(kind, "kind");
     if (configuration.isPresent() && !claimNames.contains(configuration.get().claim())) {
-      throw new IllegalArgumentException("scheme " + id + ": configuration claim " + configuration.get().claim() + " is not a claim");
+      throw new IllegalArgumentException(
+          "scheme "
+              + id
+              + ": configuration claim "
+              + configuration.get().claim()
+              + " is not a claim");
     }
     if (binding instanceof BindingRule.NonceWithKey rule && !claimNames.contains(rule.keyClaim())) {
-      throw new IllegalArgumentException("scheme " + id + ": key claim " + rule.keyClaim() + " is not a claim");
+      throw new IllegalArgumentException(
+          "scheme " + id + ": key claim " + rule.keyClaim() + " is not a claim");
     }
   }
 
@@ -133,13 +139,16 @@ public record SchemeDescriptor(
 
     @Override
     public boolean equals(Object other) {
-      return other instanceof KeyBinding k && Arrays.equals(nonce, k.nonce) && Arrays.equals(jwkThumbprint, k.jwkThumbprint)
+      return other instanceof KeyBinding k
+          && Arrays.equals(nonce, k.nonce)
+          && Arrays.equals(jwkThumbprint, k.jwkThumbprint)
           && Arrays.equals(spki, k.spki);
     }
 
     @Override
     public int hashCode() {
-      return Objects.hash(Arrays.hashCode(nonce), Arrays.hashCode(jwkThumbprint), Arrays.hashCode(spki));
+      return Objects.hash(
+          Arrays.hashCode(nonce), Arrays.hashCode(jwkThumbprint), Arrays.hashCode(spki));
     }
 
     @Override
@@ -156,7 +165,10 @@ public record SchemeDescriptor(
     /** What the evidence must carry for this nonce and key. */
     ExpectedBinding expected(KeyBinding key);
 
-    /** True when the claims bind the TEE key beyond {@link #expected} (only {@link NonceWithKey} checks anything). */
+    /**
+     * True when the claims bind the TEE key beyond {@link #expected} (only {@link NonceWithKey}
+     * checks anything).
+     */
     default boolean keyMatches(Claims claims, KeyBinding key) {
       return true;
     }
@@ -222,7 +234,9 @@ public record SchemeDescriptor(
       @Override
       public boolean keyMatches(Claims claims, KeyBinding key) {
         Object actual = claims.get(keyClaim).orElse(null);
-        return actual instanceof String hex && Hex.isHex(hex) && Digests.constantTimeEquals(Hex.decode(hex), key.spki);
+        return actual instanceof String hex
+            && Hex.isHex(hex)
+            && Digests.constantTimeEquals(Hex.decode(hex), key.spki);
       }
     }
   }

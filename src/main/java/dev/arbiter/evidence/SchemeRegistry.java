@@ -8,8 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * An immutable set of enabled schemes keyed by id. Built from {@code dev.arbiter.schemes.BuiltInSchemes}; no runtime
- * discovery of plug-ins (loading external code would widen the trusted computing base). Thread-safe.
+ * An immutable set of enabled schemes keyed by id. Built from {@code
+ * dev.arbiter.schemes.BuiltInSchemes}; no runtime discovery of plug-ins (loading external code
+ * would widen the trusted computing base). Thread-safe.
  */
 public final class SchemeRegistry {
   private final Map<String, EvidenceScheme> byId;
@@ -24,7 +25,9 @@ public final class SchemeRegistry {
     for (EvidenceScheme scheme : schemes) {
       SchemeDescriptor descriptor = scheme.descriptor();
       if (descriptor == null || descriptor.binding() == null) {
-        throw new IllegalArgumentException("a scheme must declare a descriptor with a binding rule: " + scheme.getClass().getName());
+        throw new IllegalArgumentException(
+            "a scheme must declare a descriptor with a binding rule: "
+                + scheme.getClass().getName());
       }
       if (byId.putIfAbsent(descriptor.id(), scheme) != null) {
         throw new IllegalArgumentException("scheme registered twice: " + descriptor.id());

@@ -39,7 +39,13 @@ public final class AuditLog {
    * @param revision the resulting policy revision hash, if the change made one
    * @param details extra structured facts (no secrets)
    */
-  public AuditRecord append(Tx tx, Principal who, String action, String target, String reason, Optional<String> revision,
+  public AuditRecord append(
+      Tx tx,
+      Principal who,
+      String action,
+      String target,
+      String reason,
+      Optional<String> revision,
       Map<String, ?> details) {
     return append(tx, who.label(), action, target, reason, revision, details);
   }
@@ -48,7 +54,13 @@ public final class AuditLog {
    * Appends a record for a caller that is not an admin principal (e.g. a TEE on an open route,
    * recorded as {@code tee:<JWK thumbprint>}), in the caller's transaction.
    */
-  public AuditRecord append(Tx tx, String principalLabel, String action, String target, String reason, Optional<String> revision,
+  public AuditRecord append(
+      Tx tx,
+      String principalLabel,
+      String action,
+      String target,
+      String reason,
+      Optional<String> revision,
       Map<String, ?> details) {
     Optional<AuditStore.Head> head = AuditStore.lockHead(tx);
     long seq = head.map(h -> h.seq() + 1).orElse(1L);
@@ -65,15 +77,23 @@ public final class AuditLog {
     content.set("details", Json.mapper().valueToTree(details));
     ChainedRecord sealed = ChainedRecord.seal(content, key);
     AuditStore.insert(tx, seq, prev, sealed);
-    return new AuditRecord(seq, sealed.hash(), prev, parse(sealed.body()), sealed.keyId(), sealed.signature());
+    return new AuditRecord(
+        seq, sealed.hash(), prev, parse(sealed.body()), sealed.keyId(), sealed.signature());
   }
 
-  /** Records after {@code afterSeq}, oldest first, at most {@code limit}, optionally only those about {@code target}. */
-  public static List<AuditRecord> list(Database database, long afterSeq, int limit, Optional<String> target) {
+  /**
+   * Records after {@code afterSeq}, oldest first, at most {@code limit}, optionally only those
+   * about {@code target}.
+   */
+  public static List<AuditRecord> list(
+      Database database, long afterSeq, int limit, Optional<String> target) {
     return AuditStore.list(database, afterSeq, limit, target);
   }
 
-  /** Records whose {@code details} name {@code value} under {@code key} (e.g. every record of one rollout), oldest first. */
+  /**
+   * Records whose {@code details} name {@code value} under {@code key} (e.g. every record of one
+   * rollout), oldest first.
+   */
   public static List<AuditRecord> withDetail(Tx tx, String key, String value) {
     return AuditStore.withDetail(tx, key, value);
   }

@@ -20,19 +20,25 @@ final class AuditStore {
 
   private AuditStore() {}
 
-  /** The chain's head (seq, hash) after taking the transaction-scoped append lock; empty for an empty log. */
+  /**
+   * The chain's head (seq, hash) after taking the transaction-scoped append lock; empty for an
+   * empty log.
+   */
   record Head(long seq, String hash) {}
 
   static Optional<Head> lockHead(Tx tx) {
     tx.handle().execute("select pg_advisory_xact_lock(?)", AUDIT_LOCK);
-    return tx.handle().createQuery("select seq, hash from audit_record order by seq desc limit 1")
-        .map((rs, ctx) -> new Head(rs.getLong("seq"), rs.getString("hash"))).findOne();
+    return tx.handle()
+        .createQuery("select seq, hash from audit_record order by seq desc limit 1")
+        .map((rs, ctx) -> new Head(rs.getLong("seq"), rs.getString("hash")))
+        .findOne();
   }
 
   static void insert(Tx tx, long seq, String prev, ChainedRecord sealed) {
     tx.handle()
         .createUpdate(
-            "insert into audit_record(seq, hash, prev, body, key_id, signature) values (:seq, :hash, :prev, :body, :key, :sig)")
+            "insert into audit_record(seq, hash, prev, body, key_id, signature) values (:seq,"
+                + " :hash, :prev, :body, :key, :sig)")
         .bind("seq", seq)
         .bind("hash", sealed.hash())
         .bind("prev", prev)
@@ -42,56 +48,96 @@ final class AuditStore {
         .execute();
   }
 
-  static List<AuditRecord> list(Database database, long afterSeq, int limit, Optional<String> target) {
-    return database.jdbi().withHandle(handle -> handle
-        .createQuery(
-            "select seq, hash, prev, body, key_id, signature from audit_record where seq > :after"
-                + (target.isPresent() ? " and body::jsonb ->> 'target' = :target" : "")
-                + " order by seq limit :limit")
-        .bind("after", afterSeq)
-        .bind("limit", limit)
-        .bind("target", target.orElse(null))
-        .map(AuditStore::record)
-        .list());
+  static List<AuditRecord> list(
+      Database database, long afterSeq, int limit, Optional<String> target) {
+    return database
+        .jdbi()
+        .withHandle(handle ->
+            handle
+                .createQuery(
+                    "select seq, hash, prev, body, key_id, signature from audit_record where seq >"
+                        + " :after"
+                        + (target.isPresent() ? " and body::jsonb ->> 'target' = :target" : "")
+                        + " order by seq limit :limit")
+                .bind("after", afterSeq)
+                .bind("limit", limit)
+                .bind("target", target.orElse(null))
+                .map(AuditStore::record)
+                .list());
   }
 
   /** Records whose {@code details.<key>} is {@code value} (as text), oldest first. */
   static List<AuditRecord> withDetail(Tx tx, String key, String value) {
     return tx.handle()
-        .createQuery("select seq, hash, prev, body, key_id, signature from audit_record where body::jsonb -> 'details' ->> :key = :value "
-            + "order by seq")
-        .bind("key", key).bind("value", value).map(AuditStore::record).list();
+        .createQuery(
+            "select seq, hash, prev, body, key_id, signature from audit_record where body::jsonb ->"
+                + " 'details' ->> :key = :value order by seq")
+        .bind("key", key)
+        .bind("value", value)
+        .map(AuditStore::record)
+        .list();
   }
 
   private static AuditRecord record(ResultSet rs, StatementContext ctx) throws SQLException {
-    return new AuditRecord(rs.getLong("seq"), rs.getString("hash"), rs.getString("prev"),
-        AuditLog.parse(rs.getString("body")), rs.getString("key_id"), rs.getString("signature"));
+    return new AuditRecord(
+        rs.getLong("seq"),
+        rs.getString("hash"),
+        rs.getString("prev"),
+        AuditLog.parse(rs.getString("body")),
+        rs.getString("key_id"),
+        rs.getString("signature"));
   }
 
   // ---- raw rows for the integrity check -----------------------------------------------------
 
   /** One stored chained row, unparsed; {@code workload} is null for audit records. */
-  record ChainRow(String workload, long seq, String hash, String prev, String body, String keyId, String signature) {}
+  record ChainRow(
+      String workload,
+      long seq,
+      String hash,
+      String prev,
+      String body,
+      String keyId,
+      String signature) {}
 
   /** Every recorded service key: key id to public JWK JSON. */
   static List<String[]> serviceKeys(Tx tx) {
-    return tx.handle().createQuery("select key_id, public_jwk from service_key")
-        .map((rs, ctx) -> new String[] {rs.getString("key_id"), rs.getString("public_jwk")}).list();
+    return tx.handle()
+        .createQuery("select key_id, public_jwk from service_key")
+        .map((rs, ctx) -> new String[] {rs.getString("key_id"), rs.getString("public_jwk")})
+        .list();
   }
 
   static List<ChainRow> revisionRows(Tx tx) {
     return tx.handle()
-        .createQuery("select workload, seq, hash, prev, body, key_id, signature from policy_revision order by workload, seq")
-        .map((rs, ctx) -> new ChainRow(rs.getString("workload"), rs.getLong("seq"), rs.getString("hash"), rs.getString("prev"),
-            rs.getString("body"), rs.getString("key_id"), rs.getString("signature")))
+        .createQuery(
+            "select workload, seq, hash, prev, body, key_id, signature from policy_revision order"
+                + " by workload, seq")
+        .map((rs, ctx) ->
+            new ChainRow(
+                rs.getString("workload"),
+                rs.getLong("seq"),
+                rs.getString("hash"),
+                rs.getString("prev"),
+                rs.getString("body"),
+                rs.getString("key_id"),
+                rs.getString("signature")))
         .list();
   }
 
   static List<ChainRow> auditRows(Tx tx) {
     return tx.handle()
-        .createQuery("select seq, hash, prev, body, key_id, signature from audit_record order by seq")
-        .map((rs, ctx) -> new ChainRow(null, rs.getLong("seq"), rs.getString("hash"), rs.getString("prev"), rs.getString("body"),
-            rs.getString("key_id"), rs.getString("signature")))
+        .createQuery(
+            "select seq, hash, prev, body, key_id, signature from audit_record order by seq")
+        .map((rs, ctx) ->
+            new ChainRow(
+                null,
+                rs.getLong("seq"),
+                rs.getString("hash"),
+                rs.getString("prev"),
+                rs.getString("body"),
+                rs.getString("key_id"),
+                rs.getString("signature")))
         .list();
   }
 }

@@ -21,6 +21,9 @@ public record ChainedRecord(String body, String hash, String keyId, String signa
     byte[] canonical = Jcs.canonicalize(content);
     byte[] hash = Digests.sha256(canonical);
     return new ChainedRecord(
-        new String(canonical, StandardCharsets.UTF_8), Hex.encode(hash), key.keyId(), key.sign(hash));
+        new String(canonical, StandardCharsets.UTF_8),
+        Hex.encode(hash),
+        key.keyId(),
+        key.sign(hash));
   }
 }

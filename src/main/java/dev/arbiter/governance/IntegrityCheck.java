@@ -5,17 +5,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.jwk.ECKey;
 import dev.arbiter.crypto.Digests;
 import dev.arbiter.crypto.ServiceKey;
+import dev.arbiter.governance.AuditStore.ChainRow;
 import dev.arbiter.internal.Hex;
 import dev.arbiter.internal.Jcs;
 import dev.arbiter.internal.Json;
+import dev.arbiter.store.Database;
+import dev.arbiter.store.Tx;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import dev.arbiter.governance.AuditStore.ChainRow;
-import dev.arbiter.store.Database;
-import dev.arbiter.store.Tx;
 
 /**
  * Re-verifies every hash link and signature of the policy revisions (one chain per workload) and of
@@ -26,11 +26,20 @@ public final class IntegrityCheck {
   /** A broken record: which table, which record, what is wrong. */
   public record Finding(String table, String record, String problem) {}
 
-  /** The outcome: how many records were checked and every finding (also the JSON of {@code audit verify}). */
-  @com.fasterxml.jackson.annotation.JsonPropertyOrder({"intact", "revisions_checked", "audit_records_checked", "findings"})
+  /**
+   * The outcome: how many records were checked and every finding (also the JSON of {@code audit
+   * verify}).
+   */
+  @com.fasterxml.jackson.annotation.JsonPropertyOrder({
+    "intact",
+    "revisions_checked",
+    "audit_records_checked",
+    "findings"
+  })
   public record Report(
       @com.fasterxml.jackson.annotation.JsonProperty("revisions_checked") int revisionsChecked,
-      @com.fasterxml.jackson.annotation.JsonProperty("audit_records_checked") int auditRecordsChecked,
+      @com.fasterxml.jackson.annotation.JsonProperty("audit_records_checked")
+          int auditRecordsChecked,
       List<Finding> findings) {
     @com.fasterxml.jackson.annotation.JsonProperty("intact")
     public boolean intact() {
@@ -61,7 +70,8 @@ public final class IntegrityCheck {
     return new Report(revisions, audits, List.copyOf(findings));
   }
 
-  private static int checkRevisions(List<ChainRow> rows, Map<String, ECKey> keys, List<Finding> findings) {
+  private static int checkRevisions(
+      List<ChainRow> rows, Map<String, ECKey> keys, List<Finding> findings) {
     String workload = null;
     String previousHash = null;
     long expectedSeq = 1;
@@ -83,7 +93,8 @@ public final class IntegrityCheck {
         problems.add("prev does not equal the previous revision's hash");
       }
       if (body != null) {
-        if (!workload.equals(body.path("workload").asText(null)) || body.path("seq").asLong(-1) != seq
+        if (!workload.equals(body.path("workload").asText(null))
+            || body.path("seq").asLong(-1) != seq
             || !Objects.equals(textOrNull(body.get("prev")), row.prev())) {
           problems.add("body's workload/seq/prev differ from the row");
         }
@@ -95,7 +106,8 @@ public final class IntegrityCheck {
     return rows.size();
   }
 
-  private static int checkAudit(List<ChainRow> rows, Map<String, ECKey> keys, List<Finding> findings) {
+  private static int checkAudit(
+      List<ChainRow> rows, Map<String, ECKey> keys, List<Finding> findings) {
     String previousHash = null;
     long expectedSeq = 1;
     for (ChainRow row : rows) {
@@ -108,10 +120,13 @@ public final class IntegrityCheck {
       if (!Objects.equals(row.prev(), previousHash)) {
         problems.add("prev does not equal the previous record's hash");
       }
-      if (body != null && (body.path("seq").asLong(-1) != seq || !Objects.equals(textOrNull(body.get("prev")), row.prev()))) {
+      if (body != null
+          && (body.path("seq").asLong(-1) != seq
+              || !Objects.equals(textOrNull(body.get("prev")), row.prev()))) {
         problems.add("body's seq/prev differ from the row");
       }
-      problems.forEach(problem -> findings.add(new Finding("audit_record", Long.toString(seq), problem)));
+      problems.forEach(
+          problem -> findings.add(new Finding("audit_record", Long.toString(seq), problem)));
       previousHash = row.hash();
       expectedSeq = seq + 1;
     }
@@ -132,7 +147,9 @@ public final class IntegrityCheck {
     ECKey key = keys.get(row.keyId());
     if (key == null) {
       problems.add("signed by an unknown service key " + row.keyId());
-    } else if (hash == null || !Hex.isHex(hash) || !ServiceKey.verify(key, Hex.decode(hash), row.signature())) {
+    } else if (hash == null
+        || !Hex.isHex(hash)
+        || !ServiceKey.verify(key, Hex.decode(hash), row.signature())) {
       problems.add("signature does not verify");
     }
     return problems;

@@ -25,7 +25,8 @@ public final class KeyRotation {
 
   public record Rotated(String oldKeyId, String newKeyId) {}
 
-  public static Rotated rotate(DataDir dir, Database database, String who, String reason, Clock clock) throws IOException {
+  public static Rotated rotate(
+      DataDir dir, Database database, String who, String reason, Clock clock) throws IOException {
     ServiceKey old = ServiceKey.load(dir.serviceKey());
     ServiceKey fresh = ServiceKey.generate();
     java.nio.file.Path staged = dir.root().resolve("service-key.pem.new");
@@ -34,15 +35,29 @@ public final class KeyRotation {
       database.useTransaction(tx -> {
         ServiceKeyStore.register(tx, fresh, clock.instant());
         ServiceKeyStore.retire(tx, old.keyId(), clock.instant());
-        new AuditLog(fresh, clock).append(tx, new Principal(who, Role.OPERATOR, "-"), "service-key.rotate", "service-key",
-            reason, Optional.empty(), Map.of("old_key_id", old.keyId(), "new_key_id", fresh.keyId()));
+        new AuditLog(fresh, clock)
+            .append(
+                tx,
+                new Principal(who, Role.OPERATOR, "-"),
+                "service-key.rotate",
+                "service-key",
+                reason,
+                Optional.empty(),
+                Map.of("old_key_id", old.keyId(), "new_key_id", fresh.keyId()));
       });
     } catch (RuntimeException e) {
       Files.deleteIfExists(staged);
       throw e;
     }
-    Files.copy(dir.serviceKey(), dir.root().resolve("service-key-" + old.keyId() + ".retired.pem"), StandardCopyOption.REPLACE_EXISTING);
-    Files.move(staged, dir.serviceKey(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    Files.copy(
+        dir.serviceKey(),
+        dir.root().resolve("service-key-" + old.keyId() + ".retired.pem"),
+        StandardCopyOption.REPLACE_EXISTING);
+    Files.move(
+        staged,
+        dir.serviceKey(),
+        StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
     return new Rotated(old.keyId(), fresh.keyId());
   }
 }

@@ -4,12 +4,12 @@ package dev.arbiter.governance;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.arbiter.crypto.ServiceKey;
+import dev.arbiter.store.Database;
+import dev.arbiter.store.Tx;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import dev.arbiter.store.Database;
-import dev.arbiter.store.Tx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,20 +29,35 @@ public final class ServiceKeyStore {
 
   /** Records the public half of {@code key} in the caller's transaction (idempotent). */
   static void register(Tx tx, ServiceKey key, Instant at) {
-    tx.handle().createUpdate(
-            "insert into service_key(key_id, public_jwk, created_at) values (:k, :jwk, :at) on conflict (key_id) do nothing")
-        .bind("k", key.keyId()).bind("jwk", key.publicJwk().toJSONString()).bind("at", at).execute();
+    tx.handle()
+        .createUpdate(
+            "insert into service_key(key_id, public_jwk, created_at) values (:k, :jwk, :at) on"
+                + " conflict (key_id) do nothing")
+        .bind("k", key.keyId())
+        .bind("jwk", key.publicJwk().toJSONString())
+        .bind("at", at)
+        .execute();
   }
 
   /** Marks a key retired (it stays published so what it signed still verifies). */
   static void retire(Tx tx, String keyId, Instant at) {
-    tx.handle().execute("update service_key set retired_at = ? where key_id = ? and retired_at is null", at, keyId);
+    tx.handle()
+        .execute(
+            "update service_key set retired_at = ? where key_id = ? and retired_at is null",
+            at,
+            keyId);
   }
 
   /** Every recorded key (current and rotated), oldest first, as a public JWK set. */
   public JWKSet published() {
     List<JWK> keys = new ArrayList<>();
-    for (String json : database.jdbi().withHandle(h -> h.createQuery("select public_jwk from service_key order by created_at").mapTo(String.class).list())) {
+    for (String json :
+        database
+            .jdbi()
+            .withHandle(h ->
+                h.createQuery("select public_jwk from service_key order by created_at")
+                    .mapTo(String.class)
+                    .list())) {
       try {
         keys.add(JWK.parse(json));
       } catch (ParseException e) {

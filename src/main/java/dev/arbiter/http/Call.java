@@ -28,8 +28,14 @@ public final class Call {
   private final String method;
   private final String requestUri;
 
-  public Call(Optional<Principal> principal, Map<String, String> pathParams, Function<String, Optional<String>> query,
-      Function<String, Optional<String>> headers, byte[] body, String method, String requestUri) {
+  public Call(
+      Optional<Principal> principal,
+      Map<String, String> pathParams,
+      Function<String, Optional<String>> query,
+      Function<String, Optional<String>> headers,
+      byte[] body,
+      String method,
+      String requestUri) {
     this.principal = principal;
     this.pathParams = Map.copyOf(pathParams);
     this.query = query;
@@ -41,7 +47,8 @@ public final class Call {
 
   /** The caller; present on every non-open route. */
   public Principal principal() {
-    return principal.orElseThrow(() -> new ProblemException(CommonProblem.UNAUTHENTICATED, "a client certificate is required"));
+    return principal.orElseThrow(() ->
+        new ProblemException(CommonProblem.UNAUTHENTICATED, "a client certificate is required"));
   }
 
   public Optional<Principal> optionalPrincipal() {
@@ -68,7 +75,8 @@ public final class Call {
     try {
       return Long.parseLong(value.get());
     } catch (NumberFormatException e) {
-      throw new ProblemException(CommonProblem.INVALID_FIELD, "query parameter " + name + " must be an integer");
+      throw new ProblemException(
+          CommonProblem.INVALID_FIELD, "query parameter " + name + " must be an integer");
     }
   }
 
@@ -97,11 +105,13 @@ public final class Call {
     try {
       T value = Json.mapper().readValue(body, type);
       if (value == null) {
-        throw new ProblemException(CommonProblem.MALFORMED_JSON, "the request body must be a JSON object");
+        throw new ProblemException(
+            CommonProblem.MALFORMED_JSON, "the request body must be a JSON object");
       }
       return value;
     } catch (UnrecognizedPropertyException e) {
-      throw new ProblemException(CommonProblem.UNKNOWN_FIELD, "unknown field '" + e.getPropertyName() + "'");
+      throw new ProblemException(
+          CommonProblem.UNKNOWN_FIELD, "unknown field '" + e.getPropertyName() + "'");
     } catch (MismatchedInputException e) {
       throw new ProblemException(CommonProblem.INVALID_FIELD, mismatch(e));
     } catch (JsonParseException | StreamConstraintsException e) {
@@ -129,10 +139,14 @@ public final class Call {
   /** What was wrong with a field, in JSON terms (never Java type names). */
   static String mismatch(MismatchedInputException e) {
     String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
-    java.util.regex.Matcher missing = java.util.regex.Pattern.compile("Missing required creator property '([^']+)'").matcher(message);
+    java.util.regex.Matcher missing =
+        java.util.regex.Pattern.compile("Missing required creator property '([^']+)'")
+            .matcher(message);
     if (missing.find()) {
       String path = fieldPath(e);
-      return (path.equals("body") ? "" : path + ".") + missing.group(1) + ": a required field is missing";
+      return (path.equals("body") ? "" : path + ".")
+          + missing.group(1)
+          + ": a required field is missing";
     }
     return fieldPath(e) + ": expected " + jsonType(e.getTargetType());
   }

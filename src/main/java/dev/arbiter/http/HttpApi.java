@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class HttpApi {
   private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
   private static final Pattern PARAM = Pattern.compile("\\{([a-z_]+)}");
+
   /** Retry-After (seconds) on every typed 503 problem. */
   static final String RETRY_AFTER_SECONDS = "1";
 
@@ -51,7 +52,8 @@ public final class HttpApi {
   public void register(HttpRouting.Builder routing) {
     for (Route route : routes) {
       List<String> names = paramNames(route.path());
-      routing.route(Method.create(route.method()), route.path(), (req, res) -> serve(route, names, req, res));
+      routing.route(
+          Method.create(route.method()), route.path(), (req, res) -> serve(route, names, req, res));
     }
     routing.any(this::unrouted);
   }
@@ -63,22 +65,37 @@ public final class HttpApi {
    */
   private void unrouted(ServerRequest req, ServerResponse res) {
     String path = req.path().path();
-    List<Route> onPath = routes.stream().filter(route -> pathPattern(route.path()).matcher(path).matches()).toList();
+    List<Route> onPath =
+        routes.stream().filter(route -> pathPattern(route.path()).matcher(path).matches()).toList();
     String method = req.prologue().method().text();
     if (method.equals("HEAD")) {
-      Optional<Route> get = onPath.stream().filter(route -> route.method().equals("GET")).findFirst();
+      Optional<Route> get =
+          onPath.stream().filter(route -> route.method().equals("GET")).findFirst();
       if (get.isPresent()) {
         serve(get.get(), paramNames(get.get().path()), req, res);
         return;
       }
     }
     if (!onPath.isEmpty()) {
-      res.header("Allow", String.join(", ", onPath.stream().map(Route::method).distinct().sorted().toList()));
-      send(res, 405, Problems.MEDIA_TYPE, Problems.body(List.of(Problem.of(CommonProblem.METHOD_NOT_ALLOWED,
-          "this route does not accept the method; see the Allow header"))));
+      res.header(
+          "Allow",
+          String.join(", ", onPath.stream().map(Route::method).distinct().sorted().toList()));
+      send(
+          res,
+          405,
+          Problems.MEDIA_TYPE,
+          Problems.body(
+              List.of(
+                  Problem.of(
+                      CommonProblem.METHOD_NOT_ALLOWED,
+                      "this route does not accept the method; see the Allow header"))));
       return;
     }
-    send(res, 404, Problems.MEDIA_TYPE, Problems.body(List.of(Problem.of(CommonProblem.NOT_FOUND, "no such route"))));
+    send(
+        res,
+        404,
+        Problems.MEDIA_TYPE,
+        Problems.body(List.of(Problem.of(CommonProblem.NOT_FOUND, "no such route"))));
   }
 
   private static Pattern pathPattern(String template) {
@@ -93,7 +110,6 @@ public final class HttpApi {
     return Pattern.compile(regex.toString());
   }
 
-
   private void serve(Route route, List<String> names, ServerRequest req, ServerResponse res) {
     try {
       Optional<Principal> principal = authenticate(route, req);
@@ -102,11 +118,22 @@ public final class HttpApi {
       for (String name : names) {
         params.put(name, Inputs.pathParameter(name, req.path().pathParameters().get(name)));
       }
-      String uri = req.requestedUri().path().rawPath() + (req.query().rawValue().isEmpty() ? "" : "?" + req.query().rawValue());
-      Call call = new Call(principal, params,
-          name -> req.query().first(name).asOptional().map(value -> Inputs.queryParameter(name, value)),
-          name -> req.headers().first(io.helidon.http.HeaderNames.create(name)),
-          body, route.method(), uri);
+      String uri =
+          req.requestedUri().path().rawPath()
+              + (req.query().rawValue().isEmpty() ? "" : "?" + req.query().rawValue());
+      Call call =
+          new Call(
+              principal,
+              params,
+              name ->
+                  req.query()
+                      .first(name)
+                      .asOptional()
+                      .map(value -> Inputs.queryParameter(name, value)),
+              name -> req.headers().first(io.helidon.http.HeaderNames.create(name)),
+              body,
+              route.method(),
+              uri);
       Reply reply = route.handler().handle(call);
       reply.headers().forEach(res::header);
       if (reply.body() == null) {
@@ -118,34 +145,57 @@ public final class HttpApi {
       }
     } catch (ProblemException e) {
       if (e.problem().type().status() == 503) {
-        res.header("Retry-After", RETRY_AFTER_SECONDS); // a typed 503 is temporary (e.g. the transparency log is full)
+        res.header(
+            "Retry-After",
+            RETRY_AFTER_SECONDS); // a typed 503 is temporary (e.g. the transparency log is full)
       }
       send(res, e.problem().type().status(), Problems.MEDIA_TYPE, Problems.body(e.problems()));
     } catch (Exception e) {
       LOG.error("{} {} failed", route.method(), route.path(), e);
-      send(res, 500, Problems.MEDIA_TYPE, Problems.body(List.of(Problem.of(CommonProblem.INTERNAL_ERROR, "internal error; see the server log"))));
+      send(
+          res,
+          500,
+          Problems.MEDIA_TYPE,
+          Problems.body(
+              List.of(
+                  Problem.of(CommonProblem.INTERNAL_ERROR, "internal error; see the server log"))));
     }
   }
 
   private Optional<Principal> authenticate(Route route, ServerRequest req) {
     Optional<Certificate[]> certificates = req.remotePeer().tlsCertificates();
     Optional<Principal> principal = Optional.empty();
-    if (certificates.isPresent() && certificates.get().length > 0 && certificates.get()[0] instanceof X509Certificate leaf) {
+    if (certificates.isPresent()
+        && certificates.get().length > 0
+        && certificates.get()[0] instanceof X509Certificate leaf) {
       String fingerprint = Certificates.fingerprint(leaf);
-      principal = roles.lookup(fingerprint).map(entry -> new Principal(entry.name(), entry.role(), fingerprint));
+      principal =
+          roles
+              .lookup(fingerprint)
+              .map(entry -> new Principal(entry.name(), entry.role(), fingerprint));
       if (principal.isEmpty() && route.access() != Access.OPEN) {
-        throw new ProblemException(CommonProblem.UNAUTHENTICATED, "the client certificate is not mapped to a role in roles.json");
+        throw new ProblemException(
+            CommonProblem.UNAUTHENTICATED,
+            "the client certificate is not mapped to a role in roles.json");
       }
     }
     if (route.access() == Access.OPEN) {
       return principal;
     }
     if (principal.isEmpty()) {
-      throw new ProblemException(CommonProblem.UNAUTHENTICATED, "this route needs a client certificate issued by Arbiter's CA");
+      throw new ProblemException(
+          CommonProblem.UNAUTHENTICATED,
+          "this route needs a client certificate issued by Arbiter's CA");
     }
     if (!route.access().allows(principal.get().role())) {
-      throw new ProblemException(CommonProblem.FORBIDDEN,
-          "role " + principal.get().role().id() + " may not call " + route.method() + " " + route.path());
+      throw new ProblemException(
+          CommonProblem.FORBIDDEN,
+          "role "
+              + principal.get().role().id()
+              + " may not call "
+              + route.method()
+              + " "
+              + route.path());
     }
     return principal;
   }
@@ -156,26 +206,32 @@ public final class HttpApi {
     }
     long declared = req.headers().contentLength().orElse(-1L);
     if (declared > route.maxBody()) {
-      throw new ProblemException(CommonProblem.BODY_TOO_LARGE, "request body exceeds " + route.maxBody() + " bytes");
+      throw new ProblemException(
+          CommonProblem.BODY_TOO_LARGE, "request body exceeds " + route.maxBody() + " bytes");
     }
     if (!req.content().hasEntity()) {
       return new byte[0];
     }
     Optional<String> contentType = req.headers().contentType().map(type -> type.mediaType().text());
-    if (contentType.isPresent() && !contentType.get().equals("application/json") && !contentType.get().endsWith("+json")) {
-      throw new ProblemException(CommonProblem.UNSUPPORTED_MEDIA_TYPE, "send application/json, not " + contentType.get());
+    if (contentType.isPresent()
+        && !contentType.get().equals("application/json")
+        && !contentType.get().endsWith("+json")) {
+      throw new ProblemException(
+          CommonProblem.UNSUPPORTED_MEDIA_TYPE, "send application/json, not " + contentType.get());
     }
     try (InputStream in = req.content().inputStream()) {
       byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, route.maxBody() + 1));
       if (bytes.length > route.maxBody()) {
-        throw new ProblemException(CommonProblem.BODY_TOO_LARGE, "request body exceeds " + route.maxBody() + " bytes");
+        throw new ProblemException(
+            CommonProblem.BODY_TOO_LARGE, "request body exceeds " + route.maxBody() + " bytes");
       }
       return bytes;
     }
   }
 
   private static void send(ServerResponse res, int status, String contentType, Object body) {
-    byte[] bytes = body instanceof byte[] raw ? raw : Json.write(body).getBytes(StandardCharsets.UTF_8);
+    byte[] bytes =
+        body instanceof byte[] raw ? raw : Json.write(body).getBytes(StandardCharsets.UTF_8);
     res.status(status);
     if (contentType != null) {
       res.header("Content-Type", contentType);

@@ -6,8 +6,8 @@ import dev.arbiter.problem.ProblemException;
 
 /**
  * Checks on path and query parameters before any handler sees them: bounded length, no control
- * characters (NUL included) and no replacement characters from invalid UTF-8, so that bad input
- * is a 400 problem and never reaches the database or the logs.
+ * characters (NUL included) and no replacement characters from invalid UTF-8, so that bad input is
+ * a 400 problem and never reaches the database or the logs.
  */
 final class Inputs {
   static final int MAX_PARAMETER = 512;
@@ -27,12 +27,16 @@ final class Inputs {
       throw new ProblemException(CommonProblem.INVALID_FIELD, what + " is empty");
     }
     if (value.length() > MAX_PARAMETER) {
-      throw new ProblemException(CommonProblem.INVALID_FIELD, what + " is longer than " + MAX_PARAMETER + " characters");
+      throw new ProblemException(
+          CommonProblem.INVALID_FIELD, what + " is longer than " + MAX_PARAMETER + " characters");
     }
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      if (Character.isISOControl(c) || c == '\uFFFD' || Character.isSurrogate(c) && !validSurrogate(value, i)) {
-        throw new ProblemException(CommonProblem.INVALID_FIELD, what + " contains a control character or invalid UTF-8");
+      if (Character.isISOControl(c)
+          || c == '\uFFFD'
+          || Character.isSurrogate(c) && !validSurrogate(value, i)) {
+        throw new ProblemException(
+            CommonProblem.INVALID_FIELD, what + " contains a control character or invalid UTF-8");
       }
     }
     return value;
@@ -54,7 +58,9 @@ final class Inputs {
     if (detail == null) {
       return null;
     }
-    return detail.replaceAll("`?\\b(?:[a-z_][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_]*(?:\\$[A-Za-z0-9_]+)*`?", "value")
+    return detail
+        .replaceAll(
+            "`?\\b(?:[a-z_][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_]*(?:\\$[A-Za-z0-9_]+)*`?", "value")
         .replaceAll("\\(class [^)]*\\)", "");
   }
 }

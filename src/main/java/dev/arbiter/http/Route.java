@@ -9,7 +9,14 @@ import java.util.Objects;
  *
  * @param requestExample an example request body for the OpenAPI document (null when none)
  */
-public record Route(String method, String path, Access access, String summary, long maxBody, Object requestExample, Handler handler) {
+public record Route(
+    String method,
+    String path,
+    Access access,
+    String summary,
+    long maxBody,
+    Object requestExample,
+    Handler handler) {
   /** Default request body limit for admin routes. */
   public static final long DEFAULT_MAX_BODY = 1024 * 1024;
 
@@ -24,11 +31,13 @@ public record Route(String method, String path, Access access, String summary, l
     return new Route("GET", path, access, summary, 0, null, handler);
   }
 
-  public static Route post(String path, Access access, String summary, Object example, Handler handler) {
+  public static Route post(
+      String path, Access access, String summary, Object example, Handler handler) {
     return new Route("POST", path, access, summary, DEFAULT_MAX_BODY, example, handler);
   }
 
-  public static Route put(String path, Access access, String summary, Object example, Handler handler) {
+  public static Route put(
+      String path, Access access, String summary, Object example, Handler handler) {
     return new Route("PUT", path, access, summary, DEFAULT_MAX_BODY, example, handler);
   }
 

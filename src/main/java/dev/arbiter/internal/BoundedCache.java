@@ -6,19 +6,24 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 
-/** A small thread-safe LRU map with a fixed capacity, for caches keyed by content hashes. Values must be immutable. */
+/**
+ * A small thread-safe LRU map with a fixed capacity, for caches keyed by content hashes. Values
+ * must be immutable.
+ */
 public final class BoundedCache<K, V> {
   private final Map<K, V> map;
 
   public BoundedCache(int capacity) {
-    this.map = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-      private static final long serialVersionUID = 1L;
+    this.map =
+        Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+              private static final long serialVersionUID = 1L;
 
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-        return size() > capacity;
-      }
-    });
+              @Override
+              protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                return size() > capacity;
+              }
+            });
   }
 
   public V get(K key) {

@@ -100,7 +100,8 @@ public final class Encodings {
       int hi = Character.digit(text.charAt(2 * i), 16);
       int lo = Character.digit(text.charAt(2 * i + 1), 16);
       if (hi < 0 || lo < 0 || text.charAt(2 * i) > 'f' || text.charAt(2 * i + 1) > 'f') {
-        throw new IllegalArgumentException("not a hex digit at offset " + (hi < 0 ? 2 * i : 2 * i + 1));
+        throw new IllegalArgumentException(
+            "not a hex digit at offset " + (hi < 0 ? 2 * i : 2 * i + 1));
       }
       out[i] = (byte) ((hi << 4) | lo);
     }

@@ -93,7 +93,8 @@ public final class Jcs {
     BigDecimal shortest = new BigDecimal(Double.toString(value)).stripTrailingZeros();
     if (shortest.precision() == 2) {
       // Double.toString always renders two digits; one may already identify the double (5e-324).
-      BigDecimal oneDigit = shortest.round(new java.math.MathContext(1, java.math.RoundingMode.HALF_EVEN));
+      BigDecimal oneDigit =
+          shortest.round(new java.math.MathContext(1, java.math.RoundingMode.HALF_EVEN));
       if (Double.parseDouble(oneDigit.toString()) == value) {
         shortest = oneDigit.stripTrailingZeros();
       }

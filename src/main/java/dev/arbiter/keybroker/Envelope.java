@@ -18,24 +18,32 @@ final class Envelope {
   private Envelope() {}
 
   static byte[] associatedData(String name, int version) {
-    return Jcs.canonicalize(Map.of("purpose", "arbiter-secret/v1", "name", name, "version", version));
+    return Jcs.canonicalize(
+        Map.of("purpose", "arbiter-secret/v1", "name", name, "version", version));
   }
 
-  static SealedSecret seal(KeyProvider keys, String name, int version, byte[] plaintext) throws GeneralSecurityException {
+  static SealedSecret seal(KeyProvider keys, String name, int version, byte[] plaintext)
+      throws GeneralSecurityException {
     byte[] aad = associatedData(name, version);
     byte[] dataKey = AesGcm.newKey();
     try {
       AesGcm.Sealed sealed = AesGcm.encrypt(dataKey, plaintext, aad);
-      return new SealedSecret(keys.keyId(), keys.wrap(dataKey, aad), sealed.iv(), sealed.ciphertext());
+      return new SealedSecret(
+          keys.keyId(), keys.wrap(dataKey, aad), sealed.iv(), sealed.ciphertext());
     } finally {
       Arrays.fill(dataKey, (byte) 0);
     }
   }
 
   /** Opens a sealed value; any tampering, a different name/version or a different key fails. */
-  static byte[] open(KeyProvider keys, String name, int version, SealedSecret sealed) throws GeneralSecurityException {
+  static byte[] open(KeyProvider keys, String name, int version, SealedSecret sealed)
+      throws GeneralSecurityException {
     if (!sealed.keyId().equals(keys.keyId())) {
-      throw new GeneralSecurityException("the secret was wrapped by key " + sealed.keyId() + ", this server holds " + keys.keyId());
+      throw new GeneralSecurityException(
+          "the secret was wrapped by key "
+              + sealed.keyId()
+              + ", this server holds "
+              + keys.keyId());
     }
     byte[] aad = associatedData(name, version);
     byte[] dataKey = keys.unwrap(sealed.wrappedKey(), aad);

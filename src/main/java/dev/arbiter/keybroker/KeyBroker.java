@@ -10,6 +10,7 @@ import dev.arbiter.appraisal.Nonces;
 import dev.arbiter.governance.AuditLog;
 import dev.arbiter.policy.CelPolicy;
 import dev.arbiter.problem.ProblemException;
+import dev.arbiter.store.Tx;
 import dev.arbiter.token.EarStatus;
 import dev.arbiter.token.EarVerifier;
 import dev.arbiter.token.VerifiedEar;
@@ -20,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import dev.arbiter.store.Tx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,19 +30,21 @@ import org.slf4j.LoggerFactory;
  * {@code cnf} EC key; the proof of possession ({@link PossessionProof}) verifies under that key for
  * this method and URL with a fresh, unused nonce; the secret exists; every submodule (and so the
  * overall status) is affirming, or warning where the secret allows warning, never contraindicated;
- * every submodule's {@code arbiter.workload} is the secret's workload; development results
- * ({@code arbiter.dev}) only on a {@code --dev} server; and the release policy allows. The answer is
- * the value wrapped to the cnf key ({@link SecretWrap}).
+ * every submodule's {@code arbiter.workload} is the secret's workload; development results ({@code
+ * arbiter.dev}) only on a {@code --dev} server; and the release policy allows. The answer is the
+ * value wrapped to the cnf key ({@link SecretWrap}).
  *
- * <p>Security: every refusal looks the same to the caller ({@link KeyBrokerProblem#RELEASE_REFUSED},
- * one fixed detail) while the server log and the audit log ({@code secret.release-refused}) record
- * the failing check; each release is audited ({@code secret.release}) before the answer is sent.
- * Plaintext exists only between {@link SecretHandle#reveal} and the JWE encryption, is overwritten
- * afterwards, and is never logged. Thread-safe.
+ * <p>Security: every refusal looks the same to the caller ({@link
+ * KeyBrokerProblem#RELEASE_REFUSED}, one fixed detail) while the server log and the audit log
+ * ({@code secret.release-refused}) record the failing check; each release is audited ({@code
+ * secret.release}) before the answer is sent. Plaintext exists only between {@link
+ * SecretHandle#reveal} and the JWE encryption, is overwritten afterwards, and is never logged.
+ * Thread-safe.
  */
 public final class KeyBroker {
   /** The one detail every refusal carries. */
   public static final String REFUSED = "the resource is not released to this caller";
+
   private static final Logger LOG = LoggerFactory.getLogger(KeyBroker.class);
 
   private final SecretStore store;
@@ -52,7 +54,13 @@ public final class KeyBroker {
   private final Clock clock;
   private final boolean devMode;
 
-  public KeyBroker(SecretStore store, AuditLog audit, Nonces nonces, Supplier<JWKSet> trustedKeys, Clock clock, boolean devMode) {
+  public KeyBroker(
+      SecretStore store,
+      AuditLog audit,
+      Nonces nonces,
+      Supplier<JWKSet> trustedKeys,
+      Clock clock,
+      boolean devMode) {
     this.store = store;
     this.audit = audit;
     this.nonces = nonces;
@@ -71,7 +79,8 @@ public final class KeyBroker {
    * @param path the raw request path
    * @param host the request's Host header (authority), when present
    */
-  public record Request(String name, String token, String proof, String method, String path, Optional<String> host) {}
+  public record Request(
+      String name, String token, String proof, String method, String path, Optional<String> host) {}
 
   /** A release: the secret's name and version and the compact JWE for the TEE. */
   public record Released(String name, int version, String jwe) {}
@@ -91,17 +100,27 @@ public final class KeyBroker {
       if (request.proof() == null || request.proof().isBlank()) {
         throw new Refusal("proof-missing", "no proof of possession was sent");
       }
-      byte[] nonce = PossessionProof.verify(request.proof(), cnf,
-          new PossessionProof.Target(request.method(), request.path(), request.host().orElse(null)), request.token(), clock.instant());
+      byte[] nonce =
+          PossessionProof.verify(
+              request.proof(),
+              cnf,
+              new PossessionProof.Target(
+                  request.method(), request.path(), request.host().orElse(null)),
+              request.token(),
+              clock.instant());
       Optional<Nonces.Rejection> rejection = nonces.consume(nonce);
       if (rejection.isPresent()) {
-        throw new Refusal("nonce-" + rejection.get().name().toLowerCase(java.util.Locale.ROOT), "the proof's nonce is " + rejection.get().name().toLowerCase(java.util.Locale.ROOT));
+        throw new Refusal(
+            "nonce-" + rejection.get().name().toLowerCase(java.util.Locale.ROOT),
+            "the proof's nonce is " + rejection.get().name().toLowerCase(java.util.Locale.ROOT));
       }
       if (!SecretStore.isValidName(request.name())) {
         throw new Refusal("unknown-resource", "the resource name is not a valid secret name");
       }
       String who = principal;
-      Released released = store.inTransaction(tx -> releaseInTransaction(tx, request.name(), ear, cnf, thumbprint, who));
+      Released released =
+          store.inTransaction(
+              tx -> releaseInTransaction(tx, request.name(), ear, cnf, thumbprint, who));
       LOG.info("released secret {} v{} to {}", released.name(), released.version(), principal);
       return released;
     } catch (Refusal refusal) {
@@ -110,25 +129,34 @@ public final class KeyBroker {
     }
   }
 
-  private Released releaseInTransaction(Tx tx, String name, VerifiedEar ear, ECKey cnf, String thumbprint,
-      String principal) throws Refusal {
-    SecretStore.Stored stored = store.forRelease(tx, name)
-        .orElseThrow(() -> new Refusal("unknown-resource", "no secret named " + name));
+  private Released releaseInTransaction(
+      Tx tx, String name, VerifiedEar ear, ECKey cnf, String thumbprint, String principal)
+      throws Refusal {
+    SecretStore.Stored stored =
+        store
+            .forRelease(tx, name)
+            .orElseThrow(() -> new Refusal("unknown-resource", "no secret named " + name));
     SecretMetadata secret = stored.metadata();
     checkStatus(ear, secret);
     checkWorkload(ear, secret);
     CelPolicy policy = ReleasePolicy.compile(secret.releasePolicy());
     CelPolicy.Decision decision = policy.evaluate(ReleasePolicy.bind(ear, thumbprint));
     if (decision != CelPolicy.Decision.ALLOW) {
-      throw new Refusal(decision == CelPolicy.Decision.ERROR ? "policy-error" : "policy-denied",
-          "the release policy " + (decision == CelPolicy.Decision.ERROR ? "failed to evaluate" : "denied") + ": " + secret.releasePolicy());
+      throw new Refusal(
+          decision == CelPolicy.Decision.ERROR ? "policy-error" : "policy-denied",
+          "the release policy "
+              + (decision == CelPolicy.Decision.ERROR ? "failed to evaluate" : "denied")
+              + ": "
+              + secret.releasePolicy());
     }
     ReleaseGrant grant = new ReleaseGrant(name, stored.handle().version());
     byte[] plaintext;
     try {
       plaintext = stored.handle().reveal(grant);
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("secret " + name + " v" + stored.handle().version() + " does not open: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "secret " + name + " v" + stored.handle().version() + " does not open: " + e.getMessage(),
+          e);
     }
     String jwe;
     try {
@@ -155,7 +183,8 @@ public final class KeyBroker {
 
   private static ECKey boundKey(VerifiedEar ear) throws Refusal {
     JWK jwk = ear.cnf().orElseThrow(() -> new Refusal("token-unbound", "the EAR has no cnf key"));
-    if (!(jwk instanceof ECKey ec) || !(Curve.P_256.equals(ec.getCurve()) || Curve.P_384.equals(ec.getCurve()))) {
+    if (!(jwk instanceof ECKey ec)
+        || !(Curve.P_256.equals(ec.getCurve()) || Curve.P_384.equals(ec.getCurve()))) {
       throw new Refusal("token-unbound", "the EAR's cnf key is not an EC P-256 or P-384 key");
     }
     return ec;
@@ -172,13 +201,23 @@ public final class KeyBroker {
   private void checkStatus(VerifiedEar ear, SecretMetadata secret) throws Refusal {
     for (var entry : ear.submods().entrySet()) {
       EarStatus status = entry.getValue().status();
-      boolean allowed = status == EarStatus.AFFIRMING || (status == EarStatus.WARNING && secret.allowWarning());
+      boolean allowed =
+          status == EarStatus.AFFIRMING || (status == EarStatus.WARNING && secret.allowWarning());
       if (!allowed) {
-        throw new Refusal("status-" + status.label(), "submodule " + entry.getKey() + " has status " + status.label()
-            + (status == EarStatus.WARNING ? " and the secret does not allow warning" : ""));
+        throw new Refusal(
+            "status-" + status.label(),
+            "submodule "
+                + entry.getKey()
+                + " has status "
+                + status.label()
+                + (status == EarStatus.WARNING ? " and the secret does not allow warning" : ""));
       }
       if (Boolean.TRUE.equals(entry.getValue().claims().get("arbiter.dev")) && !devMode) {
-        throw new Refusal("dev-result", "submodule " + entry.getKey() + " is a development (sample) result and the server is not in --dev mode");
+        throw new Refusal(
+            "dev-result",
+            "submodule "
+                + entry.getKey()
+                + " is a development (sample) result and the server is not in --dev mode");
       }
     }
   }
@@ -187,8 +226,14 @@ public final class KeyBroker {
     for (var entry : ear.submods().entrySet()) {
       Object workload = entry.getValue().claims().get("arbiter.workload");
       if (!secret.workload().equals(workload)) {
-        throw new Refusal("workload-mismatch", "submodule " + entry.getKey() + " is for workload " + workload
-            + ", the secret belongs to " + secret.workload());
+        throw new Refusal(
+            "workload-mismatch",
+            "submodule "
+                + entry.getKey()
+                + " is for workload "
+                + workload
+                + ", the secret belongs to "
+                + secret.workload());
       }
     }
   }
@@ -208,7 +253,14 @@ public final class KeyBroker {
     LOG.warn("release of {} to {} refused ({}): {}", target, principal, refusal.check(), detail);
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("check", refusal.check());
-    store.inTransaction(tx -> audit.append(tx, principal, "secret.release-refused", target, refusal.check() + ": " + detail,
-        Optional.empty(), details));
+    store.inTransaction(tx ->
+        audit.append(
+            tx,
+            principal,
+            "secret.release-refused",
+            target,
+            refusal.check() + ": " + detail,
+            Optional.empty(),
+            details));
   }
 }

@@ -13,10 +13,10 @@ import java.security.GeneralSecurityException;
 import java.util.Arrays;
 
 /**
- * The default {@link KeyProvider}: a 32-byte AES-256 master key in the data directory
- * ({@code master-key.bin}, mode 600, created on first start). Data keys are wrapped with
- * AES-256-GCM under a fresh 12-byte IV; the wrapped form is {@code iv || ciphertext || tag}.
- * Replicas sharing one database need the same file. Thread-safe.
+ * The default {@link KeyProvider}: a 32-byte AES-256 master key in the data directory ({@code
+ * master-key.bin}, mode 600, created on first start). Data keys are wrapped with AES-256-GCM under
+ * a fresh 12-byte IV; the wrapped form is {@code iv || ciphertext || tag}. Replicas sharing one
+ * database need the same file. Thread-safe.
  */
 public final class LocalMasterKey implements KeyProvider {
   static final int KEY_LENGTH = AesGcm.KEY_LENGTH;
@@ -29,7 +29,9 @@ public final class LocalMasterKey implements KeyProvider {
       throw new IllegalArgumentException("the master key must be exactly 32 bytes");
     }
     this.key = keyBytes.clone();
-    byte[] check = Digests.sha256(concat("arbiter master key id\0".getBytes(StandardCharsets.US_ASCII), keyBytes));
+    byte[] check =
+        Digests.sha256(
+            concat("arbiter master key id\0".getBytes(StandardCharsets.US_ASCII), keyBytes));
     this.keyId = "local:" + Hex.encode(check, 0, 8);
   }
 
@@ -43,7 +45,8 @@ public final class LocalMasterKey implements KeyProvider {
     byte[] bytes = Files.readAllBytes(file);
     try {
       if (bytes.length != KEY_LENGTH) {
-        throw new IOException("master key " + file + " must hold exactly 32 bytes, not " + bytes.length);
+        throw new IOException(
+            "master key " + file + " must hold exactly 32 bytes, not " + bytes.length);
       }
       return new LocalMasterKey(bytes);
     } finally {

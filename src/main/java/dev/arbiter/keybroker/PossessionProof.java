@@ -31,25 +31,33 @@ import java.util.Map;
  */
 public final class PossessionProof {
   public static final String TYPE = "arbiter-pop+jwt";
+
   /** How far {@code iat} may be from the server's clock, either way. */
   public static final Duration WINDOW = Duration.ofSeconds(60);
 
   private PossessionProof() {}
 
-  /** Creates a proof with the TEE's private key (client side: {@code arbiter secret get}, tests). */
-  public static String create(ECKey privateKey, String method, URI url, String nonce, String token, Instant issuedAt) {
+  /**
+   * Creates a proof with the TEE's private key (client side: {@code arbiter secret get}, tests).
+   */
+  public static String create(
+      ECKey privateKey, String method, URI url, String nonce, String token, Instant issuedAt) {
     if (!privateKey.isPrivate()) {
       throw new IllegalArgumentException("a proof of possession needs the private key");
     }
-    JWSAlgorithm algorithm = Curve.P_384.equals(privateKey.getCurve()) ? JWSAlgorithm.ES384 : JWSAlgorithm.ES256;
-    JWTClaimsSet claims = new JWTClaimsSet.Builder()
-        .claim("htm", method)
-        .claim("htu", url.toString())
-        .claim("nonce", nonce)
-        .claim("iat", issuedAt.getEpochSecond())
-        .claim("ath", tokenHash(token))
-        .build();
-    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(algorithm).type(new JOSEObjectType(TYPE)).build(), claims);
+    JWSAlgorithm algorithm =
+        Curve.P_384.equals(privateKey.getCurve()) ? JWSAlgorithm.ES384 : JWSAlgorithm.ES256;
+    JWTClaimsSet claims =
+        new JWTClaimsSet.Builder()
+            .claim("htm", method)
+            .claim("htu", url.toString())
+            .claim("nonce", nonce)
+            .claim("iat", issuedAt.getEpochSecond())
+            .claim("ath", tokenHash(token))
+            .build();
+    SignedJWT jwt =
+        new SignedJWT(
+            new JWSHeader.Builder(algorithm).type(new JOSEObjectType(TYPE)).build(), claims);
     try {
       jwt.sign(dev.arbiter.crypto.JoseCrypto.signer(privateKey));
     } catch (JOSEException e) {
@@ -60,7 +68,9 @@ public final class PossessionProof {
 
   /** base64url (no padding) of SHA-256 over the token's ASCII form, as DPoP's {@code ath}. */
   static String tokenHash(String token) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(Digests.sha256(token.strip().getBytes(StandardCharsets.US_ASCII)));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(Digests.sha256(token.strip().getBytes(StandardCharsets.US_ASCII)));
   }
 
   /** Where the request arrived: method, raw path and the Host header (authority). */
@@ -71,7 +81,8 @@ public final class PossessionProof {
    *
    * @return the nonce bytes (not yet consumed)
    */
-  static byte[] verify(String proof, ECKey cnf, Target target, String token, Instant now) throws Refusal {
+  static byte[] verify(String proof, ECKey cnf, Target target, String token, Instant now)
+      throws Refusal {
     String compact = proof.strip();
     if (compact.chars().filter(c -> c == '.').count() != 2) {
       throw new Refusal("proof-malformed", "the proof is not a compact JWS");
@@ -88,9 +99,16 @@ public final class PossessionProof {
       throw new Refusal("proof-malformed", "the proof is not a signed JWT");
     }
     JWSHeader header = jwt.getHeader();
-    JWSAlgorithm expected = Curve.P_384.equals(cnf.getCurve()) ? JWSAlgorithm.ES384 : JWSAlgorithm.ES256;
+    JWSAlgorithm expected =
+        Curve.P_384.equals(cnf.getCurve()) ? JWSAlgorithm.ES384 : JWSAlgorithm.ES256;
     if (!expected.equals(header.getAlgorithm())) {
-      throw new Refusal("proof-algorithm", "proof algorithm " + header.getAlgorithm() + " does not fit the cnf key (" + expected + ")");
+      throw new Refusal(
+          "proof-algorithm",
+          "proof algorithm "
+              + header.getAlgorithm()
+              + " does not fit the cnf key ("
+              + expected
+              + ")");
     }
     if (header.getType() == null || !TYPE.equals(header.getType().getType())) {
       throw new Refusal("proof-malformed", "proof typ must be " + TYPE);
@@ -100,23 +118,41 @@ public final class PossessionProof {
         throw new Refusal("proof-signature", "the proof does not verify under the cnf key");
       }
     } catch (JOSEException e) {
-      throw new Refusal("proof-signature", "the proof cannot be verified under the cnf key: " + e.getMessage());
+      throw new Refusal(
+          "proof-signature", "the proof cannot be verified under the cnf key: " + e.getMessage());
     }
     if (!(claims.get("htm") instanceof String htm) || !htm.equals(target.method())) {
-      throw new Refusal("proof-method", "the proof names method " + claims.get("htm") + ", the request is " + target.method());
+      throw new Refusal(
+          "proof-method",
+          "the proof names method " + claims.get("htm") + ", the request is " + target.method());
     }
     if (!(claims.get("htu") instanceof String htu) || !sameUrl(htu, target)) {
-      throw new Refusal("proof-url", "the proof names " + abbreviate(claims.get("htu")) + ", the request is for " + target.host() + target.path());
+      throw new Refusal(
+          "proof-url",
+          "the proof names "
+              + abbreviate(claims.get("htu"))
+              + ", the request is for "
+              + target.host()
+              + target.path());
     }
     if (!(claims.get("iat") instanceof Long iat)) {
       throw new Refusal("proof-malformed", "proof iat must be an integer");
     }
     Duration age = Duration.between(Instant.ofEpochSecond(iat), now);
     if (age.abs().compareTo(WINDOW) > 0) {
-      throw new Refusal("proof-stale", "proof iat " + Instant.ofEpochSecond(iat) + " is more than " + WINDOW.toSeconds() + " s from " + now);
+      throw new Refusal(
+          "proof-stale",
+          "proof iat "
+              + Instant.ofEpochSecond(iat)
+              + " is more than "
+              + WINDOW.toSeconds()
+              + " s from "
+              + now);
     }
-    if (!(claims.get("ath") instanceof String ath) || !Digests.constantTimeEquals(
-        ath.getBytes(StandardCharsets.US_ASCII), tokenHash(token).getBytes(StandardCharsets.US_ASCII))) {
+    if (!(claims.get("ath") instanceof String ath)
+        || !Digests.constantTimeEquals(
+            ath.getBytes(StandardCharsets.US_ASCII),
+            tokenHash(token).getBytes(StandardCharsets.US_ASCII))) {
       throw new Refusal("proof-token", "the proof's ath is not the hash of the token sent with it");
     }
     if (!(claims.get("nonce") instanceof String nonce)) {
@@ -129,7 +165,10 @@ public final class PossessionProof {
     }
   }
 
-  /** htu must be https, name the request's authority (Host header) and exactly its path; no query or fragment. */
+  /**
+   * htu must be https, name the request's authority (Host header) and exactly its path; no query or
+   * fragment.
+   */
   static boolean sameUrl(String htu, Target target) {
     URI uri;
     try {
@@ -137,8 +176,11 @@ public final class PossessionProof {
     } catch (java.net.URISyntaxException e) {
       return false;
     }
-    if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getRawQuery() != null || uri.getRawFragment() != null
-        || uri.getHost() == null || target.host() == null) {
+    if (!"https".equalsIgnoreCase(uri.getScheme())
+        || uri.getRawQuery() != null
+        || uri.getRawFragment() != null
+        || uri.getHost() == null
+        || target.host() == null) {
       return false;
     }
     URI requested;
@@ -152,7 +194,10 @@ public final class PossessionProof {
     }
     int port = uri.getPort() < 0 ? 443 : uri.getPort();
     int requestedPort = requested.getPort() < 0 ? 443 : requested.getPort();
-    return uri.getHost().toLowerCase(Locale.ROOT).equals(requested.getHost().toLowerCase(Locale.ROOT)) && port == requestedPort
+    return uri.getHost()
+            .toLowerCase(Locale.ROOT)
+            .equals(requested.getHost().toLowerCase(Locale.ROOT))
+        && port == requestedPort
         && target.path().equals(uri.getRawPath());
   }
 

@@ -2,9 +2,9 @@
 package dev.arbiter.keybroker;
 
 /**
- * Why a release was refused: a stable check name and a detail for the server and audit logs.
- * Never leaves this package; callers see only {@link KeyBrokerProblem#RELEASE_REFUSED}. Details
- * never contain secret material.
+ * Why a release was refused: a stable check name and a detail for the server and audit logs. Never
+ * leaves this package; callers see only {@link KeyBrokerProblem#RELEASE_REFUSED}. Details never
+ * contain secret material.
  */
 final class Refusal extends Exception {
   private static final long serialVersionUID = 1L;

@@ -42,15 +42,22 @@ final class ReleasePolicy {
     return Map.copyOf(vars);
   }
 
-  /** Compiles a release policy or throws {@link PolicyProblem#INVALID_CEL} with the compiler's message. */
+  /**
+   * Compiles a release policy or throws {@link PolicyProblem#INVALID_CEL} with the compiler's
+   * message.
+   */
   static CelPolicy compile(String source) {
     CelPolicy cached = CACHE.get(source == null ? "" : source);
     if (cached != null) {
       return cached;
     }
     CelPolicy.Compiled compiled = CelPolicy.compile(source, VARIABLES);
-    CelPolicy policy = compiled.policy()
-        .orElseThrow(() -> new ProblemException(PolicyProblem.INVALID_CEL, "release policy: " + compiled.error()));
+    CelPolicy policy =
+        compiled
+            .policy()
+            .orElseThrow(() ->
+                new ProblemException(
+                    PolicyProblem.INVALID_CEL, "release policy: " + compiled.error()));
     if (CACHE.size() >= CACHE_LIMIT) {
       CACHE.clear();
     }
@@ -58,9 +65,16 @@ final class ReleasePolicy {
     return policy;
   }
 
-  /** The variables a release policy sees for a verified EAR bound to the key with {@code thumbprint}. */
+  /**
+   * The variables a release policy sees for a verified EAR bound to the key with {@code
+   * thumbprint}.
+   */
   static Map<String, Object> bind(VerifiedEar ear, String thumbprint) {
-    Map<String, Object> first = ear.submods().values().stream().findFirst().map(VerifiedEar.Appraisal::claims).orElse(Map.of());
+    Map<String, Object> first =
+        ear.submods().values().stream()
+            .findFirst()
+            .map(VerifiedEar.Appraisal::claims)
+            .orElse(Map.of());
     Map<String, Object> vars = new LinkedHashMap<>();
     vars.put("ear", ear.claims());
     vars.put("status", ear.status().label());
@@ -68,8 +82,11 @@ final class ReleasePolicy {
     vars.put("version", text(first.get("arbiter.version")));
     vars.put("policy_revision", text(first.get("arbiter.policy_revision")));
     vars.put("dev", Boolean.TRUE.equals(first.get("arbiter.dev")));
-    vars.put("vulnerabilities", first.get("arbiter.vulnerabilities") instanceof List<?> list ? list : List.of());
-    vars.put("submods", ear.claims().get("submods") instanceof Map<?, ?> submods ? submods : Map.of());
+    vars.put(
+        "vulnerabilities",
+        first.get("arbiter.vulnerabilities") instanceof List<?> list ? list : List.of());
+    vars.put(
+        "submods", ear.claims().get("submods") instanceof Map<?, ?> submods ? submods : Map.of());
     vars.put("tee", thumbprint);
     return vars;
   }

@@ -10,8 +10,8 @@ import java.util.Objects;
  * @param keyId the {@link KeyProvider#keyId()} that wrapped the data key
  * @param wrappedKey the AES-256 data key, wrapped by the key provider (bound to name and version)
  * @param iv the 12-byte AES-GCM IV of the value
- * @param ciphertext the value under the data key, AES-256-GCM ({@code ciphertext || tag}), bound
- *     to name and version
+ * @param ciphertext the value under the data key, AES-256-GCM ({@code ciphertext || tag}), bound to
+ *     name and version
  */
 record SealedSecret(String keyId, byte[] wrappedKey, byte[] iv, byte[] ciphertext) {
   SealedSecret {
@@ -38,8 +38,11 @@ record SealedSecret(String keyId, byte[] wrappedKey, byte[] iv, byte[] ciphertex
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof SealedSecret that && keyId.equals(that.keyId) && java.util.Arrays.equals(wrappedKey, that.wrappedKey)
-        && java.util.Arrays.equals(iv, that.iv) && java.util.Arrays.equals(ciphertext, that.ciphertext);
+    return other instanceof SealedSecret that
+        && keyId.equals(that.keyId)
+        && java.util.Arrays.equals(wrappedKey, that.wrappedKey)
+        && java.util.Arrays.equals(iv, that.iv)
+        && java.util.Arrays.equals(ciphertext, that.ciphertext);
   }
 
   @Override

@@ -41,7 +41,15 @@ public final class SecretHandle {
   public byte[] reveal(ReleaseGrant grant) throws GeneralSecurityException {
     Objects.requireNonNull(grant, "grant");
     if (!grant.name().equals(name) || grant.version() != version) {
-      throw new IllegalArgumentException("the grant is for " + grant.name() + " v" + grant.version() + ", not " + name + " v" + version);
+      throw new IllegalArgumentException(
+          "the grant is for "
+              + grant.name()
+              + " v"
+              + grant.version()
+              + ", not "
+              + name
+              + " v"
+              + version);
     }
     return Envelope.open(keys, name, version, sealed);
   }

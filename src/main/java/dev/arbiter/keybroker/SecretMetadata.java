@@ -15,5 +15,13 @@ import java.time.Instant;
  * @param keyId the master key that wraps the current version's data key
  */
 public record SecretMetadata(
-    String name, String workload, int version, String releasePolicy, boolean allowWarning, String keyId,
-    Instant createdAt, String createdBy, Instant updatedAt, String updatedBy) {}
+    String name,
+    String workload,
+    int version,
+    String releasePolicy,
+    boolean allowWarning,
+    String keyId,
+    Instant createdAt,
+    String createdBy,
+    Instant updatedAt,
+    String updatedBy) {}

@@ -24,20 +24,22 @@ public final class SecretWrap {
 
   private SecretWrap() {}
 
-  static String wrap(ECKey recipient, String thumbprint, String name, int version, byte[] plaintext) throws JOSEException {
-    JWEHeader header = new JWEHeader.Builder(JWEAlgorithm.ECDH_ES, EncryptionMethod.A256GCM)
-        .keyID(thumbprint)
-        .customParam(RESOURCE_HEADER, name)
-        .customParam(VERSION_HEADER, version)
-        .build();
+  static String wrap(ECKey recipient, String thumbprint, String name, int version, byte[] plaintext)
+      throws JOSEException {
+    JWEHeader header =
+        new JWEHeader.Builder(JWEAlgorithm.ECDH_ES, EncryptionMethod.A256GCM)
+            .keyID(thumbprint)
+            .customParam(RESOURCE_HEADER, name)
+            .customParam(VERSION_HEADER, version)
+            .build();
     JWEObject jwe = new JWEObject(header, new Payload(plaintext));
     jwe.encrypt(new ECDHEncrypter(recipient.toPublicJWK()));
     return jwe.serialize();
   }
 
   /**
-   * Decrypts a released secret with the TEE's private key (client side). Only ECDH-ES with
-   * A256GCM is accepted.
+   * Decrypts a released secret with the TEE's private key (client side). Only ECDH-ES with A256GCM
+   * is accepted.
    *
    * @throws JOSEException when the JWE is not for this key or was altered
    */
@@ -48,8 +50,13 @@ public final class SecretWrap {
     } catch (ParseException e) {
       throw new JOSEException("not a compact JWE: " + e.getMessage(), e);
     }
-    if (!JWEAlgorithm.ECDH_ES.equals(jwe.getHeader().getAlgorithm()) || !EncryptionMethod.A256GCM.equals(jwe.getHeader().getEncryptionMethod())) {
-      throw new JOSEException("expected alg ECDH-ES and enc A256GCM, got " + jwe.getHeader().getAlgorithm() + " / " + jwe.getHeader().getEncryptionMethod());
+    if (!JWEAlgorithm.ECDH_ES.equals(jwe.getHeader().getAlgorithm())
+        || !EncryptionMethod.A256GCM.equals(jwe.getHeader().getEncryptionMethod())) {
+      throw new JOSEException(
+          "expected alg ECDH-ES and enc A256GCM, got "
+              + jwe.getHeader().getAlgorithm()
+              + " / "
+              + jwe.getHeader().getEncryptionMethod());
     }
     jwe.decrypt(new ECDHDecrypter(privateKey));
     return jwe.getPayload().toBytes();

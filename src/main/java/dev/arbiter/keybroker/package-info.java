@@ -10,8 +10,8 @@
  *
  * <p>Invariants: plaintext exists only between {@code SecretHandle.reveal} and the JWE encryption
  * to the TEE's key and never reaches logs, audit records or error details; a ciphertext moved to
- * another name or version fails to open (associated data); every refusal is audited with the
- * check that failed, and the caller learns only that the release was refused.
+ * another name or version fails to open (associated data); every refusal is audited with the check
+ * that failed, and the caller learns only that the release was refused.
  *
  * <p>Allowed dependencies: {@code token} (EAR verification), {@code appraisal.Nonces}, {@code
  * policy.CelPolicy}, {@code governance} (audit), {@code store}, {@code crypto}, {@code internal},

@@ -24,8 +24,9 @@ import java.util.Optional;
  */
 public final class CelPolicy {
   /**
-   * Variables of an appraisal policy: {@code claims}, {@code format}, {@code workload}, {@code version},
-   * and {@code devices} (one {@code {format, claims}} map per attested device, e.g. GPUs).
+   * Variables of an appraisal policy: {@code claims}, {@code format}, {@code workload}, {@code
+   * version}, and {@code devices} (one {@code {format, claims}} map per attested device, e.g.
+   * GPUs).
    */
   public static final Map<String, CelType> APPRAISAL_VARIABLES = appraisalVariables();
 
@@ -45,7 +46,9 @@ public final class CelPolicy {
     vars.put("format", SimpleType.STRING);
     vars.put("workload", SimpleType.STRING);
     vars.put("version", SimpleType.STRING);
-    vars.put("devices", dev.cel.common.types.ListType.create(MapType.create(SimpleType.STRING, SimpleType.DYN)));
+    vars.put(
+        "devices",
+        dev.cel.common.types.ListType.create(MapType.create(SimpleType.STRING, SimpleType.DYN)));
     return Map.copyOf(vars);
   }
 
@@ -66,9 +69,10 @@ public final class CelPolicy {
     if (expression.length() > 16 * 1024) {
       return new Compiled(Optional.empty(), "expression is longer than 16384 characters");
     }
-    var builder = CelCompilerFactory.standardCelCompilerBuilder()
-        .setStandardMacros(dev.cel.parser.CelStandardMacro.STANDARD_MACROS)
-        .setResultType(SimpleType.BOOL);
+    var builder =
+        CelCompilerFactory.standardCelCompilerBuilder()
+            .setStandardMacros(dev.cel.parser.CelStandardMacro.STANDARD_MACROS)
+            .setResultType(SimpleType.BOOL);
     variables.forEach(builder::addVar);
     CelCompiler compiler = builder.build();
     try {
@@ -90,9 +94,7 @@ public final class CelPolicy {
   public Decision evaluate(Map<String, ?> variables) {
     try {
       Object value = program.eval(variables);
-      return value instanceof Boolean allowed && allowed
-          ? Decision.ALLOW
-          : Decision.DENY;
+      return value instanceof Boolean allowed && allowed ? Decision.ALLOW : Decision.DENY;
     } catch (CelEvaluationException | RuntimeException e) {
       return Decision.ERROR;
     }

@@ -14,7 +14,8 @@ public final class Names {
 
   public static String workload(String name) {
     if (name == null || !WORKLOAD.matcher(name).matches()) {
-      throw new ProblemException(PolicyProblem.INVALID_NAME,
+      throw new ProblemException(
+          PolicyProblem.INVALID_NAME,
           "workload name must match " + WORKLOAD.pattern() + ": " + abbreviate(name));
     }
     return name;
@@ -22,7 +23,8 @@ public final class Names {
 
   public static String version(String label) {
     if (label == null || !VERSION.matcher(label).matches()) {
-      throw new ProblemException(PolicyProblem.INVALID_NAME,
+      throw new ProblemException(
+          PolicyProblem.INVALID_NAME,
           "version label must match " + VERSION.pattern() + ": " + abbreviate(label));
     }
     return label;
@@ -33,7 +35,8 @@ public final class Names {
       throw new ProblemException(PolicyProblem.REASON_REQUIRED, "give a reason for this change");
     }
     if (reason.length() > 2000) {
-      throw new ProblemException(PolicyProblem.REASON_REQUIRED, "a reason has at most 2000 characters");
+      throw new ProblemException(
+          PolicyProblem.REASON_REQUIRED, "a reason has at most 2000 characters");
     }
     return reason.strip();
   }
@@ -42,7 +45,8 @@ public final class Names {
   public static String digest(String digest) {
     String normalized = digest == null ? "" : digest.toLowerCase(java.util.Locale.ROOT);
     if (!DIGEST.matcher(normalized).matches()) {
-      throw new ProblemException(PolicyProblem.INVALID_DIGEST, "digest must be sha256:<64 hex>: " + abbreviate(digest));
+      throw new ProblemException(
+          PolicyProblem.INVALID_DIGEST, "digest must be sha256:<64 hex>: " + abbreviate(digest));
     }
     return normalized;
   }

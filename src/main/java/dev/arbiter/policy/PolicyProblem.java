@@ -10,15 +10,19 @@ public enum PolicyProblem implements ProblemType {
   WORKLOAD_NOT_FOUND(404, "No workload has this name."),
   WORKLOAD_EXISTS(409, "A workload with this name already exists."),
   VERSION_NOT_FOUND(404, "The workload has no version with this label."),
-  VERSION_CONFLICT(409, "A version with this label exists with different content; versions are immutable."),
-  INVALID_REFERENCE_VALUES(400, "The reference-values document is malformed; the detail names the field."),
-  INVALID_DIGEST(400, "A digest is not of the form sha256:<64 hex> (or sha384:<96 hex> where allowed)."),
+  VERSION_CONFLICT(
+      409, "A version with this label exists with different content; versions are immutable."),
+  INVALID_REFERENCE_VALUES(
+      400, "The reference-values document is malformed; the detail names the field."),
+  INVALID_DIGEST(
+      400, "A digest is not of the form sha256:<64 hex> (or sha384:<96 hex> where allowed)."),
   INVALID_CEL(400, "A CEL expression does not compile; the detail has the compiler's message."),
   REVISION_CONFLICT(409, "The change was based on a policy revision that is no longer current."),
   REVISION_NOT_FOUND(404, "The workload has no policy revision with this number."),
   VERSION_NOT_ACCEPTED(409, "The version is not in the workload's accepted set."),
   VERSION_ALREADY_ACCEPTED(409, "The version is already in the workload's accepted set."),
-  INVALID_OBJECTIVES(400, "The control objectives document is malformed; the detail names the field.");
+  INVALID_OBJECTIVES(
+      400, "The control objectives document is malformed; the detail names the field.");
 
   private final int status;
   private final String meaning;

@@ -11,7 +11,14 @@ import java.util.Optional;
  * hashed RFC 8785 content {@code {workload, seq, prev, accepted, appraisal, endorsements,
  * created_at, principal, reason}}; {@code accepted} lists {@code {version, content_hash}}.
  */
-public record PolicyRevision(String workload, long seq, String hash, String prev, JsonNode body, String keyId, String signature) {
+public record PolicyRevision(
+    String workload,
+    long seq,
+    String hash,
+    String prev,
+    JsonNode body,
+    String keyId,
+    String signature) {
 
   /** Labels of the accepted versions. */
   public List<String> acceptedLabels() {

@@ -17,6 +17,8 @@ import dev.arbiter.internal.Hex;
 import dev.arbiter.internal.Jcs;
 import dev.arbiter.internal.Json;
 import dev.arbiter.problem.ProblemException;
+import dev.arbiter.store.Database;
+import dev.arbiter.store.Tx;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -26,8 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
-import dev.arbiter.store.Database;
-import dev.arbiter.store.Tx;
 
 /**
  * Workloads, versions and Verifier policy revisions. Every state change is one transaction that
@@ -35,7 +35,9 @@ import dev.arbiter.store.Tx;
  * together, or nothing; then notifies replicas ({@code NOTIFY arbiter_policy}). Thread-safe.
  */
 public final class PolicyService {
-  /** The PostgreSQL notification channel that announces new policy revisions (payload: workload). */
+  /**
+   * The PostgreSQL notification channel that announces new policy revisions (payload: workload).
+   */
   public static final String CHANNEL = "arbiter_policy";
 
   private final Database database;
@@ -44,7 +46,8 @@ public final class PolicyService {
   private final SchemeRegistry schemes;
   private final Clock clock;
 
-  public PolicyService(Database database, ServiceKey key, AuditLog audit, SchemeRegistry schemes, Clock clock) {
+  public PolicyService(
+      Database database, ServiceKey key, AuditLog audit, SchemeRegistry schemes, Clock clock) {
     this.database = database;
     this.key = key;
     this.audit = audit;
@@ -65,11 +68,20 @@ public final class PolicyService {
     JsonNode checkedObjectives = Objectives.parse(objectives);
     return database.inTransaction(tx -> {
       Instant now = now();
-      if (!PolicyStore.insertWorkload(tx, name, checkedOwner, canonical(checkedObjectives), now, who.label())) {
-        throw new ProblemException(PolicyProblem.WORKLOAD_EXISTS, "workload " + name + " already exists");
+      if (!PolicyStore.insertWorkload(
+          tx, name, checkedOwner, canonical(checkedObjectives), now, who.label())) {
+        throw new ProblemException(
+            PolicyProblem.WORKLOAD_EXISTS, "workload " + name + " already exists");
       }
-      PolicyRevision first = appendRevision(tx, who, name, "workload created", null, content -> content);
-      audit.append(tx, who, "workload.create", name, "workload created", Optional.of(first.hash()),
+      PolicyRevision first =
+          appendRevision(tx, who, name, "workload created", null, content -> content);
+      audit.append(
+          tx,
+          who,
+          "workload.create",
+          name,
+          "workload created",
+          Optional.of(first.hash()),
           Map.of("owner", checkedOwner, "objectives", checkedObjectives));
       return new Workload(name, checkedOwner, checkedObjectives, now, who.label());
     });
@@ -82,7 +94,14 @@ public final class PolicyService {
     return database.inTransaction(tx -> {
       lockWorkload(tx, name);
       PolicyStore.updateObjectives(tx, name, canonical(checked));
-      audit.append(tx, who, "workload.set-objectives", name, reason, Optional.empty(), Map.of("objectives", checked));
+      audit.append(
+          tx,
+          who,
+          "workload.set-objectives",
+          name,
+          reason,
+          Optional.empty(),
+          Map.of("objectives", checked));
       return workload(tx, name);
     });
   }
@@ -102,19 +121,40 @@ public final class PolicyService {
 
   /**
    * Registers an immutable version. The same content again is idempotent (created = false);
-   * different content under an existing label is refused with {@link PolicyProblem#VERSION_CONFLICT}.
+   * different content under an existing label is refused with {@link
+   * PolicyProblem#VERSION_CONFLICT}.
    */
-  public Registration registerVersion(Principal who, String workload, String label, JsonNode referenceValues, Optional<String> digest) {
-    return registerVersion(who, workload, label, referenceValues, digest, Json.mapper().createArrayNode(), null, (tx, version) -> {});
+  public Registration registerVersion(
+      Principal who,
+      String workload,
+      String label,
+      JsonNode referenceValues,
+      Optional<String> digest) {
+    return registerVersion(
+        who,
+        workload,
+        label,
+        referenceValues,
+        digest,
+        Json.mapper().createArrayNode(),
+        null,
+        (tx, version) -> {});
   }
 
   /**
    * Registers a version whose content also carries supply-chain facts (the {@code provenance} list
-   * and the {@code sbom} slot, null for none); {@code alongside} writes the caller's rows in the same
-   * transaction when the version is created.
+   * and the {@code sbom} slot, null for none); {@code alongside} writes the caller's rows in the
+   * same transaction when the version is created.
    */
-  public Registration registerVersion(Principal who, String workload, String label, JsonNode referenceValues, Optional<String> digest,
-      JsonNode provenance, JsonNode sbom, java.util.function.BiConsumer<Tx, Version> alongside) {
+  public Registration registerVersion(
+      Principal who,
+      String workload,
+      String label,
+      JsonNode referenceValues,
+      Optional<String> digest,
+      JsonNode provenance,
+      JsonNode sbom,
+      java.util.function.BiConsumer<Tx, Version> alongside) {
     Names.version(label);
     ReferenceValues values = ReferenceValues.parse(referenceValues, schemes);
     ObjectNode content = Json.mapper().createObjectNode();
@@ -131,16 +171,36 @@ public final class PolicyService {
         if (existing.get().contentHash().equals(hash)) {
           return new Registration(existing.get(), false);
         }
-        throw new ProblemException(PolicyProblem.VERSION_CONFLICT,
-            "version " + label + " of " + workload + " exists with different content (content hash " + existing.get().contentHash() + ")");
+        throw new ProblemException(
+            PolicyProblem.VERSION_CONFLICT,
+            "version "
+                + label
+                + " of "
+                + workload
+                + " exists with different content (content hash "
+                + existing.get().contentHash()
+                + ")");
       }
       Instant now = now();
       PolicyStore.insertVersion(tx, workload, label, body, hash, now, who.label());
       Version created = new Version(workload, label, content, hash, now, who.label(), false);
       alongside.accept(tx, created);
-      audit.append(tx, who, "version.register", workload + "@" + label, "version registered", Optional.empty(),
-          Map.of("content_hash", hash, "schemes", values.schemes(), "provenance", content.path("provenance").size(),
-              "sbom", !content.path("sbom").isNull()));
+      audit.append(
+          tx,
+          who,
+          "version.register",
+          workload + "@" + label,
+          "version registered",
+          Optional.empty(),
+          Map.of(
+              "content_hash",
+              hash,
+              "schemes",
+              values.schemes(),
+              "provenance",
+              content.path("provenance").size(),
+              "sbom",
+              !content.path("sbom").isNull()));
       return new Registration(created, true);
     });
   }
@@ -165,45 +225,74 @@ public final class PolicyService {
   }
 
   static ProblemException versionNotFound(String workload, String label) {
-    return new ProblemException(PolicyProblem.VERSION_NOT_FOUND, "workload " + workload + " has no version " + Names.abbreviate(label));
+    return new ProblemException(
+        PolicyProblem.VERSION_NOT_FOUND,
+        "workload " + workload + " has no version " + Names.abbreviate(label));
   }
 
   // ---- policy changes ---------------------------------------------------------------------
 
   /** Adds a version to the accepted set (operator's direct, audited edit). */
-  public PolicyRevision accept(Principal who, String workload, String label, String reason, Optional<String> baseRevision) {
+  public PolicyRevision accept(
+      Principal who, String workload, String label, String reason, Optional<String> baseRevision) {
     Names.reason(reason);
     return database.inTransaction(tx -> {
       PolicyRevision head = lockAndCheckBase(tx, workload, baseRevision);
-      Version version = findVersion(tx, workload, label).orElseThrow(() -> versionNotFound(workload, label));
+      Version version =
+          findVersion(tx, workload, label).orElseThrow(() -> versionNotFound(workload, label));
       if (head.acceptedLabels().contains(label)) {
-        throw new ProblemException(PolicyProblem.VERSION_ALREADY_ACCEPTED, label + " is already accepted for " + workload);
+        throw new ProblemException(
+            PolicyProblem.VERSION_ALREADY_ACCEPTED, label + " is already accepted for " + workload);
       }
       PolicyStore.setRevoked(tx, workload, label, false, null);
-      PolicyRevision revision = appendRevision(tx, who, workload, reason, head, content -> withAccepted(content, version, true));
-      audit.append(tx, who, "policy.accept", workload + "@" + label, reason, Optional.of(revision.hash()), Map.of("seq", revision.seq()));
+      PolicyRevision revision =
+          appendRevision(
+              tx, who, workload, reason, head, content -> withAccepted(content, version, true));
+      audit.append(
+          tx,
+          who,
+          "policy.accept",
+          workload + "@" + label,
+          reason,
+          Optional.of(revision.hash()),
+          Map.of("seq", revision.seq()));
       return revision;
     });
   }
 
-  /** Removes a version from the accepted set and marks it revoked (operator's direct, audited edit). */
-  public PolicyRevision revoke(Principal who, String workload, String label, String reason, Optional<String> baseRevision) {
+  /**
+   * Removes a version from the accepted set and marks it revoked (operator's direct, audited edit).
+   */
+  public PolicyRevision revoke(
+      Principal who, String workload, String label, String reason, Optional<String> baseRevision) {
     Names.reason(reason);
     return database.inTransaction(tx -> {
       PolicyRevision head = lockAndCheckBase(tx, workload, baseRevision);
-      Version version = findVersion(tx, workload, label).orElseThrow(() -> versionNotFound(workload, label));
+      Version version =
+          findVersion(tx, workload, label).orElseThrow(() -> versionNotFound(workload, label));
       if (!head.acceptedLabels().contains(label)) {
-        throw new ProblemException(PolicyProblem.VERSION_NOT_ACCEPTED, label + " is not accepted for " + workload);
+        throw new ProblemException(
+            PolicyProblem.VERSION_NOT_ACCEPTED, label + " is not accepted for " + workload);
       }
       PolicyStore.setRevoked(tx, workload, label, true, reason);
-      PolicyRevision revision = appendRevision(tx, who, workload, reason, head, content -> withAccepted(content, version, false));
-      audit.append(tx, who, "policy.revoke", workload + "@" + label, reason, Optional.of(revision.hash()), Map.of("seq", revision.seq()));
+      PolicyRevision revision =
+          appendRevision(
+              tx, who, workload, reason, head, content -> withAccepted(content, version, false));
+      audit.append(
+          tx,
+          who,
+          "policy.revoke",
+          workload + "@" + label,
+          reason,
+          Optional.of(revision.hash()),
+          Map.of("seq", revision.seq()));
       return revision;
     });
   }
 
   /** Replaces the appraisal policy (CEL, compiled first; refused with the compiler's message). */
-  public PolicyRevision setAppraisal(Principal who, String workload, String cel, String reason, Optional<String> baseRevision) {
+  public PolicyRevision setAppraisal(
+      Principal who, String workload, String cel, String reason, Optional<String> baseRevision) {
     Names.reason(reason);
     CelPolicy.Compiled compiled = CelPolicy.compile(cel, CelPolicy.APPRAISAL_VARIABLES);
     if (compiled.policy().isEmpty()) {
@@ -211,28 +300,62 @@ public final class PolicyService {
     }
     return database.inTransaction(tx -> {
       PolicyRevision head = lockAndCheckBase(tx, workload, baseRevision);
-      PolicyRevision revision = appendRevision(tx, who, workload, reason, head, content -> {
-        content.put("appraisal", cel);
-        return content;
-      });
-      audit.append(tx, who, "policy.set-appraisal", workload, reason, Optional.of(revision.hash()), Map.of("seq", revision.seq()));
+      PolicyRevision revision =
+          appendRevision(
+              tx,
+              who,
+              workload,
+              reason,
+              head,
+              content -> {
+                content.put("appraisal", cel);
+                return content;
+              });
+      audit.append(
+          tx,
+          who,
+          "policy.set-appraisal",
+          workload,
+          reason,
+          Optional.of(revision.hash()),
+          Map.of("seq", revision.seq()));
       return revision;
     });
   }
 
   /** Replaces the endorsements object. */
-  public PolicyRevision setEndorsements(Principal who, String workload, JsonNode endorsements, String reason, Optional<String> baseRevision) {
+  public PolicyRevision setEndorsements(
+      Principal who,
+      String workload,
+      JsonNode endorsements,
+      String reason,
+      Optional<String> baseRevision) {
     Names.reason(reason);
     if (endorsements == null || !endorsements.isObject()) {
-      throw new ProblemException(dev.arbiter.problem.CommonProblem.INVALID_FIELD, "endorsements must be a JSON object");
+      throw new ProblemException(
+          dev.arbiter.problem.CommonProblem.INVALID_FIELD, "endorsements must be a JSON object");
     }
     return database.inTransaction(tx -> {
       PolicyRevision head = lockAndCheckBase(tx, workload, baseRevision);
-      PolicyRevision revision = appendRevision(tx, who, workload, reason, head, content -> {
-        content.set("endorsements", endorsements);
-        return content;
-      });
-      audit.append(tx, who, "policy.set-endorsements", workload, reason, Optional.of(revision.hash()), Map.of("seq", revision.seq()));
+      PolicyRevision revision =
+          appendRevision(
+              tx,
+              who,
+              workload,
+              reason,
+              head,
+              content -> {
+                content.set("endorsements", endorsements);
+                return content;
+              });
+      audit.append(
+          tx,
+          who,
+          "policy.set-endorsements",
+          workload,
+          reason,
+          Optional.of(revision.hash()),
+          Map.of("seq", revision.seq()));
       return revision;
     });
   }
@@ -243,19 +366,32 @@ public final class PolicyService {
    * {@code change}. The caller writes the audit record.
    */
   public PolicyRevision reviseInTransaction(
-      Tx tx, Principal who, String workload, String reason, Optional<String> baseRevision, UnaryOperator<ObjectNode> change) {
+      Tx tx,
+      Principal who,
+      String workload,
+      String reason,
+      Optional<String> baseRevision,
+      UnaryOperator<ObjectNode> change) {
     PolicyRevision head = lockAndCheckBase(tx, workload, baseRevision);
     return appendRevision(tx, who, workload, reason, head, change);
   }
 
   /** Locks the workload row (serializing its policy changes) and returns the head revision. */
-  public static PolicyRevision lockAndCheckBase(Tx tx, String workload, Optional<String> baseRevision) {
+  public static PolicyRevision lockAndCheckBase(
+      Tx tx, String workload, Optional<String> baseRevision) {
     lockWorkload(tx, workload);
     PolicyRevision head = head(tx, workload);
     if (baseRevision.isPresent() && !baseRevision.get().equals(head.hash())) {
-      throw new ProblemException(PolicyProblem.REVISION_CONFLICT,
-          "the change was based on revision " + Names.abbreviate(baseRevision.get()) + " but the current revision of " + workload
-              + " is #" + head.seq() + " " + head.hash());
+      throw new ProblemException(
+          PolicyProblem.REVISION_CONFLICT,
+          "the change was based on revision "
+              + Names.abbreviate(baseRevision.get())
+              + " but the current revision of "
+              + workload
+              + " is #"
+              + head.seq()
+              + " "
+              + head.hash());
     }
     return head;
   }
@@ -271,7 +407,9 @@ public final class PolicyService {
   /** The workload, in a multi-domain transaction. */
   public static Workload workload(Tx tx, String name) {
     return PolicyStore.workload(tx, name)
-        .orElseThrow(() -> new ProblemException(PolicyProblem.WORKLOAD_NOT_FOUND, "no workload named " + Names.abbreviate(name)));
+        .orElseThrow(() ->
+            new ProblemException(
+                PolicyProblem.WORKLOAD_NOT_FOUND, "no workload named " + Names.abbreviate(name)));
   }
 
   /** A version by label, in a multi-domain transaction. */
@@ -282,7 +420,10 @@ public final class PolicyService {
   /** The head revision, in a multi-domain transaction. */
   public static PolicyRevision head(Tx tx, String workload) {
     return PolicyStore.head(tx, workload)
-        .orElseThrow(() -> new ProblemException(PolicyProblem.WORKLOAD_NOT_FOUND, "no workload named " + Names.abbreviate(workload)));
+        .orElseThrow(() ->
+            new ProblemException(
+                PolicyProblem.WORKLOAD_NOT_FOUND,
+                "no workload named " + Names.abbreviate(workload)));
   }
 
   /** Every workload's head revision, in a multi-domain transaction. */
@@ -299,7 +440,8 @@ public final class PolicyService {
    * Marks a version revoked at {@code at} ({@code revoked}) or not revoked any more, in a
    * multi-domain transaction (the accepted set is changed separately, by a revision).
    */
-  public static void setRevoked(Tx tx, String workload, String label, boolean revoked, String reason, Instant at) {
+  public static void setRevoked(
+      Tx tx, String workload, String label, boolean revoked, String reason, Instant at) {
     if (revoked) {
       PolicyStore.revokeAt(tx, workload, label, reason, at);
     } else {
@@ -312,30 +454,42 @@ public final class PolicyService {
     PolicyStore.notifyChanged(tx, workload);
   }
 
-
-
-  /** Adds ({@code accept}) or removes a version in revision content (for {@link #reviseInTransaction}). */
+  /**
+   * Adds ({@code accept}) or removes a version in revision content (for {@link
+   * #reviseInTransaction}).
+   */
   public static ObjectNode withAccepted(ObjectNode content, Version version, boolean accept) {
     TreeMap<String, String> accepted = new TreeMap<>();
-    content.path("accepted").forEach(entry -> accepted.put(entry.path("version").asText(), entry.path("content_hash").asText()));
+    content
+        .path("accepted")
+        .forEach(entry ->
+            accepted.put(entry.path("version").asText(), entry.path("content_hash").asText()));
     if (accept) {
       accepted.put(version.label(), version.contentHash());
     } else {
       accepted.remove(version.label());
     }
     ArrayNode list = Json.mapper().createArrayNode();
-    accepted.forEach((label, hash) -> list.addObject().put("version", label).put("content_hash", hash));
+    accepted.forEach(
+        (label, hash) -> list.addObject().put("version", label).put("content_hash", hash));
     content.set("accepted", list);
     return content;
   }
 
   static void lockWorkload(Tx tx, String workload) {
     if (!PolicyStore.lockWorkload(tx, workload)) {
-      throw new ProblemException(PolicyProblem.WORKLOAD_NOT_FOUND, "no workload named " + Names.abbreviate(workload));
+      throw new ProblemException(
+          PolicyProblem.WORKLOAD_NOT_FOUND, "no workload named " + Names.abbreviate(workload));
     }
   }
 
-  private PolicyRevision appendRevision(Tx tx, Principal who, String workload, String reason, PolicyRevision head, UnaryOperator<ObjectNode> change) {
+  private PolicyRevision appendRevision(
+      Tx tx,
+      Principal who,
+      String workload,
+      String reason,
+      PolicyRevision head,
+      UnaryOperator<ObjectNode> change) {
     ObjectNode content = Json.mapper().createObjectNode();
     content.put("workload", workload);
     content.put("seq", head == null ? 1 : head.seq() + 1);
@@ -355,10 +509,24 @@ public final class PolicyService {
     content.put("reason", reason);
     ChainedRecord sealed = ChainedRecord.seal(content, key);
     long seq = content.path("seq").asLong();
-    PolicyStore.insertRevision(tx, workload, seq, sealed.hash(), head == null ? null : head.hash(), sealed.body(), sealed.keyId(),
+    PolicyStore.insertRevision(
+        tx,
+        workload,
+        seq,
+        sealed.hash(),
+        head == null ? null : head.hash(),
+        sealed.body(),
+        sealed.keyId(),
         sealed.signature());
     PolicyStore.notifyChanged(tx, workload);
-    return new PolicyRevision(workload, seq, sealed.hash(), head == null ? null : head.hash(), parse(sealed.body()), sealed.keyId(), sealed.signature());
+    return new PolicyRevision(
+        workload,
+        seq,
+        sealed.hash(),
+        head == null ? null : head.hash(),
+        parse(sealed.body()),
+        sealed.keyId(),
+        sealed.signature());
   }
 
   // ---- reading revisions ------------------------------------------------------------------
@@ -381,7 +549,9 @@ public final class PolicyService {
     return database.inTransaction(tx -> {
       workload(tx, workload);
       return PolicyStore.revision(tx, workload, seq)
-          .orElseThrow(() -> new ProblemException(PolicyProblem.REVISION_NOT_FOUND, workload + " has no revision #" + seq));
+          .orElseThrow(() ->
+              new ProblemException(
+                  PolicyProblem.REVISION_NOT_FOUND, workload + " has no revision #" + seq));
     });
   }
 
@@ -401,7 +571,15 @@ public final class PolicyService {
    * What changed between two revisions; {@code appraisal} and {@code endorsements} are left out of
    * the JSON when they did not change.
    */
-  @JsonPropertyOrder({"workload", "from", "to", "accepted_added", "accepted_removed", "appraisal", "endorsements"})
+  @JsonPropertyOrder({
+    "workload",
+    "from",
+    "to",
+    "accepted_added",
+    "accepted_removed",
+    "appraisal",
+    "endorsements"
+  })
   public record Diff(
       String workload,
       RevisionRef from,
@@ -411,19 +589,31 @@ public final class PolicyService {
       @JsonInclude(JsonInclude.Include.NON_NULL) Change<String> appraisal,
       @JsonInclude(JsonInclude.Include.NON_NULL) Change<JsonNode> endorsements) {}
 
-  /** What changed between two revisions: accepted versions added/removed, appraisal and endorsements. */
+  /**
+   * What changed between two revisions: accepted versions added/removed, appraisal and
+   * endorsements.
+   */
   public Diff diff(String workload, long fromSeq, long toSeq) {
     PolicyRevision from = revision(workload, fromSeq);
     PolicyRevision to = revision(workload, toSeq);
     List<String> before = from.acceptedLabels();
     List<String> after = to.acceptedLabels();
-    Change<String> appraisal = from.body().path("appraisal").equals(to.body().path("appraisal")) ? null
-        : new Change<>(from.appraisal().orElse(null), to.appraisal().orElse(null));
-    Change<JsonNode> endorsements = from.endorsements().equals(to.endorsements()) ? null
-        : new Change<>(from.endorsements(), to.endorsements());
-    return new Diff(workload, new RevisionRef(from.seq(), from.hash()), new RevisionRef(to.seq(), to.hash()),
-        after.stream().filter(label -> !before.contains(label)).toList(), before.stream().filter(label -> !after.contains(label)).toList(),
-        appraisal, endorsements);
+    Change<String> appraisal =
+        from.body().path("appraisal").equals(to.body().path("appraisal"))
+            ? null
+            : new Change<>(from.appraisal().orElse(null), to.appraisal().orElse(null));
+    Change<JsonNode> endorsements =
+        from.endorsements().equals(to.endorsements())
+            ? null
+            : new Change<>(from.endorsements(), to.endorsements());
+    return new Diff(
+        workload,
+        new RevisionRef(from.seq(), from.hash()),
+        new RevisionRef(to.seq(), to.hash()),
+        after.stream().filter(label -> !before.contains(label)).toList(),
+        before.stream().filter(label -> !after.contains(label)).toList(),
+        appraisal,
+        endorsements);
   }
 
   // ---- helpers -----------------------------------------------------------------------------

@@ -26,11 +26,13 @@ import java.util.regex.Pattern;
  */
 public record ReferenceValues(ObjectNode normalized) {
   private static final Pattern CONFIG_NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
-  private static final Pattern DIGEST = Pattern.compile("(sha256:[0-9a-f]{64}|sha384:[0-9a-f]{96})");
+  private static final Pattern DIGEST =
+      Pattern.compile("(sha256:[0-9a-f]{64}|sha384:[0-9a-f]{96})");
 
   /**
    * Parses and validates a reference-values document against the enabled schemes' descriptors: a
-   * key is a registered scheme id (or {@code configuration}), a claim name one its descriptor lists.
+   * key is a registered scheme id (or {@code configuration}), a claim name one its descriptor
+   * lists.
    *
    * @throws ProblemException {@link PolicyProblem#INVALID_REFERENCE_VALUES} naming the field
    */
@@ -49,10 +51,16 @@ public record ReferenceValues(ObjectNode normalized) {
       }
       Optional<EvidenceScheme> scheme = schemes.find(key);
       if (scheme.isEmpty()) {
-        throw invalid(key, "unknown scheme id or scheme not enabled in this Arbiter (enabled: "
-            + String.join(", ", schemes.all().stream().map(s -> s.descriptor().id()).sorted().toList()) + ")");
+        throw invalid(
+            key,
+            "unknown scheme id or scheme not enabled in this Arbiter (enabled: "
+                + String.join(
+                    ", ", schemes.all().stream().map(s -> s.descriptor().id()).sorted().toList())
+                + ")");
       }
-      out.set(key, parseScheme(key, entry.getValue(), Set.copyOf(scheme.get().descriptor().claimNames())));
+      out.set(
+          key,
+          parseScheme(key, entry.getValue(), Set.copyOf(scheme.get().descriptor().claimNames())));
       anyScheme = true;
     }
     if (!anyScheme) {
@@ -105,7 +113,9 @@ public record ReferenceValues(ObjectNode normalized) {
       if (!claimNames.contains(entry.getKey())) {
         throw invalid(field, "unknown claim for scheme " + scheme);
       }
-      if (!entry.getValue().isIntegralNumber() || entry.getValue().asLong() < 0 || !entry.getValue().canConvertToLong()) {
+      if (!entry.getValue().isIntegralNumber()
+          || entry.getValue().asLong() < 0
+          || !entry.getValue().canConvertToLong()) {
         throw invalid(field, "a minimum must be a non-negative integer");
       }
       out.put(entry.getKey(), entry.getValue().asLong());
@@ -119,7 +129,8 @@ public record ReferenceValues(ObjectNode normalized) {
       if (text.isEmpty() || text.length() > 4096) {
         throw invalid(field, "a string value must have 1 to 4096 characters");
       }
-      return JsonNodeFactory.instance.textNode(Hex.isHex(text) ? text.toLowerCase(Locale.ROOT) : text);
+      return JsonNodeFactory.instance.textNode(
+          Hex.isHex(text) ? text.toLowerCase(Locale.ROOT) : text);
     }
     if (value.isIntegralNumber() && value.canConvertToLong()) {
       return JsonNodeFactory.instance.numberNode(value.asLong());
@@ -141,7 +152,8 @@ public record ReferenceValues(ObjectNode normalized) {
       if (!CONFIG_NAME.matcher(entry.getKey()).matches()) {
         throw invalid(field, "a configuration name is lowercase letters, digits, '_', '.', '-'");
       }
-      String digest = entry.getValue().isTextual() ? entry.getValue().textValue().toLowerCase(Locale.ROOT) : "";
+      String digest =
+          entry.getValue().isTextual() ? entry.getValue().textValue().toLowerCase(Locale.ROOT) : "";
       if (!DIGEST.matcher(digest).matches()) {
         throw invalid(field, "must be sha256:<64 hex> or sha384:<96 hex>");
       }
@@ -157,11 +169,13 @@ public record ReferenceValues(ObjectNode normalized) {
   /** Scheme ids with reference values, in document order. */
   public List<String> schemes() {
     List<String> out = new ArrayList<>();
-    normalized.fieldNames().forEachRemaining(name -> {
-      if (!name.equals("configuration")) {
-        out.add(name);
-      }
-    });
+    normalized
+        .fieldNames()
+        .forEachRemaining(name -> {
+          if (!name.equals("configuration")) {
+            out.add(name);
+          }
+        });
     return out;
   }
 
@@ -172,17 +186,18 @@ public record ReferenceValues(ObjectNode normalized) {
     if (node == null) {
       return out;
     }
-    node.fields().forEachRemaining(entry -> {
-      if (!entry.getKey().equals("min")) {
-        List<JsonNode> values = new ArrayList<>();
-        if (entry.getValue().isArray()) {
-          entry.getValue().forEach(values::add);
-        } else {
-          values.add(entry.getValue());
-        }
-        out.put(entry.getKey(), values);
-      }
-    });
+    node.fields()
+        .forEachRemaining(entry -> {
+          if (!entry.getKey().equals("min")) {
+            List<JsonNode> values = new ArrayList<>();
+            if (entry.getValue().isArray()) {
+              entry.getValue().forEach(values::add);
+            } else {
+              values.add(entry.getValue());
+            }
+            out.put(entry.getKey(), values);
+          }
+        });
     return out;
   }
 

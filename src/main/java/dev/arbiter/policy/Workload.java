@@ -9,6 +9,8 @@ import java.time.Instant;
  *
  * @param name unique, lower-case name
  * @param owner who answers for it (team, e-mail)
- * @param objectives control objectives, e.g. {@code {"critical": {"deadline": "PT72H", "on_deadline": "revoke"}}}
+ * @param objectives control objectives, e.g. {@code {"critical": {"deadline": "PT72H",
+ *     "on_deadline": "revoke"}}}
  */
-public record Workload(String name, String owner, JsonNode objectives, Instant createdAt, String createdBy) {}
+public record Workload(
+    String name, String owner, JsonNode objectives, Instant createdAt, String createdBy) {}

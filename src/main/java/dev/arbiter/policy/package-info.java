@@ -10,8 +10,8 @@
  * locks the workload row, checks the base revision, appends the next revision (its {@code prev} is
  * the head's hash) and writes the audit record, or nothing; a change announces itself on {@link
  * dev.arbiter.policy.PolicyService#CHANNEL} at commit. Other domains (rollouts, supply chain)
- * compose policy changes with their own rows through the static {@code Tx}-taking methods of
- * {@code PolicyService} inside {@link dev.arbiter.store.Database#inTransaction}.
+ * compose policy changes with their own rows through the static {@code Tx}-taking methods of {@code
+ * PolicyService} inside {@link dev.arbiter.store.Database#inTransaction}.
  *
  * <p>May depend on {@code governance} (audit, chained records), {@code auth} (principals), {@code
  * evidence} (scheme registry for reference values), {@code store}, {@code crypto}, {@code

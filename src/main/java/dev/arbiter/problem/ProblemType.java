@@ -6,8 +6,8 @@ package dev.arbiter.problem;
  * and a one-line meaning; all of them are listed in {@code docs/problems.md} and the server's
  * {@code ProblemCatalog} keeps code and that registry equal (checked by a test).
  *
- * <p>Implemented by one enum per domain (evidence, policy, supply chain, ...), so that a switch over
- * a domain's problems is exhaustive.
+ * <p>Implemented by one enum per domain (evidence, policy, supply chain, ...), so that a switch
+ * over a domain's problems is exhaustive.
  */
 public interface ProblemType {
   String PREFIX = "urn:arbiter:problem:";

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.rollout;
 
+import dev.arbiter.store.Database;
+import dev.arbiter.store.Tx;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,8 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import dev.arbiter.store.Database;
-import dev.arbiter.store.Tx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
  * fleet scale: aggregating 100,000 instance rows costs tens of milliseconds, so each replica
  * computes them at most about once per {@link #FRESH} per workload and answers from memory in
  * between, refreshing in the background (stale-while-revalidate; never older than {@link
- * #MAX_AGE}). Many {@code --watch} clients thus cost one aggregate per second, and status answers in
- * milliseconds. The rollout row, replicas and obligations are always read fresh; the snapshot's time
- * is reported as {@code fleet.as_of}. Thread-safe.
+ * #MAX_AGE}). Many {@code --watch} clients thus cost one aggregate per second, and status answers
+ * in milliseconds. The rollout row, replicas and obligations are always read fresh; the snapshot's
+ * time is reported as {@code fleet.as_of}. Thread-safe.
  */
 final class FleetSnapshots {
   private static final Logger LOG = LoggerFactory.getLogger(FleetSnapshots.class);
@@ -52,15 +52,18 @@ final class FleetSnapshots {
       Duration age = Duration.between(cached.at(), clock.instant());
       if (age.compareTo(MAX_AGE) < 0) {
         if (age.compareTo(FRESH) >= 0 && refreshing.add(workload)) {
-          Thread.ofVirtual().name("arbiter-fleet-snapshot").start(() -> {
-            try {
-              database.useTransaction(fresh -> store(workload, compute(fresh, workload, rollout, key)));
-            } catch (RuntimeException e) {
-              LOG.warn("refreshing the fleet figures of {} failed: {}", workload, e.toString());
-            } finally {
-              refreshing.remove(workload);
-            }
-          });
+          Thread.ofVirtual()
+              .name("arbiter-fleet-snapshot")
+              .start(() -> {
+                try {
+                  database.useTransaction(
+                      fresh -> store(workload, compute(fresh, workload, rollout, key)));
+                } catch (RuntimeException e) {
+                  LOG.warn("refreshing the fleet figures of {} failed: {}", workload, e.toString());
+                } finally {
+                  refreshing.remove(workload);
+                }
+              });
         }
         return cached;
       }
@@ -69,7 +72,11 @@ final class FleetSnapshots {
   }
 
   private Snapshot store(String workload, Snapshot snapshot) {
-    return snapshots.merge(workload, snapshot, (old, fresh) -> old.at().isAfter(fresh.at()) && old.key().equals(fresh.key()) ? old : fresh);
+    return snapshots.merge(
+        workload,
+        snapshot,
+        (old, fresh) ->
+            old.at().isAfter(fresh.at()) && old.key().equals(fresh.key()) ? old : fresh);
   }
 
   private Snapshot compute(Tx tx, String workload, Optional<Rollout> rollout, String key) {
@@ -80,7 +87,9 @@ final class FleetSnapshots {
       List<String> tracked = new ArrayList<>(rollout.get().fromVersions());
       tracked.add(rollout.get().toVersion());
       for (String version : tracked) {
-        failures.put(version, FleetStats.window(tx, workload, version, FleetStats.windowStart(rollout.get(), now)));
+        failures.put(
+            version,
+            FleetStats.window(tx, workload, version, FleetStats.windowStart(rollout.get(), now)));
       }
     }
     return new Snapshot(key, now, live, failures);

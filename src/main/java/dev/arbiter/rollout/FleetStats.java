@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.rollout;
 
+import dev.arbiter.store.Tx;
 import java.time.Duration;
 import java.time.Instant;
-import dev.arbiter.store.Tx;
 import java.util.Map;
 
 /** Fleet figures read from the fleet tables (never on the appraisal path). */
@@ -22,8 +22,8 @@ final class FleetStats {
   }
 
   /**
-   * Where a rollout's failure window starts: {@code failureWindow} ago, but never before the rollout
-   * began (attestations of an earlier, aborted rollout of the same version must not count).
+   * Where a rollout's failure window starts: {@code failureWindow} ago, but never before the
+   * rollout began (attestations of an earlier, aborted rollout of the same version must not count).
    */
   static Instant windowStart(Rollout rollout, Instant now) {
     Instant start = now.minus(rollout.failureWindow());

@@ -19,39 +19,68 @@ final class FleetStore {
     Map<String, Long> ok = new LinkedHashMap<>();
     Map<String, Long> failed = new LinkedHashMap<>();
     long[] total = {0};
-    tx.handle().createQuery("select coalesce(version, '') as version, status = 'failed' as failed, count(*) as n from fleet_instance "
-            + "where workload = :w and last_seen > :since group by 1, 2 order by 1")
-        .bind("w", workload).bind("since", since)
+    tx.handle()
+        .createQuery(
+            "select coalesce(version, '') as version, status = 'failed' as failed, count(*) as n"
+                + " from fleet_instance where workload = :w and last_seen > :since group by 1, 2"
+                + " order by 1")
+        .bind("w", workload)
+        .bind("since", since)
         .map((rs, ctx) -> {
           (rs.getBoolean("failed") ? failed : ok).put(rs.getString("version"), rs.getLong("n"));
           total[0] += rs.getLong("n");
           return null;
-        }).list();
+        })
+        .list();
     return new FleetStats.Live(ok, failed, total[0]);
   }
 
   /** Attestations of {@code version} after {@code since}: {total, failed}. */
   static long[] window(Tx tx, String workload, String version, Instant since) {
-    return tx.handle().createQuery("select count(*) as total, count(*) filter (where status = 'failed') as failed from attestation_event "
-            + "where workload = :w and version = :v and at > :since")
-        .bind("w", workload).bind("v", version).bind("since", since)
-        .map((rs, ctx) -> new long[] {rs.getLong("total"), rs.getLong("failed")}).one();
+    return tx.handle()
+        .createQuery(
+            "select count(*) as total, count(*) filter (where status = 'failed') as failed from"
+                + " attestation_event where workload = :w and version = :v and at > :since")
+        .bind("w", workload)
+        .bind("v", version)
+        .bind("since", since)
+        .map((rs, ctx) -> new long[] {rs.getLong("total"), rs.getLong("failed")})
+        .one();
   }
 
-  /** True when an instance attested as {@code version} with an affirming or warning result at or after {@code since}. */
+  /**
+   * True when an instance attested as {@code version} with an affirming or warning result at or
+   * after {@code since}.
+   */
   static boolean attestedSince(Tx tx, String workload, String version, Instant since) {
-    return tx.handle().createQuery("select exists(select 1 from attestation_event where workload = :w and version = :v "
-            + "and status in ('affirming','warning') and at >= :since)")
-        .bind("w", workload).bind("v", version).bind("since", since).mapTo(Boolean.class).one();
+    return tx.handle()
+        .createQuery(
+            "select exists(select 1 from attestation_event where workload = :w and version = :v "
+                + "and status in ('affirming','warning') and at >= :since)")
+        .bind("w", workload)
+        .bind("v", version)
+        .bind("since", since)
+        .mapTo(Boolean.class)
+        .one();
   }
 
   /** The first affirming (or warning) attestation of {@code version} at or after {@code since}. */
-  static Optional<RolloutReports.Attestation> firstAffirming(Tx tx, String workload, String version, Instant since) {
-    return tx.handle().createQuery("select at, instance_id, status, policy_revision from attestation_event "
-            + "where workload = :w and version = :v and status in ('affirming','warning') and at >= :since order by at limit 1")
-        .bind("w", workload).bind("v", version).bind("since", since)
-        .map((rs, ctx) -> new RolloutReports.Attestation(rs.getTimestamp("at").toInstant().toString(), rs.getString("instance_id"),
-            rs.getString("status"), rs.getString("policy_revision")))
+  static Optional<RolloutReports.Attestation> firstAffirming(
+      Tx tx, String workload, String version, Instant since) {
+    return tx.handle()
+        .createQuery(
+            "select at, instance_id, status, policy_revision from attestation_event where workload"
+                + " = :w and version = :v and status in ('affirming','warning') and at >= :since"
+                + " order by at limit 1")
+        .bind("w", workload)
+        .bind("v", version)
+        .bind("since", since)
+        .map((rs, ctx) ->
+            new RolloutReports.Attestation(
+                rs.getTimestamp("at").toInstant().toString(),
+                rs.getString("instance_id"),
+                rs.getString("status"),
+                rs.getString("policy_revision")))
         .findOne();
   }
 }

@@ -30,18 +30,22 @@ public final class ReplicaHeartbeat implements AutoCloseable {
     this.cache = cache;
     this.clock = clock;
     beat();
-    this.thread = Thread.ofPlatform().name("arbiter-heartbeat").daemon(true).start(() -> {
-      while (running) {
-        try {
-          Thread.sleep(interval.toMillis());
-          beat();
-        } catch (InterruptedException e) {
-          return;
-        } catch (RuntimeException e) {
-          LOG.warn("heartbeat failed: {}", e.toString());
-        }
-      }
-    });
+    this.thread =
+        Thread.ofPlatform()
+            .name("arbiter-heartbeat")
+            .daemon(true)
+            .start(() -> {
+              while (running) {
+                try {
+                  Thread.sleep(interval.toMillis());
+                  beat();
+                } catch (InterruptedException e) {
+                  return;
+                } catch (RuntimeException e) {
+                  LOG.warn("heartbeat failed: {}", e.toString());
+                }
+              }
+            });
   }
 
   public String replicaId() {

@@ -9,9 +9,14 @@ public enum RolloutProblem implements ProblemType {
   NO_ACTIVE_ROLLOUT(404, "The workload has no active rollout."),
   ROLLOUT_NOT_FOUND(404, "No rollout with this id for the workload."),
   INVALID_TRANSITION(409, "The rollout's state does not allow this transition."),
-  INVALID_ROLLOUT(400, "A rollout parameter is invalid (deadline, rates, durations, target version)."),
-  GATES_FAILED(422, "The version fails its supply-chain gates and cannot be staged; the reasons follow."),
-  RESTORES_REVOKED_VERSION(409, "Rolling back would restore a version revoked since the rollout started; use --force with a reason."),
+  INVALID_ROLLOUT(
+      400, "A rollout parameter is invalid (deadline, rates, durations, target version)."),
+  GATES_FAILED(
+      422, "The version fails its supply-chain gates and cannot be staged; the reasons follow."),
+  RESTORES_REVOKED_VERSION(
+      409,
+      "Rolling back would restore a version revoked since the rollout started; use --force with a"
+          + " reason."),
   WAIT_TIMEOUT(408, "The rollout did not reach the awaited state in time.");
 
   private final int status;

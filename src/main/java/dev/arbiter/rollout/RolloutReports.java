@@ -19,7 +19,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Read models: rollout status (fleet by version, failures, deadline, replicas) and governance evidence. */
+/**
+ * Read models: rollout status (fleet by version, failures, deadline, replicas) and governance
+ * evidence.
+ */
 public final class RolloutReports {
   private final Database database;
   private final Clock clock;
@@ -63,14 +66,34 @@ public final class RolloutReports {
       @JsonProperty("updated_at") String updatedAt) {
 
     public static RolloutView of(Rollout rollout, Instant now) {
-      return new RolloutView(rollout.id(), rollout.workload(), rollout.state().name(), rollout.fromVersions(), rollout.toVersion(),
-          rollout.objective().orElse(null), rollout.deadline().map(Instant::toString).orElse(null),
-          rollout.deadline().map(d -> Math.max(0, Duration.between(now, d).toSeconds())).orElse(null), rollout.onDeadline(),
-          rollout.maxFailureRate(), rollout.minSamples(), rollout.failureWindow().toSeconds(), rollout.minFleetShare(),
-          rollout.drain().toSeconds(), rollout.webhookUrl().orElse(null), rollout.stagedRevision().orElse(null),
-          rollout.stagedLiveAt().map(Instant::toString).orElse(null), rollout.shareReachedAt().map(Instant::toString).orElse(null),
-          rollout.finalRevision().orElse(null), rollout.deadlineFiredAt().map(Instant::toString).orElse(null),
-          rollout.createdAt().toString(), rollout.createdBy(), rollout.reason(), rollout.updatedAt().toString());
+      return new RolloutView(
+          rollout.id(),
+          rollout.workload(),
+          rollout.state().name(),
+          rollout.fromVersions(),
+          rollout.toVersion(),
+          rollout.objective().orElse(null),
+          rollout.deadline().map(Instant::toString).orElse(null),
+          rollout
+              .deadline()
+              .map(d -> Math.max(0, Duration.between(now, d).toSeconds()))
+              .orElse(null),
+          rollout.onDeadline(),
+          rollout.maxFailureRate(),
+          rollout.minSamples(),
+          rollout.failureWindow().toSeconds(),
+          rollout.minFleetShare(),
+          rollout.drain().toSeconds(),
+          rollout.webhookUrl().orElse(null),
+          rollout.stagedRevision().orElse(null),
+          rollout.stagedLiveAt().map(Instant::toString).orElse(null),
+          rollout.shareReachedAt().map(Instant::toString).orElse(null),
+          rollout.finalRevision().orElse(null),
+          rollout.deadlineFiredAt().map(Instant::toString).orElse(null),
+          rollout.createdAt().toString(),
+          rollout.createdBy(),
+          rollout.reason(),
+          rollout.updatedAt().toString());
     }
   }
 
@@ -82,10 +105,14 @@ public final class RolloutReports {
 
   /** The fleet figures of a status report, as of {@code as_of}. */
   public record Fleet(
-      @JsonProperty("live_window_s") long liveWindowS, long total, Map<String, VersionCount> versions, @JsonProperty("as_of") String asOf) {}
+      @JsonProperty("live_window_s") long liveWindowS,
+      long total,
+      Map<String, VersionCount> versions,
+      @JsonProperty("as_of") String asOf) {}
 
   /** Attestations of one version within the rollout's failure window. */
-  public record FailureWindow(@JsonProperty("window_s") long windowS, long total, long failed, double rate) {}
+  public record FailureWindow(
+      @JsonProperty("window_s") long windowS, long total, long failed, double rate) {}
 
   /** One running replica and the revision it serves. */
   public record Replica(
@@ -132,20 +159,29 @@ public final class RolloutReports {
 
   /** An attestation named in governance evidence. */
   public record Attestation(
-      String at, @JsonProperty("instance_id") String instanceId, String status, @JsonProperty("policy_revision") String policyRevision) {}
+      String at,
+      @JsonProperty("instance_id") String instanceId,
+      String status,
+      @JsonProperty("policy_revision") String policyRevision) {}
 
-  /** Expectation 7: the policy changed, and was served everywhere, before the new version attested. */
+  /**
+   * Expectation 7: the policy changed, and was served everywhere, before the new version attested.
+   */
   public record Expectation7(
       @JsonProperty("staged_revision") RevisionEvidence stagedRevision,
       @JsonProperty("staged_live_on_every_replica_at") String stagedLiveOnEveryReplicaAt,
       @JsonProperty("first_attestation_of_new_version") Attestation firstAttestationOfNewVersion,
-      @JsonProperty("policy_updated_before_first_new_attestation") boolean policyUpdatedBeforeFirstNewAttestation,
+      @JsonProperty("policy_updated_before_first_new_attestation")
+          boolean policyUpdatedBeforeFirstNewAttestation,
       @JsonProperty("final_state") String finalState,
       @JsonProperty("final_revision") RevisionEvidence finalRevision,
       @JsonProperty("removed_versions") List<String> removedVersions) {}
 
-  /** Expectation 12: the first affirming result for the new measurements ({@code {}} when none yet). */
-  public record Expectation12(@JsonProperty("first_affirming_result_for_new_measurements") JsonNode firstAffirmingResult) {}
+  /**
+   * Expectation 12: the first affirming result for the new measurements ({@code {}} when none yet).
+   */
+  public record Expectation12(
+      @JsonProperty("first_affirming_result_for_new_measurements") JsonNode firstAffirmingResult) {}
 
   /** An audit record of the rollout. */
   public record AuditEntry(long seq, String hash, JsonNode body) {}
@@ -160,12 +196,13 @@ public final class RolloutReports {
       List<AuditEntry> audit,
       String verify) {}
 
-  // ---- reports -----------------------------------------------------------------------------------
+  // ---- reports
+  // -----------------------------------------------------------------------------------
 
   /**
-   * The latest rollout of a workload (active or not) with fleet figures; rollout null when none. The
-   * rollout, replicas and obligations are read fresh; the fleet figures may be up to a few seconds
-   * old ({@code fleet.as_of}, see {@link FleetSnapshots}).
+   * The latest rollout of a workload (active or not) with fleet figures; rollout null when none.
+   * The rollout, replicas and obligations are read fresh; the fleet figures may be up to a few
+   * seconds old ({@code fleet.as_of}, see {@link FleetSnapshots}).
    */
   public Status status(String workload) {
     return database.inTransaction(tx -> {
@@ -178,10 +215,13 @@ public final class RolloutReports {
       java.util.Set<String> labels = new java.util.TreeSet<>(live.ok().keySet());
       labels.addAll(live.failed().keySet());
       for (String label : labels) {
-        versions.put(label.isEmpty() ? "(unmatched)" : label,
-            new VersionCount(live.ok().getOrDefault(label, 0L), live.failed().getOrDefault(label, 0L)));
+        versions.put(
+            label.isEmpty() ? "(unmatched)" : label,
+            new VersionCount(
+                live.ok().getOrDefault(label, 0L), live.failed().getOrDefault(label, 0L)));
       }
-      Fleet fleet = new Fleet(liveWindow.toSeconds(), live.total(), versions, snapshot.at().toString());
+      Fleet fleet =
+          new Fleet(liveWindow.toSeconds(), live.total(), versions, snapshot.at().toString());
       Map<String, FailureWindow> failures = null;
       Double share = null;
       List<Replica> replicas = null;
@@ -190,30 +230,55 @@ public final class RolloutReports {
         failures = new LinkedHashMap<>();
         for (Map.Entry<String, long[]> entry : snapshot.failures().entrySet()) {
           long[] window = entry.getValue();
-          failures.put(entry.getKey(), new FailureWindow(r.failureWindow().toSeconds(), window[0], window[1],
-              window[0] == 0 ? 0.0 : window[1] / (double) window[0]));
+          failures.put(
+              entry.getKey(),
+              new FailureWindow(
+                  r.failureWindow().toSeconds(),
+                  window[0],
+                  window[1],
+                  window[0] == 0 ? 0.0 : window[1] / (double) window[0]));
         }
         share = live.share(r.toVersion());
         replicas = replicas(tx, workload, r, now);
       }
-      return new Status(workload, rollout.map(r -> RolloutView.of(r, now)).orElse(null), fleet, failures, share, replicas,
+      return new Status(
+          workload,
+          rollout.map(r -> RolloutView.of(r, now)).orElse(null),
+          fleet,
+          failures,
+          share,
+          replicas,
           RolloutStore.obligations(tx, workload));
     });
   }
 
   private static List<Replica> replicas(Tx tx, String workload, Rollout rollout, Instant now) {
-    Long stagedSeq = rollout.stagedRevision().flatMap(hash -> PolicyService.revisionByHash(tx, hash)).map(PolicyRevision::seq).orElse(null);
+    Long stagedSeq =
+        rollout
+            .stagedRevision()
+            .flatMap(hash -> PolicyService.revisionByHash(tx, hash))
+            .map(PolicyRevision::seq)
+            .orElse(null);
     return ReplicaStore.fresh(tx, now.minus(RolloutScheduler.REPLICA_FRESH)).stream()
         .map(heartbeat -> {
           long served = RolloutService.parse(heartbeat.revisions()).path(workload).asLong(-1);
-          return new Replica(heartbeat.replicaId(), heartbeat.seenAt().toString(), served, stagedSeq != null && served >= stagedSeq);
+          return new Replica(
+              heartbeat.replicaId(),
+              heartbeat.seenAt().toString(),
+              served,
+              stagedSeq != null && served >= stagedSeq);
         })
         .toList();
   }
 
-  /** True when every fresh replica serves the staged revision (what {@code wait --state STAGED} waits for). */
+  /**
+   * True when every fresh replica serves the staged revision (what {@code wait --state STAGED}
+   * waits for).
+   */
   public boolean stagedEverywhere(String workload, long rolloutId) {
-    return database.inTransaction(tx -> RolloutScheduler.stagedEverywhere(tx, RolloutService.get(tx, workload, rolloutId), clock.instant()));
+    return database.inTransaction(tx ->
+        RolloutScheduler.stagedEverywhere(
+            tx, RolloutService.get(tx, workload, rolloutId), clock.instant()));
   }
 
   public List<Obligation> obligations(String workload) {
@@ -232,31 +297,63 @@ public final class RolloutReports {
   public Evidence evidence(String workload, long id, List<RolloutEvent> events) {
     return database.inTransaction(tx -> {
       Rollout rollout = RolloutService.get(tx, workload, id);
-      RevisionEvidence staged = rollout.stagedRevision().flatMap(hash -> revision(tx, hash)).orElse(null);
-      Attestation firstNew = FleetStore.firstAffirming(tx, workload, rollout.toVersion(), rollout.createdAt()).orElse(null);
-      boolean ordered = staged != null && firstNew != null
-          && !Instant.parse(staged.createdAt()).isAfter(Instant.parse(firstNew.at()))
-          && rollout.stagedLiveAt().map(live -> !live.isAfter(Instant.parse(firstNew.at()))).orElse(false);
-      Expectation7 seven = new Expectation7(staged, rollout.stagedLiveAt().map(Instant::toString).orElse(null), firstNew, ordered,
-          rollout.state().name(), rollout.finalRevision().flatMap(hash -> revision(tx, hash)).orElse(null),
-          switch (rollout.state()) {
-            case COMPLETED -> rollout.fromVersions();
-            case ROLLED_BACK -> List.of(rollout.toVersion());
-            default -> List.of();
-          });
-      JsonNode firstAffirming = firstNew == null ? Json.mapper().createObjectNode() : Json.mapper().valueToTree(firstNew);
-      List<AuditEntry> audit = AuditLog.withDetail(tx, "rollout", Long.toString(id)).stream()
-          .map(record -> new AuditEntry(record.seq(), record.hash(), record.body())).toList();
-      return new Evidence(workload, RolloutView.of(rollout, clock.instant()), seven, new Expectation12(firstAffirming), events, audit,
-          "recompute each hash with GET /v1/audit/verify or 'arbiter audit verify'; public keys at /.well-known/jwks.json");
+      RevisionEvidence staged =
+          rollout.stagedRevision().flatMap(hash -> revision(tx, hash)).orElse(null);
+      Attestation firstNew =
+          FleetStore.firstAffirming(tx, workload, rollout.toVersion(), rollout.createdAt())
+              .orElse(null);
+      boolean ordered =
+          staged != null
+              && firstNew != null
+              && !Instant.parse(staged.createdAt()).isAfter(Instant.parse(firstNew.at()))
+              && rollout
+                  .stagedLiveAt()
+                  .map(live -> !live.isAfter(Instant.parse(firstNew.at())))
+                  .orElse(false);
+      Expectation7 seven =
+          new Expectation7(
+              staged,
+              rollout.stagedLiveAt().map(Instant::toString).orElse(null),
+              firstNew,
+              ordered,
+              rollout.state().name(),
+              rollout.finalRevision().flatMap(hash -> revision(tx, hash)).orElse(null),
+              switch (rollout.state()) {
+                case COMPLETED -> rollout.fromVersions();
+                case ROLLED_BACK -> List.of(rollout.toVersion());
+                default -> List.of();
+              });
+      JsonNode firstAffirming =
+          firstNew == null ? Json.mapper().createObjectNode() : Json.mapper().valueToTree(firstNew);
+      List<AuditEntry> audit =
+          AuditLog.withDetail(tx, "rollout", Long.toString(id)).stream()
+              .map(record -> new AuditEntry(record.seq(), record.hash(), record.body()))
+              .toList();
+      return new Evidence(
+          workload,
+          RolloutView.of(rollout, clock.instant()),
+          seven,
+          new Expectation12(firstAffirming),
+          events,
+          audit,
+          "recompute each hash with GET /v1/audit/verify or 'arbiter audit verify'; public keys at"
+              + " /.well-known/jwks.json");
     });
   }
 
   private static Optional<RevisionEvidence> revision(Tx tx, String hash) {
-    return PolicyService.revisionByHash(tx, hash).map(revision -> {
-      JsonNode body = revision.body();
-      return new RevisionEvidence(revision.seq(), revision.hash(), body.path("created_at").asText(), body.path("principal").asText(),
-          body.path("reason").asText(), body.path("accepted"), revision.keyId(), revision.signature());
-    });
+    return PolicyService.revisionByHash(tx, hash)
+        .map(revision -> {
+          JsonNode body = revision.body();
+          return new RevisionEvidence(
+              revision.seq(),
+              revision.hash(),
+              body.path("created_at").asText(),
+              body.path("principal").asText(),
+              body.path("reason").asText(),
+              body.path("accepted"),
+              revision.keyId(),
+              revision.signature());
+        });
   }
 }

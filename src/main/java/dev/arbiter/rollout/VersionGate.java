@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.rollout;
 
-import java.util.List;
 import dev.arbiter.store.Tx;
+import java.util.List;
 
 /**
  * Decides whether a version may be staged (supply-chain gates: provenance, reproducibility quorum,

@@ -21,7 +21,8 @@ public sealed interface WebhookEvent {
       String revision,
       String principal,
       String reason,
-      String at) implements WebhookEvent {
+      String at)
+      implements WebhookEvent {
     @Override
     public String event() {
       return "rollout.state";
@@ -31,7 +32,12 @@ public sealed interface WebhookEvent {
   /** A rollout's deadline passed. */
   @JsonPropertyOrder({"event"})
   record DeadlinePassed(
-      String workload, long rollout, String deadline, @JsonProperty("on_deadline") String onDeadline, String at) implements WebhookEvent {
+      String workload,
+      long rollout,
+      String deadline,
+      @JsonProperty("on_deadline") String onDeadline,
+      String at)
+      implements WebhookEvent {
     @Override
     public String event() {
       return "rollout.deadline";

@@ -8,6 +8,8 @@ import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.Payload;
 import dev.arbiter.crypto.ServiceKey;
 import dev.arbiter.internal.Json;
+import dev.arbiter.store.Database;
+import dev.arbiter.store.Tx;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,8 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import dev.arbiter.store.Database;
-import dev.arbiter.store.Tx;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * Signed webhook notifications to pipelines. A delivery is queued in the same transaction as the
  * event it reports and then POSTed with retries and exponential backoff (1 s doubling to 1 h, at
  * most {@value #MAX_ATTEMPTS} attempts). The body is JSON; header {@code Arbiter-Signature} holds a
- * compact JWS (ES256, {@code kid} in /.well-known/jwks.json) with a detached payload: verify it over
- * the exact body bytes (RFC 7515 appendix F). Thread-safe.
+ * compact JWS (ES256, {@code kid} in /.well-known/jwks.json) with a detached payload: verify it
+ * over the exact body bytes (RFC 7515 appendix F). Thread-safe.
  */
 public final class Webhooks {
   private static final Logger LOG = LoggerFactory.getLogger(Webhooks.class);
@@ -36,7 +36,8 @@ public final class Webhooks {
 
   private final ServiceKey key;
   private final Clock clock;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   public Webhooks(ServiceKey key, Clock clock) {
     this.key = key;
@@ -52,17 +53,26 @@ public final class Webhooks {
   /** The detached compact JWS over {@code body}: {@code header..signature}. */
   public String sign(String body) {
     try {
-      JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.keyId()).build(), new Payload(body));
-      jws.sign(dev.arbiter.crypto.JoseCrypto.signer((java.security.interfaces.ECPrivateKey) key.privateKeyForJose()));
+      JWSObject jws =
+          new JWSObject(
+              new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.keyId()).build(),
+              new Payload(body));
+      jws.sign(
+          dev.arbiter.crypto.JoseCrypto.signer(
+              (java.security.interfaces.ECPrivateKey) key.privateKeyForJose()));
       return jws.serialize(true);
     } catch (JOSEException e) {
       throw new IllegalStateException("cannot sign webhook", e);
     }
   }
 
-  /** Delivers due notifications (at most {@code limit}); safe to run on several replicas at once. */
+  /**
+   * Delivers due notifications (at most {@code limit}); safe to run on several replicas at once.
+   */
   public int deliverDue(Database database, int limit) {
-    List<WebhookStore.Due> due = WebhookStore.claimDue(database, MAX_ATTEMPTS, clock.instant(), limit, clock.instant().plusSeconds(60));
+    List<WebhookStore.Due> due =
+        WebhookStore.claimDue(
+            database, MAX_ATTEMPTS, clock.instant(), limit, clock.instant().plusSeconds(60));
     for (WebhookStore.Due row : due) {
       String error = post(row.url(), row.body(), row.signature());
       Instant now = clock.instant();
@@ -79,9 +89,13 @@ public final class Webhooks {
 
   private String post(String url, String body, String signature) {
     try {
-      HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-          .header("Content-Type", "application/json").header(SIGNATURE_HEADER, signature)
-          .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create(url))
+              .timeout(Duration.ofSeconds(10))
+              .header("Content-Type", "application/json")
+              .header(SIGNATURE_HEADER, signature)
+              .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+              .build();
       HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
       return response.statusCode() / 100 == 2 ? null : "HTTP " + response.statusCode();
     } catch (java.io.IOException | IllegalArgumentException e) {

@@ -3,13 +3,12 @@ package dev.arbiter.schemes;
 
 import dev.arbiter.evidence.EvidenceScheme;
 import dev.arbiter.evidence.SchemeRegistry;
-
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The explicit list of evidence schemes compiled into Arbiter, each with its pinned production trust
- * anchors. Add a scheme here with one line.
+ * The explicit list of evidence schemes compiled into Arbiter, each with its pinned production
+ * trust anchors. Add a scheme here with one line.
  */
 public final class BuiltInSchemes {
   private BuiltInSchemes() {}

@@ -2,56 +2,51 @@
 package dev.arbiter.server;
 
 import com.nimbusds.jose.jwk.JWKSet;
-import dev.arbiter.appraisal.http.AttestationRoutes;
-import dev.arbiter.collateral.http.CollateralRoutes;
-import dev.arbiter.governance.ServiceKeyStore;
-import dev.arbiter.governance.http.AuditRoutes;
-import dev.arbiter.keybroker.http.KeyBrokerRoutes;
-import dev.arbiter.policy.http.PolicyRoutes;
-import dev.arbiter.rollout.http.RolloutRoutes;
-import dev.arbiter.supplychain.http.SupplyChainRoutes;
 import dev.arbiter.appraisal.Appraiser;
-import dev.arbiter.store.StoreException;
-import dev.arbiter.tlog.http.LogRoutes;
-import dev.arbiter.tlog.TransparencyLog;
-import dev.arbiter.tlog.LogStore;
-import dev.arbiter.tlog.LocalCheckpointCheck;
-import dev.arbiter.tlog.Checkpoints;
-import dev.arbiter.tlog.CheckpointSigner;
 import dev.arbiter.appraisal.DecisionLog;
 import dev.arbiter.appraisal.DecisionSink;
 import dev.arbiter.appraisal.FleetFeed;
 import dev.arbiter.appraisal.FleetRecorder;
 import dev.arbiter.appraisal.Nonces;
 import dev.arbiter.appraisal.PolicyCache;
-import dev.arbiter.collateral.CollateralService;
-import dev.arbiter.rollout.ReplicaHeartbeat;
-import dev.arbiter.rollout.RolloutReports;
-import dev.arbiter.rollout.RolloutScheduler;
-import dev.arbiter.rollout.RolloutService;
-import dev.arbiter.rollout.Webhooks;
-import dev.arbiter.rollout.VersionGate;
-import dev.arbiter.supplychain.SupplyChainService;
-import dev.arbiter.token.EarSigner;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
-import dev.arbiter.http.HttpApi;
-import dev.arbiter.http.OpenApi;
-import dev.arbiter.http.Route;
+import dev.arbiter.appraisal.http.AttestationRoutes;
 import dev.arbiter.auth.ClientConfig;
 import dev.arbiter.auth.DataDir;
 import dev.arbiter.auth.LocalCa;
 import dev.arbiter.auth.Role;
 import dev.arbiter.auth.RoleMap;
-import dev.arbiter.crypto.TlsContexts;
+import dev.arbiter.collateral.CollateralService;
+import dev.arbiter.collateral.http.CollateralRoutes;
 import dev.arbiter.crypto.ServiceKey;
+import dev.arbiter.crypto.TlsContexts;
 import dev.arbiter.governance.AuditLog;
+import dev.arbiter.governance.ServiceKeyStore;
+import dev.arbiter.governance.http.AuditRoutes;
+import dev.arbiter.http.HttpApi;
+import dev.arbiter.http.OpenApi;
+import dev.arbiter.http.Route;
 import dev.arbiter.internal.Json;
+import dev.arbiter.keybroker.http.KeyBrokerRoutes;
 import dev.arbiter.policy.PolicyService;
+import dev.arbiter.policy.http.PolicyRoutes;
+import dev.arbiter.rollout.ReplicaHeartbeat;
+import dev.arbiter.rollout.RolloutReports;
+import dev.arbiter.rollout.RolloutScheduler;
+import dev.arbiter.rollout.RolloutService;
+import dev.arbiter.rollout.VersionGate;
+import dev.arbiter.rollout.Webhooks;
+import dev.arbiter.rollout.http.RolloutRoutes;
 import dev.arbiter.store.Database;
+import dev.arbiter.store.StoreException;
+import dev.arbiter.supplychain.SupplyChainService;
+import dev.arbiter.supplychain.http.SupplyChainRoutes;
+import dev.arbiter.tlog.CheckpointSigner;
+import dev.arbiter.tlog.Checkpoints;
+import dev.arbiter.tlog.LocalCheckpointCheck;
+import dev.arbiter.tlog.LogStore;
+import dev.arbiter.tlog.TransparencyLog;
+import dev.arbiter.tlog.http.LogRoutes;
+import dev.arbiter.token.EarSigner;
 import io.helidon.common.tls.Tls;
 import io.helidon.common.tls.TlsClientAuth;
 import io.helidon.webserver.WebServer;
@@ -60,17 +55,22 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One Arbiter process: data directory bootstrap (local CA, server and operator certificates,
- * service key, client.json), the database, the domain services and the HTTPS server with
- * optional client certificates (required per route). Close to stop.
+ * service key, client.json), the database, the domain services and the HTTPS server with optional
+ * client certificates (required per route). Close to stop.
  */
 public final class ArbiterServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ArbiterServer.class);
@@ -81,7 +81,12 @@ public final class ArbiterServer implements AutoCloseable {
   private final Services services;
   private final List<Route> routes;
 
-  private ArbiterServer(ServerConfig config, Database database, WebServer web, Services services, List<Route> routes) {
+  private ArbiterServer(
+      ServerConfig config,
+      Database database,
+      WebServer web,
+      Services services,
+      List<Route> routes) {
     this.config = config;
     this.database = database;
     this.web = web;
@@ -91,20 +96,39 @@ public final class ArbiterServer implements AutoCloseable {
 
   /** The wired domain services (for tests and in-process tools). */
   public record Services(
-      ServiceKey serviceKey, AuditLog audit, PolicyService policies, RoleMap roles, DataDir dataDir, Nonces nonces, EarSigner earSigner,
-      Supplier<JWKSet> jwks, ServerConfig config, PolicyCache policyCache, FleetRecorder fleet, Appraiser appraiser, RolloutService rollouts,
-      RolloutReports rolloutReports, RolloutScheduler scheduler, ReplicaHeartbeat heartbeat, SupplyChainService supplyChain,
-      CollateralService collateral, Metrics metrics,
-      TransparencyLog transparencyLog, DecisionLog decisionLog) {}
+      ServiceKey serviceKey,
+      AuditLog audit,
+      PolicyService policies,
+      RoleMap roles,
+      DataDir dataDir,
+      Nonces nonces,
+      EarSigner earSigner,
+      Supplier<JWKSet> jwks,
+      ServerConfig config,
+      PolicyCache policyCache,
+      FleetRecorder fleet,
+      Appraiser appraiser,
+      RolloutService rollouts,
+      RolloutReports rolloutReports,
+      RolloutScheduler scheduler,
+      ReplicaHeartbeat heartbeat,
+      SupplyChainService supplyChain,
+      CollateralService collateral,
+      Metrics metrics,
+      TransparencyLog transparencyLog,
+      DecisionLog decisionLog) {}
 
   public static ArbiterServer start(ServerConfig config) throws IOException {
     DataDir dir = new DataDir(config.dataDir());
     Files.createDirectories(dir.root());
     RoleMap roles = bootstrapCertificates(dir, config);
     ServiceKey serviceKey = ServiceKey.loadOrCreate(dir.serviceKey());
-    Database database = Database.open(config.databaseUrl()
-        .<Database.Location>map(Database.Location.External::new)
-        .orElseGet(() -> new Database.Location.Embedded(dir.database())));
+    Database database =
+        Database.open(
+            config
+                .databaseUrl()
+                .<Database.Location>map(Database.Location.External::new)
+                .orElseGet(() -> new Database.Location.Embedded(dir.database())));
     Services services = null;
     try {
       services = wire(config, dir, roles, serviceKey, database);
@@ -127,7 +151,8 @@ public final class ArbiterServer implements AutoCloseable {
   }
 
   /** The local CA, the server certificate and the first operator's certificate (created once). */
-  private static RoleMap bootstrapCertificates(DataDir dir, ServerConfig config) throws IOException {
+  private static RoleMap bootstrapCertificates(DataDir dir, ServerConfig config)
+      throws IOException {
     LocalCa ca = LocalCa.loadOrCreate(dir, config.clock());
     ca.ensureServerCertificate(isWildcard(config.listen()) ? List.of() : List.of(config.listen()));
     RoleMap roles = new RoleMap(dir.roles());
@@ -139,49 +164,100 @@ public final class ArbiterServer implements AutoCloseable {
   }
 
   /** The domain services, by constructor, one domain after the other in dependency order. */
-  private static Services wire(ServerConfig config, DataDir dir, RoleMap roles, ServiceKey serviceKey, Database database)
+  private static Services wire(
+      ServerConfig config, DataDir dir, RoleMap roles, ServiceKey serviceKey, Database database)
       throws IOException {
     Clock clock = config.clock();
     // governance: the service key's public half (JWKS) and the audit log every domain appends to
     ServiceKeyStore keyStore = new ServiceKeyStore(database);
     keyStore.register(serviceKey, clock.instant());
     AuditLog audit = new AuditLog(serviceKey, clock);
-    // transparency log: every decision (and, later, every record) as a leaf; refuses a database behind its checkpoint
+    // transparency log: every decision (and, later, every record) as a leaf; refuses a database
+    // behind its checkpoint
     TransparencyLog tlog = openTransparencyLog(config, dir, database, audit);
     DecisionLog decisionLog = new DecisionLog(tlog, config.log().mode());
     Supplier<JWKSet> jwks = keyStore::published;
     // policy: workloads, versions, signed revisions
-    PolicyService policies = new PolicyService(database, serviceKey, audit, config.schemes(), clock);
+    PolicyService policies =
+        new PolicyService(database, serviceKey, audit, config.schemes(), clock);
     // supply chain: admission, findings, gates
-    // the cache reads findings from the supply chain, which tells it when they change: a forward reference
+    // the cache reads findings from the supply chain, which tells it when they change: a forward
+    // reference
     AtomicReference<PolicyCache> cacheRef = new AtomicReference<>();
-    SupplyChainService supplyChain = new SupplyChainService(database, policies, audit, clock, Optional.of(config.schedulerTick()),
-        workload -> Optional.ofNullable(cacheRef.get()).ifPresent(c -> c.reload(workload)));
+    SupplyChainService supplyChain =
+        new SupplyChainService(
+            database,
+            policies,
+            audit,
+            clock,
+            Optional.of(config.schedulerTick()),
+            workload -> Optional.ofNullable(cacheRef.get()).ifPresent(c -> c.reload(workload)));
     // collateral: endorsements and revocation data per evidence format
     CollateralService collateral = new CollateralService(database, config.schemes(), audit, clock);
     // appraisal: policy cache, nonces, EAR signing, fleet records
-    PolicyCache cache = new PolicyCache(database, policies, supplyChain::vulnerabilities, Duration.ofSeconds(30));
+    PolicyCache cache =
+        new PolicyCache(database, policies, supplyChain::vulnerabilities, Duration.ofSeconds(30));
     cacheRef.set(cache);
-    Nonces nonces = new Nonces(Nonces.loadOrCreateKey(dir.root().resolve("nonce-key.bin")), clock, Duration.ofSeconds(120));
-    String build = "arbiter " + Optional.ofNullable(ArbiterServer.class.getPackage().getImplementationVersion()).orElse("dev");
+    Nonces nonces =
+        new Nonces(
+            Nonces.loadOrCreateKey(dir.root().resolve("nonce-key.bin")),
+            clock,
+            Duration.ofSeconds(120));
+    String build =
+        "arbiter "
+            + Optional.ofNullable(ArbiterServer.class.getPackage().getImplementationVersion())
+                .orElse("dev");
     EarSigner earSigner = new EarSigner(serviceKey, clock, Duration.ofMinutes(10), build);
     FleetRecorder fleet = new FleetRecorder(database, 200_000);
     Metrics metrics = new Metrics(config.schemes(), ProblemCatalog.all());
-    Appraiser appraiser = new Appraiser(config.schemes(), cache::get, nonces, earSigner, collateral::forFormat,
-        DecisionSink.all(List.of(decisionLog, new FleetFeed(fleet), metrics)), config.dev(), clock);
+    Appraiser appraiser =
+        new Appraiser(
+            config.schemes(),
+            cache::get,
+            nonces,
+            earSigner,
+            collateral::forFormat,
+            DecisionSink.all(List.of(decisionLog, new FleetFeed(fleet), metrics)),
+            config.dev(),
+            clock);
     // rollout: transitions, reports, the scheduler and this replica's heartbeat
-    VersionGate gate = (tx, workload, version) -> {
-      List<String> failures = new ArrayList<>(config.versionGate().failures(tx, workload, version));
-      failures.addAll(supplyChain.gate().failures(tx, workload, version));
-      return failures;
-    };
+    VersionGate gate =
+        (tx, workload, version) -> {
+          List<String> failures =
+              new ArrayList<>(config.versionGate().failures(tx, workload, version));
+          failures.addAll(supplyChain.gate().failures(tx, workload, version));
+          return failures;
+        };
     Webhooks webhooks = new Webhooks(serviceKey, clock);
     RolloutService rollouts = new RolloutService(database, policies, audit, webhooks, gate, clock);
     RolloutReports reports = new RolloutReports(database, clock, config.liveWindow());
-    ReplicaHeartbeat heartbeat = new ReplicaHeartbeat(database, cache, clock, Duration.ofSeconds(1));
-    RolloutScheduler scheduler = new RolloutScheduler(rollouts, webhooks, clock, config.liveWindow(), config.schedulerTick());
-    return new Services(serviceKey, audit, policies, roles, dir, nonces, earSigner, jwks, config, cache, fleet, appraiser, rollouts, reports,
-        scheduler, heartbeat, supplyChain, collateral, metrics, tlog, decisionLog);
+    ReplicaHeartbeat heartbeat =
+        new ReplicaHeartbeat(database, cache, clock, Duration.ofSeconds(1));
+    RolloutScheduler scheduler =
+        new RolloutScheduler(
+            rollouts, webhooks, clock, config.liveWindow(), config.schedulerTick());
+    return new Services(
+        serviceKey,
+        audit,
+        policies,
+        roles,
+        dir,
+        nonces,
+        earSigner,
+        jwks,
+        config,
+        cache,
+        fleet,
+        appraiser,
+        rollouts,
+        reports,
+        scheduler,
+        heartbeat,
+        supplyChain,
+        collateral,
+        metrics,
+        tlog,
+        decisionLog);
   }
 
   /** Every route: each domain's {@code <Domain>Routes}, then the server's own open routes. */
@@ -193,25 +269,42 @@ public final class ArbiterServer implements AutoCloseable {
     domainRoutes.addAll(new SupplyChainRoutes(services.supplyChain()).routes());
     domainRoutes.addAll(new AttestationRoutes(services.appraiser(), services.nonces()).routes());
     domainRoutes.addAll(new CollateralRoutes(services.collateral(), config.clock()).routes());
-    domainRoutes.addAll(new RolloutRoutes(services.rollouts(), services.rolloutReports(), config.clock()).routes());
-    domainRoutes.addAll(KeyBrokerRoutes.create(database, services.dataDir(), services.audit(), services.nonces(), services.jwks(),
-        config.clock(), config.dev()).routes());
+    domainRoutes.addAll(
+        new RolloutRoutes(services.rollouts(), services.rolloutReports(), config.clock()).routes());
+    domainRoutes.addAll(
+        KeyBrokerRoutes.create(
+                database,
+                services.dataDir(),
+                services.audit(),
+                services.nonces(),
+                services.jwks(),
+                config.clock(),
+                config.dev())
+            .routes());
     domainRoutes.addAll(new LogRoutes(services.transparencyLog()).routes());
     services.metrics().watchLog(services.transparencyLog(), services.decisionLog());
-    return new SystemRoutes(database, services.jwks(), services.metrics().watch(services, services.collateral())).routes(domainRoutes);
+    return new SystemRoutes(
+            database, services.jwks(), services.metrics().watch(services, services.collateral()))
+        .routes(domainRoutes);
   }
 
   /** The HTTPS server: TLS with optional client certificates (each route says what it requires). */
   private static WebServer serve(ServerConfig config, DataDir dir, HttpApi api) throws IOException {
-    SSLContext tls = TlsContexts.create(dir.serverCertificate(), dir.serverKey(), dir.caCertificate());
+    SSLContext tls =
+        TlsContexts.create(dir.serverCertificate(), dir.serverKey(), dir.caCertificate());
     HttpRouting.Builder routing = HttpRouting.builder();
     api.register(routing);
     return WebServer.builder()
         .host(config.listen())
         .port(config.port())
         .maxPayloadSize(64L * 1024 * 1024)
-        .tls(Tls.builder().sslContext(tls).clientAuth(TlsClientAuth.OPTIONAL)
-            .enabledProtocols(TlsContexts.SERVER_PROTOCOLS).enabledCipherSuites(TlsContexts.SERVER_CIPHER_SUITES).build())
+        .tls(
+            Tls.builder()
+                .sslContext(tls)
+                .clientAuth(TlsClientAuth.OPTIONAL)
+                .enabledProtocols(TlsContexts.SERVER_PROTOCOLS)
+                .enabledCipherSuites(TlsContexts.SERVER_CIPHER_SUITES)
+                .build())
         .routing(routing)
         .build()
         .start();
@@ -224,9 +317,12 @@ public final class ArbiterServer implements AutoCloseable {
   }
 
   private void writeClientConfig(DataDir dir) throws IOException {
-    ClientConfig client = new ClientConfig(uri().toString(), "ca.pem", "clients/operator.pem", "clients/operator-key.pem");
+    ClientConfig client =
+        new ClientConfig(
+            uri().toString(), "ca.pem", "clients/operator.pem", "clients/operator-key.pem");
     String json = Json.writePretty(client) + "\n";
-    if (!Files.exists(dir.clientConfig()) || !Files.readString(dir.clientConfig(), StandardCharsets.UTF_8).equals(json)) {
+    if (!Files.exists(dir.clientConfig())
+        || !Files.readString(dir.clientConfig(), StandardCharsets.UTF_8).equals(json)) {
       client.write(dir.clientConfig());
     }
   }
@@ -272,38 +368,62 @@ public final class ArbiterServer implements AutoCloseable {
   /**
    * Opens the log on the database with the data directory's checkpoint key and runs {@link
    * TransparencyLog#verifyAgainstLocalCheckpoint()}: when the database is behind, forked from or
-   * unverifiable against the local checkpoint, refuses to start ({@link StoreException}: serve prints
-   * its one line and exits non-zero) unless {@link LogSettings#acceptStateReason()} is given; then
-   * audits the override ({@code log.accept-state}), moves the local checkpoint aside
+   * unverifiable against the local checkpoint, refuses to start ({@link StoreException}: serve
+   * prints its one line and exits non-zero) unless {@link LogSettings#acceptStateReason()} is
+   * given; then audits the override ({@code log.accept-state}), moves the local checkpoint aside
    * ({@code tlog-checkpoint.rejected-<epoch millis>}) and starts from the database's log.
    */
-  static TransparencyLog openTransparencyLog(ServerConfig config, DataDir dir, Database database, AuditLog audit) throws IOException {
+  static TransparencyLog openTransparencyLog(
+      ServerConfig config, DataDir dir, Database database, AuditLog audit) throws IOException {
     LogSettings settings = config.log();
     String origin = settings.origin().orElseGet(() -> defaultLogOrigin(config.listen()));
     CheckpointSigner signer = CheckpointSigner.loadOrCreate(dir.root(), origin);
     java.nio.file.Path checkpointFile = dir.root().resolve(LOCAL_CHECKPOINT_FILE);
-    TransparencyLog.Config logConfig = TransparencyLog.Config.defaults(checkpointFile)
-        .withQueueCapacity(settings.queueCapacity()).withCheckpointInterval(settings.checkpointInterval());
+    TransparencyLog.Config logConfig =
+        TransparencyLog.Config.defaults(checkpointFile)
+            .withQueueCapacity(settings.queueCapacity())
+            .withCheckpointInterval(settings.checkpointInterval());
     LogStore store = new LogStore(database);
-    store.latestCheckpoint().filter(stored -> !Checkpoints.open(stored.note(), signer.verifierKey()).ok()).ifPresent(stored ->
-        LOG.warn("the database's latest checkpoint (size {}) is not signed by this server's log key {}: replicas sharing a database "
-            + "must share {} and --log-origin, or witnesses will see checkpoints from an unknown key", stored.size(),
-            signer.verifierKey(), CheckpointSigner.KEY_FILE));
+    store
+        .latestCheckpoint()
+        .filter(stored -> !Checkpoints.open(stored.note(), signer.verifierKey()).ok())
+        .ifPresent(stored ->
+            LOG.warn(
+                "the database's latest checkpoint (size {}) is not signed by this server's log key"
+                    + " {}: replicas sharing a database must share {} and --log-origin, or"
+                    + " witnesses will see checkpoints from an unknown key",
+                stored.size(),
+                signer.verifierKey(),
+                CheckpointSigner.KEY_FILE));
     TransparencyLog log = TransparencyLog.create(store, signer, logConfig, config.clock());
     LocalCheckpointCheck check = log.verifyAgainstLocalCheckpoint();
     if (!check.mayStart()) {
       String problem = describe(check, checkpointFile);
       if (settings.acceptStateReason().isEmpty()) {
         log.close();
-        throw new StoreException(problem + "; restore the database, or start with --accept-log-state --reason TEXT", null);
+        throw new StoreException(
+            problem + "; restore the database, or start with --accept-log-state --reason TEXT",
+            null);
       }
       String reason = settings.acceptStateReason().get();
-      database.useTransaction(tx -> audit.append(tx, "operator:serve", "log.accept-state", "transparency-log", reason,
-          Optional.empty(), Map.of("check", check.toString(), "origin", origin)));
+      database.useTransaction(tx ->
+          audit.append(
+              tx,
+              "operator:serve",
+              "log.accept-state",
+              "transparency-log",
+              reason,
+              Optional.empty(),
+              Map.of("check", check.toString(), "origin", origin)));
       log.close();
-      java.nio.file.Path aside = dir.root().resolve(LOCAL_CHECKPOINT_FILE + ".rejected-" + config.clock().millis());
+      java.nio.file.Path aside =
+          dir.root().resolve(LOCAL_CHECKPOINT_FILE + ".rejected-" + config.clock().millis());
       Files.move(checkpointFile, aside, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      LOG.warn("starting although {} (accepted: {}); the rejected local checkpoint is {}", problem, reason, aside);
+      LOG.warn(
+          "starting although {} (accepted: {}); the rejected local checkpoint is {}",
+          problem,
+          reason,
+          aside);
       log = TransparencyLog.create(store, signer, logConfig, config.clock());
     }
     log.start();
@@ -311,7 +431,9 @@ public final class ArbiterServer implements AutoCloseable {
     return log;
   }
 
-  /** {@code arbiter/<listen host>}, or {@code arbiter/<host name>} when bound to a wildcard address. */
+  /**
+   * {@code arbiter/<listen host>}, or {@code arbiter/<host name>} when bound to a wildcard address.
+   */
   static String defaultLogOrigin(String listen) {
     String host = listen;
     if (isWildcard(listen)) {
@@ -326,17 +448,27 @@ public final class ArbiterServer implements AutoCloseable {
 
   private static String describe(LocalCheckpointCheck check, java.nio.file.Path file) {
     return switch (check) {
-      case LocalCheckpointCheck.Behind b -> "the database's transparency log (size " + b.treeSize()
-          + ") is behind the local checkpoint (size " + b.localSize() + "): records were lost or an older backup restored";
-      case LocalCheckpointCheck.Forked f -> "the database's transparency log is forked from the local checkpoint (size " + f.localSize()
-          + "): " + f.detail();
-      case LocalCheckpointCheck.Unverifiable u -> "the local checkpoint does not verify: " + u.detail();
+      case LocalCheckpointCheck.Behind b ->
+          "the database's transparency log (size "
+              + b.treeSize()
+              + ") is behind the local checkpoint (size "
+              + b.localSize()
+              + "): records were lost or an older backup restored";
+      case LocalCheckpointCheck.Forked f ->
+          "the database's transparency log is forked from the local checkpoint (size "
+              + f.localSize()
+              + "): "
+              + f.detail();
+      case LocalCheckpointCheck.Unverifiable u ->
+          "the local checkpoint does not verify: " + u.detail();
       default -> "the transparency log check failed: " + check + " (" + file + ")";
     };
   }
 
-
-  /** Stops the background work of the services, the transparency log first (it drains and signs a final checkpoint). */
+  /**
+   * Stops the background work of the services, the transparency log first (it drains and signs a
+   * final checkpoint).
+   */
   private static void closeServices(Services services) {
     try {
       services.transparencyLog().close();
@@ -366,5 +498,4 @@ public final class ArbiterServer implements AutoCloseable {
       }
     }
   }
-
 }

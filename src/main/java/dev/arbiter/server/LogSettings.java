@@ -9,17 +9,21 @@ import java.util.Optional;
 /**
  * How the server runs its transparency log.
  *
- * @param origin the log's origin (checkpoint first line and key name); empty: {@code arbiter/<listen
- *     host>} ({@code arbiter/<host name>} when bound to a wildcard address). Keep it stable: the
- *     local checkpoint only verifies under the origin it was signed for
+ * @param origin the log's origin (checkpoint first line and key name); empty: {@code
+ *     arbiter/<listen host>} ({@code arbiter/<host name>} when bound to a wildcard address). Keep
+ *     it stable: the local checkpoint only verifies under the origin it was signed for
  * @param mode strict (503 when the log refuses a decision) or best-effort (count it as dropped)
  * @param queueCapacity entries the in-memory queue holds before appends are refused
  * @param checkpointInterval the minimum time between two checkpoints while records arrive
- * @param acceptStateReason when present, start even when the database's log is behind, forked from or
- *     unverifiable against the local checkpoint, and audit the override with this reason
+ * @param acceptStateReason when present, start even when the database's log is behind, forked from
+ *     or unverifiable against the local checkpoint, and audit the override with this reason
  */
 public record LogSettings(
-    Optional<String> origin, LogMode mode, int queueCapacity, Duration checkpointInterval, Optional<String> acceptStateReason) {
+    Optional<String> origin,
+    LogMode mode,
+    int queueCapacity,
+    Duration checkpointInterval,
+    Optional<String> acceptStateReason) {
   public LogSettings {
     Objects.requireNonNull(origin, "origin");
     Objects.requireNonNull(mode, "mode");
@@ -33,9 +37,12 @@ public record LogSettings(
     }
   }
 
-  /** Derived origin, strict, 10,000 queued entries, a checkpoint at most every second, no override. */
+  /**
+   * Derived origin, strict, 10,000 queued entries, a checkpoint at most every second, no override.
+   */
   public static LogSettings defaults() {
-    return new LogSettings(Optional.empty(), LogMode.STRICT, 10_000, Duration.ofSeconds(1), Optional.empty());
+    return new LogSettings(
+        Optional.empty(), LogMode.STRICT, 10_000, Duration.ofSeconds(1), Optional.empty());
   }
 
   public LogSettings withOrigin(Optional<String> value) {

@@ -23,13 +23,14 @@ import java.util.stream.Collectors;
  * from the appraisal decision stream), fleet-record queue depth and drops, cached workloads,
  * rollout deadlines and auto-aborts. Labels never carry instance ids, keys, evidence or any other
  * value a caller chooses: a format label is a registered scheme id (else {@code other}), a result
- * label an EAR status or a registered problem slug (else {@code other}), and attempts whose evidence
- * was not verified only count in one unlabelled counter. Thread-safe.
+ * label an EAR status or a registered problem slug (else {@code other}), and attempts whose
+ * evidence was not verified only count in one unlabelled counter. Thread-safe.
  */
 public final class Metrics implements DecisionSink {
   static final String OTHER = "other";
 
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Timer appraisalTimer;
   private final Counter unverified;
   private final Set<String> formats;
@@ -40,55 +41,101 @@ public final class Metrics implements DecisionSink {
    * @param problemTypes the registered problems (the only problem labels)
    */
   Metrics(SchemeRegistry schemes, Collection<? extends ProblemType> problemTypes) {
-    this.formats = schemes.all().stream().map(EvidenceScheme::descriptor).map(d -> d.id()).collect(Collectors.toUnmodifiableSet());
-    this.problems = problemTypes.stream().map(ProblemType::slug).collect(Collectors.toUnmodifiableSet());
-    appraisalTimer = Timer.builder("arbiter.appraisal").description("Appraisal latency (no I/O)")
-        .publishPercentiles(0.5, 0.99).distributionStatisticExpiry(Duration.ofMinutes(1)).register(registry);
-    unverified = Counter.builder("arbiter.attestations.unverified")
-        .description("Attestations refused before their evidence was verified (bad nonce, format or evidence)").register(registry);
+    this.formats =
+        schemes.all().stream()
+            .map(EvidenceScheme::descriptor)
+            .map(d -> d.id())
+            .collect(Collectors.toUnmodifiableSet());
+    this.problems =
+        problemTypes.stream().map(ProblemType::slug).collect(Collectors.toUnmodifiableSet());
+    appraisalTimer =
+        Timer.builder("arbiter.appraisal")
+            .description("Appraisal latency (no I/O)")
+            .publishPercentiles(0.5, 0.99)
+            .distributionStatisticExpiry(Duration.ofMinutes(1))
+            .register(registry);
+    unverified =
+        Counter.builder("arbiter.attestations.unverified")
+            .description(
+                "Attestations refused before their evidence was verified (bad nonce, format or"
+                    + " evidence)")
+            .register(registry);
   }
 
   /** Registers the gauges over the running services. Returns this. */
-  Metrics watch(ArbiterServer.Services services, dev.arbiter.collateral.CollateralService collateral) {
+  Metrics watch(
+      ArbiterServer.Services services, dev.arbiter.collateral.CollateralService collateral) {
     Gauge.builder("arbiter.collateral.expired", collateral, c -> c.expiredCount())
-        .description("Stored collateral files past their next update (import fresh ones)").register(registry);
-    Gauge.builder("arbiter.fleet.queue", services.fleet(), f -> f.pending()).description("Fleet records waiting to be written").register(registry);
-    FunctionCounter.builder("arbiter.fleet.dropped", services.fleet(), f -> f.dropped()).description("Fleet records dropped (queue full)")
+        .description("Stored collateral files past their next update (import fresh ones)")
         .register(registry);
-    FunctionCounter.builder("arbiter.fleet.written", services.fleet(), f -> f.written()).register(registry);
-    Gauge.builder("arbiter.policy.workloads", services.policyCache(), c -> c.servedSequences().size())
-        .description("Workloads in the appraisal policy cache").register(registry);
-    FunctionCounter.builder("arbiter.rollout.deadlines", services.scheduler(), s -> s.deadlinesFired())
-        .description("Rollout deadlines that passed").register(registry);
-    FunctionCounter.builder("arbiter.rollout.auto_aborts", services.scheduler(), s -> s.autoAborts())
-        .description("Rollouts rolled back by the failure-rate rule").register(registry);
+    Gauge.builder("arbiter.fleet.queue", services.fleet(), f -> f.pending())
+        .description("Fleet records waiting to be written")
+        .register(registry);
+    FunctionCounter.builder("arbiter.fleet.dropped", services.fleet(), f -> f.dropped())
+        .description("Fleet records dropped (queue full)")
+        .register(registry);
+    FunctionCounter.builder("arbiter.fleet.written", services.fleet(), f -> f.written())
+        .register(registry);
+    Gauge.builder(
+            "arbiter.policy.workloads", services.policyCache(), c -> c.servedSequences().size())
+        .description("Workloads in the appraisal policy cache")
+        .register(registry);
+    FunctionCounter.builder(
+            "arbiter.rollout.deadlines", services.scheduler(), s -> s.deadlinesFired())
+        .description("Rollout deadlines that passed")
+        .register(registry);
+    FunctionCounter.builder(
+            "arbiter.rollout.auto_aborts", services.scheduler(), s -> s.autoAborts())
+        .description("Rollouts rolled back by the failure-rate rule")
+        .register(registry);
     return this;
   }
 
   /**
-   * Registers the transparency log's metrics: {@code arbiter_log_mode{mode=...}} (1),
-   * {@code arbiter_log_queue_depth}, {@code arbiter_log_appended_total}, {@code arbiter_log_refused_total}
+   * Registers the transparency log's metrics: {@code arbiter_log_mode{mode=...}} (1), {@code
+   * arbiter_log_queue_depth}, {@code arbiter_log_appended_total}, {@code arbiter_log_refused_total}
    * (every refused append), {@code arbiter_log_dropped_total} (decisions let through unlogged in
-   * best-effort mode), {@code arbiter_log_checkpoint_size}, {@code arbiter_log_checkpoint_age_seconds}
-   * (-1 before the first checkpoint) and {@code arbiter_log_signing_halted}. Returns this.
+   * best-effort mode), {@code arbiter_log_checkpoint_size}, {@code
+   * arbiter_log_checkpoint_age_seconds} (-1 before the first checkpoint) and {@code
+   * arbiter_log_signing_halted}. Returns this.
    */
-  Metrics watchLog(dev.arbiter.tlog.TransparencyLog log, dev.arbiter.appraisal.DecisionLog decisions) {
-    Gauge.builder("arbiter.log.mode", () -> 1).tag("mode", decisions.mode().label())
-        .description("The transparency log mode for decisions (strict: 503 when the log refuses; best-effort: counted as dropped)")
+  Metrics watchLog(
+      dev.arbiter.tlog.TransparencyLog log, dev.arbiter.appraisal.DecisionLog decisions) {
+    Gauge.builder("arbiter.log.mode", () -> 1)
+        .tag("mode", decisions.mode().label())
+        .description(
+            "The transparency log mode for decisions (strict: 503 when the log refuses;"
+                + " best-effort: counted as dropped)")
         .register(registry);
-    Gauge.builder("arbiter.log.queue.depth", log, l -> l.queueDepth()).description("Log entries waiting to be written").register(registry);
-    FunctionCounter.builder("arbiter.log.appended", log, l -> l.appendedCount()).description("Log entries written").register(registry);
+    Gauge.builder("arbiter.log.queue.depth", log, l -> l.queueDepth())
+        .description("Log entries waiting to be written")
+        .register(registry);
+    FunctionCounter.builder("arbiter.log.appended", log, l -> l.appendedCount())
+        .description("Log entries written")
+        .register(registry);
     FunctionCounter.builder("arbiter.log.refused", log, l -> l.refusedCount())
-        .description("Log entries refused (queue full or closing)").register(registry);
+        .description("Log entries refused (queue full or closing)")
+        .register(registry);
     FunctionCounter.builder("arbiter.log.dropped", decisions, d -> d.dropped())
-        .description("Decisions answered without being logged (best-effort mode)").register(registry);
+        .description("Decisions answered without being logged (best-effort mode)")
+        .register(registry);
     Gauge.builder("arbiter.log.checkpoint.size", log, l -> l.lastCheckpointSize())
-        .description("Tree size of the latest signed checkpoint").register(registry);
-    Gauge.builder("arbiter.log.checkpoint.age", log, l -> l.lastCheckpointTime()
-            .map(t -> Duration.between(t, java.time.Instant.now()).toMillis() / 1000.0).orElse(-1.0))
-        .baseUnit("seconds").description("Seconds since the latest checkpoint was signed (-1: none yet)").register(registry);
+        .description("Tree size of the latest signed checkpoint")
+        .register(registry);
+    Gauge.builder(
+            "arbiter.log.checkpoint.age",
+            log,
+            l ->
+                l.lastCheckpointTime()
+                    .map(t -> Duration.between(t, java.time.Instant.now()).toMillis() / 1000.0)
+                    .orElse(-1.0))
+        .baseUnit("seconds")
+        .description("Seconds since the latest checkpoint was signed (-1: none yet)")
+        .register(registry);
     Gauge.builder("arbiter.log.signing.halted", log, l -> l.metrics().signingHalted() ? 1 : 0)
-        .description("1 when checkpoint signing stopped because the database's log does not extend the last checkpoint")
+        .description(
+            "1 when checkpoint signing stopped because the database's log does not extend the last"
+                + " checkpoint")
         .register(registry);
     return this;
   }
@@ -101,9 +148,16 @@ public final class Metrics implements DecisionSink {
       unverified.increment();
       return;
     }
-    String result = decision.verdict() == Decision.Verdict.REFUSED ? problemLabel(decision.problem()) : decision.verdict().label();
-    Counter.builder("arbiter.attestations").description("Attestations with verified evidence by format and result (status or problem)")
-        .tag("format", formatLabel(decision.format())).tag("result", result).register(registry).increment();
+    String result =
+        decision.verdict() == Decision.Verdict.REFUSED
+            ? problemLabel(decision.problem())
+            : decision.verdict().label();
+    Counter.builder("arbiter.attestations")
+        .description("Attestations with verified evidence by format and result (status or problem)")
+        .tag("format", formatLabel(decision.format()))
+        .tag("result", result)
+        .register(registry)
+        .increment();
   }
 
   String formatLabel(String format) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.server;
 
+import dev.arbiter.problem.CommonProblem;
+import dev.arbiter.problem.ProblemType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -8,8 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import dev.arbiter.problem.CommonProblem;
-import dev.arbiter.problem.ProblemType;
 
 /**
  * Every problem type Arbiter can emit. Each domain contributes one enum; add a new enum here (one
@@ -59,7 +59,6 @@ public final class ProblemCatalog {
   public static Optional<ProblemType> bySlug(String slug) {
     return Optional.ofNullable(BY_SLUG.get(slug));
   }
-
 
   static List<String> domainNames() {
     return Arrays.stream(DOMAINS.toArray(new Class<?>[0])).map(Class::getSimpleName).toList();

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.server;
 
-import dev.arbiter.schemes.BuiltInSchemes;
 import dev.arbiter.evidence.SchemeRegistry;
 import dev.arbiter.rollout.VersionGate;
+import dev.arbiter.schemes.BuiltInSchemes;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -22,8 +22,17 @@ import java.util.Optional;
  * @param log the transparency log's settings
  */
 public record ServerConfig(
-    String listen, int port, Path dataDir, Optional<String> databaseUrl, boolean dev, Clock clock, SchemeRegistry schemes,
-    VersionGate versionGate, Duration liveWindow, Duration schedulerTick, LogSettings log) {
+    String listen,
+    int port,
+    Path dataDir,
+    Optional<String> databaseUrl,
+    boolean dev,
+    Clock clock,
+    SchemeRegistry schemes,
+    VersionGate versionGate,
+    Duration liveWindow,
+    Duration schedulerTick,
+    LogSettings log) {
   public static final int DEFAULT_PORT = 8443;
 
   public ServerConfig {
@@ -39,47 +48,167 @@ public record ServerConfig(
   }
 
   public static ServerConfig defaults(Path dataDir) {
-    return new ServerConfig("127.0.0.1", DEFAULT_PORT, dataDir, Optional.empty(), false, Clock.systemUTC(), BuiltInSchemes.registry(),
-        VersionGate.none(), Duration.ofMinutes(10), Duration.ofSeconds(1), LogSettings.defaults());
+    return new ServerConfig(
+        "127.0.0.1",
+        DEFAULT_PORT,
+        dataDir,
+        Optional.empty(),
+        false,
+        Clock.systemUTC(),
+        BuiltInSchemes.registry(),
+        VersionGate.none(),
+        Duration.ofMinutes(10),
+        Duration.ofSeconds(1),
+        LogSettings.defaults());
   }
 
   public ServerConfig withPort(int value) {
-    return new ServerConfig(listen, value, dataDir, databaseUrl, dev, clock, schemes, versionGate, liveWindow, schedulerTick, log);
+    return new ServerConfig(
+        listen,
+        value,
+        dataDir,
+        databaseUrl,
+        dev,
+        clock,
+        schemes,
+        versionGate,
+        liveWindow,
+        schedulerTick,
+        log);
   }
 
   public ServerConfig withListen(String value) {
-    return new ServerConfig(value, port, dataDir, databaseUrl, dev, clock, schemes, versionGate, liveWindow, schedulerTick, log);
+    return new ServerConfig(
+        value,
+        port,
+        dataDir,
+        databaseUrl,
+        dev,
+        clock,
+        schemes,
+        versionGate,
+        liveWindow,
+        schedulerTick,
+        log);
   }
 
   public ServerConfig withDatabaseUrl(Optional<String> value) {
-    return new ServerConfig(listen, port, dataDir, value, dev, clock, schemes, versionGate, liveWindow, schedulerTick, log);
+    return new ServerConfig(
+        listen,
+        port,
+        dataDir,
+        value,
+        dev,
+        clock,
+        schemes,
+        versionGate,
+        liveWindow,
+        schedulerTick,
+        log);
   }
 
   public ServerConfig withDev(boolean value) {
-    return new ServerConfig(listen, port, dataDir, databaseUrl, value, clock, schemes, versionGate, liveWindow, schedulerTick, log);
+    return new ServerConfig(
+        listen,
+        port,
+        dataDir,
+        databaseUrl,
+        value,
+        clock,
+        schemes,
+        versionGate,
+        liveWindow,
+        schedulerTick,
+        log);
   }
 
   public ServerConfig withClock(Clock value) {
-    return new ServerConfig(listen, port, dataDir, databaseUrl, dev, value, schemes, versionGate, liveWindow, schedulerTick, log);
+    return new ServerConfig(
+        listen,
+        port,
+        dataDir,
+        databaseUrl,
+        dev,
+        value,
+        schemes,
+        versionGate,
+        liveWindow,
+        schedulerTick,
+        log);
   }
 
   public ServerConfig withSchemes(SchemeRegistry value) {
-    return new ServerConfig(listen, port, dataDir, databaseUrl, dev, clock, value, versionGate, liveWindow, schedulerTick, log);
+    return new ServerConfig(
+        listen,
+        port,
+        dataDir,
+        databaseUrl,
+        dev,
+        clock,
+        value,
+        versionGate,
+        liveWindow,
+        schedulerTick,
+        log);
   }
 
   public ServerConfig withVersionGate(VersionGate value) {
-    return new ServerConfig(listen, port, dataDir, databaseUrl, dev, clock, schemes, value, liveWindow, schedulerTick, log);
+    return new ServerConfig(
+        listen,
+        port,
+        dataDir,
+        databaseUrl,
+        dev,
+        clock,
+        schemes,
+        value,
+        liveWindow,
+        schedulerTick,
+        log);
   }
 
   public ServerConfig withLiveWindow(Duration value) {
-    return new ServerConfig(listen, port, dataDir, databaseUrl, dev, clock, schemes, versionGate, value, schedulerTick, log);
+    return new ServerConfig(
+        listen,
+        port,
+        dataDir,
+        databaseUrl,
+        dev,
+        clock,
+        schemes,
+        versionGate,
+        value,
+        schedulerTick,
+        log);
   }
 
   public ServerConfig withSchedulerTick(Duration value) {
-    return new ServerConfig(listen, port, dataDir, databaseUrl, dev, clock, schemes, versionGate, liveWindow, value, log);
+    return new ServerConfig(
+        listen,
+        port,
+        dataDir,
+        databaseUrl,
+        dev,
+        clock,
+        schemes,
+        versionGate,
+        liveWindow,
+        value,
+        log);
   }
 
   public ServerConfig withLog(LogSettings value) {
-    return new ServerConfig(listen, port, dataDir, databaseUrl, dev, clock, schemes, versionGate, liveWindow, schedulerTick, value);
+    return new ServerConfig(
+        listen,
+        port,
+        dataDir,
+        databaseUrl,
+        dev,
+        clock,
+        schemes,
+        versionGate,
+        liveWindow,
+        schedulerTick,
+        value);
   }
 }

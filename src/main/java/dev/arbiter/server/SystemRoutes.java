@@ -11,7 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** The server's own open routes: liveness, published keys, metrics, and the OpenAPI document of all routes. */
+/**
+ * The server's own open routes: liveness, published keys, metrics, and the OpenAPI document of all
+ * routes.
+ */
 final class SystemRoutes {
   private final Database database;
   private final Supplier<JWKSet> jwks;
@@ -28,15 +31,37 @@ final class SystemRoutes {
   /** These routes plus {@code /v1/openapi.json} describing {@code domainRoutes} and these. */
   List<Route> routes(List<Route> domainRoutes) {
     List<Route> all = new ArrayList<>(domainRoutes);
-    all.add(Route.get("/healthz", Access.OPEN, "Liveness and database reachability", call -> {
-      database.ping();
-      return Reply.ok(new Health("ok"));
-    }));
-    all.add(Route.get("/.well-known/jwks.json", Access.OPEN, "Public keys that sign Attestation Results and policy revisions",
-        call -> Reply.ok(jwks.get().toJSONObject(true))));
-    all.add(Route.get("/metrics", Access.OPEN, "Prometheus metrics", call -> Reply.raw(200,
-        metrics.scrape().getBytes(StandardCharsets.UTF_8), "text/plain; version=0.0.4; charset=utf-8")));
-    all.add(Route.get("/v1/openapi.json", Access.OPEN, "This OpenAPI 3.1 document", call -> Reply.ok(ArbiterServer.openApi(all))));
+    all.add(
+        Route.get(
+            "/healthz",
+            Access.OPEN,
+            "Liveness and database reachability",
+            call -> {
+              database.ping();
+              return Reply.ok(new Health("ok"));
+            }));
+    all.add(
+        Route.get(
+            "/.well-known/jwks.json",
+            Access.OPEN,
+            "Public keys that sign Attestation Results and policy revisions",
+            call -> Reply.ok(jwks.get().toJSONObject(true))));
+    all.add(
+        Route.get(
+            "/metrics",
+            Access.OPEN,
+            "Prometheus metrics",
+            call ->
+                Reply.raw(
+                    200,
+                    metrics.scrape().getBytes(StandardCharsets.UTF_8),
+                    "text/plain; version=0.0.4; charset=utf-8")));
+    all.add(
+        Route.get(
+            "/v1/openapi.json",
+            Access.OPEN,
+            "This OpenAPI 3.1 document",
+            call -> Reply.ok(ArbiterServer.openApi(all))));
     return List.copyOf(all);
   }
 }

@@ -6,7 +6,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -38,10 +37,15 @@ public final class Database implements AutoCloseable {
     /** Embedded PostgreSQL with its cluster in {@code directory}. */
     record Embedded(Path directory) implements Location {}
 
-    /** An external server: a JDBC URL ({@code jdbc:postgresql://...}) or a {@code postgres://} URL. */
+    /**
+     * An external server: a JDBC URL ({@code jdbc:postgresql://...}) or a {@code postgres://} URL.
+     */
     record External(String url) implements Location {}
 
-    /** The embedded cluster of {@code directory}, already running (started by a server) on loopback {@code port}. */
+    /**
+     * The embedded cluster of {@code directory}, already running (started by a server) on loopback
+     * {@code port}.
+     */
     record EmbeddedRunning(Path directory, int port) implements Location {}
   }
 
@@ -105,19 +109,26 @@ public final class Database implements AutoCloseable {
     }
     if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
       java.net.URI uri = java.net.URI.create(url);
-      String jdbc = "jdbc:postgresql://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + uri.getPath()
-          + (uri.getQuery() == null ? "" : "?" + uri.getQuery());
+      String jdbc =
+          "jdbc:postgresql://"
+              + uri.getHost()
+              + (uri.getPort() > 0 ? ":" + uri.getPort() : "")
+              + uri.getPath()
+              + (uri.getQuery() == null ? "" : "?" + uri.getQuery());
       config.setJdbcUrl(jdbc);
       if (uri.getUserInfo() != null) {
         String[] parts = uri.getUserInfo().split(":", 2);
-        config.setUsername(java.net.URLDecoder.decode(parts[0], java.nio.charset.StandardCharsets.UTF_8));
+        config.setUsername(
+            java.net.URLDecoder.decode(parts[0], java.nio.charset.StandardCharsets.UTF_8));
         if (parts.length == 2) {
-          config.setPassword(java.net.URLDecoder.decode(parts[1], java.nio.charset.StandardCharsets.UTF_8));
+          config.setPassword(
+              java.net.URLDecoder.decode(parts[1], java.nio.charset.StandardCharsets.UTF_8));
         }
       }
       return;
     }
-    throw new StoreException("database URL must start with jdbc:postgresql:// or postgres://", null);
+    throw new StoreException(
+        "database URL must start with jdbc:postgresql:// or postgres://", null);
   }
 
   private void migrate(boolean apply) {
@@ -128,15 +139,21 @@ public final class Database implements AutoCloseable {
             .table("arbiter_schema_history")
             .load();
     for (MigrationInfo info : flyway.info().all()) {
-      if (info.getState() == MigrationState.FUTURE_SUCCESS || info.getState() == MigrationState.FUTURE_FAILED) {
+      if (info.getState() == MigrationState.FUTURE_SUCCESS
+          || info.getState() == MigrationState.FUTURE_FAILED) {
         throw new StoreException(
-            "the database schema (version " + info.getVersion() + ") is newer than this Arbiter knows; upgrade Arbiter", null);
+            "the database schema (version "
+                + info.getVersion()
+                + ") is newer than this Arbiter knows; upgrade Arbiter",
+            null);
       }
     }
     if (apply) {
       flyway.migrate();
     } else if (flyway.info().pending().length > 0) {
-      throw new StoreException("the database schema is older than this Arbiter; start the server once to migrate it", null);
+      throw new StoreException(
+          "the database schema is older than this Arbiter; start the server once to migrate it",
+          null);
     }
   }
 
@@ -145,9 +162,12 @@ public final class Database implements AutoCloseable {
     return jdbi;
   }
 
-  /** Runs {@code work} in one transaction (committed when it returns, rolled back when it throws). */
+  /**
+   * Runs {@code work} in one transaction (committed when it returns, rolled back when it throws).
+   */
   public <T> T inTransaction(Tx.Work<T> work) {
-    return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, handle -> work.run(new Tx(handle)));
+    return jdbi.inTransaction(
+        TransactionIsolationLevel.READ_COMMITTED, handle -> work.run(new Tx(handle)));
   }
 
   /** Runs {@code work} in one transaction that returns nothing. */
@@ -181,8 +201,12 @@ public final class Database implements AutoCloseable {
     if (embedded.isEmpty()) {
       return dataSource.getJdbcUrl();
     }
-    return dataSource.getJdbcUrl() + "?user=" + dataSource.getUsername() + "&password="
-        + java.net.URLEncoder.encode(dataSource.getPassword(), java.nio.charset.StandardCharsets.UTF_8);
+    return dataSource.getJdbcUrl()
+        + "?user="
+        + dataSource.getUsername()
+        + "&password="
+        + java.net.URLEncoder.encode(
+            dataSource.getPassword(), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   @Override

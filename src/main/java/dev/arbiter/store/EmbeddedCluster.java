@@ -28,19 +28,22 @@ import java.util.Set;
  * The embedded PostgreSQL cluster of a data directory, locked down: password (SCRAM-SHA-256)
  * authentication for every connection, local or TCP, with random passwords kept in a 0600 file;
  * Arbiter connects as the role {@code arbiter}, which owns only its schema and is not a superuser
- * (so {@code COPY ... TO PROGRAM} and file access are out of its reach); the Unix socket lives in
- * a 0700 directory; binaries, data and socket directories are not group- or world-accessible.
+ * (so {@code COPY ... TO PROGRAM} and file access are out of its reach); the Unix socket lives in a
+ * 0700 directory; binaries, data and socket directories are not group- or world-accessible.
  *
- * <p>The TCP listener stays on loopback because the embedded launcher checks readiness over TCP;
- * it accepts only SCRAM with the random passwords. A cluster created by an earlier Arbiter (trust
+ * <p>The TCP listener stays on loopback because the embedded launcher checks readiness over TCP; it
+ * accepts only SCRAM with the random passwords. A cluster created by an earlier Arbiter (trust
  * authentication, tables owned by {@code postgres}) is converted on its first start.
  */
 final class EmbeddedCluster {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EmbeddedCluster.class);
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(EmbeddedCluster.class);
   static final String APP_ROLE = "arbiter";
   private static final String SUPERUSER = "postgres";
-  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
-  private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> OWNER_FILE =
+      PosixFilePermissions.fromString("rw-------");
 
   private final EmbeddedPostgres postgres;
   private final Credentials credentials;
@@ -57,7 +60,9 @@ final class EmbeddedCluster {
     }
 
     private static String secret() {
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(dev.arbiter.crypto.Randoms.bytes(24));
+      return Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString(dev.arbiter.crypto.Randoms.bytes(24));
     }
   }
 
@@ -72,19 +77,23 @@ final class EmbeddedCluster {
     stopOrphan(data);
     Credentials credentials = secured ? read(secrets) : Credentials.random();
     if (!secured) {
-      write(secrets, credentials); // before securing: a crash in between leaves a trust cluster, which accepts any password
+      write(
+          secrets,
+          credentials); // before securing: a crash in between leaves a trust cluster, which accepts
+      // any password
     }
-    EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-        .setDataDirectory(data)
-        .setOverrideWorkingDirectory(binaries.toFile())
-        .setCleanDataDirectory(false)
-        .setRegisterShutdownHook(true)
-        .setServerConfig("listen_addresses", "127.0.0.1")
-        .setServerConfig("unix_socket_directories", socket.toString())
-        .setServerConfig("unix_socket_permissions", "0700")
-        .setServerConfig("password_encryption", "scram-sha-256")
-        .setConnectConfig("password", credentials.superuserPassword())
-        .start();
+    EmbeddedPostgres postgres =
+        EmbeddedPostgres.builder()
+            .setDataDirectory(data)
+            .setOverrideWorkingDirectory(binaries.toFile())
+            .setCleanDataDirectory(false)
+            .setRegisterShutdownHook(true)
+            .setServerConfig("listen_addresses", "127.0.0.1")
+            .setServerConfig("unix_socket_directories", socket.toString())
+            .setServerConfig("unix_socket_permissions", "0700")
+            .setServerConfig("password_encryption", "scram-sha-256")
+            .setConnectConfig("password", credentials.superuserPassword())
+            .start();
     EmbeddedCluster cluster = new EmbeddedCluster(postgres, credentials);
     try {
       cluster.secure(data);
@@ -118,18 +127,33 @@ final class EmbeddedCluster {
     } catch (RuntimeException e) {
       return; // unreadable: PostgreSQL itself judges a stale pid file
     }
-    java.util.Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-        .filter(handle -> handle.info().command().map(command -> command.endsWith("/postgres")).orElse(false));
+    java.util.Optional<ProcessHandle> process =
+        ProcessHandle.of(pid)
+            .filter(ProcessHandle::isAlive)
+            .filter(handle ->
+                handle
+                    .info()
+                    .command()
+                    .map(command -> command.endsWith("/postgres"))
+                    .orElse(false));
     if (process.isEmpty()) {
       return;
     }
-    try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(data.resolve("epg-lock"),
-            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+    try (java.nio.channels.FileChannel channel =
+            java.nio.channels.FileChannel.open(
+                data.resolve("epg-lock"),
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE);
         java.nio.channels.FileLock lock = tryLock(channel)) {
       if (lock == null) {
-        throw new StoreException("the embedded database in " + data.getParent() + " is in use by another running Arbiter", null);
+        throw new StoreException(
+            "the embedded database in "
+                + data.getParent()
+                + " is in use by another running Arbiter",
+            null);
       }
-      LOG.warn("stopping PostgreSQL (pid {}) left running by an Arbiter that did not shut down", pid);
+      LOG.warn(
+          "stopping PostgreSQL (pid {}) left running by an Arbiter that did not shut down", pid);
       process.get().destroy();
       try {
         process.get().onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
@@ -145,7 +169,8 @@ final class EmbeddedCluster {
     }
   }
 
-  private static java.nio.channels.FileLock tryLock(java.nio.channels.FileChannel channel) throws IOException {
+  private static java.nio.channels.FileLock tryLock(java.nio.channels.FileChannel channel)
+      throws IOException {
     try {
       return channel.tryLock();
     } catch (java.nio.channels.OverlappingFileLockException e) {
@@ -153,7 +178,10 @@ final class EmbeddedCluster {
     }
   }
 
-  /** Connection settings for a running cluster of this data directory (another process, same OS user). */
+  /**
+   * Connection settings for a running cluster of this data directory (another process, same OS
+   * user).
+   */
   static Credentials credentials(Path directory) throws IOException {
     return read(directory.resolve("credentials.properties"));
   }
@@ -179,22 +207,40 @@ final class EmbeddedCluster {
     Properties superuser = new Properties();
     superuser.setProperty("user", SUPERUSER);
     superuser.setProperty("password", credentials.superuserPassword());
-    try (Connection connection = DriverManager.getConnection(jdbcUrl(), superuser); Statement sql = connection.createStatement()) {
+    try (Connection connection = DriverManager.getConnection(jdbcUrl(), superuser);
+        Statement sql = connection.createStatement()) {
       sql.execute("set password_encryption = 'scram-sha-256'");
-      sql.execute("alter role " + SUPERUSER + " password '" + credentials.superuserPassword() + "'");
+      sql.execute(
+          "alter role " + SUPERUSER + " password '" + credentials.superuserPassword() + "'");
       boolean exists;
-      try (var rows = sql.executeQuery("select 1 from pg_roles where rolname = '" + APP_ROLE + "'")) {
+      try (var rows =
+          sql.executeQuery("select 1 from pg_roles where rolname = '" + APP_ROLE + "'")) {
         exists = rows.next();
       }
-      sql.execute((exists ? "alter role " : "create role ") + APP_ROLE
-          + " login nosuperuser nocreatedb nocreaterole noreplication nobypassrls password '" + credentials.appPassword() + "'");
+      sql.execute(
+          (exists ? "alter role " : "create role ")
+              + APP_ROLE
+              + " login nosuperuser nocreatedb nocreaterole noreplication nobypassrls password '"
+              + credentials.appPassword()
+              + "'");
       sql.execute("alter schema public owner to " + APP_ROLE);
       for (String kind : List.of("table", "sequence", "view")) {
-        String catalog = switch (kind) {
-          case "table" -> "select tablename from pg_tables where schemaname = 'public' and tableowner <> '" + APP_ROLE + "'";
-          case "sequence" -> "select sequencename from pg_sequences where schemaname = 'public' and sequenceowner <> '" + APP_ROLE + "'";
-          default -> "select viewname from pg_views where schemaname = 'public' and viewowner <> '" + APP_ROLE + "'";
-        };
+        String catalog =
+            switch (kind) {
+              case "table" ->
+                  "select tablename from pg_tables where schemaname = 'public' and tableowner <> '"
+                      + APP_ROLE
+                      + "'";
+              case "sequence" ->
+                  "select sequencename from pg_sequences where schemaname = 'public' and"
+                      + " sequenceowner <> '"
+                      + APP_ROLE
+                      + "'";
+              default ->
+                  "select viewname from pg_views where schemaname = 'public' and viewowner <> '"
+                      + APP_ROLE
+                      + "'";
+            };
         List<String> names = new java.util.ArrayList<>();
         try (var rows = sql.executeQuery(catalog)) {
           while (rows.next()) {
@@ -202,14 +248,21 @@ final class EmbeddedCluster {
           }
         }
         for (String name : names) {
-          sql.execute("alter " + kind + " public.\"" + name.replace("\"", "\"\"") + "\" owner to " + APP_ROLE);
+          sql.execute(
+              "alter "
+                  + kind
+                  + " public.\""
+                  + name.replace("\"", "\"\"")
+                  + "\" owner to "
+                  + APP_ROLE);
         }
       }
       Path hba = data.resolve("pg_hba.conf");
-      String wanted = "# written by Arbiter: password (SCRAM) for every connection; no trust, no peer\n"
-          + "local all all scram-sha-256\n"
-          + "host all all 127.0.0.1/32 scram-sha-256\n"
-          + "host all all ::1/128 scram-sha-256\n";
+      String wanted =
+          "# written by Arbiter: password (SCRAM) for every connection; no trust, no peer\n"
+              + "local all all scram-sha-256\n"
+              + "host all all 127.0.0.1/32 scram-sha-256\n"
+              + "host all all ::1/128 scram-sha-256\n";
       if (!Files.readString(hba, StandardCharsets.UTF_8).equals(wanted)) {
         Files.writeString(hba, wanted, StandardCharsets.UTF_8);
         sql.execute("select pg_reload_conf()");
@@ -225,34 +278,48 @@ final class EmbeddedCluster {
     return directory;
   }
 
-  /** Removes group and other access from everything under {@code root} (the launcher extracts binaries world-writable). */
+  /**
+   * Removes group and other access from everything under {@code root} (the launcher extracts
+   * binaries world-writable).
+   */
   private static void restrict(Path root) throws IOException {
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-        strip(dir);
-        return FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+              throws IOException {
+            strip(dir);
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        if (attrs.isRegularFile()) {
-          strip(file);
-        }
-        return FileVisitResult.CONTINUE;
-      }
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            if (attrs.isRegularFile()) {
+              strip(file);
+            }
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFileFailed(Path file, IOException e) {
-        return FileVisitResult.CONTINUE; // sockets and files PostgreSQL removes while we walk
-      }
-    });
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) {
+            return FileVisitResult.CONTINUE; // sockets and files PostgreSQL removes while we walk
+          }
+        });
   }
 
   private static void strip(Path path) throws IOException {
-    Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
-    if (permissions.removeAll(Set.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-        PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE))) {
+    Set<PosixFilePermission> permissions =
+        Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
+    if (permissions.removeAll(
+        Set.of(
+            PosixFilePermission.GROUP_READ,
+            PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.OTHERS_WRITE,
+            PosixFilePermission.OTHERS_EXECUTE))) {
       Files.setPosixFilePermissions(path, permissions);
     }
   }
@@ -261,9 +328,16 @@ final class EmbeddedCluster {
     Path temp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.deleteIfExists(temp);
     Files.createFile(temp, PosixFilePermissions.asFileAttribute(OWNER_FILE));
-    Files.writeString(temp, "# embedded PostgreSQL passwords (SCRAM); keep this file private\n"
-        + "superuser_password=" + credentials.superuserPassword() + "\n"
-        + "app_password=" + credentials.appPassword() + "\n", StandardCharsets.UTF_8);
+    Files.writeString(
+        temp,
+        "# embedded PostgreSQL passwords (SCRAM); keep this file private\n"
+            + "superuser_password="
+            + credentials.superuserPassword()
+            + "\n"
+            + "app_password="
+            + credentials.appPassword()
+            + "\n",
+        StandardCharsets.UTF_8);
     try {
       Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
@@ -276,11 +350,13 @@ final class EmbeddedCluster {
     try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       properties.load(in);
     }
-    Map<String, String> values = Map.of(
-        "superuser_password", properties.getProperty("superuser_password", ""),
-        "app_password", properties.getProperty("app_password", ""));
+    Map<String, String> values =
+        Map.of(
+            "superuser_password", properties.getProperty("superuser_password", ""),
+            "app_password", properties.getProperty("app_password", ""));
     if (values.values().stream().anyMatch(String::isEmpty)) {
-      throw new StoreException("the embedded database credentials in " + file + " are incomplete", null);
+      throw new StoreException(
+          "the embedded database credentials in " + file + " are incomplete", null);
     }
     return new Credentials(values.get("superuser_password"), values.get("app_password"));
   }

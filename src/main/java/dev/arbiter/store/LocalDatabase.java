@@ -10,9 +10,9 @@ import java.util.function.Function;
 
 /**
  * Reaches the embedded database of a data directory from another process: when a server is running
- * (its postmaster.pid names a live process) it connects to that PostgreSQL on loopback; otherwise it
- * starts the embedded PostgreSQL for the duration of the call. Never migrates. The caller names the
- * cluster directory (the store knows nothing of the data directory's layout).
+ * (its postmaster.pid names a live process) it connects to that PostgreSQL on loopback; otherwise
+ * it starts the embedded PostgreSQL for the duration of the call. Never migrates. The caller names
+ * the cluster directory (the store knows nothing of the data directory's layout).
  */
 public final class LocalDatabase {
   private LocalDatabase() {}
@@ -21,7 +21,8 @@ public final class LocalDatabase {
    * Runs {@code work} against the embedded database whose cluster is in {@code cluster}, or against
    * {@code url} when given.
    */
-  public static <T> T with(Path cluster, java.util.Optional<String> url, Function<Database, T> work) {
+  public static <T> T with(
+      Path cluster, java.util.Optional<String> url, Function<Database, T> work) {
     if (url.isPresent()) {
       try (Database database = Database.open(new Database.Location.External(url.get()), false)) {
         return work.apply(database);
@@ -30,12 +31,19 @@ public final class LocalDatabase {
     return withReadOnly(cluster, work);
   }
 
-  /** Runs {@code work} against the embedded database whose cluster is in {@code cluster} (never migrated). */
+  /**
+   * Runs {@code work} against the embedded database whose cluster is in {@code cluster} (never
+   * migrated).
+   */
   public static <T> T withReadOnly(Path cluster, Function<Database, T> work) {
     Path pgdata = cluster.resolve("pgdata");
     if (!Files.isDirectory(pgdata)) {
       Path shown = cluster.getParent() == null ? cluster : cluster.getParent();
-      throw new StoreException("no embedded database in " + shown + " (start 'arbiter serve' once, or pass --database-url)", null);
+      throw new StoreException(
+          "no embedded database in "
+              + shown
+              + " (start 'arbiter serve' once, or pass --database-url)",
+          null);
     }
     Path pid = pgdata.resolve("postmaster.pid");
     if (Files.exists(pid)) {
@@ -44,7 +52,8 @@ public final class LocalDatabase {
         long process = Long.parseLong(lines.get(0).strip());
         int port = Integer.parseInt(lines.get(3).strip());
         if (ProcessHandle.of(process).map(ProcessHandle::isAlive).orElse(false)) {
-          try (Database database = Database.open(new Database.Location.EmbeddedRunning(cluster, port), false)) {
+          try (Database database =
+              Database.open(new Database.Location.EmbeddedRunning(cluster, port), false)) {
             return work.apply(database);
           }
         }

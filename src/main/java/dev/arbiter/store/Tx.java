@@ -5,10 +5,10 @@ import java.util.Objects;
 import org.jdbi.v3.core.Handle;
 
 /**
- * One open database transaction, passed between the stores of several domains when one change
- * spans them (e.g. a rollout transition writes a policy revision, the rollout row and the audit
- * record atomically). Domain services pass it along opaquely; only store classes (named
- * {@code *Store}, or in this package) call {@link #handle()} — {@code ArchitectureTest} checks it.
+ * One open database transaction, passed between the stores of several domains when one change spans
+ * them (e.g. a rollout transition writes a policy revision, the rollout row and the audit record
+ * atomically). Domain services pass it along opaquely; only store classes (named {@code *Store}, or
+ * in this package) call {@link #handle()} — {@code ArchitectureTest} checks it.
  */
 public final class Tx {
   private final Handle handle;

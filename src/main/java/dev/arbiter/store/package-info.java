@@ -5,9 +5,9 @@
  * domains runs in ({@link dev.arbiter.store.Database#inTransaction}).
  *
  * <p>Invariants: opening migrates, and refuses a schema newer than this build; {@code audit verify}
- * opens without migrating. Only store classes ({@code *Store} in each domain, or this package) touch
- * Jdbi or SQL; domain services pass a {@code Tx} along opaquely ({@code ArchitectureTest} checks
- * it). The lowest layer of the domain: it may depend on nothing in {@code dev.arbiter} (callers pass
- * paths in; it knows no data-directory layout).
+ * opens without migrating. Only store classes ({@code *Store} in each domain, or this package)
+ * touch Jdbi or SQL; domain services pass a {@code Tx} along opaquely ({@code ArchitectureTest}
+ * checks it). The lowest layer of the domain: it may depend on nothing in {@code dev.arbiter}
+ * (callers pass paths in; it knows no data-directory layout).
  */
 package dev.arbiter.store;

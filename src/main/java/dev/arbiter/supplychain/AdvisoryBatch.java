@@ -90,7 +90,8 @@ record AdvisoryBatch(List<Parsed> records, List<Problem> notes, int skipped) {
     for (JsonNode node : nodes) {
       String json = node == null ? "null" : Json.write(node);
       List<Problem> recordNotes = new ArrayList<>();
-      List<Advisory> parsed = OsvParser.parse(json.getBytes(StandardCharsets.UTF_8), source, recordNotes);
+      List<Advisory> parsed =
+          OsvParser.parse(json.getBytes(StandardCharsets.UTF_8), source, recordNotes);
       notes.addAll(recordNotes);
       for (Advisory advisory : parsed) {
         if (advisory.withdrawn() || canMatch(advisory)) {
@@ -98,14 +99,24 @@ record AdvisoryBatch(List<Parsed> records, List<Problem> notes, int skipped) {
         } else {
           skipped++;
           if (recordNotes.isEmpty()) {
-            notes.add(Problem.of(AdvisoryProblem.ADVISORY_INVALID_RANGE, "%s: %s has no usable affected package; not stored", source, advisory.id()));
+            notes.add(
+                Problem.of(
+                    AdvisoryProblem.ADVISORY_INVALID_RANGE,
+                    "%s: %s has no usable affected package; not stored",
+                    source,
+                    advisory.id()));
           }
         }
       }
     }
     if (usable.isEmpty()) {
       List<Problem> problems = new ArrayList<>(notes);
-      problems.add(Problem.of(SupplyChainProblem.ADVISORY_IMPORT_UNUSABLE, "%s: none of %d record(s) can be stored", source, nodes.size()));
+      problems.add(
+          Problem.of(
+              SupplyChainProblem.ADVISORY_IMPORT_UNUSABLE,
+              "%s: none of %d record(s) can be stored",
+              source,
+              nodes.size()));
       throw new ProblemException(problems);
     }
     return new AdvisoryBatch(List.copyOf(usable), List.copyOf(notes), skipped);

@@ -25,10 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * This replica's in-memory view of the advisories in the database (an OSV index) and of every
  * registered version's SBOM (the re-scan inventory), kept in one {@link ContinuousScan}. The
- * database is the source of truth: {@link #sync} loads advisories other replicas imported (by import
- * sequence) and SBOMs of versions registered elsewhere; a failed import resets the view so the next
- * sync rebuilds it. Imports on this replica are serialized by {@link #importLock()}; readers never
- * wait for an import (they see the view as it is).
+ * database is the source of truth: {@link #sync} loads advisories other replicas imported (by
+ * import sequence) and SBOMs of versions registered elsewhere; a failed import resets the view so
+ * the next sync rebuilds it. Imports on this replica are serialized by {@link #importLock()};
+ * readers never wait for an import (they see the view as it is).
  */
 final class AdvisoryStore {
   private static final Logger LOG = LoggerFactory.getLogger(AdvisoryStore.class);
@@ -62,7 +62,10 @@ final class AdvisoryStore {
     }
   }
 
-  /** Advisories and the SBOM inventory (versions registered on other replicas), holding {@link #importLock()}. */
+  /**
+   * Advisories and the SBOM inventory (versions registered on other replicas), holding {@link
+   * #importLock()}.
+   */
   void syncLocked(Tx tx) {
     syncAdvisories(tx);
     syncInventory(tx);
@@ -70,13 +73,21 @@ final class AdvisoryStore {
 
   private void syncAdvisories(Tx tx) {
     record Row(String id, String body, long importSeq) {}
-    List<Row> rows = tx.handle().createQuery("select id, body, import_seq from advisory where import_seq > :s order by import_seq, id")
-        .bind("s", loadedSeq).map((rs, ctx) -> new Row(rs.getString("id"), rs.getString("body"), rs.getLong("import_seq"))).list();
+    List<Row> rows =
+        tx.handle()
+            .createQuery(
+                "select id, body, import_seq from advisory where import_seq > :s order by"
+                    + " import_seq, id")
+            .bind("s", loadedSeq)
+            .map((rs, ctx) ->
+                new Row(rs.getString("id"), rs.getString("body"), rs.getLong("import_seq")))
+            .list();
     List<Advisory> advisories = new ArrayList<>();
     for (Row row : rows) {
       try {
         List<Problem> notes = new ArrayList<>();
-        advisories.addAll(OsvParser.parse(row.body().getBytes(StandardCharsets.UTF_8), row.id(), notes));
+        advisories.addAll(
+            OsvParser.parse(row.body().getBytes(StandardCharsets.UTF_8), row.id(), notes));
       } catch (RuntimeException e) {
         LOG.error("stored advisory {} no longer parses; skipped", row.id());
       }
@@ -88,45 +99,78 @@ final class AdvisoryStore {
   private void syncInventory(Tx tx) {
     ContinuousScan current = scan;
     record Row(String workload, String label, String digest) {}
-    List<Row> versions = tx.handle().createQuery(
-            "select workload, label, (content::jsonb -> 'sbom' ->> 'digest') as digest from version where content::jsonb -> 'sbom' ->> 'digest' is not null")
-        .map((rs, ctx) -> new Row(rs.getString("workload"), rs.getString("label"), rs.getString("digest"))).list();
+    List<Row> versions =
+        tx.handle()
+            .createQuery(
+                "select workload, label, (content::jsonb -> 'sbom' ->> 'digest') as digest from"
+                    + " version where content::jsonb -> 'sbom' ->> 'digest' is not null")
+            .map((rs, ctx) ->
+                new Row(rs.getString("workload"), rs.getString("label"), rs.getString("digest")))
+            .list();
     for (Row row : versions) {
       String id = sbomId(row.workload(), row.label());
       if (inventoried.contains(id)) {
         continue;
       }
-      SupplyChainStore.document(tx, row.digest()).ifPresent(bytes -> {
-        try {
-          current.putSbom(id, SbomParser.parse(bytes));
-        } catch (RuntimeException e) {
-          LOG.error("stored SBOM of {} no longer parses; not monitored", id);
-        }
-      });
+      SupplyChainStore.document(tx, row.digest())
+          .ifPresent(bytes -> {
+            try {
+              current.putSbom(id, SbomParser.parse(bytes));
+            } catch (RuntimeException e) {
+              LOG.error("stored SBOM of {} no longer parses; not monitored", id);
+            }
+          });
       inventoried.add(id);
     }
   }
 
-  /** Serializes advisory imports across replicas (a transaction-scoped PostgreSQL advisory lock). */
+  /**
+   * Serializes advisory imports across replicas (a transaction-scoped PostgreSQL advisory lock).
+   */
   static void lockImports(Tx tx) {
     tx.handle().execute("select pg_advisory_xact_lock(?)", IMPORT_LOCK);
   }
 
   /** Records an import (stored count 0 until {@link #setStored}); returns its sequence number. */
-  static long insertImport(Tx tx, Instant at, String principal, String source, int records, long withdrawn, int skipped) {
-    return tx.handle().createUpdate("insert into advisory_import(at, principal, source, records, stored, withdrawn, skipped) "
-            + "values (:at, :by, :src, :n, 0, :wd, :sk)")
-        .bind("at", at).bind("by", principal).bind("src", source).bind("n", records)
-        .bind("wd", withdrawn).bind("sk", skipped).executeAndReturnGeneratedKeys("seq").mapTo(Long.class).one();
+  static long insertImport(
+      Tx tx,
+      Instant at,
+      String principal,
+      String source,
+      int records,
+      long withdrawn,
+      int skipped) {
+    return tx.handle()
+        .createUpdate(
+            "insert into advisory_import(at, principal, source, records, stored, withdrawn,"
+                + " skipped) values (:at, :by, :src, :n, 0, :wd, :sk)")
+        .bind("at", at)
+        .bind("by", principal)
+        .bind("src", source)
+        .bind("n", records)
+        .bind("wd", withdrawn)
+        .bind("sk", skipped)
+        .executeAndReturnGeneratedKeys("seq")
+        .mapTo(Long.class)
+        .one();
   }
 
-  /** Stores an advisory unless a newer modification is stored; returns the number of rows changed. */
+  /**
+   * Stores an advisory unless a newer modification is stored; returns the number of rows changed.
+   */
   static int upsert(Tx tx, Advisory advisory, String json, long importSeq) {
-    return tx.handle().createUpdate("insert into advisory(id, modified, withdrawn, body, import_seq) values (:id, :m, :wd, :b, :s) "
-            + "on conflict (id) do update set modified = excluded.modified, withdrawn = excluded.withdrawn, body = excluded.body, "
-            + "import_seq = excluded.import_seq where advisory.modified <= excluded.modified")
-        .bind("id", advisory.id()).bind("m", advisory.modified()).bind("wd", advisory.withdrawn())
-        .bind("b", json).bind("s", importSeq).execute();
+    return tx.handle()
+        .createUpdate(
+            "insert into advisory(id, modified, withdrawn, body, import_seq) values (:id, :m, :wd,"
+                + " :b, :s) on conflict (id) do update set modified = excluded.modified, withdrawn"
+                + " = excluded.withdrawn, body = excluded.body, import_seq = excluded.import_seq"
+                + " where advisory.modified <= excluded.modified")
+        .bind("id", advisory.id())
+        .bind("m", advisory.modified())
+        .bind("wd", advisory.withdrawn())
+        .bind("b", json)
+        .bind("s", importSeq)
+        .execute();
   }
 
   static void setStored(Tx tx, long importSeq, int stored) {
@@ -146,19 +190,35 @@ final class AdvisoryStore {
 
   /** Stored advisories that are not withdrawn ({@code withdrawn} false) or withdrawn. */
   static long count(Tx tx, boolean withdrawn) {
-    return tx.handle().createQuery("select count(*) from advisory where withdrawn = :w").bind("w", withdrawn).mapTo(Long.class).one();
+    return tx.handle()
+        .createQuery("select count(*) from advisory where withdrawn = :w")
+        .bind("w", withdrawn)
+        .mapTo(Long.class)
+        .one();
   }
 
   /** The latest 20 imports, newest first. */
   static List<Import> recentImports(Tx tx) {
-    return tx.handle().createQuery("select seq, at, principal, source, records, stored, withdrawn, skipped from advisory_import "
-            + "order by seq desc limit 20")
-        .map((rs, ctx) -> new Import(rs.getLong("seq"), rs.getTimestamp("at").toInstant().toString(), rs.getString("principal"),
-            rs.getString("source"), rs.getInt("records"), rs.getInt("stored"), rs.getInt("withdrawn"), rs.getInt("skipped")))
+    return tx.handle()
+        .createQuery(
+            "select seq, at, principal, source, records, stored, withdrawn, skipped from"
+                + " advisory_import order by seq desc limit 20")
+        .map((rs, ctx) ->
+            new Import(
+                rs.getLong("seq"),
+                rs.getTimestamp("at").toInstant().toString(),
+                rs.getString("principal"),
+                rs.getString("source"),
+                rs.getInt("records"),
+                rs.getInt("stored"),
+                rs.getInt("withdrawn"),
+                rs.getInt("skipped")))
         .list();
   }
 
-  /** Adds (or replaces) one advisory; returns the SBOM ids it newly affects with the new findings. */
+  /**
+   * Adds (or replaces) one advisory; returns the SBOM ids it newly affects with the new findings.
+   */
   Map<String, List<Finding>> add(Advisory advisory, long importSeq) {
     Map<String, List<Finding>> delta = scan.addAdvisory(advisory);
     loadedSeq = Math.max(loadedSeq, importSeq);

@@ -33,7 +33,9 @@ public final class Documents {
     }
     List<byte[]> out = new ArrayList<>();
     for (int i = 0; i < node.size(); i++) {
-      out.add(one(node.get(i), field + "[" + i + "]").orElseThrow(() -> invalid(field + " has a null entry")));
+      out.add(
+          one(node.get(i), field + "[" + i + "]")
+              .orElseThrow(() -> invalid(field + " has a null entry")));
     }
     return out;
   }

@@ -19,7 +19,8 @@ final class ObligationStore {
   private ObligationStore() {}
 
   /** An open vulnerability obligation, locked for update. */
-  record Open(long id, String workload, String version, Instant dueAt, String action, JsonNode details) {}
+  record Open(
+      long id, String workload, String version, Instant dueAt, String action, JsonNode details) {}
 
   /** A vulnerability obligation as the status report lists it. */
   record Listed(
@@ -33,20 +34,34 @@ final class ObligationStore {
 
   /** The open obligation of a version, locked for update. */
   static Optional<Open> openFor(Tx tx, String workload, String version) {
-    return tx.handle().createQuery("select * from obligation where workload = :w and version = :v and kind = 'vulnerability' "
-            + "and state = 'open' for update")
-        .bind("w", workload).bind("v", version).map((rs, ctx) -> open(rs)).findOne();
+    return tx.handle()
+        .createQuery(
+            "select * from obligation where workload = :w and version = :v and kind ="
+                + " 'vulnerability' and state = 'open' for update")
+        .bind("w", workload)
+        .bind("v", version)
+        .map((rs, ctx) -> open(rs))
+        .findOne();
   }
 
-  /** The obligation if it is still open, locked for update (skipped when another replica holds it). */
+  /**
+   * The obligation if it is still open, locked for update (skipped when another replica holds it).
+   */
   static Optional<Open> lockOpen(Tx tx, long id) {
-    return tx.handle().createQuery("select * from obligation where id = :id and state = 'open' for update skip locked")
-        .bind("id", id).map((rs, ctx) -> open(rs)).findOne();
+    return tx.handle()
+        .createQuery(
+            "select * from obligation where id = :id and state = 'open' for update skip locked")
+        .bind("id", id)
+        .map((rs, ctx) -> open(rs))
+        .findOne();
   }
 
   /** Ids of every open vulnerability obligation. */
   static List<Long> openIds(Tx tx) {
-    return tx.handle().createQuery("select id from obligation where kind = 'vulnerability' and state = 'open'").mapTo(Long.class).list();
+    return tx.handle()
+        .createQuery("select id from obligation where kind = 'vulnerability' and state = 'open'")
+        .mapTo(Long.class)
+        .list();
   }
 
   static void setOsvIds(Tx tx, long id, Set<String> osvIds) {
@@ -54,33 +69,65 @@ final class ObligationStore {
   }
 
   /** Opens a vulnerability obligation; returns its id. */
-  static long insert(Tx tx, String workload, String version, String objectiveClass, Instant due, String action, Set<String> osvIds,
+  static long insert(
+      Tx tx,
+      String workload,
+      String version,
+      String objectiveClass,
+      Instant due,
+      String action,
+      Set<String> osvIds,
       Instant now) {
-    return tx.handle().createUpdate("insert into obligation(workload, version, kind, class, due_at, action, state, details, created_at) "
-            + "values (:w, :v, 'vulnerability', :class, :due, :action, 'open', :details, :now)")
-        .bind("w", workload).bind("v", version).bind("class", objectiveClass).bind("due", due)
-        .bind("action", action).bind("details", details(osvIds)).bind("now", now)
-        .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+    return tx.handle()
+        .createUpdate(
+            "insert into obligation(workload, version, kind, class, due_at, action, state, details,"
+                + " created_at) values (:w, :v, 'vulnerability', :class, :due, :action, 'open',"
+                + " :details, :now)")
+        .bind("w", workload)
+        .bind("v", version)
+        .bind("class", objectiveClass)
+        .bind("due", due)
+        .bind("action", action)
+        .bind("details", details(osvIds))
+        .bind("now", now)
+        .executeAndReturnGeneratedKeys("id")
+        .mapTo(Long.class)
+        .one();
   }
 
   /** Resolves an obligation as {@code met} or {@code breached}. */
   static void resolve(Tx tx, long id, String state, Instant now) {
-    tx.handle().execute("update obligation set state = ?, resolved_at = ? where id = ?", state, now, id);
+    tx.handle()
+        .execute("update obligation set state = ?, resolved_at = ? where id = ?", state, now, id);
   }
 
   /** The latest 100 vulnerability obligations of a workload, newest first. */
   static List<Listed> list(Tx tx, String workload) {
-    return tx.handle().createQuery("select id, version, class, due_at, action, state, details from obligation "
-            + "where workload = :w and kind = 'vulnerability' order by id desc limit 100").bind("w", workload)
-        .map((rs, ctx) -> new Listed(rs.getLong("id"), rs.getString("version"), rs.getString("class"),
-            rs.getTimestamp("due_at").toInstant().toString(), rs.getString("action"), rs.getString("state"),
-            SupplyChainStore.json(rs.getString("details"))))
+    return tx.handle()
+        .createQuery(
+            "select id, version, class, due_at, action, state, details from obligation "
+                + "where workload = :w and kind = 'vulnerability' order by id desc limit 100")
+        .bind("w", workload)
+        .map((rs, ctx) ->
+            new Listed(
+                rs.getLong("id"),
+                rs.getString("version"),
+                rs.getString("class"),
+                rs.getTimestamp("due_at").toInstant().toString(),
+                rs.getString("action"),
+                rs.getString("state"),
+                SupplyChainStore.json(rs.getString("details"))))
         .list();
   }
 
   private static Open open(java.sql.ResultSet rs) throws java.sql.SQLException {
-    return new Open(rs.getLong("id"), rs.getString("workload"), rs.getString("version"), rs.getTimestamp("due_at").toInstant(),
-        rs.getString("action"), SupplyChainStore.json(rs.getString("details")));
+    return new Open(
+        rs.getLong("id"),
+        rs.getString("workload"),
+        rs.getString("version"),
+        rs.getTimestamp("due_at").toInstant(),
+        rs.getString("action"),
+        SupplyChainStore.json(rs.getString("details")));
   }
 
   private static String details(Set<String> osvIds) {

@@ -51,13 +51,25 @@ public record SupplyChainPolicy(
     List<Derivation> derive,
     ObjectNode normalized) {
 
-  private static final Set<String> FIELDS = Set.of("builder_ids", "signer_identities", "oidc_issuers", "keys", "trusted_root", "quorum",
-      "cel", "require_sbom", "vulnerabilities", "phase_out_objective", "derive");
+  private static final Set<String> FIELDS =
+      Set.of(
+          "builder_ids",
+          "signer_identities",
+          "oidc_issuers",
+          "keys",
+          "trusted_root",
+          "quorum",
+          "cel",
+          "require_sbom",
+          "vulnerabilities",
+          "phase_out_objective",
+          "derive");
 
   /** When a finding blocks admission (and, once deployed, triggers phase-out and warning EARs). */
   public record VulnerabilityPolicy(Double blockAtCvss, Set<Severity.Label> blockSeverities) {
     /** The default: block CRITICAL findings (CVSS >= 9.0 rates CRITICAL). */
-    public static final VulnerabilityPolicy DEFAULT = new VulnerabilityPolicy(null, EnumSet.of(Severity.Label.CRITICAL));
+    public static final VulnerabilityPolicy DEFAULT =
+        new VulnerabilityPolicy(null, EnumSet.of(Severity.Label.CRITICAL));
 
     public boolean blocks(Severity severity) {
       return (blockAtCvss != null && severity.score() != null && severity.score() >= blockAtCvss)
@@ -76,18 +88,31 @@ public record SupplyChainPolicy(
   public record Derivation(String scheme, String claim, String algorithm) {}
 
   /** Variables of the CEL expression over one verified provenance statement. */
-  public static final java.util.Map<String, dev.cel.common.types.CelType> CEL_VARIABLES = java.util.Map.of(
-      "provenance", CelPolicy.dynMap(),
-      "statement", CelPolicy.dynMap(),
-      "builder_id", dev.cel.common.types.SimpleType.STRING,
-      "predicate_type", dev.cel.common.types.SimpleType.STRING,
-      "subjects", dev.cel.common.types.ListType.create(dev.cel.common.types.SimpleType.DYN),
-      "signer", CelPolicy.dynMap());
+  public static final java.util.Map<String, dev.cel.common.types.CelType> CEL_VARIABLES =
+      java.util.Map.of(
+          "provenance", CelPolicy.dynMap(),
+          "statement", CelPolicy.dynMap(),
+          "builder_id", dev.cel.common.types.SimpleType.STRING,
+          "predicate_type", dev.cel.common.types.SimpleType.STRING,
+          "subjects", dev.cel.common.types.ListType.create(dev.cel.common.types.SimpleType.DYN),
+          "signer", CelPolicy.dynMap());
 
   /** The implicit policy of a workload without one. */
   public static SupplyChainPolicy none() {
-    return new SupplyChainPolicy(false, Set.of(), List.of(), Set.of(), List.of(), Optional.empty(), 0, Optional.empty(), false,
-        VulnerabilityPolicy.DEFAULT, Optional.empty(), List.of(), JsonNodeFactory.instance.objectNode());
+    return new SupplyChainPolicy(
+        false,
+        Set.of(),
+        List.of(),
+        Set.of(),
+        List.of(),
+        Optional.empty(),
+        0,
+        Optional.empty(),
+        false,
+        VulnerabilityPolicy.DEFAULT,
+        Optional.empty(),
+        List.of(),
+        JsonNodeFactory.instance.objectNode());
   }
 
   /**
@@ -96,7 +121,11 @@ public record SupplyChainPolicy(
    * Admission} against {@link #signerIdentities} and {@link #oidcIssuers}, on every signed item.
    */
   public ProvenanceOptions options() {
-    ProvenanceOptions options = ProvenanceOptions.defaults().withKeys(keys).withBuilderIds(builderIds).withInsecureIgnoreIdentity();
+    ProvenanceOptions options =
+        ProvenanceOptions.defaults()
+            .withKeys(keys)
+            .withBuilderIds(builderIds)
+            .withInsecureIgnoreIdentity();
     return trustedRoot.map(options::withTrustedRoot).orElse(options);
   }
 
@@ -108,7 +137,9 @@ public record SupplyChainPolicy(
     for (var names = document.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (!FIELDS.contains(name)) {
-        throw invalid(name, "unknown field (known: " + String.join(", ", FIELDS.stream().sorted().toList()) + ")");
+        throw invalid(
+            name,
+            "unknown field (known: " + String.join(", ", FIELDS.stream().sorted().toList()) + ")");
       }
     }
     ObjectNode out = JsonNodeFactory.instance.objectNode();
@@ -133,8 +164,10 @@ public record SupplyChainPolicy(
     }
     for (int i = 0; i < keysNode.size(); i++) {
       JsonNode key = keysNode.get(i);
-      byte[] bytes = key.isTextual() ? key.textValue().getBytes(StandardCharsets.UTF_8)
-          : key.isObject() ? Json.write(key).getBytes(StandardCharsets.UTF_8) : null;
+      byte[] bytes =
+          key.isTextual()
+              ? key.textValue().getBytes(StandardCharsets.UTF_8)
+              : key.isObject() ? Json.write(key).getBytes(StandardCharsets.UTF_8) : null;
       if (bytes == null) {
         throw invalid("keys[" + i + "]", "must be a PEM string or a JWK object");
       }
@@ -161,7 +194,10 @@ public record SupplyChainPolicy(
     JsonNode quorumNode = document.path("quorum");
     int quorum = 1;
     if (!quorumNode.isMissingNode()) {
-      if (!quorumNode.canConvertToInt() || !quorumNode.isIntegralNumber() || quorumNode.intValue() < 0 || quorumNode.intValue() > 16) {
+      if (!quorumNode.canConvertToInt()
+          || !quorumNode.isIntegralNumber()
+          || quorumNode.intValue() < 0
+          || quorumNode.intValue() > 16) {
         throw invalid("quorum", "must be an integer from 0 to 16");
       }
       quorum = quorumNode.intValue();
@@ -172,9 +208,11 @@ public record SupplyChainPolicy(
       if (!document.get("cel").isTextual()) {
         throw invalid("cel", "must be a CEL expression string");
       }
-      CelPolicy.Compiled compiled = CelPolicy.compile(document.get("cel").textValue(), CEL_VARIABLES);
+      CelPolicy.Compiled compiled =
+          CelPolicy.compile(document.get("cel").textValue(), CEL_VARIABLES);
       if (compiled.policy().isEmpty()) {
-        throw new ProblemException(dev.arbiter.policy.PolicyProblem.INVALID_CEL, "cel: " + compiled.error());
+        throw new ProblemException(
+            dev.arbiter.policy.PolicyProblem.INVALID_CEL, "cel: " + compiled.error());
       }
       cel = compiled.policy();
       out.put("cel", document.get("cel").textValue());
@@ -185,20 +223,36 @@ public record SupplyChainPolicy(
     Optional<String> objective = Optional.empty();
     if (document.hasNonNull("phase_out_objective")) {
       String text = document.get("phase_out_objective").asText("");
-      if (!document.get("phase_out_objective").isTextual() || !text.matches("[a-z0-9][a-z0-9_-]{0,31}")) {
+      if (!document.get("phase_out_objective").isTextual()
+          || !text.matches("[a-z0-9][a-z0-9_-]{0,31}")) {
         throw invalid("phase_out_objective", "must be a control objective class name");
       }
       objective = Optional.of(text);
       out.put("phase_out_objective", text);
     }
     List<Derivation> derive = derivations(document.path("derive"), out);
-    return new SupplyChainPolicy(true, Set.copyOf(builders), List.copyOf(identities), Set.copyOf(issuers), List.copyOf(keys), root,
-        quorum, cel, requireSbom, vulnerabilities, objective, derive, out);
+    return new SupplyChainPolicy(
+        true,
+        Set.copyOf(builders),
+        List.copyOf(identities),
+        Set.copyOf(issuers),
+        List.copyOf(keys),
+        root,
+        quorum,
+        cel,
+        requireSbom,
+        vulnerabilities,
+        objective,
+        derive,
+        out);
   }
 
   private static VulnerabilityPolicy vulnerabilities(JsonNode node, ObjectNode out) {
     if (node.isMissingNode() || node.isNull()) {
-      out.putObject("vulnerabilities").putNull("block_at_cvss").putArray("block_severities").add("CRITICAL");
+      out.putObject("vulnerabilities")
+          .putNull("block_at_cvss")
+          .putArray("block_severities")
+          .add("CRITICAL");
       return VulnerabilityPolicy.DEFAULT;
     }
     if (!node.isObject()) {
@@ -227,7 +281,9 @@ public record SupplyChainPolicy(
       try {
         labels.add(Severity.Label.valueOf(label.toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
-        throw invalid("vulnerabilities.block_severities", "unknown severity '" + label + "' (LOW, MEDIUM, HIGH, CRITICAL, UNKNOWN)");
+        throw invalid(
+            "vulnerabilities.block_severities",
+            "unknown severity '" + label + "' (LOW, MEDIUM, HIGH, CRITICAL, UNKNOWN)");
       }
     }
     ArrayNode list = normalized.putArray("block_severities");
@@ -270,7 +326,12 @@ public record SupplyChainPolicy(
         }
       }
       out2.add(new Derivation(scheme, claim, algorithm));
-      normalized.addObject().put("scheme", scheme).put("claim", claim).put("from", from).put("algorithm", algorithm);
+      normalized
+          .addObject()
+          .put("scheme", scheme)
+          .put("claim", claim)
+          .put("from", from)
+          .put("algorithm", algorithm);
     }
     return List.copyOf(out2);
   }

@@ -9,12 +9,12 @@ import dev.arbiter.auth.Principal;
 import dev.arbiter.governance.AuditLog;
 import dev.arbiter.policy.Names;
 import dev.arbiter.policy.PolicyService;
-import dev.arbiter.store.Database;
-import dev.arbiter.store.Tx;
 import dev.arbiter.policy.Version;
 import dev.arbiter.problem.Problem;
 import dev.arbiter.problem.ProblemException;
 import dev.arbiter.rollout.VersionGate;
+import dev.arbiter.store.Database;
+import dev.arbiter.store.Tx;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,11 +42,17 @@ public final class SupplyChainService implements AutoCloseable {
   private final Monitor monitor;
 
   /**
-   * @param tick how often the monitor acts on vulnerability obligations (empty: only through {@link #tick()})
+   * @param tick how often the monitor acts on vulnerability obligations (empty: only through {@link
+   *     #tick()})
    * @param findingsChanged called with a workload whose Attestation Results change (findings,
    *     revocations) after the change committed: reload its cached policy
    */
-  public SupplyChainService(Database database, PolicyService policies, AuditLog audit, Clock clock, Optional<Duration> tick,
+  public SupplyChainService(
+      Database database,
+      PolicyService policies,
+      AuditLog audit,
+      Clock clock,
+      Optional<Duration> tick,
       Consumer<String> findingsChanged) {
     this.database = database;
     this.policies = policies;
@@ -68,7 +74,8 @@ public final class SupplyChainService implements AutoCloseable {
       @JsonProperty("policy") JsonNode policy) {}
 
   /** A problem as the reports carry it. */
-  public record ProblemView(@JsonProperty("type") String type, @JsonProperty("detail") String detail) {
+  public record ProblemView(
+      @JsonProperty("type") String type, @JsonProperty("detail") String detail) {
     static ProblemView of(Problem problem) {
       return new ProblemView(problem.type().uri(), problem.detail());
     }
@@ -96,7 +103,8 @@ public final class SupplyChainService implements AutoCloseable {
       @JsonProperty("counted") boolean counted,
       @JsonProperty("problems") List<ProblemView> problems) {}
 
-  public record QuorumView(@JsonProperty("required") int required, @JsonProperty("builders") List<String> builders) {}
+  public record QuorumView(
+      @JsonProperty("required") int required, @JsonProperty("builders") List<String> builders) {}
 
   public record SbomView(
       @JsonProperty("present") boolean present,
@@ -128,7 +136,10 @@ public final class SupplyChainService implements AutoCloseable {
 
   // ---- policy ------------------------------------------------------------------------------
 
-  /** Sets (replaces) a workload's supply-chain policy: validated first, then one audited transaction. */
+  /**
+   * Sets (replaces) a workload's supply-chain policy: validated first, then one audited
+   * transaction.
+   */
   public PolicyView setPolicy(Principal who, String workload, JsonNode document, String reason) {
     Names.reason(reason);
     SupplyChainPolicy policy = SupplyChainPolicy.parse(document);
@@ -137,10 +148,21 @@ public final class SupplyChainService implements AutoCloseable {
       SupplyChainStore.savePolicy(tx, workload, policy, who.label(), now());
       ObjectNode audited = policy.normalized().deepCopy();
       if (audited.has("trusted_root")) {
-        audited.put("trusted_root", "sha256:" + dev.arbiter.internal.Hex.encode(dev.arbiter.crypto.Digests.sha256(
-            dev.arbiter.internal.Jcs.canonicalize(audited.get("trusted_root")))));
+        audited.put(
+            "trusted_root",
+            "sha256:"
+                + dev.arbiter.internal.Hex.encode(
+                    dev.arbiter.crypto.Digests.sha256(
+                        dev.arbiter.internal.Jcs.canonicalize(audited.get("trusted_root")))));
       }
-      audit.append(tx, who, "workload.set-supply-chain", workload, reason, Optional.empty(), Map.of("policy", audited));
+      audit.append(
+          tx,
+          who,
+          "workload.set-supply-chain",
+          workload,
+          reason,
+          Optional.empty(),
+          Map.of("policy", audited));
       PolicyService.notifyChanged(tx, workload);
       return policyJson(tx, workload);
     });
@@ -155,7 +177,8 @@ public final class SupplyChainService implements AutoCloseable {
 
   private static PolicyView policyJson(Tx tx, String workload) {
     Optional<String> body = SupplyChainStore.policyBody(tx, workload);
-    return new PolicyView(workload, body.isPresent(), body.map(SupplyChainStore::json).orElse(null));
+    return new PolicyView(
+        workload, body.isPresent(), body.map(SupplyChainStore::json).orElse(null));
   }
 
   // ---- admission ---------------------------------------------------------------------------
@@ -166,31 +189,50 @@ public final class SupplyChainService implements AutoCloseable {
    * documents by digest, the SBOM's findings; all in one transaction. A version that is not
    * admissible is refused with every reason and nothing is stored.
    */
-  public PolicyService.Registration register(Principal who, String workload, String label, JsonNode referenceValues,
-      Optional<String> digest, List<byte[]> provenance, Optional<byte[]> sbom) {
+  public PolicyService.Registration register(
+      Principal who,
+      String workload,
+      String label,
+      JsonNode referenceValues,
+      Optional<String> digest,
+      List<byte[]> provenance,
+      Optional<byte[]> sbom) {
     Names.version(label);
     Optional<String> artifact = digest.map(Names::digest);
-    SupplyChainPolicy policy = database.inTransaction(tx -> {
-      PolicyService.workload(tx, workload);
-      advisories.sync(tx);
-      return SupplyChainStore.policy(tx, workload);
-    });
-    Admission.Verdict verdict = Admission.evaluate(policy, new Admission.Input(artifact, provenance, sbom), advisories.scanner(), clock);
+    SupplyChainPolicy policy =
+        database.inTransaction(tx -> {
+          PolicyService.workload(tx, workload);
+          advisories.sync(tx);
+          return SupplyChainStore.policy(tx, workload);
+        });
+    Admission.Verdict verdict =
+        Admission.evaluate(
+            policy, new Admission.Input(artifact, provenance, sbom), advisories.scanner(), clock);
     if (!verdict.admissible()) {
       throw new ProblemException(verdict.reasons());
     }
     JsonNode values = merge(referenceValues, verdict.derived());
     Instant now = now();
-    PolicyService.Registration registration = policies.registerVersion(who, workload, label, values, verdict.artifactDigest(),
-        verdict.provenanceFacts(), verdict.sbomFacts(), (tx, version) -> {
-          for (int i = 0; i < provenance.size(); i++) {
-            SupplyChainStore.saveDocument(tx, verdict.provenance().get(i).digest(), "provenance", provenance.get(i), now);
-          }
-          if (sbom.isPresent()) {
-            SupplyChainStore.saveDocument(tx, verdict.sbomDigest().get(), "sbom", sbom.get(), now);
-            SupplyChainStore.saveFindings(tx, workload, label, verdict.findings(), now);
-          }
-        });
+    PolicyService.Registration registration =
+        policies.registerVersion(
+            who,
+            workload,
+            label,
+            values,
+            verdict.artifactDigest(),
+            verdict.provenanceFacts(),
+            verdict.sbomFacts(),
+            (tx, version) -> {
+              for (int i = 0; i < provenance.size(); i++) {
+                SupplyChainStore.saveDocument(
+                    tx, verdict.provenance().get(i).digest(), "provenance", provenance.get(i), now);
+              }
+              if (sbom.isPresent()) {
+                SupplyChainStore.saveDocument(
+                    tx, verdict.sbomDigest().get(), "sbom", sbom.get(), now);
+                SupplyChainStore.saveFindings(tx, workload, label, verdict.findings(), now);
+              }
+            });
     if (registration.created()) {
       verdict.sbom().ifPresent(parsed -> advisories.monitor(workload, label, parsed));
     }
@@ -204,15 +246,29 @@ public final class SupplyChainService implements AutoCloseable {
     if (given != null && !given.isNull() && !given.isObject()) {
       return given; // ReferenceValues.parse names the problem
     }
-    ObjectNode out = given == null || given.isNull() ? JsonNodeFactory.instance.objectNode() : ((ObjectNode) given).deepCopy();
+    ObjectNode out =
+        given == null || given.isNull()
+            ? JsonNodeFactory.instance.objectNode()
+            : ((ObjectNode) given).deepCopy();
     for (var scheme : derived.properties()) {
       JsonNode existing = out.path(scheme.getKey());
-      ObjectNode target = existing.isObject() ? (ObjectNode) existing : out.putObject(scheme.getKey());
+      ObjectNode target =
+          existing.isObject() ? (ObjectNode) existing : out.putObject(scheme.getKey());
       for (var claim : scheme.getValue().properties()) {
         JsonNode present = target.get(claim.getKey());
-        if (present != null && !(present.isTextual() && present.textValue().equalsIgnoreCase(claim.getValue().textValue()))) {
-          throw new ProblemException(SupplyChainProblem.REFERENCE_VALUES_NOT_DERIVABLE, "reference value " + scheme.getKey() + "."
-              + claim.getKey() + " is given as " + Admission.clip(present.toString()) + " but the provenance subject gives " + claim.getValue().textValue());
+        if (present != null
+            && !(present.isTextual()
+                && present.textValue().equalsIgnoreCase(claim.getValue().textValue()))) {
+          throw new ProblemException(
+              SupplyChainProblem.REFERENCE_VALUES_NOT_DERIVABLE,
+              "reference value "
+                  + scheme.getKey()
+                  + "."
+                  + claim.getKey()
+                  + " is given as "
+                  + Admission.clip(present.toString())
+                  + " but the provenance subject gives "
+                  + claim.getValue().textValue());
         }
         target.set(claim.getKey(), claim.getValue());
       }
@@ -224,8 +280,12 @@ public final class SupplyChainService implements AutoCloseable {
   public CheckReport check(String workload, String label) {
     return database.inTransaction(tx -> {
       PolicyService.workload(tx, workload);
-      Version version = PolicyService.findVersion(tx, workload, label)
-          .orElseThrow(() -> new ProblemException(dev.arbiter.policy.PolicyProblem.VERSION_NOT_FOUND, "workload " + workload + " has no version " + label));
+      Version version =
+          PolicyService.findVersion(tx, workload, label)
+              .orElseThrow(() ->
+                  new ProblemException(
+                      dev.arbiter.policy.PolicyProblem.VERSION_NOT_FOUND,
+                      "workload " + workload + " has no version " + label));
       return verdictJson(version, evaluate(tx, version));
     });
   }
@@ -237,7 +297,9 @@ public final class SupplyChainService implements AutoCloseable {
       if (version.isEmpty()) {
         return List.of("version-not-found: " + label);
       }
-      return evaluate(tx, version.get()).reasons().stream().map(p -> p.type().slug() + ": " + p.detail()).toList();
+      return evaluate(tx, version.get()).reasons().stream()
+          .map(p -> p.type().slug() + ": " + p.detail())
+          .toList();
     };
   }
 
@@ -249,26 +311,47 @@ public final class SupplyChainService implements AutoCloseable {
     List<Problem> missing = new ArrayList<>();
     for (JsonNode fact : content.path("provenance")) {
       String digest = fact.path("digest").asText();
-      SupplyChainStore.document(tx, digest).ifPresentOrElse(provenance::add,
-          () -> missing.add(Problem.of(SupplyChainProblem.SUPPLY_CHAIN_DOCUMENT_INVALID, "stored provenance " + digest + " is missing")));
+      SupplyChainStore.document(tx, digest)
+          .ifPresentOrElse(
+              provenance::add,
+              () ->
+                  missing.add(
+                      Problem.of(
+                          SupplyChainProblem.SUPPLY_CHAIN_DOCUMENT_INVALID,
+                          "stored provenance " + digest + " is missing")));
     }
     Optional<byte[]> sbom = Optional.empty();
     String sbomDigest = content.path("sbom").path("digest").asText(null);
     if (sbomDigest != null) {
       sbom = SupplyChainStore.document(tx, sbomDigest);
       if (sbom.isEmpty()) {
-        missing.add(Problem.of(SupplyChainProblem.SUPPLY_CHAIN_DOCUMENT_INVALID, "stored SBOM " + sbomDigest + " is missing"));
+        missing.add(
+            Problem.of(
+                SupplyChainProblem.SUPPLY_CHAIN_DOCUMENT_INVALID,
+                "stored SBOM " + sbomDigest + " is missing"));
       }
     }
     Optional<String> artifact = Optional.ofNullable(content.path("artifact_digest").asText(null));
-    Admission.Verdict verdict = Admission.evaluate(policy, new Admission.Input(artifact, provenance, sbom), advisories.scanner(), clock);
+    Admission.Verdict verdict =
+        Admission.evaluate(
+            policy, new Admission.Input(artifact, provenance, sbom), advisories.scanner(), clock);
     if (missing.isEmpty()) {
       return verdict;
     }
     List<Problem> reasons = new ArrayList<>(missing);
     reasons.addAll(verdict.reasons());
-    return new Admission.Verdict(false, reasons, verdict.artifactDigest(), verdict.provenance(), verdict.quorumBuilders(),
-        verdict.quorumRequired(), verdict.sbomDigest(), verdict.sbom(), verdict.findings(), verdict.blocking(), verdict.derived());
+    return new Admission.Verdict(
+        false,
+        reasons,
+        verdict.artifactDigest(),
+        verdict.provenance(),
+        verdict.quorumBuilders(),
+        verdict.quorumRequired(),
+        verdict.sbomDigest(),
+        verdict.sbom(),
+        verdict.findings(),
+        verdict.blocking(),
+        verdict.derived());
   }
 
   private static CheckReport verdictJson(Version version, Admission.Verdict verdict) {
@@ -276,22 +359,53 @@ public final class SupplyChainService implements AutoCloseable {
     for (Admission.ProvenanceOutcome outcome : verdict.provenance()) {
       List<Problem> problems = new ArrayList<>(outcome.result().problems());
       problems.addAll(outcome.policyProblems());
-      provenance.add(new ProvenanceView(outcome.digest(), outcome.result().verdict(), outcome.result().predicateType(),
-          outcome.result().builderId(), outcome.counted(), problems.stream().map(ProblemView::of).toList()));
+      provenance.add(
+          new ProvenanceView(
+              outcome.digest(),
+              outcome.result().verdict(),
+              outcome.result().predicateType(),
+              outcome.result().builderId(),
+              outcome.counted(),
+              problems.stream().map(ProblemView::of).toList()));
     }
-    SbomView sbom = new SbomView(verdict.sbom().isPresent(), verdict.sbomDigest().orElse(null), verdict.sbom().map(s -> s.formatId()).orElse(null),
-        verdict.sbom().map(s -> s.components().size()).orElse(0),
-        verdict.sbom().isPresent() && verdict.artifactDigest().isPresent()
-            && verdict.reasons().stream().noneMatch(p -> p.type() == dev.arbiter.supplychain.sbom.SbomProblem.SBOM_NOT_BOUND));
-    return new CheckReport(version.workload(), version.label(), verdict.admissible(), verdict.reasons().stream().map(ProblemView::of).toList(),
-        verdict.artifactDigest().orElse(null), provenance, new QuorumView(verdict.quorumRequired(), List.copyOf(verdict.quorumBuilders())),
-        sbom, verdict.findings().stream().map(f -> new VulnerabilityView(f.osvId(), String.valueOf(f.purl()), String.valueOf(f.version()),
-            f.severity().label().name(), verdict.blocking().contains(f))).toList(), version.revoked());
+    SbomView sbom =
+        new SbomView(
+            verdict.sbom().isPresent(),
+            verdict.sbomDigest().orElse(null),
+            verdict.sbom().map(s -> s.formatId()).orElse(null),
+            verdict.sbom().map(s -> s.components().size()).orElse(0),
+            verdict.sbom().isPresent()
+                && verdict.artifactDigest().isPresent()
+                && verdict.reasons().stream()
+                    .noneMatch(
+                        p -> p.type() == dev.arbiter.supplychain.sbom.SbomProblem.SBOM_NOT_BOUND));
+    return new CheckReport(
+        version.workload(),
+        version.label(),
+        verdict.admissible(),
+        verdict.reasons().stream().map(ProblemView::of).toList(),
+        verdict.artifactDigest().orElse(null),
+        provenance,
+        new QuorumView(verdict.quorumRequired(), List.copyOf(verdict.quorumBuilders())),
+        sbom,
+        verdict.findings().stream()
+            .map(f ->
+                new VulnerabilityView(
+                    f.osvId(),
+                    String.valueOf(f.purl()),
+                    String.valueOf(f.version()),
+                    f.severity().label().name(),
+                    verdict.blocking().contains(f)))
+            .toList(),
+        version.revoked());
   }
 
   // ---- monitoring --------------------------------------------------------------------------
 
-  /** OSV ids of the version's findings its workload's policy blocks (the policy cache's vulnerability source). */
+  /**
+   * OSV ids of the version's findings its workload's policy blocks (the policy cache's
+   * vulnerability source).
+   */
   public List<String> vulnerabilities(String workload, String version) {
     return database.inTransaction(tx -> SupplyChainStore.blockingIds(tx, workload, version));
   }
@@ -305,11 +419,17 @@ public final class SupplyChainService implements AutoCloseable {
       for (Version version : policies.versions(workload)) {
         var findings = SupplyChainStore.findings(tx, workload, version.label());
         if (!findings.isEmpty()) {
-          versions.put(version.label(), findings.stream()
-              .map(f -> SupplyChainStore.findingJson(f, policy.vulnerabilities().blocks(f.severity()))).toList());
+          versions.put(
+              version.label(),
+              findings.stream()
+                  .map(f ->
+                      SupplyChainStore.findingJson(
+                          f, policy.vulnerabilities().blocks(f.severity())))
+                  .toList());
         }
       }
-      return new StatusReport(workload, policy.configured(), versions, ObligationStore.list(tx, workload));
+      return new StatusReport(
+          workload, policy.configured(), versions, ObligationStore.list(tx, workload));
     });
   }
 
@@ -327,7 +447,10 @@ public final class SupplyChainService implements AutoCloseable {
   public AdvisorySummary advisorySummary() {
     return database.inTransaction(tx -> {
       advisories.sync(tx);
-      return new AdvisorySummary(AdvisoryStore.count(tx, false), AdvisoryStore.count(tx, true), advisories.size(),
+      return new AdvisorySummary(
+          AdvisoryStore.count(tx, false),
+          AdvisoryStore.count(tx, true),
+          advisories.size(),
           AdvisoryStore.recentImports(tx));
     });
   }

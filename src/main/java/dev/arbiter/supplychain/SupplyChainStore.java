@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbiter.internal.Jcs;
 import dev.arbiter.internal.Json;
+import dev.arbiter.store.Tx;
 import dev.arbiter.supplychain.osv.Finding;
 import dev.arbiter.supplychain.osv.Severity;
 import java.io.IOException;
@@ -12,30 +13,46 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import dev.arbiter.store.Tx;
 
-/** Rows of V6: supply-chain policies, content-addressed documents and findings (in the caller's transaction). */
+/**
+ * Rows of V6: supply-chain policies, content-addressed documents and findings (in the caller's
+ * transaction).
+ */
 final class SupplyChainStore {
   private static final Map<String, SupplyChainPolicy> PARSED = new ConcurrentHashMap<>();
 
   private SupplyChainStore() {}
 
   /** A finding as stored for a version. */
-  record StoredFinding(String osvId, String purl, String componentVersion, Severity severity, List<String> aliases, Instant foundAt) {}
+  record StoredFinding(
+      String osvId,
+      String purl,
+      String componentVersion,
+      Severity severity,
+      List<String> aliases,
+      Instant foundAt) {}
 
   static Optional<String> policyBody(Tx tx, String workload) {
-    return tx.handle().createQuery("select body from supply_chain_policy where workload = :w").bind("w", workload).mapTo(String.class).findOne();
+    return tx.handle()
+        .createQuery("select body from supply_chain_policy where workload = :w")
+        .bind("w", workload)
+        .mapTo(String.class)
+        .findOne();
   }
 
-  /** The workload's policy, or {@link SupplyChainPolicy#none()}. Parsed copies are cached by their text. */
+  /**
+   * The workload's policy, or {@link SupplyChainPolicy#none()}. Parsed copies are cached by their
+   * text.
+   */
   static SupplyChainPolicy policy(Tx tx, String workload) {
-    return policyBody(tx, workload).map(SupplyChainStore::parsed).orElseGet(SupplyChainPolicy::none);
+    return policyBody(tx, workload)
+        .map(SupplyChainStore::parsed)
+        .orElseGet(SupplyChainPolicy::none);
   }
 
   private static SupplyChainPolicy parsed(String body) {
@@ -50,43 +67,84 @@ final class SupplyChainStore {
     return cached;
   }
 
-  static void savePolicy(Tx tx, String workload, SupplyChainPolicy policy, String principal, Instant now) {
+  static void savePolicy(
+      Tx tx, String workload, SupplyChainPolicy policy, String principal, Instant now) {
     String body = new String(Jcs.canonicalize(policy.normalized()), StandardCharsets.UTF_8);
-    tx.handle().createUpdate("insert into supply_chain_policy(workload, body, updated_at, updated_by) values (:w, :b, :at, :by) "
-            + "on conflict (workload) do update set body = excluded.body, updated_at = excluded.updated_at, updated_by = excluded.updated_by")
-        .bind("w", workload).bind("b", body).bind("at", now).bind("by", principal).execute();
+    tx.handle()
+        .createUpdate(
+            "insert into supply_chain_policy(workload, body, updated_at, updated_by) values (:w,"
+                + " :b, :at, :by) on conflict (workload) do update set body = excluded.body,"
+                + " updated_at = excluded.updated_at, updated_by = excluded.updated_by")
+        .bind("w", workload)
+        .bind("b", body)
+        .bind("at", now)
+        .bind("by", principal)
+        .execute();
   }
 
   static void saveDocument(Tx tx, String digest, String kind, byte[] body, Instant now) {
-    tx.handle().createUpdate("insert into supply_chain_document(digest, kind, body, created_at) values (:d, :k, :b, :at) on conflict (digest) do nothing")
-        .bind("d", digest).bind("k", kind).bind("b", body).bind("at", now).execute();
+    tx.handle()
+        .createUpdate(
+            "insert into supply_chain_document(digest, kind, body, created_at) values (:d, :k, :b,"
+                + " :at) on conflict (digest) do nothing")
+        .bind("d", digest)
+        .bind("k", kind)
+        .bind("b", body)
+        .bind("at", now)
+        .execute();
   }
 
   static Optional<byte[]> document(Tx tx, String digest) {
-    return tx.handle().createQuery("select body from supply_chain_document where digest = :d").bind("d", digest).mapTo(byte[].class).findOne();
+    return tx.handle()
+        .createQuery("select body from supply_chain_document where digest = :d")
+        .bind("d", digest)
+        .mapTo(byte[].class)
+        .findOne();
   }
 
-  static void saveFindings(Tx tx, String workload, String version, List<Finding> findings, Instant now) {
+  static void saveFindings(
+      Tx tx, String workload, String version, List<Finding> findings, Instant now) {
     for (Finding finding : findings) {
-      tx.handle().createUpdate("insert into version_finding(workload, version, osv_id, purl, component_version, severity, score, aliases, found_at) "
-              + "values (:w, :v, :id, :purl, :cv, :sev, :score, :aliases, :at) on conflict do nothing")
-          .bind("w", workload).bind("v", version).bind("id", finding.osvId()).bind("purl", finding.purl() == null ? "" : finding.purl())
-          .bind("cv", finding.version() == null ? "" : finding.version()).bind("sev", finding.severity().label().name())
-          .bind("score", finding.severity().score()).bind("aliases", Json.write(finding.aliases())).bind("at", now).execute();
+      tx.handle()
+          .createUpdate(
+              "insert into version_finding(workload, version, osv_id, purl, component_version,"
+                  + " severity, score, aliases, found_at) values (:w, :v, :id, :purl, :cv, :sev,"
+                  + " :score, :aliases, :at) on conflict do nothing")
+          .bind("w", workload)
+          .bind("v", version)
+          .bind("id", finding.osvId())
+          .bind("purl", finding.purl() == null ? "" : finding.purl())
+          .bind("cv", finding.version() == null ? "" : finding.version())
+          .bind("sev", finding.severity().label().name())
+          .bind("score", finding.severity().score())
+          .bind("aliases", Json.write(finding.aliases()))
+          .bind("at", now)
+          .execute();
     }
   }
 
   static List<StoredFinding> findings(Tx tx, String workload, String version) {
-    return tx.handle().createQuery("select * from version_finding where workload = :w and version = :v order by osv_id, purl")
-        .bind("w", workload).bind("v", version)
+    return tx.handle()
+        .createQuery(
+            "select * from version_finding where workload = :w and version = :v order by osv_id,"
+                + " purl")
+        .bind("w", workload)
+        .bind("v", version)
         .map((rs, ctx) -> {
           List<String> aliases = new ArrayList<>();
           json(rs.getString("aliases")).forEach(a -> aliases.add(a.asText()));
           Double score = rs.getObject("score") == null ? null : rs.getDouble("score");
-          Severity severity = new Severity(Severity.Label.valueOf(rs.getString("severity")), score, null, "stored");
-          return new StoredFinding(rs.getString("osv_id"), rs.getString("purl"), rs.getString("component_version"), severity,
-              List.copyOf(aliases), rs.getTimestamp("found_at").toInstant());
-        }).list();
+          Severity severity =
+              new Severity(Severity.Label.valueOf(rs.getString("severity")), score, null, "stored");
+          return new StoredFinding(
+              rs.getString("osv_id"),
+              rs.getString("purl"),
+              rs.getString("component_version"),
+              severity,
+              List.copyOf(aliases),
+              rs.getTimestamp("found_at").toInstant());
+        })
+        .list();
   }
 
   /** OSV ids of the version's findings that its workload's vulnerability policy blocks (sorted). */
@@ -103,8 +161,11 @@ final class SupplyChainStore {
 
   /** Deletes every finding of a withdrawn advisory; returns the workloads that had one. */
   static List<String> deleteFindings(Tx tx, String osvId) {
-    return tx.handle().createQuery("delete from version_finding where osv_id = :id returning workload")
-        .bind("id", osvId).mapTo(String.class).list();
+    return tx.handle()
+        .createQuery("delete from version_finding where osv_id = :id returning workload")
+        .bind("id", osvId)
+        .mapTo(String.class)
+        .list();
   }
 
   /** A stored finding as reports list it. */
@@ -119,8 +180,15 @@ final class SupplyChainStore {
       @JsonProperty("found_at") String foundAt) {}
 
   static FindingView findingJson(StoredFinding finding, boolean blocking) {
-    return new FindingView(finding.osvId(), finding.purl(), finding.componentVersion(), finding.severity().label().name(),
-        finding.severity().score(), finding.aliases(), blocking, finding.foundAt().toString());
+    return new FindingView(
+        finding.osvId(),
+        finding.purl(),
+        finding.componentVersion(),
+        finding.severity().label().name(),
+        finding.severity().score(),
+        finding.aliases(),
+        blocking,
+        finding.foundAt().toString());
   }
 
   static JsonNode json(String text) {

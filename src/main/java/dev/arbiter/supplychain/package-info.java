@@ -9,8 +9,8 @@
  * {@code obligation}; its SQL lives only in {@code SupplyChainStore}, {@code AdvisoryStore} and
  * {@code ObligationStore}, in the caller's {@code store.Tx}.
  *
- * <p>Invariants: a refused version stores nothing; admission, {@code version check} and the
- * rollout gate run the same evaluation ({@code Admission}); every provenance item must verify (fail
+ * <p>Invariants: a refused version stores nothing; admission, {@code version check} and the rollout
+ * gate run the same evaluation ({@code Admission}); every provenance item must verify (fail
  * closed); a change that touches policy rows (revocation) is one transaction with its audit record.
  *
  * <p>Allowed dependencies: {@code supplychain.provenance}, {@code .sbom}, {@code .osv}, {@code

@@ -3,7 +3,9 @@ package dev.arbiter.tlog;
 
 import java.util.Base64;
 
-/** Standard (RFC 4648 section 4) base64 with padding; decoding accepts only the canonical encoding. */
+/**
+ * Standard (RFC 4648 section 4) base64 with padding; decoding accepts only the canonical encoding.
+ */
 final class B64 {
   private B64() {}
 
@@ -12,8 +14,8 @@ final class B64 {
   }
 
   /**
-   * Decodes canonical padded base64: the text must be exactly what {@link #encode} produces for
-   * the decoded bytes (no missing padding, no stray bits, no line breaks).
+   * Decodes canonical padded base64: the text must be exactly what {@link #encode} produces for the
+   * decoded bytes (no missing padding, no stray bits, no line breaks).
    *
    * @throws IllegalArgumentException otherwise
    */

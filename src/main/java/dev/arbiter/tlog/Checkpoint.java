@@ -46,7 +46,8 @@ public record Checkpoint(String origin, long size, byte[] rootHash) {
       throw new IllegalArgumentException("checkpoint has " + lines.size() + " lines, expected 3");
     }
     if (lines.size() > 3) {
-      throw new IllegalArgumentException("checkpoint has extension lines, which this log never writes");
+      throw new IllegalArgumentException(
+          "checkpoint has extension lines, which this log never writes");
     }
     String sizeText = lines.get(1);
     if (!sizeText.matches("0|[1-9][0-9]{0,18}")) {

@@ -54,7 +54,9 @@ public final class CheckpointSigner {
   /** A signed note of any text ending in a newline (for tests and other note users). */
   String sign(String text) {
     byte[] signature = key.sign(text.getBytes(StandardCharsets.UTF_8));
-    return new SignedNote(text, List.of(new SignedNote.Signature(origin(), verifierKey.keyId(), signature))).format();
+    return new SignedNote(
+            text, List.of(new SignedNote.Signature(origin(), verifierKey.keyId(), signature)))
+        .format();
   }
 
   @Override

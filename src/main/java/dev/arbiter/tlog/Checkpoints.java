@@ -9,10 +9,10 @@ public final class Checkpoints {
   private Checkpoints() {}
 
   /**
-   * Opens a signed checkpoint: the note must be well formed, carry a valid signature by {@code
-   * key} (signatures by other keys are ignored, as the signed-note spec requires; a signature line
-   * with the key's name and id that fails to verify rejects the note), and its text must be a
-   * checkpoint of {@code origin} with no extension lines.
+   * Opens a signed checkpoint: the note must be well formed, carry a valid signature by {@code key}
+   * (signatures by other keys are ignored, as the signed-note spec requires; a signature line with
+   * the key's name and id that fails to verify rejects the note), and its text must be a checkpoint
+   * of {@code origin} with no extension lines.
    */
   public static Verification open(String note, NoteVerifierKey key, String origin) {
     SignedNote parsed;
@@ -32,15 +32,21 @@ public final class Checkpoints {
       return Verification.fail(Verification.Reason.MALFORMED_CHECKPOINT, e.getMessage());
     }
     if (!checkpoint.origin().equals(origin)) {
-      return Verification.fail(Verification.Reason.WRONG_ORIGIN, "checkpoint origin is '" + printable(checkpoint.origin()) + "', expected '" + origin + "'");
+      return Verification.fail(
+          Verification.Reason.WRONG_ORIGIN,
+          "checkpoint origin is '"
+              + printable(checkpoint.origin())
+              + "', expected '"
+              + origin
+              + "'");
     }
     return new Verification.Verified(checkpoint);
   }
 
   /**
    * Checks that {@code note} carries a valid signature by {@code key}: null when it does, else why
-   * not. Signatures by other keys (another name or key id) are ignored; one with the key's name
-   * and id that does not verify is {@link Verification.Reason#BAD_SIGNATURE}.
+   * not. Signatures by other keys (another name or key id) are ignored; one with the key's name and
+   * id that does not verify is {@link Verification.Reason#BAD_SIGNATURE}.
    */
   static Verification.Failed verifySignature(SignedNote note, NoteVerifierKey key) {
     byte[] text = note.text().getBytes(StandardCharsets.UTF_8);
@@ -50,11 +56,17 @@ public final class Checkpoints {
         continue;
       }
       if (!Ed25519Key.verify(key.publicKey(), text, signature.signature())) {
-        return Verification.fail(Verification.Reason.BAD_SIGNATURE, "the signature by " + key.name() + "+" + key.keyIdHex() + " does not verify");
+        return Verification.fail(
+            Verification.Reason.BAD_SIGNATURE,
+            "the signature by " + key.name() + "+" + key.keyIdHex() + " does not verify");
       }
       verified = true;
     }
-    return verified ? null : Verification.fail(Verification.Reason.UNKNOWN_KEY, "no signature by " + key.name() + "+" + key.keyIdHex());
+    return verified
+        ? null
+        : Verification.fail(
+            Verification.Reason.UNKNOWN_KEY,
+            "no signature by " + key.name() + "+" + key.keyIdHex());
   }
 
   /** {@link #open} with the key's name as the origin (this log's convention). */
@@ -65,5 +77,4 @@ public final class Checkpoints {
   private static String printable(String text) {
     return text.length() > 80 ? text.substring(0, 80) + "..." : text;
   }
-
 }

@@ -9,9 +9,9 @@ import java.util.List;
 
 /**
  * An inclusion proof as JSON: {@code {"leaf_index", "tree_size", "leaf_hash", "hashes":
- * [base64...], "checkpoint": "<signed note>"}}. Hashes are standard base64 of 32 bytes, in RFC
- * 9162 2.1.3.1 order (leaf side first). The checkpoint is the signed checkpoint at {@code
- * tree_size} when the log has one (omitted otherwise).
+ * [base64...], "checkpoint": "<signed note>"}}. Hashes are standard base64 of 32 bytes, in RFC 9162
+ * 2.1.3.1 order (leaf side first). The checkpoint is the signed checkpoint at {@code tree_size}
+ * when the log has one (omitted otherwise).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record InclusionProof(
@@ -24,8 +24,14 @@ public record InclusionProof(
     hashes = List.copyOf(hashes);
   }
 
-  static InclusionProof of(long leafIndex, long treeSize, byte[] leafHash, List<byte[]> hashes, String checkpoint) {
-    return new InclusionProof(leafIndex, treeSize, B64.encode(leafHash), hashes.stream().map(B64::encode).toList(), checkpoint);
+  static InclusionProof of(
+      long leafIndex, long treeSize, byte[] leafHash, List<byte[]> hashes, String checkpoint) {
+    return new InclusionProof(
+        leafIndex,
+        treeSize,
+        B64.encode(leafHash),
+        hashes.stream().map(B64::encode).toList(),
+        checkpoint);
   }
 
   public String toJson() {

@@ -29,7 +29,10 @@ public sealed interface LocalCheckpointCheck {
     }
   }
 
-  /** The database has fewer leaves than the local checkpoint: records were lost or a backup restored. */
+  /**
+   * The database has fewer leaves than the local checkpoint: records were lost or a backup
+   * restored.
+   */
   record Behind(long localSize, long treeSize) implements LocalCheckpointCheck {
     @Override
     public boolean mayStart() {
@@ -41,7 +44,8 @@ public sealed interface LocalCheckpointCheck {
    * The database's tree at {@code localSize} is not the tree the local checkpoint signed: history
    * was rewritten. Roots are base64 ({@code databaseRoot} empty when it cannot be computed).
    */
-  record Forked(long localSize, String localRoot, String databaseRoot, String detail) implements LocalCheckpointCheck {
+  record Forked(long localSize, String localRoot, String databaseRoot, String detail)
+      implements LocalCheckpointCheck {
     @Override
     public boolean mayStart() {
       return false;

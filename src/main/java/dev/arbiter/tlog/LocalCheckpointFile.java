@@ -13,7 +13,10 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
-/** The latest signed checkpoint, kept in a file outside the database (owner-only, replaced atomically). */
+/**
+ * The latest signed checkpoint, kept in a file outside the database (owner-only, replaced
+ * atomically).
+ */
 final class LocalCheckpointFile {
   /** Far above any checkpoint note; a larger file is not ours. */
   private static final long MAX_SIZE = 64 * 1024;
@@ -38,12 +41,18 @@ final class LocalCheckpointFile {
     Files.createDirectories(parent);
     Path temp;
     try {
-      temp = Files.createTempFile(parent, ".checkpoint-", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      temp =
+          Files.createTempFile(
+              parent,
+              ".checkpoint-",
+              ".tmp",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException e) {
       temp = Files.createTempFile(parent, ".checkpoint-", ".tmp");
     }
     try {
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      try (FileChannel channel =
+          FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         ByteBuffer bytes = ByteBuffer.wrap(note.getBytes(StandardCharsets.UTF_8));
         while (bytes.hasRemaining()) {
           channel.write(bytes);

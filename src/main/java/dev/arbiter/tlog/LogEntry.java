@@ -33,7 +33,9 @@ public final class LogEntry {
       return name().toLowerCase(Locale.ROOT);
     }
 
-    /** @throws IllegalArgumentException for an unknown name */
+    /**
+     * @throws IllegalArgumentException for an unknown name
+     */
     public static Kind fromWireName(String name) {
       for (Kind kind : values()) {
         if (kind.wireName().equals(name)) {
@@ -76,7 +78,8 @@ public final class LogEntry {
 
   /** An attestation decision. */
   public static LogEntry decision(Decision decision) {
-    return new LogEntry(Kind.DECISION, decision.time(), (ObjectNode) Json.mapper().valueToTree(decision));
+    return new LogEntry(
+        Kind.DECISION, decision.time(), (ObjectNode) Json.mapper().valueToTree(decision));
   }
 
   /**
@@ -92,10 +95,13 @@ public final class LogEntry {
     } catch (IOException e) {
       throw new IllegalArgumentException("leaf is not JSON");
     }
-    if (!(tree instanceof ObjectNode envelope) || envelope.size() != 3
+    if (!(tree instanceof ObjectNode envelope)
+        || envelope.size() != 3
         || !(envelope.get("body") instanceof ObjectNode body)
-        || envelope.get("kind") == null || !envelope.get("kind").isTextual()
-        || envelope.get("time") == null || !envelope.get("time").isTextual()) {
+        || envelope.get("kind") == null
+        || !envelope.get("kind").isTextual()
+        || envelope.get("time") == null
+        || !envelope.get("time").isTextual()) {
       throw new IllegalArgumentException("leaf is not {body, kind, time}");
     }
     Instant time;

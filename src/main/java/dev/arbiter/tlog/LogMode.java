@@ -15,7 +15,9 @@ public enum LogMode {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
-  /** @throws IllegalArgumentException for anything but {@code strict} or {@code best-effort} */
+  /**
+   * @throws IllegalArgumentException for anything but {@code strict} or {@code best-effort}
+   */
   public static LogMode parse(String text) {
     for (LogMode mode : values()) {
       if (mode.label().equals(text)) {

@@ -21,9 +21,9 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 /**
  * The transparency log's tables (migration V8): leaves, perfect-subtree hashes, the head row and
  * signed checkpoints. The only class with SQL for the log. Appends run in one transaction that
- * locks the head row, so indexes are dense with any number of appenders on any number of
- * replicas; every perfect subtree's hash is stored as it completes, so roots and proofs for any
- * tree size cost O(log n) row lookups in one round trip. Thread-safe.
+ * locks the head row, so indexes are dense with any number of appenders on any number of replicas;
+ * every perfect subtree's hash is stored as it completes, so roots and proofs for any tree size
+ * cost O(log n) row lookups in one round trip. Thread-safe.
  */
 public final class LogStore {
   private static final int AUDIT_CHUNK = 8192;
@@ -70,7 +70,8 @@ public final class LogStore {
   public record Appended(long firstIndex, int count, TreeHead head) {}
 
   /** A stored leaf. {@code leafText} is the exact canonical leaf JSON. */
-  public record LoggedLeaf(long index, LogEntry.Kind kind, String leafText, byte[] leafHash, Instant createdAt) {
+  public record LoggedLeaf(
+      long index, LogEntry.Kind kind, String leafText, byte[] leafHash, Instant createdAt) {
     public LoggedLeaf {
       leafHash = leafHash.clone();
     }
@@ -80,7 +81,9 @@ public final class LogStore {
       return leafHash.clone();
     }
 
-    /** The entry the leaf text encodes. @throws IllegalArgumentException when it is not canonical */
+    /**
+     * The entry the leaf text encodes. @throws IllegalArgumentException when it is not canonical
+     */
     public LogEntry entry() {
       return LogEntry.parse(leafText);
     }
@@ -99,7 +102,8 @@ public final class LogStore {
   }
 
   /** The result of {@link #audit}: every inconsistency found (empty when intact). */
-  public record TreeAudit(long treeSize, long leavesChecked, int checkpointsChecked, List<String> findings) {
+  public record TreeAudit(
+      long treeSize, long leavesChecked, int checkpointsChecked, List<String> findings) {
     public TreeAudit {
       findings = List.copyOf(findings);
     }
@@ -122,11 +126,12 @@ public final class LogStore {
     }
     OffsetDateTime createdAt = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
     return jdbi.inTransaction(handle -> {
-      TreeHead head = handle
-          .createQuery("select tree_size, root_hash from tlog_head where id = 1 for update")
-          .map((rs, ctx) -> new TreeHead(rs.getLong(1), rs.getBytes(2)))
-          .findOne()
-          .orElseThrow(() -> new StoreException("transparency log head row is missing", null));
+      TreeHead head =
+          handle
+              .createQuery("select tree_size, root_hash from tlog_head where id = 1 for update")
+              .map((rs, ctx) -> new TreeHead(rs.getLong(1), rs.getBytes(2)))
+              .findOne()
+              .orElseThrow(() -> new StoreException("transparency log head row is missing", null));
       long size = head.size();
       List<Subtree> frontierNodes = Merkle.rootPlan(size);
       Map<Subtree, byte[]> known = fetch(handle, frontierNodes);
@@ -136,21 +141,35 @@ public final class LogStore {
         stackHashes.add(known.get(node));
       }
       if (!stackHashes.isEmpty() && !Arrays.equals(Merkle.fold(stackHashes), head.rootHash())) {
-        throw new StoreException("transparency log is inconsistent: stored subtrees do not hash to the head root at size " + size, null);
+        throw new StoreException(
+            "transparency log is inconsistent: stored subtrees do not hash to the head root at size"
+                + " "
+                + size,
+            null);
       }
-      PreparedBatch leaves = handle.prepareBatch(
-          "insert into tlog_leaf (leaf_index, leaf_hash, kind, body, jti, created_at) values (:i, :h, :k, :b, :j, :t)");
-      PreparedBatch subtrees = handle.prepareBatch("insert into tlog_subtree (level, idx, hash) values (:l, :i, :h)");
+      PreparedBatch leaves =
+          handle.prepareBatch(
+              "insert into tlog_leaf (leaf_index, leaf_hash, kind, body, jti, created_at) values"
+                  + " (:i, :h, :k, :b, :j, :t)");
+      PreparedBatch subtrees =
+          handle.prepareBatch("insert into tlog_subtree (level, idx, hash) values (:l, :i, :h)");
       int subtreeCount = 0;
       long index = size;
       for (LogEntry entry : entries) {
         byte[] leafHash = entry.leafHash();
-        leaves.bind("i", index).bind("h", leafHash).bind("k", entry.kind().wireName()).bind("b", entry.leafText())
-            .bind("j", entry.jti().orElse(null)).bind("t", createdAt).add();
+        leaves
+            .bind("i", index)
+            .bind("h", leafHash)
+            .bind("k", entry.kind().wireName())
+            .bind("b", entry.leafText())
+            .bind("j", entry.jti().orElse(null))
+            .bind("t", createdAt)
+            .add();
         stackNodes.add(new Subtree(0, index));
         stackHashes.add(leafHash);
         while (stackNodes.size() >= 2
-            && stackNodes.get(stackNodes.size() - 1).level() == stackNodes.get(stackNodes.size() - 2).level()) {
+            && stackNodes.get(stackNodes.size() - 1).level()
+                == stackNodes.get(stackNodes.size() - 2).level()) {
           int last = stackNodes.size() - 1;
           Subtree left = stackNodes.get(last - 1);
           byte[] hash = Merkle.nodeHash(stackHashes.get(last - 1), stackHashes.get(last));
@@ -169,8 +188,13 @@ public final class LogStore {
         subtrees.execute();
       }
       TreeHead newHead = new TreeHead(index, Merkle.fold(stackHashes));
-      handle.createUpdate("update tlog_head set tree_size = :s, root_hash = :r, updated_at = :t where id = 1")
-          .bind("s", newHead.size()).bind("r", newHead.rootHash()).bind("t", createdAt).execute();
+      handle
+          .createUpdate(
+              "update tlog_head set tree_size = :s, root_hash = :r, updated_at = :t where id = 1")
+          .bind("s", newHead.size())
+          .bind("r", newHead.rootHash())
+          .bind("t", createdAt)
+          .execute();
       return new Appended(size, entries.size(), newHead);
     });
   }
@@ -183,7 +207,8 @@ public final class LogStore {
   }
 
   private static TreeHead head(Handle handle) {
-    return handle.createQuery("select tree_size, root_hash from tlog_head where id = 1")
+    return handle
+        .createQuery("select tree_size, root_hash from tlog_head where id = 1")
         .map((rs, ctx) -> new TreeHead(rs.getLong(1), rs.getBytes(2)))
         .findOne()
         .orElseThrow(() -> new StoreException("transparency log head row is missing", null));
@@ -237,31 +262,42 @@ public final class LogStore {
   private static void requireWithin(Handle handle, long size) {
     long treeSize = head(handle).size();
     if (size < 0 || size > treeSize) {
-      throw new IllegalArgumentException("tree size " + size + " is beyond the log (size " + treeSize + ")");
+      throw new IllegalArgumentException(
+          "tree size " + size + " is beyond the log (size " + treeSize + ")");
     }
   }
 
   /** The leaf at {@code index}. */
   public Optional<LoggedLeaf> leaf(long index) {
-    return jdbi.withHandle(handle -> handle
-        .createQuery("select leaf_index, kind, body, leaf_hash, created_at from tlog_leaf where leaf_index = :i")
-        .bind("i", index)
-        .map((rs, ctx) -> leaf(rs))
-        .findOne());
+    return jdbi.withHandle(handle ->
+        handle
+            .createQuery(
+                "select leaf_index, kind, body, leaf_hash, created_at from tlog_leaf where"
+                    + " leaf_index = :i")
+            .bind("i", index)
+            .map((rs, ctx) -> leaf(rs))
+            .findOne());
   }
 
   /** The first decision leaf whose EAR {@code jti} is {@code jti}. */
   public Optional<LoggedLeaf> findByJti(String jti) {
-    return jdbi.withHandle(handle -> handle
-        .createQuery("select leaf_index, kind, body, leaf_hash, created_at from tlog_leaf where jti = :j order by leaf_index limit 1")
-        .bind("j", jti)
-        .map((rs, ctx) -> leaf(rs))
-        .findOne());
+    return jdbi.withHandle(handle ->
+        handle
+            .createQuery(
+                "select leaf_index, kind, body, leaf_hash, created_at from tlog_leaf where jti = :j"
+                    + " order by leaf_index limit 1")
+            .bind("j", jti)
+            .map((rs, ctx) -> leaf(rs))
+            .findOne());
   }
 
   private static LoggedLeaf leaf(java.sql.ResultSet rs) throws java.sql.SQLException {
-    return new LoggedLeaf(rs.getLong("leaf_index"), LogEntry.Kind.fromWireName(rs.getString("kind")), rs.getString("body"),
-        rs.getBytes("leaf_hash"), rs.getObject("created_at", OffsetDateTime.class).toInstant());
+    return new LoggedLeaf(
+        rs.getLong("leaf_index"),
+        LogEntry.Kind.fromWireName(rs.getString("kind")),
+        rs.getString("body"),
+        rs.getBytes("leaf_hash"),
+        rs.getObject("created_at", OffsetDateTime.class).toInstant());
   }
 
   /**
@@ -284,15 +320,17 @@ public final class LogStore {
       }
     }
     if (!leafIndexes.isEmpty()) {
-      handle.createQuery("select leaf_index, leaf_hash from tlog_leaf where leaf_index = any(:i)")
+      handle
+          .createQuery("select leaf_index, leaf_hash from tlog_leaf where leaf_index = any(:i)")
           .bindArray("i", Long.class, leafIndexes)
           .map((rs, ctx) -> Map.entry(new Subtree(0, rs.getLong(1)), rs.getBytes(2)))
           .forEach(e -> out.put(e.getKey(), e.getValue()));
     }
     if (!levels.isEmpty()) {
-      handle.createQuery(
-              "select s.level, s.idx, s.hash from tlog_subtree s"
-                  + " join unnest(:l, :i) as want(level, idx) on s.level = want.level and s.idx = want.idx")
+      handle
+          .createQuery(
+              "select s.level, s.idx, s.hash from tlog_subtree s join unnest(:l, :i) as want(level,"
+                  + " idx) on s.level = want.level and s.idx = want.idx")
           .bindArray("l", Integer.class, levels)
           .bindArray("i", Long.class, indexes)
           .map((rs, ctx) -> Map.entry(new Subtree(rs.getInt(1), rs.getLong(2)), rs.getBytes(3)))
@@ -300,7 +338,8 @@ public final class LogStore {
     }
     for (Subtree subtree : subtrees) {
       if (!out.containsKey(subtree)) {
-        throw new StoreException("transparency log is corrupt: no hash for subtree " + subtree, null);
+        throw new StoreException(
+            "transparency log is corrupt: no hash for subtree " + subtree, null);
       }
     }
     return out;
@@ -315,17 +354,26 @@ public final class LogStore {
    */
   public void saveCheckpoint(Checkpoint checkpoint, String note, Instant now) {
     jdbi.useTransaction(handle -> {
-      int inserted = handle.createUpdate(
-              "insert into tlog_checkpoint (tree_size, root_hash, note, created_at) values (:s, :r, :n, :t)"
-                  + " on conflict (tree_size) do nothing")
-          .bind("s", checkpoint.size()).bind("r", checkpoint.rootHash()).bind("n", note)
-          .bind("t", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
-          .execute();
+      int inserted =
+          handle
+              .createUpdate(
+                  "insert into tlog_checkpoint (tree_size, root_hash, note, created_at) values (:s,"
+                      + " :r, :n, :t) on conflict (tree_size) do nothing")
+              .bind("s", checkpoint.size())
+              .bind("r", checkpoint.rootHash())
+              .bind("n", note)
+              .bind("t", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+              .execute();
       if (inserted == 0) {
-        byte[] existing = handle.createQuery("select root_hash from tlog_checkpoint where tree_size = :s")
-            .bind("s", checkpoint.size()).mapTo(byte[].class).one();
+        byte[] existing =
+            handle
+                .createQuery("select root_hash from tlog_checkpoint where tree_size = :s")
+                .bind("s", checkpoint.size())
+                .mapTo(byte[].class)
+                .one();
         if (!Arrays.equals(existing, checkpoint.rootHash())) {
-          throw new IllegalStateException("a checkpoint of size " + checkpoint.size() + " with another root is already stored");
+          throw new IllegalStateException(
+              "a checkpoint of size " + checkpoint.size() + " with another root is already stored");
         }
       }
     });
@@ -333,23 +381,33 @@ public final class LogStore {
 
   /** The stored checkpoint of the largest size. */
   public Optional<StoredCheckpoint> latestCheckpoint() {
-    return jdbi.withHandle(handle -> handle
-        .createQuery("select tree_size, root_hash, note, created_at from tlog_checkpoint order by tree_size desc limit 1")
-        .map((rs, ctx) -> checkpoint(rs))
-        .findOne());
+    return jdbi.withHandle(handle ->
+        handle
+            .createQuery(
+                "select tree_size, root_hash, note, created_at from tlog_checkpoint order by"
+                    + " tree_size desc limit 1")
+            .map((rs, ctx) -> checkpoint(rs))
+            .findOne());
   }
 
   /** The stored checkpoint of {@code size}, if any. */
   public Optional<StoredCheckpoint> checkpointAt(long size) {
-    return jdbi.withHandle(handle -> handle
-        .createQuery("select tree_size, root_hash, note, created_at from tlog_checkpoint where tree_size = :s")
-        .bind("s", size)
-        .map((rs, ctx) -> checkpoint(rs))
-        .findOne());
+    return jdbi.withHandle(handle ->
+        handle
+            .createQuery(
+                "select tree_size, root_hash, note, created_at from tlog_checkpoint where tree_size"
+                    + " = :s")
+            .bind("s", size)
+            .map((rs, ctx) -> checkpoint(rs))
+            .findOne());
   }
 
   private static StoredCheckpoint checkpoint(java.sql.ResultSet rs) throws java.sql.SQLException {
-    return new StoredCheckpoint(rs.getLong(1), rs.getBytes(2), rs.getString(3), rs.getObject(4, OffsetDateTime.class).toInstant());
+    return new StoredCheckpoint(
+        rs.getLong(1),
+        rs.getBytes(2),
+        rs.getString(3),
+        rs.getObject(4, OffsetDateTime.class).toInstant());
   }
 
   // ---------------------------------------------------------------- audit
@@ -360,7 +418,8 @@ public final class LogStore {
    * subtree hash that differs from the recomputed one or is missing, a head root or size that
    * differs, rows beyond the head, and stored checkpoints whose root differs from the recomputed
    * root at their size or (with {@code key}) whose signature does not verify. The cheap startup
-   * check is {@link TransparencyLog#verifyAgainstLocalCheckpoint}; this is for {@code audit verify}.
+   * check is {@link TransparencyLog#verifyAgainstLocalCheckpoint}; this is for {@code audit
+   * verify}.
    */
   public TreeAudit audit(Optional<NoteVerifierKey> key) {
     return audit(key, AUDIT_CHUNK);
@@ -373,8 +432,11 @@ public final class LogStore {
   private static TreeAudit audit(Handle handle, Optional<NoteVerifierKey> key, int chunkSize) {
     TreeHead head = head(handle);
     List<String> findings = new ArrayList<>();
-    List<Long> checkpointSizes = handle.createQuery("select tree_size from tlog_checkpoint order by tree_size")
-        .mapTo(Long.class).list();
+    List<Long> checkpointSizes =
+        handle
+            .createQuery("select tree_size from tlog_checkpoint order by tree_size")
+            .mapTo(Long.class)
+            .list();
     int nextCheckpoint = 0;
     int checkpointsChecked = 0;
     List<Subtree> stackNodes = new ArrayList<>();
@@ -390,11 +452,15 @@ public final class LogStore {
       long from = chunk;
       long to = Math.min(head.size(), chunk + chunkSize);
       Map<Subtree, byte[]> stored = subtreesEndingIn(handle, from, to);
-      List<Object[]> rows = handle.createQuery(
-              "select leaf_index, leaf_hash, body from tlog_leaf where leaf_index >= :a and leaf_index < :b order by leaf_index")
-          .bind("a", from).bind("b", to)
-          .map((rs, ctx) -> new Object[] {rs.getLong(1), rs.getBytes(2), rs.getString(3)})
-          .list();
+      List<Object[]> rows =
+          handle
+              .createQuery(
+                  "select leaf_index, leaf_hash, body from tlog_leaf where leaf_index >= :a and"
+                      + " leaf_index < :b order by leaf_index")
+              .bind("a", from)
+              .bind("b", to)
+              .map((rs, ctx) -> new Object[] {rs.getLong(1), rs.getBytes(2), rs.getString(3)})
+              .list();
       for (Object[] row : rows) {
         long index = (Long) row[0];
         if (index != expected) {
@@ -408,9 +474,12 @@ public final class LogStore {
         stackNodes.add(new Subtree(0, index));
         stackHashes.add(computed);
         while (stackNodes.size() >= 2
-            && stackNodes.get(stackNodes.size() - 1).level() == stackNodes.get(stackNodes.size() - 2).level()) {
+            && stackNodes.get(stackNodes.size() - 1).level()
+                == stackNodes.get(stackNodes.size() - 2).level()) {
           int last = stackNodes.size() - 1;
-          Subtree parent = new Subtree(stackNodes.get(last - 1).level() + 1, stackNodes.get(last - 1).index() / 2);
+          Subtree parent =
+              new Subtree(
+                  stackNodes.get(last - 1).level() + 1, stackNodes.get(last - 1).index() / 2);
           byte[] hash = Merkle.nodeHash(stackHashes.get(last - 1), stackHashes.get(last));
           stackNodes.remove(last);
           stackHashes.remove(last);
@@ -420,21 +489,37 @@ public final class LogStore {
           if (storedHash == null) {
             add(findings, "subtree " + parent.level() + "/" + parent.index() + " is missing");
           } else if (!Arrays.equals(storedHash, hash)) {
-            add(findings, "subtree " + parent.level() + "/" + parent.index() + " (leaves " + parent.start() + ".."
-                + (parent.end() - 1) + ") does not match the leaves");
+            add(
+                findings,
+                "subtree "
+                    + parent.level()
+                    + "/"
+                    + parent.index()
+                    + " (leaves "
+                    + parent.start()
+                    + ".."
+                    + (parent.end() - 1)
+                    + ") does not match the leaves");
           }
         }
         expected++;
         leavesChecked++;
-        while (nextCheckpoint < checkpointSizes.size() && checkpointSizes.get(nextCheckpoint) == expected) {
-          checkpointsChecked += checkCheckpoint(handle, expected, Merkle.fold(stackHashes), key, findings);
+        while (nextCheckpoint < checkpointSizes.size()
+            && checkpointSizes.get(nextCheckpoint) == expected) {
+          checkpointsChecked +=
+              checkCheckpoint(handle, expected, Merkle.fold(stackHashes), key, findings);
           nextCheckpoint++;
         }
       }
       gap |= expected != to;
     }
     if (gap) {
-      add(findings, "leaf " + expected + " is missing: the leaf indexes are not dense up to the head size " + head.size());
+      add(
+          findings,
+          "leaf "
+              + expected
+              + " is missing: the leaf indexes are not dense up to the head size "
+              + head.size());
     }
     if (expected == head.size()) {
       byte[] root = head.size() == 0 ? Merkle.emptyRoot() : Merkle.fold(stackHashes);
@@ -442,13 +527,22 @@ public final class LogStore {
         add(findings, "the head root does not match the leaves at size " + head.size());
       }
     }
-    long extraLeaves = handle.createQuery("select count(*) from tlog_leaf where leaf_index >= :s").bind("s", head.size())
-        .mapTo(Long.class).one();
+    long extraLeaves =
+        handle
+            .createQuery("select count(*) from tlog_leaf where leaf_index >= :s")
+            .bind("s", head.size())
+            .mapTo(Long.class)
+            .one();
     if (extraLeaves > 0) {
       add(findings, extraLeaves + " leaves beyond the head size " + head.size());
     }
-    long extraSubtrees = handle.createQuery("select count(*) from tlog_subtree where (idx + 1) * (1::bigint << level) > :s")
-        .bind("s", head.size()).mapTo(Long.class).one();
+    long extraSubtrees =
+        handle
+            .createQuery(
+                "select count(*) from tlog_subtree where (idx + 1) * (1::bigint << level) > :s")
+            .bind("s", head.size())
+            .mapTo(Long.class)
+            .one();
     if (extraSubtrees > 0) {
       add(findings, extraSubtrees + " subtree hashes beyond the head size " + head.size());
     }
@@ -461,7 +555,9 @@ public final class LogStore {
     return new TreeAudit(head.size(), leavesChecked, checkpointsChecked, findings);
   }
 
-  /** The stored subtrees whose last leaf is in {@code [from, to)}: per level, a primary-key range. */
+  /**
+   * The stored subtrees whose last leaf is in {@code [from, to)}: per level, a primary-key range.
+   */
   private static Map<Subtree, byte[]> subtreesEndingIn(Handle handle, long from, long to) {
     List<Integer> levels = new ArrayList<>();
     List<Long> lows = new ArrayList<>();
@@ -480,8 +576,10 @@ public final class LogStore {
     if (levels.isEmpty()) {
       return stored;
     }
-    handle.createQuery("select s.level, s.idx, s.hash from tlog_subtree s"
-            + " join unnest(:l, :lo, :hi) as r(level, lo, hi) on s.level = r.level and s.idx between r.lo and r.hi")
+    handle
+        .createQuery(
+            "select s.level, s.idx, s.hash from tlog_subtree s join unnest(:l, :lo, :hi) as"
+                + " r(level, lo, hi) on s.level = r.level and s.idx between r.lo and r.hi")
         .bindArray("l", Integer.class, levels)
         .bindArray("lo", Long.class, lows)
         .bindArray("hi", Long.class, highs)
@@ -490,12 +588,16 @@ public final class LogStore {
     return stored;
   }
 
-  private static int checkCheckpoint(Handle handle, long size, byte[] root, Optional<NoteVerifierKey> key, List<String> findings) {
-    StoredCheckpoint stored = handle
-        .createQuery("select tree_size, root_hash, note, created_at from tlog_checkpoint where tree_size = :s")
-        .bind("s", size)
-        .map((rs, ctx) -> checkpoint(rs))
-        .one();
+  private static int checkCheckpoint(
+      Handle handle, long size, byte[] root, Optional<NoteVerifierKey> key, List<String> findings) {
+    StoredCheckpoint stored =
+        handle
+            .createQuery(
+                "select tree_size, root_hash, note, created_at from tlog_checkpoint where tree_size"
+                    + " = :s")
+            .bind("s", size)
+            .map((rs, ctx) -> checkpoint(rs))
+            .one();
     if (!Arrays.equals(stored.rootHash(), root)) {
       add(findings, "checkpoint of size " + size + ": its root does not match the leaves");
     }
@@ -503,8 +605,11 @@ public final class LogStore {
       Verification opened = Checkpoints.open(stored.note(), key.get());
       if (!(opened instanceof Verification.Verified(Checkpoint checkpoint))) {
         add(findings, "checkpoint of size " + size + ": " + opened);
-      } else if (checkpoint.size() != size || !Arrays.equals(checkpoint.rootHash(), stored.rootHash())) {
-        add(findings, "checkpoint of size " + size + ": the signed note is not the stored size and root");
+      } else if (checkpoint.size() != size
+          || !Arrays.equals(checkpoint.rootHash(), stored.rootHash())) {
+        add(
+            findings,
+            "checkpoint of size " + size + ": the signed note is not the stored size and root");
       }
     }
     return 1;

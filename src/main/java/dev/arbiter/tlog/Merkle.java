@@ -12,13 +12,13 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Merkle tree hashing and proofs of RFC 9162 section 2.1 (the RFC 6962 tree): leaf hash
- * {@code SHA-256(0x00 || data)}, node hash {@code SHA-256(0x01 || left || right)}, the root of an
- * empty tree {@code SHA-256("")}, inclusion proofs (2.1.3) and consistency proofs (2.1.4).
+ * Merkle tree hashing and proofs of RFC 9162 section 2.1 (the RFC 6962 tree): leaf hash {@code
+ * SHA-256(0x00 || data)}, node hash {@code SHA-256(0x01 || left || right)}, the root of an empty
+ * tree {@code SHA-256("")}, inclusion proofs (2.1.3) and consistency proofs (2.1.4).
  *
- * <p>Proofs are generated from <em>perfect subtrees</em> only: every proof element is the hash of
- * a range {@code [start, end)} of leaves that RFC 9162's recursion produces, and every such range
- * is a sequence of aligned perfect subtrees ({@link Subtree}) of decreasing size, whose hashes fold
+ * <p>Proofs are generated from <em>perfect subtrees</em> only: every proof element is the hash of a
+ * range {@code [start, end)} of leaves that RFC 9162's recursion produces, and every such range is
+ * a sequence of aligned perfect subtrees ({@link Subtree}) of decreasing size, whose hashes fold
  * right to left. A store that keeps the hash of every perfect subtree as it completes therefore
  * answers any proof for any tree size with O(log n) lookups: {@link #inclusionPlan} and {@link
  * #consistencyPlan} say which, {@link #resolve} combines them. Thread-safe (stateless).
@@ -78,13 +78,18 @@ public final class Merkle {
     return fold(resolveRange(decompose(0, leafHashes.size()), inMemory(leafHashes)));
   }
 
-  /** The inclusion proof (RFC 9162 2.1.3.1) of leaf {@code index} in the first {@code size} leaves. */
+  /**
+   * The inclusion proof (RFC 9162 2.1.3.1) of leaf {@code index} in the first {@code size} leaves.
+   */
   public static List<byte[]> inclusionProof(List<byte[]> leafHashes, long index, long size) {
     requireSize(size, leafHashes.size());
     return resolve(inclusionPlan(index, size), inMemory(leafHashes));
   }
 
-  /** The consistency proof (RFC 9162 2.1.4.1) from the first {@code oldSize} leaves to the first {@code newSize}. */
+  /**
+   * The consistency proof (RFC 9162 2.1.4.1) from the first {@code oldSize} leaves to the first
+   * {@code newSize}.
+   */
   public static List<byte[]> consistencyProof(List<byte[]> leafHashes, long oldSize, long newSize) {
     requireSize(newSize, leafHashes.size());
     return resolve(consistencyPlan(oldSize, newSize), inMemory(leafHashes));
@@ -92,7 +97,8 @@ public final class Merkle {
 
   private static void requireSize(long size, int available) {
     if (size > available) {
-      throw new IllegalArgumentException("tree size " + size + " exceeds the " + available + " leaves given");
+      throw new IllegalArgumentException(
+          "tree size " + size + " exceeds the " + available + " leaves given");
     }
   }
 
@@ -105,7 +111,8 @@ public final class Merkle {
    */
   static List<List<Subtree>> inclusionPlan(long index, long size) {
     if (index < 0 || index >= size) {
-      throw new IllegalArgumentException("leaf index " + index + " is not in a tree of size " + size);
+      throw new IllegalArgumentException(
+          "leaf index " + index + " is not in a tree of size " + size);
     }
     List<List<Subtree>> plan = new ArrayList<>();
     path(index, 0, size, plan);
@@ -134,7 +141,8 @@ public final class Merkle {
    */
   static List<List<Subtree>> consistencyPlan(long oldSize, long newSize) {
     if (oldSize < 0 || oldSize > newSize) {
-      throw new IllegalArgumentException("no consistency proof from size " + oldSize + " to size " + newSize);
+      throw new IllegalArgumentException(
+          "no consistency proof from size " + oldSize + " to size " + newSize);
     }
     List<List<Subtree>> plan = new ArrayList<>();
     if (oldSize > 0 && oldSize < newSize) {
@@ -143,7 +151,8 @@ public final class Merkle {
     return plan;
   }
 
-  private static void subproof(long m, long start, long n, boolean complete, List<List<Subtree>> out) {
+  private static void subproof(
+      long m, long start, long n, boolean complete, List<List<Subtree>> out) {
     if (m == n) {
       if (!complete) {
         out.add(decompose(start, start + m));
@@ -160,7 +169,10 @@ public final class Merkle {
     }
   }
 
-  /** The perfect subtrees whose right fold is the root of a tree of {@code size} leaves (empty for 0). */
+  /**
+   * The perfect subtrees whose right fold is the root of a tree of {@code size} leaves (empty for
+   * 0).
+   */
   static List<Subtree> rootPlan(long size) {
     if (size < 0) {
       throw new IllegalArgumentException("negative tree size");
@@ -170,8 +182,8 @@ public final class Merkle {
 
   /**
    * The aligned perfect subtrees covering {@code [start, end)}, largest first. Every range of the
-   * RFC 9162 recursion starts at a multiple of the power of two at or above its length, so its MTH is
-   * the right fold of these.
+   * RFC 9162 recursion starts at a multiple of the power of two at or above its length, so its MTH
+   * is the right fold of these.
    */
   static List<Subtree> decompose(long start, long end) {
     if (start < 0 || end <= start) {
@@ -182,7 +194,8 @@ public final class Merkle {
     while (at < end) {
       long size = Long.highestOneBit(end - at);
       if (at % size != 0) {
-        throw new IllegalArgumentException("range " + start + ".." + end + " is not a Merkle subtree range");
+        throw new IllegalArgumentException(
+            "range " + start + ".." + end + " is not a Merkle subtree range");
       }
       out.add(new Subtree(Long.numberOfTrailingZeros(size), at / size));
       at += size;
@@ -242,7 +255,8 @@ public final class Merkle {
       @Override
       public byte[] apply(Subtree subtree) {
         if (subtree.end() > leafHashes.size()) {
-          throw new IllegalArgumentException("subtree " + subtree + " beyond " + leafHashes.size() + " leaves");
+          throw new IllegalArgumentException(
+              "subtree " + subtree + " beyond " + leafHashes.size() + " leaves");
         }
         if (subtree.level() == 0) {
           return leafHashes.get((int) subtree.index());
@@ -251,9 +265,10 @@ public final class Merkle {
         if (known != null) {
           return known;
         }
-        byte[] hash = nodeHash(
-            apply(new Subtree(subtree.level() - 1, subtree.index() * 2)),
-            apply(new Subtree(subtree.level() - 1, subtree.index() * 2 + 1)));
+        byte[] hash =
+            nodeHash(
+                apply(new Subtree(subtree.level() - 1, subtree.index() * 2)),
+                apply(new Subtree(subtree.level() - 1, subtree.index() * 2 + 1)));
         memo.put(subtree, hash);
         return hash;
       }
@@ -293,8 +308,12 @@ public final class Merkle {
     return sn == 0 ? r : null;
   }
 
-  /** RFC 9162 2.1.3.2: does {@code proof} show that {@code leafHash} is leaf {@code index} of the tree with {@code root}? */
-  public static boolean verifyInclusion(long index, long size, byte[] leafHash, List<byte[]> proof, byte[] root) {
+  /**
+   * RFC 9162 2.1.3.2: does {@code proof} show that {@code leafHash} is leaf {@code index} of the
+   * tree with {@code root}?
+   */
+  public static boolean verifyInclusion(
+      long index, long size, byte[] leafHash, List<byte[]> proof, byte[] root) {
     byte[] computed = rootFromInclusionProof(index, size, leafHash, proof);
     return computed != null && Arrays.equals(computed, root);
   }
@@ -304,7 +323,8 @@ public final class Merkle {
    * oldRoot} is a prefix of the tree of {@code newSize} leaves with {@code newRoot}? Equal sizes
    * need an empty proof and equal roots; an old size of 0 needs an empty proof.
    */
-  public static boolean verifyConsistency(long oldSize, long newSize, byte[] oldRoot, byte[] newRoot, List<byte[]> proof) {
+  public static boolean verifyConsistency(
+      long oldSize, long newSize, byte[] oldRoot, byte[] newRoot, List<byte[]> proof) {
     if (oldSize < 0 || oldSize > newSize) {
       return false;
     }

@@ -64,14 +64,19 @@ public record NoteVerifierKey(String name, int keyId, byte[] publicKey) {
       throw new IllegalArgumentException("verifier key material is empty");
     }
     if (key[0] != ED25519) {
-      throw new IllegalArgumentException("unsupported verifier key type 0x" + HexFormat.of().toHexDigits(key[0]) + " (only Ed25519, 0x01)");
+      throw new IllegalArgumentException(
+          "unsupported verifier key type 0x"
+              + HexFormat.of().toHexDigits(key[0])
+              + " (only Ed25519, 0x01)");
     }
     if (key.length != 1 + Ed25519Key.KEY_LENGTH) {
-      throw new IllegalArgumentException("Ed25519 verifier key is " + (key.length - 1) + " bytes, expected 32");
+      throw new IllegalArgumentException(
+          "Ed25519 verifier key is " + (key.length - 1) + " bytes, expected 32");
     }
     byte[] publicKey = Arrays.copyOfRange(key, 1, key.length);
     if (id != keyId(name, publicKey)) {
-      throw new IllegalArgumentException("verifier key id does not match the key name and public key");
+      throw new IllegalArgumentException(
+          "verifier key id does not match the key name and public key");
     }
     return new NoteVerifierKey(name, id, publicKey);
   }
@@ -85,7 +90,10 @@ public record NoteVerifierKey(String name, int keyId, byte[] publicKey) {
     input[nameBytes.length + 1] = ED25519;
     System.arraycopy(publicKey, 0, input, nameBytes.length + 2, publicKey.length);
     byte[] hash = Digests.sha256(input);
-    return ((hash[0] & 0xff) << 24) | ((hash[1] & 0xff) << 16) | ((hash[2] & 0xff) << 8) | (hash[3] & 0xff);
+    return ((hash[0] & 0xff) << 24)
+        | ((hash[1] & 0xff) << 16)
+        | ((hash[2] & 0xff) << 8)
+        | (hash[3] & 0xff);
   }
 
   /**
@@ -94,7 +102,8 @@ public record NoteVerifierKey(String name, int keyId, byte[] publicKey) {
    */
   public static void requireValidName(String name) {
     if (!isValidName(name)) {
-      throw new IllegalArgumentException("invalid key name (empty, or contains a space, '+' or a control character)");
+      throw new IllegalArgumentException(
+          "invalid key name (empty, or contains a space, '+' or a control character)");
     }
   }
 
@@ -104,7 +113,11 @@ public record NoteVerifierKey(String name, int keyId, byte[] publicKey) {
     }
     for (int i = 0; i < name.length(); ) {
       int c = name.codePointAt(i);
-      if (c == '+' || c < 0x20 || c == 0x85 || Character.isWhitespace(c) || Character.isSpaceChar(c)
+      if (c == '+'
+          || c < 0x20
+          || c == 0x85
+          || Character.isWhitespace(c)
+          || Character.isSpaceChar(c)
           || (Character.isSurrogate(name.charAt(i)) && !Character.isSupplementaryCodePoint(c))) {
         return false;
       }
@@ -133,7 +146,10 @@ public record NoteVerifierKey(String name, int keyId, byte[] publicKey) {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof NoteVerifierKey k && k.name.equals(name) && k.keyId == keyId && Arrays.equals(k.publicKey, publicKey);
+    return other instanceof NoteVerifierKey k
+        && k.name.equals(name)
+        && k.keyId == keyId
+        && Arrays.equals(k.publicKey, publicKey);
   }
 
   @Override

@@ -13,8 +13,8 @@ import java.util.List;
  * A C2SP signed note: a text ending in a newline, a blank line, then signature lines {@code — <key
  * name> <base64(4-byte key id || signature)>}. {@link #parse} is the syntax check of Go's {@code
  * note.Open} (valid UTF-8, no control characters but newline, the text separated from the
- * signatures by the last blank line, every signature line well formed, at most 100 signatures);
- * it verifies nothing. Use {@link Checkpoints#open} to verify a checkpoint.
+ * signatures by the last blank line, every signature line well formed, at most 100 signatures); it
+ * verifies nothing. Use {@link Checkpoints#open} to verify a checkpoint.
  */
 public record SignedNote(String text, List<Signature> signatures) {
   /** Signature lines beyond this make the note malformed (Go's limit). */
@@ -49,7 +49,10 @@ public record SignedNote(String text, List<Signature> signatures) {
 
     @Override
     public boolean equals(Object other) {
-      return other instanceof Signature s && s.keyName.equals(keyName) && s.keyId == keyId && Arrays.equals(s.signature, signature);
+      return other instanceof Signature s
+          && s.keyName.equals(keyName)
+          && s.keyId == keyId
+          && Arrays.equals(s.signature, signature);
     }
 
     @Override
@@ -80,11 +83,13 @@ public record SignedNote(String text, List<Signature> signatures) {
   public static SignedNote parse(byte[] bytes) {
     String text;
     try {
-      text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
     } catch (CharacterCodingException e) {
       throw new IllegalArgumentException("note is not valid UTF-8");
     }
@@ -102,8 +107,10 @@ public record SignedNote(String text, List<Signature> signatures) {
       if (c < 0x20 && c != '\n') {
         throw new IllegalArgumentException("note contains a control character");
       }
-      if (Character.isHighSurrogate(c) && (i + 1 == note.length() || !Character.isLowSurrogate(note.charAt(i + 1)))
-          || Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(note.charAt(i - 1)))) {
+      if (Character.isHighSurrogate(c)
+              && (i + 1 == note.length() || !Character.isLowSurrogate(note.charAt(i + 1)))
+          || Character.isLowSurrogate(c)
+              && (i == 0 || !Character.isHighSurrogate(note.charAt(i - 1)))) {
         throw new IllegalArgumentException("note is not valid Unicode");
       }
     }
@@ -122,7 +129,8 @@ public record SignedNote(String text, List<Signature> signatures) {
     List<Signature> signatures = new ArrayList<>();
     for (String line : block.substring(0, block.length() - 1).split("\n", -1)) {
       if (!line.startsWith(SIGNATURE_PREFIX)) {
-        throw new IllegalArgumentException("note line after the blank line is not a signature line");
+        throw new IllegalArgumentException(
+            "note line after the blank line is not a signature line");
       }
       String rest = line.substring(SIGNATURE_PREFIX.length());
       int space = rest.indexOf(' ');

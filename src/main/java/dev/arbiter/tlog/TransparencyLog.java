@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * the new tree; if the database's tree does not extend it, signing stops for good (a fork is never
  * signed) and {@link #flush} fails.
  *
- * <p>Startup: {@link #create}, then {@link #verifyAgainstLocalCheckpoint()} (refuse to serve
- * unless {@link LocalCheckpointCheck#mayStart()}), then {@link #start()}. Timestamps come from the
+ * <p>Startup: {@link #create}, then {@link #verifyAgainstLocalCheckpoint()} (refuse to serve unless
+ * {@link LocalCheckpointCheck#mayStart()}), then {@link #start()}. Timestamps come from the
  * injected {@link Clock}; intervals use the monotonic {@link System#nanoTime()}. Thread-safe.
  */
 public final class TransparencyLog implements AutoCloseable {
@@ -54,39 +54,60 @@ public final class TransparencyLog implements AutoCloseable {
    * @param closeTimeout how long {@link #close()} and {@link #flush()} wait
    */
   public record Config(
-      Path checkpointFile, int queueCapacity, int maxBatch, Duration batchDelay, Duration checkpointInterval, Duration closeTimeout) {
+      Path checkpointFile,
+      int queueCapacity,
+      int maxBatch,
+      Duration batchDelay,
+      Duration checkpointInterval,
+      Duration closeTimeout) {
     public Config {
       if (queueCapacity < 1 || maxBatch < 1) {
         throw new IllegalArgumentException("queue capacity and batch size must be positive");
       }
-      if (batchDelay.isNegative() || batchDelay.isZero() || checkpointInterval.isNegative() || closeTimeout.isNegative()) {
+      if (batchDelay.isNegative()
+          || batchDelay.isZero()
+          || checkpointInterval.isNegative()
+          || closeTimeout.isNegative()) {
         throw new IllegalArgumentException("durations must be positive");
       }
     }
 
-    /** 10,000 queued entries, batches of 1,000 or every 100 ms, a checkpoint at most every second. */
+    /**
+     * 10,000 queued entries, batches of 1,000 or every 100 ms, a checkpoint at most every second.
+     */
     public static Config defaults(Path checkpointFile) {
-      return new Config(checkpointFile, 10_000, 1_000, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(30));
+      return new Config(
+          checkpointFile,
+          10_000,
+          1_000,
+          Duration.ofMillis(100),
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(30));
     }
 
     public Config withQueueCapacity(int capacity) {
-      return new Config(checkpointFile, capacity, maxBatch, batchDelay, checkpointInterval, closeTimeout);
+      return new Config(
+          checkpointFile, capacity, maxBatch, batchDelay, checkpointInterval, closeTimeout);
     }
 
     public Config withMaxBatch(int batch) {
-      return new Config(checkpointFile, queueCapacity, batch, batchDelay, checkpointInterval, closeTimeout);
+      return new Config(
+          checkpointFile, queueCapacity, batch, batchDelay, checkpointInterval, closeTimeout);
     }
 
     public Config withBatchDelay(Duration delay) {
-      return new Config(checkpointFile, queueCapacity, maxBatch, delay, checkpointInterval, closeTimeout);
+      return new Config(
+          checkpointFile, queueCapacity, maxBatch, delay, checkpointInterval, closeTimeout);
     }
 
     public Config withCheckpointInterval(Duration interval) {
-      return new Config(checkpointFile, queueCapacity, maxBatch, batchDelay, interval, closeTimeout);
+      return new Config(
+          checkpointFile, queueCapacity, maxBatch, batchDelay, interval, closeTimeout);
     }
 
     public Config withCloseTimeout(Duration timeout) {
-      return new Config(checkpointFile, queueCapacity, maxBatch, batchDelay, checkpointInterval, timeout);
+      return new Config(
+          checkpointFile, queueCapacity, maxBatch, batchDelay, checkpointInterval, timeout);
     }
   }
 
@@ -122,7 +143,8 @@ public final class TransparencyLog implements AutoCloseable {
   private final Config config;
   private final Clock clock;
   private final ArrayBlockingQueue<LogEntry> queue;
-  private final ConcurrentLinkedQueue<CompletableFuture<Void>> flushRequests = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<CompletableFuture<Void>> flushRequests =
+      new ConcurrentLinkedQueue<>();
   private final AtomicLong appended = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
   private final AtomicLong writeFailures = new AtomicLong();
@@ -148,8 +170,12 @@ public final class TransparencyLog implements AutoCloseable {
     this.lastSignNanos = System.nanoTime() - config.checkpointInterval().toNanos();
   }
 
-  /** The service, not yet writing: check {@link #verifyAgainstLocalCheckpoint()}, then {@link #start()}. */
-  public static TransparencyLog create(LogStore store, CheckpointSigner signer, Config config, Clock clock) {
+  /**
+   * The service, not yet writing: check {@link #verifyAgainstLocalCheckpoint()}, then {@link
+   * #start()}.
+   */
+  public static TransparencyLog create(
+      LogStore store, CheckpointSigner signer, Config config, Clock clock) {
     return new TransparencyLog(store, signer, config, clock);
   }
 
@@ -160,14 +186,19 @@ public final class TransparencyLog implements AutoCloseable {
   private Signed initialCheckpoint() {
     try {
       Optional<String> local = LocalCheckpointFile.read(config.checkpointFile());
-      if (local.isPresent() && Checkpoints.open(local.get(), signer.verifierKey()) instanceof Verification.Verified(Checkpoint c)) {
-        return new Signed(c, local.get(), store.checkpointAt(c.size()).map(LogStore.StoredCheckpoint::createdAt));
+      if (local.isPresent()
+          && Checkpoints.open(local.get(), signer.verifierKey())
+              instanceof Verification.Verified(Checkpoint c)) {
+        return new Signed(
+            c, local.get(), store.checkpointAt(c.size()).map(LogStore.StoredCheckpoint::createdAt));
       }
     } catch (IOException e) {
       LOG.warn("cannot read the local checkpoint {}: {}", config.checkpointFile(), e.toString());
     }
     Optional<LogStore.StoredCheckpoint> stored = store.latestCheckpoint();
-    if (stored.isPresent() && Checkpoints.open(stored.get().note(), signer.verifierKey()) instanceof Verification.Verified(Checkpoint c)) {
+    if (stored.isPresent()
+        && Checkpoints.open(stored.get().note(), signer.verifierKey())
+            instanceof Verification.Verified(Checkpoint c)) {
       return new Signed(c, stored.get().note(), Optional.of(stored.get().createdAt()));
     }
     return null;
@@ -238,11 +269,15 @@ public final class TransparencyLog implements AutoCloseable {
       if (e.getCause() instanceof IllegalStateException halted) {
         throw new IllegalStateException(halted.getMessage(), halted);
       }
-      throw new StoreException("flushing the transparency log failed: " + e.getCause().getMessage(), e.getCause());
+      throw new StoreException(
+          "flushing the transparency log failed: " + e.getCause().getMessage(), e.getCause());
     }
   }
 
-  /** Stops accepting entries, drains the queue (waiting up to the close timeout) and stops the writer. */
+  /**
+   * Stops accepting entries, drains the queue (waiting up to the close timeout) and stops the
+   * writer.
+   */
   @Override
   public void close() {
     Thread thread;
@@ -311,7 +346,11 @@ public final class TransparencyLog implements AutoCloseable {
         }
         if (haltReason == null && Integer.bitCount(failures) == 1) {
           // the first failure of a streak, then the 2nd, 4th, 8th...: the backoff caps at 5 s
-          LOG.warn("transparency log write failed ({} in a row; {} entries waiting): {}", failures, pending(), e.toString());
+          LOG.warn(
+              "transparency log write failed ({} in a row; {} entries waiting): {}",
+              failures,
+              pending(),
+              e.toString());
         }
       }
       for (CompletableFuture<Void> flush : flushes) {
@@ -322,7 +361,9 @@ public final class TransparencyLog implements AutoCloseable {
         }
       }
       boolean drained = queue.isEmpty() && unwritten == null;
-      if (closingNow && ((drained && (failure == null || haltReason != null)) || System.nanoTime() > closeDeadline)) {
+      if (closingNow
+          && ((drained && (failure == null || haltReason != null))
+              || System.nanoTime() > closeDeadline)) {
         return;
       }
       if (Thread.currentThread().isInterrupted()) {
@@ -332,11 +373,20 @@ public final class TransparencyLog implements AutoCloseable {
       if (failure != null) {
         park = Math.min(MAX_BACKOFF_NANOS, park << Math.min(failures, 6));
       } else if (knownTreeSize > signedSize() && haltReason == null) {
-        park = Math.max(1, Math.min(park, lastSignNanos + config.checkpointInterval().toNanos() - System.nanoTime()));
+        park =
+            Math.max(
+                1,
+                Math.min(
+                    park,
+                    lastSignNanos + config.checkpointInterval().toNanos() - System.nanoTime()));
       }
       if (failure != null) {
         // back off, also while closing (up to the close deadline)
-        LockSupport.parkNanos(this, closeDeadline == Long.MAX_VALUE ? park : Math.max(1, Math.min(park, closeDeadline - System.nanoTime())));
+        LockSupport.parkNanos(
+            this,
+            closeDeadline == Long.MAX_VALUE
+                ? park
+                : Math.max(1, Math.min(park, closeDeadline - System.nanoTime())));
       } else if (flushRequests.isEmpty() && !closing && queue.size() < config.maxBatch()) {
         LockSupport.parkNanos(this, park);
       }
@@ -387,7 +437,9 @@ public final class TransparencyLog implements AutoCloseable {
       }
       return;
     }
-    if (!force && (knownTreeSize <= signedSize() || System.nanoTime() - lastSignNanos < config.checkpointInterval().toNanos())) {
+    if (!force
+        && (knownTreeSize <= signedSize()
+            || System.nanoTime() - lastSignNanos < config.checkpointInterval().toNanos())) {
       return;
     }
     LogStore.TreeHead head = store.head();
@@ -395,16 +447,26 @@ public final class TransparencyLog implements AutoCloseable {
     Signed previous = lastSigned;
     if (previous == null ? head.size() == 0 : head.size() <= previous.checkpoint().size()) {
       if (previous != null && head.size() < previous.checkpoint().size()) {
-        halt("the database's tree (size " + head.size() + ") is smaller than the last signed checkpoint (size "
-            + previous.checkpoint().size() + ")");
+        halt(
+            "the database's tree (size "
+                + head.size()
+                + ") is smaller than the last signed checkpoint (size "
+                + previous.checkpoint().size()
+                + ")");
       }
       return;
     }
     if (previous != null) {
       Checkpoint old = previous.checkpoint();
       List<byte[]> proof = store.consistencyProof(old.size(), head.size());
-      if (!Merkle.verifyConsistency(old.size(), head.size(), old.rootHash(), head.rootHash(), proof)) {
-        halt("the database's tree at size " + head.size() + " does not extend the last signed checkpoint (size " + old.size() + ")");
+      if (!Merkle.verifyConsistency(
+          old.size(), head.size(), old.rootHash(), head.rootHash(), proof)) {
+        halt(
+            "the database's tree at size "
+                + head.size()
+                + " does not extend the last signed checkpoint (size "
+                + old.size()
+                + ")");
         throw new IllegalStateException(haltReason);
       }
     }
@@ -415,7 +477,8 @@ public final class TransparencyLog implements AutoCloseable {
     try {
       LocalCheckpointFile.write(config.checkpointFile(), note);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the local checkpoint " + config.checkpointFile(), e);
+      throw new UncheckedIOException(
+          "cannot write the local checkpoint " + config.checkpointFile(), e);
     }
     lastSigned = new Signed(checkpoint, note, Optional.of(now));
     lastSignNanos = System.nanoTime();
@@ -431,9 +494,9 @@ public final class TransparencyLog implements AutoCloseable {
   // ---------------------------------------------------------------- startup check
 
   /**
-   * Checks the database's log against the checkpoint in the local file (O(log n)): the tree must not
-   * be smaller ({@link LocalCheckpointCheck.Behind}), and its root at the local size must be the
-   * local root and its head must extend it by a consistency proof ({@link
+   * Checks the database's log against the checkpoint in the local file (O(log n)): the tree must
+   * not be smaller ({@link LocalCheckpointCheck.Behind}), and its root at the local size must be
+   * the local root and its head must extend it by a consistency proof ({@link
    * LocalCheckpointCheck.Forked} otherwise). Detects a truncated, restored or rewritten history; a
    * leaf body altered without recomputing the tree's hashes is found by {@link #audit()}.
    */
@@ -442,7 +505,8 @@ public final class TransparencyLog implements AutoCloseable {
     try {
       note = LocalCheckpointFile.read(config.checkpointFile());
     } catch (IOException e) {
-      return new LocalCheckpointCheck.Unverifiable("cannot read the local checkpoint " + config.checkpointFile() + ": " + e.getMessage());
+      return new LocalCheckpointCheck.Unverifiable(
+          "cannot read the local checkpoint " + config.checkpointFile() + ": " + e.getMessage());
     }
     LogStore.TreeHead head = store.head();
     if (note.isEmpty()) {
@@ -450,7 +514,8 @@ public final class TransparencyLog implements AutoCloseable {
     }
     Verification opened = Checkpoints.open(note.get(), signer.verifierKey());
     if (!(opened instanceof Verification.Verified(Checkpoint local))) {
-      return new LocalCheckpointCheck.Unverifiable("the local checkpoint " + config.checkpointFile() + " does not verify: " + opened);
+      return new LocalCheckpointCheck.Unverifiable(
+          "the local checkpoint " + config.checkpointFile() + " does not verify: " + opened);
     }
     String localRoot = B64.encode(local.rootHash());
     if (head.size() < local.size()) {
@@ -463,18 +528,30 @@ public final class TransparencyLog implements AutoCloseable {
       return new LocalCheckpointCheck.Forked(local.size(), localRoot, "", e.getMessage());
     }
     if (!Arrays.equals(databaseRoot, local.rootHash())) {
-      return new LocalCheckpointCheck.Forked(local.size(), localRoot, B64.encode(databaseRoot),
-          "the database's root at size " + local.size() + " is not the root of the local checkpoint");
+      return new LocalCheckpointCheck.Forked(
+          local.size(),
+          localRoot,
+          B64.encode(databaseRoot),
+          "the database's root at size "
+              + local.size()
+              + " is not the root of the local checkpoint");
     }
     List<byte[]> proof;
     try {
       proof = store.consistencyProof(local.size(), head.size());
     } catch (StoreException e) {
-      return new LocalCheckpointCheck.Forked(local.size(), localRoot, B64.encode(databaseRoot), e.getMessage());
+      return new LocalCheckpointCheck.Forked(
+          local.size(), localRoot, B64.encode(databaseRoot), e.getMessage());
     }
-    if (!Merkle.verifyConsistency(local.size(), head.size(), local.rootHash(), head.rootHash(), proof)) {
-      return new LocalCheckpointCheck.Forked(local.size(), localRoot, B64.encode(databaseRoot),
-          "the database's head (size " + head.size() + ") is not an extension of the local checkpoint");
+    if (!Merkle.verifyConsistency(
+        local.size(), head.size(), local.rootHash(), head.rootHash(), proof)) {
+      return new LocalCheckpointCheck.Forked(
+          local.size(),
+          localRoot,
+          B64.encode(databaseRoot),
+          "the database's head (size "
+              + head.size()
+              + ") is not an extension of the local checkpoint");
     }
     return new LocalCheckpointCheck.Consistent(local.size(), head.size());
   }
@@ -494,8 +571,12 @@ public final class TransparencyLog implements AutoCloseable {
    */
   public InclusionProof inclusionProof(long leafIndex, long treeSize) {
     List<byte[]> hashes = store.inclusionProof(leafIndex, treeSize);
-    LogStore.LoggedLeaf leaf = store.leaf(leafIndex)
-        .orElseThrow(() -> new StoreException("transparency log is corrupt: leaf " + leafIndex + " is missing", null));
+    LogStore.LoggedLeaf leaf =
+        store
+            .leaf(leafIndex)
+            .orElseThrow(() ->
+                new StoreException(
+                    "transparency log is corrupt: leaf " + leafIndex + " is missing", null));
     String note = store.checkpointAt(treeSize).map(LogStore.StoredCheckpoint::note).orElse(null);
     return InclusionProof.of(leafIndex, treeSize, leaf.leafHash(), hashes, note);
   }
@@ -506,14 +587,25 @@ public final class TransparencyLog implements AutoCloseable {
    * @throws IllegalArgumentException when no checkpoint covers the leaf yet
    */
   public InclusionProof inclusionProof(long leafIndex) {
-    LogStore.StoredCheckpoint latest = store.latestCheckpoint()
-        .orElseThrow(() -> new IllegalArgumentException("the log has no checkpoint yet"));
+    LogStore.StoredCheckpoint latest =
+        store
+            .latestCheckpoint()
+            .orElseThrow(() -> new IllegalArgumentException("the log has no checkpoint yet"));
     if (leafIndex < 0 || leafIndex >= latest.size()) {
-      throw new IllegalArgumentException("leaf " + leafIndex + " is not covered by the latest checkpoint (size " + latest.size() + ")");
+      throw new IllegalArgumentException(
+          "leaf "
+              + leafIndex
+              + " is not covered by the latest checkpoint (size "
+              + latest.size()
+              + ")");
     }
     List<byte[]> hashes = store.inclusionProof(leafIndex, latest.size());
-    LogStore.LoggedLeaf leaf = store.leaf(leafIndex)
-        .orElseThrow(() -> new StoreException("transparency log is corrupt: leaf " + leafIndex + " is missing", null));
+    LogStore.LoggedLeaf leaf =
+        store
+            .leaf(leafIndex)
+            .orElseThrow(() ->
+                new StoreException(
+                    "transparency log is corrupt: leaf " + leafIndex + " is missing", null));
     return InclusionProof.of(leafIndex, latest.size(), leaf.leafHash(), hashes, latest.note());
   }
 
@@ -585,7 +677,14 @@ public final class TransparencyLog implements AutoCloseable {
   }
 
   public Metrics metrics() {
-    return new Metrics(queue.size(), config.queueCapacity(), appended.get(), refused.get(), writeFailures.get(),
-        signedSize(), lastCheckpointTime(), haltReason != null);
+    return new Metrics(
+        queue.size(),
+        config.queueCapacity(),
+        appended.get(),
+        refused.get(),
+        writeFailures.get(),
+        signedSize(),
+        lastCheckpointTime(),
+        haltReason != null);
   }
 }

@@ -55,8 +55,8 @@ public final class EarSigner {
   }
 
   /**
-   * Signs a result and says what was signed: the token, its unique {@code jti}, and its {@code
-   * iat} and {@code exp} (whole seconds, exactly as in the token).
+   * Signs a result and says what was signed: the token, its unique {@code jti}, and its {@code iat}
+   * and {@code exp} (whole seconds, exactly as in the token).
    */
   public SignedEar issue(Map<String, Submodule> submods, byte[] nonce, JWK teeKey) {
     if (submods.isEmpty()) {
@@ -80,21 +80,31 @@ public final class EarSigner {
       submodJson.put(entry.getKey(), json);
       overall = overall.worse(submod.status());
     }
-    JWTClaimsSet claims = new JWTClaimsSet.Builder()
-        .claim("eat_profile", PROFILE)
-        .claim("iat", now.getEpochSecond())
-        .claim("exp", expires.getEpochSecond())
-        .jwtID(jti)
-        .claim("ear_verifier_id", Map.of("developer", "https://github.com/arbiter-governance/arbiter", "build", build))
-        .claim("eat_nonce", Base64.getUrlEncoder().withoutPadding().encodeToString(nonce))
-        .claim("ear.status", overall.label())
-        .claim("submods", submodJson)
-        .claim("cnf", Map.of("jwk", teeKey.toPublicJWK().toJSONObject()))
-        .build();
-    JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.keyId()).type(new JOSEObjectType("eat+jwt")).build();
+    JWTClaimsSet claims =
+        new JWTClaimsSet.Builder()
+            .claim("eat_profile", PROFILE)
+            .claim("iat", now.getEpochSecond())
+            .claim("exp", expires.getEpochSecond())
+            .jwtID(jti)
+            .claim(
+                "ear_verifier_id",
+                Map.of(
+                    "developer", "https://github.com/arbiter-governance/arbiter", "build", build))
+            .claim("eat_nonce", Base64.getUrlEncoder().withoutPadding().encodeToString(nonce))
+            .claim("ear.status", overall.label())
+            .claim("submods", submodJson)
+            .claim("cnf", Map.of("jwk", teeKey.toPublicJWK().toJSONObject()))
+            .build();
+    JWSHeader header =
+        new JWSHeader.Builder(JWSAlgorithm.ES256)
+            .keyID(key.keyId())
+            .type(new JOSEObjectType("eat+jwt"))
+            .build();
     SignedJWT jwt = new SignedJWT(header, claims);
     try {
-      jwt.sign(dev.arbiter.crypto.JoseCrypto.signer((java.security.interfaces.ECPrivateKey) key.privateKeyForJose()));
+      jwt.sign(
+          dev.arbiter.crypto.JoseCrypto.signer(
+              (java.security.interfaces.ECPrivateKey) key.privateKeyForJose()));
     } catch (JOSEException e) {
       throw new IllegalStateException("cannot sign EAR", e);
     }

@@ -48,7 +48,10 @@ public enum EarStatus {
     return CONTRAINDICATED;
   }
 
-  /** The less trusting of two tiers (NONE counts as less trusting than AFFIRMING, more than WARNING). */
+  /**
+   * The less trusting of two tiers (NONE counts as less trusting than AFFIRMING, more than
+   * WARNING).
+   */
   public EarStatus worse(EarStatus other) {
     return rank(this) >= rank(other) ? this : other;
   }

@@ -40,7 +40,9 @@ public final class EarVerifier {
     this.clock = clock;
   }
 
-  /** @throws ProblemException with a {@link TokenProblem} when the token is not acceptable */
+  /**
+   * @throws ProblemException with a {@link TokenProblem} when the token is not acceptable
+   */
   public VerifiedEar verify(String token) {
     String compact = token.strip();
     if (compact.chars().filter(c -> c == '.').count() != 2) {
@@ -59,15 +61,19 @@ public final class EarVerifier {
     }
     JWSAlgorithm algorithm = jwt.getHeader().getAlgorithm();
     if (!ALLOWED.contains(algorithm)) {
-      throw problem(TokenProblem.TOKEN_ALGORITHM_REFUSED, "algorithm " + algorithm + " is not allowed");
+      throw problem(
+          TokenProblem.TOKEN_ALGORITHM_REFUSED, "algorithm " + algorithm + " is not allowed");
     }
     JWK key = selectKey(jwt.getHeader().getKeyID());
     try {
       if (!(key instanceof ECKey ec) || !jwt.verify(dev.arbiter.crypto.JoseCrypto.verifier(ec))) {
-        throw problem(TokenProblem.TOKEN_SIGNATURE_INVALID, "signature does not verify under key " + key.getKeyID());
+        throw problem(
+            TokenProblem.TOKEN_SIGNATURE_INVALID,
+            "signature does not verify under key " + key.getKeyID());
       }
     } catch (JOSEException e) {
-      throw problem(TokenProblem.TOKEN_SIGNATURE_INVALID, "signature cannot be verified: " + e.getMessage());
+      throw problem(
+          TokenProblem.TOKEN_SIGNATURE_INVALID, "signature cannot be verified: " + e.getMessage());
     }
     String profile = claims.get("eat_profile") instanceof String text ? text : null;
     if (profile == null) {
@@ -78,7 +84,9 @@ public final class EarVerifier {
       throw problem(TokenProblem.TOKEN_PROFILE_UNKNOWN, "unknown eat_profile " + profile);
     }
     Instant now = clock.instant();
-    Instant issuedAt = timeClaim(claims, "iat", ietf).orElseThrow(() -> problem(TokenProblem.TOKEN_CLAIMS_INVALID, "iat is missing"));
+    Instant issuedAt =
+        timeClaim(claims, "iat", ietf)
+            .orElseThrow(() -> problem(TokenProblem.TOKEN_CLAIMS_INVALID, "iat is missing"));
     Optional<Instant> expiresAt = timeClaim(claims, "exp", ietf);
     if (expiresAt.isPresent() && now.isAfter(expiresAt.get().plus(SKEW))) {
       throw problem(TokenProblem.TOKEN_EXPIRED, "expired at " + expiresAt.get());
@@ -100,7 +108,8 @@ public final class EarVerifier {
       overall = overall.worse(appraisal.status());
     }
     Optional<JWK> cnf = Optional.empty();
-    if (claims.get("cnf") instanceof Map<?, ?> confirmation && confirmation.get("jwk") instanceof Map<?, ?> jwk) {
+    if (claims.get("cnf") instanceof Map<?, ?> confirmation
+        && confirmation.get("jwk") instanceof Map<?, ?> jwk) {
       try {
         @SuppressWarnings("unchecked")
         JWK parsed = JWK.parse((Map<String, Object>) jwk);
@@ -112,10 +121,21 @@ public final class EarVerifier {
         throw problem(TokenProblem.TOKEN_CLAIMS_INVALID, "cnf.jwk is not a JWK");
       }
     }
-    Optional<String> nonce = claims.get("eat_nonce") instanceof String text ? Optional.of(text) : Optional.empty();
+    Optional<String> nonce =
+        claims.get("eat_nonce") instanceof String text ? Optional.of(text) : Optional.empty();
     @SuppressWarnings("unchecked")
     Map<String, Object> verifier = (Map<String, Object>) verifierId;
-    return new VerifiedEar(profile, issuedAt, expiresAt, verifier, overall, submods, cnf, nonce, key.getKeyID(), claims);
+    return new VerifiedEar(
+        profile,
+        issuedAt,
+        expiresAt,
+        verifier,
+        overall,
+        submods,
+        cnf,
+        nonce,
+        key.getKeyID(),
+        claims);
   }
 
   private JWK selectKey(String keyId) {
@@ -124,7 +144,8 @@ public final class EarVerifier {
       if (keys.size() == 1) {
         return keys.get(0);
       }
-      throw problem(TokenProblem.TOKEN_KEY_UNKNOWN, "the token has no kid and more than one key is trusted");
+      throw problem(
+          TokenProblem.TOKEN_KEY_UNKNOWN, "the token has no kid and more than one key is trusted");
     }
     JWK key = trusted.getKeyByKeyId(keyId);
     if (key == null) {
@@ -133,23 +154,29 @@ public final class EarVerifier {
     return key;
   }
 
-  private static Map<String, VerifiedEar.Appraisal> submods(Map<String, Object> claims, boolean ietf) {
+  private static Map<String, VerifiedEar.Appraisal> submods(
+      Map<String, Object> claims, boolean ietf) {
     if (!(claims.get("submods") instanceof Map<?, ?> submods) || submods.isEmpty()) {
       throw problem(TokenProblem.TOKEN_CLAIMS_INVALID, "submods is missing or empty");
     }
     Map<String, VerifiedEar.Appraisal> out = new LinkedHashMap<>();
     for (var entry : submods.entrySet()) {
       if (!(entry.getValue() instanceof Map<?, ?> submod)) {
-        throw problem(TokenProblem.TOKEN_CLAIMS_INVALID, "submods." + entry.getKey() + " is not an object");
+        throw problem(
+            TokenProblem.TOKEN_CLAIMS_INVALID, "submods." + entry.getKey() + " is not an object");
       }
       String statusClaim = ietf ? "ear_status" : "ear.status";
       Object statusValue = submod.get(statusClaim);
-      EarStatus status = statusValue instanceof String label ? EarStatus.parse(label).orElse(null) : null;
+      EarStatus status =
+          statusValue instanceof String label ? EarStatus.parse(label).orElse(null) : null;
       if (status == null) {
-        throw problem(TokenProblem.TOKEN_CLAIMS_INVALID, "submods." + entry.getKey() + "." + statusClaim + " is missing or unknown");
+        throw problem(
+            TokenProblem.TOKEN_CLAIMS_INVALID,
+            "submods." + entry.getKey() + "." + statusClaim + " is missing or unknown");
       }
       Map<String, Integer> vector = new LinkedHashMap<>();
-      if (submod.get(ietf ? "ear_trustworthiness_vector" : "ear.trustworthiness-vector") instanceof Map<?, ?> tv) {
+      if (submod.get(ietf ? "ear_trustworthiness_vector" : "ear.trustworthiness-vector")
+          instanceof Map<?, ?> tv) {
         for (var member : tv.entrySet()) {
           if (member.getValue() instanceof Number number) {
             vector.put(String.valueOf(member.getKey()), number.intValue());
@@ -165,12 +192,15 @@ public final class EarVerifier {
       }
       @SuppressWarnings("unchecked")
       Map<String, Object> submodClaims = (Map<String, Object>) submod;
-      out.put(String.valueOf(entry.getKey()), new VerifiedEar.Appraisal(status, vector, policyIds, submodClaims));
+      out.put(
+          String.valueOf(entry.getKey()),
+          new VerifiedEar.Appraisal(status, vector, policyIds, submodClaims));
     }
     return out;
   }
 
-  private static Optional<Instant> timeClaim(Map<String, Object> claims, String name, boolean integerOnly) {
+  private static Optional<Instant> timeClaim(
+      Map<String, Object> claims, String name, boolean integerOnly) {
     Object value = claims.get(name);
     if (value == null) {
       return Optional.empty();
@@ -181,7 +211,8 @@ public final class EarVerifier {
     if (value instanceof Number number && !integerOnly) {
       return Optional.of(Instant.ofEpochMilli(Math.round(number.doubleValue() * 1000)));
     }
-    throw problem(TokenProblem.TOKEN_CLAIMS_INVALID, name + " must be an integer number of seconds");
+    throw problem(
+        TokenProblem.TOKEN_CLAIMS_INVALID, name + " must be an integer number of seconds");
   }
 
   private static ProblemException problem(TokenProblem type, String detail) {

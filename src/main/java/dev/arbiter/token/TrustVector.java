@@ -8,35 +8,64 @@ import java.util.Map;
  * An AR4SI trustworthiness vector (draft-ietf-rats-ar4si): instance identity, configuration,
  * executables, file system, hardware, runtime opaque, storage opaque and sourced data. Absent
  * members are {@link #NO_CLAIM}. Build one with {@link #builder()} and the named code points
- * ({@link #AFFIRMING}: recognized / approved / genuine / encrypted; {@link #WARNING}: recognized but
- * with known vulnerabilities; {@link #CONTRAINDICATED}, {@link #NOT_RECOGNIZED}, {@link
+ * ({@link #AFFIRMING}: recognized / approved / genuine / encrypted; {@link #WARNING}: recognized
+ * but with known vulnerabilities; {@link #CONTRAINDICATED}, {@link #NOT_RECOGNIZED}, {@link
  * #CRYPTO_VALIDATION_FAILED}) rather than positionally.
  */
 public record TrustVector(
-    int instanceIdentity, int configuration, int executables, int fileSystem, int hardware, int runtimeOpaque, int storageOpaque,
+    int instanceIdentity,
+    int configuration,
+    int executables,
+    int fileSystem,
+    int hardware,
+    int runtimeOpaque,
+    int storageOpaque,
     int sourcedData) {
 
   /** No claim is made about this aspect. */
   public static final int NO_CLAIM = 0;
+
   /** The aspect is recognized and approved (e.g. genuine hardware, approved executables). */
   public static final int AFFIRMING = 2;
+
   /** Approved configuration with no known vulnerabilities (configuration only). */
   public static final int APPROVED_NO_KNOWN_VULNERABILITIES = 3;
+
   /** Recognized, but with known vulnerabilities or an out-of-date TCB. */
   public static final int WARNING = 32;
+
   /** Recognized and known to be compromised or unsafe. */
   public static final int CONTRAINDICATED = 96;
+
   /** Not recognized. */
   public static final int NOT_RECOGNIZED = 97;
+
   /** Cryptographic validation of the evidence failed. */
   public static final int CRYPTO_VALIDATION_FAILED = 99;
 
   public static final String[] NAMES = {
-    "instance-identity", "configuration", "executables", "file-system", "hardware", "runtime-opaque", "storage-opaque", "sourced-data"
+    "instance-identity",
+    "configuration",
+    "executables",
+    "file-system",
+    "hardware",
+    "runtime-opaque",
+    "storage-opaque",
+    "sourced-data"
   };
 
   public TrustVector {
-    for (int value : new int[] {instanceIdentity, configuration, executables, fileSystem, hardware, runtimeOpaque, storageOpaque, sourcedData}) {
+    for (int value :
+        new int[] {
+          instanceIdentity,
+          configuration,
+          executables,
+          fileSystem,
+          hardware,
+          runtimeOpaque,
+          storageOpaque,
+          sourcedData
+        }) {
       if (value < -128 || value > 127) {
         throw new IllegalArgumentException("trustworthiness claims are -128..127");
       }
@@ -44,7 +73,16 @@ public record TrustVector(
   }
 
   public int[] values() {
-    return new int[] {instanceIdentity, configuration, executables, fileSystem, hardware, runtimeOpaque, storageOpaque, sourcedData};
+    return new int[] {
+      instanceIdentity,
+      configuration,
+      executables,
+      fileSystem,
+      hardware,
+      runtimeOpaque,
+      storageOpaque,
+      sourcedData
+    };
   }
 
   /** The JSON form: only non-zero members. */
@@ -67,7 +105,8 @@ public record TrustVector(
         values[i] = number.intValue();
       }
     }
-    return new TrustVector(values[0], values[1], values[2], values[3], values[4], values[5], values[6], values[7]);
+    return new TrustVector(
+        values[0], values[1], values[2], values[3], values[4], values[5], values[6], values[7]);
   }
 
   /** The least trusting tier among the claims (NONE when every claim is "no claim"). */
@@ -84,15 +123,39 @@ public record TrustVector(
   }
 
   public TrustVector withExecutables(int value) {
-    return new TrustVector(instanceIdentity, configuration, value, fileSystem, hardware, runtimeOpaque, storageOpaque, sourcedData);
+    return new TrustVector(
+        instanceIdentity,
+        configuration,
+        value,
+        fileSystem,
+        hardware,
+        runtimeOpaque,
+        storageOpaque,
+        sourcedData);
   }
 
   public TrustVector withHardware(int value) {
-    return new TrustVector(instanceIdentity, configuration, executables, fileSystem, value, runtimeOpaque, storageOpaque, sourcedData);
+    return new TrustVector(
+        instanceIdentity,
+        configuration,
+        executables,
+        fileSystem,
+        value,
+        runtimeOpaque,
+        storageOpaque,
+        sourcedData);
   }
 
   public TrustVector withConfiguration(int value) {
-    return new TrustVector(instanceIdentity, value, executables, fileSystem, hardware, runtimeOpaque, storageOpaque, sourcedData);
+    return new TrustVector(
+        instanceIdentity,
+        value,
+        executables,
+        fileSystem,
+        hardware,
+        runtimeOpaque,
+        storageOpaque,
+        sourcedData);
   }
 
   /** A vector with no claims. */
@@ -152,7 +215,8 @@ public record TrustVector(
     }
 
     public TrustVector build() {
-      return new TrustVector(values[0], values[1], values[2], values[3], values[4], values[5], values[6], values[7]);
+      return new TrustVector(
+          values[0], values[1], values[2], values[3], values[4], values[5], values[6], values[7]);
     }
   }
 }

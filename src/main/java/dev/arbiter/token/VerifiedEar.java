@@ -14,9 +14,21 @@ import java.util.Optional;
  * @param cnf the key the result is bound to (RFC 7800), when present
  */
 public record VerifiedEar(
-    String profile, Instant issuedAt, Optional<Instant> expiresAt, Map<String, Object> verifierId, EarStatus status,
-    Map<String, Appraisal> submods, Optional<JWK> cnf, Optional<String> nonce, String keyId, Map<String, Object> claims) {
+    String profile,
+    Instant issuedAt,
+    Optional<Instant> expiresAt,
+    Map<String, Object> verifierId,
+    EarStatus status,
+    Map<String, Appraisal> submods,
+    Optional<JWK> cnf,
+    Optional<String> nonce,
+    String keyId,
+    Map<String, Object> claims) {
 
   /** One submodule's appraisal, normalized. */
-  public record Appraisal(EarStatus status, Map<String, Integer> vector, List<String> policyIds, Map<String, Object> claims) {}
+  public record Appraisal(
+      EarStatus status,
+      Map<String, Integer> vector,
+      List<String> policyIds,
+      Map<String, Object> claims) {}
 }

@@ -31,7 +31,10 @@ class AttestationInputsTest {
   static void workload() {
     var operator = server.operator();
     operator.post("/v1/workloads", Map.of("name", "inputs"));
-    operator.post("/v1/workloads/inputs/versions", Map.of("version", "1.0", "reference_values", Map.of("sample", Map.of("measurement", "aa01"))));
+    operator.post(
+        "/v1/workloads/inputs/versions",
+        Map.of(
+            "version", "1.0", "reference_values", Map.of("sample", Map.of("measurement", "aa01"))));
     operator.post("/v1/workloads/inputs/policy/accept", Map.of("version", "1.0", "reason", "go"));
     server.server().services().policyCache().reload("inputs");
   }
@@ -40,25 +43,41 @@ class AttestationInputsTest {
     return server.anonymous().post("/v1/challenge", Map.of()).json().path("nonce").asText();
   }
 
-  private static TestServer.Response attest(String instanceId, String format, String nonce, ECKey teeKey, String evidence) {
+  private static TestServer.Response attest(
+      String instanceId, String format, String nonce, ECKey teeKey, String evidence) {
     Map<String, Object> request = new LinkedHashMap<>();
     request.put("workload", "inputs");
     request.put("instance_id", instanceId);
     request.put("nonce", nonce);
     request.put("tee_key", teeKey.toPublicJWK().toJSONObject());
-    request.put("evidence", Map.of("format", format, "data", Base64.getEncoder().encodeToString(evidence.getBytes(StandardCharsets.US_ASCII))));
+    request.put(
+        "evidence",
+        Map.of(
+            "format",
+            format,
+            "data",
+            Base64.getEncoder().encodeToString(evidence.getBytes(StandardCharsets.US_ASCII))));
     return server.anonymous().post("/v1/attest", request);
   }
 
   private static String evidence(String nonce, ECKey teeKey) throws Exception {
-    return SampleEvidence.sign(new ECKeyGenerator(Curve.P_256).generate(), "aa01", null,
+    return SampleEvidence.sign(
+        new ECKeyGenerator(Curve.P_256).generate(),
+        "aa01",
+        null,
         Binding.value(Base64.getUrlDecoder().decode(nonce), teeKey));
   }
 
   private static long fleetInstances() throws Exception {
     server.server().services().fleet().flush(10_000);
-    return server.server().database().jdbi().withHandle(h ->
-        h.createQuery("select count(*) from fleet_instance where workload = 'inputs'").mapTo(Long.class).one());
+    return server
+        .server()
+        .database()
+        .jdbi()
+        .withHandle(h ->
+            h.createQuery("select count(*) from fleet_instance where workload = 'inputs'")
+                .mapTo(Long.class)
+                .one());
   }
 
   @Test
@@ -68,9 +87,14 @@ class AttestationInputsTest {
     var response = attest("i-exp", "sample", nonce, teeKey, evidence(nonce, teeKey));
     assertThat(response.status()).as(response.text()).isEqualTo(200);
     JsonNode body = response.json();
-    Instant exp = SignedJWT.parse(body.path("token").asText()).getJWTClaimsSet().getExpirationTime().toInstant();
+    Instant exp =
+        SignedJWT.parse(body.path("token").asText())
+            .getJWTClaimsSet()
+            .getExpirationTime()
+            .toInstant();
     assertThat(Instant.parse(body.path("expires_at").asText())).isEqualTo(exp);
-    assertThat(SignedJWT.parse(body.path("token").asText()).getJWTClaimsSet().getJWTID()).isNotBlank();
+    assertThat(SignedJWT.parse(body.path("token").asText()).getJWTClaimsSet().getJWTID())
+        .isNotBlank();
   }
 
   @Test
@@ -79,7 +103,8 @@ class AttestationInputsTest {
     long before = fleetInstances();
     String forged = Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]);
     for (int i = 0; i < 20; i++) {
-      var response = attest("bogus-" + UUID.randomUUID(), "sample", forged, teeKey, evidence(forged, teeKey));
+      var response =
+          attest("bogus-" + UUID.randomUUID(), "sample", forged, teeKey, evidence(forged, teeKey));
       assertThat(response.problem()).isEqualTo("nonce-invalid");
     }
     assertThat(fleetInstances()).isEqualTo(before);
@@ -109,10 +134,22 @@ class AttestationInputsTest {
     String metrics = server.anonymous().get("/metrics").text();
     assertThat(metrics).doesNotContain("bogus-");
     assertThat(metrics).contains("arbiter_attestations_unverified_total");
-    var formats = java.util.regex.Pattern.compile("format=\"([^\"]*)\"").matcher(metrics).results().map(m -> m.group(1)).distinct().toList();
-    var allowed = new java.util.HashSet<>(server.server().services().config().schemes().all().stream().map(s -> s.descriptor().id()).toList());
+    var formats =
+        java.util.regex.Pattern.compile("format=\"([^\"]*)\"")
+            .matcher(metrics)
+            .results()
+            .map(m -> m.group(1))
+            .distinct()
+            .toList();
+    var allowed =
+        new java.util.HashSet<>(
+            server.server().services().config().schemes().all().stream()
+                .map(s -> s.descriptor().id())
+                .toList());
     allowed.add("other");
     assertThat(allowed).containsAll(formats);
-    assertThat(metrics.lines().count()).as("series added by 100 bogus formats").isLessThan(before + 10);
+    assertThat(metrics.lines().count())
+        .as("series added by 100 bogus formats")
+        .isLessThan(before + 10);
   }
 }

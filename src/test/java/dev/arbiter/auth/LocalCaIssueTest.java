@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The local CA, the role map and principals, on a temporary data directory. */
 class LocalCaIssueTest {
   @Test
-  void issueClient_mapsTheFingerprintToTheRole_andTheKeyIsPrivate(@TempDir Path root) throws Exception {
+  void issueClient_mapsTheFingerprintToTheRole_andTheKeyIsPrivate(@TempDir Path root)
+      throws Exception {
     DataDir dir = new DataDir(root);
     LocalCa ca = LocalCa.loadOrCreate(dir, Clock.systemUTC());
     RoleMap roles = new RoleMap(dir.roles());
@@ -28,10 +29,14 @@ class LocalCaIssueTest {
     assertThat(leaf.getSubjectX500Principal().getName()).contains("CN=ci-bot");
     leaf.verify(ca.certificate().getPublicKey());
     assertThat(Certificates.fingerprint(leaf)).isEqualTo(issued.fingerprint());
-    assertThat(roles.lookup(issued.fingerprint().toUpperCase(java.util.Locale.ROOT))).contains(new RoleMap.Entry(Role.PIPELINE, "ci-bot"));
-    assertThat(new RoleMap(dir.roles()).lookup(issued.fingerprint())).as("another reader of roles.json").isPresent();
+    assertThat(roles.lookup(issued.fingerprint().toUpperCase(java.util.Locale.ROOT)))
+        .contains(new RoleMap.Entry(Role.PIPELINE, "ci-bot"));
+    assertThat(new RoleMap(dir.roles()).lookup(issued.fingerprint()))
+        .as("another reader of roles.json")
+        .isPresent();
     if (Files.getFileStore(root).supportsFileAttributeView("posix")) {
-      assertThat(Files.getPosixFilePermissions(issued.key())).isEqualTo(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
+      assertThat(Files.getPosixFilePermissions(issued.key()))
+          .isEqualTo(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
     }
   }
 
@@ -49,7 +54,8 @@ class LocalCaIssueTest {
     DataDir dir = new DataDir(root);
     LocalCa ca = LocalCa.loadOrCreate(dir, Clock.systemUTC());
     RoleMap roles = new RoleMap(dir.roles());
-    assertThatThrownBy(() -> ca.issueClient("../evil", Role.OPERATOR, roles)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ca.issueClient("../evil", Role.OPERATOR, roles))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(Files.exists(root.resolve("evil.pem"))).isFalse();
     assertThat(Files.exists(root.resolve("evil-key.pem"))).isFalse();
   }
@@ -58,7 +64,9 @@ class LocalCaIssueTest {
   void roleMap_missingOrUnknownRole_findsNothing(@TempDir Path root) throws Exception {
     RoleMap missing = new RoleMap(root.resolve("roles.json"));
     assertThat(missing.lookup("ab")).isEmpty();
-    Files.writeString(root.resolve("roles.json"), "{\"ab\": {\"role\": \"superuser\", \"name\": \"x\"}, \"cd\": {\"role\": \"auditor\"}}");
+    Files.writeString(
+        root.resolve("roles.json"),
+        "{\"ab\": {\"role\": \"superuser\", \"name\": \"x\"}, \"cd\": {\"role\": \"auditor\"}}");
     RoleMap roles = new RoleMap(root.resolve("roles.json"));
     assertThat(roles.lookup("ab")).isEmpty();
     assertThat(roles.lookup("CD")).contains(new RoleMap.Entry(Role.AUDITOR, "?"));
@@ -67,9 +75,12 @@ class LocalCaIssueTest {
   @Test
   void principal_labelAndRoleParsing() {
     assertThat(new Principal("alice", Role.OPERATOR, "-").label()).isEqualTo("operator:alice");
-    assertThat(Principal.system("rollout-scheduler").label()).isEqualTo("operator:arbiter:rollout-scheduler");
+    assertThat(Principal.system("rollout-scheduler").label())
+        .isEqualTo("operator:arbiter:rollout-scheduler");
     assertThat(Role.parse("pipeline")).contains(Role.PIPELINE);
     assertThat(Role.parse("PIPELINE")).isEqualTo(Optional.empty());
-    assertThat(List.of(Role.values())).extracting(Role::id).containsExactly("operator", "pipeline", "auditor");
+    assertThat(List.of(Role.values()))
+        .extracting(Role::id)
+        .containsExactly("operator", "pipeline", "auditor");
   }
 }

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.auth;
 
-import dev.arbiter.crypto.TlsContexts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.arbiter.crypto.Certificates;
 import dev.arbiter.crypto.ServiceKey;
+import dev.arbiter.crypto.TlsContexts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -25,7 +25,10 @@ import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The local admin CA: creation, client and server certificates, key file modes, and mutual TLS with {@link TlsContexts}. */
+/**
+ * The local admin CA: creation, client and server certificates, key file modes, and mutual TLS with
+ * {@link TlsContexts}.
+ */
 class LocalCaTest {
   private static final Clock CLOCK = Clock.systemUTC();
 
@@ -47,7 +50,9 @@ class LocalCaTest {
 
   @Test
   void load_withoutCa_refused(@TempDir Path root) {
-    assertThatThrownBy(() -> LocalCa.load(new DataDir(root), CLOCK)).isInstanceOf(IOException.class).hasMessageContaining("arbiter serve");
+    assertThatThrownBy(() -> LocalCa.load(new DataDir(root), CLOCK))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("arbiter serve");
   }
 
   @Test
@@ -61,11 +66,14 @@ class LocalCaTest {
     X509Certificate leaf = certificate(issued.certificate());
     leaf.verify(ca.certificate().getPublicKey());
     leaf.checkValidity();
-    assertThat(leaf.getSubjectX500Principal().getName()).contains("CN=ci-bot").contains("OU=pipeline");
+    assertThat(leaf.getSubjectX500Principal().getName())
+        .contains("CN=ci-bot")
+        .contains("OU=pipeline");
     assertThat(leaf.getExtendedKeyUsage()).contains("1.3.6.1.5.5.7.3.2"); // clientAuth
     assertThat(leaf.getBasicConstraints()).isEqualTo(-1);
     assertThat(issued.fingerprint()).isEqualTo(Certificates.fingerprint(leaf));
-    assertThat(new RoleMap(dir.roles()).lookup(issued.fingerprint())).contains(new RoleMap.Entry(Role.PIPELINE, "ci-bot"));
+    assertThat(new RoleMap(dir.roles()).lookup(issued.fingerprint()))
+        .contains(new RoleMap.Entry(Role.PIPELINE, "ci-bot"));
     assertThat(issued.certificate()).isEqualTo(dir.clientsDir().resolve("ci-bot.pem"));
   }
 
@@ -75,21 +83,24 @@ class LocalCaTest {
     LocalCa ca = LocalCa.loadOrCreate(dir, CLOCK);
 
     for (String name : List.of("", "../x", "a,O=Evil", "x".repeat(65), "-lead")) {
-      assertThatThrownBy(() -> ca.issueClient(name, Role.OPERATOR, new RoleMap(dir.roles()))).as(name)
+      assertThatThrownBy(() -> ca.issueClient(name, Role.OPERATOR, new RoleMap(dir.roles())))
+          .as(name)
           .isInstanceOf(IllegalArgumentException.class);
     }
     assertThat(Files.exists(dir.roles())).isFalse();
   }
 
   @Test
-  void ensureServerCertificate_namesLoopbackAndHosts_reissuedOnlyForANewHost(@TempDir Path root) throws Exception {
+  void ensureServerCertificate_namesLoopbackAndHosts_reissuedOnlyForANewHost(@TempDir Path root)
+      throws Exception {
     DataDir dir = new DataDir(root);
     LocalCa ca = LocalCa.loadOrCreate(dir, CLOCK);
 
     ca.ensureServerCertificate(List.of("arbiter.internal"));
     X509Certificate first = certificate(dir.serverCertificate());
     first.verify(ca.certificate().getPublicKey());
-    assertThat(first.getSubjectAlternativeNames()).extracting(entry -> String.valueOf(entry.get(1)))
+    assertThat(first.getSubjectAlternativeNames())
+        .extracting(entry -> String.valueOf(entry.get(1)))
         .contains("localhost", "127.0.0.1", "arbiter.internal");
 
     ca.ensureServerCertificate(List.of("ARBITER.internal"));
@@ -98,7 +109,9 @@ class LocalCaTest {
     ca.ensureServerCertificate(List.of("arbiter.internal", "10.0.0.7"));
     X509Certificate second = certificate(dir.serverCertificate());
     assertThat(second).isNotEqualTo(first);
-    assertThat(second.getSubjectAlternativeNames()).extracting(entry -> String.valueOf(entry.get(1))).contains("10.0.0.7");
+    assertThat(second.getSubjectAlternativeNames())
+        .extracting(entry -> String.valueOf(entry.get(1)))
+        .contains("10.0.0.7");
   }
 
   @Test
@@ -110,51 +123,76 @@ class LocalCaTest {
     ServiceKey.loadOrCreate(dir.serviceKey());
 
     for (Path key : List.of(dir.caKey(), dir.serverKey(), issued.key(), dir.serviceKey())) {
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).as(key.toString()).isEqualTo("rw-------");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
+          .as(key.toString())
+          .isEqualTo("rw-------");
     }
     try (var files = Files.list(root)) {
-      assertThat(files.map(p -> p.getFileName().toString())).noneMatch(name -> name.startsWith(".tmp-"));
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .noneMatch(name -> name.startsWith(".tmp-"));
     }
   }
 
   @Test
-  void tlsContexts_mutualTls_handshakesWithAnIssuedClient_refusesAForeignOne(@TempDir Path root) throws Exception {
+  void tlsContexts_mutualTls_handshakesWithAnIssuedClient_refusesAForeignOne(@TempDir Path root)
+      throws Exception {
     DataDir dir = new DataDir(root.resolve("arbiter"));
     LocalCa ca = LocalCa.loadOrCreate(dir, CLOCK);
     ca.ensureServerCertificate(List.of());
     LocalCa.Issued alice = ca.issueClient("alice", Role.OPERATOR, new RoleMap(dir.roles()));
     DataDir elsewhere = new DataDir(root.resolve("other"));
-    LocalCa.Issued mallory = LocalCa.loadOrCreate(elsewhere, CLOCK).issueClient("mallory", Role.OPERATOR, new RoleMap(elsewhere.roles()));
+    LocalCa.Issued mallory =
+        LocalCa.loadOrCreate(elsewhere, CLOCK)
+            .issueClient("mallory", Role.OPERATOR, new RoleMap(elsewhere.roles()));
 
-    SSLContext server = TlsContexts.create(dir.serverCertificate(), dir.serverKey(), dir.caCertificate());
-    assertThat(handshake(server, TlsContexts.create(alice.certificate(), alice.key(), dir.caCertificate()))).isEqualTo("CN=alice");
-    assertThatThrownBy(() -> handshake(server, TlsContexts.create(mallory.certificate(), mallory.key(), dir.caCertificate())))
+    SSLContext server =
+        TlsContexts.create(dir.serverCertificate(), dir.serverKey(), dir.caCertificate());
+    assertThat(
+            handshake(
+                server, TlsContexts.create(alice.certificate(), alice.key(), dir.caCertificate())))
+        .isEqualTo("CN=alice");
+    assertThatThrownBy(() ->
+            handshake(
+                server,
+                TlsContexts.create(mallory.certificate(), mallory.key(), dir.caCertificate())))
         .isInstanceOf(IOException.class);
     // a client that trusts only another CA does not accept Arbiter's server certificate
-    assertThatThrownBy(() -> handshake(server, TlsContexts.create(null, null, elsewhere.caCertificate())))
+    assertThatThrownBy(
+            () -> handshake(server, TlsContexts.create(null, null, elsewhere.caCertificate())))
         .isInstanceOf(SSLException.class);
   }
 
-  /** One exchange over loopback with the client certificate required; returns the client's CN as the server saw it. */
-  private static String handshake(SSLContext serverContext, SSLContext clientContext) throws Exception {
-    try (SSLServerSocket listener = (SSLServerSocket) serverContext.getServerSocketFactory().createServerSocket(0, 1,
-        InetAddress.getLoopbackAddress())) {
+  /**
+   * One exchange over loopback with the client certificate required; returns the client's CN as the
+   * server saw it.
+   */
+  private static String handshake(SSLContext serverContext, SSLContext clientContext)
+      throws Exception {
+    try (SSLServerSocket listener =
+        (SSLServerSocket)
+            serverContext
+                .getServerSocketFactory()
+                .createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       listener.setNeedClientAuth(true);
       listener.setSoTimeout(10_000);
-      CompletableFuture<String> seen = CompletableFuture.supplyAsync(() -> {
-        try (SSLSocket socket = (SSLSocket) listener.accept()) {
-          socket.setSoTimeout(10_000);
-          socket.startHandshake();
-          X509Certificate peer = (X509Certificate) socket.getSession().getPeerCertificates()[0];
-          socket.getOutputStream().write(1);
-          socket.getOutputStream().flush();
-          return peer.getSubjectX500Principal().getName().split(",")[0];
-        } catch (IOException e) {
-          return "refused: " + e.getMessage();
-        }
-      });
-      try (SSLSocket client = (SSLSocket) clientContext.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(),
-          listener.getLocalPort())) {
+      CompletableFuture<String> seen =
+          CompletableFuture.supplyAsync(() -> {
+            try (SSLSocket socket = (SSLSocket) listener.accept()) {
+              socket.setSoTimeout(10_000);
+              socket.startHandshake();
+              X509Certificate peer = (X509Certificate) socket.getSession().getPeerCertificates()[0];
+              socket.getOutputStream().write(1);
+              socket.getOutputStream().flush();
+              return peer.getSubjectX500Principal().getName().split(",")[0];
+            } catch (IOException e) {
+              return "refused: " + e.getMessage();
+            }
+          });
+      try (SSLSocket client =
+          (SSLSocket)
+              clientContext
+                  .getSocketFactory()
+                  .createSocket(InetAddress.getLoopbackAddress(), listener.getLocalPort())) {
         client.setSoTimeout(10_000);
         client.startHandshake();
         InputStream in = client.getInputStream();

@@ -22,10 +22,13 @@ class RoleMapTest {
     roles.add(CI, Role.PIPELINE, "ci");
 
     assertThat(roles.lookup(ALICE)).contains(new RoleMap.Entry(Role.OPERATOR, "alice"));
-    assertThat(roles.lookup(ALICE.toLowerCase())).contains(new RoleMap.Entry(Role.OPERATOR, "alice"));
+    assertThat(roles.lookup(ALICE.toLowerCase()))
+        .contains(new RoleMap.Entry(Role.OPERATOR, "alice"));
     assertThat(roles.lookup(CI)).contains(new RoleMap.Entry(Role.PIPELINE, "ci"));
     assertThat(roles.lookup("00".repeat(32))).isEmpty();
-    assertThat(Files.readString(dir.resolve("roles.json"))).contains(ALICE.toLowerCase()).contains("\"pipeline\"");
+    assertThat(Files.readString(dir.resolve("roles.json")))
+        .contains(ALICE.toLowerCase())
+        .contains("\"pipeline\"");
   }
 
   @Test
@@ -61,6 +64,7 @@ class RoleMapTest {
     roles.add(ALICE, Role.OPERATOR, "alice");
     roles.add(ALICE.toLowerCase(), Role.AUDITOR, "alice");
 
-    assertThat(new RoleMap(dir.resolve("roles.json")).lookup(ALICE)).contains(new RoleMap.Entry(Role.AUDITOR, "alice"));
+    assertThat(new RoleMap(dir.resolve("roles.json")).lookup(ALICE))
+        .contains(new RoleMap.Entry(Role.AUDITOR, "alice"));
   }
 }

@@ -1,18 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.bench;
 
-import dev.arbiter.crypto.TlsContexts;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import dev.arbiter.appraisal.Binding;
 import dev.arbiter.crypto.Providers;
-import dev.arbiter.schemes.BuiltInSchemes;
 import dev.arbiter.evidence.sample.SampleEvidence;
 import dev.arbiter.evidence.sevsnp.Product;
 import dev.arbiter.evidence.sevsnp.SnpFixtures;
 import dev.arbiter.internal.Hex;
 import dev.arbiter.internal.Json;
+import dev.arbiter.schemes.BuiltInSchemes;
 import dev.arbiter.testing.TestServer;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,19 +39,37 @@ public final class AttestationLoad {
   public static void main(String[] args) throws Exception {
     int requests = args.length > 0 ? Integer.parseInt(args[0]) : 6000;
     int clients = args.length > 1 ? Integer.parseInt(args[1]) : 32;
-    try (TestServer server = TestServer.start(config -> config.withDev(true)
-        .withSchemes(BuiltInSchemes.registry().with(SnpFixtures.pki(Product.MILAN).scheme())))) {
+    try (TestServer server =
+        TestServer.start(config ->
+            config
+                .withDev(true)
+                .withSchemes(
+                    BuiltInSchemes.registry().with(SnpFixtures.pki(Product.MILAN).scheme())))) {
       var operator = server.operator();
       operator.post("/v1/workloads", Map.of("name", "bench"));
       byte[] measurement = Hex.decode("5a".repeat(48));
-      operator.post("/v1/workloads/bench/versions", Map.of("version", "1", "reference_values",
-          Map.of("sample", Map.of("measurement", "be9c"), "sev-snp", Map.of("measurement", Hex.encode(measurement)))));
+      operator.post(
+          "/v1/workloads/bench/versions",
+          Map.of(
+              "version",
+              "1",
+              "reference_values",
+              Map.of(
+                  "sample",
+                  Map.of("measurement", "be9c"),
+                  "sev-snp",
+                  Map.of("measurement", Hex.encode(measurement)))));
       operator.post("/v1/workloads/bench/policy/accept", Map.of("version", "1", "reason", "bench"));
       server.server().services().policyCache().reload("bench");
-      System.out.printf("provider=%s cores=%d requests=%d clients=%d%n", Providers.signatureProviderName(),
-          Runtime.getRuntime().availableProcessors(), requests, clients);
-      System.out.printf("raw ES256 verify/s (1 thread) = %.0f, raw ES384 verify/s = %.0f%n", rawVerify("secp256r1", "SHA256withECDSA"),
-          rawVerify("secp384r1", "SHA384withECDSA"));
+      System.out.printf(
+          "provider=%s cores=%d requests=%d clients=%d%n",
+          Providers.signatureProviderName(),
+          Runtime.getRuntime().availableProcessors(),
+          requests,
+          clients);
+      System.out.printf(
+          "raw ES256 verify/s (1 thread) = %.0f, raw ES384 verify/s = %.0f%n",
+          rawVerify("secp256r1", "SHA256withECDSA"), rawVerify("secp384r1", "SHA384withECDSA"));
       for (String format : List.of("sample", "sev-snp")) {
         run(server, format, Math.min(500, requests), clients, 0); // warm-up
         double saturated = run(server, format, requests, clients, 0);
@@ -82,10 +99,16 @@ public final class AttestationLoad {
   }
 
   /** Runs {@code count} attestations; {@code rate} > 0 paces them. Returns achieved requests/s. */
-  static double run(TestServer server, String format, int count, int clients, double rate) throws Exception {
+  static double run(TestServer server, String format, int count, int clients, double rate)
+      throws Exception {
     List<String> bodies = prepare(server, format, count);
-    HttpClient http = HttpClient.newBuilder().sslContext(dev.arbiter.crypto.TlsContexts.create(null, null, server.dataDir().resolve("ca.pem")))
-        .version(HttpClient.Version.HTTP_1_1).build();
+    HttpClient http =
+        HttpClient.newBuilder()
+            .sslContext(
+                dev.arbiter.crypto.TlsContexts.create(
+                    null, null, server.dataDir().resolve("ca.pem")))
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
     ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
     AtomicInteger next = new AtomicInteger();
     AtomicInteger failures = new AtomicInteger();
@@ -103,9 +126,13 @@ public final class AttestationLoad {
               }
             }
             long t0 = System.nanoTime();
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.uri().resolve("/v1/attest"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(bodies.get(i))).build(),
-                HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response =
+                http.send(
+                    HttpRequest.newBuilder(server.uri().resolve("/v1/attest"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(bodies.get(i)))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString());
             latencies.add(System.nanoTime() - t0);
             if (response.statusCode() != 200) {
               failures.incrementAndGet();
@@ -118,9 +145,15 @@ public final class AttestationLoad {
     double seconds = (System.nanoTime() - start) / 1e9;
     long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
     double throughput = bodies.size() / seconds;
-    System.out.printf("%-8s %-11s n=%d failures=%d throughput=%.0f/s p50=%.2fms p99=%.2fms%n", format,
-        rate > 0 ? String.format("@%.0f/s", rate) : "saturated", bodies.size(), failures.get(), throughput,
-        sorted[sorted.length / 2] / 1e6, sorted[(int) (sorted.length * 0.99)] / 1e6);
+    System.out.printf(
+        "%-8s %-11s n=%d failures=%d throughput=%.0f/s p50=%.2fms p99=%.2fms%n",
+        format,
+        rate > 0 ? String.format("@%.0f/s", rate) : "saturated",
+        bodies.size(),
+        failures.get(),
+        throughput,
+        sorted[sorted.length / 2] / 1e6,
+        sorted[(int) (sorted.length * 0.99)] / 1e6);
     return throughput;
   }
 
@@ -142,12 +175,30 @@ public final class AttestationLoad {
       byte[] binding = Binding.value(Base64.getUrlDecoder().decode(nonce), key);
       Map<String, Object> evidence;
       if (format.equals("sample")) {
-        evidence = Map.of("format", "sample", "data", Base64.getEncoder().encodeToString(
-            SampleEvidence.sign(attestationKey, "be9c", null, binding).getBytes(StandardCharsets.US_ASCII)));
+        evidence =
+            Map.of(
+                "format",
+                "sample",
+                "data",
+                Base64.getEncoder()
+                    .encodeToString(
+                        SampleEvidence.sign(attestationKey, "be9c", null, binding)
+                            .getBytes(StandardCharsets.US_ASCII)));
       } else {
-        byte[] report = SnpFixtures.report(Product.MILAN).chipId(chipId).reportData(binding).measurement(Hex.decode("5a".repeat(48)))
-            .signedBy(vcek.key().getPrivate());
-        evidence = Map.of("format", "sev-snp", "data", Base64.getEncoder().encodeToString(report), "certificates", List.of(vcekB64));
+        byte[] report =
+            SnpFixtures.report(Product.MILAN)
+                .chipId(chipId)
+                .reportData(binding)
+                .measurement(Hex.decode("5a".repeat(48)))
+                .signedBy(vcek.key().getPrivate());
+        evidence =
+            Map.of(
+                "format",
+                "sev-snp",
+                "data",
+                Base64.getEncoder().encodeToString(report),
+                "certificates",
+                List.of(vcekB64));
       }
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("workload", "bench");
@@ -159,5 +210,4 @@ public final class AttestationLoad {
     }
     return bodies;
   }
-
 }

@@ -38,7 +38,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 @Measurement(iterations = 3, time = 3)
 @Fork(1)
 public class AzureBenchmark {
-  private static final VerificationContext AT = VerificationContext.at(Instant.parse("2026-01-01T00:00:00Z"));
+  private static final VerificationContext AT =
+      VerificationContext.at(Instant.parse("2026-01-01T00:00:00Z"));
   private AzureSnpScheme scheme;
   private EvidenceInput evidenceJson;
   private EvidenceInput split;
@@ -50,15 +51,17 @@ public class AzureBenchmark {
   public void setUp() throws Exception {
     Path dir = RepoPaths.sharedVectors().resolve("azure/trustee-az-snp-vtpm");
     evidenceJson = EvidenceInput.of(Files.readAllBytes(dir.resolve("evidence-v1.json")));
-    split = EvidenceInput.of(Files.readAllBytes(dir.resolve("hcl-report.bin")))
-        .withSignature(Files.readAllBytes(dir.resolve("quote.bin")))
-        .withCertificates(List.of(Files.readAllBytes(dir.resolve("vcek.pem"))));
+    split =
+        EvidenceInput.of(Files.readAllBytes(dir.resolve("hcl-report.bin")))
+            .withSignature(Files.readAllBytes(dir.resolve("quote.bin")))
+            .withCertificates(List.of(Files.readAllBytes(dir.resolve("vcek.pem"))));
     scheme = AzureSnpScheme.withPinnedRoots();
     nonce = ExpectedBinding.exactly("challenge".getBytes(StandardCharsets.US_ASCII));
     snp = dev.arbiter.evidence.sevsnp.SevSnpScheme.withPinnedRoots();
     byte[] hcl = Files.readAllBytes(dir.resolve("hcl-report.bin"));
-    snpOnly = EvidenceInput.of(java.util.Arrays.copyOfRange(hcl, 32, 32 + 1184))
-        .withCertificates(List.of(Files.readAllBytes(dir.resolve("vcek.pem"))));
+    snpOnly =
+        EvidenceInput.of(java.util.Arrays.copyOfRange(hcl, 32, 32 + 1184))
+            .withCertificates(List.of(Files.readAllBytes(dir.resolve("vcek.pem"))));
     check(evidenceV1Json());
     check(hclReportAndBincodeQuote());
     check(snpOnly());
@@ -80,7 +83,10 @@ public class AzureBenchmark {
     return scheme.verify(split, nonce, AT);
   }
 
-  /** The SNP half alone: the HCL report's SNP slot through {@code SevSnpScheme} (for the overhead figure). */
+  /**
+   * The SNP half alone: the HCL report's SNP slot through {@code SevSnpScheme} (for the overhead
+   * figure).
+   */
   public VerificationResult snpOnly() {
     return snp.verify(snpOnly, ExpectedBinding.none(), AT);
   }
@@ -97,8 +103,10 @@ public class AzureBenchmark {
     AzureBenchmark bench = new AzureBenchmark();
     bench.setUp();
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
-    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-    java.util.Map<String, java.util.function.Supplier<VerificationResult>> ops = new java.util.LinkedHashMap<>();
+    java.lang.management.ThreadMXBean threads =
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    java.util.Map<String, java.util.function.Supplier<VerificationResult>> ops =
+        new java.util.LinkedHashMap<>();
     ops.put("evidenceV1Json", bench::evidenceV1Json);
     ops.put("hclReportAndBincodeQuote", bench::hclReportAndBincodeQuote);
     ops.put("snpOnly", bench::snpOnly);
@@ -117,6 +125,7 @@ public class AzureBenchmark {
         }
       }
     }
-    totals.forEach((name, total) -> System.out.printf("%-26s %,8.0f ops/CPU-s%n", name, total[0] * 1e9 / total[1]));
+    totals.forEach((name, total) ->
+        System.out.printf("%-26s %,8.0f ops/CPU-s%n", name, total[0] * 1e9 / total[1]));
   }
 }

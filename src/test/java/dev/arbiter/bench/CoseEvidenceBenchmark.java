@@ -31,10 +31,10 @@ import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
- * Single-thread throughput of full verification of the shared vectors: Nitro (the Evervault document
- * the Nitro peer is measured on, pinned AWS root, warm chain cache, and the same with a cold cache),
- * CCA (TF-RMM token, CPAK from PEM) and PSA (TF-M token, IAK from PEM). Key files are parsed per call
- * as the CLI does. Run: see docs/benchmarks.md.
+ * Single-thread throughput of full verification of the shared vectors: Nitro (the Evervault
+ * document the Nitro peer is measured on, pinned AWS root, warm chain cache, and the same with a
+ * cold cache), CCA (TF-RMM token, CPAK from PEM) and PSA (TF-M token, IAK from PEM). Key files are
+ * parsed per call as the CLI does. Run: see docs/benchmarks.md.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -56,12 +56,21 @@ public class CoseEvidenceBenchmark {
   public void setUp() throws IOException {
     Path vectors = RepoPaths.sharedVectors();
     nitro = NitroScheme.withPinnedRoot();
-    nitroInput = EvidenceInput.of(Files.readAllBytes(vectors.resolve("nitro/evervault/valid-attestation-doc-bytes")));
+    nitroInput =
+        EvidenceInput.of(
+            Files.readAllBytes(vectors.resolve("nitro/evervault/valid-attestation-doc-bytes")));
     nitroAt = VerificationContext.at(Instant.ofEpochSecond(1665651483));
-    ccaInput = EvidenceInput.of(Files.readAllBytes(vectors.resolve("cca/veraison-ccatoken/cca_token.cbor")))
-        .withKeys(List.of(Files.readAllBytes(vectors.resolve("cca/veraison-ccatoken/cca_platform.pub"))));
-    psaInput = EvidenceInput.of(Files.readAllBytes(vectors.resolve("psa/veraison-psatoken/psa-2_0_0_sign1.bin")))
-        .withKeys(List.of(Files.readAllBytes(vectors.resolve("psa/veraison-psatoken/public.pem"))));
+    ccaInput =
+        EvidenceInput.of(
+                Files.readAllBytes(vectors.resolve("cca/veraison-ccatoken/cca_token.cbor")))
+            .withKeys(
+                List.of(
+                    Files.readAllBytes(vectors.resolve("cca/veraison-ccatoken/cca_platform.pub"))));
+    psaInput =
+        EvidenceInput.of(
+                Files.readAllBytes(vectors.resolve("psa/veraison-psatoken/psa-2_0_0_sign1.bin")))
+            .withKeys(
+                List.of(Files.readAllBytes(vectors.resolve("psa/veraison-psatoken/public.pem"))));
     for (VerificationResult result : List.of(nitroWarmChain(), ccaToken(), psaToken())) {
       if (!result.valid()) {
         throw new IllegalStateException("benchmark input does not verify: " + result.problems());
@@ -91,9 +100,12 @@ public class CoseEvidenceBenchmark {
 
   public static void main(String[] args) throws RunnerException {
     System.out.println("signature provider: " + Providers.signatureProviderName());
-    new Runner(new OptionsBuilder()
-        .include(CoseEvidenceBenchmark.class.getName() + (args.length > 0 ? "." + args[0] : ""))
-        .jvmArgsAppend("-Darbiter.repo.root=" + RepoPaths.root())
-        .build()).run();
+    new Runner(
+            new OptionsBuilder()
+                .include(
+                    CoseEvidenceBenchmark.class.getName() + (args.length > 0 ? "." + args[0] : ""))
+                .jvmArgsAppend("-Darbiter.repo.root=" + RepoPaths.root())
+                .build())
+        .run();
   }
 }

@@ -13,9 +13,9 @@ import dev.arbiter.testing.RepoPaths;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.Signature;
 import java.time.Instant;
 import java.util.List;
-import java.security.Signature;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -34,9 +34,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * TDX and SGX DCAP verification throughput with warm caches (the same platform's PCK chain, TCB
- * Info, QE Identity and CRLs every time; a fresh quote signature each time is not needed since
- * the quote signature is never cached) against the raw ECDSA P-256 verify rate of the same
- * provider. Run: see docs/benchmarks.md.
+ * Info, QE Identity and CRLs every time; a fresh quote signature each time is not needed since the
+ * quote signature is never cached) against the raw ECDSA P-256 verify rate of the same provider.
+ * Run: see docs/benchmarks.md.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -45,7 +45,10 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 @Measurement(iterations = 3, time = 3)
 @Fork(1)
 public class DcapBenchmark {
-  /** {@code vector}: the shared dcap-qvl vectors (the peers' bench vectors) under the pinned root; {@code synthetic}: generated PKI. */
+  /**
+   * {@code vector}: the shared dcap-qvl vectors (the peers' bench vectors) under the pinned root;
+   * {@code synthetic}: generated PKI.
+   */
   @Param({"vector", "synthetic"})
   public String source;
 
@@ -65,17 +68,26 @@ public class DcapBenchmark {
       Path vectors = RepoPaths.sharedVectors();
       tdx = TdxScheme.withPinnedRoots();
       sgx = SgxScheme.withPinnedRoots();
-      tdxInput = vectorInput(vectors.resolve("tdx/dcap-qvl/tdx_quote"), vectors.resolve("tdx/dcap-qvl/tdx_quote_collateral.json"));
-      sgxInput = vectorInput(vectors.resolve("sgx/dcap-qvl/sgx_quote"), vectors.resolve("sgx/dcap-qvl/sgx_quote_collateral.json"));
+      tdxInput =
+          vectorInput(
+              vectors.resolve("tdx/dcap-qvl/tdx_quote"),
+              vectors.resolve("tdx/dcap-qvl/tdx_quote_collateral.json"));
+      sgxInput =
+          vectorInput(
+              vectors.resolve("sgx/dcap-qvl/sgx_quote"),
+              vectors.resolve("sgx/dcap-qvl/sgx_quote_collateral.json"));
       context = VerificationContext.at(Instant.parse("2025-06-20T00:00:00Z"));
     } else {
       tdx = new TdxScheme(fixtures.trust());
       sgx = new SgxScheme(fixtures.trust());
-      tdxInput = EvidenceInput.of(fixtures.tdxQuote().build()).withCollateral(fixtures.collateral(true));
-      sgxInput = EvidenceInput.of(fixtures.sgxQuote().build()).withCollateral(fixtures.collateral(false));
+      tdxInput =
+          EvidenceInput.of(fixtures.tdxQuote().build()).withCollateral(fixtures.collateral(true));
+      sgxInput =
+          EvidenceInput.of(fixtures.sgxQuote().build()).withCollateral(fixtures.collateral(false));
     }
     requireValid(tdx.verify(tdxInput, ExpectedBinding.none(), context), "UpToDate");
-    requireValid(sgx.verify(sgxInput, ExpectedBinding.none(), context),
+    requireValid(
+        sgx.verify(sgxInput, ExpectedBinding.none(), context),
         source.equals("vector") ? "ConfigurationAndSWHardeningNeeded" : "UpToDate");
     key = fixtures.pckKey;
     message = new byte[632];
@@ -87,7 +99,10 @@ public class DcapBenchmark {
 
   private static EvidenceInput vectorInput(Path quote, Path collateral) throws java.io.IOException {
     return EvidenceInput.of(Files.readAllBytes(quote))
-        .withCollateral(List.of(new EvidenceInput.Collateral(collateral.getFileName().toString(), Files.readAllBytes(collateral))));
+        .withCollateral(
+            List.of(
+                new EvidenceInput.Collateral(
+                    collateral.getFileName().toString(), Files.readAllBytes(collateral))));
   }
 
   private static void requireValid(VerificationResult result, String status) {

@@ -8,8 +8,8 @@ import java.util.function.BooleanSupplier;
 /**
  * Companion to {@link DcapBenchmark} for a shared, overloaded machine: runs the same operations in
  * one thread and divides by that thread's CPU time instead of wall time, giving verifications per
- * CPU-second (per core) that do not depend on how many other processes compete for the cores.
- * Run: see docs/benchmarks.md.
+ * CPU-second (per core) that do not depend on how many other processes compete for the cores. Run:
+ * see docs/benchmarks.md.
  */
 public final class DcapCpuRate {
   private DcapCpuRate() {}
@@ -26,7 +26,8 @@ public final class DcapCpuRate {
     }
   }
 
-  private static void report(ThreadMXBean threads, String source, String name, BooleanSupplier operation) {
+  private static void report(
+      ThreadMXBean threads, String source, String name, BooleanSupplier operation) {
     long warmEnd = System.nanoTime() + 3_000_000_000L;
     while (System.nanoTime() < warmEnd) {
       if (!operation.getAsBoolean()) {

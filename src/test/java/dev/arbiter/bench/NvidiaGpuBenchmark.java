@@ -38,7 +38,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 @Measurement(iterations = 3, time = 3)
 @Fork(1)
 public class NvidiaGpuBenchmark {
-  private static final VerificationContext AT = VerificationContext.at(Instant.parse("2025-01-01T00:00:00Z"));
+  private static final VerificationContext AT =
+      VerificationContext.at(Instant.parse("2025-01-01T00:00:00Z"));
   private final NvidiaGpuScheme scheme = NvidiaGpuScheme.withPinnedRoots();
   private EvidenceInput report;
   private EvidenceInput reportWithRim;
@@ -47,13 +48,22 @@ public class NvidiaGpuBenchmark {
   @Setup
   public void setUp() throws Exception {
     Path dir = RepoPaths.sharedVectors().resolve("nvidia-gpu/nvtrust");
-    report = EvidenceInput.of(Hex.decode(Files.readString(dir.resolve("hopperAttestationReport.txt")).strip()))
-        .withCertificates(List.of(Files.readAllBytes(dir.resolve("hopperCertChain.txt"))));
-    nonce = ExpectedBinding.exactly(Hex.decode("931d8dd0add203ac3d8b4fbde75e115278eefcdceac5b87671a748f32364dfcb"));
-    reportWithRim = EvidenceInput.of(Hex.decode(Files.readString(dir.resolve("2023-attestationReport.txt")).strip()))
-        .withCertificates(List.of(Files.readAllBytes(dir.resolve("2023-gpuAkCertChain.txt"))))
-        .withCollateral(List.of(new EvidenceInput.Collateral("vbios.swidtag",
-            Files.readAllBytes(dir.resolve("1010_0200_882_96005E0001_PROD.swidtag")))));
+    report =
+        EvidenceInput.of(
+                Hex.decode(Files.readString(dir.resolve("hopperAttestationReport.txt")).strip()))
+            .withCertificates(List.of(Files.readAllBytes(dir.resolve("hopperCertChain.txt"))));
+    nonce =
+        ExpectedBinding.exactly(
+            Hex.decode("931d8dd0add203ac3d8b4fbde75e115278eefcdceac5b87671a748f32364dfcb"));
+    reportWithRim =
+        EvidenceInput.of(
+                Hex.decode(Files.readString(dir.resolve("2023-attestationReport.txt")).strip()))
+            .withCertificates(List.of(Files.readAllBytes(dir.resolve("2023-gpuAkCertChain.txt"))))
+            .withCollateral(
+                List.of(
+                    new EvidenceInput.Collateral(
+                        "vbios.swidtag",
+                        Files.readAllBytes(dir.resolve("1010_0200_882_96005E0001_PROD.swidtag")))));
     check(scheme.verify(report, nonce, AT));
     check(reportWithVbiosRim());
   }
@@ -75,6 +85,7 @@ public class NvidiaGpuBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    new Runner(new OptionsBuilder().include(NvidiaGpuBenchmark.class.getSimpleName()).build()).run();
+    new Runner(new OptionsBuilder().include(NvidiaGpuBenchmark.class.getSimpleName()).build())
+        .run();
   }
 }

@@ -44,7 +44,10 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 @Fork(1)
 @Threads(1)
 public class ProvenanceBenchmark {
-  @Param({"p02_slsa-v1_npm-sigstore-2.0.0.bundle-v0.1.json", "p01_slsa-v1_gha-gradle-v2.1.0_workflow_dispatch.bundle-v0.2.json"})
+  @Param({
+    "p02_slsa-v1_npm-sigstore-2.0.0.bundle-v0.1.json",
+    "p01_slsa-v1_gha-gradle-v2.1.0_workflow_dispatch.bundle-v0.2.json"
+  })
   public String bundle;
 
   private byte[] bytes;
@@ -54,9 +57,14 @@ public class ProvenanceBenchmark {
   public void setUp() throws IOException {
     Path dir = RepoPaths.sharedVectors().resolve("supplychain/provenance");
     bytes = Files.readAllBytes(dir.resolve(bundle));
-    options = ProvenanceOptions.defaults()
-        .withTrustedRoot(TrustedRoot.parse(Files.readAllBytes(dir.resolve("trust/sigstore-go_trusted-root-public-good.json"))))
-        .withInsecureIgnoreIdentity(); // cryptographic cost only; identity checks are string compares
+    options =
+        ProvenanceOptions.defaults()
+            .withTrustedRoot(
+                TrustedRoot.parse(
+                    Files.readAllBytes(
+                        dir.resolve("trust/sigstore-go_trusted-root-public-good.json"))))
+            .withInsecureIgnoreIdentity(); // cryptographic cost only; identity checks are string
+    // compares
     ProvenanceResult result = ProvenanceVerifier.verify(bytes, options);
     if (!result.valid()) {
       throw new IllegalStateException("benchmark input does not verify: " + result.problems());
@@ -68,9 +76,17 @@ public class ProvenanceBenchmark {
     return ProvenanceVerifier.verify(bytes, options);
   }
 
-  /** Runs this benchmark; JMH command-line options (e.g. {@code -prof stack}, {@code -f 0}) are passed through. */
+  /**
+   * Runs this benchmark; JMH command-line options (e.g. {@code -prof stack}, {@code -f 0}) are
+   * passed through.
+   */
   public static void main(String[] args) throws RunnerException, CommandLineOptionException {
     System.out.println("signature provider: " + Providers.signatureProviderName());
-    new Runner(new OptionsBuilder().parent(new CommandLineOptions(args)).include(ProvenanceBenchmark.class.getSimpleName()).build()).run();
+    new Runner(
+            new OptionsBuilder()
+                .parent(new CommandLineOptions(args))
+                .include(ProvenanceBenchmark.class.getSimpleName())
+                .build())
+        .run();
   }
 }

@@ -21,14 +21,21 @@ public final class ProvenanceCpuRate {
 
   public static void main(String[] args) throws Exception {
     Path dir = RepoPaths.sharedVectors().resolve("supplychain/provenance");
-    ProvenanceOptions options = ProvenanceOptions.defaults()
-        .withTrustedRoot(TrustedRoot.parse(Files.readAllBytes(dir.resolve("trust/sigstore-go_trusted-root-public-good.json"))))
-        .withInsecureIgnoreIdentity(); // cryptographic cost only; identity checks are string compares
+    ProvenanceOptions options =
+        ProvenanceOptions.defaults()
+            .withTrustedRoot(
+                TrustedRoot.parse(
+                    Files.readAllBytes(
+                        dir.resolve("trust/sigstore-go_trusted-root-public-good.json"))))
+            .withInsecureIgnoreIdentity(); // cryptographic cost only; identity checks are string
+    // compares
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    for (String name : new String[] {
-        "p02_slsa-v1_npm-sigstore-2.0.0.bundle-v0.1.json",
-        "p01_slsa-v1_gha-gradle-v2.1.0_workflow_dispatch.bundle-v0.2.json",
-        "p05_slsa-v0.2_generic-hello.bundle-v0.3.json"}) {
+    for (String name :
+        new String[] {
+          "p02_slsa-v1_npm-sigstore-2.0.0.bundle-v0.1.json",
+          "p01_slsa-v1_gha-gradle-v2.1.0_workflow_dispatch.bundle-v0.2.json",
+          "p05_slsa-v0.2_generic-hello.bundle-v0.3.json"
+        }) {
       byte[] bytes = Files.readAllBytes(dir.resolve(name));
       long end = System.nanoTime() + 3_000_000_000L;
       while (System.nanoTime() < end) {
@@ -42,7 +49,9 @@ public final class ProvenanceCpuRate {
       }
       double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpu) / 1e9;
       double wallSeconds = (System.nanoTime() - wall) / 1e9;
-      System.out.printf("%s: %.0f verifications per CPU-second (%.0f/s wall clock)%n", name, count / cpuSeconds, count / wallSeconds);
+      System.out.printf(
+          "%s: %.0f verifications per CPU-second (%.0f/s wall clock)%n",
+          name, count / cpuSeconds, count / wallSeconds);
     }
   }
 

@@ -29,7 +29,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * incremental re-scan after one new advisory. Run with {@code main} (see docs/benchmarks.md).
  */
 @State(Scope.Benchmark)
-@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
 public class SbomOsvBenchmark {
   static final int SBOMS = 1_000;
   static final int COMPONENTS = 1_000;

@@ -21,7 +21,9 @@ public final class SbomOsvCpuTime {
     AdvisoryIndex index = new AdvisoryIndex();
     long start = System.nanoTime();
     index.addAll(data.advisories(SbomOsvBenchmark.ADVISORIES));
-    System.out.printf("parse + index %d advisories: %.2f s wall%n", index.size(), (System.nanoTime() - start) / 1e9);
+    System.out.printf(
+        "parse + index %d advisories: %.2f s wall%n",
+        index.size(), (System.nanoTime() - start) / 1e9);
     Scanner scanner = new Scanner(index);
     var threads = ManagementFactory.getThreadMXBean();
     for (int round = 1; round <= 5; round++) {
@@ -31,14 +33,23 @@ public final class SbomOsvCpuTime {
       for (Sbom sbom : sboms) {
         findings += scanner.scan(sbom).findings().size();
       }
-      System.out.printf("round %d sequential: %.2f s wall, %.2f s CPU, %d findings%n",
-          round, (System.nanoTime() - wall) / 1e9, (threads.getCurrentThreadCpuTime() - cpu) / 1e9, findings);
+      System.out.printf(
+          "round %d sequential: %.2f s wall, %.2f s CPU, %d findings%n",
+          round,
+          (System.nanoTime() - wall) / 1e9,
+          (threads.getCurrentThreadCpuTime() - cpu) / 1e9,
+          findings);
     }
     for (int round = 1; round <= 3; round++) {
       long wall = System.nanoTime();
-      long findings = sboms.parallelStream().mapToLong(sbom -> scanner.scan(sbom).findings().size()).sum();
-      System.out.printf("round %d parallel (%d cores): %.2f s wall, %d findings%n",
-          round, Runtime.getRuntime().availableProcessors(), (System.nanoTime() - wall) / 1e9, findings);
+      long findings =
+          sboms.parallelStream().mapToLong(sbom -> scanner.scan(sbom).findings().size()).sum();
+      System.out.printf(
+          "round %d parallel (%d cores): %.2f s wall, %d findings%n",
+          round,
+          Runtime.getRuntime().availableProcessors(),
+          (System.nanoTime() - wall) / 1e9,
+          findings);
     }
   }
 }

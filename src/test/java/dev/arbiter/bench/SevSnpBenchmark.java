@@ -37,8 +37,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 /**
  * SEV-SNP report verification with a warm chain cache, one thread, beside the raw ECDSA P-384
  * verify rate of the same provider over the same bytes. {@code source=vector} uses the real
- * go-sev-guest Milan report and VCEK against the pinned AMD roots (needs ../shared/vectors);
- * {@code source=fixture} uses the generated test PKI. Run: see docs/benchmarks.md.
+ * go-sev-guest Milan report and VCEK against the pinned AMD roots (needs ../shared/vectors); {@code
+ * source=fixture} uses the generated test PKI. Run: see docs/benchmarks.md.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -91,7 +91,10 @@ public class SevSnpBenchmark {
     return scheme.verify(input, ExpectedBinding.none(), context);
   }
 
-  /** The raw ECDSA P-384 verify of the same report: new Signature object each time (as a verifier must). */
+  /**
+   * The raw ECDSA P-384 verify of the same report: new Signature object each time (as a verifier
+   * must).
+   */
   @Benchmark
   public boolean rawP384Verify() throws Exception {
     return rawVerify();
@@ -114,7 +117,11 @@ public class SevSnpBenchmark {
 
   public static void main(String[] args) throws Exception {
     System.out.println("signature provider: " + Providers.signatureProviderName());
-    new Runner(new OptionsBuilder().parent(new CommandLineOptions(args))
-        .include(SevSnpBenchmark.class.getSimpleName()).build()).run();
+    new Runner(
+            new OptionsBuilder()
+                .parent(new CommandLineOptions(args))
+                .include(SevSnpBenchmark.class.getSimpleName())
+                .build())
+        .run();
   }
 }

@@ -45,10 +45,15 @@ public final class SevSnpCpuTime {
     double[] rate = new double[3];
     for (int op = 0; op < 3; op++) {
       rate[op] = (double) rounds * perRound / (cpu[op] / 1e9);
-      System.out.printf("%-22s %9.0f ops per CPU-second, %7d bytes allocated per op%n", names[op], rate[op],
-          allocated[op] / ((long) rounds * perRound));
+      System.out.printf(
+          "%-22s %9.0f ops per CPU-second, %7d bytes allocated per op%n",
+          names[op], rate[op], allocated[op] / ((long) rounds * perRound));
     }
-    System.out.printf("snp / raw = %.1f%%, snp / raw-reused = %.1f%% (source %s, provider %s)%n",
-        100 * rate[0] / rate[1], 100 * rate[0] / rate[2], bench.source, dev.arbiter.crypto.Providers.signatureProviderName());
+    System.out.printf(
+        "snp / raw = %.1f%%, snp / raw-reused = %.1f%% (source %s, provider %s)%n",
+        100 * rate[0] / rate[1],
+        100 * rate[0] / rate[2],
+        bench.source,
+        dev.arbiter.crypto.Providers.signatureProviderName());
   }
 }

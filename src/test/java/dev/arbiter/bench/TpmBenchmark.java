@@ -38,7 +38,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 @Measurement(iterations = 3, time = 3)
 @Fork(1)
 public class TpmBenchmark {
-  private static final VerificationContext AT = VerificationContext.at(Instant.parse("2025-01-01T00:00:00Z"));
+  private static final VerificationContext AT =
+      VerificationContext.at(Instant.parse("2025-01-01T00:00:00Z"));
   private TpmScheme withoutCas;
   private TpmScheme withGoogleCa;
   private EvidenceInput withKey;
@@ -49,14 +50,19 @@ public class TpmBenchmark {
   public void setUp() throws Exception {
     Path tpm = RepoPaths.sharedVectors().resolve("tpm/go-tpm-tools");
     Path dir = tpm.resolve("extracted/gce-cos-85-nonce9009");
-    EvidenceInput quote = EvidenceInput.of(Files.readAllBytes(dir.resolve("quote-sha256.attest")))
-        .withSignature(Files.readAllBytes(dir.resolve("quote-sha256.sig")))
-        .withPcrs(Files.readAllBytes(dir.resolve("pcrs-sha256.json")));
+    EvidenceInput quote =
+        EvidenceInput.of(Files.readAllBytes(dir.resolve("quote-sha256.attest")))
+            .withSignature(Files.readAllBytes(dir.resolve("quote-sha256.sig")))
+            .withPcrs(Files.readAllBytes(dir.resolve("pcrs-sha256.json")));
     withKey = quote.withKeys(List.of(Files.readAllBytes(dir.resolve("ak_pub.tpmt"))));
-    withCertificate = quote.withCertificates(List.of(Files.readAllBytes(dir.resolve("ak_cert.der")),
-        Files.readAllBytes(tpm.resolve("ca/tpm_ek_intermediate_2.crt"))));
+    withCertificate =
+        quote.withCertificates(
+            List.of(
+                Files.readAllBytes(dir.resolve("ak_cert.der")),
+                Files.readAllBytes(tpm.resolve("ca/tpm_ek_intermediate_2.crt"))));
     withoutCas = TpmScheme.withoutCas();
-    withGoogleCa = new TpmScheme(Certificates.parse(Files.readAllBytes(tpm.resolve("ca/tpm_ek_root_1.cer"))));
+    withGoogleCa =
+        new TpmScheme(Certificates.parse(Files.readAllBytes(tpm.resolve("ca/tpm_ek_root_1.cer"))));
     nonce = ExpectedBinding.exactly(new byte[] {(byte) 0x90, 0x09});
     check(quoteWithTpmtKey());
     check(quoteWithAkCertificate());

@@ -20,20 +20,24 @@ class HelpEverywhereTest {
       List<String> args = new ArrayList<>(path);
       args.add("--help");
       CliRun run = CliRun.of(args.toArray(String[]::new));
-      assertThat(run.exitCode()).as("arbiter %s --help: %s", String.join(" ", path), run.err()).isZero();
+      assertThat(run.exitCode())
+          .as("arbiter %s --help: %s", String.join(" ", path), run.err())
+          .isZero();
       assertThat(run.out()).as(String.join(" ", path)).contains("Usage: arbiter");
     }
   }
 
   private static void collect(CommandLine command, List<String> path, List<List<String>> out) {
     out.add(List.copyOf(path));
-    command.getSubcommands().forEach((name, sub) -> {
-      if (name.equals("help") || !sub.getCommandName().equals(name)) {
-        return;
-      }
-      List<String> next = new ArrayList<>(path);
-      next.add(name);
-      collect(sub, next, out);
-    });
+    command
+        .getSubcommands()
+        .forEach((name, sub) -> {
+          if (name.equals("help") || !sub.getCommandName().equals(name)) {
+            return;
+          }
+          List<String> next = new ArrayList<>(path);
+          next.add(name);
+          collect(sub, next, out);
+        });
   }
 }

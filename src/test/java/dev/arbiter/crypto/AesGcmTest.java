@@ -30,7 +30,8 @@ class AesGcmTest {
     for (int index : new int[] {0, AesGcm.IV_LENGTH, blob.length - 1}) {
       byte[] tampered = blob.clone();
       tampered[index] ^= 1;
-      assertThatThrownBy(() -> AesGcm.open(key, tampered, AAD)).isInstanceOf(GeneralSecurityException.class);
+      assertThatThrownBy(() -> AesGcm.open(key, tampered, AAD))
+          .isInstanceOf(GeneralSecurityException.class);
     }
   }
 
@@ -40,13 +41,16 @@ class AesGcmTest {
     byte[] blob = AesGcm.seal(key, PLAINTEXT, AAD);
     assertThatThrownBy(() -> AesGcm.open(key, blob, "other".getBytes(StandardCharsets.US_ASCII)))
         .isInstanceOf(GeneralSecurityException.class);
-    assertThatThrownBy(() -> AesGcm.open(AesGcm.newKey(), blob, AAD)).isInstanceOf(GeneralSecurityException.class);
+    assertThatThrownBy(() -> AesGcm.open(AesGcm.newKey(), blob, AAD))
+        .isInstanceOf(GeneralSecurityException.class);
   }
 
   @Test
   void open_shortInputOrWrongKeyLength_fails() {
-    assertThatThrownBy(() -> AesGcm.open(AesGcm.newKey(), new byte[AesGcm.IV_LENGTH + AesGcm.TAG_LENGTH - 1], AAD))
+    assertThatThrownBy(() ->
+            AesGcm.open(AesGcm.newKey(), new byte[AesGcm.IV_LENGTH + AesGcm.TAG_LENGTH - 1], AAD))
         .isInstanceOf(GeneralSecurityException.class);
-    assertThatThrownBy(() -> AesGcm.seal(new byte[16], PLAINTEXT, AAD)).isInstanceOf(GeneralSecurityException.class);
+    assertThatThrownBy(() -> AesGcm.seal(new byte[16], PLAINTEXT, AAD))
+        .isInstanceOf(GeneralSecurityException.class);
   }
 }

@@ -30,7 +30,8 @@ class DigestsTest {
 
   @Test
   void digest_unknownAlgorithm_throwsIllegalState() {
-    assertThatThrownBy(() -> Digests.digest("SHA-NONE", ABC)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> Digests.digest("SHA-NONE", ABC))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test

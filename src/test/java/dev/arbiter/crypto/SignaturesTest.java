@@ -31,10 +31,12 @@ class SignaturesTest {
   void verify_derAndP1363Ecdsa_acceptsOnlyTheSignedBytes() throws Exception {
     byte[] der = sign("SHA256withECDSA", P256, DATA);
     assertThat(Signatures.verify("SHA256withECDSA", P256.getPublic(), DATA, der)).isTrue();
-    assertThat(Signatures.verify("SHA256withECDSA", P256.getPublic(), "other".getBytes(), der)).isFalse();
+    assertThat(Signatures.verify("SHA256withECDSA", P256.getPublic(), "other".getBytes(), der))
+        .isFalse();
     assertThat(Signatures.verify("SHA256withECDSA", P384.getPublic(), DATA, der)).isFalse();
     byte[] p1363 = sign("SHA384withECDSAinP1363Format", P384, DATA);
-    assertThat(Signatures.verify("SHA384withECDSAinP1363Format", P384.getPublic(), DATA, p1363)).isTrue();
+    assertThat(Signatures.verify("SHA384withECDSAinP1363Format", P384.getPublic(), DATA, p1363))
+        .isTrue();
   }
 
   @Test
@@ -42,16 +44,36 @@ class SignaturesTest {
     byte[] framed = new byte[DATA.length + 10];
     System.arraycopy(DATA, 0, framed, 4, DATA.length);
     byte[] signature = sign("SHA384withECDSAinP1363Format", P384, DATA);
-    assertThat(Signatures.verify("SHA384withECDSAinP1363Format", P384.getPublic(), framed, 4, DATA.length, signature)).isTrue();
-    assertThat(Signatures.verify("SHA384withECDSAinP1363Format", P384.getPublic(), framed, 3, DATA.length, signature)).isFalse();
+    assertThat(
+            Signatures.verify(
+                "SHA384withECDSAinP1363Format",
+                P384.getPublic(),
+                framed,
+                4,
+                DATA.length,
+                signature))
+        .isTrue();
+    assertThat(
+            Signatures.verify(
+                "SHA384withECDSAinP1363Format",
+                P384.getPublic(),
+                framed,
+                3,
+                DATA.length,
+                signature))
+        .isFalse();
   }
 
   @Test
   void verify_malformedSignatureOrWrongKeyTypeOrUnknownAlgorithm_isFalseNotAnException() {
-    assertThat(Signatures.verify("SHA256withECDSA", P256.getPublic(), DATA, new byte[] {0x30, 0x01})).isFalse();
+    assertThat(
+            Signatures.verify("SHA256withECDSA", P256.getPublic(), DATA, new byte[] {0x30, 0x01}))
+        .isFalse();
     assertThat(Signatures.verify("SHA256withRSA", P256.getPublic(), DATA, new byte[256])).isFalse();
-    assertThat(Signatures.verify("NOSUCHwithNOTHING", P256.getPublic(), DATA, new byte[64])).isFalse();
-    assertThat(Signatures.verify("SHA256withECDSA", P256.getPublic(), DATA, 5, 100, new byte[64])).isFalse();
+    assertThat(Signatures.verify("NOSUCHwithNOTHING", P256.getPublic(), DATA, new byte[64]))
+        .isFalse();
+    assertThat(Signatures.verify("SHA256withECDSA", P256.getPublic(), DATA, 5, 100, new byte[64]))
+        .isFalse();
   }
 
   @Test
@@ -61,7 +83,8 @@ class SignaturesTest {
     assertThat(Signatures.verifyEcdsaRaw("SHA-256", P256.getPublic(), DATA, raw)).isTrue();
     raw[10] ^= 1;
     assertThat(Signatures.verifyEcdsaRaw("SHA-256", P256.getPublic(), DATA, raw)).isFalse();
-    assertThat(Signatures.verifyEcdsaRaw("SHA-256", P256.getPublic(), DATA, new byte[63])).isFalse();
+    assertThat(Signatures.verifyEcdsaRaw("SHA-256", P256.getPublic(), DATA, new byte[63]))
+        .isFalse();
     assertThat(Signatures.verifyEcdsaRaw("SHA-256", P256.getPublic(), DATA, new byte[0])).isFalse();
   }
 
@@ -75,8 +98,10 @@ class SignaturesTest {
     assertThat(der[1]).isEqualTo((byte) (der.length - 2));
     assertThat(Arrays.copyOfRange(der, 2, 5)).containsExactly(0x02, 33, 0x00);
     assertThat(Arrays.copyOfRange(der, der.length - 3, der.length)).containsExactly(0x02, 1, 5);
-    assertThat(new BigInteger(1, Arrays.copyOfRange(der, 5, 37))).isEqualTo(new BigInteger(1, Arrays.copyOfRange(raw, 0, 32)));
-    assertThatThrownBy(() -> Signatures.ecdsaRawToDer(new byte[3])).isInstanceOf(IllegalArgumentException.class);
+    assertThat(new BigInteger(1, Arrays.copyOfRange(der, 5, 37)))
+        .isEqualTo(new BigInteger(1, Arrays.copyOfRange(raw, 0, 32)));
+    assertThatThrownBy(() -> Signatures.ecdsaRawToDer(new byte[3]))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -106,18 +131,24 @@ class SignaturesTest {
     byte[] y = Arrays.copyOfRange(point, 33, 65);
     ECPublicKey key = EcKeys.verificationKey(EcKeys.Curve.P256, x, y);
     assertThat(key.getW()).isEqualTo(((ECPublicKey) P256.getPublic()).getW());
-    assertThat(Signatures.verify("SHA256withECDSA", key, DATA, sign("SHA256withECDSA", P256, DATA))).isTrue();
+    assertThat(Signatures.verify("SHA256withECDSA", key, DATA, sign("SHA256withECDSA", P256, DATA)))
+        .isTrue();
     y[31] ^= 1;
-    assertThatThrownBy(() -> EcKeys.verificationKey(EcKeys.Curve.P256, x, y)).hasMessageContaining("not on the curve");
-    assertThatThrownBy(() -> EcKeys.verificationKey(EcKeys.Curve.P256, new byte[31], y)).hasMessageContaining("32 bytes");
+    assertThatThrownBy(() -> EcKeys.verificationKey(EcKeys.Curve.P256, x, y))
+        .hasMessageContaining("not on the curve");
+    assertThatThrownBy(() -> EcKeys.verificationKey(EcKeys.Curve.P256, new byte[31], y))
+        .hasMessageContaining("32 bytes");
   }
 
   @Test
   void fromAffine_unsignedIntegers_areValidated() throws Exception {
     ECPublicKey original = (ECPublicKey) P384.getPublic();
-    ECPublicKey key = EcKeys.fromAffine(EcKeys.Curve.P384, original.getW().getAffineX(), original.getW().getAffineY());
+    ECPublicKey key =
+        EcKeys.fromAffine(
+            EcKeys.Curve.P384, original.getW().getAffineX(), original.getW().getAffineY());
     assertThat(key.getW()).isEqualTo(original.getW());
-    assertThatThrownBy(() -> EcKeys.fromAffine(EcKeys.Curve.P384, original.getW().getAffineX(), BigInteger.ONE))
+    assertThatThrownBy(() ->
+            EcKeys.fromAffine(EcKeys.Curve.P384, original.getW().getAffineX(), BigInteger.ONE))
         .hasMessageContaining("not on the curve");
   }
 }

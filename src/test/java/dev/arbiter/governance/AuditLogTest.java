@@ -21,7 +21,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The audit log and service-key store over a real database, without HTTP (a fresh database per test). */
+/**
+ * The audit log and service-key store over a real database, without HTTP (a fresh database per
+ * test).
+ */
 class AuditLogTest {
   private static final Principal BOB = new Principal("bob", Role.OPERATOR, "-");
   private Database database;
@@ -43,8 +46,12 @@ class AuditLogTest {
 
   @Test
   void append_twice_chainsBySeqAndPrevAndVerifies() {
-    AuditRecord first = database.inTransaction(tx -> audit.append(tx, BOB, "thing.create", "a", "why", Optional.empty(), Map.of("n", 1)));
-    AuditRecord second = database.inTransaction(tx -> audit.append(tx, "tee:abc", "thing.touch", "b", "", Optional.of("rev"), Map.of()));
+    AuditRecord first =
+        database.inTransaction(tx ->
+            audit.append(tx, BOB, "thing.create", "a", "why", Optional.empty(), Map.of("n", 1)));
+    AuditRecord second =
+        database.inTransaction(tx ->
+            audit.append(tx, "tee:abc", "thing.touch", "b", "", Optional.of("rev"), Map.of()));
     assertThat(first.seq()).isOne();
     assertThat(first.prev()).isNull();
     assertThat(second.seq()).isEqualTo(2);
@@ -60,12 +67,16 @@ class AuditLogTest {
 
   @Test
   void append_inARolledBackTransaction_leavesNoRecordAndNoGap() {
-    assertThatThrownBy(() -> database.useTransaction(tx -> {
-      audit.append(tx, BOB, "thing.create", "gone", "why", Optional.empty(), Map.of());
-      throw new IllegalStateException("the change failed");
-    })).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() ->
+            database.useTransaction(tx -> {
+              audit.append(tx, BOB, "thing.create", "gone", "why", Optional.empty(), Map.of());
+              throw new IllegalStateException("the change failed");
+            }))
+        .isInstanceOf(IllegalStateException.class);
     assertThat(AuditLog.list(database, 0, 100, Optional.empty())).isEmpty();
-    AuditRecord kept = database.inTransaction(tx -> audit.append(tx, BOB, "thing.create", "kept", "why", Optional.empty(), Map.of()));
+    AuditRecord kept =
+        database.inTransaction(
+            tx -> audit.append(tx, BOB, "thing.create", "kept", "why", Optional.empty(), Map.of()));
     assertThat(kept.seq()).isOne();
   }
 
@@ -74,33 +85,50 @@ class AuditLogTest {
     for (int i = 0; i < 5; i++) {
       String target = i % 2 == 0 ? "even" : "odd";
       int n = i;
-      database.useTransaction(tx -> audit.append(tx, BOB, "thing.count", target, "count", Optional.empty(), Map.of("rollout", n)));
+      database.useTransaction(tx ->
+          audit.append(
+              tx, BOB, "thing.count", target, "count", Optional.empty(), Map.of("rollout", n)));
     }
-    assertThat(AuditLog.list(database, 0, 100, Optional.empty())).extracting(AuditRecord::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
-    assertThat(AuditLog.list(database, 2, 2, Optional.empty())).extracting(AuditRecord::seq).containsExactly(3L, 4L);
-    assertThat(AuditLog.list(database, 0, 100, Optional.of("odd"))).extracting(AuditRecord::seq).containsExactly(2L, 4L);
+    assertThat(AuditLog.list(database, 0, 100, Optional.empty()))
+        .extracting(AuditRecord::seq)
+        .containsExactly(1L, 2L, 3L, 4L, 5L);
+    assertThat(AuditLog.list(database, 2, 2, Optional.empty()))
+        .extracting(AuditRecord::seq)
+        .containsExactly(3L, 4L);
+    assertThat(AuditLog.list(database, 0, 100, Optional.of("odd")))
+        .extracting(AuditRecord::seq)
+        .containsExactly(2L, 4L);
     List<AuditRecord> third = database.inTransaction(tx -> AuditLog.withDetail(tx, "rollout", "3"));
     assertThat(third).extracting(AuditRecord::seq).containsExactly(4L);
   }
 
   @Test
   void integrityCheck_tamperedBody_isReported() {
-    database.useTransaction(tx -> audit.append(tx, BOB, "thing.create", "a", "why", Optional.empty(), Map.of()));
-    database.jdbi().useHandle(h -> h.execute("update audit_record set body = replace(body, 'why', 'lie') where seq = 1"));
+    database.useTransaction(
+        tx -> audit.append(tx, BOB, "thing.create", "a", "why", Optional.empty(), Map.of()));
+    database
+        .jdbi()
+        .useHandle(h ->
+            h.execute("update audit_record set body = replace(body, 'why', 'lie') where seq = 1"));
     IntegrityCheck.Report report = IntegrityCheck.run(database);
     assertThat(report.intact()).isFalse();
-    assertThat(report.findings()).extracting(IntegrityCheck.Finding::problem).contains("hash does not match the content");
+    assertThat(report.findings())
+        .extracting(IntegrityCheck.Finding::problem)
+        .contains("hash does not match the content");
   }
 
   @Test
-  void rotate_keyFile_isReplacedAuditedAndTheOldKeyStaysPublished(@TempDir Path root) throws Exception {
+  void rotate_keyFile_isReplacedAuditedAndTheOldKeyStaysPublished(@TempDir Path root)
+      throws Exception {
     DataDir dir = new DataDir(root);
     key.save(dir.serviceKey());
-    KeyRotation.Rotated rotated = KeyRotation.rotate(dir, database, "local-admin", "yearly", Clock.systemUTC());
+    KeyRotation.Rotated rotated =
+        KeyRotation.rotate(dir, database, "local-admin", "yearly", Clock.systemUTC());
     assertThat(rotated.oldKeyId()).isEqualTo(key.keyId());
     assertThat(ServiceKey.load(dir.serviceKey()).keyId()).isEqualTo(rotated.newKeyId());
     assertThat(Files.exists(root.resolve("service-key-" + key.keyId() + ".retired.pem"))).isTrue();
-    assertThat(new ServiceKeyStore(database).published().getKeys()).extracting(jwk -> jwk.getKeyID())
+    assertThat(new ServiceKeyStore(database).published().getKeys())
+        .extracting(jwk -> jwk.getKeyID())
         .contains(rotated.oldKeyId(), rotated.newKeyId());
     List<AuditRecord> records = AuditLog.list(database, 0, 100, Optional.of("service-key"));
     assertThat(records).hasSize(1);

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.http;
 
-import dev.arbiter.crypto.TlsContexts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.arbiter.testing.TestServer;
@@ -9,7 +8,10 @@ import java.net.http.HttpRequest;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Replays malformed-request attacks against the real server: each is a typed 4xx, never a 500 or a leak. */
+/**
+ * Replays malformed-request attacks against the real server: each is a typed 4xx, never a 500 or a
+ * leak.
+ */
 class HttpHardeningTest {
   private final TestServer server = TestServer.shared();
   private final TestServer.Client operator = server.operator();
@@ -17,8 +19,13 @@ class HttpHardeningTest {
 
   @Test
   void pathParameter_withNulOrInvalidUtf8_isBadRequest() {
-    for (String path : new String[] {"/v1/workloads/%00", "/v1/workloads/a%00b/versions", "/v1/workloads/%C3%28",
-        "/v1/workloads/x/policy/revisions/%00"}) {
+    for (String path :
+        new String[] {
+          "/v1/workloads/%00",
+          "/v1/workloads/a%00b/versions",
+          "/v1/workloads/%C3%28",
+          "/v1/workloads/x/policy/revisions/%00"
+        }) {
       var response = operator.get(path);
       assertThat(response.status()).as(path).isEqualTo(400);
       assertThat(response.problem()).as(path).isEqualTo("invalid-field");
@@ -35,8 +42,10 @@ class HttpHardeningTest {
   @Test
   void traceAndOptions_onARegisteredPath_areMethodNotAllowed() {
     for (String method : new String[] {"TRACE", "OPTIONS", "PATCH"}) {
-      var response = operator.send(HttpRequest.newBuilder(server.uri().resolve("/v1/workloads"))
-          .method(method, HttpRequest.BodyPublishers.noBody()));
+      var response =
+          operator.send(
+              HttpRequest.newBuilder(server.uri().resolve("/v1/workloads"))
+                  .method(method, HttpRequest.BodyPublishers.noBody()));
       assertThat(response.status()).as(method).isEqualTo(405);
       assertThat(response.problem()).as(method).isEqualTo("method-not-allowed");
     }
@@ -44,8 +53,10 @@ class HttpHardeningTest {
 
   @Test
   void head_ofAGetRoute_answersLikeGetWithoutBody() {
-    var response = anonymous.send(HttpRequest.newBuilder(server.uri().resolve("/healthz"))
-        .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+    var response =
+        anonymous.send(
+            HttpRequest.newBuilder(server.uri().resolve("/healthz"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()));
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.text()).isEmpty();
   }
@@ -59,38 +70,74 @@ class HttpHardeningTest {
 
   @Test
   void openRoute_wrongJsonTypes_neverEchoJavaClassNames() {
-    for (Object body : new Object[] {
-        Map.of("workload", 1, "instance_id", "i", "nonce", "n", "tee_key", Map.of(), "evidence", Map.of("format", "sample", "data", "")),
-        Map.of("workload", "w", "instance_id", "i", "nonce", "n", "tee_key", Map.of(), "evidence", "x"),
-        Map.of("workload", "w"),
-        "[1,2]"}) {
+    for (Object body :
+        new Object[] {
+          Map.of(
+              "workload",
+              1,
+              "instance_id",
+              "i",
+              "nonce",
+              "n",
+              "tee_key",
+              Map.of(),
+              "evidence",
+              Map.of("format", "sample", "data", "")),
+          Map.of(
+              "workload",
+              "w",
+              "instance_id",
+              "i",
+              "nonce",
+              "n",
+              "tee_key",
+              Map.of(),
+              "evidence",
+              "x"),
+          Map.of("workload", "w"),
+          "[1,2]"
+        }) {
       var response = anonymous.post("/v1/attest", body);
       assertThat(response.status()).as(body.toString()).isBetween(400, 499);
-      assertThat(response.text()).as(body.toString()).doesNotContain("dev.arbiter").doesNotContain("java.").doesNotContain("$");
+      assertThat(response.text())
+          .as(body.toString())
+          .doesNotContain("dev.arbiter")
+          .doesNotContain("java.")
+          .doesNotContain("$");
     }
   }
 
   @Test
   void tls_offersOnlyTls13AndTls12Aead() throws Exception {
-    javax.net.ssl.SSLContext context = dev.arbiter.crypto.TlsContexts.create(null, null, server.dataDir().resolve("ca.pem"));
+    javax.net.ssl.SSLContext context =
+        dev.arbiter.crypto.TlsContexts.create(null, null, server.dataDir().resolve("ca.pem"));
     String host = server.uri().getHost();
     int port = server.uri().getPort();
-    try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket(host, port)) {
+    try (javax.net.ssl.SSLSocket socket =
+        (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket(host, port)) {
       socket.startHandshake();
       assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.3");
     }
-    for (String weak : new String[] {"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
-        "TLS_RSA_WITH_AES_128_GCM_SHA256"}) {
-      try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket(host, port)) {
+    for (String weak :
+        new String[] {
+          "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+          "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
+          "TLS_RSA_WITH_AES_128_GCM_SHA256"
+        }) {
+      try (javax.net.ssl.SSLSocket socket =
+          (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket(host, port)) {
         socket.setEnabledProtocols(new String[] {"TLSv1.2"});
         socket.setEnabledCipherSuites(new String[] {weak});
-        org.assertj.core.api.Assertions.assertThatThrownBy(socket::startHandshake).as(weak)
+        org.assertj.core.api.Assertions.assertThatThrownBy(socket::startHandshake)
+            .as(weak)
             .isInstanceOf(javax.net.ssl.SSLException.class);
       }
     }
-    try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket(host, port)) {
+    try (javax.net.ssl.SSLSocket socket =
+        (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket(host, port)) {
       socket.setEnabledProtocols(new String[] {"TLSv1.1"});
-      org.assertj.core.api.Assertions.assertThatThrownBy(socket::startHandshake).isInstanceOf(javax.net.ssl.SSLException.class);
+      org.assertj.core.api.Assertions.assertThatThrownBy(socket::startHandshake)
+          .isInstanceOf(javax.net.ssl.SSLException.class);
     }
   }
 }

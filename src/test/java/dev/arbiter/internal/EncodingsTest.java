@@ -16,9 +16,11 @@ class EncodingsTest {
       byte[] bytes = new byte[length];
       random.nextBytes(bytes);
       assertThat(Encodings.base64(Base64.getEncoder().encodeToString(bytes))).isEqualTo(bytes);
-      assertThat(Encodings.base64(Base64.getEncoder().withoutPadding().encodeToString(bytes))).isEqualTo(bytes);
+      assertThat(Encodings.base64(Base64.getEncoder().withoutPadding().encodeToString(bytes)))
+          .isEqualTo(bytes);
       assertThat(Encodings.base64(Base64.getUrlEncoder().encodeToString(bytes))).isEqualTo(bytes);
-      assertThat(Encodings.base64Url(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes))).isEqualTo(bytes);
+      assertThat(Encodings.base64Url(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes)))
+          .isEqualTo(bytes);
     }
   }
 
@@ -29,9 +31,12 @@ class EncodingsTest {
 
   @Test
   void base64_whitespaceOrForeignCharacters_refused() {
-    assertThatThrownBy(() -> Encodings.base64("YWJj\nZGVm")).hasMessageContaining("not a base64 character");
-    assertThatThrownBy(() -> Encodings.base64("YW%j")).hasMessageContaining("not a base64 character");
-    assertThatThrownBy(() -> Encodings.base64("YWJ\u0000")).hasMessageContaining("not a base64 character");
+    assertThatThrownBy(() -> Encodings.base64("YWJj\nZGVm"))
+        .hasMessageContaining("not a base64 character");
+    assertThatThrownBy(() -> Encodings.base64("YW%j"))
+        .hasMessageContaining("not a base64 character");
+    assertThatThrownBy(() -> Encodings.base64("YWJ\u0000"))
+        .hasMessageContaining("not a base64 character");
   }
 
   @Test
@@ -52,8 +57,10 @@ class EncodingsTest {
 
   @Test
   void base64Url_paddingOrStandardAlphabet_refused() {
-    assertThatThrownBy(() -> Encodings.base64Url("YQ==")).hasMessageContaining("base64url character");
-    assertThatThrownBy(() -> Encodings.base64Url("a+b/")).hasMessageContaining("base64url character");
+    assertThatThrownBy(() -> Encodings.base64Url("YQ=="))
+        .hasMessageContaining("base64url character");
+    assertThatThrownBy(() -> Encodings.base64Url("a+b/"))
+        .hasMessageContaining("base64url character");
   }
 
   @Test

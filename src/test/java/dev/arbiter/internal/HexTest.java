@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-/** {@link Hex#decode} is {@link Encodings#hex} after dropping surrounding white space and {@code 0x}. */
+/**
+ * {@link Hex#decode} is {@link Encodings#hex} after dropping surrounding white space and {@code
+ * 0x}.
+ */
 class HexTest {
   @Test
   void decode_prefixAndSurroundingWhiteSpace_areDropped_caseIgnored() {
@@ -18,8 +21,12 @@ class HexTest {
   @Test
   void decode_oddLengthInnerWhiteSpaceOrNonAsciiDigits_isRefusedAsEncodingsRefusesIt() {
     for (String text : new String[] {"abc", "ab cd", "\u0661\u0662", "0x0x00", "zz"}) {
-      assertThatThrownBy(() -> Hex.decode(text)).as(text).isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> Encodings.hex(text.strip())).as(text).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> Hex.decode(text))
+          .as(text)
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> Encodings.hex(text.strip()))
+          .as(text)
+          .isInstanceOf(IllegalArgumentException.class);
     }
   }
 

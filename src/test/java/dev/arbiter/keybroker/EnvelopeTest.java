@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Envelope encryption: round trip, and every kind of tampering or wrong key fails to open. */
 class EnvelopeTest {
-  private static final byte[] VALUE = "postgres://app:hunter2@db/payments".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] VALUE =
+      "postgres://app:hunter2@db/payments".getBytes(StandardCharsets.UTF_8);
 
   private static LocalMasterKey randomKey() {
     byte[] bytes = new byte[32];
@@ -28,7 +29,8 @@ class EnvelopeTest {
     LocalMasterKey key = randomKey();
     SealedSecret sealed = Envelope.seal(key, "db-password", 1, VALUE);
     assertThat(Envelope.open(key, "db-password", 1, sealed)).isEqualTo(VALUE);
-    assertThat(new String(sealed.ciphertext(), StandardCharsets.ISO_8859_1)).doesNotContain("hunter2");
+    assertThat(new String(sealed.ciphertext(), StandardCharsets.ISO_8859_1))
+        .doesNotContain("hunter2");
     assertThat(sealed.ciphertext()).hasSize(VALUE.length + 16);
     assertThat(sealed.keyId()).isEqualTo(key.keyId()).startsWith("local:");
   }
@@ -49,8 +51,10 @@ class EnvelopeTest {
     SealedSecret sealed = Envelope.seal(key, "a", 1, VALUE);
     byte[] ciphertext = sealed.ciphertext();
     ciphertext[3] ^= 0x01;
-    SealedSecret tampered = new SealedSecret(sealed.keyId(), sealed.wrappedKey(), sealed.iv(), ciphertext);
-    assertThatThrownBy(() -> Envelope.open(key, "a", 1, tampered)).isInstanceOf(GeneralSecurityException.class);
+    SealedSecret tampered =
+        new SealedSecret(sealed.keyId(), sealed.wrappedKey(), sealed.iv(), ciphertext);
+    assertThatThrownBy(() -> Envelope.open(key, "a", 1, tampered))
+        .isInstanceOf(GeneralSecurityException.class);
   }
 
   @Test
@@ -61,9 +65,19 @@ class EnvelopeTest {
     iv[0] ^= 0x01;
     byte[] wrapped = sealed.wrappedKey();
     wrapped[wrapped.length - 1] ^= 0x01;
-    assertThatThrownBy(() -> Envelope.open(key, "a", 1, new SealedSecret(sealed.keyId(), sealed.wrappedKey(), iv, sealed.ciphertext())))
+    assertThatThrownBy(() ->
+            Envelope.open(
+                key,
+                "a",
+                1,
+                new SealedSecret(sealed.keyId(), sealed.wrappedKey(), iv, sealed.ciphertext())))
         .isInstanceOf(GeneralSecurityException.class);
-    assertThatThrownBy(() -> Envelope.open(key, "a", 1, new SealedSecret(sealed.keyId(), wrapped, sealed.iv(), sealed.ciphertext())))
+    assertThatThrownBy(() ->
+            Envelope.open(
+                key,
+                "a",
+                1,
+                new SealedSecret(sealed.keyId(), wrapped, sealed.iv(), sealed.ciphertext())))
         .isInstanceOf(GeneralSecurityException.class);
   }
 
@@ -71,8 +85,10 @@ class EnvelopeTest {
   void open_otherNameOrVersion_failsBecauseTheAssociatedDataDiffers() throws Exception {
     LocalMasterKey key = randomKey();
     SealedSecret sealed = Envelope.seal(key, "a", 1, VALUE);
-    assertThatThrownBy(() -> Envelope.open(key, "b", 1, sealed)).isInstanceOf(GeneralSecurityException.class);
-    assertThatThrownBy(() -> Envelope.open(key, "a", 2, sealed)).isInstanceOf(GeneralSecurityException.class);
+    assertThatThrownBy(() -> Envelope.open(key, "b", 1, sealed))
+        .isInstanceOf(GeneralSecurityException.class);
+    assertThatThrownBy(() -> Envelope.open(key, "a", 2, sealed))
+        .isInstanceOf(GeneralSecurityException.class);
   }
 
   @Test
@@ -81,7 +97,8 @@ class EnvelopeTest {
     SealedSecret a = Envelope.seal(key, "a", 1, VALUE);
     SealedSecret b = Envelope.seal(key, "b", 1, VALUE);
     SealedSecret swapped = new SealedSecret(a.keyId(), b.wrappedKey(), a.iv(), a.ciphertext());
-    assertThatThrownBy(() -> Envelope.open(key, "a", 1, swapped)).isInstanceOf(GeneralSecurityException.class);
+    assertThatThrownBy(() -> Envelope.open(key, "a", 1, swapped))
+        .isInstanceOf(GeneralSecurityException.class);
   }
 
   @Test
@@ -89,25 +106,30 @@ class EnvelopeTest {
     LocalMasterKey right = randomKey();
     LocalMasterKey wrong = randomKey();
     SealedSecret sealed = Envelope.seal(right, "a", 1, VALUE);
-    assertThatThrownBy(() -> Envelope.open(wrong, "a", 1, sealed)).isInstanceOf(GeneralSecurityException.class)
+    assertThatThrownBy(() -> Envelope.open(wrong, "a", 1, sealed))
+        .isInstanceOf(GeneralSecurityException.class)
         .hasMessageContaining("wrapped by key " + right.keyId());
-    KeyProvider impostor = new KeyProvider() {
-      @Override
-      public String keyId() {
-        return right.keyId();
-      }
+    KeyProvider impostor =
+        new KeyProvider() {
+          @Override
+          public String keyId() {
+            return right.keyId();
+          }
 
-      @Override
-      public byte[] wrap(byte[] dataKey, byte[] associatedData) throws GeneralSecurityException {
-        return wrong.wrap(dataKey, associatedData);
-      }
+          @Override
+          public byte[] wrap(byte[] dataKey, byte[] associatedData)
+              throws GeneralSecurityException {
+            return wrong.wrap(dataKey, associatedData);
+          }
 
-      @Override
-      public byte[] unwrap(byte[] wrappedKey, byte[] associatedData) throws GeneralSecurityException {
-        return wrong.unwrap(wrappedKey, associatedData);
-      }
-    };
-    assertThatThrownBy(() -> Envelope.open(impostor, "a", 1, sealed)).isInstanceOf(GeneralSecurityException.class);
+          @Override
+          public byte[] unwrap(byte[] wrappedKey, byte[] associatedData)
+              throws GeneralSecurityException {
+            return wrong.unwrap(wrappedKey, associatedData);
+          }
+        };
+    assertThatThrownBy(() -> Envelope.open(impostor, "a", 1, sealed))
+        .isInstanceOf(GeneralSecurityException.class);
   }
 
   @Test
@@ -115,13 +137,16 @@ class EnvelopeTest {
     Path file = dir.resolve("master-key.bin");
     LocalMasterKey created = LocalMasterKey.loadOrCreate(file);
     assertThat(Files.size(file)).isEqualTo(32);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-------");
     LocalMasterKey loaded = LocalMasterKey.loadOrCreate(file);
     assertThat(loaded.keyId()).isEqualTo(created.keyId());
     SealedSecret sealed = Envelope.seal(created, "a", 1, VALUE);
     assertThat(Envelope.open(loaded, "a", 1, sealed)).isEqualTo(VALUE);
     Files.write(file, new byte[31]);
-    assertThatThrownBy(() -> LocalMasterKey.loadOrCreate(file)).isInstanceOf(java.io.IOException.class).hasMessageContaining("32 bytes");
+    assertThatThrownBy(() -> LocalMasterKey.loadOrCreate(file))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("32 bytes");
   }
 
   @Test
@@ -130,7 +155,9 @@ class EnvelopeTest {
     SecretHandle handle = new SecretHandle("a", 2, Envelope.seal(key, "a", 2, VALUE), key);
     assertThat(handle.toString()).doesNotContain("hunter2").contains("<redacted>");
     assertThat(handle.reveal(new ReleaseGrant("a", 2))).isEqualTo(VALUE);
-    assertThatThrownBy(() -> handle.reveal(new ReleaseGrant("b", 2))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> handle.reveal(new ReleaseGrant("a", 1))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> handle.reveal(new ReleaseGrant("b", 2)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> handle.reveal(new ReleaseGrant("a", 1)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -21,7 +21,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Shared helpers for key broker tests: TEE keys, real EARs from the server's signer, nonces and proofs. */
+/**
+ * Shared helpers for key broker tests: TEE keys, real EARs from the server's signer, nonces and
+ * proofs.
+ */
 final class KeyBrokerFixture {
   final TestServer server;
   final TestServer.Client operator;
@@ -51,9 +54,21 @@ final class KeyBrokerFixture {
   }
 
   static Submodule submodule(String workload, String version, EarStatus status) {
-    return new Submodule(status, vector(status), List.of("arbiter/" + workload + "/appraisal"), Map.of(
-        "arbiter.workload", workload, "arbiter.version", version, "arbiter.policy_revision", "ab".repeat(32),
-        "arbiter.vulnerabilities", List.of(), "arbiter.dev", false));
+    return new Submodule(
+        status,
+        vector(status),
+        List.of("arbiter/" + workload + "/appraisal"),
+        Map.of(
+            "arbiter.workload",
+            workload,
+            "arbiter.version",
+            version,
+            "arbiter.policy_revision",
+            "ab".repeat(32),
+            "arbiter.vulnerabilities",
+            List.of(),
+            "arbiter.dev",
+            false));
   }
 
   /** A real EAR from the server's own signer, bound to {@code key}. */
@@ -61,8 +76,10 @@ final class KeyBrokerFixture {
     return ear(server.server().services().earSigner(), workload, version, status, key);
   }
 
-  static String ear(EarSigner signer, String workload, String version, EarStatus status, ECKey key) {
-    return signer.sign(Map.of(workload, submodule(workload, version, status)), new byte[32], key.toPublicJWK());
+  static String ear(
+      EarSigner signer, String workload, String version, EarStatus status, ECKey key) {
+    return signer.sign(
+        Map.of(workload, submodule(workload, version, status)), new byte[32], key.toPublicJWK());
   }
 
   String nonce() {
@@ -93,11 +110,15 @@ final class KeyBrokerFixture {
     }
   }
 
-  TestServer.Response put(String name, String workload, String value, String policy, boolean allowWarning) {
+  TestServer.Response put(
+      String name, String workload, String value, String policy, boolean allowWarning) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("name", name);
     body.put("workload", workload);
-    body.put("value", Base64.getEncoder().encodeToString(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    body.put(
+        "value",
+        Base64.getEncoder()
+            .encodeToString(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     body.put("release_policy", policy);
     body.put("allow_warning", allowWarning);
     return operator.post("/v1/secrets", body);
@@ -105,9 +126,18 @@ final class KeyBrokerFixture {
 
   /** The newest audit record about {@code target}. */
   JsonNode lastAudit(String target) {
-    String body = server.server().database().jdbi().withHandle(h -> h.createQuery(
-            "select body from audit_record where body::jsonb ->> 'target' = :t order by seq desc limit 1")
-        .bind("t", target).mapTo(String.class).one());
+    String body =
+        server
+            .server()
+            .database()
+            .jdbi()
+            .withHandle(h ->
+                h.createQuery(
+                        "select body from audit_record where body::jsonb ->> 'target' = :t order by"
+                            + " seq desc limit 1")
+                    .bind("t", target)
+                    .mapTo(String.class)
+                    .one());
     try {
       return Json.readTree(body);
     } catch (IOException e) {
@@ -116,11 +146,23 @@ final class KeyBrokerFixture {
   }
 
   long auditCount() {
-    return server.server().database().jdbi().withHandle(h -> h.createQuery("select count(*) from audit_record").mapTo(Long.class).one());
+    return server
+        .server()
+        .database()
+        .jdbi()
+        .withHandle(
+            h -> h.createQuery("select count(*) from audit_record").mapTo(Long.class).one());
   }
 
   long secretRows(String name) {
-    return server.server().database().jdbi().withHandle(h -> h.createQuery("select count(*) from secret where name = :n")
-        .bind("n", name).mapTo(Long.class).one());
+    return server
+        .server()
+        .database()
+        .jdbi()
+        .withHandle(h ->
+            h.createQuery("select count(*) from secret where name = :n")
+                .bind("n", name)
+                .mapTo(Long.class)
+                .one());
   }
 }

@@ -24,27 +24,54 @@ class KeyBrokerProductionModeTest {
     try (TestServer server = TestServer.start()) {
       KeyBrokerFixture kb = new KeyBrokerFixture(server);
       kb.workload("kb-prod");
-      assertThat(kb.put("kb-prod-key", "kb-prod", "prod-value", "status == 'affirming'", false).status()).isEqualTo(201);
+      assertThat(
+              kb.put("kb-prod-key", "kb-prod", "prod-value", "status == 'affirming'", false)
+                  .status())
+          .isEqualTo(201);
       Path masterKey = server.dataDir().resolve("master-key.bin");
       assertThat(Files.size(masterKey)).isEqualTo(32);
-      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(masterKey))).isEqualTo("rw-------");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(masterKey)))
+          .isEqualTo("rw-------");
 
       ECKey teeKey = KeyBrokerFixture.newKey();
-      Submodule devSubmodule = new Submodule(EarStatus.AFFIRMING, KeyBrokerFixture.vector(EarStatus.AFFIRMING), List.of("sample"),
-          Map.of("arbiter.workload", "kb-prod", "arbiter.version", "1.0", "arbiter.policy_revision", "cd".repeat(32),
-              "arbiter.vulnerabilities", List.of(), "arbiter.dev", true));
-      String devEar = server.server().services().earSigner().sign(Map.of("kb-prod", devSubmodule), new byte[32], teeKey.toPublicJWK());
-      TestServer.Response refused = kb.release("kb-prod-key", kb.body(teeKey, "kb-prod-key", devEar));
+      Submodule devSubmodule =
+          new Submodule(
+              EarStatus.AFFIRMING,
+              KeyBrokerFixture.vector(EarStatus.AFFIRMING),
+              List.of("sample"),
+              Map.of(
+                  "arbiter.workload",
+                  "kb-prod",
+                  "arbiter.version",
+                  "1.0",
+                  "arbiter.policy_revision",
+                  "cd".repeat(32),
+                  "arbiter.vulnerabilities",
+                  List.of(),
+                  "arbiter.dev",
+                  true));
+      String devEar =
+          server
+              .server()
+              .services()
+              .earSigner()
+              .sign(Map.of("kb-prod", devSubmodule), new byte[32], teeKey.toPublicJWK());
+      TestServer.Response refused =
+          kb.release("kb-prod-key", kb.body(teeKey, "kb-prod-key", devEar));
       assertThat(refused.status()).isEqualTo(403);
       assertThat(refused.problem()).isEqualTo("release-refused");
-      assertThat(kb.lastAudit("kb-prod-key").path("details").path("check").asText()).isEqualTo("dev-result");
+      assertThat(kb.lastAudit("kb-prod-key").path("details").path("check").asText())
+          .isEqualTo("dev-result");
 
       server.restart();
       KeyBrokerFixture afterRestart = new KeyBrokerFixture(server);
       String ear = afterRestart.ear("kb-prod", "1.0", EarStatus.AFFIRMING, teeKey);
-      TestServer.Response released = afterRestart.release("kb-prod-key", afterRestart.body(teeKey, "kb-prod-key", ear));
+      TestServer.Response released =
+          afterRestart.release("kb-prod-key", afterRestart.body(teeKey, "kb-prod-key", ear));
       assertThat(released.status()).as(released.text()).isEqualTo(200);
-      assertThat(SecretWrap.unwrap(released.json().path("jwe").asText(), teeKey)).asString().isEqualTo("prod-value");
+      assertThat(SecretWrap.unwrap(released.json().path("jwe").asText(), teeKey))
+          .asString()
+          .isEqualTo("prod-value");
     }
   }
 }

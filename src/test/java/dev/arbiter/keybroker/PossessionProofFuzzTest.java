@@ -30,7 +30,12 @@ class PossessionProofFuzzTest {
     String token = data.consumeString(256);
     String proof = data.consumeRemainingAsString();
     try {
-      PossessionProof.verify(proof, KEY, new PossessionProof.Target("POST", "/v1/resources/db", host), token, Instant.EPOCH);
+      PossessionProof.verify(
+          proof,
+          KEY,
+          new PossessionProof.Target("POST", "/v1/resources/db", host),
+          token,
+          Instant.EPOCH);
     } catch (Refusal expected) {
       // the only allowed failure
     }

@@ -43,7 +43,13 @@ class PolicyServiceTest {
     database = TestDatabase.fresh();
     ServiceKey key = ServiceKey.generate();
     new ServiceKeyStore(database).register(key, Clock.systemUTC().instant());
-    policies = new PolicyService(database, key, new AuditLog(key, Clock.systemUTC()), BuiltInSchemes.registry(), Clock.systemUTC());
+    policies =
+        new PolicyService(
+            database,
+            key,
+            new AuditLog(key, Clock.systemUTC()),
+            BuiltInSchemes.registry(),
+            Clock.systemUTC());
   }
 
   @AfterAll
@@ -56,7 +62,9 @@ class PolicyServiceTest {
   }
 
   private static void assertProblem(ThrowingCallable call, ProblemType type) {
-    assertThatThrownBy(call).isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.problem().type()).isEqualTo(type));
+    assertThatThrownBy(call)
+        .isInstanceOfSatisfying(
+            ProblemException.class, e -> assertThat(e.problem().type()).isEqualTo(type));
   }
 
   private static List<AuditRecord> audit(String target) {
@@ -71,14 +79,17 @@ class PolicyServiceTest {
     assertThat(first.seq()).isOne();
     assertThat(first.prev()).isNull();
     assertThat(first.acceptedLabels()).isEmpty();
-    assertThat(audit("create")).extracting(r -> r.body().path("action").asText()).containsExactly("workload.create");
+    assertThat(audit("create"))
+        .extracting(r -> r.body().path("action").asText())
+        .containsExactly("workload.create");
     assertThat(audit("create").getFirst().body().path("revision").asText()).isEqualTo(first.hash());
   }
 
   @Test
   void createWorkload_existingName_isRefusedAndWritesNothing() {
     policies.createWorkload(ALICE, "twice", null, null);
-    assertProblem(() -> policies.createWorkload(ALICE, "twice", null, null), PolicyProblem.WORKLOAD_EXISTS);
+    assertProblem(
+        () -> policies.createWorkload(ALICE, "twice", null, null), PolicyProblem.WORKLOAD_EXISTS);
     assertThat(policies.revisions("twice")).hasSize(1);
     assertThat(audit("twice")).hasSize(1);
   }
@@ -92,12 +103,16 @@ class PolicyServiceTest {
   @Test
   void registerVersion_sameContentAgain_isIdempotent_otherContentConflicts() {
     policies.createWorkload(ALICE, "register", null, null);
-    PolicyService.Registration first = policies.registerVersion(ALICE, "register", "1.0.0", values("aa11"), Optional.empty());
-    PolicyService.Registration again = policies.registerVersion(ALICE, "register", "1.0.0", values("aa11"), Optional.empty());
+    PolicyService.Registration first =
+        policies.registerVersion(ALICE, "register", "1.0.0", values("aa11"), Optional.empty());
+    PolicyService.Registration again =
+        policies.registerVersion(ALICE, "register", "1.0.0", values("aa11"), Optional.empty());
     assertThat(first.created()).isTrue();
     assertThat(again.created()).isFalse();
     assertThat(again.version().contentHash()).isEqualTo(first.version().contentHash());
-    assertProblem(() -> policies.registerVersion(ALICE, "register", "1.0.0", values("bb22"), Optional.empty()),
+    assertProblem(
+        () ->
+            policies.registerVersion(ALICE, "register", "1.0.0", values("bb22"), Optional.empty()),
         PolicyProblem.VERSION_CONFLICT);
     assertThat(policies.versions("register")).hasSize(1);
     assertThat(audit("register@1.0.0")).hasSize(1);
@@ -108,7 +123,8 @@ class PolicyServiceTest {
     policies.createWorkload(ALICE, "chain", null, null);
     policies.registerVersion(ALICE, "chain", "1.0.0", values("aa11"), Optional.empty());
     PolicyRevision accepted = policies.accept(ALICE, "chain", "1.0.0", "release", Optional.empty());
-    PolicyRevision revoked = policies.revoke(ALICE, "chain", "1.0.0", "CVE", Optional.of(accepted.hash()));
+    PolicyRevision revoked =
+        policies.revoke(ALICE, "chain", "1.0.0", "CVE", Optional.of(accepted.hash()));
     List<PolicyRevision> revisions = policies.revisions("chain");
     assertThat(revisions).extracting(PolicyRevision::seq).containsExactly(1L, 2L, 3L);
     for (int i = 1; i < revisions.size(); i++) {
@@ -117,7 +133,9 @@ class PolicyServiceTest {
     assertThat(accepted.acceptedLabels()).containsExactly("1.0.0");
     assertThat(revoked.acceptedLabels()).isEmpty();
     assertThat(policies.version("chain", "1.0.0").revoked()).isTrue();
-    assertProblem(() -> policies.revoke(ALICE, "chain", "1.0.0", "again", Optional.empty()), PolicyProblem.VERSION_NOT_ACCEPTED);
+    assertProblem(
+        () -> policies.revoke(ALICE, "chain", "1.0.0", "again", Optional.empty()),
+        PolicyProblem.VERSION_NOT_ACCEPTED);
     assertThat(IntegrityCheck.run(database).intact()).isTrue();
   }
 
@@ -128,7 +146,10 @@ class PolicyServiceTest {
     policies.registerVersion(ALICE, "stale", "1.0.0", values("aa11"), Optional.empty());
     policies.registerVersion(ALICE, "stale", "2.0.0", values("bb22"), Optional.empty());
     policies.accept(ALICE, "stale", "1.0.0", "first", Optional.of(base.hash()));
-    assertProblem(() -> policies.accept(ALICE, "stale", "2.0.0", "based on the old head", Optional.of(base.hash())),
+    assertProblem(
+        () ->
+            policies.accept(
+                ALICE, "stale", "2.0.0", "based on the old head", Optional.of(base.hash())),
         PolicyProblem.REVISION_CONFLICT);
     assertThat(policies.current("stale").acceptedLabels()).containsExactly("1.0.0");
     assertThat(policies.version("stale", "2.0.0").revoked()).isFalse();
@@ -139,8 +160,12 @@ class PolicyServiceTest {
     policies.createWorkload(ALICE, "refusals", null, null);
     policies.registerVersion(ALICE, "refusals", "1.0.0", values("aa11"), Optional.empty());
     policies.accept(ALICE, "refusals", "1.0.0", "release", Optional.empty());
-    assertProblem(() -> policies.accept(ALICE, "refusals", "1.0.0", "again", Optional.empty()), PolicyProblem.VERSION_ALREADY_ACCEPTED);
-    assertProblem(() -> policies.accept(ALICE, "refusals", "9.9.9", "missing", Optional.empty()), PolicyProblem.VERSION_NOT_FOUND);
+    assertProblem(
+        () -> policies.accept(ALICE, "refusals", "1.0.0", "again", Optional.empty()),
+        PolicyProblem.VERSION_ALREADY_ACCEPTED);
+    assertProblem(
+        () -> policies.accept(ALICE, "refusals", "9.9.9", "missing", Optional.empty()),
+        PolicyProblem.VERSION_NOT_FOUND);
   }
 
   @Test
@@ -149,17 +174,19 @@ class PolicyServiceTest {
     int versions = 8;
     policies.createWorkload(ALICE, workload, null, null);
     for (int i = 0; i < versions; i++) {
-      policies.registerVersion(ALICE, workload, "1.0." + i, values("%04x".formatted(i)), Optional.empty());
+      policies.registerVersion(
+          ALICE, workload, "1.0." + i, values("%04x".formatted(i)), Optional.empty());
     }
     CountDownLatch go = new CountDownLatch(1);
     List<Future<PolicyRevision>> results = new ArrayList<>();
     try (ExecutorService pool = Executors.newFixedThreadPool(versions)) {
       for (int i = 0; i < versions; i++) {
         String label = "1.0." + i;
-        results.add(pool.submit(() -> {
-          go.await();
-          return policies.accept(ALICE, workload, label, "parallel", Optional.empty());
-        }));
+        results.add(
+            pool.submit(() -> {
+              go.await();
+              return policies.accept(ALICE, workload, label, "parallel", Optional.empty());
+            }));
       }
       go.countDown();
       for (Future<PolicyRevision> result : results) {
@@ -167,7 +194,9 @@ class PolicyServiceTest {
       }
     }
     List<PolicyRevision> revisions = policies.revisions(workload);
-    assertThat(revisions).extracting(PolicyRevision::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+    assertThat(revisions)
+        .extracting(PolicyRevision::seq)
+        .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
     assertThat(revisions.getLast().acceptedLabels()).hasSize(versions);
     assertThat(IntegrityCheck.run(database).intact()).isTrue();
   }
@@ -176,13 +205,21 @@ class PolicyServiceTest {
   void reviseInTransaction_transactionRolledBack_leavesNoRevision() {
     policies.createWorkload(ALICE, "rollback", null, null);
     PolicyRevision before = policies.current("rollback");
-    assertThatThrownBy(() -> database.useTransaction(tx -> {
-      policies.reviseInTransaction(tx, ALICE, "rollback", "composed", Optional.empty(), content -> {
-        content.put("appraisal", "true");
-        return content;
-      });
-      throw new IllegalStateException("the other domain's write failed");
-    })).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() ->
+            database.useTransaction(tx -> {
+              policies.reviseInTransaction(
+                  tx,
+                  ALICE,
+                  "rollback",
+                  "composed",
+                  Optional.empty(),
+                  content -> {
+                    content.put("appraisal", "true");
+                    return content;
+                  });
+              throw new IllegalStateException("the other domain's write failed");
+            }))
+        .isInstanceOf(IllegalStateException.class);
     assertThat(policies.current("rollback")).isEqualTo(before);
   }
 
@@ -205,7 +242,9 @@ class PolicyServiceTest {
   @Test
   void setAppraisal_invalidCel_isRefusedBeforeAnyWrite() {
     policies.createWorkload(ALICE, "cel", null, null);
-    assertProblem(() -> policies.setAppraisal(ALICE, "cel", "this is not CEL (", "broken", Optional.empty()), PolicyProblem.INVALID_CEL);
+    assertProblem(
+        () -> policies.setAppraisal(ALICE, "cel", "this is not CEL (", "broken", Optional.empty()),
+        PolicyProblem.INVALID_CEL);
     assertThat(policies.revisions("cel")).hasSize(1);
   }
 }

@@ -31,8 +31,24 @@ class RolloutDeadlineTest {
   }
 
   private static CliRun start(String workload, String... extra) {
-    List<String> args = new ArrayList<>(List.of("rollout", "start", "--workload", workload, "--to", "B", "--objective", "critical",
-        "--drain", "PT1H", "--reason", "patch for CVE-2026-0001", "--json", "--data-dir", server.dataDir().toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "rollout",
+                "start",
+                "--workload",
+                workload,
+                "--to",
+                "B",
+                "--objective",
+                "critical",
+                "--drain",
+                "PT1H",
+                "--reason",
+                "patch for CVE-2026-0001",
+                "--json",
+                "--data-dir",
+                server.dataDir().toString()));
     args.addAll(List.of(extra));
     CliRun run = CliRun.of(args.toArray(String[]::new));
     assertThat(run.exitCode()).as(run.err()).isZero();
@@ -41,16 +57,26 @@ class RolloutDeadlineTest {
 
   private static List<JsonNode> audit(String workload, String action) {
     List<JsonNode> out = new ArrayList<>();
-    server.operator().get("/v1/audit?target=" + workload + "&limit=100").json().path("records").forEach(r -> {
-      if (r.path("body").path("action").asText().equals(action)) {
-        out.add(r.path("body"));
-      }
-    });
+    server
+        .operator()
+        .get("/v1/audit?target=" + workload + "&limit=100")
+        .json()
+        .path("records")
+        .forEach(r -> {
+          if (r.path("body").path("action").asText().equals(action)) {
+            out.add(r.path("body"));
+          }
+        });
     return out;
   }
 
   private static JsonNode obligation(String workload) {
-    JsonNode obligations = server.operator().get("/v1/workloads/" + workload + "/obligations").json().path("obligations");
+    JsonNode obligations =
+        server
+            .operator()
+            .get("/v1/workloads/" + workload + "/obligations")
+            .json()
+            .path("obligations");
     assertThat(obligations).hasSize(1);
     return obligations.get(0);
   }
@@ -58,20 +84,39 @@ class RolloutDeadlineTest {
   @Test
   void deadline_revoke_revokesTheOldVersionWhichStopsAttesting() {
     String workload = "dl-revoke";
-    RolloutFixture.workload(server, workload, Map.of("A", "a3a3", "B", "b3b3"), "A", objective("PT2S", "revoke"));
+    RolloutFixture.workload(
+        server, workload, Map.of("A", "a3a3", "B", "b3b3"), "A", objective("PT2S", "revoke"));
     start(workload);
     assertThat(obligation(workload).path("state").asText()).isEqualTo("open");
-    assertThat(RolloutFixture.attest(server, workload, "a-before", "a3a3", null).status()).isEqualTo(200);
+    assertThat(RolloutFixture.attest(server, workload, "a-before", "a3a3", null).status())
+        .isEqualTo(200);
 
-    RolloutFixture.await("the deadline fires", 15_000, () -> RolloutFixture.state(server, workload).equals("COMPLETED"));
+    RolloutFixture.await(
+        "the deadline fires",
+        15_000,
+        () -> RolloutFixture.state(server, workload).equals("COMPLETED"));
     assertThat(RolloutFixture.accepted(server, workload)).isEqualTo("[\"B\"]");
-    assertThat(server.operator().get("/v1/workloads/" + workload + "/versions/A").json().path("revoked").asBoolean()).isTrue();
-    RolloutFixture.awaitServed(server.server().services().policyCache(), workload, RolloutFixture.headSeq(server, workload));
+    assertThat(
+            server
+                .operator()
+                .get("/v1/workloads/" + workload + "/versions/A")
+                .json()
+                .path("revoked")
+                .asBoolean())
+        .isTrue();
+    RolloutFixture.awaitServed(
+        server.server().services().policyCache(),
+        workload,
+        RolloutFixture.headSeq(server, workload));
     var refused = RolloutFixture.attest(server, workload, "a-after", "a3a3", null);
     assertThat(refused.status()).isEqualTo(422);
-    assertThat(RolloutFixture.attest(server, workload, "b-after", "b3b3", null).status()).isEqualTo(200);
-    assertThat(audit(workload, "rollout.deadline")).singleElement()
-        .satisfies(body -> assertThat(body.path("principal").asText()).isEqualTo("operator:arbiter:rollout-scheduler"));
+    assertThat(RolloutFixture.attest(server, workload, "b-after", "b3b3", null).status())
+        .isEqualTo(200);
+    assertThat(audit(workload, "rollout.deadline"))
+        .singleElement()
+        .satisfies(body ->
+            assertThat(body.path("principal").asText())
+                .isEqualTo("operator:arbiter:rollout-scheduler"));
     assertThat(audit(workload, "rollout.completed")).hasSize(1);
     JsonNode obligation = obligation(workload);
     assertThat(obligation.path("state").asText()).isEqualTo("breached");
@@ -83,30 +128,64 @@ class RolloutDeadlineTest {
   @Test
   void deadline_escalate_recordsAndNotifiesButRevokesNothing() throws Exception {
     String workload = "dl-escalate";
-    RolloutFixture.workload(server, workload, Map.of("A", "a4a4", "B", "b4b4"), "A", objective("PT2S", "escalate"));
+    RolloutFixture.workload(
+        server, workload, Map.of("A", "a4a4", "B", "b4b4"), "A", objective("PT2S", "escalate"));
     try (WebhookReceiver receiver = new WebhookReceiver(0)) {
       long id = start(workload, "--webhook", receiver.url()).json().path("id").asLong();
-      RolloutFixture.await("the deadline fires", 15_000,
-          () -> !RolloutFixture.status(server, workload).path("rollout").path("deadline_fired_at").isNull());
+      RolloutFixture.await(
+          "the deadline fires",
+          15_000,
+          () ->
+              !RolloutFixture.status(server, workload)
+                  .path("rollout")
+                  .path("deadline_fired_at")
+                  .isNull());
       assertThat(RolloutFixture.state(server, workload)).isEqualTo("STAGED");
       assertThat(RolloutFixture.accepted(server, workload)).isEqualTo("[\"A\",\"B\"]");
-      assertThat(server.operator().get("/v1/workloads/" + workload + "/versions/A").json().path("revoked").asBoolean()).isFalse();
-      assertThat(RolloutFixture.attest(server, workload, "a-after", "a4a4", null).status()).isEqualTo(200);
+      assertThat(
+              server
+                  .operator()
+                  .get("/v1/workloads/" + workload + "/versions/A")
+                  .json()
+                  .path("revoked")
+                  .asBoolean())
+          .isFalse();
+      assertThat(RolloutFixture.attest(server, workload, "a-after", "a4a4", null).status())
+          .isEqualTo(200);
       assertThat(audit(workload, "rollout.deadline")).hasSize(1);
       assertThat(obligation(workload).path("state").asText()).isEqualTo("breached");
-      JsonNode events = server.operator().get("/v1/workloads/" + workload + "/rollouts/" + id).json().path("events");
-      assertThat(events.findValues("details")).anySatisfy(details -> {
-        assertThat(details.path("milestone").asText()).isEqualTo("deadline");
-        assertThat(details.path("on_deadline").asText()).isEqualTo("escalate");
-      });
-      RolloutFixture.await("the deadline webhook arrives", 15_000,
-          () -> receiver.deliveries().stream().anyMatch(d -> d.json().path("event").asText().equals("rollout.deadline")));
-      JsonNode hook = receiver.deliveries().stream().map(WebhookReceiver.Delivery::json)
-          .filter(j -> j.path("event").asText().equals("rollout.deadline")).findFirst().orElseThrow();
+      JsonNode events =
+          server
+              .operator()
+              .get("/v1/workloads/" + workload + "/rollouts/" + id)
+              .json()
+              .path("events");
+      assertThat(events.findValues("details"))
+          .anySatisfy(details -> {
+            assertThat(details.path("milestone").asText()).isEqualTo("deadline");
+            assertThat(details.path("on_deadline").asText()).isEqualTo("escalate");
+          });
+      RolloutFixture.await(
+          "the deadline webhook arrives",
+          15_000,
+          () ->
+              receiver.deliveries().stream()
+                  .anyMatch(d -> d.json().path("event").asText().equals("rollout.deadline")));
+      JsonNode hook =
+          receiver.deliveries().stream()
+              .map(WebhookReceiver.Delivery::json)
+              .filter(j -> j.path("event").asText().equals("rollout.deadline"))
+              .findFirst()
+              .orElseThrow();
       assertThat(hook.path("on_deadline").asText()).isEqualTo("escalate");
       assertThat(hook.path("rollout").asLong()).isEqualTo(id);
       // the pipeline can still finish the rollout; the breach stays on record
-      var complete = server.operator().post("/v1/workloads/" + workload + "/rollouts/current/complete", Map.of("reason", "late but done"));
+      var complete =
+          server
+              .operator()
+              .post(
+                  "/v1/workloads/" + workload + "/rollouts/current/complete",
+                  Map.of("reason", "late but done"));
       assertThat(complete.status()).as(complete.text()).isEqualTo(200);
       assertThat(obligation(workload).path("state").asText()).isEqualTo("breached");
     }
@@ -115,19 +194,32 @@ class RolloutDeadlineTest {
   @Test
   void deadline_survivesARestart() throws Exception {
     String workload = "dl-restart";
-    RolloutFixture.workload(server, workload, Map.of("A", "a5a5", "B", "b5b5"), "A", objective("PT3S", "revoke"));
+    RolloutFixture.workload(
+        server, workload, Map.of("A", "a5a5", "B", "b5b5"), "A", objective("PT3S", "revoke"));
     start(workload);
-    // the process goes away before the deadline: its scheduler stops first, so only the restarted one can fire it
+    // the process goes away before the deadline: its scheduler stops first, so only the restarted
+    // one can fire it
     server.server().services().scheduler().close();
     Instant stopped = Instant.now();
     JsonNode before = RolloutFixture.status(server, workload).path("rollout");
     assertThat(before.path("deadline_fired_at").isNull()).isTrue();
     assertThat(Instant.parse(before.path("deadline").asText())).isAfter(stopped);
     server.restart();
-    RolloutFixture.await("the restarted scheduler fires the deadline", 20_000, () -> RolloutFixture.state(server, workload).equals("COMPLETED"));
+    RolloutFixture.await(
+        "the restarted scheduler fires the deadline",
+        20_000,
+        () -> RolloutFixture.state(server, workload).equals("COMPLETED"));
     JsonNode after = RolloutFixture.status(server, workload).path("rollout");
-    assertThat(Instant.parse(after.path("deadline_fired_at").asText())).isAfter(Instant.parse(after.path("deadline").asText()));
-    assertThat(server.operator().get("/v1/workloads/" + workload + "/versions/A").json().path("revoked").asBoolean()).isTrue();
+    assertThat(Instant.parse(after.path("deadline_fired_at").asText()))
+        .isAfter(Instant.parse(after.path("deadline").asText()));
+    assertThat(
+            server
+                .operator()
+                .get("/v1/workloads/" + workload + "/versions/A")
+                .json()
+                .path("revoked")
+                .asBoolean())
+        .isTrue();
     assertThat(audit(workload, "rollout.deadline")).hasSize(1);
     assertThat(obligation(workload).path("state").asText()).isEqualTo("breached");
   }

@@ -17,16 +17,28 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
-/** Test helpers for rollouts: workloads with sample versions, single attestations, and waits that poll instead of sleeping. */
+/**
+ * Test helpers for rollouts: workloads with sample versions, single attestations, and waits that
+ * poll instead of sleeping.
+ */
 final class RolloutFixture {
   private RolloutFixture() {}
 
-  /** Creates {@code workload} with sample versions (label to measurement) and accepts {@code initial}. */
-  static void workload(TestServer server, String workload, Map<String, String> versions, String initial) {
+  /**
+   * Creates {@code workload} with sample versions (label to measurement) and accepts {@code
+   * initial}.
+   */
+  static void workload(
+      TestServer server, String workload, Map<String, String> versions, String initial) {
     workload(server, workload, versions, initial, null);
   }
 
-  static void workload(TestServer server, String workload, Map<String, String> versions, String initial, Object objectives) {
+  static void workload(
+      TestServer server,
+      String workload,
+      Map<String, String> versions,
+      String initial,
+      Object objectives) {
     var operator = server.operator();
     Map<String, Object> create = new LinkedHashMap<>();
     create.put("name", workload);
@@ -36,11 +48,20 @@ final class RolloutFixture {
     var created = operator.post("/v1/workloads", create);
     assertThat(created.status()).as(created.text()).isBetween(200, 201);
     versions.forEach((label, measurement) -> {
-      var registered = operator.post("/v1/workloads/" + workload + "/versions",
-          Map.of("version", label, "reference_values", Map.of("sample", Map.of("measurement", measurement))));
+      var registered =
+          operator.post(
+              "/v1/workloads/" + workload + "/versions",
+              Map.of(
+                  "version",
+                  label,
+                  "reference_values",
+                  Map.of("sample", Map.of("measurement", measurement))));
       assertThat(registered.status()).as(registered.text()).isBetween(200, 201);
     });
-    var accepted = operator.post("/v1/workloads/" + workload + "/policy/accept", Map.of("version", initial, "reason", "initial deployment"));
+    var accepted =
+        operator.post(
+            "/v1/workloads/" + workload + "/policy/accept",
+            Map.of("version", initial, "reason", "initial deployment"));
     assertThat(accepted.status()).as(accepted.text()).isEqualTo(200);
     awaitServed(server.server().services().policyCache(), workload, headSeq(server, workload));
   }
@@ -65,9 +86,15 @@ final class RolloutFixture {
     return status(server, workload).path("rollout").path("state").asText();
   }
 
-  /** Waits until the cache serves revision {@code seq} (or newer) of {@code workload}: LISTEN/NOTIFY pickup, no sleeping blind. */
+  /**
+   * Waits until the cache serves revision {@code seq} (or newer) of {@code workload}: LISTEN/NOTIFY
+   * pickup, no sleeping blind.
+   */
   static void awaitServed(PolicyCache cache, String workload, long seq) {
-    await("policy cache serves " + workload + " #" + seq, 15_000, () -> cache.servedSequences().getOrDefault(workload, -1L) >= seq);
+    await(
+        "policy cache serves " + workload + " #" + seq,
+        15_000,
+        () -> cache.servedSequences().getOrDefault(workload, -1L) >= seq);
   }
 
   /** Polls {@code condition} until it holds; fails after {@code timeoutMillis}. */
@@ -82,7 +109,8 @@ final class RolloutFixture {
    * timeoutMillis} pass; true when it held. The one place rollout tests wait: no fixed sleeps.
    */
   static boolean poll(long timeoutMillis, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    long deadline =
+        System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     long interval = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(5);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() - deadline > 0) {
@@ -98,19 +126,38 @@ final class RolloutFixture {
     return true;
   }
 
-  /** One attestation of a fresh instance with {@code measurement} (and an optional configuration digest). */
-  static TestServer.Response attest(TestServer server, String workload, String instance, String measurement, String configuration) {
+  /**
+   * One attestation of a fresh instance with {@code measurement} (and an optional configuration
+   * digest).
+   */
+  static TestServer.Response attest(
+      TestServer server,
+      String workload,
+      String instance,
+      String measurement,
+      String configuration) {
     try {
       ECKey key = new ECKeyGenerator(Curve.P_256).generate();
-      String nonce = server.anonymous().post("/v1/challenge", Map.of()).json().path("nonce").asText();
-      String evidence = SampleEvidence.sign(new ECKeyGenerator(Curve.P_256).generate(), measurement, configuration,
-          Binding.value(Base64.getUrlDecoder().decode(nonce), key));
+      String nonce =
+          server.anonymous().post("/v1/challenge", Map.of()).json().path("nonce").asText();
+      String evidence =
+          SampleEvidence.sign(
+              new ECKeyGenerator(Curve.P_256).generate(),
+              measurement,
+              configuration,
+              Binding.value(Base64.getUrlDecoder().decode(nonce), key));
       Map<String, Object> request = new LinkedHashMap<>();
       request.put("workload", workload);
       request.put("instance_id", instance);
       request.put("nonce", nonce);
       request.put("tee_key", key.toPublicJWK().toJSONObject());
-      request.put("evidence", Map.of("format", "sample", "data", Base64.getEncoder().encodeToString(evidence.getBytes(StandardCharsets.US_ASCII))));
+      request.put(
+          "evidence",
+          Map.of(
+              "format",
+              "sample",
+              "data",
+              Base64.getEncoder().encodeToString(evidence.getBytes(StandardCharsets.US_ASCII))));
       return server.anonymous().post("/v1/attest", request);
     } catch (com.nimbusds.jose.JOSEException e) {
       throw new IllegalStateException(e);

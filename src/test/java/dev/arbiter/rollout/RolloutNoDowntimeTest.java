@@ -30,18 +30,36 @@ class RolloutNoDowntimeTest {
     return CliRun.of(full);
   }
 
-  /** Starts A to B, waits until STAGED is served everywhere, and moves {@code movers} instances to B in batches; returns at ROLLING. */
-  private static long stageAndRoll(SimulatedFleet fleet, String workload, int movers) throws Exception {
+  /**
+   * Starts A to B, waits until STAGED is served everywhere, and moves {@code movers} instances to B
+   * in batches; returns at ROLLING.
+   */
+  private static long stageAndRoll(SimulatedFleet fleet, String workload, int movers)
+      throws Exception {
     fleet.awaitAllAttestedCurrent(30_000);
-    // a replica slow to pick up revisions: moving instances to B before it serves the staged revision would fail them
+    // a replica slow to pick up revisions: moving instances to B before it serves the staged
+    // revision would fail them
     server.server().services().policyCache().setPickupDelay(java.time.Duration.ofMillis(1500));
     CliRun start;
     try {
-      start = cli("rollout", "start", "--workload", workload, "--to", "B", "--drain", "PT1H", "--reason", "release B", "--json");
+      start =
+          cli(
+              "rollout",
+              "start",
+              "--workload",
+              workload,
+              "--to",
+              "B",
+              "--drain",
+              "PT1H",
+              "--reason",
+              "release B",
+              "--json");
       assertThat(start.exitCode()).as(start.err()).isZero();
       assertThat(start.json().path("state").asText()).isEqualTo("STAGED");
       fleet.phase("STAGED");
-      CliRun wait = cli("rollout", "wait", "--workload", workload, "--state", "STAGED", "--timeout", "PT30S");
+      CliRun wait =
+          cli("rollout", "wait", "--workload", workload, "--state", "STAGED", "--timeout", "PT30S");
       assertThat(wait.exitCode()).as(wait.err() + wait.out()).isZero();
     } finally {
       server.server().services().policyCache().setPickupDelay(java.time.Duration.ZERO);
@@ -54,10 +72,16 @@ class RolloutNoDowntimeTest {
         // a gradual deployment: batches of 25, the next once this one attests on B
         int batchStart = i - 24;
         int batchEnd = i + 1;
-        RolloutFixture.await("instances " + batchStart + ".." + i + " attest on B", 30_000, () -> fleet.attestedCurrent(batchStart, batchEnd));
+        RolloutFixture.await(
+            "instances " + batchStart + ".." + i + " attest on B",
+            30_000,
+            () -> fleet.attestedCurrent(batchStart, batchEnd));
       }
     }
-    RolloutFixture.await("the scheduler marks the rollout ROLLING", 20_000, () -> RolloutFixture.state(server, workload).equals("ROLLING"));
+    RolloutFixture.await(
+        "the scheduler marks the rollout ROLLING",
+        20_000,
+        () -> RolloutFixture.state(server, workload).equals("ROLLING"));
     fleet.phase("ROLLING");
     fleet.awaitAllAttestedCurrent(30_000);
     return start.json().path("id").asLong();
@@ -71,15 +95,24 @@ class RolloutNoDowntimeTest {
       stageAndRoll(fleet, workload, FLEET);
       assertThat(RolloutFixture.state(server, workload)).isEqualTo("ROLLING");
       fleet.phase("COMPLETING");
-      CliRun complete = cli("rollout", "complete", "--workload", workload, "--reason", "whole fleet on B");
+      CliRun complete =
+          cli("rollout", "complete", "--workload", workload, "--reason", "whole fleet on B");
       assertThat(complete.exitCode()).as(complete.err()).isZero();
       fleet.phase("COMPLETED");
-      RolloutFixture.awaitServed(server.server().services().policyCache(), workload, RolloutFixture.headSeq(server, workload));
-      RolloutFixture.await("the fleet attests after completion", 30_000, () -> fleet.successes("COMPLETED", B) >= FLEET);
+      RolloutFixture.awaitServed(
+          server.server().services().policyCache(),
+          workload,
+          RolloutFixture.headSeq(server, workload));
+      RolloutFixture.await(
+          "the fleet attests after completion",
+          30_000,
+          () -> fleet.successes("COMPLETED", B) >= FLEET);
       fleet.close();
       assertThat(fleet.failures()).as("failed attestations").isEmpty();
       assertThat(fleet.successes("STAGED", A)).as("A attested while STAGED").isPositive();
-      assertThat(fleet.successes("STAGED", B) + fleet.successes("ROLLING", B)).as("B attested before completion").isPositive();
+      assertThat(fleet.successes("STAGED", B) + fleet.successes("ROLLING", B))
+          .as("B attested before completion")
+          .isPositive();
       assertThat(fleet.successes("COMPLETED", B)).as("B attested after completion").isPositive();
     }
     assertThat(RolloutFixture.accepted(server, workload)).isEqualTo("[\"B\"]");
@@ -96,22 +129,43 @@ class RolloutNoDowntimeTest {
     try (SimulatedFleet fleet = new SimulatedFleet(server, workload, FLEET, A, 400).start()) {
       int canary = FLEET / 4;
       stageAndRoll(fleet, workload, canary);
-      RolloutFixture.await("A and B both attest while ROLLING", 30_000, () -> fleet.successes("ROLLING", A) > 0 && fleet.successes("ROLLING", B) > 0);
+      RolloutFixture.await(
+          "A and B both attest while ROLLING",
+          30_000,
+          () -> fleet.successes("ROLLING", A) > 0 && fleet.successes("ROLLING", B) > 0);
       fleet.phase("ROLLING-BACK");
       for (int i = 0; i < canary; i++) {
         fleet.deploy(i, A); // the deployment is rolled back first ...
       }
       fleet.awaitAllAttestedCurrent(30_000);
-      CliRun abort = cli("rollout", "abort", "--workload", workload, "--reason", "canary unhealthy");
+      CliRun abort =
+          cli("rollout", "abort", "--workload", workload, "--reason", "canary unhealthy");
       assertThat(abort.exitCode()).as(abort.err()).isZero(); // ... then the policy
       fleet.phase("ROLLED_BACK");
-      CliRun wait = cli("rollout", "wait", "--workload", workload, "--state", "ROLLED_BACK", "--timeout", "PT10S");
+      CliRun wait =
+          cli(
+              "rollout",
+              "wait",
+              "--workload",
+              workload,
+              "--state",
+              "ROLLED_BACK",
+              "--timeout",
+              "PT10S");
       assertThat(wait.exitCode()).as(wait.err()).isZero();
-      RolloutFixture.awaitServed(server.server().services().policyCache(), workload, RolloutFixture.headSeq(server, workload));
-      RolloutFixture.await("the fleet attests after the rollback", 30_000, () -> fleet.successes("ROLLED_BACK", A) >= FLEET);
+      RolloutFixture.awaitServed(
+          server.server().services().policyCache(),
+          workload,
+          RolloutFixture.headSeq(server, workload));
+      RolloutFixture.await(
+          "the fleet attests after the rollback",
+          30_000,
+          () -> fleet.successes("ROLLED_BACK", A) >= FLEET);
       fleet.close();
       assertThat(fleet.failures()).as("failed attestations").isEmpty();
-      assertThat(fleet.successes("ROLLING", B) + fleet.successes("STAGED", B)).as("the canary attested as B").isPositive();
+      assertThat(fleet.successes("ROLLING", B) + fleet.successes("STAGED", B))
+          .as("the canary attested as B")
+          .isPositive();
       assertThat(fleet.successes("ROLLED_BACK", A)).isPositive();
     }
     assertThat(RolloutFixture.accepted(server, workload)).isEqualTo("[\"A\"]");

@@ -41,7 +41,8 @@ final class SimulatedFleet implements AutoCloseable {
   private volatile boolean running = true;
   private final Object pacer = new Object();
 
-  SimulatedFleet(TestServer server, String workload, int size, String initialMeasurement, int pauseMillis) {
+  SimulatedFleet(
+      TestServer server, String workload, int size, String initialMeasurement, int pauseMillis) {
     this.server = server;
     this.client = server.anonymous();
     this.workload = workload;
@@ -88,12 +89,18 @@ final class SimulatedFleet implements AutoCloseable {
 
   void awaitAllAttestedCurrent(long timeoutMillis) {
     if (!RolloutFixture.poll(timeoutMillis, this::allAttestedCurrent)) {
-      throw new AssertionError("not every instance attested its current measurement within " + timeoutMillis + " ms; failures: "
-          + failures().stream().limit(5).toList());
+      throw new AssertionError(
+          "not every instance attested its current measurement within "
+              + timeoutMillis
+              + " ms; failures: "
+              + failures().stream().limit(5).toList());
     }
   }
 
-  /** True when instances {@code from} (inclusive) to {@code to} (exclusive) attested successfully since their last deployment. */
+  /**
+   * True when instances {@code from} (inclusive) to {@code to} (exclusive) attested successfully
+   * since their last deployment.
+   */
   boolean attestedCurrent(int from, int to) {
     for (int i = from; i < to; i++) {
       if (okOnCurrent[i].get() == 0) {
@@ -139,7 +146,9 @@ final class SimulatedFleet implements AutoCloseable {
         synchronized (this) {
           boolean stillCurrent = measurement[index].equals(current);
           if (detail == null) {
-            successes.computeIfAbsent(startedIn + "/" + current, k -> new AtomicLong()).incrementAndGet();
+            successes
+                .computeIfAbsent(startedIn + "/" + current, k -> new AtomicLong())
+                .incrementAndGet();
             if (stillCurrent) {
               okOnCurrent[index].incrementAndGet();
             }
@@ -164,15 +173,28 @@ final class SimulatedFleet implements AutoCloseable {
         return "challenge: HTTP " + challenge.status() + " " + challenge.text();
       }
       String nonce = challenge.json().path("nonce").asText();
-      String evidence = SampleEvidence.sign(attestationKey, current, null, Binding.value(Base64.getUrlDecoder().decode(nonce), teeKey));
+      String evidence =
+          SampleEvidence.sign(
+              attestationKey,
+              current,
+              null,
+              Binding.value(Base64.getUrlDecoder().decode(nonce), teeKey));
       Map<String, Object> request = new LinkedHashMap<>();
       request.put("workload", workload);
       request.put("instance_id", workload + "-i-" + index);
       request.put("nonce", nonce);
       request.put("tee_key", teeKey.toPublicJWK().toJSONObject());
-      request.put("evidence", Map.of("format", "sample", "data", Base64.getEncoder().encodeToString(evidence.getBytes(StandardCharsets.US_ASCII))));
+      request.put(
+          "evidence",
+          Map.of(
+              "format",
+              "sample",
+              "data",
+              Base64.getEncoder().encodeToString(evidence.getBytes(StandardCharsets.US_ASCII))));
       TestServer.Response response = client.post("/v1/attest", request);
-      return response.status() == 200 ? null : "attest: HTTP " + response.status() + " " + response.text();
+      return response.status() == 200
+          ? null
+          : "attest: HTTP " + response.status() + " " + response.text();
     } catch (RuntimeException e) {
       return "transport: " + e;
     }

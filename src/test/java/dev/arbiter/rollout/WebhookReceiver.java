@@ -18,7 +18,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A pipeline's webhook endpoint on 127.0.0.1 that records every POST and answers 500 to the first {@code failFirst}. */
+/**
+ * A pipeline's webhook endpoint on 127.0.0.1 that records every POST and answers 500 to the first
+ * {@code failFirst}.
+ */
 final class WebhookReceiver implements AutoCloseable {
   /** One request as received: exact body bytes, signature header, status answered, arrival time. */
   record Delivery(byte[] body, String signature, int answered, long atNanos) {
@@ -30,7 +33,10 @@ final class WebhookReceiver implements AutoCloseable {
       }
     }
 
-    /** Verifies the detached JWS in {@code Arbiter-Signature} over the exact body with the key named by its kid. */
+    /**
+     * Verifies the detached JWS in {@code Arbiter-Signature} over the exact body with the key named
+     * by its kid.
+     */
     boolean verifies(JWKSet keys, byte[] over) {
       try {
         JWSObject jws = JWSObject.parse(signature, new Payload(over));
@@ -49,15 +55,25 @@ final class WebhookReceiver implements AutoCloseable {
   WebhookReceiver(int failFirst) throws IOException {
     this.toFail = new AtomicInteger(failFirst);
     this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    http.createContext("/hook", exchange -> {
-      byte[] body = exchange.getRequestBody().readAllBytes();
-      int status = "POST".equals(exchange.getRequestMethod()) ? (toFail.getAndDecrement() > 0 ? 500 : 204) : 405;
-      synchronized (deliveries) {
-        deliveries.add(new Delivery(body, exchange.getRequestHeaders().getFirst("Arbiter-Signature"), status, System.nanoTime()));
-      }
-      exchange.sendResponseHeaders(status, -1);
-      exchange.close();
-    });
+    http.createContext(
+        "/hook",
+        exchange -> {
+          byte[] body = exchange.getRequestBody().readAllBytes();
+          int status =
+              "POST".equals(exchange.getRequestMethod())
+                  ? (toFail.getAndDecrement() > 0 ? 500 : 204)
+                  : 405;
+          synchronized (deliveries) {
+            deliveries.add(
+                new Delivery(
+                    body,
+                    exchange.getRequestHeaders().getFirst("Arbiter-Signature"),
+                    status,
+                    System.nanoTime()));
+          }
+          exchange.sendResponseHeaders(status, -1);
+          exchange.close();
+        });
     http.start();
   }
 

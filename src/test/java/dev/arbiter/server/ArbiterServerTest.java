@@ -13,7 +13,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The wired server: starts, serves every registered route in its OpenAPI document, releases its port on close. */
+/**
+ * The wired server: starts, serves every registered route in its OpenAPI document, releases its
+ * port on close.
+ */
 class ArbiterServerTest {
   private static TestServer server;
 
@@ -44,14 +47,22 @@ class ArbiterServerTest {
     int operations = 0;
     for (Route route : server.server().routes()) {
       assertThat(paths.path(route.path()).has(route.method().toLowerCase(Locale.ROOT)))
-          .as(route.method() + " " + route.path() + " in the OpenAPI document").isTrue();
+          .as(route.method() + " " + route.path() + " in the OpenAPI document")
+          .isTrue();
     }
     for (JsonNode path : paths) {
       operations += path.size();
     }
     assertThat(operations).isEqualTo(server.server().routes().size());
-    assertThat(server.server().routes()).extracting(Route::path)
-        .contains("/v1/workloads", "/v1/audit", "/v1/attest", "/v1/workloads/{workload}/rollouts", "/healthz", "/v1/openapi.json");
+    assertThat(server.server().routes())
+        .extracting(Route::path)
+        .contains(
+            "/v1/workloads",
+            "/v1/audit",
+            "/v1/attest",
+            "/v1/workloads/{workload}/rollouts",
+            "/healthz",
+            "/v1/openapi.json");
   }
 
   @Test

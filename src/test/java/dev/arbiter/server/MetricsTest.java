@@ -10,14 +10,31 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Metric labels take only registered values: caller-chosen formats or slugs cannot grow /metrics. */
+/**
+ * Metric labels take only registered values: caller-chosen formats or slugs cannot grow /metrics.
+ */
 class MetricsTest {
   private final Metrics metrics = new Metrics(BuiltInSchemes.registry(), ProblemCatalog.all());
 
-  private static Decision decision(String format, boolean verified, Decision.Verdict verdict, String problem) {
-    List<Decision.Reason> reasons = verdict == Decision.Verdict.REFUSED ? List.of(new Decision.Reason(problem, "d")) : List.of();
-    return new Decision(Instant.EPOCH, "w", "i-1", format, "00".repeat(32), null, "rev", verdict, reasons,
-        verdict == Decision.Verdict.REFUSED ? null : "jti", verified, Duration.ofMillis(1));
+  private static Decision decision(
+      String format, boolean verified, Decision.Verdict verdict, String problem) {
+    List<Decision.Reason> reasons =
+        verdict == Decision.Verdict.REFUSED
+            ? List.of(new Decision.Reason(problem, "d"))
+            : List.of();
+    return new Decision(
+        Instant.EPOCH,
+        "w",
+        "i-1",
+        format,
+        "00".repeat(32),
+        null,
+        "rev",
+        verdict,
+        reasons,
+        verdict == Decision.Verdict.REFUSED ? null : "jti",
+        verified,
+        Duration.ofMillis(1));
   }
 
   @Test
@@ -33,7 +50,8 @@ class MetricsTest {
     String scrape = metrics.scrape();
     assertThat(scrape).doesNotContain("bogus").doesNotContain("slug-");
     assertThat(scrape.lines().count()).isEqualTo(before);
-    assertThat(scrape).contains("arbiter_attestations_total{format=\"other\",result=\"other\"} 1001.0")
+    assertThat(scrape)
+        .contains("arbiter_attestations_total{format=\"other\",result=\"other\"} 1001.0")
         .contains("arbiter_attestations_total{format=\"sample\",result=\"affirming\"} 1.0")
         .contains("arbiter_attestations_unverified_total 1001.0");
   }

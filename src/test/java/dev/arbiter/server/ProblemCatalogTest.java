@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.server;
 
-import dev.arbiter.problem.ProblemType;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.arbiter.problem.ProblemType;
 import dev.arbiter.testing.RepoPaths;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /** Keeps {@link ProblemCatalog} and the registry file docs/problems.md equal. */
 class ProblemCatalogTest {
   private static final Pattern ROW =
-      Pattern.compile("^\\|\\s*`(urn:arbiter:problem:[a-z0-9-]+)`\\s*\\|\\s*(\\d{3})\\s*\\|(.*)\\|\\s*$");
+      Pattern.compile(
+          "^\\|\\s*`(urn:arbiter:problem:[a-z0-9-]+)`\\s*\\|\\s*(\\d{3})\\s*\\|(.*)\\|\\s*$");
 
   @Test
   void registry_file_lists_exactly_the_problem_types_in_code() throws IOException {
@@ -38,7 +38,8 @@ class ProblemCatalogTest {
     String missingRows =
         ProblemCatalog.all().stream()
             .filter(type -> !documented.containsKey(type.uri()))
-            .map(type -> "| `" + type.uri() + "` | " + type.status() + " | " + type.meaning() + " |")
+            .map(
+                type -> "| `" + type.uri() + "` | " + type.status() + " | " + type.meaning() + " |")
             .collect(Collectors.joining("\n"));
     assertThat(missingRows).as("rows missing from docs/problems.md").isEmpty();
     assertThat(documented).as("docs/problems.md vs code").isEqualTo(inCode);

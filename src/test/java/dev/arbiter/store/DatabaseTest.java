@@ -27,13 +27,20 @@ class DatabaseTest {
   }
 
   private static long count(String table) {
-    return database.jdbi().withHandle(h -> h.createQuery("select count(*) from " + table).mapTo(Long.class).one());
+    return database
+        .jdbi()
+        .withHandle(h -> h.createQuery("select count(*) from " + table).mapTo(Long.class).one());
   }
 
   @Test
   void open_emptyDirectory_startsEmbeddedAndMigrates() {
-    long applied = database.jdbi().withHandle(h -> h.createQuery("select count(*) from arbiter_schema_history where success")
-        .mapTo(Long.class).one());
+    long applied =
+        database
+            .jdbi()
+            .withHandle(h ->
+                h.createQuery("select count(*) from arbiter_schema_history where success")
+                    .mapTo(Long.class)
+                    .one());
     assertThat(applied).isPositive();
     assertThat(count("workload")).isZero();
     database.ping();
@@ -42,24 +49,33 @@ class DatabaseTest {
 
   @Test
   void inTransaction_workReturns_commits() {
-    String id = database.inTransaction(tx -> {
-      insertKey(tx, "committed");
-      return "committed";
-    });
+    String id =
+        database.inTransaction(tx -> {
+          insertKey(tx, "committed");
+          return "committed";
+        });
     assertThat(id).isEqualTo("committed");
-    long rows = database.jdbi().withHandle(h -> h.createQuery("select count(*) from service_key where key_id = 'committed'")
-        .mapTo(Long.class).one());
+    long rows =
+        database
+            .jdbi()
+            .withHandle(h ->
+                h.createQuery("select count(*) from service_key where key_id = 'committed'")
+                    .mapTo(Long.class)
+                    .one());
     assertThat(rows).isOne();
   }
 
   @Test
   void inTransaction_workThrows_rollsBackEverything() {
     long before = count("service_key");
-    assertThatThrownBy(() -> database.useTransaction(tx -> {
-      insertKey(tx, "rolled-back-1");
-      insertKey(tx, "rolled-back-2");
-      throw new IllegalStateException("boom");
-    })).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+    assertThatThrownBy(() ->
+            database.useTransaction(tx -> {
+              insertKey(tx, "rolled-back-1");
+              insertKey(tx, "rolled-back-2");
+              throw new IllegalStateException("boom");
+            }))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("boom");
     assertThat(count("service_key")).isEqualTo(before);
   }
 
@@ -67,21 +83,32 @@ class DatabaseTest {
   void open_schemaNewerThanThisBuild_isRefused() {
     String url = TestDatabase.freshUrl();
     try (Database fresh = Database.open(new Database.Location.External(url))) {
-      fresh.jdbi().useHandle(h -> h.execute("insert into arbiter_schema_history(installed_rank, version, description, type, script, "
-          + "checksum, installed_by, installed_on, execution_time, success) values (9999, '9999', 'from the future', 'SQL', "
-          + "'V9999__future.sql', 0, 'test', now(), 0, true)"));
+      fresh
+          .jdbi()
+          .useHandle(h ->
+              h.execute(
+                  "insert into arbiter_schema_history(installed_rank, version, description, type,"
+                      + " script, checksum, installed_by, installed_on, execution_time, success)"
+                      + " values (9999, '9999', 'from the future', 'SQL', 'V9999__future.sql', 0,"
+                      + " 'test', now(), 0, true)"));
     }
     assertThatThrownBy(() -> Database.open(new Database.Location.External(url)))
-        .isInstanceOf(StoreException.class).hasMessageContaining("newer than this Arbiter");
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("newer than this Arbiter");
   }
 
   @Test
   void open_withoutMigrating_olderSchema_isRefusedAndNothingChanges() {
     String url = TestDatabase.freshUrl();
     assertThatThrownBy(() -> Database.open(new Database.Location.External(url), false))
-        .isInstanceOf(StoreException.class).hasMessageContaining("older than this Arbiter");
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("older than this Arbiter");
     try (Database migrated = Database.open(new Database.Location.External(url))) {
-      long workloads = migrated.jdbi().withHandle(h -> h.createQuery("select count(*) from workload").mapTo(Long.class).one());
+      long workloads =
+          migrated
+              .jdbi()
+              .withHandle(
+                  h -> h.createQuery("select count(*) from workload").mapTo(Long.class).one());
       assertThat(workloads).isZero();
     }
   }
@@ -89,17 +116,23 @@ class DatabaseTest {
   @Test
   void open_badUrl_isRefusedWithAStoreException() {
     assertThatThrownBy(() -> Database.open(new Database.Location.External("mysql://nowhere/db")))
-        .isInstanceOf(StoreException.class).hasMessageContaining("jdbc:postgresql://");
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("jdbc:postgresql://");
   }
 
   @Test
   void localDatabase_noEmbeddedCluster_saysWhereItLooked(@TempDir Path empty) {
     assertThatThrownBy(() -> LocalDatabase.withReadOnly(empty.resolve("postgres"), db -> 1))
-        .isInstanceOf(StoreException.class).hasMessageContaining("no embedded database in " + empty);
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("no embedded database in " + empty);
   }
 
   private static void insertKey(Tx tx, String keyId) {
-    tx.handle().createUpdate("insert into service_key(key_id, public_jwk, created_at) values (:k, '{}', :at)")
-        .bind("k", keyId).bind("at", Instant.now()).execute();
+    tx.handle()
+        .createUpdate(
+            "insert into service_key(key_id, public_jwk, created_at) values (:k, '{}', :at)")
+        .bind("k", keyId)
+        .bind("at", Instant.now())
+        .execute();
   }
 }

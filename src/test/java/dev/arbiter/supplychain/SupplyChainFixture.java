@@ -31,8 +31,10 @@ final class SupplyChainFixture {
     }
 
     String publicPem() {
-      return "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-          .encodeToString(key.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
+      return "-----BEGIN PUBLIC KEY-----\n"
+          + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+              .encodeToString(key.getPublic().getEncoded())
+          + "\n-----END PUBLIC KEY-----\n";
     }
 
     /** A signed DSSE envelope of a SLSA v1 statement about {@code sha256}. */
@@ -47,8 +49,12 @@ final class SupplyChainFixture {
         signer.update(Pae.encode(payloadType, payload));
         byte[] signature = signer.sign();
         ObjectNode node = Json.mapper().createObjectNode();
-        node.put("payloadType", payloadType).put("payload", Base64.getEncoder().encodeToString(payload));
-        node.putArray("signatures").addObject().put("keyid", "").put("sig", Base64.getEncoder().encodeToString(signature));
+        node.put("payloadType", payloadType)
+            .put("payload", Base64.getEncoder().encodeToString(payload));
+        node.putArray("signatures")
+            .addObject()
+            .put("keyid", "")
+            .put("sig", Base64.getEncoder().encodeToString(signature));
         return Json.write(node).getBytes(StandardCharsets.UTF_8);
       } catch (java.security.GeneralSecurityException e) {
         throw new IllegalStateException(e);
@@ -61,12 +67,20 @@ final class SupplyChainFixture {
   static String statement(String sha256, String builderId, String repository) {
     ObjectNode statement = Json.mapper().createObjectNode();
     statement.put("_type", "https://in-toto.io/Statement/v1");
-    statement.putArray("subject").addObject().put("name", "app.tar").putObject("digest").put("sha256", sha256);
+    statement
+        .putArray("subject")
+        .addObject()
+        .put("name", "app.tar")
+        .putObject("digest")
+        .put("sha256", sha256);
     statement.put("predicateType", "https://slsa.dev/provenance/v1");
     ObjectNode predicate = statement.putObject("predicate");
     ObjectNode definition = predicate.putObject("buildDefinition");
     definition.put("buildType", "https://example.test/build/v1");
-    definition.putObject("externalParameters").put("repository", repository).put("ref", "refs/tags/v1.0.0");
+    definition
+        .putObject("externalParameters")
+        .put("repository", repository)
+        .put("ref", "refs/tags/v1.0.0");
     predicate.putObject("runDetails").putObject("builder").put("id", builderId);
     return Json.write(statement);
   }
@@ -86,22 +100,46 @@ final class SupplyChainFixture {
     ArrayNode components = bom.putArray("components");
     for (String purl : purls) {
       String nameVersion = purl.substring(purl.lastIndexOf('/') + 1);
-      components.addObject().put("type", "library").put("name", nameVersion.split("@")[0]).put("version", nameVersion.split("@")[1])
+      components
+          .addObject()
+          .put("type", "library")
+          .put("name", nameVersion.split("@")[0])
+          .put("version", nameVersion.split("@")[1])
           .put("purl", purl);
     }
     return Json.write(bom).getBytes(StandardCharsets.UTF_8);
   }
 
-  /** An OSV record for one npm package, introduced 0, fixed {@code fixed}, with a CVSS v3.1 vector. */
+  /**
+   * An OSV record for one npm package, introduced 0, fixed {@code fixed}, with a CVSS v3.1 vector.
+   */
   static Map<String, Object> osv(String id, String npmPackage, String fixed, String cvssVector) {
-    return Map.of("id", id, "modified", "2026-01-02T00:00:00Z", "aliases", List.of("CVE-" + id.substring(id.length() - 4) + "-0001"),
-        "severity", List.of(Map.of("type", "CVSS_V3", "score", cvssVector)),
-        "affected", List.of(Map.of("package", Map.of("ecosystem", "npm", "name", npmPackage),
-            "ranges", List.of(Map.of("type", "SEMVER", "events", List.of(Map.of("introduced", "0"), Map.of("fixed", fixed)))))));
+    return Map.of(
+        "id",
+        id,
+        "modified",
+        "2026-01-02T00:00:00Z",
+        "aliases",
+        List.of("CVE-" + id.substring(id.length() - 4) + "-0001"),
+        "severity",
+        List.of(Map.of("type", "CVSS_V3", "score", cvssVector)),
+        "affected",
+        List.of(
+            Map.of(
+                "package",
+                Map.of("ecosystem", "npm", "name", npmPackage),
+                "ranges",
+                List.of(
+                    Map.of(
+                        "type",
+                        "SEMVER",
+                        "events",
+                        List.of(Map.of("introduced", "0"), Map.of("fixed", fixed)))))));
   }
 
   /** CVSS 3.1 9.8 (CRITICAL). */
   static final String CRITICAL = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H";
+
   /** CVSS 3.1 5.3 (MEDIUM). */
   static final String MEDIUM = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:L/I:N/A:N";
 

@@ -8,10 +8,10 @@ import dev.arbiter.policy.PolicyProblem;
 import dev.arbiter.problem.ProblemException;
 
 /**
- * Any JSON gives a supply-chain policy or a typed problem (policy-invalid, invalid-cel); never another
- * exception. {@code signer_identities} are operator-chosen regular expressions by design, and Jazzer's
- * regex-injection sanitizer reports every invalid pattern, so that field is dropped here and covered
- * by {@code SupplyChainPolicyTest}.
+ * Any JSON gives a supply-chain policy or a typed problem (policy-invalid, invalid-cel); never
+ * another exception. {@code signer_identities} are operator-chosen regular expressions by design,
+ * and Jazzer's regex-injection sanitizer reports every invalid pattern, so that field is dropped
+ * here and covered by {@code SupplyChainPolicyTest}.
  */
 class SupplyChainPolicyFuzzTest {
   @FuzzTest(maxDuration = "30s")
@@ -29,7 +29,8 @@ class SupplyChainPolicyFuzzTest {
       SupplyChainPolicy policy = SupplyChainPolicy.parse(node);
       SupplyChainPolicy.parse(policy.normalized());
     } catch (ProblemException e) {
-      if (e.problem().type() != SupplyChainProblem.SUPPLY_CHAIN_POLICY_INVALID && e.problem().type() != PolicyProblem.INVALID_CEL) {
+      if (e.problem().type() != SupplyChainProblem.SUPPLY_CHAIN_POLICY_INVALID
+          && e.problem().type() != PolicyProblem.INVALID_CEL) {
         throw new AssertionError("unexpected problem type " + e.problem().type(), e);
       }
     }

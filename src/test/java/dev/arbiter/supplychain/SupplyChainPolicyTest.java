@@ -33,28 +33,46 @@ class SupplyChainPolicyTest {
     assertThat(policy.configured()).isTrue();
     assertThat(policy.quorum()).isEqualTo(1);
     assertThat(policy.requireSbom()).isTrue();
-    assertThat(policy.vulnerabilities().blocks(new Severity(Severity.Label.CRITICAL, 9.8, null, "x"))).isTrue();
-    assertThat(policy.vulnerabilities().blocks(new Severity(Severity.Label.HIGH, 8.9, null, "x"))).isFalse();
-    assertThat(Json.write(policy.normalized())).contains("\"quorum\":1").contains("\"block_severities\":[\"CRITICAL\"]");
-    assertThat(SupplyChainPolicy.parse(policy.normalized()).normalized()).isEqualTo(policy.normalized());
+    assertThat(
+            policy.vulnerabilities().blocks(new Severity(Severity.Label.CRITICAL, 9.8, null, "x")))
+        .isTrue();
+    assertThat(policy.vulnerabilities().blocks(new Severity(Severity.Label.HIGH, 8.9, null, "x")))
+        .isFalse();
+    assertThat(Json.write(policy.normalized()))
+        .contains("\"quorum\":1")
+        .contains("\"block_severities\":[\"CRITICAL\"]");
+    assertThat(SupplyChainPolicy.parse(policy.normalized()).normalized())
+        .isEqualTo(policy.normalized());
   }
 
   @Test
   void invalidDocuments_typedProblemNamingTheField() {
-    assertThat(refusal(Map.of("signer_identities", List.of("(")))).startsWith("supply-chain-policy-invalid: signer_identities");
+    assertThat(refusal(Map.of("signer_identities", List.of("("))))
+        .startsWith("supply-chain-policy-invalid: signer_identities");
     assertThat(refusal(Map.of("quorum", 17))).startsWith("supply-chain-policy-invalid: quorum");
-    assertThat(refusal(Map.of("vulnerabilities", Map.of("block_severities", List.of("SEVERE"))))).contains("vulnerabilities.block_severities");
+    assertThat(refusal(Map.of("vulnerabilities", Map.of("block_severities", List.of("SEVERE")))))
+        .contains("vulnerabilities.block_severities");
     assertThat(refusal(Map.of("derive", Map.of("scheme", "sample")))).contains("derive");
     assertThat(refusal(Map.of("phase_out_objective", "Critical!"))).contains("phase_out_objective");
     assertThat(refusal(Map.of("trusted_root", "x"))).contains("trusted_root");
     assertThatThrownBy(() -> parse(Map.of("cel", "statement.predicate == 1 +")))
-        .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.problem().type()).isEqualTo(PolicyProblem.INVALID_CEL));
+        .isInstanceOfSatisfying(
+            ProblemException.class,
+            e -> assertThat(e.problem().type()).isEqualTo(PolicyProblem.INVALID_CEL));
   }
 
   @Test
   void identitiesMustMatchEntirely() {
-    SupplyChainPolicy policy = parse(Map.of("signer_identities", List.of("https://github\\.com/example/.*")));
-    assertThat(policy.signerIdentities().get(0).matcher("https://github.com/example/app").matches()).isTrue();
-    assertThat(policy.signerIdentities().get(0).matcher("https://evil.test/?https://github.com/example/app").matches()).isFalse();
+    SupplyChainPolicy policy =
+        parse(Map.of("signer_identities", List.of("https://github\\.com/example/.*")));
+    assertThat(policy.signerIdentities().get(0).matcher("https://github.com/example/app").matches())
+        .isTrue();
+    assertThat(
+            policy
+                .signerIdentities()
+                .get(0)
+                .matcher("https://evil.test/?https://github.com/example/app")
+                .matches())
+        .isFalse();
   }
 }

@@ -16,20 +16,30 @@ class LicenseHeaderTest {
   void everySourceFile_hasAnSpdxHeader() throws IOException {
     Path root = RepoPaths.root();
     List<Path> missing;
-    try (Stream<Path> files = Stream.of(root.resolve("src"), root.resolve(".ci"), root.resolve("scripts")).flatMap(LicenseHeaderTest::walk)) {
-      missing = files
-          .filter(path -> path.toString().endsWith(".java") || path.toString().endsWith(".sql") || path.toString().endsWith(".sh")
-              || path.getFileName().toString().equals("run"))
-          .filter(path -> !hasHeader(path))
-          .toList();
+    try (Stream<Path> files =
+        Stream.of(root.resolve("src"), root.resolve(".ci"), root.resolve("scripts"))
+            .flatMap(LicenseHeaderTest::walk)) {
+      missing =
+          files
+              .filter(path ->
+                  path.toString().endsWith(".java")
+                      || path.toString().endsWith(".sql")
+                      || path.toString().endsWith(".sh")
+                      || path.getFileName().toString().equals("run"))
+              .filter(path -> !hasHeader(path))
+              .toList();
     }
-    assertThat(missing).as("files without 'SPDX-License-Identifier' in their first 3 lines").isEmpty();
+    assertThat(missing)
+        .as("files without 'SPDX-License-Identifier' in their first 3 lines")
+        .isEmpty();
     assertThat(hasHeader(root.resolve("arbiter"))).as("./arbiter launcher").isTrue();
   }
 
   private static Stream<Path> walk(Path dir) {
     try {
-      return Files.isDirectory(dir) ? Files.walk(dir).filter(Files::isRegularFile).toList().stream() : Stream.empty();
+      return Files.isDirectory(dir)
+          ? Files.walk(dir).filter(Files::isRegularFile).toList().stream()
+          : Stream.empty();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

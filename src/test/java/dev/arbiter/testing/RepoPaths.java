@@ -19,11 +19,13 @@ public final class RepoPaths {
   public static final String VECTORS_MISSING = "shared conformance vectors not found at ";
 
   /**
-   * {@code ../shared/vectors} relative to the repository root (may not exist), or the folder named by
-   * the system property {@code arbiter.vectors.dir} or the environment variable {@code ARBITER_VECTORS_DIR}.
+   * {@code ../shared/vectors} relative to the repository root (may not exist), or the folder named
+   * by the system property {@code arbiter.vectors.dir} or the environment variable {@code
+   * ARBITER_VECTORS_DIR}.
    */
   public static Path sharedVectors() {
-    String configured = System.getProperty("arbiter.vectors.dir", System.getenv("ARBITER_VECTORS_DIR"));
+    String configured =
+        System.getProperty("arbiter.vectors.dir", System.getenv("ARBITER_VECTORS_DIR"));
     if (configured != null && !configured.isBlank()) {
       return Paths.get(configured).toAbsolutePath().normalize();
     }

@@ -13,8 +13,8 @@ import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.TestPlan;
 
 /**
- * Run-wide test listener (registered in {@code META-INF/services}): creates the test JVM's
- * {@code java.io.tmpdir} (the build points it into {@code target/}), and when conformance tests were
+ * Run-wide test listener (registered in {@code META-INF/services}): creates the test JVM's {@code
+ * java.io.tmpdir} (the build points it into {@code target/}), and when conformance tests were
  * skipped because the shared vectors are missing ({@link RepoPaths#requireVectors}), says once, at
  * the end of the run, how many and why.
  */
@@ -39,7 +39,11 @@ public final class SuiteReport implements TestExecutionListener {
   @Override
   public void executionFinished(TestIdentifier id, TestExecutionResult result) {
     if (result.getStatus() != TestExecutionResult.Status.ABORTED
-        || result.getThrowable().map(Throwable::getMessage).filter(m -> m.startsWith(RepoPaths.VECTORS_MISSING)).isEmpty()) {
+        || result
+            .getThrowable()
+            .map(Throwable::getMessage)
+            .filter(m -> m.startsWith(RepoPaths.VECTORS_MISSING))
+            .isEmpty()) {
       return;
     }
     if (id.isTest() || plan == null) {
@@ -48,7 +52,8 @@ public final class SuiteReport implements TestExecutionListener {
     }
     // a class aborted in @BeforeAll (or a parameterized test in its source): its tests never ran
     int before = skipped.size();
-    plan.getDescendants(id).stream().filter(d -> d.isTest() || plan.getChildren(d).isEmpty())
+    plan.getDescendants(id).stream()
+        .filter(d -> d.isTest() || plan.getChildren(d).isEmpty())
         .forEach(d -> skipped.add(d.getUniqueId()));
     if (skipped.size() == before) {
       skipped.add(id.getUniqueId());
@@ -58,9 +63,10 @@ public final class SuiteReport implements TestExecutionListener {
   @Override
   public void testPlanExecutionFinished(TestPlan testPlan) {
     if (!skipped.isEmpty()) {
-      System.out.printf("[WARNING] %d conformance test%s skipped: no shared conformance vectors at %s"
-          + " (ARBITER_VECTORS_DIR names another copy; under CI they fail)%n", skipped.size(), skipped.size() == 1 ? "" : "s",
-          RepoPaths.sharedVectors());
+      System.out.printf(
+          "[WARNING] %d conformance test%s skipped: no shared conformance vectors at %s"
+              + " (ARBITER_VECTORS_DIR names another copy; under CI they fail)%n",
+          skipped.size(), skipped.size() == 1 ? "" : "s", RepoPaths.sharedVectors());
     }
   }
 }

@@ -16,11 +16,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Fails the run when tests leave {@code arbiter-*} entries (server data directories with their
  * PostgreSQL clusters) in {@code java.io.tmpdir}. Registered for every test class through Jupiter's
- * extension auto-detection ({@code junit-platform.properties}); the check runs once, when the engine
- * finishes, after the shared {@link TestServer} is closed.
+ * extension auto-detection ({@code junit-platform.properties}); the check runs once, when the
+ * engine finishes, after the shared {@link TestServer} is closed.
  */
 public final class TempDirGuard implements BeforeAllCallback {
-  private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(TempDirGuard.class);
+  private static final ExtensionContext.Namespace NAMESPACE =
+      ExtensionContext.Namespace.create(TempDirGuard.class);
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -35,8 +36,13 @@ public final class TempDirGuard implements BeforeAllCallback {
       TestDatabase.stop();
       List<Path> left = leftovers();
       if (!left.isEmpty()) {
-        throw new AssertionError("tests left " + left.size() + " temporary director" + (left.size() == 1 ? "y" : "ies")
-            + " behind (close TestServer, use @TempDir): " + left);
+        throw new AssertionError(
+            "tests left "
+                + left.size()
+                + " temporary director"
+                + (left.size() == 1 ? "y" : "ies")
+                + " behind (close TestServer, use @TempDir): "
+                + left);
       }
     }
   }
@@ -45,8 +51,11 @@ public final class TempDirGuard implements BeforeAllCallback {
   static List<Path> leftovers() {
     FileTime started = FileTime.fromMillis(ManagementFactory.getRuntimeMXBean().getStartTime());
     try (Stream<Path> entries = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-      return entries.filter(p -> p.getFileName().toString().startsWith("arbiter-"))
-          .filter(p -> created(p).compareTo(started) >= 0).sorted().toList();
+      return entries
+          .filter(p -> p.getFileName().toString().startsWith("arbiter-"))
+          .filter(p -> created(p).compareTo(started) >= 0)
+          .sorted()
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -13,8 +13,8 @@ import java.util.stream.Stream;
 
 /**
  * Fresh, migrated databases for store and service tests without an HTTP server: one embedded
- * PostgreSQL cluster per test JVM (started on first use, stopped and its directory deleted at exit),
- * one new database in it per {@link #fresh()} call.
+ * PostgreSQL cluster per test JVM (started on first use, stopped and its directory deleted at
+ * exit), one new database in it per {@link #fresh()} call.
  */
 public final class TestDatabase {
   private static final AtomicInteger COUNTER = new AtomicInteger();
@@ -32,7 +32,8 @@ public final class TestDatabase {
   public static String freshUrl() {
     EmbeddedPostgres postgres = cluster();
     String name = "t" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
-    try (var connection = postgres.getPostgresDatabase().getConnection(); var statement = connection.createStatement()) {
+    try (var connection = postgres.getPostgresDatabase().getConnection();
+        var statement = connection.createStatement()) {
       statement.execute("create database " + name);
     } catch (java.sql.SQLException e) {
       throw new IllegalStateException("cannot create test database " + name, e);
@@ -44,11 +45,12 @@ public final class TestDatabase {
     if (cluster == null) {
       try {
         directory = Files.createTempDirectory("arbiter-testdb-");
-        cluster = EmbeddedPostgres.builder()
-            .setDataDirectory(directory.resolve("pgdata"))
-            .setOverrideWorkingDirectory(directory.resolve("pgbin").toFile())
-            .setServerConfig("listen_addresses", "127.0.0.1")
-            .start();
+        cluster =
+            EmbeddedPostgres.builder()
+                .setDataDirectory(directory.resolve("pgdata"))
+                .setOverrideWorkingDirectory(directory.resolve("pgbin").toFile())
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .start();
       } catch (IOException e) {
         throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
       }
@@ -77,13 +79,15 @@ public final class TestDatabase {
       return;
     }
     try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-        try {
-          Files.deleteIfExists(path);
-        } catch (IOException e) {
-          // best effort
-        }
-      });
+      paths
+          .sorted(Comparator.reverseOrder())
+          .forEach(path -> {
+            try {
+              Files.deleteIfExists(path);
+            } catch (IOException e) {
+              // best effort
+            }
+          });
     } catch (IOException e) {
       // best effort
     }

@@ -49,7 +49,8 @@ public final class TestServer implements AutoCloseable {
   public static TestServer start(UnaryOperator<ServerConfig> customize) {
     try {
       Path dir = Files.createTempDirectory("arbiter-test-");
-      ServerConfig config = customize.apply(ServerConfig.defaults(dir).withPort(0).withClock(Clock.systemUTC()));
+      ServerConfig config =
+          customize.apply(ServerConfig.defaults(dir).withPort(0).withClock(Clock.systemUTC()));
       return new TestServer(dir, config);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -57,8 +58,8 @@ public final class TestServer implements AutoCloseable {
   }
 
   /**
-   * One server shared by the test JVM (tests must use their own workload names). Never close it: the
-   * run closes it at its end ({@link TempDirGuard}), or the JVM's exit does.
+   * One server shared by the test JVM (tests must use their own workload names). Never close it:
+   * the run closes it at its end ({@link TempDirGuard}), or the JVM's exit does.
    */
   public static synchronized TestServer shared() {
     if (shared == null) {
@@ -105,7 +106,8 @@ public final class TestServer implements AutoCloseable {
     try {
       var ca = LocalCa.load(new dev.arbiter.auth.DataDir(dataDir), Clock.systemUTC());
       var issued = ca.issueClient(name, role, server.services().roles());
-      return new Client(TlsContexts.create(issued.certificate(), issued.key(), dataDir.resolve("ca.pem")));
+      return new Client(
+          TlsContexts.create(issued.certificate(), issued.key(), dataDir.resolve("ca.pem")));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -114,8 +116,11 @@ public final class TestServer implements AutoCloseable {
   /** The operator client that serve created. */
   public Client operator() {
     try {
-      return new Client(TlsContexts.create(dataDir.resolve("clients/operator.pem"), dataDir.resolve("clients/operator-key.pem"),
-          dataDir.resolve("ca.pem")));
+      return new Client(
+          TlsContexts.create(
+              dataDir.resolve("clients/operator.pem"),
+              dataDir.resolve("clients/operator-key.pem"),
+              dataDir.resolve("ca.pem")));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -174,7 +179,8 @@ public final class TestServer implements AutoCloseable {
     private final HttpClient http;
 
     Client(SSLContext tls) {
-      this.http = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1).build();
+      this.http =
+          HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1).build();
     }
 
     public Response get(String path) {
@@ -182,19 +188,31 @@ public final class TestServer implements AutoCloseable {
     }
 
     public Response post(String path, Object body) {
-      return send(HttpRequest.newBuilder(uri().resolve(path)).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(body instanceof String text ? text : Json.write(body))));
+      return send(
+          HttpRequest.newBuilder(uri().resolve(path))
+              .header("Content-Type", "application/json")
+              .POST(
+                  HttpRequest.BodyPublishers.ofString(
+                      body instanceof String text ? text : Json.write(body))));
     }
 
     public Response put(String path, Object body) {
-      return send(HttpRequest.newBuilder(uri().resolve(path)).header("Content-Type", "application/json")
-          .PUT(HttpRequest.BodyPublishers.ofString(body instanceof String text ? text : Json.write(body))));
+      return send(
+          HttpRequest.newBuilder(uri().resolve(path))
+              .header("Content-Type", "application/json")
+              .PUT(
+                  HttpRequest.BodyPublishers.ofString(
+                      body instanceof String text ? text : Json.write(body))));
     }
 
     public Response send(HttpRequest.Builder request) {
       try {
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        return new Response(response.statusCode(), response.headers().firstValue("content-type").orElse(""), response.body());
+        HttpResponse<String> response =
+            http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return new Response(
+            response.statusCode(),
+            response.headers().firstValue("content-type").orElse(""),
+            response.body());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       } catch (InterruptedException e) {

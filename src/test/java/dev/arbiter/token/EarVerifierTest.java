@@ -30,7 +30,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** EAR signing ({@link EarSigner}) and verification ({@link EarVerifier}): what a relying party accepts and refuses. */
+/**
+ * EAR signing ({@link EarSigner}) and verification ({@link EarVerifier}): what a relying party
+ * accepts and refuses.
+ */
 class EarVerifierTest {
   private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
   private static final Duration LIFETIME = Duration.ofMinutes(5);
@@ -53,8 +56,13 @@ class EarVerifierTest {
   }
 
   private static Map<String, Submodule> submods(EarStatus status, int tier) {
-    return Map.of("shop", new Submodule(status, new TrustVector(tier, tier, tier, 0, tier, 0, 0, 0), List.of("arbiter:shop#1"),
-        Map.of("arbiter.workload", "shop")));
+    return Map.of(
+        "shop",
+        new Submodule(
+            status,
+            new TrustVector(tier, tier, tier, 0, tier, 0, 0, 0),
+            List.of("arbiter:shop#1"),
+            Map.of("arbiter.workload", "shop")));
   }
 
   private EarVerifier verifierAt(Instant instant) {
@@ -70,8 +78,10 @@ class EarVerifierTest {
   }
 
   private static void assertRefused(EarVerifier verifier, String token, TokenProblem expected) {
-    assertThatThrownBy(() -> verifier.verify(token)).isInstanceOf(ProblemException.class)
-        .extracting(EarVerifierTest::problemOf).isEqualTo(expected);
+    assertThatThrownBy(() -> verifier.verify(token))
+        .isInstanceOf(ProblemException.class)
+        .extracting(EarVerifierTest::problemOf)
+        .isEqualTo(expected);
   }
 
   private String signWithServiceKey(JWSHeader header, JWTClaimsSet claims) throws Exception {
@@ -95,12 +105,16 @@ class EarVerifierTest {
     VerifiedEar.Appraisal shop = ear.submods().get("shop");
     assertThat(shop.status()).isEqualTo(EarStatus.AFFIRMING);
     assertThat(shop.policyIds()).containsExactly("arbiter:shop#1");
-    assertThat(shop.vector()).containsEntry("instance-identity", 2).containsEntry("hardware", 2).doesNotContainKey("file-system");
+    assertThat(shop.vector())
+        .containsEntry("instance-identity", 2)
+        .containsEntry("hardware", 2)
+        .doesNotContainKey("file-system");
     assertThat(shop.claims()).containsEntry("arbiter.workload", "shop");
-    assertThat(ear.cnf()).hasValueSatisfying(cnf -> {
-      assertThat(cnf.isPrivate()).isFalse();
-      assertThat(cnf.toJSONObject()).isEqualTo(teeKey.toPublicJWK().toJSONObject());
-    });
+    assertThat(ear.cnf())
+        .hasValueSatisfying(cnf -> {
+          assertThat(cnf.isPrivate()).isFalse();
+          assertThat(cnf.toJSONObject()).isEqualTo(teeKey.toPublicJWK().toJSONObject());
+        });
   }
 
   @Test
@@ -115,9 +129,16 @@ class EarVerifierTest {
 
   @Test
   void sign_worstSubmoduleDecidesOverallStatus() {
-    Map<String, Submodule> mixed = Map.of(
-        "cpu", submods(EarStatus.AFFIRMING, 2).get("shop"),
-        "gpu", new Submodule(EarStatus.CONTRAINDICATED, new TrustVector(2, 96, 2, 0, 2, 0, 0, 0), List.of(), Map.of()));
+    Map<String, Submodule> mixed =
+        Map.of(
+            "cpu",
+            submods(EarStatus.AFFIRMING, 2).get("shop"),
+            "gpu",
+            new Submodule(
+                EarStatus.CONTRAINDICATED,
+                new TrustVector(2, 96, 2, 0, 2, 0, 0, 0),
+                List.of(),
+                Map.of()));
 
     VerifiedEar ear = verifierAt(NOW).verify(signer.sign(mixed, NONCE, teeKey.toPublicJWK()));
 
@@ -127,8 +148,10 @@ class EarVerifierTest {
 
   @Test
   void sign_privateCnfKeyOrNoSubmodule_refused() {
-    assertThatThrownBy(() -> signer.sign(submods(EarStatus.AFFIRMING, 2), NONCE, teeKey)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> signer.sign(Map.of(), NONCE, teeKey.toPublicJWK())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> signer.sign(submods(EarStatus.AFFIRMING, 2), NONCE, teeKey))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> signer.sign(Map.of(), NONCE, teeKey.toPublicJWK()))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -136,7 +159,8 @@ class EarVerifierTest {
     String token = affirming();
     Instant exp = NOW.plus(LIFETIME);
 
-    assertThat(verifierAt(exp.plusSeconds(29)).verify(token).status()).isEqualTo(EarStatus.AFFIRMING);
+    assertThat(verifierAt(exp.plusSeconds(29)).verify(token).status())
+        .isEqualTo(EarStatus.AFFIRMING);
     assertRefused(verifierAt(exp.plusSeconds(31)), token, TokenProblem.TOKEN_EXPIRED);
   }
 
@@ -147,14 +171,16 @@ class EarVerifierTest {
 
   @Test
   void verify_keyNotTrusted_refusedUnknownKey() {
-    EarVerifier other = new EarVerifier(new JWKSet(ServiceKey.generate().publicJwk()), clockAt(NOW));
+    EarVerifier other =
+        new EarVerifier(new JWKSet(ServiceKey.generate().publicJwk()), clockAt(NOW));
 
     assertRefused(other, affirming(), TokenProblem.TOKEN_KEY_UNKNOWN);
   }
 
   @Test
   void verify_otherKeyUnderTheSameKid_refusedSignature() {
-    ECKey impostor = new ECKey.Builder(ServiceKey.generate().publicJwk()).keyID(serviceKey.keyId()).build();
+    ECKey impostor =
+        new ECKey.Builder(ServiceKey.generate().publicJwk()).keyID(serviceKey.keyId()).build();
     EarVerifier verifier = new EarVerifier(new JWKSet(impostor), clockAt(NOW));
 
     assertRefused(verifier, affirming(), TokenProblem.TOKEN_SIGNATURE_INVALID);
@@ -162,11 +188,19 @@ class EarVerifierTest {
 
   @Test
   void verify_tamperedPayload_refusedSignature() throws Exception {
-    String[] parts = signer.sign(submods(EarStatus.CONTRAINDICATED, 96), NONCE, teeKey.toPublicJWK()).split("\\.");
+    String[] parts =
+        signer
+            .sign(submods(EarStatus.CONTRAINDICATED, 96), NONCE, teeKey.toPublicJWK())
+            .split("\\.");
     String claims = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
     String affirmed = claims.replace("\"contraindicated\"", "\"affirming\"");
     assertThat(affirmed).isNotEqualTo(claims);
-    String tampered = parts[0] + "." + Base64URL.encode(affirmed.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+    String tampered =
+        parts[0]
+            + "."
+            + Base64URL.encode(affirmed.getBytes(StandardCharsets.UTF_8))
+            + "."
+            + parts[2];
 
     assertRefused(verifierAt(NOW), tampered, TokenProblem.TOKEN_SIGNATURE_INVALID);
   }
@@ -174,7 +208,9 @@ class EarVerifierTest {
   @Test
   void verify_algNone_refused() throws Exception {
     String[] parts = affirming().split("\\.");
-    String header = Base64URL.encode("{\"alg\":\"none\",\"typ\":\"eat+jwt\"}".getBytes(StandardCharsets.UTF_8)).toString();
+    String header =
+        Base64URL.encode("{\"alg\":\"none\",\"typ\":\"eat+jwt\"}".getBytes(StandardCharsets.UTF_8))
+            .toString();
 
     assertThatThrownBy(() -> verifierAt(NOW).verify(header + "." + parts[1] + "."))
         .isInstanceOf(ProblemException.class)
@@ -184,11 +220,14 @@ class EarVerifierTest {
 
   @Test
   void verify_hs256WithThePublicKeyAsSecret_refusedAlgorithm() throws Exception {
-    // the classic confusion: an HMAC "signed" with bytes the attacker knows (the service key's public JWK)
+    // the classic confusion: an HMAC "signed" with bytes the attacker knows (the service key's
+    // public JWK)
     byte[] secret = serviceKey.publicJwk().toJSONString().getBytes(StandardCharsets.UTF_8);
     SignedJWT original = SignedJWT.parse(affirming());
-    SignedJWT forged = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(serviceKey.keyId()).build(),
-        original.getJWTClaimsSet());
+    SignedJWT forged =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(serviceKey.keyId()).build(),
+            original.getJWTClaimsSet());
     forged.sign(new MACSigner(secret));
 
     assertRefused(verifierAt(NOW), forged.serialize(), TokenProblem.TOKEN_ALGORITHM_REFUSED);
@@ -198,8 +237,13 @@ class EarVerifierTest {
   void verify_keyEmbeddedInHeader_neverTrusted() throws Exception {
     ECKey attacker = generateEc().toECKey();
     ECKey attackerWithKid = new ECKey.Builder(attacker).keyID("attacker").build();
-    SignedJWT forged = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("attacker").jwk(attackerWithKid.toPublicJWK()).build(),
-        SignedJWT.parse(affirming()).getJWTClaimsSet());
+    SignedJWT forged =
+        new SignedJWT(
+            new JWSHeader.Builder(JWSAlgorithm.ES256)
+                .keyID("attacker")
+                .jwk(attackerWithKid.toPublicJWK())
+                .build(),
+            SignedJWT.parse(affirming()).getJWTClaimsSet());
     forged.sign(new ECDSASigner(attacker));
 
     assertRefused(verifierAt(NOW), forged.serialize(), TokenProblem.TOKEN_KEY_UNKNOWN);
@@ -210,8 +254,14 @@ class EarVerifierTest {
     JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(serviceKey.keyId()).build();
     JWTClaimsSet base = SignedJWT.parse(affirming()).getJWTClaimsSet();
 
-    String otherProfile = signWithServiceKey(header, new JWTClaimsSet.Builder(base).claim("eat_profile", "tag:example.com,2026:other").build());
-    String noSubmods = signWithServiceKey(header, new JWTClaimsSet.Builder(base).claim("submods", null).build());
+    String otherProfile =
+        signWithServiceKey(
+            header,
+            new JWTClaimsSet.Builder(base)
+                .claim("eat_profile", "tag:example.com,2026:other")
+                .build());
+    String noSubmods =
+        signWithServiceKey(header, new JWTClaimsSet.Builder(base).claim("submods", null).build());
 
     assertRefused(verifierAt(NOW), otherProfile, TokenProblem.TOKEN_PROFILE_UNKNOWN);
     assertRefused(verifierAt(NOW), noSubmods, TokenProblem.TOKEN_CLAIMS_INVALID);
@@ -221,7 +271,12 @@ class EarVerifierTest {
   void verify_privateKeyInCnf_refused() throws Exception {
     JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(serviceKey.keyId()).build();
     JWTClaimsSet base = SignedJWT.parse(affirming()).getJWTClaimsSet();
-    String token = signWithServiceKey(header, new JWTClaimsSet.Builder(base).claim("cnf", Map.of("jwk", teeKey.toJSONObject())).build());
+    String token =
+        signWithServiceKey(
+            header,
+            new JWTClaimsSet.Builder(base)
+                .claim("cnf", Map.of("jwk", teeKey.toJSONObject()))
+                .build());
 
     assertRefused(verifierAt(NOW), token, TokenProblem.TOKEN_CLAIMS_INVALID);
   }
@@ -230,6 +285,7 @@ class EarVerifierTest {
   void verify_notThreeSegments_refusedMalformed() {
     assertRefused(verifierAt(NOW), "a.b", TokenProblem.TOKEN_MALFORMED);
     assertRefused(verifierAt(NOW), affirming() + ".extra", TokenProblem.TOKEN_MALFORMED);
-    assertThat(verifierAt(NOW).verify("  " + affirming() + "\n").status()).isEqualTo(EarStatus.AFFIRMING);
+    assertThat(verifierAt(NOW).verify("  " + affirming() + "\n").status())
+        .isEqualTo(EarStatus.AFFIRMING);
   }
 }

@@ -52,7 +52,9 @@ public final class AttestationRoutes {
 
   record Challenge(String nonce, @JsonProperty("expires_at") String expiresAt) {}
 
-  record Collateral(@JsonProperty(value = "name", required = true) String name, @JsonProperty(value = "data", required = true) String data) {}
+  record Collateral(
+      @JsonProperty(value = "name", required = true) String name,
+      @JsonProperty(value = "data", required = true) String data) {}
 
   record Evidence(
       @JsonProperty(value = "format", required = true) String format,
@@ -85,22 +87,52 @@ public final class AttestationRoutes {
     example.put("instance_id", "i-0abc");
     example.put("nonce", "<from POST /v1/challenge>");
     example.put("tee_key", Map.of("kty", "EC", "crv", "P-256", "x", "...", "y", "..."));
-    example.put("evidence", Map.of("format", "sev-snp", "data", "<base64 report>", "certificates", List.of("<base64 DER or PEM VCEK>")));
-    Route challenge = Route.post("/v1/challenge", Access.OPEN, "A fresh single-use nonce for attestation or proof of possession", null, call -> {
-      Nonces.Issued issued = nonces.issue();
-      return Reply.ok(new Challenge(issued.encoded(), issued.expiresAt().toString()));
-    }).withMaxBody(4096);
-    return List.of(challenge, new Route("POST", "/v1/attest", Access.OPEN,
-        "Appraise evidence; answers a signed EAR bound to the TEE key (evidence report data = SHA-512(nonce || JWK thumbprint))",
-        MAX_BODY, example, call -> {
-          Attest body = call.body(Attest.class);
-          AttestRequest request = toRequest(body);
-          return switch (appraiser.attest(request)) {
-            case AppraisalOutcome.Issued issued -> Reply.ok(new Attested(issued.ear().token(), issued.status().label(), body.workload(),
-                issued.version(), issued.policyRevision(), issued.ear().expiresAt().toString()));
-            case AppraisalOutcome.Refused refused -> throw refused.problem();
-          };
-        }));
+    example.put(
+        "evidence",
+        Map.of(
+            "format",
+            "sev-snp",
+            "data",
+            "<base64 report>",
+            "certificates",
+            List.of("<base64 DER or PEM VCEK>")));
+    Route challenge =
+        Route.post(
+                "/v1/challenge",
+                Access.OPEN,
+                "A fresh single-use nonce for attestation or proof of possession",
+                null,
+                call -> {
+                  Nonces.Issued issued = nonces.issue();
+                  return Reply.ok(new Challenge(issued.encoded(), issued.expiresAt().toString()));
+                })
+            .withMaxBody(4096);
+    return List.of(
+        challenge,
+        new Route(
+            "POST",
+            "/v1/attest",
+            Access.OPEN,
+            "Appraise evidence; answers a signed EAR bound to the TEE key (evidence report data ="
+                + " SHA-512(nonce || JWK thumbprint))",
+            MAX_BODY,
+            example,
+            call -> {
+              Attest body = call.body(Attest.class);
+              AttestRequest request = toRequest(body);
+              return switch (appraiser.attest(request)) {
+                case AppraisalOutcome.Issued issued ->
+                    Reply.ok(
+                        new Attested(
+                            issued.ear().token(),
+                            issued.status().label(),
+                            body.workload(),
+                            issued.version(),
+                            issued.policyRevision(),
+                            issued.ear().expiresAt().toString()));
+                case AppraisalOutcome.Refused refused -> throw refused.problem();
+              };
+            }));
   }
 
   static AttestRequest toRequest(Attest body) {
@@ -108,8 +140,10 @@ public final class AttestationRoutes {
       throw invalid("evidence is required");
     }
     TeeKey key = TeeKey.parse(body.teeKey() == null ? "" : body.teeKey().toString());
-    byte[] nonce = Nonces.decode(body.nonce())
-        .orElseThrow(() -> new ProblemException(AppraisalProblem.NONCE_INVALID, "nonce must be base64url"));
+    byte[] nonce =
+        Nonces.decode(body.nonce())
+            .orElseThrow(() ->
+                new ProblemException(AppraisalProblem.NONCE_INVALID, "nonce must be base64url"));
     List<Evidence> deviceBodies = Optional.ofNullable(body.devices()).orElse(List.of());
     if (deviceBodies.size() > AttestRequest.MAX_DEVICES) {
       throw invalid("at most " + AttestRequest.MAX_DEVICES + " devices");
@@ -118,25 +152,44 @@ public final class AttestationRoutes {
     for (Evidence device : deviceBodies) {
       devices.add(new AttestRequest.Device(device.format(), input(device)));
     }
-    return new AttestRequest(body.workload(), body.instanceId(), body.evidence().format(), input(body.evidence()), key, nonce, devices);
+    return new AttestRequest(
+        body.workload(),
+        body.instanceId(),
+        body.evidence().format(),
+        input(body.evidence()),
+        key,
+        nonce,
+        devices);
   }
 
   static EvidenceInput input(Evidence evidence) {
     List<byte[]> certificates = new ArrayList<>();
     for (String certificate : Optional.ofNullable(evidence.certificates()).orElse(List.of())) {
-      certificates.add(certificate.contains("-----BEGIN") ? certificate.getBytes(StandardCharsets.US_ASCII) : decode("evidence.certificates", certificate));
+      certificates.add(
+          certificate.contains("-----BEGIN")
+              ? certificate.getBytes(StandardCharsets.US_ASCII)
+              : decode("evidence.certificates", certificate));
     }
     List<byte[]> keys = new ArrayList<>();
     for (String k : Optional.ofNullable(evidence.keys()).orElse(List.of())) {
-      keys.add(k.strip().startsWith("{") || k.contains("-----BEGIN") ? k.getBytes(StandardCharsets.UTF_8) : decode("evidence.keys", k));
+      keys.add(
+          k.strip().startsWith("{") || k.contains("-----BEGIN")
+              ? k.getBytes(StandardCharsets.UTF_8)
+              : decode("evidence.keys", k));
     }
     List<EvidenceInput.Collateral> collateral = new ArrayList<>();
     for (Collateral item : Optional.ofNullable(evidence.collateral()).orElse(List.of())) {
-      collateral.add(new EvidenceInput.Collateral(item.name(), decode("evidence.collateral", item.data())));
+      collateral.add(
+          new EvidenceInput.Collateral(item.name(), decode("evidence.collateral", item.data())));
     }
-    return new EvidenceInput(decode("evidence.data", evidence.data()), certificates, keys, collateral,
+    return new EvidenceInput(
+        decode("evidence.data", evidence.data()),
+        certificates,
+        keys,
+        collateral,
         Optional.ofNullable(evidence.signature()).map(s -> decode("evidence.signature", s)),
-        Optional.ofNullable(evidence.pcrs()).map(p -> p.toString().getBytes(StandardCharsets.UTF_8)));
+        Optional.ofNullable(evidence.pcrs())
+            .map(p -> p.toString().getBytes(StandardCharsets.UTF_8)));
   }
 
   /** Standard or URL-safe base64, padded or not, strictly ({@link Encodings#base64}). */

@@ -18,15 +18,48 @@ import java.util.regex.Pattern;
 final class AzureClaims {
   /** Flat PCR claim names of the TPM scheme ({@code pcr7}, {@code sha1:pcr7}). */
   static final Pattern FLAT_PCR = Pattern.compile("([a-z0-9]+:)?pcr\\d+");
-  static final List<String> TPM_DETAILS = List.of("qualified_signer", "clock", "reset_count", "restart_count", "safe",
-      "firmware_version", "pcr_digest", "pcr_selection", "signature");
-  private static final List<String> OWN = List.of("extra_data", "vm_configuration.secure_boot",
-      "vm_configuration.tpm_enabled", "vm_configuration.console_enabled", "vm_configuration.vm_unique_id",
-      "user_data", "ak_pub", "ek_pub", "hcl.version", "hcl.request_type", "hcl.status", "hcl.report_type",
-      "hcl.hash_type", "hcl.runtime_data_hash", "tpm.qualified_signer", "tpm.clock", "tpm.reset_count",
-      "tpm.restart_count", "tpm.safe", "tpm.firmware_version", "tpm.pcr_digest", "tpm.pcr_selection",
-      "tpm.pcr_selection.sha1", "tpm.pcr_selection.sha256", "tpm.pcr_selection.sha384", "tpm.pcr_selection.sha512",
-      "tpm.signature.scheme", "tpm.signature.hash");
+
+  static final List<String> TPM_DETAILS =
+      List.of(
+          "qualified_signer",
+          "clock",
+          "reset_count",
+          "restart_count",
+          "safe",
+          "firmware_version",
+          "pcr_digest",
+          "pcr_selection",
+          "signature");
+  private static final List<String> OWN =
+      List.of(
+          "extra_data",
+          "vm_configuration.secure_boot",
+          "vm_configuration.tpm_enabled",
+          "vm_configuration.console_enabled",
+          "vm_configuration.vm_unique_id",
+          "user_data",
+          "ak_pub",
+          "ek_pub",
+          "hcl.version",
+          "hcl.request_type",
+          "hcl.status",
+          "hcl.report_type",
+          "hcl.hash_type",
+          "hcl.runtime_data_hash",
+          "tpm.qualified_signer",
+          "tpm.clock",
+          "tpm.reset_count",
+          "tpm.restart_count",
+          "tpm.safe",
+          "tpm.firmware_version",
+          "tpm.pcr_digest",
+          "tpm.pcr_selection",
+          "tpm.pcr_selection.sha1",
+          "tpm.pcr_selection.sha256",
+          "tpm.pcr_selection.sha384",
+          "tpm.pcr_selection.sha512",
+          "tpm.signature.scheme",
+          "tpm.signature.hash");
 
   private AzureClaims() {}
 

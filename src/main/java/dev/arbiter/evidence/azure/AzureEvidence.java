@@ -15,9 +15,9 @@ import java.util.Set;
  * Collects the parts of Azure CVM evidence from the forms they arrive in (documented in README.md):
  *
  * <ul>
- *   <li>{@code --evidence}: trustee's JSON ({@code {"version": 1, "hcl_report", "tpm_quote", "vcek"}}
- *       for SNP, {@code {"version": 1, "hcl_report", "tpm_quote", "td_quote"}} for TDX; v0 without
- *       {@code version} and with byte arrays too), or the bare HCL report;
+ *   <li>{@code --evidence}: trustee's JSON ({@code {"version": 1, "hcl_report", "tpm_quote",
+ *       "vcek"}} for SNP, {@code {"version": 1, "hcl_report", "tpm_quote", "td_quote"}} for TDX; v0
+ *       without {@code version} and with byte arrays too), or the bare HCL report;
  *   <li>{@code --signature}: the vTPM quote (JSON {@code {signature, message, pcrs}} or az-cvm-vtpm
  *       bincode) when the evidence is a bare HCL report;
  *   <li>{@code --collateral}: for TDX, a file holding a TD quote (v4/v5 header) is the TD quote;
@@ -33,7 +33,8 @@ record AzureEvidence(
     List<EvidenceInput.Collateral> collateral,
     String form) {
   static final int MAX_EVIDENCE = 1 << 20;
-  private static final Set<String> MEMBERS = Set.of("version", "hcl_report", "tpm_quote", "vcek", "td_quote");
+  private static final Set<String> MEMBERS =
+      Set.of("version", "hcl_report", "tpm_quote", "vcek", "td_quote");
   private static final int MAX_TD_QUOTE = 64 * 1024;
   private static final int MAX_CERTIFICATE = 16 * 1024;
 
@@ -42,11 +43,14 @@ record AzureEvidence(
     collateral = List.copyOf(collateral);
   }
 
-  /** @throws ProblemException EVIDENCE_MALFORMED or UNSUPPORTED_VERSION */
+  /**
+   * @throws ProblemException EVIDENCE_MALFORMED or UNSUPPORTED_VERSION
+   */
   static AzureEvidence decode(EvidenceInput input) {
     byte[] evidence = input.evidence();
     if (evidence.length > MAX_EVIDENCE) {
-      throw JsonBytes.malformed("evidence is " + evidence.length + " bytes, more than " + MAX_EVIDENCE);
+      throw JsonBytes.malformed(
+          "evidence is " + evidence.length + " bytes, more than " + MAX_EVIDENCE);
     }
     List<byte[]> certificates = new ArrayList<>();
     Optional<VtpmQuote> quote = Optional.empty();
@@ -63,14 +67,16 @@ record AzureEvidence(
       if (root == null || !root.isObject()) {
         throw JsonBytes.malformed("evidence JSON must be an object");
       }
-      root.fieldNames().forEachRemaining(name -> {
-        if (!MEMBERS.contains(name)) {
-          throw JsonBytes.malformed("evidence JSON has an unknown member \"" + name + "\"");
-        }
-      });
+      root.fieldNames()
+          .forEachRemaining(name -> {
+            if (!MEMBERS.contains(name)) {
+              throw JsonBytes.malformed("evidence JSON has an unknown member \"" + name + "\"");
+            }
+          });
       JsonNode version = root.get("version");
       if (version != null && !(version.isIntegralNumber() && version.asLong() == 1)) {
-        throw new ProblemException(dev.arbiter.evidence.EvidenceProblem.UNSUPPORTED_VERSION,
+        throw new ProblemException(
+            dev.arbiter.evidence.EvidenceProblem.UNSUPPORTED_VERSION,
             "Azure evidence JSON version " + version + " (supported: 1, or none for v0)");
       }
       hcl = JsonBytes.required(root, "hcl_report", HclReport.MAX_SIZE);
@@ -90,7 +96,8 @@ record AzureEvidence(
     }
     if (input.signature().isPresent()) {
       if (quote.isPresent()) {
-        throw JsonBytes.malformed("the vTPM quote is given twice (in the evidence JSON and as --signature)");
+        throw JsonBytes.malformed(
+            "the vTPM quote is given twice (in the evidence JSON and as --signature)");
       }
       quote = Optional.of(VtpmQuote.parse(input.signature().get()));
     }
@@ -109,10 +116,19 @@ record AzureEvidence(
     return new AzureEvidence(hcl, quote, certificates, tdQuote, rest, form);
   }
 
-  /** A TDX DCAP quote header: version 4 or 5, attestation key type 2 (ECDSA P-256), TEE type 0x81. */
+  /**
+   * A TDX DCAP quote header: version 4 or 5, attestation key type 2 (ECDSA P-256), TEE type 0x81.
+   */
   static boolean looksLikeTdQuote(byte[] bytes) {
-    return bytes.length >= 48 && (bytes[0] == 4 || bytes[0] == 5) && bytes[1] == 0 && bytes[2] == 2 && bytes[3] == 0
-        && (bytes[4] & 0xff) == 0x81 && bytes[5] == 0 && bytes[6] == 0 && bytes[7] == 0;
+    return bytes.length >= 48
+        && (bytes[0] == 4 || bytes[0] == 5)
+        && bytes[1] == 0
+        && bytes[2] == 2
+        && bytes[3] == 0
+        && (bytes[4] & 0xff) == 0x81
+        && bytes[5] == 0
+        && bytes[6] == 0
+        && bytes[7] == 0;
   }
 
   private static boolean startsWithBrace(byte[] bytes) {

@@ -16,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What both Azure CVM schemes share: the descriptor built from the hardware's and the vTPM's claims,
- * and {@link AzureVerification} with a typed problem for anything unexpected. Subclasses name the
- * hardware report (SNP or TDX). Pure and thread-safe.
+ * What both Azure CVM schemes share: the descriptor built from the hardware's and the vTPM's
+ * claims, and {@link AzureVerification} with a typed problem for anything unexpected. Subclasses
+ * name the hardware report (SNP or TDX). Pure and thread-safe.
  */
 abstract class AzureScheme implements EvidenceScheme {
   private static final Logger LOG = LoggerFactory.getLogger(AzureScheme.class);
@@ -29,9 +29,17 @@ abstract class AzureScheme implements EvidenceScheme {
 
   AzureScheme(String id, String mediaType, String summary, Hardware hardware) {
     this.hardware = Objects.requireNonNull(hardware, "hardware");
-    this.descriptor = new SchemeDescriptor(id, "1.0", List.of(mediaType),
-        AzureClaims.names(hardware.claimNames(), tpm.descriptor().claimNames()), summary,
-        new SchemeDescriptor.BindingRule.Sha256OfB(), java.util.Optional.empty(), SchemeDescriptor.Kind.CPU, false);
+    this.descriptor =
+        new SchemeDescriptor(
+            id,
+            "1.0",
+            List.of(mediaType),
+            AzureClaims.names(hardware.claimNames(), tpm.descriptor().claimNames()),
+            summary,
+            new SchemeDescriptor.BindingRule.Sha256OfB(),
+            java.util.Optional.empty(),
+            SchemeDescriptor.Kind.CPU,
+            false);
   }
 
   @Override
@@ -40,7 +48,8 @@ abstract class AzureScheme implements EvidenceScheme {
   }
 
   @Override
-  public final VerificationResult verify(EvidenceInput input, ExpectedBinding binding, VerificationContext context) {
+  public final VerificationResult verify(
+      EvidenceInput input, ExpectedBinding binding, VerificationContext context) {
     Objects.requireNonNull(input, "input");
     Objects.requireNonNull(binding, "binding");
     Objects.requireNonNull(context, "context");
@@ -48,8 +57,11 @@ abstract class AzureScheme implements EvidenceScheme {
       return AzureVerification.run(descriptor.id(), hardware, tpm, input, binding, context);
     } catch (RuntimeException e) {
       LOG.warn("{} verification failed unexpectedly", descriptor.id(), e);
-      return VerificationResult.failed(descriptor.id(), Problem.of(EvidenceProblem.EVIDENCE_MALFORMED,
-          "evidence could not be processed: " + e.getClass().getSimpleName()));
+      return VerificationResult.failed(
+          descriptor.id(),
+          Problem.of(
+              EvidenceProblem.EVIDENCE_MALFORMED,
+              "evidence could not be processed: " + e.getClass().getSimpleName()));
     }
   }
 }

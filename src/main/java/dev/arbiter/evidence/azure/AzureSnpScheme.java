@@ -5,8 +5,8 @@ import dev.arbiter.evidence.sevsnp.SevSnpScheme;
 import java.util.Objects;
 
 /**
- * Azure SEV-SNP confidential VMs ({@code azure-snp-vtpm}): an HCL report holding an SNP report,
- * the runtime data it binds, and a vTPM quote by the attestation key in that runtime data.
+ * Azure SEV-SNP confidential VMs ({@code azure-snp-vtpm}): an HCL report holding an SNP report, the
+ * runtime data it binds, and a vTPM quote by the attestation key in that runtime data.
  *
  * <p><b>Security guarantee.</b> A valid result means: the SNP report verifies as {@link
  * SevSnpScheme} guarantees (VCEK/VLEK chain to a pinned AMD root at the context's time, signature,
@@ -21,7 +21,9 @@ public final class AzureSnpScheme extends AzureScheme {
 
   /** A scheme verifying the SNP report with {@code snp} (tests inject one with a test AMD PKI). */
   public AzureSnpScheme(SevSnpScheme snp) {
-    super(ID, "application/vnd.microsoft.azure.snp-vtpm+json",
+    super(
+        ID,
+        "application/vnd.microsoft.azure.snp-vtpm+json",
         "Azure SEV-SNP CVM: HCL report (SNP report + runtime data) and vTPM quote by HCLAkPub",
         new SnpHardware(Objects.requireNonNull(snp, "snp")));
   }

@@ -11,19 +11,21 @@ import java.util.Objects;
  *
  * <p><b>Security guarantee.</b> A valid result means: the TD quote verifies as {@link TdxScheme}
  * guarantees (DCAP chain to the pinned Intel root at the context's time, QE and quote signatures,
- * collateral when given); every field the quote body shares with the HCL report's TDREPORT is
- * equal (so the quote is for this report); the quote's report data is the hash of the HCL runtime
- * data followed by zeros; the vTPM quote is signed by the runtime data's {@code HCLAkPub}, its
- * pcrDigest recomputes from the PCR values reported as claims, and, when a binding is expected,
- * its extraData equals it. Only generated fixtures test this scheme (no public Azure TDX vector).
- * Pure and thread-safe.
+ * collateral when given); every field the quote body shares with the HCL report's TDREPORT is equal
+ * (so the quote is for this report); the quote's report data is the hash of the HCL runtime data
+ * followed by zeros; the vTPM quote is signed by the runtime data's {@code HCLAkPub}, its pcrDigest
+ * recomputes from the PCR values reported as claims, and, when a binding is expected, its extraData
+ * equals it. Only generated fixtures test this scheme (no public Azure TDX vector). Pure and
+ * thread-safe.
  */
 public final class AzureTdxScheme extends AzureScheme {
   public static final String ID = "azure-tdx-vtpm";
 
   /** A scheme verifying the TD quote with {@code tdx} (tests inject one with a test Intel PKI). */
   public AzureTdxScheme(TdxScheme tdx) {
-    super(ID, "application/vnd.microsoft.azure.tdx-vtpm+json",
+    super(
+        ID,
+        "application/vnd.microsoft.azure.tdx-vtpm+json",
         "Azure TDX CVM: HCL report (TDREPORT + runtime data), TD quote and vTPM quote by HCLAkPub",
         new TdxHardware(Objects.requireNonNull(tdx, "tdx")));
   }

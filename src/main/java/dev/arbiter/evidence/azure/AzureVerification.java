@@ -17,16 +17,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One verification of Azure CVM evidence, every check run and every failure listed:
- * containers and HCL report; the hardware report (SNP or TDX scheme); the runtime-data binding
- * (hash of the runtime JSON = report data, rest zero); the runtime JSON; the vTPM quote under
- * HCLAkPub with PCRs and extraData.
+ * One verification of Azure CVM evidence, every check run and every failure listed: containers and
+ * HCL report; the hardware report (SNP or TDX scheme); the runtime-data binding (hash of the
+ * runtime JSON = report data, rest zero); the runtime JSON; the vTPM quote under HCLAkPub with PCRs
+ * and extraData.
  */
 final class AzureVerification {
   private AzureVerification() {}
 
-  static VerificationResult run(String id, Hardware hardware, TpmScheme tpm, EvidenceInput input,
-      ExpectedBinding binding, VerificationContext context) {
+  static VerificationResult run(
+      String id,
+      Hardware hardware,
+      TpmScheme tpm,
+      EvidenceInput input,
+      ExpectedBinding binding,
+      VerificationContext context) {
     AzureEvidence evidence;
     HclReport hcl;
     try {
@@ -36,8 +41,15 @@ final class AzureVerification {
       return new VerificationResult(id, Claims.empty(), e.problems());
     }
     if (hcl.reportType() != hardware.reportType()) {
-      return VerificationResult.failed(id, Problem.of(EvidenceProblem.UNSUPPORTED_VERSION, "the HCL report carries a "
-          + hcl.reportType().claim + " report; use --format azure-" + hcl.reportType().claim + "-vtpm"));
+      return VerificationResult.failed(
+          id,
+          Problem.of(
+              EvidenceProblem.UNSUPPORTED_VERSION,
+              "the HCL report carries a "
+                  + hcl.reportType().claim
+                  + " report; use --format azure-"
+                  + hcl.reportType().claim
+                  + "-vtpm"));
     }
     List<Problem> problems = new ArrayList<>();
     Map<String, Object> claims = new LinkedHashMap<>();
@@ -47,8 +59,12 @@ final class AzureVerification {
 
     byte[] runtimeHash = Digests.digest(hcl.hashType().jcaName, hcl.runtimeData());
     if (!((ExpectedBinding.Value) ExpectedBinding.exactly(runtimeHash)).matches(hw.reportData())) {
-      problems.add(Problem.of(EvidenceProblem.KEY_BINDING_INVALID, "the hardware report's report_data is not the "
-          + hcl.hashType().jcaName + " of the HCL runtime data followed by zero bytes: HCLAkPub is not bound"));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.KEY_BINDING_INVALID,
+              "the hardware report's report_data is not the "
+                  + hcl.hashType().jcaName
+                  + " of the HCL runtime data followed by zero bytes: HCLAkPub is not bound"));
     }
     RuntimeData runtime = null;
     try {
@@ -57,11 +73,14 @@ final class AzureVerification {
       problems.addAll(e.problems());
     }
     if (evidence.quote().isEmpty()) {
-      problems.add(Problem.of(EvidenceProblem.EVIDENCE_MALFORMED,
-          "no vTPM quote: give it as tpm_quote in the evidence JSON or with --signature"));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.EVIDENCE_MALFORMED,
+              "no vTPM quote: give it as tpm_quote in the evidence JSON or with --signature"));
     } else if (runtime != null) {
-      VerificationResult quote = VtpmCheck.verify(tpm, evidence.quote().get(), runtime, input.pcrs(), binding,
-          context, problems);
+      VerificationResult quote =
+          VtpmCheck.verify(
+              tpm, evidence.quote().get(), runtime, input.pcrs(), binding, context, problems);
       AzureClaims.tpm(quote.claims(), claims);
     }
     if (runtime != null) {

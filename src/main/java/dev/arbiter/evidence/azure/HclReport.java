@@ -9,7 +9,8 @@ import java.util.Arrays;
 
 /**
  * An Azure HCL (paravisor) attestation report, as read from vTPM NV index 0x01400001, decoded
- * strictly. Layout (little-endian {@code u32}s; OpenHCL {@code igvm_attest}, az-cvm-vtpm {@code hcl}):
+ * strictly. Layout (little-endian {@code u32}s; OpenHCL {@code igvm_attest}, az-cvm-vtpm {@code
+ * hcl}):
  *
  * <pre>
  *   0  header: "HCLA", version (1|2), report_size, request_type, status, 12 reserved bytes
@@ -19,8 +20,8 @@ import java.util.Arrays;
  * 1236 runtime data: variable_data_size bytes of JSON
  * </pre>
  *
- * {@code report_size} must cover exactly header + slot + request data, {@code data_size} exactly the
- * request data, and every byte after {@code report_size} (NV index padding) must be zero.
+ * {@code report_size} must cover exactly header + slot + request data, {@code data_size} exactly
+ * the request data, and every byte after {@code report_size} (NV index padding) must be zero.
  */
 record HclReport(
     int version,
@@ -37,8 +38,10 @@ record HclReport(
   static final int REQUEST_DATA_OFFSET = HEADER_SIZE + SLOT_SIZE;
   static final int REQUEST_DATA_HEADER = 20;
   static final int RUNTIME_DATA_OFFSET = REQUEST_DATA_OFFSET + REQUEST_DATA_HEADER;
+
   /** The NV index is a few KiB; anything larger is not an HCL report. */
   static final int MAX_SIZE = 64 * 1024;
+
   private static final int SIGNATURE = 0x414c4348; // "HCLA" read little-endian
 
   /** The hardware report inside the slot (IGVM report type). */
@@ -79,13 +82,20 @@ record HclReport(
     return Arrays.copyOf(hardwareSlot, reportType.size);
   }
 
-  /** @throws ProblemException EVIDENCE_MALFORMED or UNSUPPORTED_VERSION */
+  /**
+   * @throws ProblemException EVIDENCE_MALFORMED or UNSUPPORTED_VERSION
+   */
   static HclReport parse(byte[] bytes) {
     if (bytes.length > MAX_SIZE) {
       throw malformed("HCL report is " + bytes.length + " bytes, more than " + MAX_SIZE);
     }
     if (bytes.length < RUNTIME_DATA_OFFSET) {
-      throw malformed("HCL report is " + bytes.length + " bytes, shorter than its fixed part (" + RUNTIME_DATA_OFFSET + ")");
+      throw malformed(
+          "HCL report is "
+              + bytes.length
+              + " bytes, shorter than its fixed part ("
+              + RUNTIME_DATA_OFFSET
+              + ")");
     }
     ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     if (in.getInt(0) != SIGNATURE) {
@@ -93,7 +103,8 @@ record HclReport(
     }
     int version = in.getInt(4);
     if (version != 1 && version != 2) {
-      throw unsupported("HCL report header version " + Integer.toUnsignedString(version) + " (supported: 1, 2)");
+      throw unsupported(
+          "HCL report header version " + Integer.toUnsignedString(version) + " (supported: 1, 2)");
     }
     long reportSize = Integer.toUnsignedLong(in.getInt(8));
     int requestType = in.getInt(12);
@@ -104,27 +115,55 @@ record HclReport(
     int hashTypeCode = in.getInt(REQUEST_DATA_OFFSET + 12);
     long variableSize = Integer.toUnsignedLong(in.getInt(REQUEST_DATA_OFFSET + 16));
     if (requestDataVersion != 1) {
-      throw unsupported("IGVM request data version " + Integer.toUnsignedString(requestDataVersion) + " (supported: 1)");
+      throw unsupported(
+          "IGVM request data version "
+              + Integer.toUnsignedString(requestDataVersion)
+              + " (supported: 1)");
     }
-    ReportType reportType = Arrays.stream(ReportType.values()).filter(t -> t.code == reportTypeCode).findFirst()
-        .orElseThrow(() -> unsupported("IGVM report type " + Integer.toUnsignedString(reportTypeCode)
-            + " (supported: 2 = SEV-SNP, 4 = TDX)"));
-    HashType hashType = Arrays.stream(HashType.values()).filter(t -> t.code == hashTypeCode).findFirst()
-        .orElseThrow(() -> unsupported("IGVM runtime-data hash type " + Integer.toUnsignedString(hashTypeCode)
-            + " (supported: 1 = SHA-256, 2 = SHA-384, 3 = SHA-512)"));
+    ReportType reportType =
+        Arrays.stream(ReportType.values())
+            .filter(t -> t.code == reportTypeCode)
+            .findFirst()
+            .orElseThrow(() ->
+                unsupported(
+                    "IGVM report type "
+                        + Integer.toUnsignedString(reportTypeCode)
+                        + " (supported: 2 = SEV-SNP, 4 = TDX)"));
+    HashType hashType =
+        Arrays.stream(HashType.values())
+            .filter(t -> t.code == hashTypeCode)
+            .findFirst()
+            .orElseThrow(() ->
+                unsupported(
+                    "IGVM runtime-data hash type "
+                        + Integer.toUnsignedString(hashTypeCode)
+                        + " (supported: 1 = SHA-256, 2 = SHA-384, 3 = SHA-512)"));
     if (dataSize != REQUEST_DATA_HEADER + variableSize) {
-      throw malformed("IGVM request data_size " + dataSize + " is not " + REQUEST_DATA_HEADER + " + variable_data_size "
-          + variableSize);
+      throw malformed(
+          "IGVM request data_size "
+              + dataSize
+              + " is not "
+              + REQUEST_DATA_HEADER
+              + " + variable_data_size "
+              + variableSize);
     }
     if (reportSize != REQUEST_DATA_OFFSET + dataSize) {
-      throw malformed("HCL report_size " + reportSize + " is not " + REQUEST_DATA_OFFSET + " + data_size " + dataSize);
+      throw malformed(
+          "HCL report_size "
+              + reportSize
+              + " is not "
+              + REQUEST_DATA_OFFSET
+              + " + data_size "
+              + dataSize);
     }
     if (reportSize > bytes.length) {
-      throw malformed("HCL report_size " + reportSize + " exceeds the " + bytes.length + " bytes given");
+      throw malformed(
+          "HCL report_size " + reportSize + " exceeds the " + bytes.length + " bytes given");
     }
     for (int i = (int) reportSize; i < bytes.length; i++) {
       if (bytes[i] != 0) {
-        throw malformed("non-zero byte at offset " + i + " after the HCL report's report_size " + reportSize);
+        throw malformed(
+            "non-zero byte at offset " + i + " after the HCL report's report_size " + reportSize);
       }
     }
     if (variableSize == 0) {
@@ -132,8 +171,16 @@ record HclReport(
     }
     byte[] slot = Arrays.copyOfRange(bytes, HEADER_SIZE, REQUEST_DATA_OFFSET);
     byte[] runtime = Arrays.copyOfRange(bytes, RUNTIME_DATA_OFFSET, (int) reportSize);
-    return new HclReport(version, (int) reportSize, requestType, status, requestDataVersion, reportType, hashType,
-        slot, runtime);
+    return new HclReport(
+        version,
+        (int) reportSize,
+        requestType,
+        status,
+        requestDataVersion,
+        reportType,
+        hashType,
+        slot,
+        runtime);
   }
 
   private static ProblemException malformed(String detail) {

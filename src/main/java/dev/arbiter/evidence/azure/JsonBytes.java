@@ -8,15 +8,18 @@ import dev.arbiter.internal.Hex;
 import dev.arbiter.problem.ProblemException;
 
 /**
- * Byte strings in Azure evidence JSON: a hex string (trustee v1 {@code tpm_quote} fields), a base64url
- * or base64 string (trustee v1 {@code hcl_report}, {@code vcek}, {@code td_quote}; trustee pads its
- * base64url), or a JSON array of integers 0..255 (serde's default for {@code Vec<u8>}, trustee v0).
- * Text is decoded by {@link Encodings} without any white space (no producer wraps these strings).
+ * Byte strings in Azure evidence JSON: a hex string (trustee v1 {@code tpm_quote} fields), a
+ * base64url or base64 string (trustee v1 {@code hcl_report}, {@code vcek}, {@code td_quote};
+ * trustee pads its base64url), or a JSON array of integers 0..255 (serde's default for {@code
+ * Vec<u8>}, trustee v0). Text is decoded by {@link Encodings} without any white space (no producer
+ * wraps these strings).
  */
 final class JsonBytes {
   private JsonBytes() {}
 
-  /** @throws ProblemException EVIDENCE_MALFORMED when the member is missing or not a byte string */
+  /**
+   * @throws ProblemException EVIDENCE_MALFORMED when the member is missing or not a byte string
+   */
   static byte[] required(JsonNode parent, String field, int maxBytes) {
     JsonNode node = parent.get(field);
     if (node == null || node.isNull()) {
@@ -33,7 +36,10 @@ final class JsonBytes {
       byte[] out = new byte[node.size()];
       for (int i = 0; i < out.length; i++) {
         JsonNode item = node.get(i);
-        if (!item.isIntegralNumber() || !item.canConvertToInt() || item.asInt() < 0 || item.asInt() > 255) {
+        if (!item.isIntegralNumber()
+            || !item.canConvertToInt()
+            || item.asInt() < 0
+            || item.asInt() > 255) {
           throw malformed(field + "[" + i + "] is not a byte (0..255)");
         }
         out[i] = (byte) item.asInt();

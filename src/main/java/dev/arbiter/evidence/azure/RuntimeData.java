@@ -37,11 +37,20 @@ record RuntimeData(
     Optional<byte[]> userData) {
   static final String AK_KID = "HCLAkPub";
   static final String EK_KID = "HCLEkPub";
-  private static final Map<String, String> VM_CONFIGURATION = Map.of(
-      "secure-boot", "secure_boot", "tpm-enabled", "tpm_enabled", "console-enabled", "console_enabled",
-      "vmUniqueId", "vm_unique_id");
+  private static final Map<String, String> VM_CONFIGURATION =
+      Map.of(
+          "secure-boot",
+          "secure_boot",
+          "tpm-enabled",
+          "tpm_enabled",
+          "console-enabled",
+          "console_enabled",
+          "vmUniqueId",
+          "vm_unique_id");
 
-  /** @throws ProblemException EVIDENCE_MALFORMED (JSON) or KEY_MALFORMED (keys) */
+  /**
+   * @throws ProblemException EVIDENCE_MALFORMED (JSON) or KEY_MALFORMED (keys)
+   */
   static RuntimeData parse(byte[] json) {
     JsonNode root;
     try {
@@ -76,8 +85,13 @@ record RuntimeData(
       throw keyMalformed("the HCL runtime data has no " + AK_KID + " key");
     }
     byte[] akThumbprint = rsaThumbprint(ak, AK_KID);
-    Optional<byte[]> ekThumbprint = ek == null ? Optional.empty() : Optional.of(rsaThumbprint(ek, EK_KID));
-    return new RuntimeData(ak.toString(), akThumbprint, ekThumbprint, vmConfiguration(root.get("vm-configuration")),
+    Optional<byte[]> ekThumbprint =
+        ek == null ? Optional.empty() : Optional.of(rsaThumbprint(ek, EK_KID));
+    return new RuntimeData(
+        ak.toString(),
+        akThumbprint,
+        ekThumbprint,
+        vmConfiguration(root.get("vm-configuration")),
         userData(root.get("user-data")));
   }
 
@@ -106,14 +120,16 @@ record RuntimeData(
     if (!node.isObject()) {
       throw malformed("vm-configuration in the HCL runtime data is not an object");
     }
-    for (String field : new String[] {"secure-boot", "tpm-enabled", "console-enabled", "vmUniqueId"}) {
+    for (String field :
+        new String[] {"secure-boot", "tpm-enabled", "console-enabled", "vmUniqueId"}) {
       JsonNode value = node.get(field);
       if (value == null) {
         continue;
       }
       boolean text = field.equals("vmUniqueId");
       if (text ? !value.isTextual() : !value.isBoolean()) {
-        throw malformed("vm-configuration." + field + " must be a " + (text ? "string" : "boolean"));
+        throw malformed(
+            "vm-configuration." + field + " must be a " + (text ? "string" : "boolean"));
       }
       out.put(VM_CONFIGURATION.get(field), text ? value.asText() : value.asBoolean());
     }

@@ -35,14 +35,21 @@ record SnpHardware(SevSnpScheme scheme) implements Hardware {
     byte[] report = hcl.hardwareReport();
     List<Problem> problems = new ArrayList<>();
     if (evidence.tdQuote().isPresent()) {
-      problems.add(Problem.of(EvidenceProblem.EVIDENCE_MALFORMED, "a TD quote is not part of SEV-SNP evidence"));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.EVIDENCE_MALFORMED, "a TD quote is not part of SEV-SNP evidence"));
     }
-    EvidenceInput input = EvidenceInput.of(report).withCertificates(evidence.certificates())
-        .withCollateral(evidence.collateral());
+    EvidenceInput input =
+        EvidenceInput.of(report)
+            .withCertificates(evidence.certificates())
+            .withCollateral(evidence.collateral());
     VerificationResult result = scheme.verify(input, ExpectedBinding.none(), context);
     for (Problem problem : result.problems()) {
       problems.add(Problem.of(problem.type(), "SNP report: " + problem.detail()));
     }
-    return new Result(result.claims(), problems, Arrays.copyOfRange(report, REPORT_DATA_OFFSET, REPORT_DATA_OFFSET + 64));
+    return new Result(
+        result.claims(),
+        problems,
+        Arrays.copyOfRange(report, REPORT_DATA_OFFSET, REPORT_DATA_OFFSET + 64));
   }
 }

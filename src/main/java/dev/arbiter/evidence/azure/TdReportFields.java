@@ -23,14 +23,21 @@ record TdReportFields(byte[] reportData, Map<String, byte[]> quoteFields) {
   private static final int TEE_TCB_INFO = 256;
   private static final int TD_INFO = 512;
 
-  /** @throws ProblemException EVIDENCE_MALFORMED when the report type is not TDX */
+  /**
+   * @throws ProblemException EVIDENCE_MALFORMED when the report type is not TDX
+   */
   static TdReportFields parse(byte[] report) {
     if (report.length != SIZE) {
-      throw new ProblemException(EvidenceProblem.EVIDENCE_MALFORMED, "a TDREPORT has " + SIZE + " bytes, not " + report.length);
+      throw new ProblemException(
+          EvidenceProblem.EVIDENCE_MALFORMED,
+          "a TDREPORT has " + SIZE + " bytes, not " + report.length);
     }
     if ((report[0] & 0xff) != TDX_REPORT_TYPE) {
-      throw new ProblemException(EvidenceProblem.EVIDENCE_MALFORMED,
-          String.format("the HCL report's TDREPORT has report type 0x%02x, not 0x81 (TDX)", report[0] & 0xff));
+      throw new ProblemException(
+          EvidenceProblem.EVIDENCE_MALFORMED,
+          String.format(
+              "the HCL report's TDREPORT has report type 0x%02x, not 0x81 (TDX)",
+              report[0] & 0xff));
     }
     Map<String, byte[]> fields = new LinkedHashMap<>();
     fields.put("tee_tcb_svn", slice(report, TEE_TCB_INFO + 8, 16));

@@ -45,12 +45,16 @@ record TdxHardware(TdxScheme scheme) implements Hardware {
       return new Result(Claims.empty(), e.problems(), new byte[64]);
     }
     if (evidence.tdQuote().isEmpty()) {
-      problems.add(Problem.of(EvidenceProblem.EVIDENCE_MALFORMED,
-          "no TD quote: give it as td_quote in the evidence JSON or as a --collateral file"));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.EVIDENCE_MALFORMED,
+              "no TD quote: give it as td_quote in the evidence JSON or as a --collateral file"));
       return new Result(Claims.empty(), problems, td.reportData());
     }
-    EvidenceInput input = EvidenceInput.of(evidence.tdQuote().get()).withCertificates(evidence.certificates())
-        .withCollateral(evidence.collateral());
+    EvidenceInput input =
+        EvidenceInput.of(evidence.tdQuote().get())
+            .withCertificates(evidence.certificates())
+            .withCollateral(evidence.collateral());
     VerificationResult result = scheme.verify(input, ExpectedBinding.none(), context);
     for (Problem problem : result.problems()) {
       problems.add(Problem.of(problem.type(), "TD quote: " + problem.detail()));
@@ -60,8 +64,11 @@ record TdxHardware(TdxScheme scheme) implements Hardware {
       return new Result(result.claims(), problems, td.reportData());
     }
     if (!quoteReportData.get().equals(Hex.encode(td.reportData()))) {
-      problems.add(Problem.of(EvidenceProblem.KEY_BINDING_INVALID,
-          "the TD quote's report_data differs from the HCL report's TDREPORT: the quote is not for this report"));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.KEY_BINDING_INVALID,
+              "the TD quote's report_data differs from the HCL report's TDREPORT: the quote is not"
+                  + " for this report"));
     }
     List<String> differ = new ArrayList<>();
     for (Map.Entry<String, byte[]> field : td.quoteFields().entrySet()) {
@@ -71,8 +78,11 @@ record TdxHardware(TdxScheme scheme) implements Hardware {
       }
     }
     if (!differ.isEmpty()) {
-      problems.add(Problem.of(EvidenceProblem.MEASUREMENT_MISMATCH,
-          "the TD quote differs from the HCL report's TDREPORT in " + String.join(", ", differ)));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.MEASUREMENT_MISMATCH,
+              "the TD quote differs from the HCL report's TDREPORT in "
+                  + String.join(", ", differ)));
     }
     return new Result(result.claims(), problems, Hex.decode(quoteReportData.get()));
   }

@@ -25,12 +25,21 @@ import java.util.Optional;
 final class VtpmCheck {
   private VtpmCheck() {}
 
-  /** The TPM scheme's result, with problem details prefixed; empty PCR claims unless they verified. */
-  static VerificationResult verify(TpmScheme tpm, VtpmQuote quote, RuntimeData runtime, Optional<byte[]> pcrsOverride,
-      ExpectedBinding binding, VerificationContext context, List<Problem> problems) {
-    EvidenceInput input = EvidenceInput.of(quote.message())
-        .withKeys(List.of(runtime.akJwk().getBytes(StandardCharsets.UTF_8)))
-        .withSignature(quote.signature());
+  /**
+   * The TPM scheme's result, with problem details prefixed; empty PCR claims unless they verified.
+   */
+  static VerificationResult verify(
+      TpmScheme tpm,
+      VtpmQuote quote,
+      RuntimeData runtime,
+      Optional<byte[]> pcrsOverride,
+      ExpectedBinding binding,
+      VerificationContext context,
+      List<Problem> problems) {
+    EvidenceInput input =
+        EvidenceInput.of(quote.message())
+            .withKeys(List.of(runtime.akJwk().getBytes(StandardCharsets.UTF_8)))
+            .withSignature(quote.signature());
     Optional<byte[]> pcrs = pcrsOverride.or(() -> pcrJson(quote, problems));
     if (pcrs.isPresent()) {
       input = input.withPcrs(pcrs.get());
@@ -48,20 +57,28 @@ final class VtpmCheck {
    * when the quote does not parse (the TPM scheme reports that).
    */
   static Optional<byte[]> pcrJson(VtpmQuote quote, List<Problem> problems) {
-    Optional<List<Map.Entry<String, List<Integer>>>> selection = TpmScheme.quotedPcrs(quote.message());
+    Optional<List<Map.Entry<String, List<Integer>>>> selection =
+        TpmScheme.quotedPcrs(quote.message());
     if (selection.isEmpty()) {
       return Optional.empty();
     }
     int selected = selection.get().stream().mapToInt(entry -> entry.getValue().size()).sum();
     if (selected != quote.pcrs().size()) {
-      problems.add(Problem.of(EvidenceProblem.MEASUREMENT_MISMATCH, "vTPM quote: it selects " + selected
-          + " PCRs but " + quote.pcrs().size() + " PCR values came with it"));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.MEASUREMENT_MISMATCH,
+              "vTPM quote: it selects "
+                  + selected
+                  + " PCRs but "
+                  + quote.pcrs().size()
+                  + " PCR values came with it"));
       return Optional.empty();
     }
     Map<String, Map<String, String>> banks = new LinkedHashMap<>();
     int next = 0;
     for (Map.Entry<String, List<Integer>> entry : selection.get()) {
-      Map<String, String> bank = banks.computeIfAbsent(entry.getKey(), name -> new LinkedHashMap<>());
+      Map<String, String> bank =
+          banks.computeIfAbsent(entry.getKey(), name -> new LinkedHashMap<>());
       for (int pcr : entry.getValue()) {
         bank.put(Integer.toString(pcr), Hex.encode(quote.pcrs().get(next++)));
       }

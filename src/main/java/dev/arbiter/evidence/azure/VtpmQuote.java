@@ -3,7 +3,6 @@ package dev.arbiter.evidence.azure;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbiter.internal.Json;
-import dev.arbiter.problem.ProblemException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -31,7 +30,10 @@ record VtpmQuote(byte[] signature, byte[] message, List<byte[]> pcrs) {
 
   /** Either encoding; @throws ProblemException EVIDENCE_MALFORMED */
   static VtpmQuote parse(byte[] bytes) {
-    String start = new String(bytes, 0, Math.min(bytes.length, 16), java.nio.charset.StandardCharsets.ISO_8859_1).strip();
+    String start =
+        new String(
+                bytes, 0, Math.min(bytes.length, 16), java.nio.charset.StandardCharsets.ISO_8859_1)
+            .strip();
     if (start.startsWith("{")) {
       JsonNode node;
       try {
@@ -48,16 +50,18 @@ record VtpmQuote(byte[] signature, byte[] message, List<byte[]> pcrs) {
     if (node == null || !node.isObject()) {
       throw JsonBytes.malformed("tpm_quote must be a JSON object");
     }
-    node.fieldNames().forEachRemaining(name -> {
-      if (!MEMBERS.contains(name)) {
-        throw JsonBytes.malformed("tpm_quote has an unknown member \"" + name + "\"");
-      }
-    });
+    node.fieldNames()
+        .forEachRemaining(name -> {
+          if (!MEMBERS.contains(name)) {
+            throw JsonBytes.malformed("tpm_quote has an unknown member \"" + name + "\"");
+          }
+        });
     byte[] signature = JsonBytes.required(node, "signature", MAX_SIGNATURE);
     byte[] message = JsonBytes.required(node, "message", MAX_MESSAGE);
     JsonNode list = node.get("pcrs");
     if (list == null || !list.isArray() || list.size() > MAX_PCRS) {
-      throw JsonBytes.malformed("tpm_quote.pcrs must be an array of at most " + MAX_PCRS + " PCR values");
+      throw JsonBytes.malformed(
+          "tpm_quote.pcrs must be an array of at most " + MAX_PCRS + " PCR values");
     }
     List<byte[]> pcrs = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
@@ -72,11 +76,21 @@ record VtpmQuote(byte[] signature, byte[] message, List<byte[]> pcrs) {
     byte[] message = sized(in, "message", MAX_MESSAGE);
     long count = u64(in, "pcrs count");
     if (count < 0 || count > MAX_PCRS) {
-      throw JsonBytes.malformed("bincode vTPM quote lists " + Long.toUnsignedString(count) + " PCRs, more than " + MAX_PCRS);
+      throw JsonBytes.malformed(
+          "bincode vTPM quote lists "
+              + Long.toUnsignedString(count)
+              + " PCRs, more than "
+              + MAX_PCRS);
     }
     if (in.remaining() != count * PCR_SIZE) {
-      throw JsonBytes.malformed("bincode vTPM quote has " + in.remaining() + " bytes for " + count + " PCRs of "
-          + PCR_SIZE + " bytes");
+      throw JsonBytes.malformed(
+          "bincode vTPM quote has "
+              + in.remaining()
+              + " bytes for "
+              + count
+              + " PCRs of "
+              + PCR_SIZE
+              + " bytes");
     }
     List<byte[]> pcrs = new ArrayList<>();
     for (int i = 0; i < count; i++) {
@@ -90,8 +104,14 @@ record VtpmQuote(byte[] signature, byte[] message, List<byte[]> pcrs) {
   private static byte[] sized(ByteBuffer in, String field, int max) {
     long length = u64(in, field + " length");
     if (length < 0 || length > max || length > in.remaining()) {
-      throw JsonBytes.malformed("bincode vTPM quote " + field + " length " + Long.toUnsignedString(length)
-          + " exceeds " + Math.min(max, in.remaining()) + " bytes");
+      throw JsonBytes.malformed(
+          "bincode vTPM quote "
+              + field
+              + " length "
+              + Long.toUnsignedString(length)
+              + " exceeds "
+              + Math.min(max, in.remaining())
+              + " bytes");
     }
     byte[] out = new byte[(int) length];
     in.get(out);

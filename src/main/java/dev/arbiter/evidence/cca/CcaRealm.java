@@ -26,8 +26,14 @@ import java.util.Set;
  * @param challenge the realm challenge (what {@code --report-data} is compared with)
  * @param claims the normalized claims, in output order
  */
-record CcaRealm(byte[] rakBytes, ECPublicKey rak, String rakHashAlgorithm, byte[] challenge, Map<String, Object> claims) {
-  private static final Set<Integer> KEYS = Set.of(265, 10, 44235, 44236, 44237, 44238, 44239, 44240);
+record CcaRealm(
+    byte[] rakBytes,
+    ECPublicKey rak,
+    String rakHashAlgorithm,
+    byte[] challenge,
+    Map<String, Object> claims) {
+  private static final Set<Integer> KEYS =
+      Set.of(265, 10, 44235, 44236, 44237, 44238, 44239, 44240);
 
   static CcaRealm parse(CborMap map) {
     map.rejectUnknown(KEYS);
@@ -43,7 +49,9 @@ record CcaRealm(byte[] rakBytes, ECPublicKey rak, String rakHashAlgorithm, byte[
     claims.put("initial_measurement", measurement(map.bytes(44238, "initial measurement", 32, 64)));
     List<CBORObject> rems = map.array(44239, "extensible measurements", 4, 4);
     for (int i = 0; i < 4; i++) {
-      claims.put("rem" + i, measurement(CborMap.Values.bytes(rems.get(i), "CCA realm claims rem" + i, 32, 64)));
+      claims.put(
+          "rem" + i,
+          measurement(CborMap.Values.bytes(rems.get(i), "CCA realm claims rem" + i, 32, 64)));
     }
     claims.put("hash_algo", measurementHash);
     claims.put("public_key", rakBytes);
@@ -53,7 +61,9 @@ record CcaRealm(byte[] rakBytes, ECPublicKey rak, String rakHashAlgorithm, byte[
 
   private static byte[] measurement(byte[] value) {
     if (value.length != 32 && value.length != 48 && value.length != 64) {
-      throw new ProblemException(EvidenceProblem.EVIDENCE_MALFORMED, "CCA realm measurement is " + value.length + " bytes");
+      throw new ProblemException(
+          EvidenceProblem.EVIDENCE_MALFORMED,
+          "CCA realm measurement is " + value.length + " bytes");
     }
     return value;
   }
@@ -63,7 +73,8 @@ record CcaRealm(byte[] rakBytes, ECPublicKey rak, String rakHashAlgorithm, byte[
       try {
         return EcKeys.fromUncompressed(encoded);
       } catch (GeneralSecurityException e) {
-        throw new ProblemException(EvidenceProblem.EVIDENCE_MALFORMED, "CCA realm public key: " + e.getMessage());
+        throw new ProblemException(
+            EvidenceProblem.EVIDENCE_MALFORMED, "CCA realm public key: " + e.getMessage());
       }
     }
     return CoseKeys.decode(encoded, "CCA realm public key (COSE_Key)");

@@ -32,11 +32,19 @@ import java.util.List;
 public final class CcaScheme implements EvidenceScheme {
   public static final String ID = "cca";
 
-  private static final SchemeDescriptor DESCRIPTOR = new SchemeDescriptor(ID, "1.0",
-      List.of("application/eat-collection; profile=\"http://arm.com/CCA-SSD/1.0.0\"",
-          "application/eat-collection; profile=\"tag:arm.com,2023:cca_platform#1.0.0\""),
-      CcaClaims.NAMES, "Arm CCA attestation token (realm + platform, RAK binding, CPAK from --key)",
-      new SchemeDescriptor.BindingRule.RealmChallenge(), java.util.Optional.empty(), SchemeDescriptor.Kind.CPU, false);
+  private static final SchemeDescriptor DESCRIPTOR =
+      new SchemeDescriptor(
+          ID,
+          "1.0",
+          List.of(
+              "application/eat-collection; profile=\"http://arm.com/CCA-SSD/1.0.0\"",
+              "application/eat-collection; profile=\"tag:arm.com,2023:cca_platform#1.0.0\""),
+          CcaClaims.NAMES,
+          "Arm CCA attestation token (realm + platform, RAK binding, CPAK from --key)",
+          new SchemeDescriptor.BindingRule.RealmChallenge(),
+          java.util.Optional.empty(),
+          SchemeDescriptor.Kind.CPU,
+          false);
 
   private final AnchorKeys anchors;
 
@@ -45,7 +53,10 @@ public final class CcaScheme implements EvidenceScheme {
     this.anchors = new AnchorKeys(configured);
   }
 
-  /** The production scheme: no built-in CPAKs (no production CCA endorsements are public); keys come with the evidence. */
+  /**
+   * The production scheme: no built-in CPAKs (no production CCA endorsements are public); keys come
+   * with the evidence.
+   */
   public static CcaScheme withSuppliedKeys() {
     return new CcaScheme(List.of());
   }
@@ -56,7 +67,8 @@ public final class CcaScheme implements EvidenceScheme {
   }
 
   @Override
-  public VerificationResult verify(EvidenceInput input, ExpectedBinding binding, VerificationContext context) {
+  public VerificationResult verify(
+      EvidenceInput input, ExpectedBinding binding, VerificationContext context) {
     CcaToken token;
     try {
       token = CcaToken.parse(input.evidence());
@@ -66,16 +78,30 @@ public final class CcaScheme implements EvidenceScheme {
     List<Problem> problems = new ArrayList<>();
     CcaRealm realm = token.realm();
     if (token.realmCose().algorithm().keyMismatch(realm.rak()).isPresent()) {
-      problems.add(Problem.of(EvidenceProblem.SIGNATURE_INVALID,
-          "CCA realm token: " + token.realmCose().algorithm().keyMismatch(realm.rak()).get()));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.SIGNATURE_INVALID,
+              "CCA realm token: " + token.realmCose().algorithm().keyMismatch(realm.rak()).get()));
     } else if (!token.realmCose().verify(realm.rak())) {
-      problems.add(Problem.of(EvidenceProblem.SIGNATURE_INVALID, "CCA realm token signature does not verify under its RAK"));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.SIGNATURE_INVALID,
+              "CCA realm token signature does not verify under its RAK"));
     }
     bindingProblem(token).ifPresent(problems::add);
-    anchors.verify(token.platformCose(), input, token.platform().instanceId(), token.platform().implementationId(),
-        "CCA platform token").ifPresent(problems::add);
+    anchors
+        .verify(
+            token.platformCose(),
+            input,
+            token.platform().instanceId(),
+            token.platform().implementationId(),
+            "CCA platform token")
+        .ifPresent(problems::add);
     if (binding instanceof ExpectedBinding.Value expected && !expected.matches(realm.challenge())) {
-      problems.add(Problem.of(EvidenceProblem.REPORT_DATA_MISMATCH, "CCA realm challenge differs from the expected value"));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.REPORT_DATA_MISMATCH,
+              "CCA realm challenge differs from the expected value"));
     }
     return new VerificationResult(ID, CcaClaims.of(token), problems);
   }
@@ -90,13 +116,19 @@ public final class CcaScheme implements EvidenceScheme {
           default -> null;
         };
     if (jca == null) {
-      return java.util.Optional.of(Problem.of(EvidenceProblem.UNSUPPORTED_VERSION,
-          "CCA realm public key hash algorithm '" + algorithm + "' is not supported"));
+      return java.util.Optional.of(
+          Problem.of(
+              EvidenceProblem.UNSUPPORTED_VERSION,
+              "CCA realm public key hash algorithm '" + algorithm + "' is not supported"));
     }
     byte[] expected = Digests.digest(jca, token.realm().rakBytes());
     if (!Digests.constantTimeEquals(expected, token.platform().challenge())) {
-      return java.util.Optional.of(Problem.of(EvidenceProblem.KEY_BINDING_INVALID,
-          "CCA platform challenge is not the " + algorithm + " hash of the realm's RAK: the realm is not bound to this platform"));
+      return java.util.Optional.of(
+          Problem.of(
+              EvidenceProblem.KEY_BINDING_INVALID,
+              "CCA platform challenge is not the "
+                  + algorithm
+                  + " hash of the realm's RAK: the realm is not bound to this platform"));
     }
     return java.util.Optional.empty();
   }

@@ -27,17 +27,24 @@ record CcaToken(CoseSign1 platformCose, CcaPlatform platform, CoseSign1 realmCos
   static CcaToken parse(byte[] evidence) {
     CBORObject outer = Cbor.decode(evidence, MAX_BYTES, "CCA token");
     if (!outer.isTagged() || outer.getTagCount() != 1 || !outer.HasMostOuterTag(TAG)) {
-      throw new ProblemException(EvidenceProblem.EVIDENCE_MALFORMED, "CCA token is not wrapped in CBOR tag " + TAG
-          + (outer.isTagged() ? " (found tag " + outer.getMostOuterTag() + ")" : ""));
+      throw new ProblemException(
+          EvidenceProblem.EVIDENCE_MALFORMED,
+          "CCA token is not wrapped in CBOR tag "
+              + TAG
+              + (outer.isTagged() ? " (found tag " + outer.getMostOuterTag() + ")" : ""));
     }
     CborMap collection = CborMap.of(outer.UntagOne(), "CCA token collection");
     collection.rejectUnknown(Set.of(PLATFORM, REALM));
     byte[] platformBytes = collection.bytes(PLATFORM, "platform token", 1, MAX_BYTES);
     byte[] realmBytes = collection.bytes(REALM, "realm token", 1, MAX_BYTES);
-    CoseSign1 platformCose = CoseSign1.decode(platformBytes, MAX_BYTES, CoseSign1.Tagging.TAGGED, "CCA platform token");
-    CoseSign1 realmCose = CoseSign1.decode(realmBytes, MAX_BYTES, CoseSign1.Tagging.TAGGED, "CCA realm token");
-    CcaPlatform platform = CcaPlatform.parse(CborMap.decode(platformCose.payload(), MAX_BYTES, "CCA platform claims"));
-    CcaRealm realm = CcaRealm.parse(CborMap.decode(realmCose.payload(), MAX_BYTES, "CCA realm claims"));
+    CoseSign1 platformCose =
+        CoseSign1.decode(platformBytes, MAX_BYTES, CoseSign1.Tagging.TAGGED, "CCA platform token");
+    CoseSign1 realmCose =
+        CoseSign1.decode(realmBytes, MAX_BYTES, CoseSign1.Tagging.TAGGED, "CCA realm token");
+    CcaPlatform platform =
+        CcaPlatform.parse(CborMap.decode(platformCose.payload(), MAX_BYTES, "CCA platform claims"));
+    CcaRealm realm =
+        CcaRealm.parse(CborMap.decode(realmCose.payload(), MAX_BYTES, "CCA realm claims"));
     return new CcaToken(platformCose, platform, realmCose, realm);
   }
 }

@@ -9,8 +9,8 @@ import java.io.ByteArrayInputStream;
 
 /**
  * Strict decoding of untrusted CBOR (RFC 8949) with com.upokecenter:cbor: the input is bounded in
- * size, must hold exactly one well-formed data item (no trailing bytes), maps must not repeat a key,
- * and nesting is bounded. Every failure is a {@link ProblemException} of type {@link
+ * size, must hold exactly one well-formed data item (no trailing bytes), maps must not repeat a
+ * key, and nesting is bounded. Every failure is a {@link ProblemException} of type {@link
  * EvidenceProblem#EVIDENCE_MALFORMED}; nothing else escapes. Thread-safe.
  */
 public final class Cbor {

@@ -10,9 +10,9 @@ import java.util.Set;
 
 /**
  * Typed, bounds-checked access to a decoded CBOR map whose keys are integers or text strings. Each
- * accessor checks the CBOR type (untagged) and the length before converting, so no library exception
- * escapes: a wrong type, a missing required entry or a length outside its bounds is a {@code
- * ProblemException} of type {@code evidence-malformed} naming the field.
+ * accessor checks the CBOR type (untagged) and the length before converting, so no library
+ * exception escapes: a wrong type, a missing required entry or a length outside its bounds is a
+ * {@code ProblemException} of type {@code evidence-malformed} naming the field.
  *
  * @param map the decoded map
  * @param where names the map in problem details, e.g. {@code "Nitro payload"}
@@ -47,7 +47,8 @@ public record CborMap(CBORObject map, String where) {
   }
 
   public CBORObject require(Object key, String name) {
-    return optional(key).orElseThrow(() -> Cbor.malformed(where + " lacks required " + name + " (" + key + ")"));
+    return optional(key)
+        .orElseThrow(() -> Cbor.malformed(where + " lacks required " + name + " (" + key + ")"));
   }
 
   /** Refuses any key not in {@code known}. */
@@ -55,7 +56,10 @@ public record CborMap(CBORObject map, String where) {
     for (CBORObject key : map.getKeys()) {
       Object plain = plainKey(key);
       if (plain == null || !known.contains(plain)) {
-        throw Cbor.malformed(where + " has an unexpected entry " + (plain == null ? "of a non-integer, non-text key" : plain));
+        throw Cbor.malformed(
+            where
+                + " has an unexpected entry "
+                + (plain == null ? "of a non-integer, non-text key" : plain));
       }
     }
   }
@@ -69,7 +73,9 @@ public record CborMap(CBORObject map, String where) {
     }
     if (key.getType() == CBORType.Integer && key.CanValueFitInInt64()) {
       long value = key.AsInt64Value();
-      return value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE ? (Object) (int) value : (Object) value;
+      return value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE
+          ? (Object) (int) value
+          : (Object) value;
     }
     return null;
   }
@@ -117,7 +123,12 @@ public record CborMap(CBORObject map, String where) {
       }
       byte[] bytes = value.GetByteString();
       if (bytes.length < min || bytes.length > max) {
-        throw Cbor.malformed(name + " is " + bytes.length + " bytes, expected " + (min == max ? min : min + ".." + max));
+        throw Cbor.malformed(
+            name
+                + " is "
+                + bytes.length
+                + " bytes, expected "
+                + (min == max ? min : min + ".." + max));
       }
       return bytes;
     }
@@ -145,7 +156,8 @@ public record CborMap(CBORObject map, String where) {
         throw Cbor.malformed(name + " is not an untagged array");
       }
       if (value.size() < min || value.size() > max) {
-        throw Cbor.malformed(name + " has " + value.size() + " items, expected " + min + ".." + max);
+        throw Cbor.malformed(
+            name + " has " + value.size() + " items, expected " + min + ".." + max);
       }
       List<CBORObject> out = new ArrayList<>(value.size());
       for (int i = 0; i < value.size(); i++) {

@@ -11,8 +11,8 @@ import java.util.Optional;
 
 /**
  * The COSE signature algorithms Arbiter verifies (RFC 9053 §2.1): ECDSA with SHA-2 on the matching
- * NIST curve, signatures as fixed-length {@code r || s}. A key on another curve than the algorithm's
- * is refused (no cross-curve use).
+ * NIST curve, signatures as fixed-length {@code r || s}. A key on another curve than the
+ * algorithm's is refused (no cross-curve use).
  */
 public enum CoseAlgorithm {
   ES256(-7, "SHA256withECDSAinP1363Format", EcKeys.Curve.P256),
@@ -66,8 +66,12 @@ public enum CoseAlgorithm {
     }
     Optional<EcKeys.Curve> keyCurve = EcKeys.Curve.of(ec);
     if (keyCurve.isEmpty() || keyCurve.get() != curve) {
-      return Optional.of(name() + " needs a " + curve.joseName() + " key, not "
-          + keyCurve.map(EcKeys.Curve::joseName).orElse("an unsupported curve"));
+      return Optional.of(
+          name()
+              + " needs a "
+              + curve.joseName()
+              + " key, not "
+              + keyCurve.map(EcKeys.Curve::joseName).orElse("an unsupported curve"));
     }
     return Optional.empty();
   }

@@ -27,7 +27,8 @@ public final class CoseKeys {
     key.rejectUnknown(KNOWN);
     long kty = key.integer(1, "kty");
     if (kty != 2) {
-      throw new ProblemException(EvidenceProblem.UNSUPPORTED_VERSION, key.where() + " kty " + kty + " is not EC2");
+      throw new ProblemException(
+          EvidenceProblem.UNSUPPORTED_VERSION, key.where() + " kty " + kty + " is not EC2");
     }
     long crv = key.integer(-1, "crv");
     EcKeys.Curve curve =
@@ -35,7 +36,10 @@ public final class CoseKeys {
           case 1 -> EcKeys.Curve.P256;
           case 2 -> EcKeys.Curve.P384;
           case 3 -> EcKeys.Curve.P521;
-          default -> throw new ProblemException(EvidenceProblem.UNSUPPORTED_VERSION, key.where() + " curve " + crv + " is not supported");
+          default ->
+              throw new ProblemException(
+                  EvidenceProblem.UNSUPPORTED_VERSION,
+                  key.where() + " curve " + crv + " is not supported");
         };
     int n = curve.coordinateBytes();
     byte[] x = key.bytes(-2, "x", n, n);

@@ -54,7 +54,13 @@ public record CoseSign1(
     boolean tagged = item.isTagged();
     if (tagged) {
       if (item.getTagCount() != 1 || !item.HasMostOuterTag(TAG)) {
-        throw Cbor.malformed(what + " carries CBOR tag " + item.getMostOuterTag() + ", expected " + TAG + " (COSE_Sign1)");
+        throw Cbor.malformed(
+            what
+                + " carries CBOR tag "
+                + item.getMostOuterTag()
+                + ", expected "
+                + TAG
+                + " (COSE_Sign1)");
       }
       item = item.UntagOne();
     } else if (tagging == Tagging.TAGGED) {
@@ -79,20 +85,30 @@ public record CoseSign1(
     byte[] payload = CborMap.Values.bytes(parts.get(2), what + " payload", 1, Integer.MAX_VALUE);
     byte[] signature = CborMap.Values.bytes(parts.get(3), what + " signature", 1, 1024);
     if (header.has(2)) {
-      throw new ProblemException(EvidenceProblem.UNSUPPORTED_VERSION, what + " has critical headers, none of which is supported");
+      throw new ProblemException(
+          EvidenceProblem.UNSUPPORTED_VERSION,
+          what + " has critical headers, none of which is supported");
     }
     if (!header.has(1)) {
-      throw new ProblemException(EvidenceProblem.UNSUPPORTED_VERSION, what + " has no algorithm in its protected header");
+      throw new ProblemException(
+          EvidenceProblem.UNSUPPORTED_VERSION, what + " has no algorithm in its protected header");
     }
     CBORObject alg = header.require(1, "alg");
     if (alg.getType() != CBORType.Integer || alg.isTagged() || !alg.CanValueFitInInt64()) {
-      throw new ProblemException(EvidenceProblem.UNSUPPORTED_VERSION, what + " algorithm is not a registered integer id");
+      throw new ProblemException(
+          EvidenceProblem.UNSUPPORTED_VERSION, what + " algorithm is not a registered integer id");
     }
     CoseAlgorithm algorithm =
         CoseAlgorithm.byId(alg.AsInt64Value())
-            .orElseThrow(() -> new ProblemException(EvidenceProblem.UNSUPPORTED_VERSION,
-                what + " uses COSE algorithm " + alg.AsInt64Value() + "; supported: ES256, ES384, ES512"));
-    return new CoseSign1(protectedBytes, algorithm, header, unprotected, payload, signature, tagged);
+            .orElseThrow(() ->
+                new ProblemException(
+                    EvidenceProblem.UNSUPPORTED_VERSION,
+                    what
+                        + " uses COSE algorithm "
+                        + alg.AsInt64Value()
+                        + "; supported: ES256, ES384, ES512"));
+    return new CoseSign1(
+        protectedBytes, algorithm, header, unprotected, payload, signature, tagged);
   }
 
   /** The bytes the signature covers. */

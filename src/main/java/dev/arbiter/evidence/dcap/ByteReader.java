@@ -55,14 +55,16 @@ final class ByteReader {
   int length32(String field) throws QuoteFormatException {
     long length = u32(field + " length");
     if (length > remaining()) {
-      throw QuoteFormatException.malformed(field + " length " + length + " exceeds the " + remaining() + " bytes left");
+      throw QuoteFormatException.malformed(
+          field + " length " + length + " exceeds the " + remaining() + " bytes left");
     }
     return (int) length;
   }
 
   private void need(int length, String field) throws QuoteFormatException {
     if (length < 0 || length > remaining()) {
-      throw QuoteFormatException.malformed("truncated at " + field + " (need " + length + " bytes, " + remaining() + " left)");
+      throw QuoteFormatException.malformed(
+          "truncated at " + field + " (need " + length + " bytes, " + remaining() + " left)");
     }
   }
 }

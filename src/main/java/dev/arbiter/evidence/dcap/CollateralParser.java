@@ -30,7 +30,12 @@ import java.util.List;
 final class CollateralParser {
   static final int MAX_COLLATERAL_BYTES = 4 << 20;
   private static final List<String> CHAIN_FIELDS =
-      List.of("issuerChain", "issuer_chain", "tcbInfoIssuerChain", "qeIdentityIssuerChain", "enclaveIdentityIssuerChain");
+      List.of(
+          "issuerChain",
+          "issuer_chain",
+          "tcbInfoIssuerChain",
+          "qeIdentityIssuerChain",
+          "enclaveIdentityIssuerChain");
 
   private CollateralParser() {}
 
@@ -52,8 +57,14 @@ final class CollateralParser {
       return ParsedCollateral.empty();
     } catch (CollateralFormatException | RuntimeException e) {
       String detail = e instanceof CollateralFormatException ? e.getMessage() : "cannot be decoded";
-      return new ParsedCollateral(List.of(), List.of(), List.of(), List.of(),
-          List.of(Problem.of(EvidenceProblem.COLLATERAL_MALFORMED, "collateral " + name + ": " + detail)));
+      return new ParsedCollateral(
+          List.of(),
+          List.of(),
+          List.of(),
+          List.of(),
+          List.of(
+              Problem.of(
+                  EvidenceProblem.COLLATERAL_MALFORMED, "collateral " + name + ": " + detail)));
     }
   }
 
@@ -67,14 +78,18 @@ final class CollateralParser {
     if (tree.has("tcbInfo") || tree.has("enclaveIdentity")) {
       return pcsBody(name, bytes);
     }
-    if (tree.has("tcb_info") || tree.has("qe_identity") || tree.has("pck_crl") || tree.has("root_ca_crl")) {
+    if (tree.has("tcb_info")
+        || tree.has("qe_identity")
+        || tree.has("pck_crl")
+        || tree.has("root_ca_crl")) {
       return dcapQvl(name, tree);
     }
     return ParsedCollateral.empty();
   }
 
   /** A PCS response body: the signed value's exact bytes are cut out of the file. */
-  private static ParsedCollateral pcsBody(String name, byte[] bytes) throws CollateralFormatException {
+  private static ParsedCollateral pcsBody(String name, byte[] bytes)
+      throws CollateralFormatException {
     byte[] signed = null;
     String field = null;
     String signature = null;
@@ -86,7 +101,8 @@ final class CollateralParser {
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String key = parser.currentName();
         JsonToken value = parser.nextToken();
-        if ((key.equals("tcbInfo") || key.equals("enclaveIdentity")) && value == JsonToken.START_OBJECT) {
+        if ((key.equals("tcbInfo") || key.equals("enclaveIdentity"))
+            && value == JsonToken.START_OBJECT) {
           long start = parser.currentTokenLocation().getByteOffset();
           parser.skipChildren();
           long end = parser.currentTokenLocation().getByteOffset() + 1;
@@ -104,13 +120,17 @@ final class CollateralParser {
       throw new CollateralFormatException("not well-formed JSON");
     }
     if (signed == null || signature == null) {
-      throw new CollateralFormatException("needs an object 'tcbInfo' or 'enclaveIdentity' and a string 'signature'");
+      throw new CollateralFormatException(
+          "needs an object 'tcbInfo' or 'enclaveIdentity' and a string 'signature'");
     }
     return signedBody(name, field.equals("tcbInfo"), signed, signature, chain, List.of());
   }
 
-  /** dcap-qvl QuoteCollateralV3: signed bodies as strings, hex signatures, PEM chains, hex DER CRLs. */
-  private static ParsedCollateral dcapQvl(String name, JsonNode tree) throws CollateralFormatException {
+  /**
+   * dcap-qvl QuoteCollateralV3: signed bodies as strings, hex signatures, PEM chains, hex DER CRLs.
+   */
+  private static ParsedCollateral dcapQvl(String name, JsonNode tree)
+      throws CollateralFormatException {
     List<ParsedCollateral> parts = new ArrayList<>();
     List<X509CRL> crls = new ArrayList<>();
     for (String crlField : List.of("pck_crl", "root_ca_crl")) {
@@ -126,22 +146,41 @@ final class CollateralParser {
     }
     parts.add(new ParsedCollateral(List.of(), List.of(), extra, crls, List.of()));
     if (tree.has("tcb_info")) {
-      parts.add(signedBody(name, true, JsonFields.text(tree, "tcb_info").getBytes(StandardCharsets.UTF_8),
-          JsonFields.text(tree, "tcb_info_signature"), chainOf(tree, "tcb_info_issuer_chain"), List.of()));
+      parts.add(
+          signedBody(
+              name,
+              true,
+              JsonFields.text(tree, "tcb_info").getBytes(StandardCharsets.UTF_8),
+              JsonFields.text(tree, "tcb_info_signature"),
+              chainOf(tree, "tcb_info_issuer_chain"),
+              List.of()));
     }
     if (tree.has("qe_identity")) {
-      parts.add(signedBody(name, false, JsonFields.text(tree, "qe_identity").getBytes(StandardCharsets.UTF_8),
-          JsonFields.text(tree, "qe_identity_signature"), chainOf(tree, "qe_identity_issuer_chain"), List.of()));
+      parts.add(
+          signedBody(
+              name,
+              false,
+              JsonFields.text(tree, "qe_identity").getBytes(StandardCharsets.UTF_8),
+              JsonFields.text(tree, "qe_identity_signature"),
+              chainOf(tree, "qe_identity_issuer_chain"),
+              List.of()));
     }
     return ParsedCollateral.merge(parts);
   }
 
-  private static List<X509Certificate> chainOf(JsonNode tree, String field) throws CollateralFormatException {
+  private static List<X509Certificate> chainOf(JsonNode tree, String field)
+      throws CollateralFormatException {
     return tree.has(field) ? certificates(JsonFields.text(tree, field)) : List.of();
   }
 
-  private static ParsedCollateral signedBody(String name, boolean tcbInfo, byte[] signed, String signatureHex,
-      List<X509Certificate> chain, List<X509CRL> crls) throws CollateralFormatException {
+  private static ParsedCollateral signedBody(
+      String name,
+      boolean tcbInfo,
+      byte[] signed,
+      String signatureHex,
+      List<X509Certificate> chain,
+      List<X509CRL> crls)
+      throws CollateralFormatException {
     if (!Hex.isHex(signatureHex) || signatureHex.length() != 128) {
       throw new CollateralFormatException("signature must be 64 bytes of hex (r || s)");
     }
@@ -156,8 +195,12 @@ final class CollateralParser {
     }
     Object decoded = tcbInfo ? TcbInfo.parse(body) : QeIdentity.parse(body);
     SignedJson item = new SignedJson(signed, Hex.decode(signatureHex), decoded, chain, name);
-    return new ParsedCollateral(tcbInfo ? List.of(item) : List.of(), tcbInfo ? List.of() : List.of(item),
-        chain, crls, List.of());
+    return new ParsedCollateral(
+        tcbInfo ? List.of(item) : List.of(),
+        tcbInfo ? List.of() : List.of(item),
+        chain,
+        crls,
+        List.of());
   }
 
   private static ParsedCollateral pem(String name, String text) throws CollateralFormatException {
@@ -179,10 +222,12 @@ final class CollateralParser {
 
   private static ParsedCollateral der(byte[] bytes) throws CollateralFormatException {
     try {
-      return new ParsedCollateral(List.of(), List.of(), List.of(), Certificates.parseCrls(bytes), List.of());
+      return new ParsedCollateral(
+          List.of(), List.of(), List.of(), Certificates.parseCrls(bytes), List.of());
     } catch (CRLException notACrl) {
       try {
-        return new ParsedCollateral(List.of(), List.of(), List.of(Certificates.parseDer(bytes)), List.of(), List.of());
+        return new ParsedCollateral(
+            List.of(), List.of(), List.of(Certificates.parseDer(bytes)), List.of(), List.of());
       } catch (CertificateException notACertificate) {
         throw new CollateralFormatException("DER data is neither a CRL nor a certificate");
       }

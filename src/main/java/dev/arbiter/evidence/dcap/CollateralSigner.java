@@ -48,7 +48,8 @@ final class CollateralSigner {
     return outcome;
   }
 
-  private static Outcome search(DcapTrust trust, SignedJson item, List<X509Certificate> pool, Instant at) {
+  private static Outcome search(
+      DcapTrust trust, SignedJson item, List<X509Certificate> pool, Instant at) {
     List<X509Certificate> all = candidates(item, pool);
     boolean anyCandidate = false;
     String expired = null;
@@ -69,7 +70,10 @@ final class CollateralSigner {
         if (valid.path().size() == 2) {
           return new Outcome(valid.path(), null);
         }
-        untrusted = "'" + candidate.getSubjectX500Principal().getName() + "' is not issued directly by the root CA";
+        untrusted =
+            "'"
+                + candidate.getSubjectX500Principal().getName()
+                + "' is not issued directly by the root CA";
         continue;
       }
       ChainVerifier.Result.Invalid invalid = (ChainVerifier.Result.Invalid) result;
@@ -81,18 +85,36 @@ final class CollateralSigner {
     }
     String what = item.kind() + " from " + item.source();
     if (expired != null) {
-      return new Outcome(null, Problem.of(EvidenceProblem.CERTIFICATE_EXPIRED, what + ": signing certificate: " + expired));
+      return new Outcome(
+          null,
+          Problem.of(
+              EvidenceProblem.CERTIFICATE_EXPIRED, what + ": signing certificate: " + expired));
     }
     if (untrusted != null) {
-      return new Outcome(null, Problem.of(EvidenceProblem.COLLATERAL_INVALID, what + ": signing certificate is not trusted: " + untrusted));
+      return new Outcome(
+          null,
+          Problem.of(
+              EvidenceProblem.COLLATERAL_INVALID,
+              what + ": signing certificate is not trusted: " + untrusted));
     }
     if (!anyCandidate) {
-      return new Outcome(null, Problem.of(EvidenceProblem.CERTIFICATE_MISSING, what + ": no TCB signing certificate was supplied"));
+      return new Outcome(
+          null,
+          Problem.of(
+              EvidenceProblem.CERTIFICATE_MISSING,
+              what + ": no TCB signing certificate was supplied"));
     }
-    return new Outcome(null, Problem.of(EvidenceProblem.COLLATERAL_INVALID, what + ": signature does not verify under any supplied TCB signing certificate"));
+    return new Outcome(
+        null,
+        Problem.of(
+            EvidenceProblem.COLLATERAL_INVALID,
+            what + ": signature does not verify under any supplied TCB signing certificate"));
   }
 
-  /** True when some supplied non-CA certificate's key verifies the signature (time and chain not checked). */
+  /**
+   * True when some supplied non-CA certificate's key verifies the signature (time and chain not
+   * checked).
+   */
   static boolean signedByAny(DcapTrust trust, SignedJson item, List<X509Certificate> pool) {
     for (X509Certificate candidate : candidates(item, pool)) {
       if (mayBeSigner(candidate) && signatureValid(trust, item, candidate)) {
@@ -108,7 +130,8 @@ final class CollateralSigner {
    * be able to vouch for its own TCB.
    */
   private static boolean mayBeSigner(X509Certificate candidate) {
-    return candidate.getBasicConstraints() < 0 && candidate.getExtensionValue(PckExtensions.SGX_EXTENSION_OID) == null;
+    return candidate.getBasicConstraints() < 0
+        && candidate.getExtensionValue(PckExtensions.SGX_EXTENSION_OID) == null;
   }
 
   private static List<X509Certificate> candidates(SignedJson item, List<X509Certificate> pool) {
@@ -125,7 +148,8 @@ final class CollateralSigner {
   private record SignatureKey(SignedJson item, X509Certificate signer) {}
 
   private static boolean signatureValid(DcapTrust trust, SignedJson item, X509Certificate signer) {
-    return trust.signatures.computeIfAbsent(new SignatureKey(item, signer),
+    return trust.signatures.computeIfAbsent(
+        new SignatureKey(item, signer),
         ignored -> Ecdsa.verify(signer.getPublicKey(), item.signedBytes(), item.signature()));
   }
 }

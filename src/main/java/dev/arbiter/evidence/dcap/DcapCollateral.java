@@ -22,7 +22,8 @@ public final class DcapCollateral {
   private DcapCollateral() {}
 
   /** One result per file; certificates in any of the files may complete another file's chain. */
-  public static List<CollateralCheck> check(DcapTrust trust, List<EvidenceInput.Collateral> files, Instant at) {
+  public static List<CollateralCheck> check(
+      DcapTrust trust, List<EvidenceInput.Collateral> files, Instant at) {
     List<ParsedCollateral> parsed = new ArrayList<>();
     List<X509Certificate> pool = new ArrayList<>();
     for (EvidenceInput.Collateral file : files) {
@@ -37,20 +38,44 @@ public final class DcapCollateral {
     return out;
   }
 
-  private static CollateralCheck check(DcapTrust trust, EvidenceInput.Collateral file, ParsedCollateral parsed, List<X509Certificate> pool,
+  private static CollateralCheck check(
+      DcapTrust trust,
+      EvidenceInput.Collateral file,
+      ParsedCollateral parsed,
+      List<X509Certificate> pool,
       Instant at) {
-    boolean recognized = !parsed.tcbInfos().isEmpty() || !parsed.qeIdentities().isEmpty() || !parsed.crls().isEmpty();
+    boolean recognized =
+        !parsed.tcbInfos().isEmpty()
+            || !parsed.qeIdentities().isEmpty()
+            || !parsed.crls().isEmpty();
     if (!recognized && !parsed.certificates().isEmpty() && parsed.problems().isEmpty()) {
-      boolean chains = parsed.certificates().stream().allMatch(c -> trust.anchors().contains(c) || chainsToRoot(trust, c, pool));
-      return new CollateralCheck(true, "certificates", "certs:" + parsed.certificates().get(0).getSubjectX500Principal().getName(),
-          Optional.of(parsed.certificates().stream().map(c -> c.getNotAfter().toInstant()).min(Instant::compareTo).orElseThrow()),
-          chains ? List.of() : List.of(Problem.of(EvidenceProblem.CERTIFICATE_CHAIN_INVALID, "certificates do not chain to the Intel root")));
+      boolean chains =
+          parsed.certificates().stream()
+              .allMatch(c -> trust.anchors().contains(c) || chainsToRoot(trust, c, pool));
+      return new CollateralCheck(
+          true,
+          "certificates",
+          "certs:" + parsed.certificates().get(0).getSubjectX500Principal().getName(),
+          Optional.of(
+              parsed.certificates().stream()
+                  .map(c -> c.getNotAfter().toInstant())
+                  .min(Instant::compareTo)
+                  .orElseThrow()),
+          chains
+              ? List.of()
+              : List.of(
+                  Problem.of(
+                      EvidenceProblem.CERTIFICATE_CHAIN_INVALID,
+                      "certificates do not chain to the Intel root")));
     }
     if (!recognized) {
       return CollateralCheck.notRecognized();
     }
     List<Problem> problems = new ArrayList<>(parsed.problems());
-    String kind = !parsed.tcbInfos().isEmpty() ? "tcb-info" : !parsed.qeIdentities().isEmpty() ? "qe-identity" : "crl";
+    String kind =
+        !parsed.tcbInfos().isEmpty()
+            ? "tcb-info"
+            : !parsed.qeIdentities().isEmpty() ? "qe-identity" : "crl";
     String key = file.name();
     Optional<Instant> nextUpdate = Optional.empty();
     for (SignedJson item : concat(parsed.tcbInfos(), parsed.qeIdentities())) {
@@ -62,13 +87,18 @@ public final class DcapCollateral {
         key = "fmspc:" + info.fmspc();
         nextUpdate = Optional.of(info.nextUpdate());
         if (at.isAfter(info.nextUpdate())) {
-          problems.add(Problem.of(EvidenceProblem.COLLATERAL_EXPIRED, "TCB Info expired at " + info.nextUpdate()));
+          problems.add(
+              Problem.of(
+                  EvidenceProblem.COLLATERAL_EXPIRED, "TCB Info expired at " + info.nextUpdate()));
         }
       } else if (item.body() instanceof QeIdentity identity) {
         key = "qe-identity:" + identity.id();
         nextUpdate = Optional.of(identity.nextUpdate());
         if (at.isAfter(identity.nextUpdate())) {
-          problems.add(Problem.of(EvidenceProblem.COLLATERAL_EXPIRED, "QE Identity expired at " + identity.nextUpdate()));
+          problems.add(
+              Problem.of(
+                  EvidenceProblem.COLLATERAL_EXPIRED,
+                  "QE Identity expired at " + identity.nextUpdate()));
         }
       }
     }
@@ -76,8 +106,13 @@ public final class DcapCollateral {
       key = "crl:" + crl.getIssuerX500Principal().getName();
       nextUpdate = Optional.ofNullable(crl.getNextUpdate()).map(java.util.Date::toInstant);
       if (!signedByTrustedIssuer(trust, crl, pool)) {
-        problems.add(Problem.of(EvidenceProblem.CRL_INVALID, "CRL of " + crl.getIssuerX500Principal().getName()
-            + " is not signed by a certificate chaining to the Intel root (include the issuer chain)"));
+        problems.add(
+            Problem.of(
+                EvidenceProblem.CRL_INVALID,
+                "CRL of "
+                    + crl.getIssuerX500Principal().getName()
+                    + " is not signed by a certificate chaining to the Intel root (include the"
+                    + " issuer chain)"));
       }
       if (nextUpdate.isPresent() && at.isAfter(nextUpdate.get())) {
         problems.add(Problem.of(EvidenceProblem.CRL_STALE, "CRL expired at " + nextUpdate.get()));
@@ -86,7 +121,8 @@ public final class DcapCollateral {
     return new CollateralCheck(true, kind, key, nextUpdate, problems);
   }
 
-  private static boolean signedByTrustedIssuer(DcapTrust trust, X509CRL crl, List<X509Certificate> pool) {
+  private static boolean signedByTrustedIssuer(
+      DcapTrust trust, X509CRL crl, List<X509Certificate> pool) {
     List<X509Certificate> candidates = new ArrayList<>(trust.anchors());
     candidates.addAll(pool);
     for (X509Certificate issuer : candidates) {
@@ -105,13 +141,19 @@ public final class DcapCollateral {
     return false;
   }
 
-  private static boolean chainsToRoot(DcapTrust trust, X509Certificate certificate, List<X509Certificate> pool) {
-    var result = new dev.arbiter.crypto.ChainVerifier(8).verify(withIntermediates(certificate, pool), trust.anchors(),
-        certificate.getNotBefore().toInstant().plusSeconds(1));
+  private static boolean chainsToRoot(
+      DcapTrust trust, X509Certificate certificate, List<X509Certificate> pool) {
+    var result =
+        new dev.arbiter.crypto.ChainVerifier(8)
+            .verify(
+                withIntermediates(certificate, pool),
+                trust.anchors(),
+                certificate.getNotBefore().toInstant().plusSeconds(1));
     return result instanceof dev.arbiter.crypto.ChainVerifier.Result.Valid;
   }
 
-  private static List<X509Certificate> withIntermediates(X509Certificate leaf, List<X509Certificate> pool) {
+  private static List<X509Certificate> withIntermediates(
+      X509Certificate leaf, List<X509Certificate> pool) {
     List<X509Certificate> chain = new ArrayList<>();
     chain.add(leaf);
     pool.stream().filter(c -> !c.equals(leaf)).forEach(chain::add);

@@ -34,7 +34,8 @@ public abstract class DcapScheme implements EvidenceScheme {
   }
 
   @Override
-  public final VerificationResult verify(EvidenceInput input, ExpectedBinding binding, VerificationContext context) {
+  public final VerificationResult verify(
+      EvidenceInput input, ExpectedBinding binding, VerificationContext context) {
     DcapVerification verification = DcapVerifier.verify(trust, input, binding, context, teeType);
     return new VerificationResult(descriptor.id(), claimsOf(verification), verification.problems());
   }
@@ -43,7 +44,8 @@ public abstract class DcapScheme implements EvidenceScheme {
   protected abstract Claims claimsOf(DcapVerification verification);
 
   @Override
-  public final List<CollateralCheck> checkCollateral(List<EvidenceInput.Collateral> files, VerificationContext context) {
+  public final List<CollateralCheck> checkCollateral(
+      List<EvidenceInput.Collateral> files, VerificationContext context) {
     return DcapCollateral.check(trust, files, context.now());
   }
 }

@@ -29,7 +29,13 @@ public record DcapVerification(
   }
 
   static DcapVerification failed(Problem problem) {
-    return new DcapVerification(Optional.empty(), Optional.empty(), TcbEvaluation.UNKNOWN, List.of(), "unchecked",
-        Optional.empty(), List.of(problem));
+    return new DcapVerification(
+        Optional.empty(),
+        Optional.empty(),
+        TcbEvaluation.UNKNOWN,
+        List.of(),
+        "unchecked",
+        Optional.empty(),
+        List.of(problem));
   }
 }

@@ -32,8 +32,12 @@ public final class DcapVerifier {
 
   private DcapVerifier() {}
 
-  public static DcapVerification verify(DcapTrust trust, EvidenceInput input, ExpectedBinding binding,
-      VerificationContext context, long expectedTeeType) {
+  public static DcapVerification verify(
+      DcapTrust trust,
+      EvidenceInput input,
+      ExpectedBinding binding,
+      VerificationContext context,
+      long expectedTeeType) {
     Quote quote;
     try {
       quote = QuoteParser.parse(input.evidence());
@@ -41,78 +45,135 @@ public final class DcapVerifier {
       return DcapVerification.failed(e.problem());
     }
     if (quote.teeType() != expectedTeeType) {
-      return DcapVerification.failed(Problem.of(EvidenceProblem.UNSUPPORTED_VERSION, "quote has TEE type 0x"
-          + Long.toHexString(quote.teeType()) + ", expected 0x" + Long.toHexString(expectedTeeType)
-          + (expectedTeeType == Quote.TEE_TDX ? " (TDX)" : " (SGX)")));
+      return DcapVerification.failed(
+          Problem.of(
+              EvidenceProblem.UNSUPPORTED_VERSION,
+              "quote has TEE type 0x"
+                  + Long.toHexString(quote.teeType())
+                  + ", expected 0x"
+                  + Long.toHexString(expectedTeeType)
+                  + (expectedTeeType == Quote.TEE_TDX ? " (TDX)" : " (SGX)")));
     }
     Instant at = context.now();
     List<Problem> problems = new ArrayList<>();
     if (!Arrays.equals(quote.qeVendorId(), INTEL_QE_VENDOR_ID)) {
-      problems.add(Problem.of(EvidenceProblem.UNSUPPORTED_VERSION, "QE vendor id " + Hex.encode(quote.qeVendorId()) + " is not Intel's"));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.UNSUPPORTED_VERSION,
+              "QE vendor id " + Hex.encode(quote.qeVendorId()) + " is not Intel's"));
     }
-    Optional<PublicKey> attestationKey = trust.attestationKeys.computeIfAbsent(Hex.encode(quote.attestationKey()),
-        ignored -> Ecdsa.publicKey(quote.attestationKey()));
+    Optional<PublicKey> attestationKey =
+        trust.attestationKeys.computeIfAbsent(
+            Hex.encode(quote.attestationKey()), ignored -> Ecdsa.publicKey(quote.attestationKey()));
     if (attestationKey.isEmpty()) {
-      problems.add(Problem.of(EvidenceProblem.SIGNATURE_INVALID, "the attestation key is not a P-256 point"));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.SIGNATURE_INVALID, "the attestation key is not a P-256 point"));
     } else if (!Ecdsa.verify(attestationKey.get(), quote.signedBytes(), quote.signature())) {
-      problems.add(Problem.of(EvidenceProblem.SIGNATURE_INVALID, "the quote signature does not verify under the attestation key"));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.SIGNATURE_INVALID,
+              "the quote signature does not verify under the attestation key"));
     }
-    byte[] expectedQeData = Arrays.copyOf(Digests.sha256(concat(quote.attestationKey(), quote.qeAuthData())), 64);
+    byte[] expectedQeData =
+        Arrays.copyOf(Digests.sha256(concat(quote.attestationKey(), quote.qeAuthData())), 64);
     if (!Digests.constantTimeEquals(expectedQeData, quote.qeReport().reportData())) {
-      problems.add(Problem.of(EvidenceProblem.KEY_BINDING_INVALID,
-          "QE report data is not SHA-256(attestation key || QE auth data) followed by zeros"));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.KEY_BINDING_INVALID,
+              "QE report data is not SHA-256(attestation key || QE auth data) followed by zeros"));
     }
-    if (binding instanceof ExpectedBinding.Value value && !value.matches(quote.body().reportData())) {
-      problems.add(Problem.of(EvidenceProblem.REPORT_DATA_MISMATCH, "report_data is not the expected value"));
+    if (binding instanceof ExpectedBinding.Value value
+        && !value.matches(quote.body().reportData())) {
+      problems.add(
+          Problem.of(
+              EvidenceProblem.REPORT_DATA_MISMATCH, "report_data is not the expected value"));
     }
 
     ParsedCollateral collateral = collateral(trust, input);
     problems.addAll(collateral.problems());
     List<X509Certificate> chain = PckChain.of(trust, quote, input, problems);
     if (chain.isEmpty()) {
-      return new DcapVerification(Optional.of(quote), Optional.empty(), TcbEvaluation.UNKNOWN, List.of(), "unchecked",
-          Optional.empty(), problems);
+      return new DcapVerification(
+          Optional.of(quote),
+          Optional.empty(),
+          TcbEvaluation.UNKNOWN,
+          List.of(),
+          "unchecked",
+          Optional.empty(),
+          problems);
     }
     X509Certificate pckLeaf = chain.get(0);
-    String qeKey = DcapTrust.key(quote.qeReportBytes(), quote.qeReportSignature(), pckLeaf.getPublicKey().getEncoded());
-    if (!trust.signatures.computeIfAbsent(qeKey,
-        ignored -> Ecdsa.verify(pckLeaf.getPublicKey(), quote.qeReportBytes(), quote.qeReportSignature()))) {
-      problems.add(Problem.of(EvidenceProblem.SIGNATURE_INVALID, "the QE report signature does not verify under the PCK certificate's key"));
+    String qeKey =
+        DcapTrust.key(
+            quote.qeReportBytes(), quote.qeReportSignature(), pckLeaf.getPublicKey().getEncoded());
+    if (!trust.signatures.computeIfAbsent(
+        qeKey,
+        ignored ->
+            Ecdsa.verify(
+                pckLeaf.getPublicKey(), quote.qeReportBytes(), quote.qeReportSignature()))) {
+      problems.add(
+          Problem.of(
+              EvidenceProblem.SIGNATURE_INVALID,
+              "the QE report signature does not verify under the PCK certificate's key"));
     }
     Optional<PckExtensions> pck = trust.pckExtensions.computeIfAbsent(pckLeaf, PckExtensions::of);
     if (pck.isEmpty()) {
-      problems.add(Problem.of(EvidenceProblem.CERTIFICATE_MALFORMED, "the PCK certificate has no valid Intel SGX extension ("
-          + PckExtensions.SGX_EXTENSION_OID + ")"));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.CERTIFICATE_MALFORMED,
+              "the PCK certificate has no valid Intel SGX extension ("
+                  + PckExtensions.SGX_EXTENSION_OID
+                  + ")"));
     }
     boolean revocationChecked = false;
     Optional<String> issuer = Optional.empty();
     ChainVerifier.Result result = Chains.verify(trust, chain, at);
     if (result instanceof ChainVerifier.Result.Valid valid) {
-      CrlChecker.Outcome crl = RevocationCheck.check(trust, valid.path(), collateral.crls(), at, context.allowStaleCrl());
+      CrlChecker.Outcome crl =
+          RevocationCheck.check(
+              trust, valid.path(), collateral.crls(), at, context.allowStaleCrl());
       problems.addAll(RevocationCheck.problems(crl, "PCK chain"));
       revocationChecked = crl.status() == CrlChecker.Status.CHECKED;
       issuer = pckIssuer(valid.path());
     } else {
       ChainVerifier.Result.Invalid invalid = (ChainVerifier.Result.Invalid) result;
-      problems.add(Problem.of(invalid.failure() == ChainVerifier.Failure.EXPIRED
-          ? EvidenceProblem.CERTIFICATE_EXPIRED : EvidenceProblem.CERTIFICATE_CHAIN_INVALID, "PCK chain: " + invalid.detail()));
+      problems.add(
+          Problem.of(
+              invalid.failure() == ChainVerifier.Failure.EXPIRED
+                  ? EvidenceProblem.CERTIFICATE_EXPIRED
+                  : EvidenceProblem.CERTIFICATE_CHAIN_INVALID,
+              "PCK chain: " + invalid.detail()));
     }
     if (pck.isEmpty()) {
-      return new DcapVerification(Optional.of(quote), pck, TcbEvaluation.UNKNOWN, List.of(), "unchecked", issuer, problems);
+      return new DcapVerification(
+          Optional.of(quote), pck, TcbEvaluation.UNKNOWN, List.of(), "unchecked", issuer, problems);
     }
     TcbEvaluation tcb = TcbEvaluator.evaluate(trust, quote, pck.get(), collateral, at);
     problems.addAll(tcb.problems());
     for (List<X509Certificate> path : tcb.signingPaths()) {
-      CrlChecker.Outcome crl = RevocationCheck.check(trust, path, collateral.crls(), at, context.allowStaleCrl());
+      CrlChecker.Outcome crl =
+          RevocationCheck.check(trust, path, collateral.crls(), at, context.allowStaleCrl());
       problems.addAll(RevocationCheck.problems(crl, "TCB signing chain"));
       revocationChecked &= crl.status() == CrlChecker.Status.CHECKED;
     }
-    if (!revocationChecked && context.requireRevocation() && result instanceof ChainVerifier.Result.Valid) {
-      problems.add(Problem.of(EvidenceProblem.REVOCATION_UNCHECKED,
-          "no current CRL was supplied for every certificate of the PCK and TCB signing chains"));
+    if (!revocationChecked
+        && context.requireRevocation()
+        && result instanceof ChainVerifier.Result.Valid) {
+      problems.add(
+          Problem.of(
+              EvidenceProblem.REVOCATION_UNCHECKED,
+              "no current CRL was supplied for every certificate of the PCK and TCB signing"
+                  + " chains"));
     }
-    return new DcapVerification(Optional.of(quote), pck, tcb.status(), tcb.advisoryIds(),
-        revocationChecked ? "checked" : "unchecked", issuer, problems);
+    return new DcapVerification(
+        Optional.of(quote),
+        pck,
+        tcb.status(),
+        tcb.advisoryIds(),
+        revocationChecked ? "checked" : "unchecked",
+        issuer,
+        problems);
   }
 
   private static ParsedCollateral collateral(DcapTrust trust, EvidenceInput input) {
@@ -121,12 +182,15 @@ public final class DcapVerifier {
     for (EvidenceInput.Collateral file : input.collateral()) {
       String key = Hex.encode(Digests.sha256(file.bytes()));
       mergedKey.append(key);
-      parts.add(trust.collateral.computeIfAbsent(key, ignored -> CollateralParser.parse(file.name(), file.bytes())));
+      parts.add(
+          trust.collateral.computeIfAbsent(
+              key, ignored -> CollateralParser.parse(file.name(), file.bytes())));
     }
     if (parts.size() <= 1) {
       return parts.isEmpty() ? ParsedCollateral.empty() : parts.get(0);
     }
-    return trust.mergedCollateral.computeIfAbsent(mergedKey.toString(), ignored -> ParsedCollateral.merge(parts));
+    return trust.mergedCollateral.computeIfAbsent(
+        mergedKey.toString(), ignored -> ParsedCollateral.merge(parts));
   }
 
   private static Optional<String> pckIssuer(List<X509Certificate> path) {

@@ -21,7 +21,9 @@ final class Ecdsa {
       return Optional.empty();
     }
     try {
-      return Optional.of(EcKeys.verificationKey(EcKeys.Curve.P256, Arrays.copyOfRange(xy, 0, 32), Arrays.copyOfRange(xy, 32, 64)));
+      return Optional.of(
+          EcKeys.verificationKey(
+              EcKeys.Curve.P256, Arrays.copyOfRange(xy, 0, 32), Arrays.copyOfRange(xy, 32, 64)));
     } catch (GeneralSecurityException e) {
       return Optional.empty();
     }

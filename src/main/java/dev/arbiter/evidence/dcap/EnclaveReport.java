@@ -38,8 +38,19 @@ public record EnclaveReport(
     reader.bytes(42, "reserved4");
     byte[] isvFamilyId = reader.bytes(16, "isv_family_id");
     byte[] reportData = reader.bytes(64, "report_data");
-    return new EnclaveReport(cpuSvn, miscSelect, isvExtProdId, attributes, mrEnclave, mrSigner, configId,
-        isvProdId, isvSvn, configSvn, isvFamilyId, reportData);
+    return new EnclaveReport(
+        cpuSvn,
+        miscSelect,
+        isvExtProdId,
+        attributes,
+        mrEnclave,
+        mrSigner,
+        configId,
+        isvProdId,
+        isvSvn,
+        configSvn,
+        isvFamilyId,
+        reportData);
   }
 
   /** The DEBUG attribute (bit 1 of the attribute flags). */

@@ -8,7 +8,10 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Typed, strict access to collateral JSON fields; every failure is a {@link CollateralFormatException}. */
+/**
+ * Typed, strict access to collateral JSON fields; every failure is a {@link
+ * CollateralFormatException}.
+ */
 final class JsonFields {
   private JsonFields() {}
 
@@ -38,7 +41,10 @@ final class JsonFields {
 
   static int integer(JsonNode node, String field) throws CollateralFormatException {
     JsonNode value = node.get(field);
-    if (value == null || !value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 0) {
+    if (value == null
+        || !value.isIntegralNumber()
+        || !value.canConvertToInt()
+        || value.intValue() < 0) {
       throw new CollateralFormatException("'" + field + "' must be a non-negative integer");
     }
     return value.intValue();
@@ -49,7 +55,8 @@ final class JsonFields {
     try {
       return Instant.parse(text);
     } catch (DateTimeParseException e) {
-      throw new CollateralFormatException("'" + field + "' is not an RFC 3339 UTC time: " + abbreviate(text));
+      throw new CollateralFormatException(
+          "'" + field + "' is not an RFC 3339 UTC time: " + abbreviate(text));
     }
   }
 
@@ -81,7 +88,8 @@ final class JsonFields {
 
   static TcbStatus status(JsonNode node) throws CollateralFormatException {
     String text = text(node, "tcbStatus");
-    return TcbStatus.parse(text).orElseThrow(() -> new CollateralFormatException("unknown tcbStatus " + abbreviate(text)));
+    return TcbStatus.parse(text)
+        .orElseThrow(() -> new CollateralFormatException("unknown tcbStatus " + abbreviate(text)));
   }
 
   static String abbreviate(String text) {

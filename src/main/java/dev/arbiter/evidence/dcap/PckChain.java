@@ -19,13 +19,17 @@ import java.util.List;
 final class PckChain {
   private PckChain() {}
 
-  static List<X509Certificate> of(DcapTrust trust, Quote quote, EvidenceInput input, List<Problem> problems) {
+  static List<X509Certificate> of(
+      DcapTrust trust, Quote quote, EvidenceInput input, List<Problem> problems) {
     List<X509Certificate> embedded = List.of();
     if (quote.certificationDataType() == Quote.CERT_PCK_CHAIN) {
       try {
         embedded = parse(trust, trimNul(quote.certificationData()));
       } catch (CertificateException e) {
-        problems.add(Problem.of(EvidenceProblem.CERTIFICATE_MALFORMED, "the quote's PCK certificate chain cannot be parsed"));
+        problems.add(
+            Problem.of(
+                EvidenceProblem.CERTIFICATE_MALFORMED,
+                "the quote's PCK certificate chain cannot be parsed"));
         return List.of();
       }
     }
@@ -34,16 +38,25 @@ final class PckChain {
       try {
         supplied.addAll(parse(trust, file));
       } catch (CertificateException e) {
-        problems.add(Problem.of(EvidenceProblem.CERTIFICATE_MALFORMED, "a supplied certificate cannot be parsed"));
+        problems.add(
+            Problem.of(
+                EvidenceProblem.CERTIFICATE_MALFORMED, "a supplied certificate cannot be parsed"));
       }
     }
     List<X509Certificate> chain = new ArrayList<>(embedded);
     if (chain.isEmpty()) {
-      supplied.stream().filter(c -> PckExtensions.of(c).isPresent()).findFirst().ifPresent(chain::add);
+      supplied.stream()
+          .filter(c -> PckExtensions.of(c).isPresent())
+          .findFirst()
+          .ifPresent(chain::add);
     }
     if (chain.isEmpty()) {
-      problems.add(Problem.of(EvidenceProblem.CERTIFICATE_MISSING, "the quote embeds no PCK chain (certification data type "
-          + quote.certificationDataType() + ") and no PCK certificate was supplied"));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.CERTIFICATE_MISSING,
+              "the quote embeds no PCK chain (certification data type "
+                  + quote.certificationDataType()
+                  + ") and no PCK certificate was supplied"));
       return List.of();
     }
     for (X509Certificate certificate : supplied) {
@@ -54,7 +67,8 @@ final class PckChain {
     return List.copyOf(chain);
   }
 
-  private static List<X509Certificate> parse(DcapTrust trust, byte[] bytes) throws CertificateException {
+  private static List<X509Certificate> parse(DcapTrust trust, byte[] bytes)
+      throws CertificateException {
     String key = DcapTrust.key(bytes);
     List<X509Certificate> cached = trust.certificateLists.get(key);
     if (cached == null) {

@@ -18,7 +18,13 @@ import org.bouncycastle.asn1.ASN1Sequence;
  * CPUSVN) and SGX type (0 = Standard / Processor CA, 1 = Scalable / Platform CA).
  */
 public record PckExtensions(
-    byte[] ppid, int[] componentSvns, int pceSvn, byte[] cpuSvn, byte[] pceId, byte[] fmspc, int sgxType) {
+    byte[] ppid,
+    int[] componentSvns,
+    int pceSvn,
+    byte[] cpuSvn,
+    byte[] pceId,
+    byte[] fmspc,
+    int sgxType) {
   public static final String SGX_EXTENSION_OID = "1.2.840.113741.1.13.1";
 
   /** Parses the extension of {@code certificate}; empty when absent or malformed. */
@@ -28,7 +34,8 @@ public record PckExtensions(
       return Optional.empty();
     }
     try {
-      ASN1Primitive value = ASN1Primitive.fromByteArray(ASN1OctetString.getInstance(raw).getOctets());
+      ASN1Primitive value =
+          ASN1Primitive.fromByteArray(ASN1OctetString.getInstance(raw).getOctets());
       return Optional.of(parse(ASN1Sequence.getInstance(value)));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
@@ -51,7 +58,8 @@ public record PckExtensions(
         case SGX_EXTENSION_OID + ".1" -> ppid = octets(value, 16);
         case SGX_EXTENSION_OID + ".3" -> pceId = octets(value, 2);
         case SGX_EXTENSION_OID + ".4" -> fmspc = octets(value, 6);
-        case SGX_EXTENSION_OID + ".5" -> sgxType = ASN1Enumerated.getInstance(value).intValueExact();
+        case SGX_EXTENSION_OID + ".5" ->
+            sgxType = ASN1Enumerated.getInstance(value).intValueExact();
         case SGX_EXTENSION_OID + ".2" -> {
           components = new int[16];
           java.util.Arrays.fill(components, -1);
@@ -88,7 +96,8 @@ public record PckExtensions(
   private static byte[] octets(ASN1Encodable value, int length) {
     byte[] bytes = ASN1OctetString.getInstance(value).getOctets();
     if (bytes.length != length) {
-      throw new IllegalArgumentException("SGX extension field of " + bytes.length + " bytes, expected " + length);
+      throw new IllegalArgumentException(
+          "SGX extension field of " + bytes.length + " bytes, expected " + length);
     }
     return bytes;
   }

@@ -29,20 +29,33 @@ record QeIdentity(
   static QeIdentity parse(JsonNode node) throws CollateralFormatException {
     int version = JsonFields.integer(node, "version");
     if (version != 2) {
-      throw new CollateralFormatException("Enclave Identity version " + version + " is not supported (only version 2)");
+      throw new CollateralFormatException(
+          "Enclave Identity version " + version + " is not supported (only version 2)");
     }
-    return new QeIdentity(JsonFields.text(node, "id"), version, JsonFields.time(node, "issueDate"),
-        JsonFields.time(node, "nextUpdate"), JsonFields.hex(node, "miscselect", 4), JsonFields.hex(node, "miscselectMask", 4),
-        JsonFields.hex(node, "attributes", 16), JsonFields.hex(node, "attributesMask", 16),
-        JsonFields.hex(node, "mrsigner", 32), JsonFields.integer(node, "isvprodid"), levels(node));
+    return new QeIdentity(
+        JsonFields.text(node, "id"),
+        version,
+        JsonFields.time(node, "issueDate"),
+        JsonFields.time(node, "nextUpdate"),
+        JsonFields.hex(node, "miscselect", 4),
+        JsonFields.hex(node, "miscselectMask", 4),
+        JsonFields.hex(node, "attributes", 16),
+        JsonFields.hex(node, "attributesMask", 16),
+        JsonFields.hex(node, "mrsigner", 32),
+        JsonFields.integer(node, "isvprodid"),
+        levels(node));
   }
 
   static List<Level> levels(JsonNode node) throws CollateralFormatException {
     List<Level> levels = new ArrayList<>();
     for (JsonNode entry : JsonFields.array(node, "tcbLevels")) {
       JsonNode tcb = JsonFields.object(entry, "tcb");
-      levels.add(new Level(JsonFields.integer(tcb, "isvsvn"), JsonFields.time(entry, "tcbDate"), JsonFields.status(entry),
-          JsonFields.strings(entry, "advisoryIDs")));
+      levels.add(
+          new Level(
+              JsonFields.integer(tcb, "isvsvn"),
+              JsonFields.time(entry, "tcbDate"),
+              JsonFields.status(entry),
+              JsonFields.strings(entry, "advisoryIDs")));
     }
     return List.copyOf(levels);
   }

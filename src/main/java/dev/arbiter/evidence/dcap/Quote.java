@@ -11,8 +11,8 @@ package dev.arbiter.evidence.dcap;
  * @param pceSvn PCE SVN from the header (v3 only; 0 otherwise)
  * @param qeVendorId 16 bytes, Intel = 939a7233f79c4ca9940a0db3957f0607
  * @param body the attested report
- * @param signedBytes header || body (for v5 including body type and size): what the attestation
- *     key signs
+ * @param signedBytes header || body (for v5 including body type and size): what the attestation key
+ *     signs
  * @param signature quote signature, r || s (64 bytes)
  * @param attestationKey attestation public key, x || y (64 bytes)
  * @param qeReport the Quoting Enclave's report, signed by the PCK key

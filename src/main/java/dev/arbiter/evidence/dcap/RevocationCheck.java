@@ -19,12 +19,19 @@ final class RevocationCheck {
   /** A memoized outcome and the time window it holds for. */
   record Cached(CrlChecker.Outcome outcome, Instant from, Instant until) {}
 
-  /** Cache key: certificates and CRLs compare by encoding (same instances compare by identity first). */
+  /**
+   * Cache key: certificates and CRLs compare by encoding (same instances compare by identity
+   * first).
+   */
   private record Key(List<X509Certificate> path, List<X509CRL> crls, boolean allowStale) {}
 
   private RevocationCheck() {}
 
-  static CrlChecker.Outcome check(DcapTrust trust, List<X509Certificate> path, List<X509CRL> crls, Instant at,
+  static CrlChecker.Outcome check(
+      DcapTrust trust,
+      List<X509Certificate> path,
+      List<X509CRL> crls,
+      Instant at,
       boolean allowStale) {
     List<X509CRL> relevant = new ArrayList<>();
     for (X509CRL crl : crls) {
@@ -61,11 +68,12 @@ final class RevocationCheck {
   static List<Problem> problems(CrlChecker.Outcome outcome, String chainName) {
     List<Problem> problems = new ArrayList<>();
     for (CrlChecker.Finding finding : outcome.findings()) {
-      EvidenceProblem type = switch (finding.kind()) {
-        case "REVOKED" -> EvidenceProblem.CERTIFICATE_REVOKED;
-        case "STALE" -> EvidenceProblem.CRL_STALE;
-        default -> EvidenceProblem.CRL_INVALID;
-      };
+      EvidenceProblem type =
+          switch (finding.kind()) {
+            case "REVOKED" -> EvidenceProblem.CERTIFICATE_REVOKED;
+            case "STALE" -> EvidenceProblem.CRL_STALE;
+            default -> EvidenceProblem.CRL_INVALID;
+          };
       problems.add(Problem.of(type, chainName + ": " + finding.detail()));
     }
     return problems;

@@ -12,7 +12,8 @@ import java.util.List;
  * @param body a {@link TcbInfo} or a {@link QeIdentity}
  * @param source the collateral file it came from (for messages)
  */
-record SignedJson(byte[] signedBytes, byte[] signature, Object body, List<X509Certificate> chain, String source) {
+record SignedJson(
+    byte[] signedBytes, byte[] signature, Object body, List<X509Certificate> chain, String source) {
   SignedJson {
     chain = List.copyOf(chain);
   }

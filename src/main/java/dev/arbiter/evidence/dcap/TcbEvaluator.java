@@ -25,7 +25,8 @@ import java.util.Set;
 final class TcbEvaluator {
   private TcbEvaluator() {}
 
-  static TcbEvaluation evaluate(DcapTrust trust, Quote quote, PckExtensions pck, ParsedCollateral collateral, Instant at) {
+  static TcbEvaluation evaluate(
+      DcapTrust trust, Quote quote, PckExtensions pck, ParsedCollateral collateral, Instant at) {
     List<Problem> problems = new ArrayList<>();
     List<List<X509Certificate>> paths = new ArrayList<>();
     Set<String> advisories = new LinkedHashSet<>();
@@ -46,26 +47,59 @@ final class TcbEvaluator {
     if (applicable.isEmpty()) {
       for (SignedJson item : collateral.tcbInfos()) {
         if (!CollateralSigner.signedByAny(trust, item, collateral.certificates())) {
-          problems.add(Problem.of(EvidenceProblem.COLLATERAL_INVALID, "TCB Info from " + item.source()
-              + ": signature does not verify under any supplied TCB signing certificate"));
+          problems.add(
+              Problem.of(
+                  EvidenceProblem.COLLATERAL_INVALID,
+                  "TCB Info from "
+                      + item.source()
+                      + ": signature does not verify under any supplied TCB signing certificate"));
         }
       }
       TcbInfo first = collateral.tcbInfos().get(0).tcbInfo();
-      problems.add(Problem.of(EvidenceProblem.COLLATERAL_MISMATCH, "no supplied TCB Info applies: the quote needs "
-          + wantedId + " FMSPC " + fmspc + " PCE id " + pceId + ", got e.g. " + first.id() + " FMSPC " + first.fmspc()));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.COLLATERAL_MISMATCH,
+              "no supplied TCB Info applies: the quote needs "
+                  + wantedId
+                  + " FMSPC "
+                  + fmspc
+                  + " PCE id "
+                  + pceId
+                  + ", got e.g. "
+                  + first.id()
+                  + " FMSPC "
+                  + first.fmspc()));
       return new TcbEvaluation(TcbEvaluation.UNKNOWN, List.of(), problems, paths);
     }
-    SignedJson chosen = newest(applicable, at, item -> item.tcbInfo().issueDate(), item -> item.tcbInfo().nextUpdate(),
-        item -> item.tcbInfo().evaluationDataNumber());
+    SignedJson chosen =
+        newest(
+            applicable,
+            at,
+            item -> item.tcbInfo().issueDate(),
+            item -> item.tcbInfo().nextUpdate(),
+            item -> item.tcbInfo().evaluationDataNumber());
     TcbInfo info = chosen.tcbInfo();
-    checkSignatureAndTime(trust, chosen, collateral, at, info.issueDate(), info.nextUpdate(), problems, paths);
+    checkSignatureAndTime(
+        trust, chosen, collateral, at, info.issueDate(), info.nextUpdate(), problems, paths);
 
     Optional<TcbInfo.Level> platform = TcbLevels.platformLevel(info, pck, quote);
     if (platform.isEmpty()) {
-      problems.add(Problem.of(EvidenceProblem.COLLATERAL_MISMATCH, "no TCB level of TCB Info for FMSPC " + fmspc
-          + " (evaluation data " + info.evaluationDataNumber() + ") matches the platform's TCB"
-          + " (PCK component SVNs " + java.util.Arrays.toString(pck.componentSvns()) + ", PCESVN " + pck.pceSvn()
-          + (quote.tdx() ? ", tee_tcb_svn " + Hex.encode(((TdReport) quote.body()).teeTcbSvn()) : "") + ")"));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.COLLATERAL_MISMATCH,
+              "no TCB level of TCB Info for FMSPC "
+                  + fmspc
+                  + " (evaluation data "
+                  + info.evaluationDataNumber()
+                  + ") matches the platform's TCB"
+                  + " (PCK component SVNs "
+                  + java.util.Arrays.toString(pck.componentSvns())
+                  + ", PCESVN "
+                  + pck.pceSvn()
+                  + (quote.tdx()
+                      ? ", tee_tcb_svn " + Hex.encode(((TdReport) quote.body()).teeTcbSvn())
+                      : "")
+                  + ")"));
       return new TcbEvaluation(TcbEvaluation.UNKNOWN, List.of(), problems, paths);
     }
     TcbStatus status = platform.get().status();
@@ -86,54 +120,107 @@ final class TcbEvaluator {
       advisories.addAll(qeLevel.get().advisoryIds());
     }
     if (status == TcbStatus.REVOKED) {
-      problems.add(Problem.of(EvidenceProblem.TCB_REVOKED, "the platform's TCB level is Revoked (TCB Info for FMSPC "
-          + fmspc + ", evaluation data " + info.evaluationDataNumber() + ")"));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.TCB_REVOKED,
+              "the platform's TCB level is Revoked (TCB Info for FMSPC "
+                  + fmspc
+                  + ", evaluation data "
+                  + info.evaluationDataNumber()
+                  + ")"));
     }
     return new TcbEvaluation(status.json(), List.copyOf(advisories), problems, paths);
   }
 
   /** Checks the QE Identity (when supplied) and returns the QE's level. */
-  private static Optional<QeIdentity.Level> qeIdentity(DcapTrust trust, Quote quote, ParsedCollateral collateral,
-      Instant at, List<Problem> problems, List<List<X509Certificate>> paths) {
+  private static Optional<QeIdentity.Level> qeIdentity(
+      DcapTrust trust,
+      Quote quote,
+      ParsedCollateral collateral,
+      Instant at,
+      List<Problem> problems,
+      List<List<X509Certificate>> paths) {
     if (collateral.qeIdentities().isEmpty()) {
       return Optional.empty();
     }
     String wantedId = quote.tdx() ? "TD_QE" : "QE";
-    List<SignedJson> applicable = collateral.qeIdentities().stream()
-        .filter(item -> item.qeIdentity().id().equals(wantedId)).toList();
+    List<SignedJson> applicable =
+        collateral.qeIdentities().stream()
+            .filter(item -> item.qeIdentity().id().equals(wantedId))
+            .toList();
     if (applicable.isEmpty()) {
-      problems.add(Problem.of(EvidenceProblem.COLLATERAL_MISMATCH, "no supplied QE Identity has id " + wantedId));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.COLLATERAL_MISMATCH, "no supplied QE Identity has id " + wantedId));
       return Optional.empty();
     }
-    SignedJson chosen = newest(applicable, at, item -> item.qeIdentity().issueDate(),
-        item -> item.qeIdentity().nextUpdate(), item -> 0);
+    SignedJson chosen =
+        newest(
+            applicable,
+            at,
+            item -> item.qeIdentity().issueDate(),
+            item -> item.qeIdentity().nextUpdate(),
+            item -> 0);
     QeIdentity identity = chosen.qeIdentity();
-    checkSignatureAndTime(trust, chosen, collateral, at, identity.issueDate(), identity.nextUpdate(), problems, paths);
+    checkSignatureAndTime(
+        trust,
+        chosen,
+        collateral,
+        at,
+        identity.issueDate(),
+        identity.nextUpdate(),
+        problems,
+        paths);
     return TcbLevels.qeLevel(identity, quote.qeReport(), problems);
   }
 
-  private static void checkSignatureAndTime(DcapTrust trust, SignedJson item, ParsedCollateral collateral, Instant at,
-      Instant issueDate, Instant nextUpdate, List<Problem> problems, List<List<X509Certificate>> paths) {
-    CollateralSigner.Outcome signer = CollateralSigner.verify(trust, item, collateral.certificates(), at);
+  private static void checkSignatureAndTime(
+      DcapTrust trust,
+      SignedJson item,
+      ParsedCollateral collateral,
+      Instant at,
+      Instant issueDate,
+      Instant nextUpdate,
+      List<Problem> problems,
+      List<List<X509Certificate>> paths) {
+    CollateralSigner.Outcome signer =
+        CollateralSigner.verify(trust, item, collateral.certificates(), at);
     if (signer.problem() != null) {
       problems.add(signer.problem());
     } else {
       paths.add(signer.path());
     }
     if (at.isBefore(issueDate) || at.isAfter(nextUpdate)) {
-      problems.add(Problem.of(EvidenceProblem.COLLATERAL_EXPIRED, item.kind() + " from " + item.source() + " is valid "
-          + issueDate + " .. " + nextUpdate + ", not at " + at));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.COLLATERAL_EXPIRED,
+              item.kind()
+                  + " from "
+                  + item.source()
+                  + " is valid "
+                  + issueDate
+                  + " .. "
+                  + nextUpdate
+                  + ", not at "
+                  + at));
     }
   }
 
-  /** Prefers bodies valid at {@code at}, then the highest evaluation data number, then the latest issue. */
-  private static SignedJson newest(List<SignedJson> items, Instant at,
-      java.util.function.Function<SignedJson, Instant> issue, java.util.function.Function<SignedJson, Instant> next,
+  /**
+   * Prefers bodies valid at {@code at}, then the highest evaluation data number, then the latest
+   * issue.
+   */
+  private static SignedJson newest(
+      List<SignedJson> items,
+      Instant at,
+      java.util.function.Function<SignedJson, Instant> issue,
+      java.util.function.Function<SignedJson, Instant> next,
       java.util.function.ToIntFunction<SignedJson> evaluation) {
-    Comparator<SignedJson> order = Comparator
-        .comparing((SignedJson item) -> !at.isBefore(issue.apply(item)) && !at.isAfter(next.apply(item)))
-        .thenComparingInt(evaluation)
-        .thenComparing(issue);
+    Comparator<SignedJson> order =
+        Comparator.comparing((SignedJson item) ->
+                !at.isBefore(issue.apply(item)) && !at.isAfter(next.apply(item)))
+            .thenComparingInt(evaluation)
+            .thenComparing(issue);
     return items.stream().max(order).orElseThrow();
   }
 }

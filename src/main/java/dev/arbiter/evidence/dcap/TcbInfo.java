@@ -25,7 +25,12 @@ record TcbInfo(
     List<Level> levels) {
 
   /** A platform TCB level. {@code tdxComponents} is present for TDX TCB Info only. */
-  record Level(int[] sgxComponents, int pceSvn, Optional<int[]> tdxComponents, Instant tcbDate, TcbStatus status,
+  record Level(
+      int[] sgxComponents,
+      int pceSvn,
+      Optional<int[]> tdxComponents,
+      Instant tcbDate,
+      TcbStatus status,
       List<String> advisoryIds) {}
 
   record TdxModule(byte[] mrSigner, byte[] attributes, byte[] attributesMask) {}
@@ -37,10 +42,12 @@ record TcbInfo(
     String id = node.has("id") ? JsonFields.text(node, "id") : "SGX";
     int version = JsonFields.integer(node, "version");
     if (version != 3) {
-      throw new CollateralFormatException("TCB Info version " + version + " is not supported (only version 3)");
+      throw new CollateralFormatException(
+          "TCB Info version " + version + " is not supported (only version 3)");
     }
     if (!id.equals("SGX") && !id.equals("TDX")) {
-      throw new CollateralFormatException("TCB Info id " + JsonFields.abbreviate(id) + " (expected SGX or TDX)");
+      throw new CollateralFormatException(
+          "TCB Info id " + JsonFields.abbreviate(id) + " (expected SGX or TDX)");
     }
     String fmspc = Hex.encode(JsonFields.hex(node, "fmspc", 6));
     String pceId = Hex.encode(JsonFields.hex(node, "pceId", 2));
@@ -50,23 +57,43 @@ record TcbInfo(
       module = Optional.of(module(JsonFields.object(node, "tdxModule")));
       if (node.has("tdxModuleIdentities")) {
         for (JsonNode entry : JsonFields.array(node, "tdxModuleIdentities")) {
-          identities.add(new ModuleIdentity(JsonFields.text(entry, "id"), module(entry), QeIdentity.levels(entry)));
+          identities.add(
+              new ModuleIdentity(
+                  JsonFields.text(entry, "id"), module(entry), QeIdentity.levels(entry)));
         }
       }
     }
     List<Level> levels = new ArrayList<>();
     for (JsonNode entry : JsonFields.array(node, "tcbLevels")) {
       JsonNode tcb = JsonFields.object(entry, "tcb");
-      Optional<int[]> tdx = id.equals("TDX") ? Optional.of(components(tcb, "tdxtcbcomponents")) : Optional.empty();
-      levels.add(new Level(components(tcb, "sgxtcbcomponents"), JsonFields.integer(tcb, "pcesvn"), tdx,
-          JsonFields.time(entry, "tcbDate"), JsonFields.status(entry), JsonFields.strings(entry, "advisoryIDs")));
+      Optional<int[]> tdx =
+          id.equals("TDX") ? Optional.of(components(tcb, "tdxtcbcomponents")) : Optional.empty();
+      levels.add(
+          new Level(
+              components(tcb, "sgxtcbcomponents"),
+              JsonFields.integer(tcb, "pcesvn"),
+              tdx,
+              JsonFields.time(entry, "tcbDate"),
+              JsonFields.status(entry),
+              JsonFields.strings(entry, "advisoryIDs")));
     }
-    return new TcbInfo(id, version, JsonFields.time(node, "issueDate"), JsonFields.time(node, "nextUpdate"), fmspc,
-        pceId, JsonFields.integer(node, "tcbEvaluationDataNumber"), module, List.copyOf(identities), List.copyOf(levels));
+    return new TcbInfo(
+        id,
+        version,
+        JsonFields.time(node, "issueDate"),
+        JsonFields.time(node, "nextUpdate"),
+        fmspc,
+        pceId,
+        JsonFields.integer(node, "tcbEvaluationDataNumber"),
+        module,
+        List.copyOf(identities),
+        List.copyOf(levels));
   }
 
   private static TdxModule module(JsonNode node) throws CollateralFormatException {
-    return new TdxModule(JsonFields.hex(node, "mrsigner", 48), JsonFields.hex(node, "attributes", 8),
+    return new TdxModule(
+        JsonFields.hex(node, "mrsigner", 48),
+        JsonFields.hex(node, "attributes", 8),
         JsonFields.hex(node, "attributesMask", 8));
   }
 

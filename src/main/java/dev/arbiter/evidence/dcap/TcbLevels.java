@@ -23,7 +23,8 @@ final class TcbLevels {
    */
   static Optional<TcbInfo.Level> platformLevel(TcbInfo info, PckExtensions pck, Quote quote) {
     for (TcbInfo.Level level : info.levels()) {
-      if (!atLeast(pck.componentSvns(), level.sgxComponents(), 0) || pck.pceSvn() < level.pceSvn()) {
+      if (!atLeast(pck.componentSvns(), level.sgxComponents(), 0)
+          || pck.pceSvn() < level.pceSvn()) {
         continue;
       }
       if (quote.tdx()) {
@@ -66,24 +67,48 @@ final class TcbLevels {
             return new ModuleOutcome(level, null);
           }
         }
-        return new ModuleOutcome(null, Problem.of(EvidenceProblem.COLLATERAL_MISMATCH,
-            "TDX module " + id + " SVN " + moduleSvn + " is below every level of its module identity"));
+        return new ModuleOutcome(
+            null,
+            Problem.of(
+                EvidenceProblem.COLLATERAL_MISMATCH,
+                "TDX module "
+                    + id
+                    + " SVN "
+                    + moduleSvn
+                    + " is below every level of its module identity"));
       }
-      return new ModuleOutcome(null, Problem.of(EvidenceProblem.COLLATERAL_MISMATCH,
-          "TDX module identity " + id + " is not in the TCB Info"));
+      return new ModuleOutcome(
+          null,
+          Problem.of(
+              EvidenceProblem.COLLATERAL_MISMATCH,
+              "TDX module identity " + id + " is not in the TCB Info"));
     }
-    Problem mismatch = info.tdxModule().map(module -> moduleMismatch(module, report, "tdxModule")).orElse(null);
+    Problem mismatch =
+        info.tdxModule().map(module -> moduleMismatch(module, report, "tdxModule")).orElse(null);
     return new ModuleOutcome(null, mismatch);
   }
 
   private static Problem moduleMismatch(TcbInfo.TdxModule module, TdReport report, String id) {
     if (!Arrays.equals(module.mrSigner(), report.mrSignerSeam())) {
-      return Problem.of(EvidenceProblem.COLLATERAL_MISMATCH, "TDX module " + id + ": mr_signer_seam "
-          + Hex.encode(report.mrSignerSeam()) + " differs from the TCB Info's " + Hex.encode(module.mrSigner()));
+      return Problem.of(
+          EvidenceProblem.COLLATERAL_MISMATCH,
+          "TDX module "
+              + id
+              + ": mr_signer_seam "
+              + Hex.encode(report.mrSignerSeam())
+              + " differs from the TCB Info's "
+              + Hex.encode(module.mrSigner()));
     }
-    if (!Arrays.equals(mask(report.seamAttributes(), module.attributesMask()), mask(module.attributes(), module.attributesMask()))) {
-      return Problem.of(EvidenceProblem.COLLATERAL_MISMATCH, "TDX module " + id + ": seam_attributes "
-          + Hex.encode(report.seamAttributes()) + " do not match the TCB Info under its mask");
+    if (!Arrays.equals(
+        mask(report.seamAttributes(), module.attributesMask()),
+        mask(module.attributes(), module.attributesMask()))) {
+      return Problem.of(
+          EvidenceProblem.COLLATERAL_MISMATCH,
+          "TDX module "
+              + id
+              + ": seam_attributes "
+              + Hex.encode(report.seamAttributes())
+              + " do not match the TCB Info under its mask");
     }
     return null;
   }
@@ -93,29 +118,47 @@ final class TcbLevels {
    * ATTRIBUTES) and returns the first level with {@code isvsvn <=} the QE's ISVSVN; with no such
    * level the QE is treated as Revoked, as Intel's QVL does.
    */
-  static Optional<QeIdentity.Level> qeLevel(QeIdentity identity, EnclaveReport qe, List<Problem> problems) {
+  static Optional<QeIdentity.Level> qeLevel(
+      QeIdentity identity, EnclaveReport qe, List<Problem> problems) {
     String what = "QE Identity " + identity.id() + ": ";
     if (!Arrays.equals(identity.mrSigner(), qe.mrSigner())) {
-      problems.add(Problem.of(EvidenceProblem.COLLATERAL_MISMATCH, what + "QE MRSIGNER " + Hex.encode(qe.mrSigner())
-          + " differs from " + Hex.encode(identity.mrSigner())));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.COLLATERAL_MISMATCH,
+              what
+                  + "QE MRSIGNER "
+                  + Hex.encode(qe.mrSigner())
+                  + " differs from "
+                  + Hex.encode(identity.mrSigner())));
     }
     if (identity.isvProdId() != qe.isvProdId()) {
-      problems.add(Problem.of(EvidenceProblem.COLLATERAL_MISMATCH, what + "QE ISVPRODID " + qe.isvProdId()
-          + " differs from " + identity.isvProdId()));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.COLLATERAL_MISMATCH,
+              what + "QE ISVPRODID " + qe.isvProdId() + " differs from " + identity.isvProdId()));
     }
     long miscMask = be32(identity.miscSelectMask());
     if ((qe.miscSelect() & miscMask) != (be32(identity.miscSelect()) & miscMask)) {
-      problems.add(Problem.of(EvidenceProblem.COLLATERAL_MISMATCH, what + "QE MISCSELECT does not match under its mask"));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.COLLATERAL_MISMATCH,
+              what + "QE MISCSELECT does not match under its mask"));
     }
-    if (!Arrays.equals(mask(qe.attributes(), identity.attributesMask()), mask(identity.attributes(), identity.attributesMask()))) {
-      problems.add(Problem.of(EvidenceProblem.COLLATERAL_MISMATCH, what + "QE ATTRIBUTES do not match under their mask"));
+    if (!Arrays.equals(
+        mask(qe.attributes(), identity.attributesMask()),
+        mask(identity.attributes(), identity.attributesMask()))) {
+      problems.add(
+          Problem.of(
+              EvidenceProblem.COLLATERAL_MISMATCH,
+              what + "QE ATTRIBUTES do not match under their mask"));
     }
     for (QeIdentity.Level level : identity.levels()) {
       if (level.isvSvn() <= qe.isvSvn()) {
         return Optional.of(level);
       }
     }
-    return Optional.of(new QeIdentity.Level(qe.isvSvn(), java.time.Instant.EPOCH, TcbStatus.REVOKED, List.of()));
+    return Optional.of(
+        new QeIdentity.Level(qe.isvSvn(), java.time.Instant.EPOCH, TcbStatus.REVOKED, List.of()));
   }
 
   private static boolean atLeast(int[] actual, int[] required, int from) {
@@ -136,6 +179,9 @@ final class TcbLevels {
   }
 
   private static long be32(byte[] bytes) {
-    return ((bytes[0] & 0xffL) << 24) | ((bytes[1] & 0xffL) << 16) | ((bytes[2] & 0xffL) << 8) | (bytes[3] & 0xffL);
+    return ((bytes[0] & 0xffL) << 24)
+        | ((bytes[1] & 0xffL) << 16)
+        | ((bytes[2] & 0xffL) << 8)
+        | (bytes[3] & 0xffL);
   }
 }

@@ -44,7 +44,8 @@ public enum TcbStatus {
     if (other == OUT_OF_DATE || other == OUT_OF_DATE_CONFIGURATION_NEEDED) {
       return switch (this) {
         case UP_TO_DATE, SW_HARDENING_NEEDED -> OUT_OF_DATE;
-        case CONFIGURATION_NEEDED, CONFIGURATION_AND_SW_HARDENING_NEEDED -> OUT_OF_DATE_CONFIGURATION_NEEDED;
+        case CONFIGURATION_NEEDED, CONFIGURATION_AND_SW_HARDENING_NEEDED ->
+            OUT_OF_DATE_CONFIGURATION_NEEDED;
         default -> this;
       };
     }

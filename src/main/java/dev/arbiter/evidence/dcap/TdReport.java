@@ -53,8 +53,25 @@ public record TdReport(
       teeTcbSvn2 = Optional.of(reader.bytes(16, "tee_tcb_svn2"));
       mrServiceTd = Optional.of(reader.bytes(48, "mrservicetd"));
     }
-    return new TdReport(bodyType, teeTcbSvn, mrSeam, mrSignerSeam, seamAttributes, tdAttributes, xfam, mrTd,
-        mrConfigId, mrOwner, mrOwnerConfig, rtmr0, rtmr1, rtmr2, rtmr3, reportData, teeTcbSvn2, mrServiceTd);
+    return new TdReport(
+        bodyType,
+        teeTcbSvn,
+        mrSeam,
+        mrSignerSeam,
+        seamAttributes,
+        tdAttributes,
+        xfam,
+        mrTd,
+        mrConfigId,
+        mrOwner,
+        mrOwnerConfig,
+        rtmr0,
+        rtmr1,
+        rtmr2,
+        rtmr3,
+        reportData,
+        teeTcbSvn2,
+        mrServiceTd);
   }
 
   /** The TD's DEBUG attribute (bit 0 of td_attributes). */

@@ -21,10 +21,11 @@ final class NitroClaims {
   }
 
   static Claims of(NitroDocument document) {
-    Claims.Builder claims = Claims.builder()
-        .put("module_id", document.moduleId())
-        .put("digest", document.digest())
-        .put("timestamp", document.timestamp());
+    Claims.Builder claims =
+        Claims.builder()
+            .put("module_id", document.moduleId())
+            .put("digest", document.digest())
+            .put("timestamp", document.timestamp());
     document.pcrs().forEach((index, value) -> claims.put("pcr" + index, value));
     document.userData().ifPresent(value -> claims.put("user_data", value));
     document.nonce().ifPresent(value -> claims.put("nonce", value));

@@ -31,13 +31,17 @@ final class NitroContainers {
     try {
       certificates = Certificates.parse(evidence);
     } catch (CertificateException | IllegalArgumentException e) {
-      throw new ProblemException(EvidenceProblem.EVIDENCE_MALFORMED, "Nitro evidence is PEM but holds no parseable certificate");
+      throw new ProblemException(
+          EvidenceProblem.EVIDENCE_MALFORMED,
+          "Nitro evidence is PEM but holds no parseable certificate");
     }
     try {
       Collection<List<?>> names = certificates.get(0).getSubjectAlternativeNames();
       if (names != null) {
         for (List<?> name : names) {
-          if (name.size() == 2 && Integer.valueOf(2).equals(name.get(0)) && name.get(1) instanceof String dns) {
+          if (name.size() == 2
+              && Integer.valueOf(2).equals(name.get(0))
+              && name.get(1) instanceof String dns) {
             String label = dns.split("\\.", 2)[0];
             if (label.length() >= MIN_EMBEDDED_HEX && Hex.isHex(label)) {
               return Hex.decode(label);
@@ -48,7 +52,8 @@ final class NitroContainers {
     } catch (CertificateParsingException e) {
       // fall through to the problem below
     }
-    throw new ProblemException(EvidenceProblem.EVIDENCE_MALFORMED,
+    throw new ProblemException(
+        EvidenceProblem.EVIDENCE_MALFORMED,
         "Nitro evidence is a certificate without an embedded attestation document");
   }
 }

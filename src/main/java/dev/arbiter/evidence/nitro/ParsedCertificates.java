@@ -12,22 +12,24 @@ import java.util.Map;
 
 /**
  * A bounded LRU cache of parsed certificates keyed by the SHA-256 of their DER bytes, so that the
- * AWS intermediates (shared by every enclave of a region or zone) and an instance's leaf (reused for
- * ~3 hours) are parsed once. Only parsing is cached; every use still verifies signatures (via the
- * chain cache keyed on the same bytes) and validity times. Thread-safe.
+ * AWS intermediates (shared by every enclave of a region or zone) and an instance's leaf (reused
+ * for ~3 hours) are parsed once. Only parsing is cached; every use still verifies signatures (via
+ * the chain cache keyed on the same bytes) and validity times. Thread-safe.
  */
 final class ParsedCertificates {
   private final Map<String, X509Certificate> cache;
 
   ParsedCertificates(int maxEntries) {
-    this.cache = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-      private static final long serialVersionUID = 1L;
+    this.cache =
+        Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+              private static final long serialVersionUID = 1L;
 
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, X509Certificate> eldest) {
-        return size() > maxEntries;
-      }
-    });
+              @Override
+              protected boolean removeEldestEntry(Map.Entry<String, X509Certificate> eldest) {
+                return size() > maxEntries;
+              }
+            });
   }
 
   X509Certificate parse(byte[] der) throws CertificateException {

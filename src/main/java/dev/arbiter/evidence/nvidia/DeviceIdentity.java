@@ -28,8 +28,15 @@ final class DeviceIdentity {
 
   private DeviceIdentity() {}
 
-  static void check(List<X509Certificate> chain, X509Certificate root, ChainVerifier chains, List<X509CRL> crls,
-      VerificationContext context, Optional<byte[]> reportFwid, Map<String, Object> claims, List<Problem> problems) {
+  static void check(
+      List<X509Certificate> chain,
+      X509Certificate root,
+      ChainVerifier chains,
+      List<X509CRL> crls,
+      VerificationContext context,
+      Optional<byte[]> reportFwid,
+      Map<String, Object> claims,
+      List<Problem> problems) {
     X509Certificate leaf = chain.get(0);
     Map<String, Object> described = new LinkedHashMap<>();
     described.put("subject", leaf.getSubjectX500Principal().getName());
@@ -38,47 +45,75 @@ final class DeviceIdentity {
     described.put("chain_length", (long) chain.size());
     claims.put("device_certificate", described);
     if (same(leaf, root)) {
-      problems.add(Problem.of(EvidenceProblem.CERTIFICATE_CHAIN_INVALID,
-          "the device chain holds only the NVIDIA Device Identity CA; the attestation certificate is missing"));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.CERTIFICATE_CHAIN_INVALID,
+              "the device chain holds only the NVIDIA Device Identity CA; the attestation"
+                  + " certificate is missing"));
       return;
     }
     switch (chains.verify(chain, List.of(root), context.now())) {
-      case ChainVerifier.Result.Invalid invalid -> problems.add(Problem.of(
-          invalid.failure() == ChainVerifier.Failure.EXPIRED ? EvidenceProblem.CERTIFICATE_EXPIRED
-              : EvidenceProblem.CERTIFICATE_CHAIN_INVALID, "device chain: " + invalid.detail()));
-      case ChainVerifier.Result.Valid valid -> revocation(valid.path(), crls, context, claims, problems);
+      case ChainVerifier.Result.Invalid invalid ->
+          problems.add(
+              Problem.of(
+                  invalid.failure() == ChainVerifier.Failure.EXPIRED
+                      ? EvidenceProblem.CERTIFICATE_EXPIRED
+                      : EvidenceProblem.CERTIFICATE_CHAIN_INVALID,
+                  "device chain: " + invalid.detail()));
+      case ChainVerifier.Result.Valid valid ->
+          revocation(valid.path(), crls, context, claims, problems);
     }
     byte[] extension = leaf.getExtensionValue(TCG_DICE_FWID);
     if (extension == null) {
-      problems.add(Problem.of(EvidenceProblem.CERTIFICATE_CHAIN_INVALID, "the first certificate ("
-          + leaf.getSubjectX500Principal().getName() + ") has no FWID extension: it is not the GPU attestation certificate"));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.CERTIFICATE_CHAIN_INVALID,
+              "the first certificate ("
+                  + leaf.getSubjectX500Principal().getName()
+                  + ") has no FWID extension: it is not the GPU attestation certificate"));
     } else if (reportFwid.isPresent()) {
       if (indexOf(extension, reportFwid.get()) < 0) {
-        problems.add(Problem.of(EvidenceProblem.MEASUREMENT_MISMATCH,
-            "the report's FWID is not the one in the attestation certificate's FWID extension"));
+        problems.add(
+            Problem.of(
+                EvidenceProblem.MEASUREMENT_MISMATCH,
+                "the report's FWID is not the one in the attestation certificate's FWID"
+                    + " extension"));
       } else {
         described.put("fwid", Hex.encode(reportFwid.get()));
       }
     }
-    if (!(leaf.getPublicKey() instanceof ECPublicKey ec) || ec.getParams().getCurve().getField().getFieldSize() != 384) {
-      problems.add(Problem.of(EvidenceProblem.UNSUPPORTED_VERSION, "the attestation certificate key is not ECDSA P-384"));
+    if (!(leaf.getPublicKey() instanceof ECPublicKey ec)
+        || ec.getParams().getCurve().getField().getFieldSize() != 384) {
+      problems.add(
+          Problem.of(
+              EvidenceProblem.UNSUPPORTED_VERSION,
+              "the attestation certificate key is not ECDSA P-384"));
     }
   }
 
-  private static void revocation(List<X509Certificate> path, List<X509CRL> crls, VerificationContext context,
-      Map<String, Object> claims, List<Problem> problems) {
-    CrlChecker.Outcome outcome = CrlChecker.check(path, crls, context.now(), context.allowStaleCrl());
+  private static void revocation(
+      List<X509Certificate> path,
+      List<X509CRL> crls,
+      VerificationContext context,
+      Map<String, Object> claims,
+      List<Problem> problems) {
+    CrlChecker.Outcome outcome =
+        CrlChecker.check(path, crls, context.now(), context.allowStaleCrl());
     for (CrlChecker.Finding finding : outcome.findings()) {
-      problems.add(Problem.of(switch (finding.kind()) {
-        case "REVOKED" -> EvidenceProblem.CERTIFICATE_REVOKED;
-        case "STALE" -> EvidenceProblem.CRL_STALE;
-        default -> EvidenceProblem.CRL_INVALID;
-      }, finding.detail()));
+      problems.add(
+          Problem.of(
+              switch (finding.kind()) {
+                case "REVOKED" -> EvidenceProblem.CERTIFICATE_REVOKED;
+                case "STALE" -> EvidenceProblem.CRL_STALE;
+                default -> EvidenceProblem.CRL_INVALID;
+              },
+              finding.detail()));
     }
     boolean checked = outcome.status() == CrlChecker.Status.CHECKED;
     claims.put("revocation", checked ? "checked" : "unchecked");
     if (!checked && context.requireRevocation()) {
-      problems.add(Problem.of(EvidenceProblem.REVOCATION_UNCHECKED, "no CRL covers the GPU device chain"));
+      problems.add(
+          Problem.of(EvidenceProblem.REVOCATION_UNCHECKED, "no CRL covers the GPU device chain"));
     }
   }
 

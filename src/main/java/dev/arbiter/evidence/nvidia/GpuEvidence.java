@@ -12,11 +12,11 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The GPU evidence forms accepted as {@code --evidence}: one raw report (the CLI already decoded hex
- * or base64 text), or JSON: Trustee's {@code {"device_evidence_list": [{"arch", "uuid", "evidence",
- * "certificate"}]}}, an NRAS request {@code {"arch", "evidence_list": [{"evidence", "certificate"}]}}
- * or a bare JSON list of {@code {"evidence", "certificate"}}. {@code evidence} is hex or base64;
- * {@code certificate} is the PEM chain, possibly base64-encoded.
+ * The GPU evidence forms accepted as {@code --evidence}: one raw report (the CLI already decoded
+ * hex or base64 text), or JSON: Trustee's {@code {"device_evidence_list": [{"arch", "uuid",
+ * "evidence", "certificate"}]}}, an NRAS request {@code {"arch", "evidence_list": [{"evidence",
+ * "certificate"}]}} or a bare JSON list of {@code {"evidence", "certificate"}}. {@code evidence} is
+ * hex or base64; {@code certificate} is the PEM chain, possibly base64-encoded.
  */
 final class GpuEvidence {
   static final int MAX_DEVICES = 16;
@@ -40,10 +40,14 @@ final class GpuEvidence {
     checkArch(root);
     JsonNode list = root;
     if (root.isObject()) {
-      list = root.has("device_evidence_list") ? root.get("device_evidence_list") : root.get("evidence_list");
+      list =
+          root.has("device_evidence_list")
+              ? root.get("device_evidence_list")
+              : root.get("evidence_list");
     }
     if (list == null || !list.isArray() || list.isEmpty() || list.size() > MAX_DEVICES) {
-      throw new SpdmFormatException("GPU evidence JSON needs a list of 1.." + MAX_DEVICES + " device reports");
+      throw new SpdmFormatException(
+          "GPU evidence JSON needs a list of 1.." + MAX_DEVICES + " device reports");
     }
     List<Device> devices = new ArrayList<>();
     for (JsonNode item : list) {
@@ -51,9 +55,12 @@ final class GpuEvidence {
         throw new SpdmFormatException("each GPU entry needs an \"evidence\" string");
       }
       checkArch(item);
-      Optional<byte[]> chain = item.path("certificate").isTextual()
-          ? Optional.of(certificate(item.get("certificate").asText())) : Optional.empty();
-      Optional<String> uuid = item.path("uuid").isTextual() ? Optional.of(item.get("uuid").asText()) : Optional.empty();
+      Optional<byte[]> chain =
+          item.path("certificate").isTextual()
+              ? Optional.of(certificate(item.get("certificate").asText()))
+              : Optional.empty();
+      Optional<String> uuid =
+          item.path("uuid").isTextual() ? Optional.of(item.get("uuid").asText()) : Optional.empty();
       devices.add(new Device(report(item.get("evidence").asText()), chain, uuid));
     }
     return devices;
@@ -69,9 +76,11 @@ final class GpuEvidence {
   }
 
   private static void checkArch(JsonNode node) throws SpdmFormatException {
-    if (node.isObject() && node.path("arch").isTextual()
+    if (node.isObject()
+        && node.path("arch").isTextual()
         && !node.get("arch").asText().toUpperCase(Locale.ROOT).equals("HOPPER")) {
-      throw SpdmFormatException.unsupported("GPU architecture " + node.get("arch").asText() + " is not supported (Hopper only)");
+      throw SpdmFormatException.unsupported(
+          "GPU architecture " + node.get("arch").asText() + " is not supported (Hopper only)");
     }
   }
 

@@ -23,15 +23,24 @@ final class GpuVerifier {
   private final List<X509CRL> crls;
   private final VerificationContext context;
 
-  GpuVerifier(X509Certificate deviceRoot, ChainVerifier chains, List<X509CRL> crls, VerificationContext context) {
+  GpuVerifier(
+      X509Certificate deviceRoot,
+      ChainVerifier chains,
+      List<X509CRL> crls,
+      VerificationContext context) {
     this.deviceRoot = deviceRoot;
     this.chains = chains;
     this.crls = crls;
     this.context = context;
   }
 
-  Map<String, Object> verify(GpuEvidence.Device device, List<X509Certificate> suppliedChain, ExpectedBinding binding,
-      Map<String, ReferenceManifest> rims, Set<String> usedRims, List<Problem> problems) {
+  Map<String, Object> verify(
+      GpuEvidence.Device device,
+      List<X509Certificate> suppliedChain,
+      ExpectedBinding binding,
+      Map<String, ReferenceManifest> rims,
+      Set<String> usedRims,
+      List<Problem> problems) {
     Map<String, Object> claims = new LinkedHashMap<>();
     device.uuid().ifPresent(uuid -> claims.put("uuid", uuid));
     SpdmReport report;
@@ -59,29 +68,50 @@ final class GpuVerifier {
       try {
         chain = Certificates.parse(device.chain().get());
       } catch (CertificateException e) {
-        problems.add(Problem.of(EvidenceProblem.CERTIFICATE_MALFORMED, "device certificate chain: " + e.getMessage()));
+        problems.add(
+            Problem.of(
+                EvidenceProblem.CERTIFICATE_MALFORMED,
+                "device certificate chain: " + e.getMessage()));
         return claims;
       }
     }
     if (chain.isEmpty()) {
-      problems.add(Problem.of(EvidenceProblem.CERTIFICATE_MISSING,
-          "no device certificate chain: supply it with --cert or in the evidence JSON"));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.CERTIFICATE_MISSING,
+              "no device certificate chain: supply it with --cert or in the evidence JSON"));
     } else {
-      DeviceIdentity.check(chain, deviceRoot, chains, crls, context,
-          report.opaque().get(OpaqueData.FWID), claims, problems);
+      DeviceIdentity.check(
+          chain,
+          deviceRoot,
+          chains,
+          crls,
+          context,
+          report.opaque().get(OpaqueData.FWID),
+          claims,
+          problems);
       if (!NvidiaGpuScheme.signatureValid(chain.get(0), report)) {
-        problems.add(Problem.of(EvidenceProblem.SIGNATURE_INVALID,
-            "the report signature does not verify under the first certificate of the device chain"));
+        problems.add(
+            Problem.of(
+                EvidenceProblem.SIGNATURE_INVALID,
+                "the report signature does not verify under the first certificate of the device"
+                    + " chain"));
       }
     }
     if (binding instanceof ExpectedBinding.Value value && !value.matches(report.nonce())) {
-      problems.add(Problem.of(EvidenceProblem.REPORT_DATA_MISMATCH, "the requester nonce differs from --report-data"));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.REPORT_DATA_MISMATCH,
+              "the requester nonce differs from --report-data"));
     }
     matchRims(report, rims, usedRims, claims);
     return claims;
   }
 
-  private static void matchRims(SpdmReport report, Map<String, ReferenceManifest> rims, Set<String> usedRims,
+  private static void matchRims(
+      SpdmReport report,
+      Map<String, ReferenceManifest> rims,
+      Set<String> usedRims,
       Map<String, Object> claims) {
     Map<String, Object> results = new LinkedHashMap<>();
     String vbios = report.opaque().vbiosVersion().orElse("");

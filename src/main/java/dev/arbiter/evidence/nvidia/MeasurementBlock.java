@@ -13,13 +13,20 @@ record MeasurementBlock(int index, int valueType, byte[] value) {
     int index = reader.u8("measurement.index");
     int specification = reader.u8("measurement.specification");
     if (specification != DMTF_SPECIFICATION) {
-      throw SpdmFormatException.unsupported("measurement block " + index + " uses specification " + specification + ", not DMTF");
+      throw SpdmFormatException.unsupported(
+          "measurement block " + index + " uses specification " + specification + ", not DMTF");
     }
     int size = reader.u16("measurement.size");
     int valueType = reader.u8("measurement.dmtfType");
     int valueSize = reader.u16("measurement.dmtfSize");
     if (size != 3 + valueSize || valueSize > MAX_VALUE) {
-      throw new SpdmFormatException("measurement block " + index + ": size " + size + " does not fit value size " + valueSize);
+      throw new SpdmFormatException(
+          "measurement block "
+              + index
+              + ": size "
+              + size
+              + " does not fit value size "
+              + valueSize);
     }
     return new MeasurementBlock(index, valueType, reader.bytes(valueSize, "measurement.value"));
   }

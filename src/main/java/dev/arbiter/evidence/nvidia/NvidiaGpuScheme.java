@@ -28,8 +28,8 @@ import java.util.Map;
  * JSON list of several, each with its device certificate chain, optionally matched against signed
  * reference integrity manifests (RIMs) supplied as collateral.
  *
- * <p><b>Security guarantee.</b> A valid result means, for every GPU in the evidence: the report is a
- * well-formed SPDM 1.1 GET_MEASUREMENTS exchange; its ECDSA P-384 signature verifies under the
+ * <p><b>Security guarantee.</b> A valid result means, for every GPU in the evidence: the report is
+ * a well-formed SPDM 1.1 GET_MEASUREMENTS exchange; its ECDSA P-384 signature verifies under the
  * attestation certificate, which carries an FWID extension matching the report and chains to the
  * NVIDIA Device Identity CA this scheme was built with (pinned by SHA-256 fingerprint in {@link
  * #withPinnedRoots()}); the requester nonce equals the expected binding; and every supplied RIM is
@@ -39,15 +39,28 @@ import java.util.Map;
  */
 public final class NvidiaGpuScheme implements EvidenceScheme {
   public static final String ID = "nvidia-gpu";
-  /** SHA-256 of the DER of "NVIDIA Device Identity CA" (nvtrust verifier_device_root.pem). */
-  public static final String DEVICE_ROOT_SHA256 = "102bf659d5419614c9d8e6aecebc80454eb26b1df6a769ac720b9a690b167b48";
-  /** SHA-256 of the DER of "NVIDIA CoRIM signing Root CA" (nvtrust verifier_RIM_root.pem). */
-  public static final String RIM_ROOT_SHA256 = "12977b5115acb0381179279fffeb5a8c4d264971ebb32298023a465fa41df5d1";
 
-  private static final SchemeDescriptor DESCRIPTOR = new SchemeDescriptor(ID, "1.0",
-      List.of("application/vnd.nvidia.spdm-measurements", "application/vnd.nvidia.gpu-evidence+json"),
-      GpuClaims.NAMES, "NVIDIA H100 GPU attestation report (SPDM 1.1 measurements, device chain, RIMs)",
-      new SchemeDescriptor.BindingRule.PrefixOfB(32), java.util.Optional.empty(), SchemeDescriptor.Kind.DEVICE, false);
+  /** SHA-256 of the DER of "NVIDIA Device Identity CA" (nvtrust verifier_device_root.pem). */
+  public static final String DEVICE_ROOT_SHA256 =
+      "102bf659d5419614c9d8e6aecebc80454eb26b1df6a769ac720b9a690b167b48";
+
+  /** SHA-256 of the DER of "NVIDIA CoRIM signing Root CA" (nvtrust verifier_RIM_root.pem). */
+  public static final String RIM_ROOT_SHA256 =
+      "12977b5115acb0381179279fffeb5a8c4d264971ebb32298023a465fa41df5d1";
+
+  private static final SchemeDescriptor DESCRIPTOR =
+      new SchemeDescriptor(
+          ID,
+          "1.0",
+          List.of(
+              "application/vnd.nvidia.spdm-measurements",
+              "application/vnd.nvidia.gpu-evidence+json"),
+          GpuClaims.NAMES,
+          "NVIDIA H100 GPU attestation report (SPDM 1.1 measurements, device chain, RIMs)",
+          new SchemeDescriptor.BindingRule.PrefixOfB(32),
+          java.util.Optional.empty(),
+          SchemeDescriptor.Kind.DEVICE,
+          false);
 
   private final X509Certificate deviceRoot;
   private final X509Certificate rimRoot;
@@ -61,7 +74,8 @@ public final class NvidiaGpuScheme implements EvidenceScheme {
 
   /** The production roots shipped as resources, checked against their pinned fingerprints. */
   public static NvidiaGpuScheme withPinnedRoots() {
-    return new NvidiaGpuScheme(pinned("verifier_device_root.pem", DEVICE_ROOT_SHA256),
+    return new NvidiaGpuScheme(
+        pinned("verifier_device_root.pem", DEVICE_ROOT_SHA256),
         pinned("verifier_RIM_root.pem", RIM_ROOT_SHA256));
   }
 
@@ -86,7 +100,8 @@ public final class NvidiaGpuScheme implements EvidenceScheme {
   }
 
   @Override
-  public VerificationResult verify(EvidenceInput input, ExpectedBinding binding, VerificationContext context) {
+  public VerificationResult verify(
+      EvidenceInput input, ExpectedBinding binding, VerificationContext context) {
     List<GpuEvidence.Device> devices;
     try {
       devices = GpuEvidence.parse(input.evidence());
@@ -108,8 +123,14 @@ public final class NvidiaGpuScheme implements EvidenceScheme {
     }
     for (var rim : rims.entrySet()) {
       if (!usedRims.contains(rim.getKey())) {
-        problems.add(Problem.of(EvidenceProblem.COLLATERAL_MISMATCH, "RIM " + rim.getKey() + " (version "
-            + rim.getValue().version() + ") matches neither the VBIOS nor the driver version of the report"));
+        problems.add(
+            Problem.of(
+                EvidenceProblem.COLLATERAL_MISMATCH,
+                "RIM "
+                    + rim.getKey()
+                    + " (version "
+                    + rim.getValue().version()
+                    + ") matches neither the VBIOS nor the driver version of the report"));
       }
     }
     Map<String, Object> claims;
@@ -127,8 +148,11 @@ public final class NvidiaGpuScheme implements EvidenceScheme {
     return new VerificationResult(ID, new Claims(claims), problems);
   }
 
-  private Map<String, ReferenceManifest> collateral(EvidenceInput input, VerificationContext context,
-      List<X509CRL> crls, List<Problem> problems) {
+  private Map<String, ReferenceManifest> collateral(
+      EvidenceInput input,
+      VerificationContext context,
+      List<X509CRL> crls,
+      List<Problem> problems) {
     Map<String, ReferenceManifest> rims = new LinkedHashMap<>();
     for (EvidenceInput.Collateral file : input.collateral()) {
       if (ReferenceManifest.looksLikeRim(file.bytes())) {
@@ -136,19 +160,24 @@ public final class NvidiaGpuScheme implements EvidenceScheme {
           ReferenceManifest rim = ReferenceManifest.parse(file.bytes());
           var invalid = RimSignature.check(rim, rimRoot, chains, context.now());
           if (invalid.isPresent()) {
-            problems.add(Problem.of(invalid.get().type(), file.name() + ": " + invalid.get().detail()));
+            problems.add(
+                Problem.of(invalid.get().type(), file.name() + ": " + invalid.get().detail()));
           } else {
             rims.put(file.name(), rim);
           }
         } catch (SpdmFormatException e) {
-          problems.add(Problem.of(EvidenceProblem.COLLATERAL_MALFORMED, file.name() + ": " + e.getMessage()));
+          problems.add(
+              Problem.of(
+                  EvidenceProblem.COLLATERAL_MALFORMED, file.name() + ": " + e.getMessage()));
         }
         continue;
       }
       try {
         crls.addAll(Certificates.parseCrls(file.bytes()));
       } catch (java.security.cert.CRLException e) {
-        problems.add(Problem.of(EvidenceProblem.COLLATERAL_MALFORMED, file.name() + " is neither a RIM nor a CRL"));
+        problems.add(
+            Problem.of(
+                EvidenceProblem.COLLATERAL_MALFORMED, file.name() + " is neither a RIM nor a CRL"));
       }
     }
     return rims;
@@ -160,28 +189,33 @@ public final class NvidiaGpuScheme implements EvidenceScheme {
       try {
         chain.addAll(Certificates.parse(file));
       } catch (CertificateException e) {
-        problems.add(Problem.of(EvidenceProblem.CERTIFICATE_MALFORMED, "--cert: " + e.getMessage()));
+        problems.add(
+            Problem.of(EvidenceProblem.CERTIFICATE_MALFORMED, "--cert: " + e.getMessage()));
       }
     }
     return chain;
   }
 
   static EvidenceProblem typeOf(SpdmFormatException e) {
-    return e.unsupported() ? EvidenceProblem.UNSUPPORTED_VERSION : EvidenceProblem.EVIDENCE_MALFORMED;
+    return e.unsupported()
+        ? EvidenceProblem.UNSUPPORTED_VERSION
+        : EvidenceProblem.EVIDENCE_MALFORMED;
   }
 
   static boolean signatureValid(X509Certificate leaf, SpdmReport report) {
-    return Providers.verify("SHA384withECDSAinP1363Format", leaf.getPublicKey(), report.signed(), report.signature());
+    return Providers.verify(
+        "SHA384withECDSAinP1363Format", leaf.getPublicKey(), report.signed(), report.signature());
   }
 
   /** Reference integrity manifests (signed SWID XML) chaining to the pinned RIM root. */
   @Override
-  public java.util.List<dev.arbiter.evidence.CollateralCheck> checkCollateral(java.util.List<EvidenceInput.Collateral> files,
-      VerificationContext context) {
+  public java.util.List<dev.arbiter.evidence.CollateralCheck> checkCollateral(
+      java.util.List<EvidenceInput.Collateral> files, VerificationContext context) {
     return files.stream().map(file -> checkRim(file, context)).toList();
   }
 
-  private dev.arbiter.evidence.CollateralCheck checkRim(EvidenceInput.Collateral file, VerificationContext context) {
+  private dev.arbiter.evidence.CollateralCheck checkRim(
+      EvidenceInput.Collateral file, VerificationContext context) {
     if (!ReferenceManifest.looksLikeRim(file.bytes())) {
       return dev.arbiter.evidence.CollateralCheck.notRecognized();
     }
@@ -189,10 +223,18 @@ public final class NvidiaGpuScheme implements EvidenceScheme {
       ReferenceManifest rim = ReferenceManifest.parse(file.bytes());
       java.util.List<dev.arbiter.problem.Problem> problems = new java.util.ArrayList<>();
       RimSignature.check(rim, rimRoot, chains, context.now()).ifPresent(problems::add);
-      return new dev.arbiter.evidence.CollateralCheck(true, "rim", "rim:" + file.name(), java.util.Optional.empty(), problems);
+      return new dev.arbiter.evidence.CollateralCheck(
+          true, "rim", "rim:" + file.name(), java.util.Optional.empty(), problems);
     } catch (SpdmFormatException e) {
-      return new dev.arbiter.evidence.CollateralCheck(true, "rim", "rim:" + file.name(), java.util.Optional.empty(),
-          java.util.List.of(dev.arbiter.problem.Problem.of(dev.arbiter.evidence.EvidenceProblem.COLLATERAL_MALFORMED, "RIM: " + e.getMessage())));
+      return new dev.arbiter.evidence.CollateralCheck(
+          true,
+          "rim",
+          "rim:" + file.name(),
+          java.util.Optional.empty(),
+          java.util.List.of(
+              dev.arbiter.problem.Problem.of(
+                  dev.arbiter.evidence.EvidenceProblem.COLLATERAL_MALFORMED,
+                  "RIM: " + e.getMessage())));
     }
   }
 }

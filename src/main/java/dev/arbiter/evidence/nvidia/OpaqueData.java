@@ -2,7 +2,6 @@
 package dev.arbiter.evidence.nvidia;
 
 import dev.arbiter.internal.Hex;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -18,15 +17,33 @@ record OpaqueData(Map<Integer, byte[]> fields) {
   static final int MSRSCNT = 12;
   static final int FWID = 20;
 
-  static final Map<Integer, String> NAMES = Map.ofEntries(
-      Map.entry(1, "cert_issuer_name"), Map.entry(2, "cert_authority_key_identifier"),
-      Map.entry(DRIVER_VERSION, "driver_version"), Map.entry(4, "gpu_info"), Map.entry(5, "sku"),
-      Map.entry(VBIOS_VERSION, "vbios_version"), Map.entry(7, "manufacturer_id"), Map.entry(8, "tamper_detection"),
-      Map.entry(9, "smc"), Map.entry(10, "vpr"), Map.entry(11, "nvdec0_status"), Map.entry(MSRSCNT, "measurement_count"),
-      Map.entry(13, "cpr_info"), Map.entry(14, "board_id"), Map.entry(15, "chip_sku"), Map.entry(16, "chip_sku_mod"),
-      Map.entry(17, "project"), Map.entry(18, "project_sku"), Map.entry(19, "project_sku_mod"), Map.entry(FWID, "fwid"),
-      Map.entry(21, "protected_pcie_status"), Map.entry(34, "opaque_data_version"), Map.entry(35, "chip_info"));
-  private static final java.util.Set<Integer> TEXT = java.util.Set.of(DRIVER_VERSION, 5, 11, 15, 16, 17, 18, 21);
+  static final Map<Integer, String> NAMES =
+      Map.ofEntries(
+          Map.entry(1, "cert_issuer_name"),
+          Map.entry(2, "cert_authority_key_identifier"),
+          Map.entry(DRIVER_VERSION, "driver_version"),
+          Map.entry(4, "gpu_info"),
+          Map.entry(5, "sku"),
+          Map.entry(VBIOS_VERSION, "vbios_version"),
+          Map.entry(7, "manufacturer_id"),
+          Map.entry(8, "tamper_detection"),
+          Map.entry(9, "smc"),
+          Map.entry(10, "vpr"),
+          Map.entry(11, "nvdec0_status"),
+          Map.entry(MSRSCNT, "measurement_count"),
+          Map.entry(13, "cpr_info"),
+          Map.entry(14, "board_id"),
+          Map.entry(15, "chip_sku"),
+          Map.entry(16, "chip_sku_mod"),
+          Map.entry(17, "project"),
+          Map.entry(18, "project_sku"),
+          Map.entry(19, "project_sku_mod"),
+          Map.entry(FWID, "fwid"),
+          Map.entry(21, "protected_pcie_status"),
+          Map.entry(34, "opaque_data_version"),
+          Map.entry(35, "chip_info"));
+  private static final java.util.Set<Integer> TEXT =
+      java.util.Set.of(DRIVER_VERSION, 5, 11, 15, 16, 17, 18, 21);
 
   OpaqueData {
     fields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
@@ -55,8 +72,12 @@ record OpaqueData(Map<Integer, byte[]> fields) {
 
   /** The VBIOS version as NVIDIA prints it: bytes 3, 2, 1, 0 and 4, lowercase hex, dotted. */
   Optional<String> vbiosVersion() {
-    return get(VBIOS_VERSION).filter(v -> v.length >= 5).map(v -> String.format("%02x.%02x.%02x.%02x.%02x",
-        v[3] & 0xff, v[2] & 0xff, v[1] & 0xff, v[0] & 0xff, v[4] & 0xff));
+    return get(VBIOS_VERSION)
+        .filter(v -> v.length >= 5)
+        .map(v ->
+            String.format(
+                "%02x.%02x.%02x.%02x.%02x",
+                v[3] & 0xff, v[2] & 0xff, v[1] & 0xff, v[0] & 0xff, v[4] & 0xff));
   }
 
   /** Every field as a claim value. */
@@ -65,11 +86,12 @@ record OpaqueData(Map<Integer, byte[]> fields) {
     for (var entry : fields.entrySet()) {
       int type = entry.getKey();
       String name = NAMES.getOrDefault(type, "tlv_" + type);
-      Object value = switch (type) {
-        case VBIOS_VERSION -> vbiosVersion().orElse(Hex.encode(entry.getValue()));
-        case MSRSCNT -> counts(entry.getValue());
-        default -> TEXT.contains(type) ? text(entry.getValue()) : Hex.encode(entry.getValue());
-      };
+      Object value =
+          switch (type) {
+            case VBIOS_VERSION -> vbiosVersion().orElse(Hex.encode(entry.getValue()));
+            case MSRSCNT -> counts(entry.getValue());
+            default -> TEXT.contains(type) ? text(entry.getValue()) : Hex.encode(entry.getValue());
+          };
       out.put(name, value);
     }
     return out;
@@ -78,7 +100,11 @@ record OpaqueData(Map<Integer, byte[]> fields) {
   private static Map<String, Object> counts(byte[] value) {
     Map<String, Object> out = new LinkedHashMap<>();
     for (int i = 0; i + 4 <= value.length; i += 4) {
-      long count = (value[i] & 0xffL) | (value[i + 1] & 0xffL) << 8 | (value[i + 2] & 0xffL) << 16 | (value[i + 3] & 0xffL) << 24;
+      long count =
+          (value[i] & 0xffL)
+              | (value[i + 1] & 0xffL) << 8
+              | (value[i + 2] & 0xffL) << 16
+              | (value[i + 3] & 0xffL) << 24;
       out.put(Integer.toString(i / 4 + 1), count);
     }
     return out;

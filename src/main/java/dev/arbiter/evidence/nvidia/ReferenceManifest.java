@@ -20,7 +20,8 @@ import org.w3c.dom.NodeList;
  *
  * @param document the DOM, kept for signature validation
  */
-record ReferenceManifest(Document document, String tagId, String version, List<Reference> references) {
+record ReferenceManifest(
+    Document document, String tagId, String version, List<Reference> references) {
   static final String SWID_NS = "http://standards.iso.org/iso/19770/-2/2015/schema.xsd";
   static final String HASH_NS = "http://www.w3.org/2001/04/xmlenc#sha384";
   static final int MAX_ALTERNATIVES = 16;
@@ -33,7 +34,9 @@ record ReferenceManifest(Document document, String tagId, String version, List<R
   }
 
   static boolean looksLikeRim(byte[] bytes) {
-    String head = new String(bytes, 0, Math.min(bytes.length, 512), java.nio.charset.StandardCharsets.UTF_8).strip();
+    String head =
+        new String(bytes, 0, Math.min(bytes.length, 512), java.nio.charset.StandardCharsets.UTF_8)
+            .strip();
     return head.startsWith("<") && head.contains("SoftwareIdentity");
   }
 
@@ -51,11 +54,13 @@ record ReferenceManifest(Document document, String tagId, String version, List<R
       throw new SpdmFormatException("RIM is not well-formed XML");
     }
     Element root = document.getDocumentElement();
-    if (!"SoftwareIdentity".equals(root.getLocalName()) || !SWID_NS.equals(root.getNamespaceURI())) {
+    if (!"SoftwareIdentity".equals(root.getLocalName())
+        || !SWID_NS.equals(root.getNamespaceURI())) {
       throw new SpdmFormatException("RIM root element is not a SWID SoftwareIdentity");
     }
     NodeList metas = root.getElementsByTagNameNS(SWID_NS, "Meta");
-    String version = metas.getLength() == 0 ? "" : ((Element) metas.item(0)).getAttribute("colloquialVersion");
+    String version =
+        metas.getLength() == 0 ? "" : ((Element) metas.item(0)).getAttribute("colloquialVersion");
     if (version.isEmpty()) {
       throw new SpdmFormatException("RIM has no Meta colloquialVersion");
     }
@@ -70,7 +75,8 @@ record ReferenceManifest(Document document, String tagId, String version, List<R
     if (references.isEmpty()) {
       throw new SpdmFormatException("RIM lists no measurements");
     }
-    return new ReferenceManifest(document, root.getAttribute("tagId"), version.toLowerCase(Locale.ROOT), references);
+    return new ReferenceManifest(
+        document, root.getAttribute("tagId"), version.toLowerCase(Locale.ROOT), references);
   }
 
   private static Reference reference(Element resource) throws SpdmFormatException {
@@ -78,7 +84,8 @@ record ReferenceManifest(Document document, String tagId, String version, List<R
       int index = Integer.parseInt(resource.getAttribute("index"));
       int alternatives = Integer.parseInt(resource.getAttribute("alternatives"));
       if (index < 0 || index > 254 || alternatives < 1 || alternatives > MAX_ALTERNATIVES) {
-        throw new SpdmFormatException("RIM measurement index " + index + " / alternatives " + alternatives);
+        throw new SpdmFormatException(
+            "RIM measurement index " + index + " / alternatives " + alternatives);
       }
       List<byte[]> values = new ArrayList<>();
       for (int a = 0; a < alternatives; a++) {

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Compares a report's measurements with a RIM: each active RIM index {@code i} must equal one of its
- * alternatives at SPDM block {@code i + 1}. The outcome is a claim ({@code rim_match.<kind>}), not a
- * problem: whether a mismatch is acceptable is for appraisal to decide.
+ * Compares a report's measurements with a RIM: each active RIM index {@code i} must equal one of
+ * its alternatives at SPDM block {@code i + 1}. The outcome is a claim ({@code rim_match.<kind>}),
+ * not a problem: whether a mismatch is acceptable is for appraisal to decide.
  */
 final class RimMatcher {
   private RimMatcher() {}

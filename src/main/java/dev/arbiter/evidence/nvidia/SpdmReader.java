@@ -23,7 +23,14 @@ final class SpdmReader {
   private void need(int count, String field) throws SpdmFormatException {
     if (count < 0 || count > remaining()) {
       throw new SpdmFormatException(
-          field + ": needs " + count + " bytes at offset " + position + ", " + remaining() + " left");
+          field
+              + ": needs "
+              + count
+              + " bytes at offset "
+              + position
+              + ", "
+              + remaining()
+              + " left");
     }
   }
 
@@ -41,7 +48,10 @@ final class SpdmReader {
 
   int u24(String field) throws SpdmFormatException {
     need(3, field);
-    int value = (data[position] & 0xff) | ((data[position + 1] & 0xff) << 8) | ((data[position + 2] & 0xff) << 16);
+    int value =
+        (data[position] & 0xff)
+            | ((data[position + 1] & 0xff) << 8)
+            | ((data[position + 2] & 0xff) << 16);
     position += 3;
     return value;
   }

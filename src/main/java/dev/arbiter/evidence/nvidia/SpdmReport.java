@@ -11,11 +11,11 @@ import java.util.Set;
  * An NVIDIA Hopper attestation report: the SPDM 1.1 GET_MEASUREMENTS request (with the requester
  * nonce) followed by the signed MEASUREMENTS response (DSP0274 1.1, 10.11), decoded strictly: fixed
  * version and codes, a signature-requested request, DMTF measurement blocks that fill the record
- * exactly, opaque TLVs that fill the opaque field exactly, and a 96-byte ECDSA P-384 r||s signature.
- * After the signature only zero bytes may follow: Confidential Containers' attestation-agent
- * captures carry such padding, and Trustee's verifier ends the report at the signature and never
- * reads what follows. Arbiter counts the padding ({@code trailingBytes}), reads nothing from it and
- * refuses any non-zero byte there.
+ * exactly, opaque TLVs that fill the opaque field exactly, and a 96-byte ECDSA P-384 r||s
+ * signature. After the signature only zero bytes may follow: Confidential Containers'
+ * attestation-agent captures carry such padding, and Trustee's verifier ends the report at the
+ * signature and never reads what follows. Arbiter counts the padding ({@code trailingBytes}), reads
+ * nothing from it and refuses any non-zero byte there.
  *
  * @param signed every byte the signature covers (request and response up to the signature)
  * @param trailingBytes how many zero bytes followed the signature (unsigned padding)
@@ -45,12 +45,14 @@ record SpdmReport(
 
   static SpdmReport parse(byte[] report) throws SpdmFormatException {
     if (report.length > MAX_REPORT) {
-      throw new SpdmFormatException("attestation report of " + report.length + " bytes is too large");
+      throw new SpdmFormatException(
+          "attestation report of " + report.length + " bytes is too large");
     }
     SpdmReader reader = new SpdmReader(report);
     int version = reader.u8("request.version");
     if (version != SPDM_1_1) {
-      throw SpdmFormatException.unsupported(String.format("SPDM version 0x%02x is not 1.1 (0x11)", version));
+      throw SpdmFormatException.unsupported(
+          String.format("SPDM version 0x%02x is not 1.1 (0x11)", version));
     }
     expect(reader.u8("request.code"), GET_MEASUREMENTS, "request code");
     int attributes = reader.u8("request.param1");
@@ -77,35 +79,51 @@ record SpdmReport(
       blocks.add(block);
     }
     if (blocks.size() != count) {
-      throw new SpdmFormatException("NumberOfBlocks is " + count + " but the record holds " + blocks.size());
+      throw new SpdmFormatException(
+          "NumberOfBlocks is " + count + " but the record holds " + blocks.size());
     }
     byte[] responderNonce = reader.bytes(NONCE_SIZE, "response.nonce");
     int opaqueLength = reader.u16("response.opaqueLength");
     if (opaqueLength > MAX_OPAQUE) {
-      throw new SpdmFormatException("opaque data of " + opaqueLength + " bytes exceeds " + MAX_OPAQUE);
+      throw new SpdmFormatException(
+          "opaque data of " + opaqueLength + " bytes exceeds " + MAX_OPAQUE);
     }
     OpaqueData opaque = OpaqueData.parse(reader.bytes(opaqueLength, "response.opaqueData"));
     int signedLength = reader.position();
     if (reader.remaining() < SIGNATURE_SIZE) {
-      throw new SpdmFormatException(reader.remaining() + " bytes follow the opaque data; expected the "
-          + SIGNATURE_SIZE + "-byte signature");
+      throw new SpdmFormatException(
+          reader.remaining()
+              + " bytes follow the opaque data; expected the "
+              + SIGNATURE_SIZE
+              + "-byte signature");
     }
     byte[] signature = reader.bytes(SIGNATURE_SIZE, "signature");
     int trailing = reader.remaining();
     byte[] padding = reader.bytes(trailing, "padding");
     for (byte b : padding) {
       if (b != 0) {
-        throw new SpdmFormatException(trailing + " bytes follow the signature and not all are zero;"
-            + " only zero padding may follow the signed MEASUREMENTS response");
+        throw new SpdmFormatException(
+            trailing
+                + " bytes follow the signature and not all are zero;"
+                + " only zero padding may follow the signed MEASUREMENTS response");
       }
     }
-    return new SpdmReport(version, nonce, slot, responderNonce, blocks, opaque,
-        Arrays.copyOf(report, signedLength), signature, trailing);
+    return new SpdmReport(
+        version,
+        nonce,
+        slot,
+        responderNonce,
+        blocks,
+        opaque,
+        Arrays.copyOf(report, signedLength),
+        signature,
+        trailing);
   }
 
   private static void expect(int actual, int expected, String what) throws SpdmFormatException {
     if (actual != expected) {
-      throw new SpdmFormatException(String.format("%s is 0x%02x, expected 0x%02x", what, actual, expected));
+      throw new SpdmFormatException(
+          String.format("%s is 0x%02x, expected 0x%02x", what, actual, expected));
     }
   }
 }

@@ -16,8 +16,8 @@ import java.util.Optional;
 
 /**
  * Verifies a PSA token or CCA platform token under trust-anchor keys: the scheme's configured keys
- * plus those supplied with the evidence ({@code --key}). A key labelled with {@code instance-id} (or
- * {@code implementation-id}) in a Veraison-style store is used only for that instance
+ * plus those supplied with the evidence ({@code --key}). A key labelled with {@code instance-id}
+ * (or {@code implementation-id}) in a Veraison-style store is used only for that instance
  * (implementation); unlabelled keys apply to any. Returns the problem, if any. Thread-safe.
  */
 public final class AnchorKeys {
@@ -33,31 +33,56 @@ public final class AnchorKeys {
    * all), {@code certificate-chain-invalid} (keys exist, none for this instance) or {@code
    * signature-invalid}.
    */
-  public Optional<Problem> verify(CoseSign1 token, EvidenceInput input, byte[] instanceId, byte[] implementationId, String what) {
+  public Optional<Problem> verify(
+      CoseSign1 token,
+      EvidenceInput input,
+      byte[] instanceId,
+      byte[] implementationId,
+      String what) {
     List<TrustedKey> keys = new ArrayList<>(configured);
     try {
       keys.addAll(PublicKeys.parseAll(input.keys()));
     } catch (GeneralSecurityException e) {
-      return Optional.of(Problem.of(EvidenceProblem.KEY_MALFORMED, "supplied key cannot be used: " + e.getMessage()));
+      return Optional.of(
+          Problem.of(
+              EvidenceProblem.KEY_MALFORMED, "supplied key cannot be used: " + e.getMessage()));
     }
     if (keys.isEmpty()) {
-      return Optional.of(Problem.of(EvidenceProblem.CERTIFICATE_MISSING, "no verification key for the " + what + " (supply --key)"));
+      return Optional.of(
+          Problem.of(
+              EvidenceProblem.CERTIFICATE_MISSING,
+              "no verification key for the " + what + " (supply --key)"));
     }
     List<TrustedKey> applicable =
         keys.stream()
-            .filter(k -> labelAllows(k, "instance-id", instanceId) && labelAllows(k, "implementation-id", implementationId))
+            .filter(k ->
+                labelAllows(k, "instance-id", instanceId)
+                    && labelAllows(k, "implementation-id", implementationId))
             .toList();
     if (applicable.isEmpty()) {
-      return Optional.of(Problem.of(EvidenceProblem.CERTIFICATE_CHAIN_INVALID,
-          "no trust anchor for instance-id " + Hex.encode(instanceId) + " among " + keys.size() + " keys"));
+      return Optional.of(
+          Problem.of(
+              EvidenceProblem.CERTIFICATE_CHAIN_INVALID,
+              "no trust anchor for instance-id "
+                  + Hex.encode(instanceId)
+                  + " among "
+                  + keys.size()
+                  + " keys"));
     }
     for (TrustedKey key : applicable) {
       if (token.verify(key.key())) {
         return Optional.empty();
       }
     }
-    return Optional.of(Problem.of(EvidenceProblem.SIGNATURE_INVALID,
-        what + " signature (" + token.algorithm() + ") does not verify under any of " + applicable.size() + " applicable keys"));
+    return Optional.of(
+        Problem.of(
+            EvidenceProblem.SIGNATURE_INVALID,
+            what
+                + " signature ("
+                + token.algorithm()
+                + ") does not verify under any of "
+                + applicable.size()
+                + " applicable keys"));
   }
 
   private static boolean labelAllows(TrustedKey key, String label, byte[] value) {

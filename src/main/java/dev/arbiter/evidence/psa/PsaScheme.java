@@ -21,20 +21,39 @@ import java.util.List;
  *
  * <p><b>Security guarantee.</b> A valid result means: the token decoded strictly, its COSE_Sign1
  * signature (ES256/384/512) verifies under an Initial Attestation Key that is either configured
- * here or supplied with the evidence ({@code --key}) and applicable to the token's instance id, and,
- * if a binding is expected, the token's nonce equals it (zero-padded). PSA tokens carry no
+ * here or supplied with the evidence ({@code --key}) and applicable to the token's instance id,
+ * and, if a binding is expected, the token's nonce equals it (zero-padded). PSA tokens carry no
  * certificate chain and no time: trust is exactly the set of keys. Thread-safe.
  */
 public final class PsaScheme implements EvidenceScheme {
   public static final String ID = "psa";
-  public static final List<String> CLAIMS = List.of("profile", "nonce", "instance_id", "implementation_id",
-      "client_id", "lifecycle", "lifecycle_state", "boot_seed", "certification_reference",
-      "software_components", "verification_service");
+  public static final List<String> CLAIMS =
+      List.of(
+          "profile",
+          "nonce",
+          "instance_id",
+          "implementation_id",
+          "client_id",
+          "lifecycle",
+          "lifecycle_state",
+          "boot_seed",
+          "certification_reference",
+          "software_components",
+          "verification_service");
 
-  private static final SchemeDescriptor DESCRIPTOR = new SchemeDescriptor(ID, "1.0",
-      List.of("application/psa-attestation-token", "application/eat-cwt; profile=\"http://arm.com/psa/2.0.0\""),
-      CLAIMS, "Arm PSA attestation token (COSE_Sign1, IAK from --key)",
-      new SchemeDescriptor.BindingRule.PrefixOfB(32), java.util.Optional.empty(), SchemeDescriptor.Kind.CPU, false);
+  private static final SchemeDescriptor DESCRIPTOR =
+      new SchemeDescriptor(
+          ID,
+          "1.0",
+          List.of(
+              "application/psa-attestation-token",
+              "application/eat-cwt; profile=\"http://arm.com/psa/2.0.0\""),
+          CLAIMS,
+          "Arm PSA attestation token (COSE_Sign1, IAK from --key)",
+          new SchemeDescriptor.BindingRule.PrefixOfB(32),
+          java.util.Optional.empty(),
+          SchemeDescriptor.Kind.CPU,
+          false);
 
   private final AnchorKeys anchors;
 
@@ -43,7 +62,10 @@ public final class PsaScheme implements EvidenceScheme {
     this.anchors = new AnchorKeys(configured);
   }
 
-  /** The production scheme: no built-in keys (no vendor publishes production IAKs); keys come with the evidence. */
+  /**
+   * The production scheme: no built-in keys (no vendor publishes production IAKs); keys come with
+   * the evidence.
+   */
   public static PsaScheme withSuppliedKeys() {
     return new PsaScheme(List.of());
   }
@@ -54,7 +76,8 @@ public final class PsaScheme implements EvidenceScheme {
   }
 
   @Override
-  public VerificationResult verify(EvidenceInput input, ExpectedBinding binding, VerificationContext context) {
+  public VerificationResult verify(
+      EvidenceInput input, ExpectedBinding binding, VerificationContext context) {
     PsaToken token;
     try {
       token = PsaToken.parse(input.evidence());
@@ -62,9 +85,14 @@ public final class PsaScheme implements EvidenceScheme {
       return new VerificationResult(ID, Claims.empty(), e.problems());
     }
     List<Problem> problems = new ArrayList<>();
-    anchors.verify(token.cose(), input, token.instanceId(), token.implementationId(), "PSA token").ifPresent(problems::add);
+    anchors
+        .verify(token.cose(), input, token.instanceId(), token.implementationId(), "PSA token")
+        .ifPresent(problems::add);
     if (binding instanceof ExpectedBinding.Value expected && !expected.matches(token.nonce())) {
-      problems.add(Problem.of(EvidenceProblem.REPORT_DATA_MISMATCH, "PSA token nonce differs from the expected challenge"));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.REPORT_DATA_MISMATCH,
+              "PSA token nonce differs from the expected challenge"));
     }
     return new VerificationResult(ID, token.claims(), problems);
   }

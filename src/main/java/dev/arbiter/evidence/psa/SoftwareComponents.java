@@ -28,11 +28,15 @@ public final class SoftwareComponents {
       CborMap component = CborMap.of(item, where + "[" + index++ + "]");
       component.rejectUnknown(KEYS);
       Map<String, Object> claims = new LinkedHashMap<>();
-      component.optionalText(1, "measurement type", 256).ifPresent(v -> claims.put("measurement_type", v));
+      component
+          .optionalText(1, "measurement type", 256)
+          .ifPresent(v -> claims.put("measurement_type", v));
       claims.put("measurement_value", component.bytes(2, "measurement value", 1, 64));
       component.optionalText(4, "version", 256).ifPresent(v -> claims.put("version", v));
       component.optionalBytes(5, "signer id", 1, 64).ifPresent(v -> claims.put("signer_id", v));
-      component.optionalText(6, "measurement description", 64).ifPresent(v -> claims.put("measurement_desc", v));
+      component
+          .optionalText(6, "measurement description", 64)
+          .ifPresent(v -> claims.put("measurement_desc", v));
       out.add(claims);
     }
     return out;

@@ -29,7 +29,8 @@ public final class SampleEvidence {
    *     configuration object), or null
    * @param reportData the binding value (64 bytes)
    */
-  public static String sign(ECKey attestationKey, String measurement, String configurationHex, byte[] reportData) {
+  public static String sign(
+      ECKey attestationKey, String measurement, String configurationHex, byte[] reportData) {
     Map<String, Object> payload = new LinkedHashMap<>();
     payload.put("measurement", measurement.toLowerCase(java.util.Locale.ROOT));
     if (configurationHex != null) {
@@ -37,8 +38,10 @@ public final class SampleEvidence {
     }
     payload.put("report_data", Hex.encode(reportData));
     try {
-      JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.ES256).jwk(attestationKey.toPublicJWK()).build(),
-          new Payload(Json.write(payload)));
+      JWSObject jws =
+          new JWSObject(
+              new JWSHeader.Builder(JWSAlgorithm.ES256).jwk(attestationKey.toPublicJWK()).build(),
+              new Payload(Json.write(payload)));
       jws.sign(dev.arbiter.crypto.JoseCrypto.signer(attestationKey));
       return jws.serialize();
     } catch (JOSEException e) {

@@ -32,7 +32,8 @@ import java.util.Set;
 public final class SampleScheme implements EvidenceScheme {
   public static final String ID = "sample";
   private static final int MAX_EVIDENCE = 64 * 1024;
-  private static final Set<String> ALLOWED_CLAIMS = Set.of("measurement", "config", "report_data", "svn", "debug");
+  private static final Set<String> ALLOWED_CLAIMS =
+      Set.of("measurement", "config", "report_data", "svn", "debug");
 
   private static final SchemeDescriptor DESCRIPTOR =
       new SchemeDescriptor(
@@ -52,34 +53,58 @@ public final class SampleScheme implements EvidenceScheme {
   }
 
   @Override
-  public VerificationResult verify(EvidenceInput input, ExpectedBinding binding, VerificationContext context) {
+  public VerificationResult verify(
+      EvidenceInput input, ExpectedBinding binding, VerificationContext context) {
     if (input.evidence().length > MAX_EVIDENCE) {
-      return VerificationResult.failed(ID, Problem.of(EvidenceProblem.EVIDENCE_MALFORMED, "sample evidence larger than %d bytes", MAX_EVIDENCE));
+      return VerificationResult.failed(
+          ID,
+          Problem.of(
+              EvidenceProblem.EVIDENCE_MALFORMED,
+              "sample evidence larger than %d bytes",
+              MAX_EVIDENCE));
     }
     JWSObject jws;
     try {
       jws = JWSObject.parse(new String(input.evidence(), StandardCharsets.US_ASCII).strip());
     } catch (ParseException e) {
-      return VerificationResult.failed(ID, Problem.of(EvidenceProblem.EVIDENCE_MALFORMED, "sample evidence is not a compact JWS"));
+      return VerificationResult.failed(
+          ID,
+          Problem.of(EvidenceProblem.EVIDENCE_MALFORMED, "sample evidence is not a compact JWS"));
     }
     var header = jws.getHeader();
-    if (!JWSAlgorithm.ES256.equals(header.getAlgorithm()) && !JWSAlgorithm.ES384.equals(header.getAlgorithm())) {
-      return VerificationResult.failed(ID, Problem.of(EvidenceProblem.UNSUPPORTED_VERSION, "sample evidence must be ES256 or ES384"));
+    if (!JWSAlgorithm.ES256.equals(header.getAlgorithm())
+        && !JWSAlgorithm.ES384.equals(header.getAlgorithm())) {
+      return VerificationResult.failed(
+          ID,
+          Problem.of(
+              EvidenceProblem.UNSUPPORTED_VERSION, "sample evidence must be ES256 or ES384"));
     }
     if (!(header.getJWK() instanceof ECKey key) || key.isPrivate()) {
-      return VerificationResult.failed(ID, Problem.of(EvidenceProblem.KEY_MALFORMED, "sample evidence header needs a public EC jwk"));
+      return VerificationResult.failed(
+          ID,
+          Problem.of(
+              EvidenceProblem.KEY_MALFORMED, "sample evidence header needs a public EC jwk"));
     }
     Map<String, Object> payload = jws.getPayload().toJSONObject();
     if (payload == null) {
-      return VerificationResult.failed(ID, Problem.of(EvidenceProblem.EVIDENCE_MALFORMED, "sample evidence payload is not a JSON object"));
+      return VerificationResult.failed(
+          ID,
+          Problem.of(
+              EvidenceProblem.EVIDENCE_MALFORMED, "sample evidence payload is not a JSON object"));
     }
     List<Problem> problems = new ArrayList<>();
     try {
       if (!jws.verify(dev.arbiter.crypto.JoseCrypto.verifier(key))) {
-        problems.add(Problem.of(EvidenceProblem.SIGNATURE_INVALID, "sample evidence signature does not verify under its jwk"));
+        problems.add(
+            Problem.of(
+                EvidenceProblem.SIGNATURE_INVALID,
+                "sample evidence signature does not verify under its jwk"));
       }
     } catch (JOSEException e) {
-      problems.add(Problem.of(EvidenceProblem.SIGNATURE_INVALID, "sample evidence signature cannot be checked: " + e.getMessage()));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.SIGNATURE_INVALID,
+              "sample evidence signature cannot be checked: " + e.getMessage()));
     }
     Claims.Builder claims = Claims.builder();
     for (String name : List.of("measurement", "config", "report_data")) {
@@ -101,7 +126,8 @@ public final class SampleScheme implements EvidenceScheme {
     }
     for (String name : payload.keySet()) {
       if (!ALLOWED_CLAIMS.contains(name)) {
-        problems.add(Problem.of(EvidenceProblem.EVIDENCE_MALFORMED, "unknown sample claim %s", name));
+        problems.add(
+            Problem.of(EvidenceProblem.EVIDENCE_MALFORMED, "unknown sample claim %s", name));
       }
     }
     try {
@@ -110,12 +136,18 @@ public final class SampleScheme implements EvidenceScheme {
       problems.add(Problem.of(EvidenceProblem.KEY_MALFORMED, "cannot compute the jwk thumbprint"));
     }
     if (!payload.containsKey("measurement")) {
-      problems.add(Problem.of(EvidenceProblem.EVIDENCE_MALFORMED, "sample evidence has no measurement"));
+      problems.add(
+          Problem.of(EvidenceProblem.EVIDENCE_MALFORMED, "sample evidence has no measurement"));
     }
     if (binding instanceof ExpectedBinding.Value expected) {
       Object reportData = payload.get("report_data");
-      if (!(reportData instanceof String text) || !Hex.isHex(text) || !expected.matches(Hex.decode(text))) {
-        problems.add(Problem.of(EvidenceProblem.REPORT_DATA_MISMATCH, "report_data does not equal the expected binding"));
+      if (!(reportData instanceof String text)
+          || !Hex.isHex(text)
+          || !expected.matches(Hex.decode(text))) {
+        problems.add(
+            Problem.of(
+                EvidenceProblem.REPORT_DATA_MISMATCH,
+                "report_data does not equal the expected binding"));
       }
     }
     return new VerificationResult(ID, claims.build(), problems);

@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Import checks for AMD CRLs: issued and signed by a pinned ARK (or ASK/ASVK), current at the time. */
+/**
+ * Import checks for AMD CRLs: issued and signed by a pinned ARK (or ASK/ASVK), current at the time.
+ */
 final class AmdCrls {
   private AmdCrls() {}
 
@@ -41,13 +43,19 @@ final class AmdCrls {
       try {
         crl.verify(issuer.get().getPublicKey());
       } catch (GeneralSecurityException | RuntimeException e) {
-        problems.add(Problem.of(EvidenceProblem.CRL_INVALID, "AMD CRL of " + crl.getIssuerX500Principal().getName() + " does not verify"));
+        problems.add(
+            Problem.of(
+                EvidenceProblem.CRL_INVALID,
+                "AMD CRL of " + crl.getIssuerX500Principal().getName() + " does not verify"));
       }
       if (nextUpdate.isPresent() && at.isAfter(nextUpdate.get())) {
-        problems.add(Problem.of(EvidenceProblem.CRL_STALE, "AMD CRL expired at " + nextUpdate.get()));
+        problems.add(
+            Problem.of(EvidenceProblem.CRL_STALE, "AMD CRL expired at " + nextUpdate.get()));
       }
     }
-    return recognized ? new CollateralCheck(true, "crl", key, nextUpdate, problems) : CollateralCheck.notRecognized();
+    return recognized
+        ? new CollateralCheck(true, "crl", key, nextUpdate, problems)
+        : CollateralCheck.notRecognized();
   }
 
   private static Optional<X509Certificate> issuer(AmdTrust trust, X509CRL crl) {

@@ -5,8 +5,8 @@ import dev.arbiter.evidence.EvidenceProblem;
 import dev.arbiter.problem.ProblemException;
 import java.io.IOException;
 import java.security.PublicKey;
-import java.security.interfaces.ECPublicKey;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
 import java.util.Optional;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1OctetString;
@@ -44,10 +44,13 @@ record AmdKeyCertificate(
         && certificate.getBasicConstraints() < 0;
   }
 
-  /** @throws ProblemException CERTIFICATE_MALFORMED when the key or an AMD extension is malformed */
+  /**
+   * @throws ProblemException CERTIFICATE_MALFORMED when the key or an AMD extension is malformed
+   */
   static AmdKeyCertificate parse(X509Certificate certificate) {
     if (!isKeyCertificate(certificate)) {
-      throw new ProblemException(EvidenceProblem.CERTIFICATE_MALFORMED,
+      throw new ProblemException(
+          EvidenceProblem.CERTIFICATE_MALFORMED,
           "the VCEK/VLEK must be an end-entity certificate with an EC P-384 key");
     }
     try {
@@ -59,13 +62,25 @@ record AmdKeyCertificate(
       Optional<Long> fmc = integer(certificate, FMC_SPL);
       Optional<TcbVersion> tcb = Optional.empty();
       if (bl.isPresent() && tee.isPresent() && snp.isPresent() && ucode.isPresent()) {
-        tcb = Optional.of(new TcbVersion(spl(bl.get()), spl(tee.get()), spl(snp.get()), spl(ucode.get()),
-            fmc.map(AmdKeyCertificate::spl).orElse(-1)));
+        tcb =
+            Optional.of(
+                new TcbVersion(
+                    spl(bl.get()),
+                    spl(tee.get()),
+                    spl(snp.get()),
+                    spl(ucode.get()),
+                    fmc.map(AmdKeyCertificate::spl).orElse(-1)));
       }
-      return new AmdKeyCertificate(certificate, certificate.getPublicKey(), productName, tcb,
-          hwId(certificate), string(certificate, CSP_ID));
+      return new AmdKeyCertificate(
+          certificate,
+          certificate.getPublicKey(),
+          productName,
+          tcb,
+          hwId(certificate),
+          string(certificate, CSP_ID));
     } catch (IOException | RuntimeException e) {
-      throw new ProblemException(EvidenceProblem.CERTIFICATE_MALFORMED,
+      throw new ProblemException(
+          EvidenceProblem.CERTIFICATE_MALFORMED,
           "malformed AMD extension in the VCEK/VLEK: " + e.getMessage());
     }
   }
@@ -78,15 +93,18 @@ record AmdKeyCertificate(
   }
 
   /** The extension's inner value (the contents of the extnValue OCTET STRING), if present. */
-  private static Optional<byte[]> inner(X509Certificate certificate, String oid) throws IOException {
+  private static Optional<byte[]> inner(X509Certificate certificate, String oid)
+      throws IOException {
     byte[] wrapped = certificate.getExtensionValue(oid);
     if (wrapped == null) {
       return Optional.empty();
     }
-    return Optional.of(ASN1OctetString.getInstance(ASN1Primitive.fromByteArray(wrapped)).getOctets());
+    return Optional.of(
+        ASN1OctetString.getInstance(ASN1Primitive.fromByteArray(wrapped)).getOctets());
   }
 
-  private static Optional<String> string(X509Certificate certificate, String oid) throws IOException {
+  private static Optional<String> string(X509Certificate certificate, String oid)
+      throws IOException {
     Optional<byte[]> inner = inner(certificate, oid);
     if (inner.isEmpty()) {
       return Optional.empty();
@@ -98,12 +116,14 @@ record AmdKeyCertificate(
     throw new IOException(oid + " is not a string");
   }
 
-  private static Optional<Long> integer(X509Certificate certificate, String oid) throws IOException {
+  private static Optional<Long> integer(X509Certificate certificate, String oid)
+      throws IOException {
     Optional<byte[]> inner = inner(certificate, oid);
     if (inner.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(ASN1Integer.getInstance(ASN1Primitive.fromByteArray(inner.get())).longValueExact());
+    return Optional.of(
+        ASN1Integer.getInstance(ASN1Primitive.fromByteArray(inner.get())).longValueExact());
   }
 
   /** hwID: an OCTET STRING (current KDS) or the raw bytes (legacy certificates). */

@@ -21,7 +21,8 @@ public record AmdTrust(List<Anchor> anchors) {
    * @param intermediate the ASK or ASVK, issued by {@code root}
    * @param root the self-signed ARK, the trust anchor
    */
-  public record Anchor(Product product, SigningKey kind, X509Certificate intermediate, X509Certificate root) {
+  public record Anchor(
+      Product product, SigningKey kind, X509Certificate intermediate, X509Certificate root) {
     public Anchor {
       Objects.requireNonNull(product, "product");
       Objects.requireNonNull(kind, "kind");

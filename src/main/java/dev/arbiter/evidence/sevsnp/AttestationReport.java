@@ -26,28 +26,39 @@ record AttestationReport(byte[] bytes, int version, SigningKey signingKey) {
    */
   static AttestationReport parse(byte[] bytes) {
     if (bytes.length != SIZE) {
-      throw new ProblemException(EvidenceProblem.EVIDENCE_MALFORMED,
+      throw new ProblemException(
+          EvidenceProblem.EVIDENCE_MALFORMED,
           "an SEV-SNP attestation report is " + SIZE + " bytes, got " + bytes.length);
     }
     int version = u32(bytes, 0x00);
     if (version != 2 && version != 3 && version != 5) {
-      throw new ProblemException(EvidenceProblem.UNSUPPORTED_VERSION,
-          "attestation report version " + Integer.toUnsignedString(version) + " (supported: 2, 3, 5)");
+      throw new ProblemException(
+          EvidenceProblem.UNSUPPORTED_VERSION,
+          "attestation report version "
+              + Integer.toUnsignedString(version)
+              + " (supported: 2, 3, 5)");
     }
     int algorithm = u32(bytes, 0x34);
     if (algorithm != ECDSA_P384_SHA384) {
-      throw new ProblemException(EvidenceProblem.UNSUPPORTED_VERSION,
-          "signature_algo " + Integer.toUnsignedString(algorithm) + " (supported: 1 = ECDSA P-384 with SHA-384)");
+      throw new ProblemException(
+          EvidenceProblem.UNSUPPORTED_VERSION,
+          "signature_algo "
+              + Integer.toUnsignedString(algorithm)
+              + " (supported: 1 = ECDSA P-384 with SHA-384)");
     }
     int keyField = (u32(bytes, 0x48) >>> 2) & 0x7;
-    SigningKey signingKey = switch (keyField) {
-      case 0 -> SigningKey.VCEK;
-      case 1 -> SigningKey.VLEK;
-      case 7 -> throw new ProblemException(EvidenceProblem.SIGNATURE_INVALID,
-          "the report's signing_key field is 7 (none): the report is not signed");
-      default -> throw new ProblemException(EvidenceProblem.EVIDENCE_MALFORMED,
-          "reserved signing_key value " + keyField);
-    };
+    SigningKey signingKey =
+        switch (keyField) {
+          case 0 -> SigningKey.VCEK;
+          case 1 -> SigningKey.VLEK;
+          case 7 ->
+              throw new ProblemException(
+                  EvidenceProblem.SIGNATURE_INVALID,
+                  "the report's signing_key field is 7 (none): the report is not signed");
+          default ->
+              throw new ProblemException(
+                  EvidenceProblem.EVIDENCE_MALFORMED, "reserved signing_key value " + keyField);
+        };
     return new AttestationReport(bytes, version, signingKey);
   }
 
@@ -159,7 +170,9 @@ record AttestationReport(byte[] bytes, int version, SigningKey signingKey) {
 
   /** LAUNCH_MIT_VECTOR and CURRENT_MIT_VECTOR: present from version 5. */
   Optional<long[]> mitigationVectors() {
-    return version >= 5 ? Optional.of(new long[] {u64(bytes, 0x1F8), u64(bytes, 0x200)}) : Optional.empty();
+    return version >= 5
+        ? Optional.of(new long[] {u64(bytes, 0x1F8), u64(bytes, 0x200)})
+        : Optional.empty();
   }
 
   /** The product the CPUID fields name (v3+), if any. */
@@ -177,7 +190,11 @@ record AttestationReport(byte[] bytes, int version, SigningKey signingKey) {
   }
 
   private String firmware(int offset) {
-    return (bytes[offset + 2] & 0xff) + "." + (bytes[offset + 1] & 0xff) + "." + (bytes[offset] & 0xff);
+    return (bytes[offset + 2] & 0xff)
+        + "."
+        + (bytes[offset + 1] & 0xff)
+        + "."
+        + (bytes[offset] & 0xff);
   }
 
   private byte[] slice(int offset, int length) {

@@ -10,10 +10,10 @@ import java.util.List;
 
 /**
  * The GHCB extended-guest-request certificate table that Linux returns beside the report (configfs
- * tsm {@code auxblob}, SNP_GET_EXT_REPORT): 24-byte entries {GUID (16 bytes), offset u32 LE,
- * length u32 LE}, terminated by an all-zero entry, offsets relative to the table start. Only the
- * VCEK and VLEK entries are returned: Arbiter anchors on its own ASK/ASVK/ARK, never on the ones a
- * host supplies.
+ * tsm {@code auxblob}, SNP_GET_EXT_REPORT): 24-byte entries {GUID (16 bytes), offset u32 LE, length
+ * u32 LE}, terminated by an all-zero entry, offsets relative to the table start. Only the VCEK and
+ * VLEK entries are returned: Arbiter anchors on its own ASK/ASVK/ARK, never on the ones a host
+ * supplies.
  */
 final class CertificateTable {
   static final String VCEK_GUID = "63da758de6644564adc5f4b93be8accd";
@@ -29,14 +29,17 @@ final class CertificateTable {
       return false;
     }
     String guid = Hex.encode(bytes, 0, 16);
-    return guid.equals(VCEK_GUID) || guid.equals(VLEK_GUID)
-        || guid.equals("c0b406a4a803495297433fb6014cd0ae") || guid.equals("4ab7b379bbac4fe4a02f05aef327c782");
+    return guid.equals(VCEK_GUID)
+        || guid.equals(VLEK_GUID)
+        || guid.equals("c0b406a4a803495297433fb6014cd0ae")
+        || guid.equals("4ab7b379bbac4fe4a02f05aef327c782");
   }
 
   /**
    * The VCEK/VLEK certificates (PEM or DER bytes, as stored) in the table.
    *
-   * @throws ProblemException EVIDENCE_MALFORMED when the table is truncated or points outside itself
+   * @throws ProblemException EVIDENCE_MALFORMED when the table is truncated or points outside
+   *     itself
    */
   static List<byte[]> keyCertificates(byte[] table) {
     List<byte[]> out = new ArrayList<>();

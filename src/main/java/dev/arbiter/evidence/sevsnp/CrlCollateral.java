@@ -29,8 +29,12 @@ record CrlCollateral(List<X509CRL> crls, List<Problem> problems) {
       try {
         Certificates.parse(file.bytes());
       } catch (java.security.cert.CertificateException | RuntimeException e) {
-        problems.add(Problem.of(EvidenceProblem.COLLATERAL_MALFORMED,
-            "collateral " + file.name() + " is neither a CRL nor a certificate (SEV-SNP collateral is AMD KDS CRLs)"));
+        problems.add(
+            Problem.of(
+                EvidenceProblem.COLLATERAL_MALFORMED,
+                "collateral "
+                    + file.name()
+                    + " is neither a CRL nor a certificate (SEV-SNP collateral is AMD KDS CRLs)"));
       }
     }
     return new CrlCollateral(List.copyOf(crls), List.copyOf(problems));

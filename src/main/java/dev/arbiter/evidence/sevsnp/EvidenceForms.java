@@ -35,7 +35,9 @@ final class EvidenceForms {
 
   private EvidenceForms() {}
 
-  /** @throws ProblemException EVIDENCE_MALFORMED when no form fits */
+  /**
+   * @throws ProblemException EVIDENCE_MALFORMED when no form fits
+   */
   static Decoded decode(byte[] evidence) {
     if (evidence.length > MAX_BYTES) {
       throw malformed("evidence is " + evidence.length + " bytes, more than " + MAX_BYTES);
@@ -46,18 +48,31 @@ final class EvidenceForms {
     if (startsWithJson(evidence)) {
       return json(evidence);
     }
-    if (evidence.length >= HCL_HEADER + AttestationReport.SIZE && evidence[0] == 'H' && evidence[1] == 'C'
-        && evidence[2] == 'L' && evidence[3] == 'A') {
-      return new Decoded(Arrays.copyOfRange(evidence, HCL_HEADER, HCL_HEADER + AttestationReport.SIZE), List.of(), "azure-hcl");
+    if (evidence.length >= HCL_HEADER + AttestationReport.SIZE
+        && evidence[0] == 'H'
+        && evidence[1] == 'C'
+        && evidence[2] == 'L'
+        && evidence[3] == 'A') {
+      return new Decoded(
+          Arrays.copyOfRange(evidence, HCL_HEADER, HCL_HEADER + AttestationReport.SIZE),
+          List.of(),
+          "azure-hcl");
     }
     if (evidence.length > AttestationReport.SIZE) {
       byte[] table = Arrays.copyOfRange(evidence, AttestationReport.SIZE, evidence.length);
       if (CertificateTable.looksLikeTable(table)) {
-        return new Decoded(Arrays.copyOf(evidence, AttestationReport.SIZE), CertificateTable.keyCertificates(table), "extended-report");
+        return new Decoded(
+            Arrays.copyOf(evidence, AttestationReport.SIZE),
+            CertificateTable.keyCertificates(table),
+            "extended-report");
       }
     }
-    throw malformed("not an SEV-SNP report (" + AttestationReport.SIZE + " bytes), extended report, configfs-tsm JSON or Azure HCL report: "
-        + evidence.length + " bytes");
+    throw malformed(
+        "not an SEV-SNP report ("
+            + AttestationReport.SIZE
+            + " bytes), extended report, configfs-tsm JSON or Azure HCL report: "
+            + evidence.length
+            + " bytes");
   }
 
   private static Decoded json(byte[] evidence) {
@@ -72,7 +87,10 @@ final class EvidenceForms {
     }
     if (root.hasNonNull("outblob")) {
       byte[] report = binary(root, "outblob");
-      List<byte[]> certificates = root.hasNonNull("auxblob") ? CertificateTable.keyCertificates(binary(root, "auxblob")) : List.of();
+      List<byte[]> certificates =
+          root.hasNonNull("auxblob")
+              ? CertificateTable.keyCertificates(binary(root, "auxblob"))
+              : List.of();
       return new Decoded(report, certificates, "configfs-tsm");
     }
     if (root.hasNonNull("hcl_report")) {
@@ -84,7 +102,10 @@ final class EvidenceForms {
       if (root.hasNonNull("vcek")) {
         certificates.add(binary(root, "vcek"));
       }
-      return new Decoded(Arrays.copyOfRange(hcl, HCL_HEADER, HCL_HEADER + AttestationReport.SIZE), certificates, "azure-snp-vtpm");
+      return new Decoded(
+          Arrays.copyOfRange(hcl, HCL_HEADER, HCL_HEADER + AttestationReport.SIZE),
+          certificates,
+          "azure-snp-vtpm");
     }
     throw malformed("evidence JSON has neither outblob (configfs-tsm) nor hcl_report (Azure)");
   }

@@ -7,9 +7,9 @@ import java.util.Map;
 
 /**
  * The guest policy the VM was launched with (SEV-SNP ABI, GUEST_POLICY): bits 7:0 ABI minor, 15:8
- * ABI major, 16 SMT allowed, 17 reserved (must be 1), 18 migration agent allowed, 19 debug
- * allowed, 20 single socket only, 21 CXL allowed, 22 AES-256-XTS required, 23 RAPL disabled, 24
- * ciphertext hiding required, 25 page swap disabled.
+ * ABI major, 16 SMT allowed, 17 reserved (must be 1), 18 migration agent allowed, 19 debug allowed,
+ * 20 single socket only, 21 CXL allowed, 22 AES-256-XTS required, 23 RAPL disabled, 24 ciphertext
+ * hiding required, 25 page swap disabled.
  */
 record GuestPolicy(long raw) {
   /**

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.evidence.sevsnp;
 
-import dev.arbiter.internal.BoundedCache;
 import dev.arbiter.crypto.Certificates;
 import dev.arbiter.crypto.Digests;
 import dev.arbiter.evidence.EvidenceProblem;
+import dev.arbiter.internal.BoundedCache;
 import dev.arbiter.internal.Hex;
 import dev.arbiter.problem.Problem;
 import dev.arbiter.problem.ProblemException;
@@ -37,8 +37,12 @@ final class KeyCertificates {
     try {
       certificates = Certificates.parse(file);
     } catch (CertificateException | RuntimeException e) {
-      return new Parsed(List.of(), List.of(Problem.of(EvidenceProblem.CERTIFICATE_MALFORMED,
-          "a supplied certificate cannot be parsed: " + e.getMessage())));
+      return new Parsed(
+          List.of(),
+          List.of(
+              Problem.of(
+                  EvidenceProblem.CERTIFICATE_MALFORMED,
+                  "a supplied certificate cannot be parsed: " + e.getMessage())));
     }
     List<AmdKeyCertificate> keys = new ArrayList<>();
     List<Problem> problems = new ArrayList<>();

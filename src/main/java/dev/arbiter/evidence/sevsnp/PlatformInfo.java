@@ -13,9 +13,16 @@ import java.util.Map;
  */
 record PlatformInfo(long raw) {
   /** The names {@link #bitClaims} uses, in bit order. */
-  static final List<String> BIT_CLAIMS = List.of("platform_smt_enabled", "platform_tsme_enabled",
-      "platform_ecc_enabled", "platform_rapl_disabled", "platform_ciphertext_hiding_dram_enabled",
-      "platform_alias_check_complete", "platform_iommu_write_safe", "platform_tio_enabled");
+  static final List<String> BIT_CLAIMS =
+      List.of(
+          "platform_smt_enabled",
+          "platform_tsme_enabled",
+          "platform_ecc_enabled",
+          "platform_rapl_disabled",
+          "platform_ciphertext_hiding_dram_enabled",
+          "platform_alias_check_complete",
+          "platform_iommu_write_safe",
+          "platform_tio_enabled");
 
   /**
    * Bits 0..7 as boolean claims; {@code platform_smt_enabled} and {@code platform_tsme_enabled} are

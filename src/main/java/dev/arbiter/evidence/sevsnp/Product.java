@@ -4,7 +4,9 @@ package dev.arbiter.evidence.sevsnp;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The AMD EPYC generation a report comes from; decides the TCB_VERSION layout and the AMD roots. */
+/**
+ * The AMD EPYC generation a report comes from; decides the TCB_VERSION layout and the AMD roots.
+ */
 public enum Product {
   MILAN("Milan"),
   GENOA("Genoa"),
@@ -31,7 +33,10 @@ public enum Product {
     return this == TURIN;
   }
 
-  /** From a VCEK/VLEK productName extension such as {@code Milan-B0}, {@code Genoa} or {@code Turin}. */
+  /**
+   * From a VCEK/VLEK productName extension such as {@code Milan-B0}, {@code Genoa} or {@code
+   * Turin}.
+   */
   static Optional<Product> fromProductName(String productName) {
     String base = productName.split("-", 2)[0].strip();
     for (Product product : values()) {
@@ -43,9 +48,9 @@ public enum Product {
   }
 
   /**
-   * From the CPUID family and model a v3+ report carries (Zen 3 Milan: family 0x19 model 0x0X;
-   * Zen 4 Genoa: family 0x19 model 0x1X / 0xAX; Zen 5 Turin: family 0x1A). Empty when unknown or
-   * zero (v2 reports).
+   * From the CPUID family and model a v3+ report carries (Zen 3 Milan: family 0x19 model 0x0X; Zen
+   * 4 Genoa: family 0x19 model 0x1X / 0xAX; Zen 5 Turin: family 0x1A). Empty when unknown or zero
+   * (v2 reports).
    */
   static Optional<Product> fromCpuid(int family, int model) {
     if (family == 0x19) {

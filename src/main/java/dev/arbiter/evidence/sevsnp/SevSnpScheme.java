@@ -31,13 +31,19 @@ public final class SevSnpScheme implements EvidenceScheme {
   public static final String ID = "sev-snp";
   private static final int CACHE_ENTRIES = 4096;
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SevSnpScheme.class);
-  private static final SchemeDescriptor DESCRIPTOR = new SchemeDescriptor(
-      ID, "1.0",
-      List.of("application/vnd.amd.sev.snp.attestation-report", "application/vnd.linux.configfs-tsm.sev-snp+json"),
-      SnpClaims.NAMES,
-      "AMD SEV-SNP attestation report (v2/v3/v5), VCEK/VLEK to AMD ARK (Milan, Genoa, Turin)",
-      new SchemeDescriptor.BindingRule.ReportData(64), java.util.Optional.of(new SchemeDescriptor.ConfigurationClaim("host_data", 32)),
-      SchemeDescriptor.Kind.CPU, false);
+  private static final SchemeDescriptor DESCRIPTOR =
+      new SchemeDescriptor(
+          ID,
+          "1.0",
+          List.of(
+              "application/vnd.amd.sev.snp.attestation-report",
+              "application/vnd.linux.configfs-tsm.sev-snp+json"),
+          SnpClaims.NAMES,
+          "AMD SEV-SNP attestation report (v2/v3/v5), VCEK/VLEK to AMD ARK (Milan, Genoa, Turin)",
+          new SchemeDescriptor.BindingRule.ReportData(64),
+          java.util.Optional.of(new SchemeDescriptor.ConfigurationClaim("host_data", 32)),
+          SchemeDescriptor.Kind.CPU,
+          false);
 
   private final AmdTrust trust;
   private final ChainVerifier chains = new ChainVerifier(CACHE_ENTRIES);
@@ -67,7 +73,8 @@ public final class SevSnpScheme implements EvidenceScheme {
   }
 
   @Override
-  public VerificationResult verify(EvidenceInput input, ExpectedBinding binding, VerificationContext context) {
+  public VerificationResult verify(
+      EvidenceInput input, ExpectedBinding binding, VerificationContext context) {
     Objects.requireNonNull(input, "input");
     Objects.requireNonNull(binding, "binding");
     Objects.requireNonNull(context, "context");
@@ -77,8 +84,11 @@ public final class SevSnpScheme implements EvidenceScheme {
       // A bug, not bad input (the fuzz test calls SnpVerification directly to find these); callers
       // still never see an unchecked exception. The evidence itself is not logged.
       LOG.warn("SEV-SNP verification failed unexpectedly", e);
-      return VerificationResult.failed(ID, Problem.of(EvidenceProblem.EVIDENCE_MALFORMED,
-          "evidence could not be processed: " + e.getClass().getSimpleName()));
+      return VerificationResult.failed(
+          ID,
+          Problem.of(
+              EvidenceProblem.EVIDENCE_MALFORMED,
+              "evidence could not be processed: " + e.getClass().getSimpleName()));
     }
   }
 
@@ -94,10 +104,13 @@ public final class SevSnpScheme implements EvidenceScheme {
     return keyCertificates;
   }
 
-  /** AMD CRLs (KDS {@code /vcek/v1/{product}/crl}, signed by the ARK): recognized when an anchor issued them. */
+  /**
+   * AMD CRLs (KDS {@code /vcek/v1/{product}/crl}, signed by the ARK): recognized when an anchor
+   * issued them.
+   */
   @Override
-  public java.util.List<dev.arbiter.evidence.CollateralCheck> checkCollateral(java.util.List<EvidenceInput.Collateral> files,
-      VerificationContext context) {
+  public java.util.List<dev.arbiter.evidence.CollateralCheck> checkCollateral(
+      java.util.List<EvidenceInput.Collateral> files, VerificationContext context) {
     return files.stream().map(file -> AmdCrls.check(trust, file, context.now())).toList();
   }
 }

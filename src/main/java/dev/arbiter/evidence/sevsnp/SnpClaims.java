@@ -8,26 +8,72 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The normalized claims of a report (contract names first, then the extra fields). Byte strings
- * are lowercase hex; integers are numbers; TCB versions are objects.
+ * The normalized claims of a report (contract names first, then the extra fields). Byte strings are
+ * lowercase hex; integers are numbers; TCB versions are objects.
  */
 final class SnpClaims {
   /** Every claim name the scheme may produce (dotted for nested claims). */
   static final List<String> NAMES = names();
 
   private static List<String> names() {
-    List<String> names = new java.util.ArrayList<>(List.of(
-      "version", "measurement", "report_data", "host_data", "chip_id", "id_key_digest",
-      "author_key_digest", "report_id", "guest_svn", "policy", "vmpl",
-      "reported_tcb.bootloader", "reported_tcb.tee", "reported_tcb.snp", "reported_tcb.microcode",
-      "reported_tcb.fmc", "signing_key", "product", "debug_allowed", "revocation",
-      "smt_allowed", "migration_agent_allowed", "single_socket", "policy_abi_major", "policy_abi_minor",
-      "family_id", "image_id", "report_id_ma", "author_key_en", "platform_info",
-      "current_tcb.bootloader", "current_tcb.tee", "current_tcb.snp", "current_tcb.microcode", "current_tcb.fmc",
-      "committed_tcb.bootloader", "committed_tcb.tee", "committed_tcb.snp", "committed_tcb.microcode", "committed_tcb.fmc",
-      "launch_tcb.bootloader", "launch_tcb.tee", "launch_tcb.snp", "launch_tcb.microcode", "launch_tcb.fmc",
-      "current_firmware", "committed_firmware", "cpuid.family", "cpuid.model", "cpuid.stepping",
-      "launch_mit_vector", "current_mit_vector", "chip_id_masked", "csp_id", "product_name"));
+    List<String> names =
+        new java.util.ArrayList<>(
+            List.of(
+                "version",
+                "measurement",
+                "report_data",
+                "host_data",
+                "chip_id",
+                "id_key_digest",
+                "author_key_digest",
+                "report_id",
+                "guest_svn",
+                "policy",
+                "vmpl",
+                "reported_tcb.bootloader",
+                "reported_tcb.tee",
+                "reported_tcb.snp",
+                "reported_tcb.microcode",
+                "reported_tcb.fmc",
+                "signing_key",
+                "product",
+                "debug_allowed",
+                "revocation",
+                "smt_allowed",
+                "migration_agent_allowed",
+                "single_socket",
+                "policy_abi_major",
+                "policy_abi_minor",
+                "family_id",
+                "image_id",
+                "report_id_ma",
+                "author_key_en",
+                "platform_info",
+                "current_tcb.bootloader",
+                "current_tcb.tee",
+                "current_tcb.snp",
+                "current_tcb.microcode",
+                "current_tcb.fmc",
+                "committed_tcb.bootloader",
+                "committed_tcb.tee",
+                "committed_tcb.snp",
+                "committed_tcb.microcode",
+                "committed_tcb.fmc",
+                "launch_tcb.bootloader",
+                "launch_tcb.tee",
+                "launch_tcb.snp",
+                "launch_tcb.microcode",
+                "launch_tcb.fmc",
+                "current_firmware",
+                "committed_firmware",
+                "cpuid.family",
+                "cpuid.model",
+                "cpuid.stepping",
+                "launch_mit_vector",
+                "current_mit_vector",
+                "chip_id_masked",
+                "csp_id",
+                "product_name"));
     names.addAll(GuestPolicy.BIT_CLAIMS);
     names.addAll(PlatformInfo.BIT_CLAIMS);
     return List.copyOf(names);
@@ -41,28 +87,33 @@ final class SnpClaims {
    * @param keyCertificate the VCEK/VLEK used, if any
    * @param revocation "checked" or "unchecked"; empty when no chain was verified
    */
-  static Claims of(AttestationReport report, Optional<Product> product,
-      Optional<AmdKeyCertificate> keyCertificate, Optional<String> revocation) {
+  static Claims of(
+      AttestationReport report,
+      Optional<Product> product,
+      Optional<AmdKeyCertificate> keyCertificate,
+      Optional<String> revocation) {
     boolean turin = product.map(Product::turinTcbLayout).orElse(false);
     GuestPolicy policy = report.policy();
-    Claims.Builder claims = Claims.builder()
-        .put("version", (long) report.version())
-        .put("measurement", report.measurement())
-        .put("report_data", report.reportData())
-        .put("host_data", report.hostData())
-        .put("chip_id", report.chipId())
-        .put("id_key_digest", report.idKeyDigest())
-        .put("author_key_digest", report.authorKeyDigest())
-        .put("report_id", report.reportId())
-        .put("guest_svn", Integer.toUnsignedLong(report.guestSvn()))
-        .put("policy", policy.raw())
-        .put("vmpl", report.vmpl())
-        .put("reported_tcb", report.reportedTcb(turin).toClaims())
-        .put("signing_key", report.signingKey().claim());
+    Claims.Builder claims =
+        Claims.builder()
+            .put("version", (long) report.version())
+            .put("measurement", report.measurement())
+            .put("report_data", report.reportData())
+            .put("host_data", report.hostData())
+            .put("chip_id", report.chipId())
+            .put("id_key_digest", report.idKeyDigest())
+            .put("author_key_digest", report.authorKeyDigest())
+            .put("report_id", report.reportId())
+            .put("guest_svn", Integer.toUnsignedLong(report.guestSvn()))
+            .put("policy", policy.raw())
+            .put("vmpl", report.vmpl())
+            .put("reported_tcb", report.reportedTcb(turin).toClaims())
+            .put("signing_key", report.signingKey().claim());
     product.ifPresent(p -> claims.put("product", p.claim()));
     claims.put("debug_allowed", policy.debugAllowed());
     revocation.ifPresent(value -> claims.put("revocation", value));
-    claims.put("smt_allowed", policy.smtAllowed())
+    claims
+        .put("smt_allowed", policy.smtAllowed())
         .put("migration_agent_allowed", policy.migrationAgentAllowed())
         .put("single_socket", policy.singleSocket())
         .put("policy_abi_major", (long) policy.abiMajor())
@@ -84,12 +135,17 @@ final class SnpClaims {
       cpuid.put("stepping", (long) report.cpuidStepping());
       claims.put("cpuid", cpuid);
     }
-    report.mitigationVectors().ifPresent(vectors -> claims
-        .put("launch_mit_vector", vectors[0])
-        .put("current_mit_vector", vectors[1]));
+    report
+        .mitigationVectors()
+        .ifPresent(vectors ->
+            claims.put("launch_mit_vector", vectors[0]).put("current_mit_vector", vectors[1]));
     claims.put("chip_id_masked", isZero(report.chipId()));
-    keyCertificate.flatMap(AmdKeyCertificate::cspId).ifPresent(value -> claims.put("csp_id", value));
-    keyCertificate.flatMap(AmdKeyCertificate::productName).ifPresent(value -> claims.put("product_name", value));
+    keyCertificate
+        .flatMap(AmdKeyCertificate::cspId)
+        .ifPresent(value -> claims.put("csp_id", value));
+    keyCertificate
+        .flatMap(AmdKeyCertificate::productName)
+        .ifPresent(value -> claims.put("product_name", value));
     policy.bitClaims().forEach(claims::put);
     new PlatformInfo(report.platformInfo()).bitClaims().forEach(claims::put);
     return claims.build();

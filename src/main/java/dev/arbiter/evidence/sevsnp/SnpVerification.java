@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One verification of one piece of SNP evidence: every check runs and every failure is recorded,
- * so the result lists all failed checks. Not thread-safe; one instance per call.
+ * One verification of one piece of SNP evidence: every check runs and every failure is recorded, so
+ * the result lists all failed checks. Not thread-safe; one instance per call.
  */
 final class SnpVerification {
   private final SevSnpScheme scheme;
@@ -25,7 +25,11 @@ final class SnpVerification {
   private final VerificationContext context;
   private final List<Problem> problems = new ArrayList<>();
 
-  SnpVerification(SevSnpScheme scheme, EvidenceInput input, ExpectedBinding binding, VerificationContext context) {
+  SnpVerification(
+      SevSnpScheme scheme,
+      EvidenceInput input,
+      ExpectedBinding binding,
+      VerificationContext context) {
     this.scheme = scheme;
     this.input = input;
     this.binding = binding;
@@ -40,7 +44,8 @@ final class SnpVerification {
       report = AttestationReport.parse(decoded.report());
       certificateFiles.addAll(decoded.certificates());
     } catch (ProblemException e) {
-      return new VerificationResult(SevSnpScheme.ID, dev.arbiter.evidence.Claims.empty(), e.problems());
+      return new VerificationResult(
+          SevSnpScheme.ID, dev.arbiter.evidence.Claims.empty(), e.problems());
     }
     checkBinding(report);
     Optional<AmdKeyCertificate> key = selectKey(report, certificateFiles);
@@ -49,13 +54,20 @@ final class SnpVerification {
     if (key.isPresent()) {
       AmdKeyCertificate leaf = key.get();
       Optional<AmdTrust.Anchor> anchor = scheme.trust().issuerOf(leaf.certificate());
-      product = anchor.map(AmdTrust.Anchor::product)
-          .or(() -> leaf.productName().flatMap(Product::fromProductName))
-          .or(report::cpuidProduct);
+      product =
+          anchor
+              .map(AmdTrust.Anchor::product)
+              .or(() -> leaf.productName().flatMap(Product::fromProductName))
+              .or(report::cpuidProduct);
       if (anchor.isEmpty()) {
-        problems.add(Problem.of(EvidenceProblem.CERTIFICATE_CHAIN_INVALID, "the " + report.signingKey()
-            + " certificate's issuer '" + leaf.certificate().getIssuerX500Principal().getName()
-            + "' is not a pinned AMD ASK or ASVK"));
+        problems.add(
+            Problem.of(
+                EvidenceProblem.CERTIFICATE_CHAIN_INVALID,
+                "the "
+                    + report.signingKey()
+                    + " certificate's issuer '"
+                    + leaf.certificate().getIssuerX500Principal().getName()
+                    + "' is not a pinned AMD ASK or ASVK"));
       } else {
         revocation = checkChain(report, leaf, anchor.get());
       }
@@ -64,17 +76,26 @@ final class SnpVerification {
       checkTcb(report, leaf, turin);
       checkHwId(report, leaf);
     }
-    return new VerificationResult(SevSnpScheme.ID, SnpClaims.of(report, product, key, revocation), problems);
+    return new VerificationResult(
+        SevSnpScheme.ID, SnpClaims.of(report, product, key, revocation), problems);
   }
 
   private void checkBinding(AttestationReport report) {
-    if (binding instanceof ExpectedBinding.Value expected && !expected.matches(report.reportData())) {
-      problems.add(Problem.of(EvidenceProblem.REPORT_DATA_MISMATCH,
-          "report_data differs from the expected value (" + expected.bytes().length + " bytes, zero-padded to 64)"));
+    if (binding instanceof ExpectedBinding.Value expected
+        && !expected.matches(report.reportData())) {
+      problems.add(
+          Problem.of(
+              EvidenceProblem.REPORT_DATA_MISMATCH,
+              "report_data differs from the expected value ("
+                  + expected.bytes().length
+                  + " bytes, zero-padded to 64)"));
     }
   }
 
-  /** The VCEK/VLEK to use: one whose issuer is a pinned intermediate of the report's key kind if any. */
+  /**
+   * The VCEK/VLEK to use: one whose issuer is a pinned intermediate of the report's key kind if
+   * any.
+   */
   private Optional<AmdKeyCertificate> selectKey(AttestationReport report, List<byte[]> files) {
     List<AmdKeyCertificate> keys = new ArrayList<>();
     for (byte[] file : files) {
@@ -86,7 +107,8 @@ final class SnpVerification {
     for (AmdKeyCertificate key : keys) {
       Optional<AmdTrust.Anchor> anchor = scheme.trust().issuerOf(key.certificate());
       if (anchor.isPresent() && anchor.get().kind() == report.signingKey()) {
-        if (keys.size() == 1 || key.hwId().map(hwId -> hwIdMatches(report.chipId(), hwId)).orElse(true)) {
+        if (keys.size() == 1
+            || key.hwId().map(hwId -> hwIdMatches(report.chipId(), hwId)).orElse(true)) {
           return Optional.of(key);
         }
         sameKind = sameKind == null ? key : sameKind;
@@ -97,31 +119,60 @@ final class SnpVerification {
     }
     if (keys.isEmpty()) {
       if (problems.isEmpty()) {
-        problems.add(Problem.of(EvidenceProblem.CERTIFICATE_MISSING, "no " + report.signingKey()
-            + " certificate: supply it with --cert (or as the certificate table of a configfs-tsm report)"));
+        problems.add(
+            Problem.of(
+                EvidenceProblem.CERTIFICATE_MISSING,
+                "no "
+                    + report.signingKey()
+                    + " certificate: supply it with --cert (or as the certificate table of a"
+                    + " configfs-tsm report)"));
       }
       return Optional.empty();
     }
     return Optional.of(keys.get(0));
   }
 
-  private Optional<String> checkChain(AttestationReport report, AmdKeyCertificate leaf, AmdTrust.Anchor anchor) {
+  private Optional<String> checkChain(
+      AttestationReport report, AmdKeyCertificate leaf, AmdTrust.Anchor anchor) {
     if (anchor.kind() != report.signingKey()) {
-      problems.add(Problem.of(EvidenceProblem.CERTIFICATE_CHAIN_INVALID, "the report's signing_key field says "
-          + report.signingKey() + " but the certificate is a " + anchor.kind() + " (issued by "
-          + (anchor.kind() == SigningKey.VCEK ? "an ASK" : "an ASVK") + ")"));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.CERTIFICATE_CHAIN_INVALID,
+              "the report's signing_key field says "
+                  + report.signingKey()
+                  + " but the certificate is a "
+                  + anchor.kind()
+                  + " (issued by "
+                  + (anchor.kind() == SigningKey.VCEK ? "an ASK" : "an ASVK")
+                  + ")"));
     }
-    leaf.productName().ifPresent(name -> {
-      if (Product.fromProductName(name).filter(p -> p == anchor.product()).isEmpty()) {
-        problems.add(Problem.of(EvidenceProblem.CERTIFICATE_CHAIN_INVALID, "the certificate's productName '" + name
-            + "' does not match its " + anchor.product().kdsName() + " chain"));
-      }
-    });
-    ChainVerifier.Result result = scheme.chains().verify(
-        List.of(leaf.certificate(), anchor.intermediate()), List.of(anchor.root()), context.now());
+    leaf.productName()
+        .ifPresent(name -> {
+          if (Product.fromProductName(name).filter(p -> p == anchor.product()).isEmpty()) {
+            problems.add(
+                Problem.of(
+                    EvidenceProblem.CERTIFICATE_CHAIN_INVALID,
+                    "the certificate's productName '"
+                        + name
+                        + "' does not match its "
+                        + anchor.product().kdsName()
+                        + " chain"));
+          }
+        });
+    ChainVerifier.Result result =
+        scheme
+            .chains()
+            .verify(
+                List.of(leaf.certificate(), anchor.intermediate()),
+                List.of(anchor.root()),
+                context.now());
     if (result instanceof ChainVerifier.Result.Invalid invalid) {
-      problems.add(Problem.of(invalid.failure() == ChainVerifier.Failure.EXPIRED
-          ? EvidenceProblem.CERTIFICATE_EXPIRED : EvidenceProblem.CERTIFICATE_CHAIN_INVALID, invalid.detail()));
+      problems.add(
+          Problem.of(
+              invalid.failure() == ChainVerifier.Failure.EXPIRED
+                  ? EvidenceProblem.CERTIFICATE_EXPIRED
+                  : EvidenceProblem.CERTIFICATE_CHAIN_INVALID,
+              invalid.detail()));
       return Optional.empty();
     }
     List<X509Certificate> path = ((ChainVerifier.Result.Valid) result).path();
@@ -130,18 +181,31 @@ final class SnpVerification {
 
   private void checkSignature(AttestationReport report, AmdKeyCertificate leaf) {
     if (!ReportSignature.verify(report.bytes(), leaf.publicKey())) {
-      problems.add(Problem.of(EvidenceProblem.SIGNATURE_INVALID,
-          "the report's ECDSA P-384 signature does not verify under the " + report.signingKey() + " public key"));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.SIGNATURE_INVALID,
+              "the report's ECDSA P-384 signature does not verify under the "
+                  + report.signingKey()
+                  + " public key"));
     }
   }
 
   private void checkTcb(AttestationReport report, AmdKeyCertificate leaf, boolean turin) {
     TcbVersion reported = report.reportedTcb(turin);
     if (leaf.tcb().isEmpty()) {
-      problems.add(Problem.of(EvidenceProblem.CERTIFICATE_MALFORMED, "the VCEK/VLEK lacks AMD's TCB (SPL) extensions"));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.CERTIFICATE_MALFORMED,
+              "the VCEK/VLEK lacks AMD's TCB (SPL) extensions"));
     } else if (!leaf.tcb().get().equals(reported)) {
-      problems.add(Problem.of(EvidenceProblem.TCB_MISMATCH,
-          "reported_tcb (" + reported + ") differs from the certificate's TCB (" + leaf.tcb().get() + ")"));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.TCB_MISMATCH,
+              "reported_tcb ("
+                  + reported
+                  + ") differs from the certificate's TCB ("
+                  + leaf.tcb().get()
+                  + ")"));
     }
   }
 
@@ -151,7 +215,8 @@ final class SnpVerification {
     }
     byte[] chipId = report.chipId();
     if (leaf.hwId().isEmpty()) {
-      problems.add(Problem.of(EvidenceProblem.CERTIFICATE_MALFORMED, "the VCEK lacks the hwID extension"));
+      problems.add(
+          Problem.of(EvidenceProblem.CERTIFICATE_MALFORMED, "the VCEK lacks the hwID extension"));
       return;
     }
     if (SnpClaims.isZero(chipId)) {
@@ -159,13 +224,16 @@ final class SnpVerification {
     }
     byte[] hwId = leaf.hwId().get();
     if (!hwIdMatches(chipId, hwId)) {
-      problems.add(Problem.of(EvidenceProblem.CHIP_ID_MISMATCH,
-          "chip_id differs from the VCEK's hwID (" + hwId.length + " bytes)"));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.CHIP_ID_MISMATCH,
+              "chip_id differs from the VCEK's hwID (" + hwId.length + " bytes)"));
     }
   }
 
   /** hwID is the whole chip_id (64 bytes) or, on Turin, its first 8 bytes. */
   private static boolean hwIdMatches(byte[] chipId, byte[] hwId) {
-    return dev.arbiter.crypto.Digests.constantTimeEquals(java.util.Arrays.copyOf(chipId, hwId.length), hwId);
+    return dev.arbiter.crypto.Digests.constantTimeEquals(
+        java.util.Arrays.copyOf(chipId, hwId.length), hwId);
   }
 }

@@ -62,7 +62,14 @@ public record TcbVersion(int bootloader, int tee, int snp, int microcode, int fm
   /** For messages: {@code bl=3 tee=0 snp=8 ucode=115 [fmc=0]}. */
   @Override
   public String toString() {
-    return "bl=" + bootloader + " tee=" + tee + " snp=" + snp + " ucode=" + microcode
+    return "bl="
+        + bootloader
+        + " tee="
+        + tee
+        + " snp="
+        + snp
+        + " ucode="
+        + microcode
         + (hasFmc() ? " fmc=" + fmc : "");
   }
 

@@ -32,7 +32,8 @@ final class VcekFetchingScheme implements EvidenceScheme {
   }
 
   @Override
-  public VerificationResult verify(EvidenceInput input, ExpectedBinding binding, VerificationContext context) {
+  public VerificationResult verify(
+      EvidenceInput input, ExpectedBinding binding, VerificationContext context) {
     return inner.verify(withFetchedVcek(input), binding, context);
   }
 
@@ -50,10 +51,13 @@ final class VcekFetchingScheme implements EvidenceScheme {
     if (report.signingKey() != SigningKey.VCEK || SnpClaims.isZero(report.chipId())) {
       return input;
     }
-    List<Product> candidates = report.cpuidProduct().map(List::of).orElse(List.of(Product.MILAN, Product.GENOA));
+    List<Product> candidates =
+        report.cpuidProduct().map(List::of).orElse(List.of(Product.MILAN, Product.GENOA));
     for (Product product : candidates) {
-      byte[] hwId = product == Product.TURIN ? java.util.Arrays.copyOf(report.chipId(), 8) : report.chipId();
-      Optional<byte[]> vcek = fetcher.fetch(product, hwId, report.reportedTcb(product.turinTcbLayout()));
+      byte[] hwId =
+          product == Product.TURIN ? java.util.Arrays.copyOf(report.chipId(), 8) : report.chipId();
+      Optional<byte[]> vcek =
+          fetcher.fetch(product, hwId, report.reportedTcb(product.turinTcbLayout()));
       if (vcek.isPresent()) {
         List<byte[]> certificates = new ArrayList<>(input.certificates());
         certificates.add(vcek.get());

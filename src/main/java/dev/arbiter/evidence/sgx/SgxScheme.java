@@ -22,12 +22,38 @@ import java.util.List;
  */
 public final class SgxScheme extends DcapScheme {
   public static final String ID = "sgx";
-  static final List<String> CLAIMS = List.of("version", "mr_enclave", "mr_signer", "isv_prod_id", "isv_svn", "report_data",
-      "debug", "fmspc", "tcb_status", "advisory_ids", "revocation", "attributes", "misc_select", "cpu_svn", "config_id",
-      "config_svn", "isv_ext_prod_id", "isv_family_id", "pck_issuer");
-  private static final SchemeDescriptor DESCRIPTOR = new SchemeDescriptor(ID, "1.0",
-      List.of("application/vnd.intel.sgx.quote"), CLAIMS, "Intel SGX DCAP ECDSA quote v3",
-      new SchemeDescriptor.BindingRule.ReportData(64), java.util.Optional.empty(), SchemeDescriptor.Kind.CPU, false);
+  static final List<String> CLAIMS =
+      List.of(
+          "version",
+          "mr_enclave",
+          "mr_signer",
+          "isv_prod_id",
+          "isv_svn",
+          "report_data",
+          "debug",
+          "fmspc",
+          "tcb_status",
+          "advisory_ids",
+          "revocation",
+          "attributes",
+          "misc_select",
+          "cpu_svn",
+          "config_id",
+          "config_svn",
+          "isv_ext_prod_id",
+          "isv_family_id",
+          "pck_issuer");
+  private static final SchemeDescriptor DESCRIPTOR =
+      new SchemeDescriptor(
+          ID,
+          "1.0",
+          List.of("application/vnd.intel.sgx.quote"),
+          CLAIMS,
+          "Intel SGX DCAP ECDSA quote v3",
+          new SchemeDescriptor.BindingRule.ReportData(64),
+          java.util.Optional.empty(),
+          SchemeDescriptor.Kind.CPU,
+          false);
 
   public SgxScheme(DcapTrust trust) {
     super(trust, DESCRIPTOR, Quote.TEE_SGX);
@@ -50,7 +76,8 @@ public final class SgxScheme extends DcapScheme {
     }
     Quote quote = verification.quote().get();
     EnclaveReport enclave = (EnclaveReport) quote.body();
-    claims.put("version", quote.version())
+    claims
+        .put("version", quote.version())
         .put("mr_enclave", enclave.mrEnclave())
         .put("mr_signer", enclave.mrSigner())
         .put("isv_prod_id", enclave.isvProdId())
@@ -58,7 +85,8 @@ public final class SgxScheme extends DcapScheme {
         .put("report_data", enclave.reportData())
         .put("debug", enclave.debug());
     verification.pck().ifPresent(pck -> claims.put("fmspc", pck.fmspc()));
-    claims.put("tcb_status", verification.tcbStatus())
+    claims
+        .put("tcb_status", verification.tcbStatus())
         .put("advisory_ids", verification.advisoryIds())
         .put("revocation", verification.revocation())
         .put("attributes", enclave.attributes())

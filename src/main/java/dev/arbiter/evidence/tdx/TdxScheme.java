@@ -22,14 +22,43 @@ import java.util.List;
  */
 public final class TdxScheme extends DcapScheme {
   public static final String ID = "tdx";
-  static final List<String> CLAIMS = List.of("version", "mr_td", "mr_seam", "mr_config_id", "mr_owner", "mr_owner_config",
-      "rtmr0", "rtmr1", "rtmr2", "rtmr3", "report_data", "tee_tcb_svn", "fmspc", "tcb_status", "advisory_ids",
-      "revocation", "td_attributes", "debug", "xfam", "seam_attributes", "mr_signer_seam", "tee_tcb_svn2",
-      "mr_service_td", "pck_issuer");
-  private static final SchemeDescriptor DESCRIPTOR = new SchemeDescriptor(ID, "1.0",
-      List.of("application/vnd.intel.tdx.quote"), CLAIMS, "Intel TDX DCAP quote v4/v5 (TD 1.0, TD 1.5)",
-      new SchemeDescriptor.BindingRule.ReportData(64), java.util.Optional.of(new SchemeDescriptor.ConfigurationClaim("mr_config_id", 48)),
-      SchemeDescriptor.Kind.CPU, false);
+  static final List<String> CLAIMS =
+      List.of(
+          "version",
+          "mr_td",
+          "mr_seam",
+          "mr_config_id",
+          "mr_owner",
+          "mr_owner_config",
+          "rtmr0",
+          "rtmr1",
+          "rtmr2",
+          "rtmr3",
+          "report_data",
+          "tee_tcb_svn",
+          "fmspc",
+          "tcb_status",
+          "advisory_ids",
+          "revocation",
+          "td_attributes",
+          "debug",
+          "xfam",
+          "seam_attributes",
+          "mr_signer_seam",
+          "tee_tcb_svn2",
+          "mr_service_td",
+          "pck_issuer");
+  private static final SchemeDescriptor DESCRIPTOR =
+      new SchemeDescriptor(
+          ID,
+          "1.0",
+          List.of("application/vnd.intel.tdx.quote"),
+          CLAIMS,
+          "Intel TDX DCAP quote v4/v5 (TD 1.0, TD 1.5)",
+          new SchemeDescriptor.BindingRule.ReportData(64),
+          java.util.Optional.of(new SchemeDescriptor.ConfigurationClaim("mr_config_id", 48)),
+          SchemeDescriptor.Kind.CPU,
+          false);
 
   public TdxScheme(DcapTrust trust) {
     super(trust, DESCRIPTOR, Quote.TEE_TDX);
@@ -52,7 +81,8 @@ public final class TdxScheme extends DcapScheme {
     }
     Quote quote = verification.quote().get();
     TdReport td = (TdReport) quote.body();
-    claims.put("version", quote.version())
+    claims
+        .put("version", quote.version())
         .put("mr_td", td.mrTd())
         .put("mr_seam", td.mrSeam())
         .put("mr_config_id", td.mrConfigId())
@@ -65,7 +95,8 @@ public final class TdxScheme extends DcapScheme {
         .put("report_data", td.reportData())
         .put("tee_tcb_svn", td.teeTcbSvn());
     verification.pck().ifPresent(pck -> claims.put("fmspc", pck.fmspc()));
-    claims.put("tcb_status", verification.tcbStatus())
+    claims
+        .put("tcb_status", verification.tcbStatus())
         .put("advisory_ids", verification.advisoryIds())
         .put("revocation", verification.revocation())
         .put("td_attributes", td.tdAttributes())

@@ -23,8 +23,8 @@ import java.util.Optional;
 /**
  * Finds the attestation keys a quote may be signed with. With an AK certificate ({@code --cert},
  * leaf first) the certificate must chain to a configured EK/AK CA and only its key is usable;
- * supplied keys must then be that same key. Without a certificate, the supplied keys are trusted
- * as given (the caller vouches for them).
+ * supplied keys must then be that same key. Without a certificate, the supplied keys are trusted as
+ * given (the caller vouches for them).
  */
 final class AkResolver {
   private AkResolver() {}
@@ -32,7 +32,10 @@ final class AkResolver {
   /** Usable keys, AK claims and the problems found. */
   record Resolution(List<AkKeys.AkKey> keys, Map<String, Object> claims, List<Problem> problems) {}
 
-  static Resolution resolve(EvidenceInput input, List<X509Certificate> anchors, ChainVerifier chains,
+  static Resolution resolve(
+      EvidenceInput input,
+      List<X509Certificate> anchors,
+      ChainVerifier chains,
       VerificationContext context) {
     List<Problem> problems = new ArrayList<>();
     Map<String, Object> claims = new LinkedHashMap<>();
@@ -46,8 +49,11 @@ final class AkResolver {
     }
     for (AkKeys.AkKey key : supplied) {
       if (key.tpmt().isPresent() && !key.tpmt().get().restrictedSigning()) {
-        problems.add(Problem.of(EvidenceProblem.KEY_MALFORMED,
-            "the TPMT_PUBLIC is not a restricted signing key, so its signature does not prove a TPM quote"));
+        problems.add(
+            Problem.of(
+                EvidenceProblem.KEY_MALFORMED,
+                "the TPMT_PUBLIC is not a restricted signing key, so its signature does not prove a"
+                    + " TPM quote"));
       }
     }
     List<X509Certificate> chain = new ArrayList<>();
@@ -55,13 +61,17 @@ final class AkResolver {
       try {
         chain.addAll(Certificates.parse(file));
       } catch (CertificateException e) {
-        problems.add(Problem.of(EvidenceProblem.CERTIFICATE_MALFORMED, "--cert: " + e.getMessage()));
+        problems.add(
+            Problem.of(EvidenceProblem.CERTIFICATE_MALFORMED, "--cert: " + e.getMessage()));
       }
     }
     if (chain.isEmpty()) {
       if (supplied.isEmpty() && problems.isEmpty()) {
-        problems.add(Problem.of(EvidenceProblem.CERTIFICATE_MISSING,
-            "no attestation key: supply --key (TPMT_PUBLIC, PEM or JWK) or an AK certificate chained to a configured CA"));
+        problems.add(
+            Problem.of(
+                EvidenceProblem.CERTIFICATE_MISSING,
+                "no attestation key: supply --key (TPMT_PUBLIC, PEM or JWK) or an AK certificate"
+                    + " chained to a configured CA"));
       }
       claims.put("source", "key");
       supplied.stream().findFirst().ifPresent(key -> describe(key, claims));
@@ -72,7 +82,10 @@ final class AkResolver {
     AkKeys.AkKey certKey = new AkKeys.AkKey(leaf.getPublicKey(), Optional.empty());
     for (AkKeys.AkKey key : supplied) {
       if (!Arrays.equals(key.key().getEncoded(), leaf.getPublicKey().getEncoded())) {
-        problems.add(Problem.of(EvidenceProblem.KEY_BINDING_INVALID, "a supplied --key differs from the AK certificate's key"));
+        problems.add(
+            Problem.of(
+                EvidenceProblem.KEY_BINDING_INVALID,
+                "a supplied --key differs from the AK certificate's key"));
       } else {
         certKey = key;
       }
@@ -85,18 +98,25 @@ final class AkResolver {
     certificate.put("not_after", leaf.getNotAfter().toInstant().toString());
     claims.put("certificate", certificate);
     if (anchors.isEmpty()) {
-      problems.add(Problem.of(EvidenceProblem.CERTIFICATE_CHAIN_INVALID,
-          "no EK/AK CA certificate is configured for the tpm scheme, so an AK certificate cannot be trusted"));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.CERTIFICATE_CHAIN_INVALID,
+              "no EK/AK CA certificate is configured for the tpm scheme, so an AK certificate"
+                  + " cannot be trusted"));
       return new Resolution(List.of(), claims, problems);
     }
     switch (chains.verify(chain, anchors, context.now())) {
       case ChainVerifier.Result.Invalid invalid -> {
-        problems.add(Problem.of(invalid.failure() == ChainVerifier.Failure.EXPIRED
-            ? EvidenceProblem.CERTIFICATE_EXPIRED : EvidenceProblem.CERTIFICATE_CHAIN_INVALID,
-            "AK certificate: " + invalid.detail()));
+        problems.add(
+            Problem.of(
+                invalid.failure() == ChainVerifier.Failure.EXPIRED
+                    ? EvidenceProblem.CERTIFICATE_EXPIRED
+                    : EvidenceProblem.CERTIFICATE_CHAIN_INVALID,
+                "AK certificate: " + invalid.detail()));
         return new Resolution(List.of(), claims, problems);
       }
-      case ChainVerifier.Result.Valid valid -> checkRevocation(valid.path(), input, context, claims, problems);
+      case ChainVerifier.Result.Valid valid ->
+          checkRevocation(valid.path(), input, context, claims, problems);
     }
     return new Resolution(List.of(certKey), claims, problems);
   }
@@ -106,29 +126,38 @@ final class AkResolver {
     key.tpmt().ifPresent(tpmt -> claims.put("name", tpmt.name()));
   }
 
-  private static void checkRevocation(List<X509Certificate> path, EvidenceInput input, VerificationContext context,
-      Map<String, Object> claims, List<Problem> problems) {
+  private static void checkRevocation(
+      List<X509Certificate> path,
+      EvidenceInput input,
+      VerificationContext context,
+      Map<String, Object> claims,
+      List<Problem> problems) {
     List<X509CRL> crls = new ArrayList<>();
     for (EvidenceInput.Collateral file : input.collateral()) {
       try {
         crls.addAll(Certificates.parseCrls(file.bytes()));
       } catch (CRLException e) {
-        problems.add(Problem.of(EvidenceProblem.COLLATERAL_MALFORMED, file.name() + " is not a CRL"));
+        problems.add(
+            Problem.of(EvidenceProblem.COLLATERAL_MALFORMED, file.name() + " is not a CRL"));
       }
     }
-    CrlChecker.Outcome outcome = CrlChecker.check(path, crls, context.now(), context.allowStaleCrl());
+    CrlChecker.Outcome outcome =
+        CrlChecker.check(path, crls, context.now(), context.allowStaleCrl());
     for (CrlChecker.Finding finding : outcome.findings()) {
-      EvidenceProblem type = switch (finding.kind()) {
-        case "REVOKED" -> EvidenceProblem.CERTIFICATE_REVOKED;
-        case "STALE" -> EvidenceProblem.CRL_STALE;
-        default -> EvidenceProblem.CRL_INVALID;
-      };
+      EvidenceProblem type =
+          switch (finding.kind()) {
+            case "REVOKED" -> EvidenceProblem.CERTIFICATE_REVOKED;
+            case "STALE" -> EvidenceProblem.CRL_STALE;
+            default -> EvidenceProblem.CRL_INVALID;
+          };
       problems.add(Problem.of(type, finding.detail()));
     }
     boolean checked = outcome.status() == CrlChecker.Status.CHECKED;
     claims.put("revocation", checked ? "checked" : "unchecked");
     if (!checked && context.requireRevocation()) {
-      problems.add(Problem.of(EvidenceProblem.REVOCATION_UNCHECKED, "no CRL covers the AK certificate chain"));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.REVOCATION_UNCHECKED, "no CRL covers the AK certificate chain"));
     }
   }
 }

@@ -24,7 +24,10 @@ record GoTpmToolsAttestation(Optional<byte[]> akPub, List<Quote> quotes, Optiona
     quotes = List.copyOf(quotes);
   }
 
-  /** True when the bytes start like this protobuf (field 1, length-delimited) and not a TPM structure. */
+  /**
+   * True when the bytes start like this protobuf (field 1, length-delimited) and not a TPM
+   * structure.
+   */
   static boolean looksLike(byte[] bytes) {
     return bytes.length > 2 && bytes[0] == 0x0a;
   }
@@ -51,7 +54,8 @@ record GoTpmToolsAttestation(Optional<byte[]> akPub, List<Quote> quotes, Optiona
     if (quotes.isEmpty()) {
       throw new TpmFormatException("go-tpm-tools attestation holds no quote");
     }
-    return new GoTpmToolsAttestation(Optional.ofNullable(akPub), quotes, Optional.ofNullable(akCert));
+    return new GoTpmToolsAttestation(
+        Optional.ofNullable(akPub), quotes, Optional.ofNullable(akCert));
   }
 
   private static Quote quote(byte[] bytes) throws TpmFormatException {
@@ -105,8 +109,9 @@ record GoTpmToolsAttestation(Optional<byte[]> akPub, List<Quote> quotes, Optiona
       }
     }
     long id = hash;
-    TpmAlg bank = TpmAlg.byId((int) Math.min(id, 0xffff))
-        .orElseThrow(() -> TpmFormatException.unsupported("go-tpm-tools PCR bank " + id));
+    TpmAlg bank =
+        TpmAlg.byId((int) Math.min(id, 0xffff))
+            .orElseThrow(() -> TpmFormatException.unsupported("go-tpm-tools PCR bank " + id));
     Map<Integer, byte[]> checked = new TreeMap<>();
     for (var entry : values.entrySet()) {
       PcrValues.put(checked, bank, entry.getKey(), entry.getValue());

@@ -17,10 +17,13 @@ record PcrSelection(TpmAlg bank, List<Integer> pcrs) {
     int algId = reader.u16("pcrSelect.hash");
     TpmAlg bank =
         TpmAlg.byId(algId)
-            .orElseThrow(() -> TpmFormatException.unsupported(String.format("PCR bank algorithm 0x%04x is not supported", algId)));
+            .orElseThrow(() ->
+                TpmFormatException.unsupported(
+                    String.format("PCR bank algorithm 0x%04x is not supported", algId)));
     int size = reader.u8("pcrSelect.sizeofSelect");
     if (size < 1 || size > MAX_SELECT_BYTES) {
-      throw new TpmFormatException("pcrSelect.sizeofSelect " + size + " is outside 1.." + MAX_SELECT_BYTES);
+      throw new TpmFormatException(
+          "pcrSelect.sizeofSelect " + size + " is outside 1.." + MAX_SELECT_BYTES);
     }
     byte[] bitmap = reader.bytes(size, "pcrSelect.pcrSelect");
     List<Integer> pcrs = new ArrayList<>();

@@ -12,8 +12,9 @@ import java.util.TreeMap;
 /**
  * Supplied PCR values by bank and index. Accepted forms: the CLI JSON {@code {"sha256": {"0":
  * "hex", ...}, "sha1": {...}}}, the go-tpm-tools style {@code {"hash_alg": "sha1", "pcrs": {...}}},
- * and the binary PCR file tpm2-tools writes with {@code tpm2_quote -o} (host-endian TPML_PCR_SELECTION
- * followed by TPML_DIGEST lists). Values are not trusted until they hash to a signed pcrDigest.
+ * and the binary PCR file tpm2-tools writes with {@code tpm2_quote -o} (host-endian
+ * TPML_PCR_SELECTION followed by TPML_DIGEST lists). Values are not trusted until they hash to a
+ * signed pcrDigest.
  */
 record PcrValues(Map<TpmAlg, Map<Integer, byte[]>> banks) {
   static final int MAX_PCR = 31;
@@ -50,7 +51,8 @@ record PcrValues(Map<TpmAlg, Map<Integer, byte[]>> banks) {
   }
 
   private static TpmAlg bank(String name) throws TpmFormatException {
-    return TpmAlg.byBank(name).orElseThrow(() -> new TpmFormatException("unknown PCR bank '" + name + "'"));
+    return TpmAlg.byBank(name)
+        .orElseThrow(() -> new TpmFormatException("unknown PCR bank '" + name + "'"));
   }
 
   private static Map<Integer, byte[]> values(TpmAlg bank, JsonNode node) throws TpmFormatException {
@@ -68,7 +70,12 @@ record PcrValues(Map<TpmAlg, Map<Integer, byte[]>> banks) {
         throw new TpmFormatException("PCR index '" + entry.getKey() + "' is not a number");
       }
       if (index < 0 || index > MAX_PCR || !entry.getValue().isTextual()) {
-        throw new TpmFormatException("PCR " + entry.getKey() + " of bank " + bank.bank() + " is out of range or not a string");
+        throw new TpmFormatException(
+            "PCR "
+                + entry.getKey()
+                + " of bank "
+                + bank.bank()
+                + " is out of range or not a string");
       }
       byte[] value;
       try {
@@ -81,10 +88,18 @@ record PcrValues(Map<TpmAlg, Map<Integer, byte[]>> banks) {
     return out;
   }
 
-  static void put(Map<Integer, byte[]> bank, TpmAlg alg, int index, byte[] value) throws TpmFormatException {
+  static void put(Map<Integer, byte[]> bank, TpmAlg alg, int index, byte[] value)
+      throws TpmFormatException {
     if (value.length != alg.size) {
-      throw new TpmFormatException("PCR " + index + " of bank " + alg.bank() + " has " + value.length
-          + " bytes, expected " + alg.size);
+      throw new TpmFormatException(
+          "PCR "
+              + index
+              + " of bank "
+              + alg.bank()
+              + " has "
+              + value.length
+              + " bytes, expected "
+              + alg.size);
     }
     bank.put(index, value);
   }

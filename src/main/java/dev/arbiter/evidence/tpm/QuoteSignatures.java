@@ -24,33 +24,45 @@ final class QuoteSignatures {
     TpmSignature.Scheme scheme = signature.scheme();
     TpmAlg hash = signature.hash().orElse(null);
     if (scheme == TpmSignature.Scheme.RAW) {
-      scheme = ak.tpmt().flatMap(TpmtPublic::scheme)
-          .orElse(key instanceof RSAPublicKey ? TpmSignature.Scheme.RSASSA : TpmSignature.Scheme.ECDSA);
+      scheme =
+          ak.tpmt()
+              .flatMap(TpmtPublic::scheme)
+              .orElse(
+                  key instanceof RSAPublicKey
+                      ? TpmSignature.Scheme.RSASSA
+                      : TpmSignature.Scheme.ECDSA);
       hash = ak.tpmt().flatMap(TpmtPublic::schemeHash).orElse(defaultHash(key));
     }
-    boolean ok = switch (scheme) {
-      case RSASSA -> key instanceof RSAPublicKey
-          && Signatures.verify(hash.signaturePrefix() + "withRSA", key, attest, signature.value());
-      case RSAPSS -> key instanceof RSAPublicKey rsa && verifyPss(rsa, hash, attest, signature.value());
-      case ECDSA -> key instanceof ECPublicKey ec && verifyEcdsa(ec, hash, attest, signature);
-      case RAW -> false;
-    };
+    boolean ok =
+        switch (scheme) {
+          case RSASSA ->
+              key instanceof RSAPublicKey
+                  && Signatures.verify(
+                      hash.signaturePrefix() + "withRSA", key, attest, signature.value());
+          case RSAPSS ->
+              key instanceof RSAPublicKey rsa && verifyPss(rsa, hash, attest, signature.value());
+          case ECDSA -> key instanceof ECPublicKey ec && verifyEcdsa(ec, hash, attest, signature);
+          case RAW -> false;
+        };
     return ok ? Optional.of(hash) : Optional.empty();
   }
 
   private static TpmAlg defaultHash(PublicKey key) {
-    if (key instanceof ECPublicKey ec && ec.getParams().getCurve().getField().getFieldSize() > 256) {
+    if (key instanceof ECPublicKey ec
+        && ec.getParams().getCurve().getField().getFieldSize() > 256) {
       return TpmAlg.SHA384;
     }
     return TpmAlg.SHA256;
   }
 
-  private static boolean verifyEcdsa(ECPublicKey key, TpmAlg hash, byte[] attest, TpmSignature signature) {
+  private static boolean verifyEcdsa(
+      ECPublicKey key, TpmAlg hash, byte[] attest, TpmSignature signature) {
     String algorithm = hash.signaturePrefix() + "withECDSA";
     int fieldBytes = (key.getParams().getCurve().getField().getFieldSize() + 7) / 8;
     boolean raw = signature.scheme() == TpmSignature.Scheme.RAW;
     byte[] value = signature.value();
-    if (raw && value.length == 2 * fieldBytes
+    if (raw
+        && value.length == 2 * fieldBytes
         && Signatures.verify(algorithm + "inP1363Format", key, attest, value)) {
       return true;
     }

@@ -46,8 +46,11 @@ final class Tpm2ToolsPcrFile {
         if (size > 4) {
           throw new TpmFormatException("tpm2-tools PCR file: sizeofSelect " + size);
         }
-        TpmAlg alg = TpmAlg.byId(hash).orElseThrow(
-            () -> TpmFormatException.unsupported(String.format("tpm2-tools PCR file: bank 0x%04x", hash)));
+        TpmAlg alg =
+            TpmAlg.byId(hash)
+                .orElseThrow(() ->
+                    TpmFormatException.unsupported(
+                        String.format("tpm2-tools PCR file: bank 0x%04x", hash)));
         for (int pcr = 0; pcr < size * 8; pcr++) {
           if ((select[pcr / 8] & (1 << (pcr % 8))) != 0) {
             order.add(alg);
@@ -71,20 +74,28 @@ final class Tpm2ToolsPcrFile {
           int size = buffer.getShort() & 0xffff;
           if (slot < digests) {
             if (size > 64 || next >= order.size()) {
-              throw new TpmFormatException("tpm2-tools PCR file: digest " + next + " does not fit the selection");
+              throw new TpmFormatException(
+                  "tpm2-tools PCR file: digest " + next + " does not fit the selection");
             }
             byte[] value = new byte[size];
             buffer.get(value);
             TpmAlg alg = order.get(next);
-            PcrValues.put(banks.computeIfAbsent(alg, a -> new TreeMap<>()), alg, indices.get(next), value);
+            PcrValues.put(
+                banks.computeIfAbsent(alg, a -> new TreeMap<>()), alg, indices.get(next), value);
             next++;
           }
           buffer.position(start + DIGEST_SLOT);
         }
       }
       if (next != order.size() || buffer.hasRemaining()) {
-        throw new TpmFormatException("tpm2-tools PCR file: " + next + " digests for " + order.size()
-            + " selected PCRs, " + buffer.remaining() + " bytes left");
+        throw new TpmFormatException(
+            "tpm2-tools PCR file: "
+                + next
+                + " digests for "
+                + order.size()
+                + " selected PCRs, "
+                + buffer.remaining()
+                + " bytes left");
       }
       return new PcrValues(banks);
     } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {

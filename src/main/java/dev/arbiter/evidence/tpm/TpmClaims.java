@@ -14,10 +14,31 @@ final class TpmClaims {
   static final List<String> NAMES = names();
 
   private static List<String> names() {
-    List<String> names = new ArrayList<>(List.of("magic", "type", "qualified_signer", "extra_data", "clock",
-        "reset_count", "restart_count", "safe", "firmware_version", "pcr_digest", "pcr_selection",
-        "signature.scheme", "signature.hash", "ak.source", "ak.key_sha256", "ak.name", "ak.certificate.subject",
-        "ak.certificate.issuer", "ak.certificate.serial", "ak.certificate.not_after", "revocation", "quote_count"));
+    List<String> names =
+        new ArrayList<>(
+            List.of(
+                "magic",
+                "type",
+                "qualified_signer",
+                "extra_data",
+                "clock",
+                "reset_count",
+                "restart_count",
+                "safe",
+                "firmware_version",
+                "pcr_digest",
+                "pcr_selection",
+                "signature.scheme",
+                "signature.hash",
+                "ak.source",
+                "ak.key_sha256",
+                "ak.name",
+                "ak.certificate.subject",
+                "ak.certificate.issuer",
+                "ak.certificate.serial",
+                "ak.certificate.not_after",
+                "revocation",
+                "quote_count"));
     for (TpmAlg bank : TpmAlg.values()) {
       for (int pcr = 0; pcr <= PcrValues.MAX_PCR; pcr++) {
         names.add("pcrs." + bank.bank() + ".pcr" + pcr);
@@ -27,7 +48,9 @@ final class TpmClaims {
     return List.copyOf(names);
   }
 
-  /** {@code pcrN} for the SHA-256 bank, {@code <bank>:pcrN} for the others (reference-values names). */
+  /**
+   * {@code pcrN} for the SHA-256 bank, {@code <bank>:pcrN} for the others (reference-values names).
+   */
   static String flatName(TpmAlg bank, int pcr) {
     return bank == TpmAlg.SHA256 ? "pcr" + pcr : bank.bank() + ":pcr" + pcr;
   }
@@ -57,7 +80,9 @@ final class TpmClaims {
     Map<String, Object> banks = new LinkedHashMap<>();
     for (PcrSelection select : attest.pcrSelect()) {
       @SuppressWarnings("unchecked")
-      Map<String, Object> bank = (Map<String, Object>) banks.computeIfAbsent(select.bank().bank(), b -> new LinkedHashMap<>());
+      Map<String, Object> bank =
+          (Map<String, Object>)
+              banks.computeIfAbsent(select.bank().bank(), b -> new LinkedHashMap<>());
       for (int pcr : select.pcrs()) {
         String value = Hex.encode(values.banks().get(select.bank()).get(pcr));
         bank.put("pcr" + pcr, value);

@@ -27,7 +27,14 @@ final class TpmReader {
   private void need(int count, String field) throws TpmFormatException {
     if (count < 0 || count > remaining()) {
       throw new TpmFormatException(
-          field + ": needs " + count + " bytes at offset " + position + ", " + remaining() + " left");
+          field
+              + ": needs "
+              + count
+              + " bytes at offset "
+              + position
+              + ", "
+              + remaining()
+              + " left");
     }
   }
 

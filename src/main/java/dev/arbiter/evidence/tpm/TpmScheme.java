@@ -22,20 +22,27 @@ import java.util.Optional;
  * TPM 2.0 quotes ({@code tpm}): a TPMS_ATTEST of type quote, its signature by an attestation key,
  * the PCR values it commits to and its extra data.
  *
- * <p><b>Security guarantee.</b> A valid result means: the TPMS_ATTEST is a well-formed quote carrying
- * TPM_GENERATED_VALUE; its signature verifies under an AK that either chains to one of the EK/AK CA
- * certificates this scheme was constructed with, or was supplied explicitly by the caller as a key
- * (a TPMT_PUBLIC must then be a restricted signing key); the extra data equals the expected binding
- * exactly; and, when PCR values were supplied, the hash of the selected values equals the signed
- * pcrDigest (only then do PCR claims appear). Thread-safe.
+ * <p><b>Security guarantee.</b> A valid result means: the TPMS_ATTEST is a well-formed quote
+ * carrying TPM_GENERATED_VALUE; its signature verifies under an AK that either chains to one of the
+ * EK/AK CA certificates this scheme was constructed with, or was supplied explicitly by the caller
+ * as a key (a TPMT_PUBLIC must then be a restricted signing key); the extra data equals the
+ * expected binding exactly; and, when PCR values were supplied, the hash of the selected values
+ * equals the signed pcrDigest (only then do PCR claims appear). Thread-safe.
  */
 public final class TpmScheme implements EvidenceScheme {
   public static final String ID = "tpm";
 
   private static final SchemeDescriptor DESCRIPTOR =
-      new SchemeDescriptor(ID, "1.0", List.of("application/vnd.tcg.tpms-attest"), TpmClaims.NAMES,
+      new SchemeDescriptor(
+          ID,
+          "1.0",
+          List.of("application/vnd.tcg.tpms-attest"),
+          TpmClaims.NAMES,
           "TPM 2.0 quote (TPMS_ATTEST + TPMT_SIGNATURE + PCR values)",
-          new SchemeDescriptor.BindingRule.Sha256OfB(), Optional.empty(), SchemeDescriptor.Kind.CPU, false);
+          new SchemeDescriptor.BindingRule.Sha256OfB(),
+          Optional.empty(),
+          SchemeDescriptor.Kind.CPU,
+          false);
 
   private final List<X509Certificate> akCas;
   private final ChainVerifier chains = new ChainVerifier(256);
@@ -51,10 +58,10 @@ public final class TpmScheme implements EvidenceScheme {
   }
 
   /**
-   * The PCRs a TPMS_ATTEST quote selects, one entry per TPMS_PCR_SELECTION in quote order: bank name
-   * ({@code sha256}, ...) and ascending indices, i.e. the order in which its pcrDigest hashes the
-   * values. For containers that list PCR values without indices (Azure vTPM quotes). Parses only;
-   * nothing is verified. Empty when {@code attest} is not a well-formed quote.
+   * The PCRs a TPMS_ATTEST quote selects, one entry per TPMS_PCR_SELECTION in quote order: bank
+   * name ({@code sha256}, ...) and ascending indices, i.e. the order in which its pcrDigest hashes
+   * the values. For containers that list PCR values without indices (Azure vTPM quotes). Parses
+   * only; nothing is verified. Empty when {@code attest} is not a well-formed quote.
    */
   public static Optional<List<Map.Entry<String, List<Integer>>>> quotedPcrs(byte[] attest) {
     try {
@@ -74,7 +81,8 @@ public final class TpmScheme implements EvidenceScheme {
   }
 
   @Override
-  public VerificationResult verify(EvidenceInput input, ExpectedBinding binding, VerificationContext context) {
+  public VerificationResult verify(
+      EvidenceInput input, ExpectedBinding binding, VerificationContext context) {
     if (GoTpmToolsAttestation.looksLike(input.evidence())) {
       return verifyContainer(input, binding, context);
     }
@@ -91,8 +99,13 @@ public final class TpmScheme implements EvidenceScheme {
     return verifyQuote(input.evidence(), input.signature(), pcrs, ak, binding, problems);
   }
 
-  private VerificationResult verifyQuote(byte[] evidence, Optional<byte[]> signature, Optional<PcrValues> pcrs,
-      AkResolver.Resolution ak, ExpectedBinding binding, List<Problem> earlier) {
+  private VerificationResult verifyQuote(
+      byte[] evidence,
+      Optional<byte[]> signature,
+      Optional<PcrValues> pcrs,
+      AkResolver.Resolution ak,
+      ExpectedBinding binding,
+      List<Problem> earlier) {
     TpmsAttest attest;
     try {
       attest = TpmsAttest.parse(evidence);
@@ -118,12 +131,14 @@ public final class TpmScheme implements EvidenceScheme {
    * A go-tpm-tools attestation: every quote must verify; claims of the first, PCRs of all. Without
    * {@code --key}, its embedded AK certificate leads the {@code --cert} chain.
    */
-  private VerificationResult verifyContainer(EvidenceInput input, ExpectedBinding binding, VerificationContext context) {
+  private VerificationResult verifyContainer(
+      EvidenceInput input, ExpectedBinding binding, VerificationContext context) {
     GoTpmToolsAttestation attestation;
     try {
       attestation = GoTpmToolsAttestation.parse(input.evidence());
     } catch (TpmFormatException e) {
-      return VerificationResult.failed(ID, Problem.of(typeOf(e), "go-tpm-tools attestation: " + e.getMessage()));
+      return VerificationResult.failed(
+          ID, Problem.of(typeOf(e), "go-tpm-tools attestation: " + e.getMessage()));
     }
     EvidenceInput forAk = input;
     if (input.keys().isEmpty() && attestation.akCert().isPresent()) {
@@ -138,8 +153,14 @@ public final class TpmScheme implements EvidenceScheme {
     List<GoTpmToolsAttestation.Quote> quotes = attestation.quotes();
     for (int i = 0; i < quotes.size(); i++) {
       GoTpmToolsAttestation.Quote quote = quotes.get(i);
-      VerificationResult one = verifyQuote(quote.attest(), Optional.of(quote.signature()), Optional.of(quote.pcrs()),
-          i == 0 ? ak : new AkResolver.Resolution(ak.keys(), ak.claims(), List.of()), binding, List.of());
+      VerificationResult one =
+          verifyQuote(
+              quote.attest(),
+              Optional.of(quote.signature()),
+              Optional.of(quote.pcrs()),
+              i == 0 ? ak : new AkResolver.Resolution(ak.keys(), ak.claims(), List.of()),
+              binding,
+              List.of());
       for (Problem problem : one.problems()) {
         problems.add(Problem.of(problem.type(), "quote[" + i + "]: " + problem.detail()));
       }
@@ -164,10 +185,16 @@ public final class TpmScheme implements EvidenceScheme {
     return new VerificationResult(ID, new dev.arbiter.evidence.Claims(claims), problems);
   }
 
-  private static Optional<TpmAlg> verifySignature(Optional<byte[]> supplied, TpmsAttest attest,
-      AkResolver.Resolution ak, Map<String, Object> claims, List<Problem> problems) {
+  private static Optional<TpmAlg> verifySignature(
+      Optional<byte[]> supplied,
+      TpmsAttest attest,
+      AkResolver.Resolution ak,
+      Map<String, Object> claims,
+      List<Problem> problems) {
     if (supplied.isEmpty()) {
-      problems.add(Problem.of(EvidenceProblem.SIGNATURE_INVALID, "no quote signature supplied (--signature)"));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.SIGNATURE_INVALID, "no quote signature supplied (--signature)"));
       return Optional.empty();
     }
     TpmSignature signature;
@@ -191,44 +218,71 @@ public final class TpmScheme implements EvidenceScheme {
         return hash;
       }
     }
-    problems.add(Problem.of(EvidenceProblem.SIGNATURE_INVALID,
-        "the quote signature (" + described.get("scheme") + ") does not verify under the attestation key"));
+    problems.add(
+        Problem.of(
+            EvidenceProblem.SIGNATURE_INVALID,
+            "the quote signature ("
+                + described.get("scheme")
+                + ") does not verify under the attestation key"));
     return Optional.empty();
   }
 
-  private static void checkBinding(TpmsAttest attest, ExpectedBinding binding, List<Problem> problems) {
+  private static void checkBinding(
+      TpmsAttest attest, ExpectedBinding binding, List<Problem> problems) {
     if (binding instanceof ExpectedBinding.Value value
         && !Digests.constantTimeEquals(value.bytes(), attest.extraData())) {
-      problems.add(Problem.of(EvidenceProblem.REPORT_DATA_MISMATCH,
-          "extraData (" + attest.extraData().length + " bytes) differs from the expected --report-data"));
+      problems.add(
+          Problem.of(
+              EvidenceProblem.REPORT_DATA_MISMATCH,
+              "extraData ("
+                  + attest.extraData().length
+                  + " bytes) differs from the expected --report-data"));
     }
   }
 
-  private static void checkPcrs(PcrValues values, TpmsAttest attest, Optional<TpmAlg> signedWith,
-      Map<String, Object> claims, List<Problem> problems) {
-    TpmAlg hash = signedWith.orElseGet(() -> TpmAlg.bySize(attest.pcrDigest().length).orElseThrow());
+  private static void checkPcrs(
+      PcrValues values,
+      TpmsAttest attest,
+      Optional<TpmAlg> signedWith,
+      Map<String, Object> claims,
+      List<Problem> problems) {
+    TpmAlg hash =
+        signedWith.orElseGet(() -> TpmAlg.bySize(attest.pcrDigest().length).orElseThrow());
     List<byte[]> quoted = new ArrayList<>();
     for (PcrSelection select : attest.pcrSelect()) {
       Map<Integer, byte[]> bank = values.banks().getOrDefault(select.bank(), Map.of());
       for (int pcr : select.pcrs()) {
         byte[] value = bank.get(pcr);
         if (value == null) {
-          problems.add(Problem.of(EvidenceProblem.MEASUREMENT_MISMATCH,
-              "PCR " + pcr + " of bank " + select.bank().bank() + " is quoted but not in --pcrs"));
+          problems.add(
+              Problem.of(
+                  EvidenceProblem.MEASUREMENT_MISMATCH,
+                  "PCR "
+                      + pcr
+                      + " of bank "
+                      + select.bank().bank()
+                      + " is quoted but not in --pcrs"));
           return;
         }
         quoted.add(value);
       }
     }
-    if (!Digests.constantTimeEquals(Digests.digest(hash.jcaName, quoted.toArray(byte[][]::new)), attest.pcrDigest())) {
-      problems.add(Problem.of(EvidenceProblem.MEASUREMENT_MISMATCH,
-          "the " + hash.bank() + " digest of the supplied PCR values differs from the quote's pcrDigest"));
+    if (!Digests.constantTimeEquals(
+        Digests.digest(hash.jcaName, quoted.toArray(byte[][]::new)), attest.pcrDigest())) {
+      problems.add(
+          Problem.of(
+              EvidenceProblem.MEASUREMENT_MISMATCH,
+              "the "
+                  + hash.bank()
+                  + " digest of the supplied PCR values differs from the quote's pcrDigest"));
       return;
     }
     TpmClaims.pcrs(attest, values, claims);
   }
 
   private static EvidenceProblem typeOf(TpmFormatException e) {
-    return e.unsupported() ? EvidenceProblem.UNSUPPORTED_VERSION : EvidenceProblem.EVIDENCE_MALFORMED;
+    return e.unsupported()
+        ? EvidenceProblem.UNSUPPORTED_VERSION
+        : EvidenceProblem.EVIDENCE_MALFORMED;
   }
 }

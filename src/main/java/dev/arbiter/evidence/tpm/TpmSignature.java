@@ -55,12 +55,15 @@ record TpmSignature(Scheme scheme, Optional<TpmAlg> hash, byte[] value) {
       }
     }
     if (scheme == null) {
-      throw TpmFormatException.unsupported(String.format("signature algorithm 0x%04x is not supported", alg));
+      throw TpmFormatException.unsupported(
+          String.format("signature algorithm 0x%04x is not supported", alg));
     }
     int hashId = reader.u16("signature.hash");
     TpmAlg hash =
         TpmAlg.byId(hashId)
-            .orElseThrow(() -> TpmFormatException.unsupported(String.format("signature hash 0x%04x is not supported", hashId)));
+            .orElseThrow(() ->
+                TpmFormatException.unsupported(
+                    String.format("signature hash 0x%04x is not supported", hashId)));
     byte[] value;
     if (scheme == Scheme.ECDSA) {
       byte[] r = reader.sized("signatureR", MAX_ECC_PARAMETER);

@@ -24,12 +24,16 @@ record TpmsAttest(
     byte[] pcrDigest) {
   static final long MAGIC = 0xff544347L;
   static final int ST_ATTEST_QUOTE = 0x8018;
+
   /** sizeof(TPMU_NAME): a hash algorithm id and the largest digest. */
   static final int MAX_NAME = 2 + 64;
+
   static final int MAX_DATA = 64;
   static final int MAX_DIGEST = 64;
+
   /** HASH_COUNT in the reference implementation: at most one selection per bank. */
   static final int MAX_SELECTIONS = 16;
+
   /** Anything longer cannot be a quote. */
   static final int MAX_SIZE = 1024;
 
@@ -39,17 +43,20 @@ record TpmsAttest(
 
   static TpmsAttest parse(byte[] input) throws TpmFormatException {
     if (input.length > MAX_SIZE + 2) {
-      throw new TpmFormatException("TPMS_ATTEST: " + input.length + " bytes is too large for a quote");
+      throw new TpmFormatException(
+          "TPMS_ATTEST: " + input.length + " bytes is too large for a quote");
     }
     byte[] raw = unwrapTpm2b(input);
     TpmReader reader = new TpmReader(raw);
     long magic = reader.u32("magic");
     if (magic != MAGIC) {
-      throw new TpmFormatException(String.format("magic 0x%08x is not TPM_GENERATED_VALUE 0xff544347", magic));
+      throw new TpmFormatException(
+          String.format("magic 0x%08x is not TPM_GENERATED_VALUE 0xff544347", magic));
     }
     int type = reader.u16("type");
     if (type != ST_ATTEST_QUOTE) {
-      throw TpmFormatException.unsupported(String.format("attestation type 0x%04x is not TPM_ST_ATTEST_QUOTE (0x8018)", type));
+      throw TpmFormatException.unsupported(
+          String.format("attestation type 0x%04x is not TPM_ST_ATTEST_QUOTE (0x8018)", type));
     }
     byte[] qualifiedSigner = reader.sized("qualifiedSigner", MAX_NAME);
     byte[] extraData = reader.sized("extraData", MAX_DATA);
@@ -71,18 +78,29 @@ record TpmsAttest(
     }
     byte[] pcrDigest = reader.sized("pcrDigest", MAX_DIGEST);
     if (TpmAlg.bySize(pcrDigest.length).isEmpty()) {
-      throw new TpmFormatException("pcrDigest has " + pcrDigest.length + " bytes, not a digest size");
+      throw new TpmFormatException(
+          "pcrDigest has " + pcrDigest.length + " bytes, not a digest size");
     }
     reader.requireEnd("TPMS_ATTEST");
-    return new TpmsAttest(raw, qualifiedSigner, extraData, clock, resetCount, restartCount, safe == 1,
-        firmwareVersion, selections, pcrDigest);
+    return new TpmsAttest(
+        raw,
+        qualifiedSigner,
+        extraData,
+        clock,
+        resetCount,
+        restartCount,
+        safe == 1,
+        firmwareVersion,
+        selections,
+        pcrDigest);
   }
 
   /** Strips a TPM2B_ATTEST size prefix when the input has one that covers exactly the rest. */
   private static byte[] unwrapTpm2b(byte[] input) {
     if (input.length >= 6) {
       int size = ((input[0] & 0xff) << 8) | (input[1] & 0xff);
-      boolean magicFollows = (input[2] & 0xff) == 0xff && input[3] == 'T' && input[4] == 'C' && input[5] == 'G';
+      boolean magicFollows =
+          (input[2] & 0xff) == 0xff && input[3] == 'T' && input[4] == 'C' && input[5] == 'G';
       if (size == input.length - 2 && magicFollows) {
         return java.util.Arrays.copyOfRange(input, 2, input.length);
       }

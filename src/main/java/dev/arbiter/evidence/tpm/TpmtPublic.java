@@ -18,7 +18,10 @@ import java.util.Optional;
  * @param restrictedSigning objectAttributes has both {@code sign} and {@code restricted}
  */
 record TpmtPublic(
-    PublicKey key, Optional<TpmSignature.Scheme> scheme, Optional<TpmAlg> schemeHash, byte[] name,
+    PublicKey key,
+    Optional<TpmSignature.Scheme> scheme,
+    Optional<TpmAlg> schemeHash,
+    byte[] name,
     boolean restrictedSigning) {
   static final int ALG_RSA = 0x0001;
   static final int ALG_ECC = 0x0023;
@@ -34,8 +37,11 @@ record TpmtPublic(
     TpmReader reader = new TpmReader(bytes);
     int type = reader.u16("type");
     int nameAlgId = reader.u16("nameAlg");
-    TpmAlg nameAlg = TpmAlg.byId(nameAlgId)
-        .orElseThrow(() -> TpmFormatException.unsupported(String.format("nameAlg 0x%04x is not supported", nameAlgId)));
+    TpmAlg nameAlg =
+        TpmAlg.byId(nameAlgId)
+            .orElseThrow(() ->
+                TpmFormatException.unsupported(
+                    String.format("nameAlg 0x%04x is not supported", nameAlgId)));
     long attributes = reader.u32("objectAttributes");
     reader.sized("authPolicy", 64);
     skipSymmetric(reader);
@@ -45,7 +51,8 @@ record TpmtPublic(
       int hashId = reader.u16("scheme.hashAlg");
       schemeHash = TpmAlg.byId(hashId);
       if (schemeHash.isEmpty()) {
-        throw TpmFormatException.unsupported(String.format("scheme hash 0x%04x is not supported", hashId));
+        throw TpmFormatException.unsupported(
+            String.format("scheme hash 0x%04x is not supported", hashId));
       }
     }
     Optional<TpmSignature.Scheme> scheme = Optional.empty();
@@ -60,7 +67,8 @@ record TpmtPublic(
       long exponent = reader.u32("exponent");
       byte[] modulus = reader.sized("unique.rsa", 512);
       if (modulus.length * 8 != keyBits || keyBits < 2048) {
-        throw TpmFormatException.unsupported("RSA key of " + keyBits + " bits with a " + modulus.length + "-byte modulus");
+        throw TpmFormatException.unsupported(
+            "RSA key of " + keyBits + " bits with a " + modulus.length + "-byte modulus");
       }
       key = rsa(new BigInteger(1, modulus), BigInteger.valueOf(exponent == 0 ? 65537 : exponent));
     } else if (type == ALG_ECC) {
@@ -73,7 +81,8 @@ record TpmtPublic(
       byte[] y = reader.sized("unique.y", 66);
       key = ec(curve, x, y);
     } else {
-      throw TpmFormatException.unsupported(String.format("key type 0x%04x is not RSA or ECC", type));
+      throw TpmFormatException.unsupported(
+          String.format("key type 0x%04x is not RSA or ECC", type));
     }
     reader.requireEnd("TPMT_PUBLIC");
     byte[] digest = Digests.digest(nameAlg.jcaName, bytes);
@@ -81,7 +90,8 @@ record TpmtPublic(
     name[0] = (byte) (nameAlg.id >> 8);
     name[1] = (byte) nameAlg.id;
     System.arraycopy(digest, 0, name, 2, digest.length);
-    boolean restrictedSigning = (attributes & ATTR_SIGN) != 0 && (attributes & ATTR_RESTRICTED) != 0;
+    boolean restrictedSigning =
+        (attributes & ATTR_SIGN) != 0 && (attributes & ATTR_RESTRICTED) != 0;
     return new TpmtPublic(key, scheme, schemeHash, name, restrictedSigning);
   }
 
@@ -102,15 +112,19 @@ record TpmtPublic(
   }
 
   private static PublicKey ec(int curve, byte[] x, byte[] y) throws TpmFormatException {
-    EcKeys.Curve named = switch (curve) {
-      case 0x0003 -> EcKeys.Curve.P256;
-      case 0x0004 -> EcKeys.Curve.P384;
-      default -> throw TpmFormatException.unsupported(String.format("ECC curve 0x%04x is not P-256 or P-384", curve));
-    };
+    EcKeys.Curve named =
+        switch (curve) {
+          case 0x0003 -> EcKeys.Curve.P256;
+          case 0x0004 -> EcKeys.Curve.P384;
+          default ->
+              throw TpmFormatException.unsupported(
+                  String.format("ECC curve 0x%04x is not P-256 or P-384", curve));
+        };
     try {
       return EcKeys.fromAffine(named, new BigInteger(1, x), new BigInteger(1, y));
     } catch (GeneralSecurityException e) {
-      throw new TpmFormatException("ECC public key is not a point on " + named.joseName() + ": " + e.getMessage());
+      throw new TpmFormatException(
+          "ECC public key is not a point on " + named.joseName() + ": " + e.getMessage());
     }
   }
 }

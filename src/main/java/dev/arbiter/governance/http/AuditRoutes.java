@@ -9,8 +9,8 @@ import dev.arbiter.governance.IntegrityCheck;
 import dev.arbiter.http.Access;
 import dev.arbiter.http.Reply;
 import dev.arbiter.http.Route;
-import java.util.List;
 import dev.arbiter.store.Database;
+import java.util.List;
 
 /** Routes of the audit log: list records, re-verify every hash link and signature. */
 public final class AuditRoutes {
@@ -21,9 +21,21 @@ public final class AuditRoutes {
   }
 
   /** One audit record as the API shows it. */
-  record AuditView(long seq, String hash, String prev, @JsonProperty("key_id") String keyId, String signature, JsonNode body) {
+  record AuditView(
+      long seq,
+      String hash,
+      String prev,
+      @JsonProperty("key_id") String keyId,
+      String signature,
+      JsonNode body) {
     static AuditView of(AuditRecord record) {
-      return new AuditView(record.seq(), record.hash(), record.prev(), record.keyId(), record.signature(), record.body());
+      return new AuditView(
+          record.seq(),
+          record.hash(),
+          record.prev(),
+          record.keyId(),
+          record.signature(),
+          record.body());
     }
   }
 
@@ -31,14 +43,21 @@ public final class AuditRoutes {
 
   public List<Route> routes() {
     return List.of(
-        Route.get("/v1/audit", Access.AUDIT, "Audit records (?after=SEQ&limit=N&target=T)",
+        Route.get(
+            "/v1/audit",
+            Access.AUDIT,
+            "Audit records (?after=SEQ&limit=N&target=T)",
             call -> {
               long after = call.queryLong("after", 0);
               int limit = (int) Math.max(1, Math.min(1000, call.queryLong("limit", 100)));
-              List<AuditRecord> records = AuditLog.list(database, after, limit, call.query("target"));
+              List<AuditRecord> records =
+                  AuditLog.list(database, after, limit, call.query("target"));
               return Reply.ok(new AuditPage(records.stream().map(AuditView::of).toList()));
             }),
-        Route.get("/v1/audit/verify", Access.AUDIT, "Re-verify every hash link and signature",
+        Route.get(
+            "/v1/audit/verify",
+            Access.AUDIT,
+            "Re-verify every hash link and signature",
             call -> Reply.ok(IntegrityCheck.run(database))));
   }
 }

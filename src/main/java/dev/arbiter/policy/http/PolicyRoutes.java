@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.policy.http;
 
-import dev.arbiter.http.Route;
-import dev.arbiter.http.Reply;
-import dev.arbiter.http.Call;
-import dev.arbiter.http.Access;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.arbiter.http.Access;
+import dev.arbiter.http.Call;
+import dev.arbiter.http.Reply;
+import dev.arbiter.http.Route;
 import dev.arbiter.policy.PolicyRevision;
 import dev.arbiter.policy.PolicyService;
 import dev.arbiter.policy.Version;
@@ -28,32 +28,44 @@ public final class PolicyRoutes {
     this(policies, null);
   }
 
-  /** @param supplyChain version admission (provenance, SBOM); null registers versions without it */
+  /**
+   * @param supplyChain version admission (provenance, SBOM); null registers versions without it
+   */
   public PolicyRoutes(PolicyService policies, SupplyChainService supplyChain) {
     this.policies = policies;
     this.supplyChain = supplyChain;
   }
 
-  record CreateWorkload(@JsonProperty(value = "name", required = true) String name, @JsonProperty("owner") String owner,
+  record CreateWorkload(
+      @JsonProperty(value = "name", required = true) String name,
+      @JsonProperty("owner") String owner,
       @JsonProperty("objectives") JsonNode objectives) {}
 
-  record SetObjectives(@JsonProperty(value = "objectives", required = true) JsonNode objectives,
+  record SetObjectives(
+      @JsonProperty(value = "objectives", required = true) JsonNode objectives,
       @JsonProperty(value = "reason", required = true) String reason) {}
 
-  record RegisterVersion(@JsonProperty(value = "version", required = true) String version,
+  record RegisterVersion(
+      @JsonProperty(value = "version", required = true) String version,
       @JsonProperty("reference_values") JsonNode referenceValues,
       @JsonProperty("digest") String digest,
       @JsonProperty("provenance") JsonNode provenance,
       @JsonProperty("sbom") JsonNode sbom) {}
 
-  record VersionChange(@JsonProperty(value = "version", required = true) String version,
-      @JsonProperty(value = "reason", required = true) String reason, @JsonProperty("base_revision") String baseRevision) {}
+  record VersionChange(
+      @JsonProperty(value = "version", required = true) String version,
+      @JsonProperty(value = "reason", required = true) String reason,
+      @JsonProperty("base_revision") String baseRevision) {}
 
-  record SetAppraisal(@JsonProperty(value = "cel", required = true) String cel,
-      @JsonProperty(value = "reason", required = true) String reason, @JsonProperty("base_revision") String baseRevision) {}
+  record SetAppraisal(
+      @JsonProperty(value = "cel", required = true) String cel,
+      @JsonProperty(value = "reason", required = true) String reason,
+      @JsonProperty("base_revision") String baseRevision) {}
 
-  record SetEndorsements(@JsonProperty(value = "endorsements", required = true) JsonNode endorsements,
-      @JsonProperty(value = "reason", required = true) String reason, @JsonProperty("base_revision") String baseRevision) {}
+  record SetEndorsements(
+      @JsonProperty(value = "endorsements", required = true) JsonNode endorsements,
+      @JsonProperty(value = "reason", required = true) String reason,
+      @JsonProperty("base_revision") String baseRevision) {}
 
   record WorkloadList(List<WorkloadView> workloads) {}
 
@@ -63,90 +75,230 @@ public final class PolicyRoutes {
 
   public List<Route> routes() {
     return List.of(
-        Route.post("/v1/workloads", Access.OPERATOR, "Create a workload",
-            Map.of("name", "payments", "owner", "team-payments", "objectives", Map.of("critical", Map.of("deadline", "PT72H", "on_deadline", "revoke"))),
+        Route.post(
+            "/v1/workloads",
+            Access.OPERATOR,
+            "Create a workload",
+            Map.of(
+                "name",
+                "payments",
+                "owner",
+                "team-payments",
+                "objectives",
+                Map.of("critical", Map.of("deadline", "PT72H", "on_deadline", "revoke"))),
             call -> {
               CreateWorkload body = call.body(CreateWorkload.class);
-              return Reply.created(workloadJson(policies.createWorkload(call.principal(), body.name(), body.owner(), body.objectives())));
+              return Reply.created(
+                  workloadJson(
+                      policies.createWorkload(
+                          call.principal(), body.name(), body.owner(), body.objectives())));
             }),
-        Route.get("/v1/workloads", Access.READ, "List workloads",
-            call -> Reply.ok(new WorkloadList(policies.listWorkloads().stream().map(PolicyRoutes::workloadJson).toList()))),
-        Route.get("/v1/workloads/{workload}", Access.READ, "Get a workload with its current policy",
+        Route.get(
+            "/v1/workloads",
+            Access.READ,
+            "List workloads",
+            call ->
+                Reply.ok(
+                    new WorkloadList(
+                        policies.listWorkloads().stream()
+                            .map(PolicyRoutes::workloadJson)
+                            .toList()))),
+        Route.get(
+            "/v1/workloads/{workload}",
+            Access.READ,
+            "Get a workload with its current policy",
             call -> {
               Workload workload = policies.workload(call.path("workload"));
-              return Reply.ok(WorkloadView.of(workload, revisionJson(policies.current(workload.name()))));
+              return Reply.ok(
+                  WorkloadView.of(workload, revisionJson(policies.current(workload.name()))));
             }),
-        Route.put("/v1/workloads/{workload}/objectives", Access.OPERATOR, "Set control objectives",
-            Map.of("objectives", Map.of("critical", Map.of("deadline", "PT72H", "on_deadline", "revoke")), "reason", "SOC2 CC7.1"),
+        Route.put(
+            "/v1/workloads/{workload}/objectives",
+            Access.OPERATOR,
+            "Set control objectives",
+            Map.of(
+                "objectives",
+                Map.of("critical", Map.of("deadline", "PT72H", "on_deadline", "revoke")),
+                "reason",
+                "SOC2 CC7.1"),
             call -> {
               SetObjectives body = call.body(SetObjectives.class);
-              return Reply.ok(workloadJson(policies.setObjectives(call.principal(), call.path("workload"), body.objectives(), body.reason())));
+              return Reply.ok(
+                  workloadJson(
+                      policies.setObjectives(
+                          call.principal(),
+                          call.path("workload"),
+                          body.objectives(),
+                          body.reason())));
             }),
-        Route.post("/v1/workloads/{workload}/versions", Access.PIPELINE,
-            "Register an immutable version (idempotent), admitted under the workload's supply-chain policy (provenance, SBOM: base64 or JSON)",
-            Map.of("version", "1.4.2", "reference_values", Map.of("sample", Map.of("measurement", "ab12")), "digest", "sha256:" + "0".repeat(64),
-                "provenance", List.of("<base64 DSSE envelope or Sigstore bundle>"), "sbom", "<base64 CycloneDX or SPDX JSON>"),
-            call -> {
-              RegisterVersion body = call.body(RegisterVersion.class);
-              var registration = supplyChain == null
-                  ? policies.registerVersion(call.principal(), call.path("workload"), body.version(), body.referenceValues(),
-                      Optional.ofNullable(body.digest()))
-                  : supplyChain.register(call.principal(), call.path("workload"), body.version(), body.referenceValues(),
-                      Optional.ofNullable(body.digest()), Documents.list(body.provenance(), "provenance"), Documents.one(body.sbom(), "sbom"));
-              VersionView out = VersionView.of(registration.version(), registration.created());
-              return registration.created() ? Reply.created(out) : Reply.ok(out);
-            }).withMaxBody(32L * 1024 * 1024),
-        Route.get("/v1/workloads/{workload}/versions", Access.READ, "List versions",
-            call -> Reply.ok(new VersionList(policies.versions(call.path("workload")).stream().map(PolicyRoutes::versionJson).toList()))),
-        Route.get("/v1/workloads/{workload}/versions/{version}", Access.READ, "Get a version",
-            call -> Reply.ok(versionJson(policies.version(call.path("workload"), call.path("version"))))),
-        Route.get("/v1/workloads/{workload}/policy", Access.READ, "Current policy revision",
+        Route.post(
+                "/v1/workloads/{workload}/versions",
+                Access.PIPELINE,
+                "Register an immutable version (idempotent), admitted under the workload's"
+                    + " supply-chain policy (provenance, SBOM: base64 or JSON)",
+                Map.of(
+                    "version",
+                    "1.4.2",
+                    "reference_values",
+                    Map.of("sample", Map.of("measurement", "ab12")),
+                    "digest",
+                    "sha256:" + "0".repeat(64),
+                    "provenance",
+                    List.of("<base64 DSSE envelope or Sigstore bundle>"),
+                    "sbom",
+                    "<base64 CycloneDX or SPDX JSON>"),
+                call -> {
+                  RegisterVersion body = call.body(RegisterVersion.class);
+                  var registration =
+                      supplyChain == null
+                          ? policies.registerVersion(
+                              call.principal(),
+                              call.path("workload"),
+                              body.version(),
+                              body.referenceValues(),
+                              Optional.ofNullable(body.digest()))
+                          : supplyChain.register(
+                              call.principal(),
+                              call.path("workload"),
+                              body.version(),
+                              body.referenceValues(),
+                              Optional.ofNullable(body.digest()),
+                              Documents.list(body.provenance(), "provenance"),
+                              Documents.one(body.sbom(), "sbom"));
+                  VersionView out = VersionView.of(registration.version(), registration.created());
+                  return registration.created() ? Reply.created(out) : Reply.ok(out);
+                })
+            .withMaxBody(32L * 1024 * 1024),
+        Route.get(
+            "/v1/workloads/{workload}/versions",
+            Access.READ,
+            "List versions",
+            call ->
+                Reply.ok(
+                    new VersionList(
+                        policies.versions(call.path("workload")).stream()
+                            .map(PolicyRoutes::versionJson)
+                            .toList()))),
+        Route.get(
+            "/v1/workloads/{workload}/versions/{version}",
+            Access.READ,
+            "Get a version",
+            call ->
+                Reply.ok(
+                    versionJson(policies.version(call.path("workload"), call.path("version"))))),
+        Route.get(
+            "/v1/workloads/{workload}/policy",
+            Access.READ,
+            "Current policy revision",
             call -> Reply.ok(revisionJson(policies.current(call.path("workload"))))),
-        Route.get("/v1/workloads/{workload}/policy/revisions", Access.READ, "All policy revisions, oldest first",
-            call -> Reply.ok(new RevisionList(policies.revisions(call.path("workload")).stream().map(PolicyRoutes::revisionJson).toList()))),
-        Route.get("/v1/workloads/{workload}/policy/revisions/{seq}", Access.READ, "One policy revision",
-            call -> Reply.ok(revisionJson(policies.revision(call.path("workload"), parseSeq(call.path("seq")))))),
-        Route.get("/v1/workloads/{workload}/policy/diff", Access.READ, "Differences between two revisions (?from=&to=)",
-            call -> Reply.ok(policies.diff(call.path("workload"), requiredSeq(call, "from"), requiredSeq(call, "to")))),
-        Route.post("/v1/workloads/{workload}/policy/accept", Access.OPERATOR, "Add a version to the accepted set (direct, audited edit)",
+        Route.get(
+            "/v1/workloads/{workload}/policy/revisions",
+            Access.READ,
+            "All policy revisions, oldest first",
+            call ->
+                Reply.ok(
+                    new RevisionList(
+                        policies.revisions(call.path("workload")).stream()
+                            .map(PolicyRoutes::revisionJson)
+                            .toList()))),
+        Route.get(
+            "/v1/workloads/{workload}/policy/revisions/{seq}",
+            Access.READ,
+            "One policy revision",
+            call ->
+                Reply.ok(
+                    revisionJson(
+                        policies.revision(call.path("workload"), parseSeq(call.path("seq")))))),
+        Route.get(
+            "/v1/workloads/{workload}/policy/diff",
+            Access.READ,
+            "Differences between two revisions (?from=&to=)",
+            call ->
+                Reply.ok(
+                    policies.diff(
+                        call.path("workload"),
+                        requiredSeq(call, "from"),
+                        requiredSeq(call, "to")))),
+        Route.post(
+            "/v1/workloads/{workload}/policy/accept",
+            Access.OPERATOR,
+            "Add a version to the accepted set (direct, audited edit)",
             Map.of("version", "1.4.2", "reason", "hotfix approved in CAB-123"),
             call -> {
               VersionChange body = call.body(VersionChange.class);
-              return Reply.ok(revisionJson(policies.accept(call.principal(), call.path("workload"), body.version(), body.reason(),
-                  Optional.ofNullable(body.baseRevision()))));
+              return Reply.ok(
+                  revisionJson(
+                      policies.accept(
+                          call.principal(),
+                          call.path("workload"),
+                          body.version(),
+                          body.reason(),
+                          Optional.ofNullable(body.baseRevision()))));
             }),
-        Route.post("/v1/workloads/{workload}/policy/revoke", Access.OPERATOR, "Remove a version from the accepted set and mark it revoked",
+        Route.post(
+            "/v1/workloads/{workload}/policy/revoke",
+            Access.OPERATOR,
+            "Remove a version from the accepted set and mark it revoked",
             Map.of("version", "1.4.1", "reason", "CVE-2026-1234"),
             call -> {
               VersionChange body = call.body(VersionChange.class);
-              return Reply.ok(revisionJson(policies.revoke(call.principal(), call.path("workload"), body.version(), body.reason(),
-                  Optional.ofNullable(body.baseRevision()))));
+              return Reply.ok(
+                  revisionJson(
+                      policies.revoke(
+                          call.principal(),
+                          call.path("workload"),
+                          body.version(),
+                          body.reason(),
+                          Optional.ofNullable(body.baseRevision()))));
             }),
-        Route.put("/v1/workloads/{workload}/policy/appraisal", Access.OPERATOR, "Set the CEL appraisal policy",
+        Route.put(
+            "/v1/workloads/{workload}/policy/appraisal",
+            Access.OPERATOR,
+            "Set the CEL appraisal policy",
             Map.of("cel", "claims.debug_allowed == false", "reason", "no debug VMs"),
             call -> {
               SetAppraisal body = call.body(SetAppraisal.class);
-              return Reply.ok(revisionJson(policies.setAppraisal(call.principal(), call.path("workload"), body.cel(), body.reason(),
-                  Optional.ofNullable(body.baseRevision()))));
+              return Reply.ok(
+                  revisionJson(
+                      policies.setAppraisal(
+                          call.principal(),
+                          call.path("workload"),
+                          body.cel(),
+                          body.reason(),
+                          Optional.ofNullable(body.baseRevision()))));
             }),
-        Route.put("/v1/workloads/{workload}/policy/endorsements", Access.OPERATOR, "Set endorsements",
+        Route.put(
+            "/v1/workloads/{workload}/policy/endorsements",
+            Access.OPERATOR,
+            "Set endorsements",
             Map.of("endorsements", Map.of(), "reason", "initial"),
             call -> {
               SetEndorsements body = call.body(SetEndorsements.class);
-              return Reply.ok(revisionJson(policies.setEndorsements(call.principal(), call.path("workload"), body.endorsements(),
-                  body.reason(), Optional.ofNullable(body.baseRevision()))));
+              return Reply.ok(
+                  revisionJson(
+                      policies.setEndorsements(
+                          call.principal(),
+                          call.path("workload"),
+                          body.endorsements(),
+                          body.reason(),
+                          Optional.ofNullable(body.baseRevision()))));
             }));
   }
 
   private static long requiredSeq(Call call, String name) {
-    return parseSeq(call.query(name).orElseThrow(() -> new ProblemException(CommonProblem.INVALID_FIELD, "query parameter " + name + " is required")));
+    return parseSeq(
+        call.query(name)
+            .orElseThrow(() ->
+                new ProblemException(
+                    CommonProblem.INVALID_FIELD, "query parameter " + name + " is required")));
   }
 
   private static long parseSeq(String text) {
     try {
       return Long.parseLong(text);
     } catch (NumberFormatException e) {
-      throw new ProblemException(CommonProblem.INVALID_FIELD, "a revision number must be an integer: " + text);
+      throw new ProblemException(
+          CommonProblem.INVALID_FIELD, "a revision number must be an integer: " + text);
     }
   }
 

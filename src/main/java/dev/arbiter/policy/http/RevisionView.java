@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbiter.policy.PolicyRevision;
 import java.util.List;
 
-/** A signed policy revision as the API shows it: chain fields, the accepted labels and the hashed body. */
+/**
+ * A signed policy revision as the API shows it: chain fields, the accepted labels and the hashed
+ * body.
+ */
 public record RevisionView(
     String workload,
     long seq,
@@ -18,7 +21,14 @@ public record RevisionView(
     JsonNode body) {
 
   public static RevisionView of(PolicyRevision revision) {
-    return new RevisionView(revision.workload(), revision.seq(), revision.hash(), revision.prev(), revision.acceptedLabels(),
-        revision.keyId(), revision.signature(), revision.body());
+    return new RevisionView(
+        revision.workload(),
+        revision.seq(),
+        revision.hash(),
+        revision.prev(),
+        revision.acceptedLabels(),
+        revision.keyId(),
+        revision.signature(),
+        revision.body());
   }
 }

@@ -19,7 +19,14 @@ record VersionView(
     @JsonInclude(JsonInclude.Include.NON_NULL) Boolean created) {
 
   static VersionView of(Version version, Boolean created) {
-    return new VersionView(version.workload(), version.label(), version.contentHash(), version.revoked(), version.createdAt(),
-        version.createdBy(), version.content(), created);
+    return new VersionView(
+        version.workload(),
+        version.label(),
+        version.contentHash(),
+        version.revoked(),
+        version.createdAt(),
+        version.createdBy(),
+        version.content(),
+        created);
   }
 }

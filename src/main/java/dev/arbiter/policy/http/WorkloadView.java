@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbiter.policy.Workload;
 import java.time.Instant;
 
-/** A workload as the API shows it; {@code policy} (the current revision) only on the single-workload route. */
+/**
+ * A workload as the API shows it; {@code policy} (the current revision) only on the single-workload
+ * route.
+ */
 record WorkloadView(
     String name,
     String owner,
@@ -17,6 +20,12 @@ record WorkloadView(
     @JsonInclude(JsonInclude.Include.NON_NULL) RevisionView policy) {
 
   static WorkloadView of(Workload workload, RevisionView policy) {
-    return new WorkloadView(workload.name(), workload.owner(), workload.objectives(), workload.createdAt(), workload.createdBy(), policy);
+    return new WorkloadView(
+        workload.name(),
+        workload.owner(),
+        workload.objectives(),
+        workload.createdAt(),
+        workload.createdBy(),
+        policy);
   }
 }

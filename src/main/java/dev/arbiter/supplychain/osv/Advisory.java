@@ -13,7 +13,13 @@ import java.util.List;
  *     to an {@link AdvisoryIndex} removes an earlier record with the same id
  * @param severity the record-level severity ({@link Severity#UNKNOWN} when none is given)
  */
-public record Advisory(String id, Instant modified, List<String> aliases, boolean withdrawn, List<Affected> affected, Severity severity) {
+public record Advisory(
+    String id,
+    Instant modified,
+    List<String> aliases,
+    boolean withdrawn,
+    List<Affected> affected,
+    Severity severity) {
   public Advisory {
     aliases = List.copyOf(aliases);
     affected = List.copyOf(affected);

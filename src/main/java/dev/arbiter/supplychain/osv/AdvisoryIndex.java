@@ -18,14 +18,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * lookup plus the evaluation of that package's entries.
  *
  * <p>{@link #add} is an upsert by OSV id: a record replaces an earlier one with the same id unless
- * it is older ({@code modified}); a withdrawn record removes it. Thread-safe: writers are serialised,
- * readers never block and see either the old or the new entry list of a package.
+ * it is older ({@code modified}); a withdrawn record removes it. Thread-safe: writers are
+ * serialised, readers never block and see either the old or the new entry list of a package.
  */
 public final class AdvisoryIndex {
   /** An index key. */
   public record Key(String ecosystem, String name) {}
 
-  /** One affected entry of one advisory; {@code gitOnly} when it was reached through a repository key. */
+  /**
+   * One affected entry of one advisory; {@code gitOnly} when it was reached through a repository
+   * key.
+   */
   public record Entry(Advisory advisory, Affected affected, boolean gitOnly) {}
 
   private final Map<Key, List<Entry>> byKey = new ConcurrentHashMap<>();
@@ -43,10 +46,13 @@ public final class AdvisoryIndex {
     }
     if (previous != null) {
       for (Key key : keys(previous)) {
-        byKey.computeIfPresent(key, (k, entries) -> {
-          List<Entry> kept = entries.stream().filter(e -> !e.advisory().id().equals(previous.id())).toList();
-          return kept.isEmpty() ? null : kept;
-        });
+        byKey.computeIfPresent(
+            key,
+            (k, entries) -> {
+              List<Entry> kept =
+                  entries.stream().filter(e -> !e.advisory().id().equals(previous.id())).toList();
+              return kept.isEmpty() ? null : kept;
+            });
       }
       byId.remove(previous.id());
     }
@@ -54,7 +60,8 @@ public final class AdvisoryIndex {
       byId.put(advisory.id(), advisory);
       for (Affected affected : advisory.affected()) {
         if (!affected.ecosystem().equals(PackageRef.GIT)) {
-          append(new Key(affected.ecosystem(), affected.name()), new Entry(advisory, affected, false));
+          append(
+              new Key(affected.ecosystem(), affected.name()), new Entry(advisory, affected, false));
         }
         Set<String> repos = new LinkedHashSet<>();
         for (AffectedRange range : affected.ranges()) {
@@ -75,12 +82,15 @@ public final class AdvisoryIndex {
   }
 
   private void append(Key key, Entry entry) {
-    byKey.merge(key, List.of(entry), (old, one) -> {
-      List<Entry> joined = new ArrayList<>(old.size() + 1);
-      joined.addAll(old);
-      joined.addAll(one);
-      return List.copyOf(joined);
-    });
+    byKey.merge(
+        key,
+        List.of(entry),
+        (old, one) -> {
+          List<Entry> joined = new ArrayList<>(old.size() + 1);
+          joined.addAll(old);
+          joined.addAll(one);
+          return List.copyOf(joined);
+        });
   }
 
   private static Set<Key> keys(Advisory advisory) {

@@ -15,7 +15,12 @@ import java.util.Set;
  * @param versions the explicit {@code versions} list
  * @param severity this entry's severity, or null to use the advisory's
  */
-public record Affected(String ecosystem, String name, List<AffectedRange> ranges, Set<String> versions, Severity severity) {
+public record Affected(
+    String ecosystem,
+    String name,
+    List<AffectedRange> ranges,
+    Set<String> versions,
+    Severity severity) {
   public Affected {
     ranges = List.copyOf(ranges);
     versions = Set.copyOf(versions);

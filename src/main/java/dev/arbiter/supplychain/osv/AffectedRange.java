@@ -18,7 +18,13 @@ import java.util.Optional;
  * @param repo the repository URL (GIT), else possibly null
  * @param ordering the ordering events were parsed with (null for GIT)
  */
-public record AffectedRange(String type, String repo, List<RangeEvent> events, VersionOrdering ordering, List<Point> points, List<OrderedVersion> limits) {
+public record AffectedRange(
+    String type,
+    String repo,
+    List<RangeEvent> events,
+    VersionOrdering ordering,
+    List<Point> points,
+    List<OrderedVersion> limits) {
   public AffectedRange {
     events = List.copyOf(events);
     points = points == null ? List.of() : List.copyOf(points);
@@ -32,7 +38,8 @@ public record AffectedRange(String type, String repo, List<RangeEvent> events, V
    * Compiles a SEMVER or ECOSYSTEM range. Empty when an event version is not valid under the
    * ordering (the caller records {@link AdvisoryProblem#ADVISORY_INVALID_RANGE}).
    */
-  static Optional<AffectedRange> compile(String type, String repo, List<RangeEvent> events, VersionOrdering ordering) {
+  static Optional<AffectedRange> compile(
+      String type, String repo, List<RangeEvent> events, VersionOrdering ordering) {
     List<Point> points = new ArrayList<>();
     List<OrderedVersion> limits = new ArrayList<>();
     for (RangeEvent event : events) {

@@ -11,8 +11,8 @@ import java.util.function.Consumer;
 
 /**
  * OSV's {@code IsVulnerable} for one component against its package's index entries: affected when
- * the version is in an entry's {@code versions} list or inside one of its ranges. Component versions
- * are parsed at most once per ordering. Single-threaded (one instance per component).
+ * the version is in an entry's {@code versions} list or inside one of its ranges. Component
+ * versions are parsed at most once per ordering. Single-threaded (one instance per component).
  */
 final class ComponentMatcher {
   private final Component component;
@@ -39,8 +39,10 @@ final class ComponentMatcher {
     for (AdvisoryIndex.Entry entry : entries) {
       if (affects(entry)) {
         Advisory advisory = entry.advisory();
-        Severity severity = entry.affected().severity() != null ? entry.affected().severity() : advisory.severity();
-        out.accept(new Finding(component.purl(), version, advisory.id(), advisory.aliases(), severity));
+        Severity severity =
+            entry.affected().severity() != null ? entry.affected().severity() : advisory.severity();
+        out.accept(
+            new Finding(component.purl(), version, advisory.id(), advisory.aliases(), severity));
       }
     }
   }
@@ -54,7 +56,9 @@ final class ComponentMatcher {
         Problem.of(
             AdvisoryProblem.COMPONENT_VERSION_INVALID,
             "%s: version %s is not valid for %s; its ranges were not evaluated",
-            component.purl(), version == null ? "(none)" : version, ref.ecosystem()));
+            component.purl(),
+            version == null ? "(none)" : version,
+            ref.ecosystem()));
   }
 
   private boolean affects(AdvisoryIndex.Entry entry) {
@@ -64,7 +68,9 @@ final class ComponentMatcher {
         return false;
       }
       for (AffectedRange range : affected.ranges()) {
-        if (range.isGit() && Purls.repositoryName(range.repo()).equals(ref.name()) && GitRanges.contains(range, ref.commit(), graph)) {
+        if (range.isGit()
+            && Purls.repositoryName(range.repo()).equals(ref.name())
+            && GitRanges.contains(range, ref.commit(), graph)) {
           return true;
         }
       }
@@ -74,7 +80,8 @@ final class ComponentMatcher {
       unorderable |= !affected.ranges().isEmpty();
       return false;
     }
-    if (!affected.versions().isEmpty() && (affected.versions().contains(version) || affected.versions().contains(osvVersion))) {
+    if (!affected.versions().isEmpty()
+        && (affected.versions().contains(version) || affected.versions().contains(osvVersion))) {
       return true;
     }
     for (AffectedRange range : affected.ranges()) {
@@ -98,7 +105,8 @@ final class ComponentMatcher {
     if (ordering == parsedWith2) {
       return parsed2;
     }
-    Optional<OrderedVersion> result = ordering.parse(ordering == SemVer.STRICT ? osvVersion : version);
+    Optional<OrderedVersion> result =
+        ordering.parse(ordering == SemVer.STRICT ? osvVersion : version);
     if (parsedWith == null) {
       parsedWith = ordering;
       parsed = result;

@@ -65,7 +65,8 @@ public final class ContinuousScan {
     now.forEach((id, findings) -> {
       Set<Scanner.FindingKey> old = new HashSet<>();
       before.getOrDefault(id, List.of()).forEach(f -> old.add(Scanner.key(f)));
-      List<Finding> fresh = new ArrayList<>(findings.stream().filter(f -> !old.contains(Scanner.key(f))).toList());
+      List<Finding> fresh =
+          new ArrayList<>(findings.stream().filter(f -> !old.contains(Scanner.key(f))).toList());
       if (!fresh.isEmpty()) {
         delta.put(id, List.copyOf(fresh));
       }

@@ -19,7 +19,8 @@ final class Cvss {
   private static final Set<String> V3_OTHER =
       Set.of("E", "RL", "RC", "CR", "IR", "AR", "MAV", "MAC", "MPR", "MUI", "MS", "MC", "MI", "MA");
   private static final Set<String> V2_BASE = Set.of("AV", "AC", "Au", "C", "I", "A");
-  private static final Set<String> V2_OTHER = Set.of("E", "RL", "RC", "CDP", "TD", "CR", "IR", "AR");
+  private static final Set<String> V2_OTHER =
+      Set.of("E", "RL", "RC", "CDP", "TD", "CR", "IR", "AR");
 
   private Cvss() {}
 
@@ -52,7 +53,13 @@ final class Cvss {
     Double c = pick(m.get("C"), "H", 0.56, "L", 0.22, "N", 0.0);
     Double i = pick(m.get("I"), "H", 0.56, "L", 0.22, "N", 0.0);
     Double a = pick(m.get("A"), "H", 0.56, "L", 0.22, "N", 0.0);
-    if (av == null || ac == null || pr == null || ui == null || c == null || i == null || a == null) {
+    if (av == null
+        || ac == null
+        || pr == null
+        || ui == null
+        || c == null
+        || i == null
+        || a == null) {
       return Optional.empty();
     }
     double iss = 1 - ((1 - c) * (1 - i) * (1 - a));
@@ -61,7 +68,10 @@ final class Cvss {
     if (impact <= 0) {
       return Optional.of(0.0);
     }
-    double raw = changed ? Math.min(1.08 * (impact + exploitability), 10) : Math.min(impact + exploitability, 10);
+    double raw =
+        changed
+            ? Math.min(1.08 * (impact + exploitability), 10)
+            : Math.min(impact + exploitability, 10);
     return Optional.of(v31 ? roundUp31(raw) : Math.ceil(raw * 10) / 10.0);
   }
 
@@ -74,12 +84,18 @@ final class Cvss {
     return (Math.floor(intInput / 10000.0) + 1) / 10.0;
   }
 
-  /** The v2 base score, or empty when the vector is not a valid v2 vector (optionally {@code (...)}). */
+  /**
+   * The v2 base score, or empty when the vector is not a valid v2 vector (optionally {@code
+   * (...)}).
+   */
   static Optional<Double> v2(String vector) {
     if (vector == null || vector.length() > 200) {
       return Optional.empty();
     }
-    String body = vector.startsWith("(") && vector.endsWith(")") ? vector.substring(1, vector.length() - 1) : vector;
+    String body =
+        vector.startsWith("(") && vector.endsWith(")")
+            ? vector.substring(1, vector.length() - 1)
+            : vector;
     if (body.startsWith("CVSS:2.0/")) {
       body = body.substring(9);
     }
@@ -105,7 +121,9 @@ final class Cvss {
 
   /** CVSS v2 qualitative bands (NVD): low below 4.0, medium below 7.0, high otherwise. */
   static Severity.Label v2Rating(double score) {
-    return score < 4.0 ? Severity.Label.LOW : score < 7.0 ? Severity.Label.MEDIUM : Severity.Label.HIGH;
+    return score < 4.0
+        ? Severity.Label.LOW
+        : score < 7.0 ? Severity.Label.MEDIUM : Severity.Label.HIGH;
   }
 
   private static Map<String, String> metrics(String body, Set<String> base, Set<String> other) {

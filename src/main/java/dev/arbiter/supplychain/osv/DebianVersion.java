@@ -7,8 +7,9 @@ import java.util.regex.Pattern;
 /**
  * Debian's ordering ({@code dpkg --compare-versions}, Debian Policy 5.6.12): {@code
  * [epoch:]upstream[-revision]}; the epoch compares numerically, then upstream and revision with
- * dpkg's {@code verrevcmp}: alternating non-digit runs (letters before non-letters, {@code ~} before
- * everything, even the end) and digit runs (numerically). A missing revision equals {@code 0}.
+ * dpkg's {@code verrevcmp}: alternating non-digit runs (letters before non-letters, {@code ~}
+ * before everything, even the end) and digit runs (numerically). A missing revision equals {@code
+ * 0}.
  */
 public final class DebianVersion implements VersionOrdering {
   public static final DebianVersion INSTANCE = new DebianVersion();
@@ -93,7 +94,9 @@ public final class DebianVersion implements VersionOrdering {
       while (j < b.length() && digit(b.charAt(j))) {
         j++;
       }
-      int c = SemVer.compareNumeric(si == i ? "0" : a.substring(si, i), sj == j ? "0" : b.substring(sj, j));
+      int c =
+          SemVer.compareNumeric(
+              si == i ? "0" : a.substring(si, i), sj == j ? "0" : b.substring(sj, j));
       if (c != 0) {
         return c;
       }
@@ -101,7 +104,8 @@ public final class DebianVersion implements VersionOrdering {
     return 0;
   }
 
-  private record Parsed(String text, String epoch, String upstream, String revision) implements OrderedVersion {
+  private record Parsed(String text, String epoch, String upstream, String revision)
+      implements OrderedVersion {
     @Override
     public int compareTo(OrderedVersion other) {
       Parsed o = (Parsed) other;
@@ -119,7 +123,8 @@ public final class DebianVersion implements VersionOrdering {
 
     @Override
     public int hashCode() {
-      return 0; // equal versions may differ textually (1.0 vs 1.00 vs 1.0-0); ordering is what matters
+      return 0; // equal versions may differ textually (1.0 vs 1.00 vs 1.0-0); ordering is what
+      // matters
     }
 
     @Override

@@ -6,9 +6,10 @@ import java.util.Optional;
 
 /**
  * OSV ecosystem names (case-sensitive, as in the OSV schema) to index keys and version orderings.
- * Supported orderings: Go, npm, PyPI, Maven, crates.io, RubyGems, and Debian ({@code Debian:N}, dpkg). Any other ecosystem is still
- * indexed (explicit {@code versions} lists and {@code SEMVER} ranges work for it) but its {@code
- * ECOSYSTEM} ranges are skipped with {@link AdvisoryProblem#ADVISORY_UNKNOWN_ECOSYSTEM}.
+ * Supported orderings: Go, npm, PyPI, Maven, crates.io, RubyGems, and Debian ({@code Debian:N},
+ * dpkg). Any other ecosystem is still indexed (explicit {@code versions} lists and {@code SEMVER}
+ * ranges work for it) but its {@code ECOSYSTEM} ranges are skipped with {@link
+ * AdvisoryProblem#ADVISORY_UNKNOWN_ECOSYSTEM}.
  */
 public final class Ecosystems {
   private static final Map<String, VersionOrdering> ORDERINGS =

@@ -12,7 +12,8 @@ import java.util.List;
  * @param aliases the advisory's aliases (CVE, GHSA, ...)
  * @param severity the matching entry's severity, else the advisory's
  */
-public record Finding(String purl, String version, String osvId, List<String> aliases, Severity severity) {
+public record Finding(
+    String purl, String version, String osvId, List<String> aliases, Severity severity) {
   public Finding {
     aliases = List.copyOf(aliases);
   }

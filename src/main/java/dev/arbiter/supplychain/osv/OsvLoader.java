@@ -74,10 +74,11 @@ public final class OsvLoader {
     if (Files.isDirectory(path)) {
       List<Path> jsonFiles;
       try (Stream<Path> walk = Files.walk(path)) {
-        jsonFiles = walk.filter(Files::isRegularFile)
-            .filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json"))
-            .sorted()
-            .toList();
+        jsonFiles =
+            walk.filter(Files::isRegularFile)
+                .filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json"))
+                .sorted()
+                .toList();
       }
       for (Path file : jsonFiles) {
         loadFile(file);
@@ -102,7 +103,11 @@ public final class OsvLoader {
   private static boolean isZip(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
       byte[] magic = in.readNBytes(4);
-      return magic.length == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
+      return magic.length == 4
+          && magic[0] == 'P'
+          && magic[1] == 'K'
+          && magic[2] == 3
+          && magic[3] == 4;
     }
   }
 
@@ -121,7 +126,8 @@ public final class OsvLoader {
         }
       }
     } catch (ZipException e) {
-      throw OsvFields.JSON.malformed(file.getFileName() + ": not a readable zip archive: " + e.getMessage());
+      throw OsvFields.JSON.malformed(
+          file.getFileName() + ": not a readable zip archive: " + e.getMessage());
     }
   }
 
@@ -139,7 +145,8 @@ public final class OsvLoader {
         throw OsvFields.JSON.malformed(name + ": larger than " + MAX_RECORD_BYTES + " bytes");
       }
       if (total > MAX_TOTAL_BYTES) {
-        throw OsvFields.JSON.malformed("advisories larger than " + MAX_TOTAL_BYTES + " bytes in total");
+        throw OsvFields.JSON.malformed(
+            "advisories larger than " + MAX_TOTAL_BYTES + " bytes in total");
       }
     }
     return out.toByteArray();

@@ -74,15 +74,19 @@ public final class OsvParser {
     List<String> aliases = JSON.strings(node, "aliases", id);
     JsonNode databaseSpecific = node.get("database_specific");
     String dbSeverity =
-        databaseSpecific != null && databaseSpecific.isObject() && databaseSpecific.path("severity").isTextual()
+        databaseSpecific != null
+                && databaseSpecific.isObject()
+                && databaseSpecific.path("severity").isTextual()
             ? databaseSpecific.path("severity").textValue()
             : null;
-    Severity severity = Severities.choose(JSON.objects(node, "severity", id), dbSeverity, id, notes);
+    Severity severity =
+        Severities.choose(JSON.objects(node, "severity", id), dbSeverity, id, notes);
     List<Affected> affected = new ArrayList<>();
     for (JsonNode entry : JSON.objects(node, "affected", id)) {
       affected.add(affected(entry, id, notes));
     }
-    return new Advisory(id, modified, aliases, withdrawn, affected, severity == null ? Severity.UNKNOWN : severity);
+    return new Advisory(
+        id, modified, aliases, withdrawn, affected, severity == null ? Severity.UNKNOWN : severity);
   }
 
   private static Affected affected(JsonNode entry, String id, List<Problem> notes) {
@@ -107,10 +111,16 @@ public final class OsvParser {
       name = Purls.repositoryName(git.get().repo());
     }
     Severity severity = Severities.choose(JSON.objects(entry, "severity", where), null, id, notes);
-    return new Affected(ecosystem, name, ranges, new LinkedHashSet<>(JSON.strings(entry, "versions", where)), severity);
+    return new Affected(
+        ecosystem,
+        name,
+        ranges,
+        new LinkedHashSet<>(JSON.strings(entry, "versions", where)),
+        severity);
   }
 
-  private static Optional<AffectedRange> range(JsonNode range, String ecosystem, String where, List<Problem> notes) {
+  private static Optional<AffectedRange> range(
+      JsonNode range, String ecosystem, String where, List<Problem> notes) {
     String type = JSON.requiredText(range, "type", where + ".ranges[]");
     String repo = JSON.text(range, "repo", where + ".ranges[]");
     List<RangeEvent> events = new ArrayList<>();
@@ -124,13 +134,14 @@ public final class OsvParser {
       if (!field.getValue().isTextual()) {
         throw JSON.malformed(where + ".ranges[].events[]." + field.getKey() + " is not a string");
       }
-      RangeEvent.Kind kind = switch (field.getKey()) {
-        case "introduced" -> RangeEvent.Kind.INTRODUCED;
-        case "fixed" -> RangeEvent.Kind.FIXED;
-        case "last_affected" -> RangeEvent.Kind.LAST_AFFECTED;
-        case "limit" -> RangeEvent.Kind.LIMIT;
-        default -> null;
-      };
+      RangeEvent.Kind kind =
+          switch (field.getKey()) {
+            case "introduced" -> RangeEvent.Kind.INTRODUCED;
+            case "fixed" -> RangeEvent.Kind.FIXED;
+            case "last_affected" -> RangeEvent.Kind.LAST_AFFECTED;
+            case "limit" -> RangeEvent.Kind.LIMIT;
+            default -> null;
+          };
       if (kind == null) {
         badEvent = true;
         continue;
@@ -156,9 +167,15 @@ public final class OsvParser {
           return compiled(type, repo, events, SemVer.STRICT, where, notes);
         }
         case "ECOSYSTEM" -> {
-          Optional<VersionOrdering> ordering = ecosystem == null ? Optional.empty() : Ecosystems.ordering(ecosystem);
+          Optional<VersionOrdering> ordering =
+              ecosystem == null ? Optional.empty() : Ecosystems.ordering(ecosystem);
           if (ordering.isEmpty()) {
-            notes.add(Problem.of(AdvisoryProblem.ADVISORY_UNKNOWN_ECOSYSTEM, "%s: ecosystem %s has no supported ordering; ECOSYSTEM range skipped", where, ecosystem));
+            notes.add(
+                Problem.of(
+                    AdvisoryProblem.ADVISORY_UNKNOWN_ECOSYSTEM,
+                    "%s: ecosystem %s has no supported ordering; ECOSYSTEM range skipped",
+                    where,
+                    ecosystem));
             return Optional.empty();
           }
           return compiled(type, repo, events, ordering.get(), where, notes);
@@ -166,15 +183,27 @@ public final class OsvParser {
         default -> problem = "unknown range type " + clip(type);
       }
     }
-    notes.add(Problem.of(AdvisoryProblem.ADVISORY_INVALID_RANGE, "%s: %s; range skipped", where, problem));
+    notes.add(
+        Problem.of(
+            AdvisoryProblem.ADVISORY_INVALID_RANGE, "%s: %s; range skipped", where, problem));
     return Optional.empty();
   }
 
   private static Optional<AffectedRange> compiled(
-      String type, String repo, List<RangeEvent> events, VersionOrdering ordering, String where, List<Problem> notes) {
+      String type,
+      String repo,
+      List<RangeEvent> events,
+      VersionOrdering ordering,
+      String where,
+      List<Problem> notes) {
     Optional<AffectedRange> range = AffectedRange.compile(type, repo, events, ordering);
     if (range.isEmpty()) {
-      notes.add(Problem.of(AdvisoryProblem.ADVISORY_INVALID_RANGE, "%s: an event is not a valid %s version; range skipped", where, ordering.name()));
+      notes.add(
+          Problem.of(
+              AdvisoryProblem.ADVISORY_INVALID_RANGE,
+              "%s: an event is not a valid %s version; range skipped",
+              where,
+              ordering.name()));
     }
     return range;
   }

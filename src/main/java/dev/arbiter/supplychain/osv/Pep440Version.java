@@ -12,10 +12,10 @@ import java.util.regex.Pattern;
  * PyPI's ordering: PEP 440 as implemented by {@code packaging.version.Version} (the reference the
  * Python tools and OSV use). Accepts the permissive spellings PEP 440 normalises (case, {@code v}
  * prefix, {@code alpha/beta/c/pre/preview}, {@code rev/r}, {@code -N} post releases, {@code .-_}
- * separators, implicit numbers) and orders by epoch, release (trailing zeros ignored), then
- * {@code X.devN < XaN < XbN < XrcN < X < X.postN}, with dev releases of a pre/post release just
- * before it, and local versions ({@code +abc.5}) after the public version (numeric local segments
- * after alphanumeric ones). Strings that are not PEP 440 (legacy versions) do not parse.
+ * separators, implicit numbers) and orders by epoch, release (trailing zeros ignored), then {@code
+ * X.devN < XaN < XbN < XrcN < X < X.postN}, with dev releases of a pre/post release just before it,
+ * and local versions ({@code +abc.5}) after the public version (numeric local segments after
+ * alphanumeric ones). Strings that are not PEP 440 (legacy versions) do not parse.
  */
 public final class Pep440Version implements VersionOrdering {
   public static final Pep440Version INSTANCE = new Pep440Version();
@@ -57,11 +57,12 @@ public final class Pep440Version implements VersionOrdering {
     String preNumber = "0";
     if (m.group("pre") != null) {
       String letter = m.group("prel").toLowerCase(Locale.ROOT);
-      preRank = switch (letter) {
-        case "a", "alpha" -> 0;
-        case "b", "beta" -> 1;
-        default -> 2; // c, rc, pre, preview
-      };
+      preRank =
+          switch (letter) {
+            case "a", "alpha" -> 0;
+            case "b", "beta" -> 1;
+            default -> 2; // c, rc, pre, preview
+          };
       preNumber = orZero(m.group("pren"));
     }
     String post = null;
@@ -74,8 +75,11 @@ public final class Pep440Version implements VersionOrdering {
       preRank = (post == null && dev != null) ? MINUS_INFINITY : PLUS_INFINITY;
     }
     List<String> local =
-        m.group("local") == null ? null : List.of(m.group("local").toLowerCase(Locale.ROOT).split("[-_.]"));
-    return Optional.of(new Parsed(text, epoch, List.copyOf(release), preRank, preNumber, post, dev, local));
+        m.group("local") == null
+            ? null
+            : List.of(m.group("local").toLowerCase(Locale.ROOT).split("[-_.]"));
+    return Optional.of(
+        new Parsed(text, epoch, List.copyOf(release), preRank, preNumber, post, dev, local));
   }
 
   private static final int NONE = -2;
@@ -165,7 +169,10 @@ public final class Pep440Version implements VersionOrdering {
         String y = b.get(i);
         boolean xn = SemVer.allDigits(x);
         boolean yn = SemVer.allDigits(y);
-        int c = xn && yn ? SemVer.compareNumeric(x, y) : xn ? 1 : yn ? -1 : Integer.signum(x.compareTo(y));
+        int c =
+            xn && yn
+                ? SemVer.compareNumeric(x, y)
+                : xn ? 1 : yn ? -1 : Integer.signum(x.compareTo(y));
         if (c != 0) {
           return c;
         }

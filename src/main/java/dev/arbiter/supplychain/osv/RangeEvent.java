@@ -3,7 +3,10 @@ package dev.arbiter.supplychain.osv;
 
 import java.util.Objects;
 
-/** One OSV range event: {@code {"introduced": V}}, {@code fixed}, {@code last_affected} or {@code limit}. */
+/**
+ * One OSV range event: {@code {"introduced": V}}, {@code fixed}, {@code last_affected} or {@code
+ * limit}.
+ */
 public record RangeEvent(Kind kind, String value) {
   public enum Kind {
     INTRODUCED,

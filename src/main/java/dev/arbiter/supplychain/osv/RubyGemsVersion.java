@@ -19,7 +19,8 @@ public final class RubyGemsVersion implements VersionOrdering {
   public static final RubyGemsVersion INSTANCE = new RubyGemsVersion();
 
   private static final Pattern VALID =
-      Pattern.compile("^\\s*([0-9]+(?:\\.[0-9a-zA-Z]+)*(?:-[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?)?\\s*$");
+      Pattern.compile(
+          "^\\s*([0-9]+(?:\\.[0-9a-zA-Z]+)*(?:-[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?)?\\s*$");
   private static final Pattern SEGMENT = Pattern.compile("[0-9]+|[a-zA-Z]+");
 
   private RubyGemsVersion() {}

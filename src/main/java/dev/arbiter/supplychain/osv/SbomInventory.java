@@ -19,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * serialised; readers see a consistent per-package map.
  */
 public final class SbomInventory {
-  private final Map<AdvisoryIndex.Key, Map<String, List<Component>>> byPackage = new ConcurrentHashMap<>();
+  private final Map<AdvisoryIndex.Key, Map<String, List<Component>>> byPackage =
+      new ConcurrentHashMap<>();
   private final Map<String, Sbom> sboms = new ConcurrentHashMap<>();
 
   /** Adds or replaces the SBOM with this id. */
@@ -28,12 +29,19 @@ public final class SbomInventory {
     sboms.put(sbomId, sbom);
     Map<AdvisoryIndex.Key, List<Component>> byKey = new LinkedHashMap<>();
     for (Component component : sbom.components()) {
-      component.packageRef().ifPresent(ref ->
-          byKey.computeIfAbsent(new AdvisoryIndex.Key(ref.ecosystem(), ref.name()), k -> new ArrayList<>()).add(component));
+      component
+          .packageRef()
+          .ifPresent(ref ->
+              byKey
+                  .computeIfAbsent(
+                      new AdvisoryIndex.Key(ref.ecosystem(), ref.name()), k -> new ArrayList<>())
+                  .add(component));
     }
     // readers iterate these lists without locks: publish immutable copies only
     byKey.forEach((key, components) ->
-        byPackage.computeIfAbsent(key, k -> new ConcurrentHashMap<>()).put(sbomId, List.copyOf(components)));
+        byPackage
+            .computeIfAbsent(key, k -> new ConcurrentHashMap<>())
+            .put(sbomId, List.copyOf(components)));
   }
 
   public synchronized void remove(String sbomId) {
@@ -42,11 +50,15 @@ public final class SbomInventory {
       return;
     }
     for (Component component : old.components()) {
-      component.packageRef().ifPresent(ref ->
-          byPackage.computeIfPresent(new AdvisoryIndex.Key(ref.ecosystem(), ref.name()), (k, bySbom) -> {
-            bySbom.remove(sbomId);
-            return bySbom.isEmpty() ? null : bySbom;
-          }));
+      component
+          .packageRef()
+          .ifPresent(ref ->
+              byPackage.computeIfPresent(
+                  new AdvisoryIndex.Key(ref.ecosystem(), ref.name()),
+                  (k, bySbom) -> {
+                    bySbom.remove(sbomId);
+                    return bySbom.isEmpty() ? null : bySbom;
+                  }));
     }
   }
 
@@ -67,11 +79,14 @@ public final class SbomInventory {
     single.add(advisory);
     for (AdvisoryIndex.Key key : AdvisoryIndex.keysOf(advisory)) {
       Map<String, List<Component>> bySbom = byPackage.getOrDefault(key, Map.of());
-      List<AdvisoryIndex.Entry> entries = single.entriesFor(new PackageRef(key.ecosystem(), key.name(), null, null));
+      List<AdvisoryIndex.Entry> entries =
+          single.entriesFor(new PackageRef(key.ecosystem(), key.name(), null, null));
       for (var sbom : bySbom.entrySet()) {
         for (Component component : sbom.getValue()) {
           for (Finding finding : Scanner.match(component, entries, graph)) {
-            found.computeIfAbsent(sbom.getKey(), id -> new LinkedHashMap<>()).putIfAbsent(Scanner.key(finding), finding);
+            found
+                .computeIfAbsent(sbom.getKey(), id -> new LinkedHashMap<>())
+                .putIfAbsent(Scanner.key(finding), finding);
           }
         }
       }

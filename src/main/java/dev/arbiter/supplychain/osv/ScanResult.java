@@ -8,7 +8,8 @@ import java.util.List;
  * Findings of one SBOM scan, sorted by purl then advisory id, one per (purl, version, advisory).
  *
  * @param notes components that have advisories for their package but whose version could not be
- *     ordered ({@link AdvisoryProblem#COMPONENT_VERSION_INVALID}): ranges were not evaluated for them
+ *     ordered ({@link AdvisoryProblem#COMPONENT_VERSION_INVALID}): ranges were not evaluated for
+ *     them
  */
 public record ScanResult(int components, List<Finding> findings, List<Problem> notes) {
   public ScanResult {

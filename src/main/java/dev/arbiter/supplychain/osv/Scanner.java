@@ -59,9 +59,12 @@ public final class Scanner {
   }
 
   /** Findings of one advisory's entries for one component (used by incremental re-scans). */
-  static List<Finding> match(Component component, List<AdvisoryIndex.Entry> entries, CommitGraph graph) {
+  static List<Finding> match(
+      Component component, List<AdvisoryIndex.Entry> entries, CommitGraph graph) {
     List<Finding> out = new ArrayList<>();
-    component.packageRef().ifPresent(ref -> new ComponentMatcher(component, ref, graph).match(entries, out::add));
+    component
+        .packageRef()
+        .ifPresent(ref -> new ComponentMatcher(component, ref, graph).match(entries, out::add));
     return out;
   }
 

@@ -5,22 +5,23 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * Semantic Versioning 2.0.0 precedence (https://semver.org/#spec-item-11): numeric
- * {@code MAJOR.MINOR.PATCH} without leading zeros, a pre-release sorts before its release,
- * pre-release identifiers compare numerically when numeric and in ASCII order otherwise (numeric
- * before alphanumeric, a shorter list first when all else is equal), build metadata ({@code
+ * Semantic Versioning 2.0.0 precedence (https://semver.org/#spec-item-11): numeric {@code
+ * MAJOR.MINOR.PATCH} without leading zeros, a pre-release sorts before its release, pre-release
+ * identifiers compare numerically when numeric and in ASCII order otherwise (numeric before
+ * alphanumeric, a shorter list first when all else is equal), build metadata ({@code
  * +incompatible}) is ignored. Numbers may exceed 64 bits.
  *
- * <p>Three flavours differ only in what they accept around the version: {@link #STRICT} (OSV
- * {@code SEMVER} ranges and crates.io; an optional {@code v} is tolerated for SEMVER ranges),
- * {@link #GO} (Go module versions: the {@code v} prefix is optional, pseudo-versions are ordinary
- * pre-releases and so order by their timestamp), {@link #NPM} (node-semver's loose prefix: leading
- * {@code v} or {@code =} and surrounding spaces).
+ * <p>Three flavours differ only in what they accept around the version: {@link #STRICT} (OSV {@code
+ * SEMVER} ranges and crates.io; an optional {@code v} is tolerated for SEMVER ranges), {@link #GO}
+ * (Go module versions: the {@code v} prefix is optional, pseudo-versions are ordinary pre-releases
+ * and so order by their timestamp), {@link #NPM} (node-semver's loose prefix: leading {@code v} or
+ * {@code =} and surrounding spaces).
  */
 public final class SemVer implements VersionOrdering {
   public static final SemVer STRICT = new SemVer("SemVer", false, true);
   public static final SemVer GO = new SemVer("Go semver", false, true);
   public static final SemVer NPM = new SemVer("npm semver", true, true);
+
   /** crates.io: Cargo versions are strict SemVer 2.0 (no {@code v} prefix). */
   public static final SemVer CARGO = new SemVer("Cargo semver", false, false);
 
@@ -90,7 +91,10 @@ public final class SemVer implements VersionOrdering {
       }
       for (int i = 0; i < id.length(); i++) {
         char c = id.charAt(i);
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-')) {
+        if (!((c >= '0' && c <= '9')
+            || (c >= 'a' && c <= 'z')
+            || (c >= 'A' && c <= 'Z')
+            || c == '-')) {
           return false;
         }
       }

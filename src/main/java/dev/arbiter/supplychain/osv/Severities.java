@@ -15,7 +15,8 @@ final class Severities {
   private Severities() {}
 
   /** Null when the list is empty and there is no database label. */
-  static Severity choose(List<JsonNode> entries, String databaseLabel, String id, List<Problem> notes) {
+  static Severity choose(
+      List<JsonNode> entries, String databaseLabel, String id, List<Problem> notes) {
     Severity v3 = null;
     Severity v2 = null;
     Severity v4 = null;
@@ -30,9 +31,17 @@ final class Severities {
         case "CVSS_V3" -> {
           Optional<Double> base = Cvss.v3(score);
           if (base.isPresent()) {
-            v3 = v3 != null ? v3 : new Severity(Severity.ratingOf(base.get()), base.get(), score, type);
+            v3 =
+                v3 != null
+                    ? v3
+                    : new Severity(Severity.ratingOf(base.get()), base.get(), score, type);
           } else {
-            notes.add(Problem.of(AdvisoryProblem.ADVISORY_INVALID_SEVERITY, "%s: not a CVSS v3 vector: %s", id, OsvParser.clip(score)));
+            notes.add(
+                Problem.of(
+                    AdvisoryProblem.ADVISORY_INVALID_SEVERITY,
+                    "%s: not a CVSS v3 vector: %s",
+                    id,
+                    OsvParser.clip(score)));
           }
         }
         case "CVSS_V2" -> {
@@ -40,10 +49,16 @@ final class Severities {
           if (base.isPresent()) {
             v2 = v2 != null ? v2 : new Severity(Cvss.v2Rating(base.get()), base.get(), score, type);
           } else {
-            notes.add(Problem.of(AdvisoryProblem.ADVISORY_INVALID_SEVERITY, "%s: not a CVSS v2 vector: %s", id, OsvParser.clip(score)));
+            notes.add(
+                Problem.of(
+                    AdvisoryProblem.ADVISORY_INVALID_SEVERITY,
+                    "%s: not a CVSS v2 vector: %s",
+                    id,
+                    OsvParser.clip(score)));
           }
         }
-        case "CVSS_V4" -> v4 = v4 != null ? v4 : new Severity(Severity.Label.UNKNOWN, null, score, type);
+        case "CVSS_V4" ->
+            v4 = v4 != null ? v4 : new Severity(Severity.Label.UNKNOWN, null, score, type);
         case "Ubuntu" -> ubuntu = new Severity(Severity.labelOf(score), null, null, type);
         default -> {}
       }
@@ -55,7 +70,11 @@ final class Severities {
       return v2;
     }
     if (databaseLabel != null && Severity.labelOf(databaseLabel) != Severity.Label.UNKNOWN) {
-      return new Severity(Severity.labelOf(databaseLabel), null, v4 == null ? null : v4.vector(), "database_specific");
+      return new Severity(
+          Severity.labelOf(databaseLabel),
+          null,
+          v4 == null ? null : v4.vector(),
+          "database_specific");
     }
     return v4 != null ? v4 : ubuntu;
   }

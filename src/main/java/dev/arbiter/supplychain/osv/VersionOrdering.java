@@ -24,11 +24,17 @@ public sealed interface VersionOrdering
    *     untrusted input use {@link #parse} instead)
    */
   default int compare(String left, String right) {
-    OrderedVersion a = parse(left).orElseThrow(() -> new IllegalArgumentException(name() + ": not a version: " + left));
-    OrderedVersion b = parse(right).orElseThrow(() -> new IllegalArgumentException(name() + ": not a version: " + right));
+    OrderedVersion a =
+        parse(left)
+            .orElseThrow(() -> new IllegalArgumentException(name() + ": not a version: " + left));
+    OrderedVersion b =
+        parse(right)
+            .orElseThrow(() -> new IllegalArgumentException(name() + ": not a version: " + right));
     return a.compareTo(b);
   }
 
-  /** Upper bound on version text length; longer strings are not versions (bounds work per parse). */
+  /**
+   * Upper bound on version text length; longer strings are not versions (bounds work per parse).
+   */
   int MAX_LENGTH = 256;
 }

@@ -3,18 +3,19 @@ package dev.arbiter.supplychain.provenance;
 
 import dev.arbiter.crypto.Digests;
 import dev.arbiter.internal.Hex;
+import dev.arbiter.supplychain.provenance.core.Subject;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import dev.arbiter.supplychain.provenance.core.Subject;
 
 /**
  * The digest(s) of the artifact the provenance must be about, algorithm (DigestSet key) to
- * lowercase hex. A subject matches when it shares at least one of these algorithms and every
- * shared algorithm has the same value.
+ * lowercase hex. A subject matches when it shares at least one of these algorithms and every shared
+ * algorithm has the same value.
  */
 public record ArtifactDigest(Map<String, String> values) {
-  private static final Map<String, Integer> LENGTHS = Map.of("sha256", 64, "sha384", 96, "sha512", 128);
+  private static final Map<String, Integer> LENGTHS =
+      Map.of("sha256", 64, "sha384", 96, "sha512", 128);
 
   public ArtifactDigest {
     if (values.isEmpty()) {
@@ -34,7 +35,8 @@ public record ArtifactDigest(Map<String, String> values) {
     String value = colon < 0 ? "" : text.substring(colon + 1).toLowerCase(Locale.ROOT);
     Integer length = LENGTHS.get(algorithm);
     if (length == null || value.length() != length || !Hex.isHex(value)) {
-      throw new IllegalArgumentException("expected sha256:<64 hex digits> (or sha384:/sha512:), got '" + text + "'");
+      throw new IllegalArgumentException(
+          "expected sha256:<64 hex digits> (or sha384:/sha512:), got '" + text + "'");
     }
     return new ArtifactDigest(Map.of(algorithm, value));
   }
@@ -47,13 +49,17 @@ public record ArtifactDigest(Map<String, String> values) {
     return new ArtifactDigest(values);
   }
 
-  /** True when the subject's DigestSet shares an algorithm with this digest and all shared ones agree. */
+  /**
+   * True when the subject's DigestSet shares an algorithm with this digest and all shared ones
+   * agree.
+   */
   public boolean matches(Subject subject) {
     boolean shared = false;
     for (var entry : values.entrySet()) {
       String recorded = subject.digest().get(entry.getKey());
       if (recorded != null) {
-        if (!Digests.constantTimeEquals(recorded.toLowerCase(Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        if (!Digests.constantTimeEquals(
+            recorded.toLowerCase(Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.US_ASCII),
             entry.getValue().getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
           return false;
         }
@@ -65,6 +71,9 @@ public record ArtifactDigest(Map<String, String> values) {
 
   @Override
   public String toString() {
-    return values.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue()).reduce((a, b) -> a + ", " + b).orElse("");
+    return values.entrySet().stream()
+        .map(e -> e.getKey() + ":" + e.getValue())
+        .reduce((a, b) -> a + ", " + b)
+        .orElse("");
   }
 }

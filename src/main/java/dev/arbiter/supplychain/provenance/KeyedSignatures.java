@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.supplychain.provenance;
 
-import dev.arbiter.problem.ProblemException;
-import dev.arbiter.supplychain.provenance.dsse.Envelope;
 import dev.arbiter.crypto.KeySignatures;
-import java.util.List;
+import dev.arbiter.problem.ProblemException;
 import dev.arbiter.supplychain.provenance.core.ProvenanceProblem;
 import dev.arbiter.supplychain.provenance.core.Signer;
 import dev.arbiter.supplychain.provenance.core.TrustedKey;
+import dev.arbiter.supplychain.provenance.dsse.Envelope;
+import java.util.List;
 
 /**
  * Verifies a DSSE envelope with configured keys: accepted when at least one signature verifies
@@ -24,10 +24,13 @@ public final class KeyedSignatures {
    */
   public static Signer verify(Envelope envelope, List<TrustedKey> keys, boolean rawPayloadAllowed) {
     if (keys.isEmpty()) {
-      throw new ProblemException(ProvenanceProblem.PROVENANCE_NO_TRUSTED_KEY, "the envelope is signed with a key and no key is configured (--key)");
+      throw new ProblemException(
+          ProvenanceProblem.PROVENANCE_NO_TRUSTED_KEY,
+          "the envelope is signed with a key and no key is configured (--key)");
     }
     if (envelope.signatures().isEmpty()) {
-      throw new ProblemException(ProvenanceProblem.PROVENANCE_SIGNATURE_INVALID, "the envelope has no signatures");
+      throw new ProblemException(
+          ProvenanceProblem.PROVENANCE_SIGNATURE_INVALID, "the envelope has no signatures");
     }
     byte[] pae = envelope.pae();
     boolean candidate = false;
@@ -38,16 +41,21 @@ public final class KeyedSignatures {
         }
         candidate = true;
         if (KeySignatures.verify(key.key(), pae, signature.sig())
-            || (rawPayloadAllowed && KeySignatures.verify(key.key(), envelope.payload(), signature.sig()))) {
+            || (rawPayloadAllowed
+                && KeySignatures.verify(key.key(), envelope.payload(), signature.sig()))) {
           return Signer.key(keyId(signature.keyId(), key));
         }
       }
     }
     if (!candidate) {
-      throw new ProblemException(ProvenanceProblem.PROVENANCE_NO_TRUSTED_KEY, "no configured key has the id the signatures name");
+      throw new ProblemException(
+          ProvenanceProblem.PROVENANCE_NO_TRUSTED_KEY,
+          "no configured key has the id the signatures name");
     }
-    throw new ProblemException(ProvenanceProblem.PROVENANCE_SIGNATURE_INVALID,
-        "no envelope signature verifies under a configured key" + (rawPayloadAllowed ? " (PAE or raw payload)" : " (over the DSSE PAE)"));
+    throw new ProblemException(
+        ProvenanceProblem.PROVENANCE_SIGNATURE_INVALID,
+        "no envelope signature verifies under a configured key"
+            + (rawPayloadAllowed ? " (PAE or raw payload)" : " (over the DSSE PAE)"));
   }
 
   static String keyId(String hint, TrustedKey key) {

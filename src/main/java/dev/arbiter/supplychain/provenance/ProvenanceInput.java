@@ -5,17 +5,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbiter.internal.Json;
 import dev.arbiter.problem.Problem;
 import dev.arbiter.problem.ProblemException;
+import dev.arbiter.supplychain.provenance.core.ProvenanceProblem;
 import dev.arbiter.supplychain.provenance.dsse.Envelope;
 import dev.arbiter.supplychain.provenance.sigstore.Bundle;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import dev.arbiter.supplychain.provenance.core.ProvenanceProblem;
 
 /**
- * Splits a provenance file into the signed items it holds, sniffing content (never the file
- * name): a Sigstore bundle; a bare DSSE envelope; JSON Lines or a JSON array of either; npm's {@code
+ * Splits a provenance file into the signed items it holds, sniffing content (never the file name):
+ * a Sigstore bundle; a bare DSSE envelope; JSON Lines or a JSON array of either; npm's {@code
  * {"attestations": [{"bundle"}]}}; or {@code gcloud ... --show-provenance} output, whose envelopes
  * may be signed over the raw payload and whose unsigned {@code intotoStatement} copy is ignored.
  */
@@ -62,7 +62,10 @@ final class ProvenanceInput {
         try {
           lines.add(Json.readTree(line));
         } catch (IOException e) {
-          throw malformed(number == 1 ? "not JSON or JSON Lines: " + jsonError(e) : "line " + number + " is not JSON: " + jsonError(e));
+          throw malformed(
+              number == 1
+                  ? "not JSON or JSON Lines: " + jsonError(e)
+                  : "line " + number + " is not JSON: " + jsonError(e));
         }
       }
       if (lines.isEmpty()) {
@@ -76,7 +79,10 @@ final class ProvenanceInput {
     if (node != null && node.isArray() && items.isEmpty()) {
       for (JsonNode element : node) {
         if (element.isArray()) {
-          items.add(new BadItem(Problem.of(ProvenanceProblem.PROVENANCE_MALFORMED, "nested arrays of provenance")));
+          items.add(
+              new BadItem(
+                  Problem.of(
+                      ProvenanceProblem.PROVENANCE_MALFORMED, "nested arrays of provenance")));
         } else {
           collect(element, items);
         }
@@ -84,14 +90,21 @@ final class ProvenanceInput {
       return;
     }
     if (node == null || !node.isObject()) {
-      items.add(new BadItem(Problem.of(ProvenanceProblem.PROVENANCE_MALFORMED, "a provenance document is not a JSON object")));
+      items.add(
+          new BadItem(
+              Problem.of(
+                  ProvenanceProblem.PROVENANCE_MALFORMED,
+                  "a provenance document is not a JSON object")));
       return;
     }
     try {
       if (node.has("mediaType")) {
         if (!Bundle.looksLike(node)) {
-          throw new ProblemException(ProvenanceProblem.PROVENANCE_MEDIA_TYPE_UNSUPPORTED,
-              "unsupported mediaType '" + abbreviate(node.path("mediaType").asText("")) + "' (expected a Sigstore bundle)");
+          throw new ProblemException(
+              ProvenanceProblem.PROVENANCE_MEDIA_TYPE_UNSUPPORTED,
+              "unsupported mediaType '"
+                  + abbreviate(node.path("mediaType").asText(""))
+                  + "' (expected a Sigstore bundle)");
         }
         items.add(new BundleItem(Bundle.parse(node)));
       } else if (node.has("payloadType") || node.has("payload")) {
@@ -109,7 +122,8 @@ final class ProvenanceInput {
           collect(attestation.get("bundle"), items);
         }
       } else if (node.has("_type")) {
-        throw malformed("an unsigned in-toto Statement; provenance must be a signed envelope or bundle");
+        throw malformed(
+            "an unsigned in-toto Statement; provenance must be a signed envelope or bundle");
       } else {
         throw malformed("neither a DSSE envelope nor a Sigstore bundle");
       }
@@ -127,7 +141,12 @@ final class ProvenanceInput {
   }
 
   static String jsonError(IOException e) {
-    String message = e instanceof com.fasterxml.jackson.core.JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
-    return message == null ? "" : message.length() > 160 ? message.substring(0, 160) + "..." : message;
+    String message =
+        e instanceof com.fasterxml.jackson.core.JsonProcessingException json
+            ? json.getOriginalMessage()
+            : e.getMessage();
+    return message == null
+        ? ""
+        : message.length() > 160 ? message.substring(0, 160) + "..." : message;
   }
 }

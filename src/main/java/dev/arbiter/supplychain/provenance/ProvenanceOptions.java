@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.supplychain.provenance;
 
+import dev.arbiter.supplychain.provenance.core.IdentityPolicy;
+import dev.arbiter.supplychain.provenance.core.TrustedKey;
 import dev.arbiter.supplychain.provenance.sigstore.TrustedRoot;
 import java.time.Clock;
 import java.time.Instant;
@@ -8,8 +10,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
-import dev.arbiter.supplychain.provenance.core.IdentityPolicy;
-import dev.arbiter.supplychain.provenance.core.TrustedKey;
 
 /**
  * What to trust and what to expect when verifying provenance. Build from {@link #defaults()} with
@@ -49,27 +49,40 @@ public record ProvenanceOptions(
    * signatures are refused until an identity and an issuer are required ({@link IdentityPolicy}).
    */
   public static ProvenanceOptions defaults() {
-    return new ProvenanceOptions(List.of(), TrustedRoot.publicGood(), null, Set.of(), IdentityPolicy.REQUIRED, null, Clock.systemUTC(), false);
+    return new ProvenanceOptions(
+        List.of(),
+        TrustedRoot.publicGood(),
+        null,
+        Set.of(),
+        IdentityPolicy.REQUIRED,
+        null,
+        Clock.systemUTC(),
+        false);
   }
 
   public ProvenanceOptions withKeys(List<TrustedKey> value) {
-    return new ProvenanceOptions(value, trustedRoot, expectedDigest, builderIds, identity, at, clock, requireInclusionProof);
+    return new ProvenanceOptions(
+        value, trustedRoot, expectedDigest, builderIds, identity, at, clock, requireInclusionProof);
   }
 
   public ProvenanceOptions withTrustedRoot(TrustedRoot value) {
-    return new ProvenanceOptions(keys, value, expectedDigest, builderIds, identity, at, clock, requireInclusionProof);
+    return new ProvenanceOptions(
+        keys, value, expectedDigest, builderIds, identity, at, clock, requireInclusionProof);
   }
 
   public ProvenanceOptions withExpectedDigest(ArtifactDigest value) {
-    return new ProvenanceOptions(keys, trustedRoot, value, builderIds, identity, at, clock, requireInclusionProof);
+    return new ProvenanceOptions(
+        keys, trustedRoot, value, builderIds, identity, at, clock, requireInclusionProof);
   }
 
   public ProvenanceOptions withBuilderIds(Set<String> value) {
-    return new ProvenanceOptions(keys, trustedRoot, expectedDigest, value, identity, at, clock, requireInclusionProof);
+    return new ProvenanceOptions(
+        keys, trustedRoot, expectedDigest, value, identity, at, clock, requireInclusionProof);
   }
 
   public ProvenanceOptions withIdentity(IdentityPolicy value) {
-    return new ProvenanceOptions(keys, trustedRoot, expectedDigest, builderIds, value, at, clock, requireInclusionProof);
+    return new ProvenanceOptions(
+        keys, trustedRoot, expectedDigest, builderIds, value, at, clock, requireInclusionProof);
   }
 
   /**
@@ -77,9 +90,11 @@ public record ProvenanceOptions(
    * exact OIDC issuer {@code issuer} (null: none).
    */
   public ProvenanceOptions withIdentity(Pattern identity, String issuer) {
-    return withIdentity(new IdentityPolicy(
-        identity == null ? List.of() : List.of(IdentityPolicy.NameMatch.regexp(identity)),
-        issuer == null ? List.of() : List.of(IdentityPolicy.NameMatch.exact(issuer)), this.identity.insecureIgnore()));
+    return withIdentity(
+        new IdentityPolicy(
+            identity == null ? List.of() : List.of(IdentityPolicy.NameMatch.regexp(identity)),
+            issuer == null ? List.of() : List.of(IdentityPolicy.NameMatch.exact(issuer)),
+            this.identity.insecureIgnore()));
   }
 
   /** Accepts keyless signatures without both an identity and an issuer requirement. */
@@ -88,14 +103,24 @@ public record ProvenanceOptions(
   }
 
   public ProvenanceOptions withAt(Instant value) {
-    return new ProvenanceOptions(keys, trustedRoot, expectedDigest, builderIds, identity, value, clock, requireInclusionProof);
+    return new ProvenanceOptions(
+        keys,
+        trustedRoot,
+        expectedDigest,
+        builderIds,
+        identity,
+        value,
+        clock,
+        requireInclusionProof);
   }
 
   public ProvenanceOptions withClock(Clock value) {
-    return new ProvenanceOptions(keys, trustedRoot, expectedDigest, builderIds, identity, at, value, requireInclusionProof);
+    return new ProvenanceOptions(
+        keys, trustedRoot, expectedDigest, builderIds, identity, at, value, requireInclusionProof);
   }
 
   public ProvenanceOptions withRequireInclusionProof(boolean value) {
-    return new ProvenanceOptions(keys, trustedRoot, expectedDigest, builderIds, identity, at, clock, value);
+    return new ProvenanceOptions(
+        keys, trustedRoot, expectedDigest, builderIds, identity, at, clock, value);
   }
 }

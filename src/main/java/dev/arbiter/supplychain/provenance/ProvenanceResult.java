@@ -3,10 +3,10 @@ package dev.arbiter.supplychain.provenance;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbiter.problem.Problem;
+import dev.arbiter.supplychain.provenance.core.Signer;
+import dev.arbiter.supplychain.provenance.core.Subject;
 import java.time.Instant;
 import java.util.List;
-import dev.arbiter.supplychain.provenance.core.Subject;
-import dev.arbiter.supplychain.provenance.core.Signer;
 
 /**
  * The outcome of verifying one piece of provenance. Fields other than {@code problems} are filled
@@ -53,11 +53,22 @@ public record ProvenanceResult(
   }
 
   static ProvenanceResult failed(List<Problem> problems) {
-    return new ProvenanceResult(false, null, null, List.of(), null, null, null, null, problems, List.of());
+    return new ProvenanceResult(
+        false, null, null, List.of(), null, null, null, null, problems, List.of());
   }
 
   /** This result with {@code items} as its per-item results. */
   ProvenanceResult withItems(List<ProvenanceResult> value) {
-    return new ProvenanceResult(valid, predicateType, builderId, subjects, signer, predicate, integratedTime, verifiedAt, problems, value);
+    return new ProvenanceResult(
+        valid,
+        predicateType,
+        builderId,
+        subjects,
+        signer,
+        predicate,
+        integratedTime,
+        verifiedAt,
+        problems,
+        value);
   }
 }

@@ -21,7 +21,8 @@ final class CycloneDxReader {
     String specVersion = JSON.requiredText(root, "specVersion", "bom");
     if (!VERSIONS.contains(specVersion)) {
       throw new ProblemException(
-          SbomProblem.SBOM_UNSUPPORTED_VERSION, "CycloneDX specVersion " + clip(specVersion) + " (supported: 1.2 to 1.6)");
+          SbomProblem.SBOM_UNSUPPORTED_VERSION,
+          "CycloneDX specVersion " + clip(specVersion) + " (supported: 1.2 to 1.6)");
     }
     List<Component> components = new ArrayList<>();
     collect(root, "bom", components);
@@ -34,11 +35,16 @@ final class CycloneDxReader {
         String purl = JSON.text(subject, "purl", "metadata.component");
         addOciDigest(purl, digests);
         String name = JSON.text(subject, "name", "metadata.component");
-        subjects.add(new SbomBinding.Subject(name == null ? (purl == null ? "" : purl) : name, digests, SbomBinding.Source.CYCLONEDX_METADATA));
+        subjects.add(
+            new SbomBinding.Subject(
+                name == null ? (purl == null ? "" : purl) : name,
+                digests,
+                SbomBinding.Source.CYCLONEDX_METADATA));
       }
     }
     String serial = JSON.text(root, "serialNumber", "bom");
-    return new Sbom(SbomFormat.CYCLONEDX, specVersion, components, new SbomBinding(serial, subjects));
+    return new Sbom(
+        SbomFormat.CYCLONEDX, specVersion, components, new SbomBinding(serial, subjects));
   }
 
   private static void collect(JsonNode parent, String where, List<Component> out) {
@@ -46,7 +52,8 @@ final class CycloneDxReader {
       String name = JSON.requiredText(node, "name", "component");
       String version = JSON.text(node, "version", "component");
       String purl = JSON.text(node, "purl", "component");
-      out.add(new Component(name, version, purl, hashes(node, "component"), Purls.packageRef(purl)));
+      out.add(
+          new Component(name, version, purl, hashes(node, "component"), Purls.packageRef(purl)));
       collect(node, "component", out);
     }
   }
@@ -73,7 +80,8 @@ final class CycloneDxReader {
     if (at < 0) {
       return;
     }
-    String version = purl.substring(at + 1).replaceFirst("[?#].*$", "").replace("%3A", ":").replace("%3a", ":");
+    String version =
+        purl.substring(at + 1).replaceFirst("[?#].*$", "").replace("%3A", ":").replace("%3a", ":");
     int colon = version.indexOf(':');
     if (colon > 0) {
       String hex = Hashes.hexValue(version.substring(colon + 1));

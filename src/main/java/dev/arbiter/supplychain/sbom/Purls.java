@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
  * pypi} to PyPI, {@code gem} to RubyGems, {@code cargo} to crates.io, {@code nuget}, {@code
  * composer} to Packagist, {@code hex}, {@code pub}, {@code deb} with a {@code distro=debian-N...}
  * qualifier to {@code Debian:N}, {@code apk} with {@code distro=alpine-X.Y...} to {@code
- * Alpine:vX.Y}; {@code github}/{@code gitlab}/{@code bitbucket} purls whose version is a commit hash
- * to {@link PackageRef#GIT}. Qualifiers and subpaths are dropped; percent-escapes are decoded.
+ * Alpine:vX.Y}; {@code github}/{@code gitlab}/{@code bitbucket} purls whose version is a commit
+ * hash to {@link PackageRef#GIT}. Qualifiers and subpaths are dropped; percent-escapes are decoded.
  * Anything else (including malformed purls) has no OSV identity. Never throws.
  */
 public final class Purls {
@@ -25,8 +25,20 @@ public final class Purls {
   private static final Pattern ALPINE = Pattern.compile("alpine-(\\d+\\.\\d+).*");
   private static final Map<String, String> SIMPLE =
       Map.of(
-          "gem", "RubyGems", "cargo", "crates.io", "nuget", "NuGet", "composer", "Packagist",
-          "hex", "Hex", "pub", "Pub", "pypi", "PyPI");
+          "gem",
+          "RubyGems",
+          "cargo",
+          "crates.io",
+          "nuget",
+          "NuGet",
+          "composer",
+          "Packagist",
+          "hex",
+          "Hex",
+          "pub",
+          "Pub",
+          "pypi",
+          "PyPI");
 
   private Purls() {}
 
@@ -44,7 +56,8 @@ public final class Purls {
     String namespace = parsed.getNamespace();
     String name = parsed.getName();
     String version = parsed.getVersion();
-    Map<String, String> qualifiers = parsed.getQualifiers() == null ? Map.of() : parsed.getQualifiers();
+    Map<String, String> qualifiers =
+        parsed.getQualifiers() == null ? Map.of() : parsed.getQualifiers();
     String ecosystem;
     String packageName = name;
     String commit = null;
@@ -69,7 +82,8 @@ public final class Purls {
         if (!"debian".equals(namespace) || !m.matches()) {
           return Optional.empty();
         }
-        ecosystem = "Debian:" + Integer.parseInt(m.group(1).substring(0, Math.min(m.group(1).length(), 6)));
+        ecosystem =
+            "Debian:" + Integer.parseInt(m.group(1).substring(0, Math.min(m.group(1).length(), 6)));
         if (qualifiers.containsKey("epoch") && version != null) {
           version = qualifiers.get("epoch") + ":" + version;
         }
@@ -86,7 +100,8 @@ public final class Purls {
           return Optional.empty();
         }
         ecosystem = PackageRef.GIT;
-        packageName = type + (type.equals("bitbucket") ? ".org/" : ".com/") + namespace + "/" + name;
+        packageName =
+            type + (type.equals("bitbucket") ? ".org/" : ".com/") + namespace + "/" + name;
         commit = version.toLowerCase(Locale.ROOT);
       }
       default -> {
@@ -99,13 +114,14 @@ public final class Purls {
         }
       }
     }
-    return Optional.of(new PackageRef(ecosystem, normalizeName(ecosystem, packageName), version, commit));
+    return Optional.of(
+        new PackageRef(ecosystem, normalizeName(ecosystem, packageName), version, commit));
   }
 
   /**
    * The name form used as an index key on both sides (SBOM and OSV): PyPI names in PEP 503 form
-   * (lowercase, runs of {@code -_.} as one {@code -}); Go module paths, Packagist and GIT repository
-   * names lowercased; other ecosystems are case-sensitive and unchanged. Go is compared
+   * (lowercase, runs of {@code -_.} as one {@code -}); Go module paths, Packagist and GIT
+   * repository names lowercased; other ecosystems are case-sensitive and unchanged. Go is compared
    * case-insensitively because purl tools (packageurl-java among them) lowercase {@code golang}
    * namespaces while OSV keeps the module path's case ({@code github.com/BurntSushi/toml}).
    */
@@ -113,16 +129,24 @@ public final class Purls {
     if (ecosystem.equals("PyPI")) {
       return name.toLowerCase(Locale.ROOT).replaceAll("[-_.]+", "-");
     }
-    if (ecosystem.equals("Go") || ecosystem.equals("Packagist") || ecosystem.equals(PackageRef.GIT)) {
+    if (ecosystem.equals("Go")
+        || ecosystem.equals("Packagist")
+        || ecosystem.equals(PackageRef.GIT)) {
       return name.toLowerCase(Locale.ROOT);
     }
     return name;
   }
 
-  /** Repository URL ({@code https://github.com/Owner/Repo.git}) to a GIT name ({@code github.com/owner/repo}). */
+  /**
+   * Repository URL ({@code https://github.com/Owner/Repo.git}) to a GIT name ({@code
+   * github.com/owner/repo}).
+   */
   public static String repositoryName(String url) {
     String s = url.strip().toLowerCase(Locale.ROOT);
-    s = s.replaceFirst("^[a-z+]+://", "").replaceFirst("^git@([^:]+):", "$1/").replaceFirst("^[^@/]*@", "");
+    s =
+        s.replaceFirst("^[a-z+]+://", "")
+            .replaceFirst("^git@([^:]+):", "$1/")
+            .replaceFirst("^[^@/]*@", "");
     while (s.endsWith("/")) {
       s = s.substring(0, s.length() - 1);
     }

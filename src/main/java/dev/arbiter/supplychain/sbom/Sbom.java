@@ -12,7 +12,8 @@ import java.util.List;
  *     metadata.component}), or every SPDX package, in document order
  * @param binding what the SBOM describes (for checking it belongs to a version's artifact)
  */
-public record Sbom(SbomFormat format, String specVersion, List<Component> components, SbomBinding binding) {
+public record Sbom(
+    SbomFormat format, String specVersion, List<Component> components, SbomBinding binding) {
   public Sbom {
     components = List.copyOf(components);
   }

@@ -46,7 +46,9 @@ public record SbomBinding(String documentName, List<Subject> subjects) {
     return subjects.stream().anyMatch(s -> value.equals(s.digests().get(alg)));
   }
 
-  /** Empty when {@link #binds}; else a {@link SbomProblem#SBOM_NOT_BOUND} problem naming the digest. */
+  /**
+   * Empty when {@link #binds}; else a {@link SbomProblem#SBOM_NOT_BOUND} problem naming the digest.
+   */
   public Optional<Problem> checkBoundTo(String algorithm, String hex) {
     if (binds(algorithm, hex)) {
       return Optional.empty();

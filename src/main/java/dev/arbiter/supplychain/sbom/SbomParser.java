@@ -15,12 +15,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads an SBOM: CycloneDX 1.2 to 1.6 JSON, SPDX 2.2/2.3 JSON, or an in-toto Statement (v0.1 or
- * v1) whose predicate is one of those ({@code predicateType} {@code https://cyclonedx.org/bom[/vX]}
- * or {@code https://spdx.dev/Document[/vX]}); for a Statement the subjects join the binding.
+ * Reads an SBOM: CycloneDX 1.2 to 1.6 JSON, SPDX 2.2/2.3 JSON, or an in-toto Statement (v0.1 or v1)
+ * whose predicate is one of those ({@code predicateType} {@code https://cyclonedx.org/bom[/vX]} or
+ * {@code https://spdx.dev/Document[/vX]}); for a Statement the subjects join the binding.
  *
- * <p>Security: input is untrusted. Parsing is strict JSON (duplicate keys refused, nesting and sizes
- * bounded by {@link Json}); every refusal is a {@link ProblemException} carrying an {@link
+ * <p>Security: input is untrusted. Parsing is strict JSON (duplicate keys refused, nesting and
+ * sizes bounded by {@link Json}); every refusal is a {@link ProblemException} carrying an {@link
  * SbomProblem}; no other exception escapes for any input. A Statement is read as given: its DSSE
  * signature, if any, must have been verified by the caller (provenance verification). Thread-safe.
  */
@@ -30,7 +30,9 @@ public final class SbomParser {
 
   private SbomParser() {}
 
-  /** @throws ProblemException with an {@link SbomProblem} when the input is refused */
+  /**
+   * @throws ProblemException with an {@link SbomProblem} when the input is refused
+   */
   public static Sbom parse(byte[] bytes) {
     JsonNode root;
     try {
@@ -64,7 +66,8 @@ public final class SbomParser {
     if (root.has("bomFormat")) {
       String bomFormat = JSON.text(root, "bomFormat", "bom");
       if (!"CycloneDX".equals(bomFormat)) {
-        throw new ProblemException(SbomProblem.SBOM_UNSUPPORTED_FORMAT, "bomFormat is not CycloneDX");
+        throw new ProblemException(
+            SbomProblem.SBOM_UNSUPPORTED_FORMAT, "bomFormat is not CycloneDX");
       }
       return CycloneDxReader.read(root);
     }
@@ -72,23 +75,30 @@ public final class SbomParser {
       return SpdxReader.read(root);
     }
     if (root.has("@context") || root.has("@graph")) {
-      throw new ProblemException(SbomProblem.SBOM_UNSUPPORTED_VERSION, "SPDX 3 / JSON-LD documents are not supported");
+      throw new ProblemException(
+          SbomProblem.SBOM_UNSUPPORTED_VERSION, "SPDX 3 / JSON-LD documents are not supported");
     }
     throw new ProblemException(
-        SbomProblem.SBOM_UNSUPPORTED_FORMAT, "no bomFormat (CycloneDX), spdxVersion (SPDX) or in-toto _type");
+        SbomProblem.SBOM_UNSUPPORTED_FORMAT,
+        "no bomFormat (CycloneDX), spdxVersion (SPDX) or in-toto _type");
   }
 
   private static Sbom parseStatement(JsonNode root, String type) {
     if (!STATEMENT_TYPES.contains(type)) {
-      throw new ProblemException(SbomProblem.SBOM_UNSUPPORTED_FORMAT, "unknown in-toto _type " + CycloneDxReader.clip(type));
+      throw new ProblemException(
+          SbomProblem.SBOM_UNSUPPORTED_FORMAT,
+          "unknown in-toto _type " + CycloneDxReader.clip(type));
     }
     String predicateType = JSON.text(root, "predicateType", "statement");
     if (predicateType == null
-        || !(predicateType.equals("https://cyclonedx.org/bom") || predicateType.startsWith("https://cyclonedx.org/bom/")
-            || predicateType.equals("https://spdx.dev/Document") || predicateType.startsWith("https://spdx.dev/Document/"))) {
+        || !(predicateType.equals("https://cyclonedx.org/bom")
+            || predicateType.startsWith("https://cyclonedx.org/bom/")
+            || predicateType.equals("https://spdx.dev/Document")
+            || predicateType.startsWith("https://spdx.dev/Document/"))) {
       throw new ProblemException(
           SbomProblem.SBOM_UNSUPPORTED_FORMAT,
-          "statement predicateType is not an SBOM: " + (predicateType == null ? "none" : CycloneDxReader.clip(predicateType)));
+          "statement predicateType is not an SBOM: "
+              + (predicateType == null ? "none" : CycloneDxReader.clip(predicateType)));
     }
     JsonNode predicate = JsonFields.JSON.object(root, "predicate", "statement");
     if (predicate == null) {
@@ -97,7 +107,9 @@ public final class SbomParser {
     Sbom inner = parseDocument(predicate);
     boolean cyclone = predicateType.startsWith("https://cyclonedx.org/");
     if (cyclone != (inner.format() == SbomFormat.CYCLONEDX)) {
-      throw new ProblemException(SbomProblem.SBOM_UNSUPPORTED_FORMAT, "predicateType does not match the predicate's format");
+      throw new ProblemException(
+          SbomProblem.SBOM_UNSUPPORTED_FORMAT,
+          "predicateType does not match the predicate's format");
     }
     List<SbomBinding.Subject> subjects = new ArrayList<>();
     List<JsonNode> statementSubjects = JSON.objects(root, "subject", "statement");
@@ -109,16 +121,27 @@ public final class SbomParser {
       JsonNode digest = JsonFields.JSON.object(subject, "digest", "subject[]");
       if (digest != null) {
         for (var entry : digest.properties()) {
-          if (!entry.getValue().isTextual() || Hashes.hexValue(entry.getValue().textValue()) == null) {
-            throw JSON.malformed("subject[].digest." + CycloneDxReader.clip(entry.getKey()) + " is not a hex string");
+          if (!entry.getValue().isTextual()
+              || Hashes.hexValue(entry.getValue().textValue()) == null) {
+            throw JSON.malformed(
+                "subject[].digest."
+                    + CycloneDxReader.clip(entry.getKey())
+                    + " is not a hex string");
           }
-          digests.put(Hashes.algorithm(entry.getKey()), Hashes.hexValue(entry.getValue().textValue()));
+          digests.put(
+              Hashes.algorithm(entry.getKey()), Hashes.hexValue(entry.getValue().textValue()));
         }
       }
       String name = JSON.text(subject, "name", "subject[]");
-      subjects.add(new SbomBinding.Subject(name == null ? "" : name, digests, SbomBinding.Source.INTOTO_STATEMENT));
+      subjects.add(
+          new SbomBinding.Subject(
+              name == null ? "" : name, digests, SbomBinding.Source.INTOTO_STATEMENT));
     }
     subjects.addAll(inner.binding().subjects());
-    return new Sbom(inner.format(), inner.specVersion(), inner.components(), new SbomBinding(inner.binding().documentName(), subjects));
+    return new Sbom(
+        inner.format(),
+        inner.specVersion(),
+        inner.components(),
+        new SbomBinding(inner.binding().documentName(), subjects));
   }
 }

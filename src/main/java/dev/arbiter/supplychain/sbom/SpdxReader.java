@@ -26,14 +26,18 @@ final class SpdxReader {
           "spdxVersion " + CycloneDxReader.clip(spdxVersion) + " (supported: SPDX-2.2, SPDX-2.3)");
     }
     String documentId = JSON.text(root, "SPDXID", "document");
-    Set<String> described = new LinkedHashSet<>(JSON.strings(root, "documentDescribes", "document"));
+    Set<String> described =
+        new LinkedHashSet<>(JSON.strings(root, "documentDescribes", "document"));
     for (JsonNode relationship : JSON.objects(root, "relationships", "document")) {
       String type = JSON.text(relationship, "relationshipType", "relationships[]");
       String from = JSON.text(relationship, "spdxElementId", "relationships[]");
       String to = JSON.text(relationship, "relatedSpdxElement", "relationships[]");
       if ("DESCRIBES".equals(type) && from != null && from.equals(documentId) && to != null) {
         described.add(to);
-      } else if ("DESCRIBED_BY".equals(type) && to != null && to.equals(documentId) && from != null) {
+      } else if ("DESCRIBED_BY".equals(type)
+          && to != null
+          && to.equals(documentId)
+          && from != null) {
         described.add(from);
       }
     }
@@ -57,18 +61,27 @@ final class SpdxReader {
     for (JsonNode file : JSON.objects(root, "files", "document")) {
       if (described.contains(JSON.text(file, "SPDXID", "files[]"))) {
         String name = JSON.text(file, "fileName", "files[]");
-        subjects.add(new SbomBinding.Subject(name == null ? "" : name, checksums(file, "files[]"), SbomBinding.Source.SPDX_DESCRIBED));
+        subjects.add(
+            new SbomBinding.Subject(
+                name == null ? "" : name,
+                checksums(file, "files[]"),
+                SbomBinding.Source.SPDX_DESCRIBED));
       }
     }
     String version = spdxVersion.substring("SPDX-".length());
-    return new Sbom(SbomFormat.SPDX, version, components, new SbomBinding(JSON.text(root, "name", "document"), subjects));
+    return new Sbom(
+        SbomFormat.SPDX,
+        version,
+        components,
+        new SbomBinding(JSON.text(root, "name", "document"), subjects));
   }
 
   private static Map<String, String> checksums(JsonNode node, String where) {
     Map<String, String> out = new LinkedHashMap<>();
     for (JsonNode checksum : JSON.objects(node, "checksums", where)) {
       String alg = JSON.requiredText(checksum, "algorithm", where + ".checksums[]");
-      String value = Hashes.hexValue(JSON.requiredText(checksum, "checksumValue", where + ".checksums[]"));
+      String value =
+          Hashes.hexValue(JSON.requiredText(checksum, "checksumValue", where + ".checksums[]"));
       if (value == null) {
         throw JSON.malformed(where + ".checksums[] checksumValue is not hex");
       }

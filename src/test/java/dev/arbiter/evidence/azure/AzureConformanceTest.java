@@ -27,7 +27,9 @@ import org.junit.jupiter.api.Test;
  */
 class AzureConformanceTest {
   /** Both VCEKs (2023-05-02..2030-05-02 and 2025-01-28..2032-01-28) are valid then. */
-  static final VerificationContext AT = VerificationContext.at(Instant.parse("2026-01-01T00:00:00Z"));
+  static final VerificationContext AT =
+      VerificationContext.at(Instant.parse("2026-01-01T00:00:00Z"));
+
   static final byte[] CHALLENGE = "challenge".getBytes(StandardCharsets.US_ASCII);
   private static final AzureSnpScheme SCHEME = AzureSnpScheme.withPinnedRoots();
   private static Path dir;
@@ -43,17 +45,20 @@ class AzureConformanceTest {
 
   @Test
   void verify_evidenceV1Json_isValidWithManifestFacts() throws IOException {
-    VerificationResult result = SCHEME.verify(EvidenceInput.of(read("evidence-v1.json")),
-        ExpectedBinding.exactly(CHALLENGE), AT);
+    VerificationResult result =
+        SCHEME.verify(
+            EvidenceInput.of(read("evidence-v1.json")), ExpectedBinding.exactly(CHALLENGE), AT);
 
     assertThat(result.problems()).isEmpty();
     var claims = result.claims();
-    assertThat(claims.get("measurement")).contains(
-        "6a063be9dd79f6371c842e480f8dc3b5c725961344e57130e88c5adf49e8f7f6c79b75a5eb77fc769959f4aeb2f9401e");
-    assertThat(claims.get("report_data")).contains(
-        "af2910341dd8108360e485f1b72494255190b9cdd5ccb44b73b883037cf99f21" + "00".repeat(32));
-    assertThat(claims.get("hcl.runtime_data_hash")).contains(
-        "af2910341dd8108360e485f1b72494255190b9cdd5ccb44b73b883037cf99f21");
+    assertThat(claims.get("measurement"))
+        .contains(
+            "6a063be9dd79f6371c842e480f8dc3b5c725961344e57130e88c5adf49e8f7f6c79b75a5eb77fc769959f4aeb2f9401e");
+    assertThat(claims.get("report_data"))
+        .contains(
+            "af2910341dd8108360e485f1b72494255190b9cdd5ccb44b73b883037cf99f21" + "00".repeat(32));
+    assertThat(claims.get("hcl.runtime_data_hash"))
+        .contains("af2910341dd8108360e485f1b72494255190b9cdd5ccb44b73b883037cf99f21");
     assertThat(claims.get("version")).contains(3L);
     assertThat(claims.get("guest_svn")).contains(10L);
     assertThat(claims.get("policy")).contains(0x3001fL);
@@ -61,15 +66,18 @@ class AzureConformanceTest {
     assertThat(claims.get("host_data")).contains("00".repeat(32));
     assertThat(claims.get("reported_tcb.snp")).contains(0x18L);
     assertThat(claims.get("reported_tcb.microcode")).contains(0xdbL);
-    assertThat(claims.get("chip_id").orElseThrow().toString()).startsWith("66a5a7b4403a3006ca734aa36a76dd30");
+    assertThat(claims.get("chip_id").orElseThrow().toString())
+        .startsWith("66a5a7b4403a3006ca734aa36a76dd30");
     assertThat(claims.get("revocation")).contains("unchecked");
     assertThat(claims.get("extra_data")).contains("6368616c6c656e6765");
-    assertThat(claims.get("pcr0")).contains("e15c44796beabf46abcec7c57e590942041e47497e4ec27571c8b7664f48dced");
+    assertThat(claims.get("pcr0"))
+        .contains("e15c44796beabf46abcec7c57e590942041e47497e4ec27571c8b7664f48dced");
     assertThat(claims.get("pcr23")).isPresent();
     assertThat(claims.get("vm_configuration.secure_boot")).contains(true);
     assertThat(claims.get("vm_configuration.tpm_enabled")).contains(true);
     assertThat(claims.get("vm_configuration.console_enabled")).contains(true);
-    assertThat(claims.get("vm_configuration.vm_unique_id")).contains("26F8BC30-774E-4290-8E7A-535F3B672AEE");
+    assertThat(claims.get("vm_configuration.vm_unique_id"))
+        .contains("26F8BC30-774E-4290-8E7A-535F3B672AEE");
     assertThat(claims.get("user_data")).contains("00".repeat(64));
     assertThat(claims.get("ak_pub").orElseThrow().toString()).hasSize(64);
     assertThat(claims.get("ek_pub")).isPresent();
@@ -84,40 +92,51 @@ class AzureConformanceTest {
 
   @Test
   void verify_hclReportWithJsonQuote_isValidWithManifestFacts() throws IOException {
-    VerificationResult result = SCHEME.verify(split("tpm-quote-v1.json"), ExpectedBinding.exactly(CHALLENGE), AT);
+    VerificationResult result =
+        SCHEME.verify(split("tpm-quote-v1.json"), ExpectedBinding.exactly(CHALLENGE), AT);
 
     assertThat(result.problems()).isEmpty();
     var claims = result.claims();
-    assertThat(claims.get("measurement")).contains(
-        "9ac48fcac8a2d88aeeff8d427ad4f2be0e3917c748a18bdf52cc317e7fe20308b459d5ef1a12e0c22944eb386d17c315");
-    assertThat(claims.get("report_data")).contains(
-        "b3fbad6514c83caeb0380882145e49f794229ef37c421b91fc47ff93556bafac" + "00".repeat(32));
+    assertThat(claims.get("measurement"))
+        .contains(
+            "9ac48fcac8a2d88aeeff8d427ad4f2be0e3917c748a18bdf52cc317e7fe20308b459d5ef1a12e0c22944eb386d17c315");
+    assertThat(claims.get("report_data"))
+        .contains(
+            "b3fbad6514c83caeb0380882145e49f794229ef37c421b91fc47ff93556bafac" + "00".repeat(32));
     assertThat(claims.get("version")).contains(2L);
     assertThat(claims.get("guest_svn")).contains(5L);
     assertThat(claims.get("reported_tcb.snp")).contains(8L);
     assertThat(claims.get("reported_tcb.microcode")).contains(0x73L);
     assertThat(claims.get("current_tcb.microcode")).contains(0xd2L);
-    assertThat(claims.get("chip_id").orElseThrow().toString()).startsWith("19752a447db501a32ade46428a46e926");
-    assertThat(claims.get("pcr0")).contains("f3a7e99a5f819a034386bce753a48a73cfdaa0bea0ecfc124bedbf5a8c4799be");
+    assertThat(claims.get("chip_id").orElseThrow().toString())
+        .startsWith("19752a447db501a32ade46428a46e926");
+    assertThat(claims.get("pcr0"))
+        .contains("f3a7e99a5f819a034386bce753a48a73cfdaa0bea0ecfc124bedbf5a8c4799be");
     assertThat(claims.get("extra_data")).contains("6368616c6c656e6765");
-    assertThat(claims.get("vm_configuration.vm_unique_id")).contains("911B0EF8-9DBA-48B0-B275-4E4DF2D39252");
+    assertThat(claims.get("vm_configuration.vm_unique_id"))
+        .contains("911B0EF8-9DBA-48B0-B275-4E4DF2D39252");
   }
 
   @Test
   void verify_hclReportWithBincodeQuote_isValidWithSamePcr0() throws IOException {
-    VerificationResult result = SCHEME.verify(split("quote.bin"), ExpectedBinding.exactly(CHALLENGE), AT);
+    VerificationResult result =
+        SCHEME.verify(split("quote.bin"), ExpectedBinding.exactly(CHALLENGE), AT);
 
     assertThat(result.problems()).isEmpty();
     assertThat(result.claims().get("extra_data")).contains("6368616c6c656e6765");
-    assertThat(result.claims().get("pcr0")).contains("f3a7e99a5f819a034386bce753a48a73cfdaa0bea0ecfc124bedbf5a8c4799be");
-    assertThat(result.claims().get("tpm.pcr_selection.sha256")).contains(
-        java.util.stream.IntStream.range(0, 24).boxed().map(Long::valueOf).toList());
+    assertThat(result.claims().get("pcr0"))
+        .contains("f3a7e99a5f819a034386bce753a48a73cfdaa0bea0ecfc124bedbf5a8c4799be");
+    assertThat(result.claims().get("tpm.pcr_selection.sha256"))
+        .contains(java.util.stream.IntStream.range(0, 24).boxed().map(Long::valueOf).toList());
   }
 
   @Test
   void verify_otherNonce_isReportDataMismatch() throws IOException {
-    VerificationResult result = SCHEME.verify(EvidenceInput.of(read("evidence-v1.json")),
-        ExpectedBinding.exactly(Hex.decode("00ff")), AT);
+    VerificationResult result =
+        SCHEME.verify(
+            EvidenceInput.of(read("evidence-v1.json")),
+            ExpectedBinding.exactly(Hex.decode("00ff")),
+            AT);
 
     assertThat(types(result.problems())).containsExactly("report-data-mismatch");
   }
@@ -127,24 +146,32 @@ class AzureConformanceTest {
     // evidence-v1.json's HCLAkPub did not sign the hcl-report.bin VM's quote.
     String json = new String(read("evidence-v1.json"), StandardCharsets.UTF_8);
     String other = new String(read("tpm-quote-v1.json"), StandardCharsets.UTF_8);
-    var root = (com.fasterxml.jackson.databind.node.ObjectNode) dev.arbiter.internal.Json.readTree(json);
+    var root =
+        (com.fasterxml.jackson.databind.node.ObjectNode) dev.arbiter.internal.Json.readTree(json);
     root.set("tpm_quote", dev.arbiter.internal.Json.readTree(other));
-    VerificationResult result = SCHEME.verify(EvidenceInput.of(root.toString().getBytes(StandardCharsets.UTF_8)),
-        ExpectedBinding.exactly(CHALLENGE), AT);
+    VerificationResult result =
+        SCHEME.verify(
+            EvidenceInput.of(root.toString().getBytes(StandardCharsets.UTF_8)),
+            ExpectedBinding.exactly(CHALLENGE),
+            AT);
 
     assertThat(types(result.problems())).containsExactly("signature-invalid");
   }
 
   @Test
   void verify_afterVcekExpiry_isCertificateExpired() throws IOException {
-    VerificationResult result = SCHEME.verify(split("quote.bin"), ExpectedBinding.exactly(CHALLENGE),
-        VerificationContext.at(Instant.parse("2031-01-01T00:00:00Z")));
+    VerificationResult result =
+        SCHEME.verify(
+            split("quote.bin"),
+            ExpectedBinding.exactly(CHALLENGE),
+            VerificationContext.at(Instant.parse("2031-01-01T00:00:00Z")));
 
     assertThat(types(result.problems())).containsExactly("certificate-expired");
   }
 
   private static EvidenceInput split(String quote) throws IOException {
-    return EvidenceInput.of(read("hcl-report.bin")).withSignature(read(quote))
+    return EvidenceInput.of(read("hcl-report.bin"))
+        .withSignature(read(quote))
         .withCertificates(List.of(read("vcek.pem")));
   }
 

@@ -18,8 +18,12 @@ class AzureContainerTest {
   @Test
   void verify_splitFormsWithBincodeQuote_isValid() {
     AzureFixtures.Built built = AzureFixtures.build(AzureFixtures.spec());
-    EvidenceInput input = EvidenceInput.of(built.hcl()).withCertificates(List.of(built.vcekDer()))
-        .withSignature(VtpmQuoteBuilder.bincode(built.quoteSignature(), built.quoteMessage(), built.pcrs()));
+    EvidenceInput input =
+        EvidenceInput.of(built.hcl())
+            .withCertificates(List.of(built.vcekDer()))
+            .withSignature(
+                VtpmQuoteBuilder.bincode(
+                    built.quoteSignature(), built.quoteMessage(), built.pcrs()));
 
     assertThat(SCHEME.verify(input, NONCE, AT).problems()).isEmpty();
   }
@@ -27,42 +31,80 @@ class AzureContainerTest {
   @Test
   void verify_trusteeV0JsonWithByteArrays_isValid() {
     AzureFixtures.Built built = AzureFixtures.build(AzureFixtures.spec());
-    String json = "{\"hcl_report\":" + array(built.hcl()) + ",\"vcek\":" + array(built.vcekDer())
-        + ",\"tpm_quote\":{\"signature\":" + array(built.quoteSignature()) + ",\"message\":" + array(built.quoteMessage())
-        + ",\"pcrs\":[" + String.join(",", built.pcrs().stream().map(AzureContainerTest::array).toList()) + "]}}";
-    VerificationResult result = SCHEME.verify(EvidenceInput.of(json.getBytes(StandardCharsets.UTF_8)), NONCE, AT);
+    String json =
+        "{\"hcl_report\":"
+            + array(built.hcl())
+            + ",\"vcek\":"
+            + array(built.vcekDer())
+            + ",\"tpm_quote\":{\"signature\":"
+            + array(built.quoteSignature())
+            + ",\"message\":"
+            + array(built.quoteMessage())
+            + ",\"pcrs\":["
+            + String.join(",", built.pcrs().stream().map(AzureContainerTest::array).toList())
+            + "]}}";
+    VerificationResult result =
+        SCHEME.verify(EvidenceInput.of(json.getBytes(StandardCharsets.UTF_8)), NONCE, AT);
     assertThat(result.problems()).isEmpty();
   }
 
   @Test
   void verify_unknownJsonMemberOrVersion_isRefused() {
-    String json = new String(AzureFixtures.build(AzureFixtures.spec()).evidenceJson(), StandardCharsets.UTF_8);
-    assertThat(types(SCHEME.verify(EvidenceInput.of(json.replace("\"version\":1", "\"version\":2")
-        .getBytes(StandardCharsets.UTF_8)), NONCE, AT).problems())).containsExactly("unsupported-version");
-    assertThat(types(SCHEME.verify(EvidenceInput.of(json.replace("\"version\":1", "\"extra\":1")
-        .getBytes(StandardCharsets.UTF_8)), NONCE, AT).problems())).containsExactly("evidence-malformed");
+    String json =
+        new String(
+            AzureFixtures.build(AzureFixtures.spec()).evidenceJson(), StandardCharsets.UTF_8);
+    assertThat(
+            types(
+                SCHEME
+                    .verify(
+                        EvidenceInput.of(
+                            json.replace("\"version\":1", "\"version\":2")
+                                .getBytes(StandardCharsets.UTF_8)),
+                        NONCE,
+                        AT)
+                    .problems()))
+        .containsExactly("unsupported-version");
+    assertThat(
+            types(
+                SCHEME
+                    .verify(
+                        EvidenceInput.of(
+                            json.replace("\"version\":1", "\"extra\":1")
+                                .getBytes(StandardCharsets.UTF_8)),
+                        NONCE,
+                        AT)
+                    .problems()))
+        .containsExactly("evidence-malformed");
   }
 
   @Test
   void verify_missingQuote_isEvidenceMalformed() {
     AzureFixtures.Built built = AzureFixtures.build(AzureFixtures.spec());
     EvidenceInput input = EvidenceInput.of(built.hcl()).withCertificates(List.of(built.vcekDer()));
-    assertThat(types(SCHEME.verify(input, NONCE, AT).problems())).containsExactly("evidence-malformed");
+    assertThat(types(SCHEME.verify(input, NONCE, AT).problems()))
+        .containsExactly("evidence-malformed");
   }
 
   @Test
   void verify_pcrCountDiffersFromSelection_isMeasurementMismatch() {
     AzureFixtures.Built built = AzureFixtures.build(AzureFixtures.spec());
-    EvidenceInput input = EvidenceInput.of(built.hcl()).withCertificates(List.of(built.vcekDer()))
-        .withSignature(VtpmQuoteBuilder.bincode(built.quoteSignature(), built.quoteMessage(), built.pcrs().subList(0, 23)));
-    assertThat(types(SCHEME.verify(input, NONCE, AT).problems())).containsExactly("measurement-mismatch");
+    EvidenceInput input =
+        EvidenceInput.of(built.hcl())
+            .withCertificates(List.of(built.vcekDer()))
+            .withSignature(
+                VtpmQuoteBuilder.bincode(
+                    built.quoteSignature(), built.quoteMessage(), built.pcrs().subList(0, 23)));
+    assertThat(types(SCHEME.verify(input, NONCE, AT).problems()))
+        .containsExactly("measurement-mismatch");
   }
 
   @Test
   void verify_quoteGivenTwice_isEvidenceMalformed() {
     AzureFixtures.Built built = AzureFixtures.build(AzureFixtures.spec());
-    EvidenceInput input = built.input().withSignature(built.quoteJson().getBytes(StandardCharsets.UTF_8));
-    assertThat(types(SCHEME.verify(input, NONCE, AT).problems())).containsExactly("evidence-malformed");
+    EvidenceInput input =
+        built.input().withSignature(built.quoteJson().getBytes(StandardCharsets.UTF_8));
+    assertThat(types(SCHEME.verify(input, NONCE, AT).problems()))
+        .containsExactly("evidence-malformed");
   }
 
   private static String array(byte[] bytes) {

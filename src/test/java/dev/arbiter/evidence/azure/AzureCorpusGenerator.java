@@ -18,8 +18,11 @@ final class AzureCorpusGenerator {
   public static void main(String[] args) throws IOException {
     Path base = Path.of("src/test/resources/dev/arbiter/evidence/azure/AzureFuzzTestInputs");
     AzureFixtures.Spec small = AzureFixtures.spec();
-    small.runtimeJson = "{\"keys\":[" + AzureFixtures.jwk(AzureFixtures.AK, "HCLAkPub",
-        com.nimbusds.jose.jwk.KeyOperation.SIGN) + "]}";
+    small.runtimeJson =
+        "{\"keys\":["
+            + AzureFixtures.jwk(
+                AzureFixtures.AK, "HCLAkPub", com.nimbusds.jose.jwk.KeyOperation.SIGN)
+            + "]}";
     AzureFixtures.Built snp = AzureFixtures.build(small);
     AzureFixtures.Spec tdxSpec = AzureFixtures.spec().tdx();
     tdxSpec.runtimeJson = small.runtimeJson;
@@ -31,9 +34,12 @@ final class AzureCorpusGenerator {
     Path container = Files.createDirectories(base.resolve("container"));
     Files.write(container.resolve("evidence-snp.json"), snp.evidenceJson());
     Files.write(container.resolve("quote.json"), snp.quoteJson().getBytes(StandardCharsets.UTF_8));
-    Files.write(container.resolve("quote.bincode"),
-        VtpmQuoteBuilder.bincode(snp.quoteSignature(), snp.quoteMessage(), snp.pcrs().subList(0, 24)));
-    Files.writeString(container.resolve("v0-arrays.json"),
+    Files.write(
+        container.resolve("quote.bincode"),
+        VtpmQuoteBuilder.bincode(
+            snp.quoteSignature(), snp.quoteMessage(), snp.pcrs().subList(0, 24)));
+    Files.writeString(
+        container.resolve("v0-arrays.json"),
         "{\"hcl_report\":[72,67,76,65,1,0,0,0],\"tpm_quote\":{\"signature\":[1,2],\"message\":[255],\"pcrs\":[[0]]}}");
   }
 }

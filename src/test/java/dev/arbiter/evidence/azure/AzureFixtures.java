@@ -35,7 +35,12 @@ final class AzureFixtures {
   static final DcapFixtures DCAP = DcapFixtures.create();
 
   /** One generated piece of evidence and its parts. */
-  record Built(byte[] hcl, byte[] quoteSignature, byte[] quoteMessage, List<byte[]> pcrs, byte[] vcekDer,
+  record Built(
+      byte[] hcl,
+      byte[] quoteSignature,
+      byte[] quoteMessage,
+      List<byte[]> pcrs,
+      byte[] vcekDer,
       byte[] tdQuote) {
     String quoteJson() {
       return VtpmQuoteBuilder.json(quoteSignature, quoteMessage, pcrs);
@@ -44,10 +49,17 @@ final class AzureFixtures {
     /** trustee's evidence-v1.json form (SNP: with vcek; TDX: with td_quote). */
     byte[] evidenceJson() {
       Base64.Encoder url = Base64.getUrlEncoder().withoutPadding();
-      String hardware = vcekDer != null ? ",\"vcek\":\"" + url.encodeToString(vcekDer) + "\""
-          : ",\"td_quote\":\"" + url.encodeToString(tdQuote) + "\"";
-      return ("{\"version\":1,\"hcl_report\":\"" + url.encodeToString(hcl) + "\",\"tpm_quote\":" + quoteJson()
-          + hardware + "}").getBytes(StandardCharsets.UTF_8);
+      String hardware =
+          vcekDer != null
+              ? ",\"vcek\":\"" + url.encodeToString(vcekDer) + "\""
+              : ",\"td_quote\":\"" + url.encodeToString(tdQuote) + "\"";
+      return ("{\"version\":1,\"hcl_report\":\""
+              + url.encodeToString(hcl)
+              + "\",\"tpm_quote\":"
+              + quoteJson()
+              + hardware
+              + "}")
+          .getBytes(StandardCharsets.UTF_8);
     }
 
     EvidenceInput input() {
@@ -83,11 +95,12 @@ final class AzureFixtures {
 
   static Built build(Spec spec) {
     byte[] runtime = spec.runtimeJson.getBytes(StandardCharsets.UTF_8);
-    byte[] hash = switch (spec.hashType) {
-      case 2 -> Digests.sha384(runtime);
-      case 3 -> Digests.sha512(runtime);
-      default -> Digests.sha256(runtime);
-    };
+    byte[] hash =
+        switch (spec.hashType) {
+          case 2 -> Digests.sha384(runtime);
+          case 3 -> Digests.sha512(runtime);
+          default -> Digests.sha256(runtime);
+        };
     if (spec.badRuntimeHash) {
       hash[0] ^= 1;
     }
@@ -102,7 +115,8 @@ final class AzureFixtures {
       tdQuote = quote.build();
       hcl.reportType(4).hardware(spec.tdReport.apply(tdReportFor(tdQuote)));
     } else {
-      SnpFixtures.Evidence snp = SnpFixtures.signedReport(Product.MILAN, 7, hash, MEASUREMENT, new byte[32]);
+      SnpFixtures.Evidence snp =
+          SnpFixtures.signedReport(Product.MILAN, 7, hash, MEASUREMENT, new byte[32]);
       byte[] report = snp.report().clone();
       if (spec.badSnpSignature) {
         report[0x90] ^= 1; // measurement, covered by the signature
@@ -123,19 +137,29 @@ final class AzureFixtures {
   static String runtimeJson(KeyPair ak, String vmUniqueId) {
     String akJwk = jwk(ak, "HCLAkPub", KeyOperation.SIGN);
     String ekJwk = jwk(EK, "HCLEkPub", KeyOperation.ENCRYPT);
-    return "{\"keys\":[" + akJwk + "," + ekJwk + "],\"vm-configuration\":{\"console-enabled\":true,"
-        + "\"secure-boot\":true,\"tpm-enabled\":true,\"vmUniqueId\":\"" + vmUniqueId + "\"},\"user-data\":\""
-        + "00".repeat(64) + "\"}";
+    return "{\"keys\":["
+        + akJwk
+        + ","
+        + ekJwk
+        + "],\"vm-configuration\":{\"console-enabled\":true,"
+        + "\"secure-boot\":true,\"tpm-enabled\":true,\"vmUniqueId\":\""
+        + vmUniqueId
+        + "\"},\"user-data\":\""
+        + "00".repeat(64)
+        + "\"}";
   }
 
   static String jwk(KeyPair pair, String kid, KeyOperation operation) {
-    return new RSAKey.Builder((RSAPublicKey) pair.getPublic()).keyID(kid).keyOperations(Set.of(operation)).build()
+    return new RSAKey.Builder((RSAPublicKey) pair.getPublic())
+        .keyID(kid)
+        .keyOperations(Set.of(operation))
+        .build()
         .toJSONString();
   }
 
   /**
-   * A TDREPORT_STRUCT whose fields equal the TD 1.0 quote body (offset 48) of {@code quote}:
-   * report type 0x81, report data, TEE_TCB_INFO and TDINFO.
+   * A TDREPORT_STRUCT whose fields equal the TD 1.0 quote body (offset 48) of {@code quote}: report
+   * type 0x81, report data, TEE_TCB_INFO and TDINFO.
    */
   static byte[] tdReportFor(byte[] quote) {
     byte[] body = Arrays.copyOfRange(quote, 48, 48 + 584);

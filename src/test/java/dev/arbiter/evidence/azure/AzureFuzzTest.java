@@ -40,8 +40,9 @@ class AzureFuzzTest {
       assertThat(expected.problems()).isNotEmpty();
     }
     for (Hardware hardware : List.of(SNP, TDX)) {
-      VerificationResult result = AzureVerification.run("fuzz", hardware, TPM, EvidenceInput.of(input),
-          ExpectedBinding.none(), AT);
+      VerificationResult result =
+          AzureVerification.run(
+              "fuzz", hardware, TPM, EvidenceInput.of(input), ExpectedBinding.none(), AT);
       assertThat(result.valid()).isFalse();
     }
   }
@@ -58,12 +59,20 @@ class AzureFuzzTest {
     } catch (ProblemException expected) {
       assertThat(expected.problems()).isNotEmpty();
     }
-    EvidenceInput withQuote = EvidenceInput.of(input).withSignature(input).withCollateral(
-        List.of(new EvidenceInput.Collateral("fuzz", input)));
+    EvidenceInput withQuote =
+        EvidenceInput.of(input)
+            .withSignature(input)
+            .withCollateral(List.of(new EvidenceInput.Collateral("fuzz", input)));
     for (Hardware hardware : List.of(SNP, TDX)) {
-      assertThat(AzureVerification.run("fuzz", hardware, TPM, EvidenceInput.of(input), ExpectedBinding.none(), AT)
-          .valid()).isFalse();
-      assertThat(AzureVerification.run("fuzz", hardware, TPM, withQuote, ExpectedBinding.none(), AT).valid()).isFalse();
+      assertThat(
+              AzureVerification.run(
+                      "fuzz", hardware, TPM, EvidenceInput.of(input), ExpectedBinding.none(), AT)
+                  .valid())
+          .isFalse();
+      assertThat(
+              AzureVerification.run("fuzz", hardware, TPM, withQuote, ExpectedBinding.none(), AT)
+                  .valid())
+          .isFalse();
     }
   }
 }

@@ -13,7 +13,10 @@ import dev.arbiter.evidence.sevsnp.SnpFixtures;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** {@code azure-snp-vtpm} over generated evidence: the valid case and one {@code bad-<what>} per rule. */
+/**
+ * {@code azure-snp-vtpm} over generated evidence: the valid case and one {@code bad-<what>} per
+ * rule.
+ */
 class AzureSnpSchemeTest {
   static final VerificationContext AT = VerificationContext.at(SnpFixtures.NOW);
   static final AzureSnpScheme SCHEME = new AzureSnpScheme(SnpFixtures.pki(Product.MILAN).scheme());
@@ -31,7 +34,9 @@ class AzureSnpSchemeTest {
     assertThat(result.problems()).isEmpty();
     var claims = result.claims();
     assertThat(claims.get("measurement")).contains(AzureFixtures.hex(AzureFixtures.MEASUREMENT));
-    String runtimeHash = AzureFixtures.hex(Digests.sha256(AzureFixtures.spec().runtimeJson.getBytes(StandardCharsets.UTF_8)));
+    String runtimeHash =
+        AzureFixtures.hex(
+            Digests.sha256(AzureFixtures.spec().runtimeJson.getBytes(StandardCharsets.UTF_8)));
     assertThat(claims.get("report_data")).contains(runtimeHash + "00".repeat(32));
     assertThat(claims.get("hcl.runtime_data_hash")).contains(runtimeHash);
     assertThat(claims.get("pcr7")).contains("08".repeat(32));
@@ -42,7 +47,8 @@ class AzureSnpSchemeTest {
     assertThat(claims.get("revocation")).contains("unchecked");
     assertThat(claims.get("tpm.clock")).contains(123_456_789L);
     assertThat(SCHEME.descriptor().claimNames()).containsAll(claims.flatten().keySet());
-    assertThat(SCHEME.descriptor().claimNames()).contains("measurement", "host_data", "reported_tcb.snp", "pcr0", "pcr23");
+    assertThat(SCHEME.descriptor().claimNames())
+        .contains("measurement", "host_data", "reported_tcb.snp", "pcr0", "pcr23");
   }
 
   @Test
@@ -90,7 +96,9 @@ class AzureSnpSchemeTest {
   void verify_noExpectedBinding_skipsOnlyTheNonceCheck() {
     AzureFixtures.Spec spec = AzureFixtures.spec();
     spec.extraData = "anything".getBytes(StandardCharsets.US_ASCII);
-    assertThat(SCHEME.verify(AzureFixtures.build(spec).input(), ExpectedBinding.none(), AT).problems()).isEmpty();
+    assertThat(
+            SCHEME.verify(AzureFixtures.build(spec).input(), ExpectedBinding.none(), AT).problems())
+        .isEmpty();
   }
 
   @Test
@@ -156,14 +164,19 @@ class AzureSnpSchemeTest {
   @Test
   void verify_untrustedAmdRoot_isCertificateChainInvalid() {
     AzureSnpScheme other = new AzureSnpScheme(SnpFixtures.newPki(Product.MILAN).scheme());
-    VerificationResult result = other.verify(AzureFixtures.build(AzureFixtures.spec()).input(), NONCE, AT);
+    VerificationResult result =
+        other.verify(AzureFixtures.build(AzureFixtures.spec()).input(), NONCE, AT);
     assertThat(types(result.problems())).containsExactly("certificate-chain-invalid");
   }
 
   static String thumbprint(java.security.KeyPair pair) {
     try {
-      return AzureFixtures.hex(new com.nimbusds.jose.jwk.RSAKey.Builder((java.security.interfaces.RSAPublicKey) pair.getPublic())
-          .build().computeThumbprint().decode());
+      return AzureFixtures.hex(
+          new com.nimbusds.jose.jwk.RSAKey.Builder(
+                  (java.security.interfaces.RSAPublicKey) pair.getPublic())
+              .build()
+              .computeThumbprint()
+              .decode());
     } catch (com.nimbusds.jose.JOSEException e) {
       throw new IllegalStateException(e);
     }

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 class AzureTdxSchemeTest {
   static final VerificationContext AT = VerificationContext.at(DcapFixtures.NOW);
-  static final AzureTdxScheme SCHEME = new AzureTdxScheme(new TdxScheme(AzureFixtures.DCAP.trust()));
+  static final AzureTdxScheme SCHEME =
+      new AzureTdxScheme(new TdxScheme(AzureFixtures.DCAP.trust()));
   static final ExpectedBinding NONCE = ExpectedBinding.exactly(AzureFixtures.NONCE);
 
   private static VerificationResult verify(AzureFixtures.Spec spec) {
@@ -46,9 +47,10 @@ class AzureTdxSchemeTest {
   @Test
   void verify_splitFormWithTdQuoteAsCollateral_isValid() {
     AzureFixtures.Built built = AzureFixtures.build(AzureFixtures.spec().tdx());
-    EvidenceInput input = EvidenceInput.of(built.hcl())
-        .withSignature(built.quoteJson().getBytes(StandardCharsets.UTF_8))
-        .withCollateral(List.of(new EvidenceInput.Collateral("td-quote.bin", built.tdQuote())));
+    EvidenceInput input =
+        EvidenceInput.of(built.hcl())
+            .withSignature(built.quoteJson().getBytes(StandardCharsets.UTF_8))
+            .withCollateral(List.of(new EvidenceInput.Collateral("td-quote.bin", built.tdQuote())));
 
     assertThat(SCHEME.verify(input, NONCE, AT).problems()).isEmpty();
   }
@@ -56,7 +58,8 @@ class AzureTdxSchemeTest {
   @Test
   void verify_withCollateral_reportsTcbStatus() {
     AzureFixtures.Built built = AzureFixtures.build(AzureFixtures.spec().tdx());
-    VerificationResult result = SCHEME.verify(built.input().withCollateral(AzureFixtures.DCAP.collateral(true)), NONCE, AT);
+    VerificationResult result =
+        SCHEME.verify(built.input().withCollateral(AzureFixtures.DCAP.collateral(true)), NONCE, AT);
 
     assertThat(result.problems()).isEmpty();
     assertThat(result.claims().get("tcb_status")).isNotEqualTo(java.util.Optional.of("unknown"));
@@ -82,10 +85,11 @@ class AzureTdxSchemeTest {
   @Test
   void verify_tdReportWithOtherMrTd_isMeasurementMismatch() {
     AzureFixtures.Spec spec = AzureFixtures.spec().tdx();
-    spec.tdReport = report -> {
-      report[528] ^= 1; // TDINFO.mrtd
-      return report;
-    };
+    spec.tdReport =
+        report -> {
+          report[528] ^= 1; // TDINFO.mrtd
+          return report;
+        };
     VerificationResult result = verify(spec);
     assertThat(types(result.problems())).containsExactly("measurement-mismatch");
     assertThat(result.problems().get(0).detail()).contains("mr_td");
@@ -94,28 +98,33 @@ class AzureTdxSchemeTest {
   @Test
   void verify_tdReportWithOtherReportData_isKeyBindingInvalid() {
     AzureFixtures.Spec spec = AzureFixtures.spec().tdx();
-    spec.tdReport = report -> {
-      report[128 + 40] ^= 1; // REPORTMACSTRUCT.reportdata
-      return report;
-    };
+    spec.tdReport =
+        report -> {
+          report[128 + 40] ^= 1; // REPORTMACSTRUCT.reportdata
+          return report;
+        };
     assertThat(types(verify(spec).problems())).containsExactly("key-binding-invalid");
   }
 
   @Test
   void verify_tdReportOfOtherType_isEvidenceMalformed() {
     AzureFixtures.Spec spec = AzureFixtures.spec().tdx();
-    spec.tdReport = report -> {
-      report[0] = 0;
-      return report;
-    };
+    spec.tdReport =
+        report -> {
+          report[0] = 0;
+          return report;
+        };
     assertThat(types(verify(spec).problems())).contains("evidence-malformed");
   }
 
   @Test
   void verify_missingTdQuote_isEvidenceMalformed() {
     AzureFixtures.Built built = AzureFixtures.build(AzureFixtures.spec().tdx());
-    EvidenceInput input = EvidenceInput.of(built.hcl()).withSignature(built.quoteJson().getBytes(StandardCharsets.UTF_8));
-    assertThat(types(SCHEME.verify(input, NONCE, AT).problems())).containsExactly("evidence-malformed");
+    EvidenceInput input =
+        EvidenceInput.of(built.hcl())
+            .withSignature(built.quoteJson().getBytes(StandardCharsets.UTF_8));
+    assertThat(types(SCHEME.verify(input, NONCE, AT).problems()))
+        .containsExactly("evidence-malformed");
   }
 
   @Test
@@ -123,19 +132,25 @@ class AzureTdxSchemeTest {
     AzureFixtures.Spec spec = AzureFixtures.spec().tdx();
     spec.quoteSigner = AzureFixtures.OTHER_AK;
     spec.extraData = new byte[32];
-    assertThat(types(verify(spec).problems())).containsExactlyInAnyOrder("signature-invalid", "report-data-mismatch");
+    assertThat(types(verify(spec).problems()))
+        .containsExactlyInAnyOrder("signature-invalid", "report-data-mismatch");
   }
 
   @Test
   void verify_snpHclReportUnderTdxScheme_isUnsupportedVersion() {
-    assertThat(types(SCHEME.verify(AzureFixtures.build(AzureFixtures.spec()).input(), NONCE, AT).problems()))
+    assertThat(
+            types(
+                SCHEME
+                    .verify(AzureFixtures.build(AzureFixtures.spec()).input(), NONCE, AT)
+                    .problems()))
         .containsExactly("unsupported-version");
   }
 
   @Test
   void verify_untrustedIntelRoot_isCertificateChainInvalid() {
     AzureTdxScheme other = new AzureTdxScheme(new TdxScheme(DcapFixtures.create().trust()));
-    VerificationResult result = other.verify(AzureFixtures.build(AzureFixtures.spec().tdx()).input(), NONCE, AT);
+    VerificationResult result =
+        other.verify(AzureFixtures.build(AzureFixtures.spec().tdx()).input(), NONCE, AT);
     assertThat(types(result.problems())).containsExactly("certificate-chain-invalid");
   }
 }

@@ -29,7 +29,10 @@ final class VtpmQuoteBuilder {
     return out;
   }
 
-  /** TPMS_ATTEST (TPM_ST_ATTEST_QUOTE) selecting SHA-256 PCRs 0-23 whose pcrDigest hashes {@code pcrs}. */
+  /**
+   * TPMS_ATTEST (TPM_ST_ATTEST_QUOTE) selecting SHA-256 PCRs 0-23 whose pcrDigest hashes {@code
+   * pcrs}.
+   */
   static byte[] attest(byte[] extraData, List<byte[]> pcrs) {
     ByteArrayOutputStream digestInput = new ByteArrayOutputStream();
     pcrs.forEach(digestInput::writeBytes);
@@ -40,7 +43,10 @@ final class VtpmQuoteBuilder {
     out.putShort((short) extraData.length).put(extraData);
     out.putLong(123_456_789L).putInt(7).putInt(3).put((byte) 1);
     out.putLong(0x2016051100162800L);
-    out.putInt(1).putShort((short) 0x000b).put((byte) 3).put(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff});
+    out.putInt(1)
+        .putShort((short) 0x000b)
+        .put((byte) 3)
+        .put(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff});
     out.putShort((short) pcrDigest.length).put(pcrDigest);
     return java.util.Arrays.copyOf(out.array(), out.position());
   }
@@ -60,17 +66,30 @@ final class VtpmQuoteBuilder {
   static String json(byte[] signature, byte[] message, List<byte[]> pcrs) {
     StringBuilder list = new StringBuilder();
     for (byte[] pcr : pcrs) {
-      list.append(list.isEmpty() ? "" : ",").append('"').append(dev.arbiter.internal.Hex.encode(pcr)).append('"');
+      list.append(list.isEmpty() ? "" : ",")
+          .append('"')
+          .append(dev.arbiter.internal.Hex.encode(pcr))
+          .append('"');
     }
-    return "{\"signature\":\"" + dev.arbiter.internal.Hex.encode(signature) + "\",\"message\":\""
-        + dev.arbiter.internal.Hex.encode(message) + "\",\"pcrs\":[" + list + "]}";
+    return "{\"signature\":\""
+        + dev.arbiter.internal.Hex.encode(signature)
+        + "\",\"message\":\""
+        + dev.arbiter.internal.Hex.encode(message)
+        + "\",\"pcrs\":["
+        + list
+        + "]}";
   }
 
   /** az-cvm-vtpm's bincode form. */
   static byte[] bincode(byte[] signature, byte[] message, List<byte[]> pcrs) {
-    ByteBuffer out = ByteBuffer.allocate(24 + signature.length + message.length + 32 * pcrs.size())
-        .order(ByteOrder.LITTLE_ENDIAN);
-    out.putLong(signature.length).put(signature).putLong(message.length).put(message).putLong(pcrs.size());
+    ByteBuffer out =
+        ByteBuffer.allocate(24 + signature.length + message.length + 32 * pcrs.size())
+            .order(ByteOrder.LITTLE_ENDIAN);
+    out.putLong(signature.length)
+        .put(signature)
+        .putLong(message.length)
+        .put(message)
+        .putLong(pcrs.size());
     pcrs.forEach(out::put);
     return out.array();
   }

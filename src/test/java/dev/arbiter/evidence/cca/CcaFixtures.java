@@ -93,10 +93,18 @@ final class CcaFixtures {
     try {
       byte[] point = EcKeys.uncompressed((ECPublicKey) cpak.getPublic());
       Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-      String json = "[{\"instance-id\":\"" + dev.arbiter.internal.Hex.encode(instanceId) + "\","
-          + "\"implementation-id\":\"" + dev.arbiter.internal.Hex.encode(IMPLEMENTATION_ID) + "\","
-          + "\"pkey\":{\"kty\":\"EC\",\"crv\":\"P-384\",\"x\":\"" + b64.encodeToString(Arrays.copyOfRange(point, 1, 49))
-          + "\",\"y\":\"" + b64.encodeToString(Arrays.copyOfRange(point, 49, 97)) + "\"}}]";
+      String json =
+          "[{\"instance-id\":\""
+              + dev.arbiter.internal.Hex.encode(instanceId)
+              + "\","
+              + "\"implementation-id\":\""
+              + dev.arbiter.internal.Hex.encode(IMPLEMENTATION_ID)
+              + "\","
+              + "\"pkey\":{\"kty\":\"EC\",\"crv\":\"P-384\",\"x\":\""
+              + b64.encodeToString(Arrays.copyOfRange(point, 1, 49))
+              + "\",\"y\":\""
+              + b64.encodeToString(Arrays.copyOfRange(point, 49, 97))
+              + "\"}}]";
       return json.getBytes(StandardCharsets.UTF_8);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
@@ -104,8 +112,10 @@ final class CcaFixtures {
   }
 
   byte[] cpakPem() {
-    return ("-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(cpak.getPublic().getEncoded())
-        + "\n-----END PUBLIC KEY-----\n").getBytes(StandardCharsets.US_ASCII);
+    return ("-----BEGIN PUBLIC KEY-----\n"
+            + Base64.getMimeEncoder().encodeToString(cpak.getPublic().getEncoded())
+            + "\n-----END PUBLIC KEY-----\n")
+        .getBytes(StandardCharsets.US_ASCII);
   }
 
   static byte[] filled(int length, int value) {

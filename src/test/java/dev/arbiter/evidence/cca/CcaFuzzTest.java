@@ -21,8 +21,12 @@ class CcaFuzzTest {
 
   @FuzzTest
   void token(byte[] data) {
-    var result = CcaScheme.withSuppliedKeys().verify(EvidenceInput.of(data).withKeys(List.of(ANCHORS)),
-        ExpectedBinding.exactly(CcaFixtures.CHALLENGE), VerificationContext.at(Instant.EPOCH));
+    var result =
+        CcaScheme.withSuppliedKeys()
+            .verify(
+                EvidenceInput.of(data).withKeys(List.of(ANCHORS)),
+                ExpectedBinding.exactly(CcaFixtures.CHALLENGE),
+                VerificationContext.at(Instant.EPOCH));
     assertThat(result.valid() || !result.problems().isEmpty()).isTrue();
   }
 
@@ -31,12 +35,20 @@ class CcaFuzzTest {
     Path dir = Path.of(args[0], "dev/arbiter/evidence/cca/CcaFuzzTestInputs/token");
     byte[] token = F.token();
     CoseFuzzTestAccess.write(dir, "synthetic-valid-other-key", token);
-    CoseFuzzTestAccess.write(dir, "synthetic-truncated", java.util.Arrays.copyOf(token, token.length - 7));
+    CoseFuzzTestAccess.write(
+        dir, "synthetic-truncated", java.util.Arrays.copyOf(token, token.length - 7));
     CBORObject realm = F.realmClaims();
     realm.Set(44237, new byte[] {(byte) 0xa1, 0x01, 0x02});
-    CoseFuzzTestAccess.write(dir, "synthetic-cose-key-rak", CcaFixtures.collection(F.platformToken(F.platformClaims(F.rakBytes())), F.realmToken(realm)));
+    CoseFuzzTestAccess.write(
+        dir,
+        "synthetic-cose-key-rak",
+        CcaFixtures.collection(
+            F.platformToken(F.platformClaims(F.rakBytes())), F.realmToken(realm)));
     CBORObject platform = F.platformClaims(F.rakBytes());
     platform.Set(2399, CBORObject.NewArray().Add(CBORObject.NewMap().Add(7, 1)));
-    CoseFuzzTestAccess.write(dir, "synthetic-bad-component", CcaFixtures.collection(F.platformToken(platform), F.realmToken(F.realmClaims())));
+    CoseFuzzTestAccess.write(
+        dir,
+        "synthetic-bad-component",
+        CcaFixtures.collection(F.platformToken(platform), F.realmToken(F.realmClaims())));
   }
 }

@@ -27,8 +27,16 @@ class CcaSchemeTest {
   private static final CcaScheme SCHEME = CcaScheme.withSuppliedKeys();
 
   private static VerificationResult verify(byte[] token, byte[]... keys) {
-    EvidenceInput input = EvidenceInput.of(token).withKeys(keys.length == 0 ? List.of(F.trustAnchorJson(CcaFixtures.INSTANCE_ID)) : List.of(keys));
-    return SCHEME.verify(input, ExpectedBinding.exactly(CcaFixtures.CHALLENGE), VerificationContext.at(Instant.EPOCH));
+    EvidenceInput input =
+        EvidenceInput.of(token)
+            .withKeys(
+                keys.length == 0
+                    ? List.of(F.trustAnchorJson(CcaFixtures.INSTANCE_ID))
+                    : List.of(keys));
+    return SCHEME.verify(
+        input,
+        ExpectedBinding.exactly(CcaFixtures.CHALLENGE),
+        VerificationContext.at(Instant.EPOCH));
   }
 
   private static List<EvidenceProblem> types(VerificationResult result) {
@@ -83,14 +91,19 @@ class CcaSchemeTest {
   @Test
   void bad_realmSignature_isSignatureInvalid() {
     byte[] realm = F.realmToken(F.realmClaims());
-    byte[] token = CcaFixtures.collection(F.platformToken(F.platformClaims(F.rakBytes())), CoseFixtures.flip(realm, realm.length - 3));
+    byte[] token =
+        CcaFixtures.collection(
+            F.platformToken(F.platformClaims(F.rakBytes())),
+            CoseFixtures.flip(realm, realm.length - 3));
     assertThat(types(verify(token))).containsExactly(EvidenceProblem.SIGNATURE_INVALID);
   }
 
   @Test
   void bad_realmSignedByAnotherKey_isSignatureInvalid() {
     var other = CertBuilder.ecKeyPair("secp384r1");
-    byte[] realm = CoseFixtures.sign1(CoseAlgorithm.ES384, other.getPrivate(), F.realmClaims().EncodeToBytes(), true);
+    byte[] realm =
+        CoseFixtures.sign1(
+            CoseAlgorithm.ES384, other.getPrivate(), F.realmClaims().EncodeToBytes(), true);
     byte[] token = CcaFixtures.collection(F.platformToken(F.platformClaims(F.rakBytes())), realm);
     assertThat(types(verify(token))).containsExactly(EvidenceProblem.SIGNATURE_INVALID);
   }
@@ -98,27 +111,37 @@ class CcaSchemeTest {
   @Test
   void bad_platformSignature_isSignatureInvalid() {
     byte[] platform = F.platformToken(F.platformClaims(F.rakBytes()));
-    byte[] token = CcaFixtures.collection(CoseFixtures.flip(platform, platform.length - 3), F.realmToken(F.realmClaims()));
+    byte[] token =
+        CcaFixtures.collection(
+            CoseFixtures.flip(platform, platform.length - 3), F.realmToken(F.realmClaims()));
     assertThat(types(verify(token))).containsExactly(EvidenceProblem.SIGNATURE_INVALID);
   }
 
   @Test
   void bad_trustAnchor_otherInstance_isChainInvalid_andNoKeyIsMissing() {
-    assertThat(types(verify(F.token(), F.trustAnchorJson(CcaFixtures.filled(33, 0x01))))).containsExactly(EvidenceProblem.CERTIFICATE_CHAIN_INVALID);
-    var result = SCHEME.verify(EvidenceInput.of(F.token()), ExpectedBinding.none(), VerificationContext.at(Instant.EPOCH));
+    assertThat(types(verify(F.token(), F.trustAnchorJson(CcaFixtures.filled(33, 0x01)))))
+        .containsExactly(EvidenceProblem.CERTIFICATE_CHAIN_INVALID);
+    var result =
+        SCHEME.verify(
+            EvidenceInput.of(F.token()),
+            ExpectedBinding.none(),
+            VerificationContext.at(Instant.EPOCH));
     assertThat(types(result)).containsExactly(EvidenceProblem.CERTIFICATE_MISSING);
   }
 
   @Test
   void bad_key_garbage_isKeyMalformed() {
-    assertThat(types(verify(F.token(), "{\"kty\":\"EC\"}".getBytes()))).containsExactly(EvidenceProblem.KEY_MALFORMED);
+    assertThat(types(verify(F.token(), "{\"kty\":\"EC\"}".getBytes())))
+        .containsExactly(EvidenceProblem.KEY_MALFORMED);
   }
 
   @Test
   void bad_challenge_isReportDataMismatch() {
     CBORObject realm = F.realmClaims();
     realm.Set(10, CcaFixtures.filled(64, 0x00));
-    byte[] token = CcaFixtures.collection(F.platformToken(F.platformClaims(F.rakBytes())), F.realmToken(realm));
+    byte[] token =
+        CcaFixtures.collection(
+            F.platformToken(F.platformClaims(F.rakBytes())), F.realmToken(realm));
     assertThat(types(verify(token))).containsExactly(EvidenceProblem.REPORT_DATA_MISMATCH);
   }
 
@@ -128,19 +151,22 @@ class CcaSchemeTest {
     byte[] realm = F.realmToken(F.realmClaims());
     CBORObject map = CBORObject.DecodeFromBytes(CcaFixtures.collection(platform, realm)).UntagOne();
     byte[] wrongTag = CBORObject.FromObjectAndTag(map, 398).EncodeToBytes();
-    byte[] untaggedRealm = CoseFixtures.sign1(CoseAlgorithm.ES384, F.rak.getPrivate(), F.realmClaims().EncodeToBytes(), false);
+    byte[] untaggedRealm =
+        CoseFixtures.sign1(
+            CoseAlgorithm.ES384, F.rak.getPrivate(), F.realmClaims().EncodeToBytes(), false);
     CBORObject extra = F.realmClaims();
     extra.Add(44999, 1);
     CBORObject shortRems = F.realmClaims();
     shortRems.get(44239).RemoveAt(3);
-    for (byte[] token : List.of(
-        wrongTag,
-        map.EncodeToBytes(),
-        CcaFixtures.collection(platform, untaggedRealm),
-        CoseFixtures.append(F.token(), (byte) 0xf6),
-        CcaFixtures.collection(platform, F.realmToken(extra)),
-        CcaFixtures.collection(platform, F.realmToken(shortRems)),
-        new byte[CcaToken.MAX_BYTES + 1])) {
+    for (byte[] token :
+        List.of(
+            wrongTag,
+            map.EncodeToBytes(),
+            CcaFixtures.collection(platform, untaggedRealm),
+            CoseFixtures.append(F.token(), (byte) 0xf6),
+            CcaFixtures.collection(platform, F.realmToken(extra)),
+            CcaFixtures.collection(platform, F.realmToken(shortRems)),
+            new byte[CcaToken.MAX_BYTES + 1])) {
       assertThat(types(verify(token))).containsExactly(EvidenceProblem.EVIDENCE_MALFORMED);
     }
   }
@@ -151,7 +177,8 @@ class CcaSchemeTest {
     byte[] point = F.rakBytes();
     point[96] ^= 0x01;
     realm.Set(44237, point);
-    byte[] token = CcaFixtures.collection(F.platformToken(F.platformClaims(point)), F.realmToken(realm));
+    byte[] token =
+        CcaFixtures.collection(F.platformToken(F.platformClaims(point)), F.realmToken(realm));
     assertThat(types(verify(token))).containsExactly(EvidenceProblem.EVIDENCE_MALFORMED);
   }
 
@@ -159,7 +186,9 @@ class CcaSchemeTest {
   void bad_rakHashAlgorithm_isUnsupported() {
     CBORObject realm = F.realmClaims();
     realm.Set(44240, "md5");
-    byte[] token = CcaFixtures.collection(F.platformToken(F.platformClaims(F.rakBytes())), F.realmToken(realm));
+    byte[] token =
+        CcaFixtures.collection(
+            F.platformToken(F.platformClaims(F.rakBytes())), F.realmToken(realm));
     assertThat(types(verify(token))).containsExactly(EvidenceProblem.UNSUPPORTED_VERSION);
   }
 }

@@ -11,14 +11,16 @@ public final class CoseFixtures {
   private CoseFixtures() {}
 
   /** A COSE_Sign1 with protected header {@code {1: alg}}, optionally with tag 18. */
-  public static byte[] sign1(CoseAlgorithm algorithm, PrivateKey key, byte[] payload, boolean tagged) {
+  public static byte[] sign1(
+      CoseAlgorithm algorithm, PrivateKey key, byte[] payload, boolean tagged) {
     CBORObject header = CBORObject.NewOrderedMap();
     header.Add(1, algorithm.id());
     return sign1(algorithm, key, header.EncodeToBytes(), payload, tagged ? CoseSign1.TAG : -1);
   }
 
   /** A COSE_Sign1 with explicit protected header bytes and tag (-1 for none). */
-  public static byte[] sign1(CoseAlgorithm algorithm, PrivateKey key, byte[] protectedBytes, byte[] payload, int tag) {
+  public static byte[] sign1(
+      CoseAlgorithm algorithm, PrivateKey key, byte[] protectedBytes, byte[] payload, int tag) {
     CBORObject toBeSigned = CBORObject.NewArray();
     toBeSigned.Add(CBORObject.FromObject("Signature1"));
     toBeSigned.Add(CBORObject.FromObject(protectedBytes));

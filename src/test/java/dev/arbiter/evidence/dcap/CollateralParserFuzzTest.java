@@ -27,7 +27,8 @@ class CollateralParserFuzzTest {
     ParsedCollateral parsed = CollateralParser.parse("fuzz", data);
     assertThat(parsed.problems()).allMatch(problem -> problem.type() != null);
     List<EvidenceInput.Collateral> files = List.of(new EvidenceInput.Collateral("fuzz", data));
-    VerificationResult result = TDX.verify(EvidenceInput.of(QUOTE).withCollateral(files), ExpectedBinding.none(), NOW);
+    VerificationResult result =
+        TDX.verify(EvidenceInput.of(QUOTE).withCollateral(files), ExpectedBinding.none(), NOW);
     assertThat(result.claims().get("mr_td")).isPresent();
   }
 }

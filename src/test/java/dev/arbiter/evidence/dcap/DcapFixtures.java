@@ -29,14 +29,15 @@ import org.bouncycastle.asn1.DERSequence;
 
 /**
  * A generated stand-in for Intel's DCAP PKI (root CA, PCK Platform CA, a PCK leaf carrying the
- * Intel SGX extension, a TCB signing certificate, CRLs) that signs synthetic TDX/SGX quotes
- * ({@link QuoteBuilder}) and collateral ({@link CollateralBuilder}). Reusable by any test that
- * needs real, verifiable DCAP evidence: e.g. {@code fixtures.tdxQuote().reportData(b).build()} plus
- * {@code fixtures.collateral(true)} verifies under {@code new TdxScheme(fixtures.trust())}.
+ * Intel SGX extension, a TCB signing certificate, CRLs) that signs synthetic TDX/SGX quotes ({@link
+ * QuoteBuilder}) and collateral ({@link CollateralBuilder}). Reusable by any test that needs real,
+ * verifiable DCAP evidence: e.g. {@code fixtures.tdxQuote().reportData(b).build()} plus {@code
+ * fixtures.collateral(true)} verifies under {@code new TdxScheme(fixtures.trust())}.
  */
 public final class DcapFixtures {
   /** A time at which everything generated here is valid. */
   public static final Instant NOW = Instant.parse("2025-06-20T00:00:00Z");
+
   public static final byte[] DEFAULT_FMSPC = Hex.decode("00906ed50000");
   public static final int[] DEFAULT_COMPONENTS = {5, 5, 2, 2, 3, 1, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0};
   public static final int DEFAULT_PCESVN = 11;
@@ -51,14 +52,30 @@ public final class DcapFixtures {
   public final X509Certificate tcbSigner;
 
   private DcapFixtures(byte[] fmspc, int[] components, int pceSvn) {
-    root = CertBuilder.subject("CN=Test SGX Root CA,O=Arbiter Test,C=US", rootKey.getPublic())
-        .selfSigned(rootKey.getPrivate()).ca(-1).build();
-    pckCa = CertBuilder.subject("CN=Test SGX PCK Platform CA,O=Arbiter Test,C=US", pckCaKey.getPublic())
-        .issuer(root, rootKey.getPrivate()).ca(0).build();
-    pck = pckCertificate(pckKey, pckCa, pckCaKey.getPrivate(), fmspc, components, pceSvn,
-        Instant.parse("2024-01-01T00:00:00Z"), Instant.parse("2031-01-01T00:00:00Z"));
-    tcbSigner = CertBuilder.subject("CN=Test SGX TCB Signing,O=Arbiter Test,C=US", tcbSignerKey.getPublic())
-        .issuer(root, rootKey.getPrivate()).build();
+    root =
+        CertBuilder.subject("CN=Test SGX Root CA,O=Arbiter Test,C=US", rootKey.getPublic())
+            .selfSigned(rootKey.getPrivate())
+            .ca(-1)
+            .build();
+    pckCa =
+        CertBuilder.subject("CN=Test SGX PCK Platform CA,O=Arbiter Test,C=US", pckCaKey.getPublic())
+            .issuer(root, rootKey.getPrivate())
+            .ca(0)
+            .build();
+    pck =
+        pckCertificate(
+            pckKey,
+            pckCa,
+            pckCaKey.getPrivate(),
+            fmspc,
+            components,
+            pceSvn,
+            Instant.parse("2024-01-01T00:00:00Z"),
+            Instant.parse("2031-01-01T00:00:00Z"));
+    tcbSigner =
+        CertBuilder.subject("CN=Test SGX TCB Signing,O=Arbiter Test,C=US", tcbSignerKey.getPublic())
+            .issuer(root, rootKey.getPrivate())
+            .build();
   }
 
   /** A PKI whose PCK certificate has the default FMSPC and TCB. */
@@ -98,15 +115,22 @@ public final class DcapFixtures {
 
   /** The PCK chain as it is embedded in quotes: leaf, PCK CA, root (PEM). */
   public byte[] pckChainPem() {
-    return (Certificates.toPem(pck) + Certificates.toPem(pckCa) + Certificates.toPem(root)).getBytes(StandardCharsets.US_ASCII);
+    return (Certificates.toPem(pck) + Certificates.toPem(pckCa) + Certificates.toPem(root))
+        .getBytes(StandardCharsets.US_ASCII);
   }
 
   public byte[] tcbSigningChainPem() {
-    return (Certificates.toPem(tcbSigner) + Certificates.toPem(root)).getBytes(StandardCharsets.US_ASCII);
+    return (Certificates.toPem(tcbSigner) + Certificates.toPem(root))
+        .getBytes(StandardCharsets.US_ASCII);
   }
 
   public X509CRL rootCrl(List<BigInteger> revoked) {
-    return CertBuilder.crl(root, rootKey.getPrivate(), NOW.minus(Duration.ofDays(30)), NOW.plus(Duration.ofDays(300)), revoked);
+    return CertBuilder.crl(
+        root,
+        rootKey.getPrivate(),
+        NOW.minus(Duration.ofDays(30)),
+        NOW.plus(Duration.ofDays(300)),
+        revoked);
   }
 
   /** The root CA's CRL (nothing revoked), valid {@code thisUpdate..nextUpdate}. */
@@ -136,8 +160,15 @@ public final class DcapFixtures {
   }
 
   /** A PCK certificate with the Intel SGX extension. */
-  public static X509Certificate pckCertificate(KeyPair key, X509Certificate issuer, PrivateKey issuerKey, byte[] fmspc,
-      int[] components, int pceSvn, Instant from, Instant to) {
+  public static X509Certificate pckCertificate(
+      KeyPair key,
+      X509Certificate issuer,
+      PrivateKey issuerKey,
+      byte[] fmspc,
+      int[] components,
+      int pceSvn,
+      Instant from,
+      Instant to) {
     return CertBuilder.subject("CN=Test SGX PCK Certificate,O=Arbiter Test,C=US", key.getPublic())
         .issuer(issuer, issuerKey)
         .validity(from, to)
@@ -165,7 +196,8 @@ public final class DcapFixtures {
   }
 
   private static DERSequence entry(String oid, org.bouncycastle.asn1.ASN1Encodable value) {
-    return new DERSequence(new org.bouncycastle.asn1.ASN1Encodable[] {new ASN1ObjectIdentifier(oid), value});
+    return new DERSequence(
+        new org.bouncycastle.asn1.ASN1Encodable[] {new ASN1ObjectIdentifier(oid), value});
   }
 
   /** ECDSA P-256 / SHA-256 signature as raw r || s. */

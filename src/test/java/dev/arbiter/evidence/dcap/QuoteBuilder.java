@@ -16,8 +16,10 @@ import java.util.Arrays;
  * switches produce the negative cases.
  */
 public final class QuoteBuilder {
-  public static final byte[] TDX_QE_MRSIGNER = Hex.decode("dc9e2a7c6f948f17474e34a7fc43ed030f7c1563f1babddf6340c82e0e54a8c5");
-  public static final byte[] SGX_QE_MRSIGNER = Hex.decode("8c4f5775d796503e96137f77c68a829a0056ac8ded70140b081b094490c57bff");
+  public static final byte[] TDX_QE_MRSIGNER =
+      Hex.decode("dc9e2a7c6f948f17474e34a7fc43ed030f7c1563f1babddf6340c82e0e54a8c5");
+  public static final byte[] SGX_QE_MRSIGNER =
+      Hex.decode("8c4f5775d796503e96137f77c68a829a0056ac8ded70140b081b094490c57bff");
 
   private final DcapFixtures fixtures;
   private final boolean tdx;
@@ -47,24 +49,91 @@ public final class QuoteBuilder {
     this.version = tdx ? 4 : 3;
   }
 
-  public QuoteBuilder version(int value) { version = value; return this; }
+  public QuoteBuilder version(int value) {
+    version = value;
+    return this;
+  }
+
   /** v5 body type: 2 = TD 1.0, 3 = TD 1.5. */
-  public QuoteBuilder bodyType(int value) { bodyType = value; return this; }
-  public QuoteBuilder reportData(byte[] value) { reportData = Arrays.copyOf(value, 64); return this; }
-  public QuoteBuilder mrTd(byte[] value) { mrTd = value.clone(); return this; }
-  public QuoteBuilder mrConfigId(byte[] value) { mrConfigId = value.clone(); return this; }
-  public QuoteBuilder teeTcbSvn(byte[] value) { teeTcbSvn = value.clone(); return this; }
-  public QuoteBuilder tdAttributes(byte[] value) { tdAttributes = value.clone(); return this; }
-  public QuoteBuilder mrEnclave(byte[] value) { mrEnclave = value.clone(); return this; }
-  public QuoteBuilder mrSigner(byte[] value) { mrSigner = value.clone(); return this; }
-  public QuoteBuilder sgxAttributes(byte[] value) { sgxAttributes = value.clone(); return this; }
-  public QuoteBuilder qeIsvSvn(int value) { qeIsvSvn = value; return this; }
-  public QuoteBuilder qeVendor(byte[] value) { qeVendor = value.clone(); return this; }
-  public QuoteBuilder embedChain(boolean value) { embedChain = value; return this; }
-  public QuoteBuilder badQuoteSignature() { badQuoteSignature = true; return this; }
-  public QuoteBuilder badQeSignature() { badQeSignature = true; return this; }
-  public QuoteBuilder badKeyBinding() { badKeyBinding = true; return this; }
-  public QuoteBuilder trailing(byte[] value) { trailing = value.clone(); return this; }
+  public QuoteBuilder bodyType(int value) {
+    bodyType = value;
+    return this;
+  }
+
+  public QuoteBuilder reportData(byte[] value) {
+    reportData = Arrays.copyOf(value, 64);
+    return this;
+  }
+
+  public QuoteBuilder mrTd(byte[] value) {
+    mrTd = value.clone();
+    return this;
+  }
+
+  public QuoteBuilder mrConfigId(byte[] value) {
+    mrConfigId = value.clone();
+    return this;
+  }
+
+  public QuoteBuilder teeTcbSvn(byte[] value) {
+    teeTcbSvn = value.clone();
+    return this;
+  }
+
+  public QuoteBuilder tdAttributes(byte[] value) {
+    tdAttributes = value.clone();
+    return this;
+  }
+
+  public QuoteBuilder mrEnclave(byte[] value) {
+    mrEnclave = value.clone();
+    return this;
+  }
+
+  public QuoteBuilder mrSigner(byte[] value) {
+    mrSigner = value.clone();
+    return this;
+  }
+
+  public QuoteBuilder sgxAttributes(byte[] value) {
+    sgxAttributes = value.clone();
+    return this;
+  }
+
+  public QuoteBuilder qeIsvSvn(int value) {
+    qeIsvSvn = value;
+    return this;
+  }
+
+  public QuoteBuilder qeVendor(byte[] value) {
+    qeVendor = value.clone();
+    return this;
+  }
+
+  public QuoteBuilder embedChain(boolean value) {
+    embedChain = value;
+    return this;
+  }
+
+  public QuoteBuilder badQuoteSignature() {
+    badQuoteSignature = true;
+    return this;
+  }
+
+  public QuoteBuilder badQeSignature() {
+    badQeSignature = true;
+    return this;
+  }
+
+  public QuoteBuilder badKeyBinding() {
+    badKeyBinding = true;
+    return this;
+  }
+
+  public QuoteBuilder trailing(byte[] value) {
+    trailing = value.clone();
+    return this;
+  }
 
   public byte[] build() {
     KeyPair attestation = CertBuilder.ecKeyPair("secp256r1");
@@ -125,7 +194,9 @@ public final class QuoteBuilder {
         u16(out, 1);
         u32(out, 384);
       }
-      out.writeBytes(enclaveReport(DcapFixtures.filled(16, 3), 0, sgxAttributes, mrEnclave, mrSigner, 0, 0, reportData));
+      out.writeBytes(
+          enclaveReport(
+              DcapFixtures.filled(16, 3), 0, sgxAttributes, mrEnclave, mrSigner, 0, 0, reportData));
       return;
     }
     if (version == 5) {
@@ -157,12 +228,26 @@ public final class QuoteBuilder {
     if (badKeyBinding) {
       hash[0] ^= 1;
     }
-    return enclaveReport(DcapFixtures.filled(16, 5), 0, Hex.decode("11000000000000000700000000000000"),
-        DcapFixtures.filled(32, 0x66), tdx ? TDX_QE_MRSIGNER : SGX_QE_MRSIGNER, tdx ? 2 : 1, qeIsvSvn, Arrays.copyOf(hash, 64));
+    return enclaveReport(
+        DcapFixtures.filled(16, 5),
+        0,
+        Hex.decode("11000000000000000700000000000000"),
+        DcapFixtures.filled(32, 0x66),
+        tdx ? TDX_QE_MRSIGNER : SGX_QE_MRSIGNER,
+        tdx ? 2 : 1,
+        qeIsvSvn,
+        Arrays.copyOf(hash, 64));
   }
 
-  static byte[] enclaveReport(byte[] cpuSvn, int miscSelect, byte[] attributes, byte[] mrEnclave, byte[] mrSigner,
-      int isvProdId, int isvSvn, byte[] reportData) {
+  static byte[] enclaveReport(
+      byte[] cpuSvn,
+      int miscSelect,
+      byte[] attributes,
+      byte[] mrEnclave,
+      byte[] mrSigner,
+      int isvProdId,
+      int isvSvn,
+      byte[] reportData) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(cpuSvn);
     u32(out, miscSelect);

@@ -30,7 +30,8 @@ class QuoteParserFuzzTest {
       assertThat(e.problem()).isNotNull();
     }
     for (var scheme : new dev.arbiter.evidence.EvidenceScheme[] {TDX, SGX}) {
-      VerificationResult result = scheme.verify(EvidenceInput.of(data), ExpectedBinding.none(), NOW);
+      VerificationResult result =
+          scheme.verify(EvidenceInput.of(data), ExpectedBinding.none(), NOW);
       assertThat(result.format()).isEqualTo(scheme.descriptor().id());
     }
   }

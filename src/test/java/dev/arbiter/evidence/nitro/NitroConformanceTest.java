@@ -21,7 +21,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The shared Nitro vectors through the CLI, checked against each folder's expected.json (MANIFEST facts). */
+/**
+ * The shared Nitro vectors through the CLI, checked against each folder's expected.json (MANIFEST
+ * facts).
+ */
 class NitroConformanceTest {
   private static final String ZERO48 = "00".repeat(48);
 
@@ -29,7 +32,9 @@ class NitroConformanceTest {
     Path root = RepoPaths.requireVectors("nitro");
     List<Arguments> out = new ArrayList<>();
     for (String folder : List.of("blocky-nitrite", "evervault")) {
-      JsonNode vectors = Json.readTree(Files.readAllBytes(root.resolve(folder).resolve("expected.json"))).get("vectors");
+      JsonNode vectors =
+          Json.readTree(Files.readAllBytes(root.resolve(folder).resolve("expected.json")))
+              .get("vectors");
       for (var entry : vectors.properties()) {
         if (entry.getValue().has("verify_at_unix")) {
           out.add(Arguments.of(root.resolve(folder).resolve(entry.getKey()), entry.getValue()));
@@ -44,7 +49,17 @@ class NitroConformanceTest {
   @MethodSource("positives")
   void vector_atItsFixedTime_isValidWithManifestClaims(Path file, JsonNode facts) throws Exception {
     String at = Instant.ofEpochSecond(facts.get("verify_at_unix").asLong()).toString();
-    CliRun run = CliRun.of("evidence", "verify", "--format", "nitro", "--evidence", file.toString(), "--at", at, "--json");
+    CliRun run =
+        CliRun.of(
+            "evidence",
+            "verify",
+            "--format",
+            "nitro",
+            "--evidence",
+            file.toString(),
+            "--at",
+            at,
+            "--json");
     assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
     JsonNode claims = run.json().get("claims");
     assertThat(run.json().get("verdict").asText()).isEqualTo("valid");
@@ -54,14 +69,18 @@ class NitroConformanceTest {
     int count = facts.get("pcr_count").asInt();
     for (int i = 0; i < count; i++) {
       JsonNode nonZero = facts.get("pcrs_nonzero").get(String.valueOf(i));
-      assertThat(claims.get("pcr" + i).asText()).as("pcr" + i).isEqualTo(nonZero == null ? ZERO48 : nonZero.asText());
+      assertThat(claims.get("pcr" + i).asText())
+          .as("pcr" + i)
+          .isEqualTo(nonZero == null ? ZERO48 : nonZero.asText());
     }
     assertThat(claims.has("pcr" + count)).isFalse();
     for (String field : List.of("nonce", "user_data", "public_key")) {
       checkBytes(field, claims.get(field), facts.get(field));
     }
     String name = file.getFileName().toString();
-    boolean debug = (name.contains("debug") && !name.startsWith("non-debug")) || name.equals("valid-attestation-doc-base64");
+    boolean debug =
+        (name.contains("debug") && !name.startsWith("non-debug"))
+            || name.equals("valid-attestation-doc-base64");
     assertThat(claims.get("debug").asBoolean()).as("debug").isEqualTo(debug);
   }
 
@@ -73,7 +92,8 @@ class NitroConformanceTest {
     } else {
       byte[] bytes = Hex.decode(claim.asText());
       assertThat(bytes).as(field).hasSize(fact.get("len").asInt());
-      assertThat(Hex.encode(MessageDigest.getInstance("SHA-256").digest(bytes))).isEqualTo(fact.get("sha256").asText());
+      assertThat(Hex.encode(MessageDigest.getInstance("SHA-256").digest(bytes)))
+          .isEqualTo(fact.get("sha256").asText());
       assertThat(claim.asText()).startsWith(fact.get("first16").asText());
     }
   }
@@ -81,41 +101,101 @@ class NitroConformanceTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("positives")
   void vector_afterLeafExpiry_isCertificateExpired(Path file, JsonNode facts) {
-    String at = OffsetDateTime.parse(facts.get("leaf").get("not_after").asText()).toInstant().plusSeconds(60).toString();
-    CliRun run = CliRun.of("evidence", "verify", "--format", "nitro", "--evidence", file.toString(), "--at", at, "--json");
+    String at =
+        OffsetDateTime.parse(facts.get("leaf").get("not_after").asText())
+            .toInstant()
+            .plusSeconds(60)
+            .toString();
+    CliRun run =
+        CliRun.of(
+            "evidence",
+            "verify",
+            "--format",
+            "nitro",
+            "--evidence",
+            file.toString(),
+            "--at",
+            at,
+            "--json");
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.json().get("problems").get(0).get("type").asText()).isEqualTo("urn:arbiter:problem:certificate-expired");
+    assertThat(run.json().get("problems").get(0).get("type").asText())
+        .isEqualTo("urn:arbiter:problem:certificate-expired");
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("positives")
   void vector_withReportData_checksTheNonce(Path file, JsonNode facts) {
     String at = Instant.ofEpochSecond(facts.get("verify_at_unix").asLong()).toString();
-    CliRun first = CliRun.of("evidence", "verify", "--format", "nitro", "--evidence", file.toString(), "--at", at, "--json");
+    CliRun first =
+        CliRun.of(
+            "evidence",
+            "verify",
+            "--format",
+            "nitro",
+            "--evidence",
+            file.toString(),
+            "--at",
+            at,
+            "--json");
     JsonNode nonce = first.json().get("claims").get("nonce");
     String wrong = "ff".repeat(32);
     if (nonce != null) {
-      CliRun right = CliRun.of("evidence", "verify", "--format", "nitro", "--evidence", file.toString(), "--at", at,
-          "--report-data", nonce.asText().toUpperCase(java.util.Locale.ROOT), "--json");
+      CliRun right =
+          CliRun.of(
+              "evidence",
+              "verify",
+              "--format",
+              "nitro",
+              "--evidence",
+              file.toString(),
+              "--at",
+              at,
+              "--report-data",
+              nonce.asText().toUpperCase(java.util.Locale.ROOT),
+              "--json");
       assertThat(right.exitCode()).as(right.out()).isZero();
     }
-    CliRun bad = CliRun.of("evidence", "verify", "--format", "nitro", "--evidence", file.toString(), "--at", at,
-        "--report-data", wrong, "--json");
+    CliRun bad =
+        CliRun.of(
+            "evidence",
+            "verify",
+            "--format",
+            "nitro",
+            "--evidence",
+            file.toString(),
+            "--at",
+            at,
+            "--report-data",
+            wrong,
+            "--json");
     assertThat(bad.exitCode()).isEqualTo(1);
-    assertThat(bad.json().get("problems").get(0).get("type").asText()).isEqualTo("urn:arbiter:problem:report-data-mismatch");
+    assertThat(bad.json().get("problems").get(0).get("type").asText())
+        .isEqualTo("urn:arbiter:problem:report-data-mismatch");
   }
 
   @Test
   void selfSignedDocument_signatureVerifiesButChainFails() {
-    Path file = RepoPaths.requireVectors("nitro").resolve("blocky-nitrite/bad-selfsigned_attestation.b64");
-    CliRun run = CliRun.of("evidence", "verify", "--format", "nitro", "--evidence", file.toString(),
-        "--at", "2024-04-17T19:00:00Z", "--json");
+    Path file =
+        RepoPaths.requireVectors("nitro").resolve("blocky-nitrite/bad-selfsigned_attestation.b64");
+    CliRun run =
+        CliRun.of(
+            "evidence",
+            "verify",
+            "--format",
+            "nitro",
+            "--evidence",
+            file.toString(),
+            "--at",
+            "2024-04-17T19:00:00Z",
+            "--json");
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.json().get("verdict").asText()).isEqualTo("invalid");
     JsonNode problems = run.json().get("problems");
     assertThat(problems).hasSize(1);
-    assertThat(problems.get(0).get("type").asText()).isEqualTo("urn:arbiter:problem:certificate-chain-invalid");
-    assertThat(run.json().get("claims").get("module_id").asText()).isEqualTo("i-0e811925634bbd863-enc018274a97f16d616");
+    assertThat(problems.get(0).get("type").asText())
+        .isEqualTo("urn:arbiter:problem:certificate-chain-invalid");
+    assertThat(run.json().get("claims").get("module_id").asText())
+        .isEqualTo("i-0e811925634bbd863-enc018274a97f16d616");
     assertThat(run.json().get("claims").get("pcr31").asText()).isEqualTo("30".repeat(48));
   }
 
@@ -123,7 +203,8 @@ class NitroConformanceTest {
   void pinnedRoot_matchesTheSharedRootFile() throws Exception {
     Path pem = RepoPaths.requireVectors("nitro").resolve("roots/AWS_NitroEnclaves_Root-G1.pem");
     var shared = dev.arbiter.crypto.Certificates.parse(Files.readAllBytes(pem)).get(0);
-    assertThat(dev.arbiter.crypto.Certificates.fingerprint(shared)).isEqualTo(NitroScheme.ROOT_G1_SHA256);
+    assertThat(dev.arbiter.crypto.Certificates.fingerprint(shared))
+        .isEqualTo(NitroScheme.ROOT_G1_SHA256);
     assertThat(NitroScheme.withPinnedRoot().descriptor().id()).isEqualTo("nitro");
   }
 }

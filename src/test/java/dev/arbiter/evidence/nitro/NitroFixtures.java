@@ -21,14 +21,25 @@ final class NitroFixtures {
   static final byte[] NONCE = filled(32, 0x11);
 
   final KeyPair rootKey = CertBuilder.ecKeyPair("secp384r1");
-  final X509Certificate root = CertBuilder.subject("CN=test.nitro-enclaves,OU=Test,O=Arbiter", rootKey.getPublic())
-      .selfSigned(rootKey.getPrivate()).ca(-1).build();
+  final X509Certificate root =
+      CertBuilder.subject("CN=test.nitro-enclaves,OU=Test,O=Arbiter", rootKey.getPublic())
+          .selfSigned(rootKey.getPrivate())
+          .ca(-1)
+          .build();
   final KeyPair intermediateKey = CertBuilder.ecKeyPair("secp384r1");
-  final X509Certificate intermediate = CertBuilder.subject("CN=region.test.nitro-enclaves,OU=Test,O=Arbiter", intermediateKey.getPublic())
-      .issuer(root, rootKey.getPrivate()).ca(-1).validity(T.minusSeconds(86400 * 10), T.plusSeconds(86400 * 10)).build();
+  final X509Certificate intermediate =
+      CertBuilder.subject(
+              "CN=region.test.nitro-enclaves,OU=Test,O=Arbiter", intermediateKey.getPublic())
+          .issuer(root, rootKey.getPrivate())
+          .ca(-1)
+          .validity(T.minusSeconds(86400 * 10), T.plusSeconds(86400 * 10))
+          .build();
   final KeyPair leafKey = CertBuilder.ecKeyPair("secp384r1");
-  final X509Certificate leaf = CertBuilder.subject("CN=i-0123456789abcdef0-enc0123456789abcdef.test", leafKey.getPublic())
-      .issuer(intermediate, intermediateKey.getPrivate()).validity(T.minusSeconds(3600), T.plusSeconds(3 * 3600)).build();
+  final X509Certificate leaf =
+      CertBuilder.subject("CN=i-0123456789abcdef0-enc0123456789abcdef.test", leafKey.getPublic())
+          .issuer(intermediate, intermediateKey.getPrivate())
+          .validity(T.minusSeconds(3600), T.plusSeconds(3 * 3600))
+          .build();
 
   NitroScheme scheme() {
     return new NitroScheme(List.of(root));
@@ -57,7 +68,8 @@ final class NitroFixtures {
   }
 
   byte[] sign(CBORObject payload) {
-    return CoseFixtures.sign1(CoseAlgorithm.ES384, leafKey.getPrivate(), payload.EncodeToBytes(), false);
+    return CoseFixtures.sign1(
+        CoseAlgorithm.ES384, leafKey.getPrivate(), payload.EncodeToBytes(), false);
   }
 
   byte[] document() {

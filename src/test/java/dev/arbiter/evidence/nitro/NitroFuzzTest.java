@@ -17,7 +17,11 @@ class NitroFuzzTest {
 
   @FuzzTest
   void document(byte[] data) {
-    var result = SCHEME.verify(EvidenceInput.of(data), ExpectedBinding.exactly(NitroFixtures.NONCE), VerificationContext.at(NitroFixtures.T));
+    var result =
+        SCHEME.verify(
+            EvidenceInput.of(data),
+            ExpectedBinding.exactly(NitroFixtures.NONCE),
+            VerificationContext.at(NitroFixtures.T));
     assertThat(result.valid() || !result.problems().isEmpty()).isTrue();
   }
 
@@ -29,10 +33,13 @@ class NitroFuzzTest {
     payload.Set("public_key", com.upokecenter.cbor.CBORObject.Null);
     byte[] document = F.sign(payload);
     dev.arbiter.evidence.cose.CoseFuzzTestAccess.write(dir, "synthetic-valid", document);
-    dev.arbiter.evidence.cose.CoseFuzzTestAccess.write(dir, "synthetic-truncated", java.util.Arrays.copyOf(document, document.length / 2));
+    dev.arbiter.evidence.cose.CoseFuzzTestAccess.write(
+        dir, "synthetic-truncated", java.util.Arrays.copyOf(document, document.length / 2));
     payload.get("pcrs").Set(40, new byte[48]);
-    dev.arbiter.evidence.cose.CoseFuzzTestAccess.write(dir, "synthetic-bad-pcr-index", F.sign(payload));
+    dev.arbiter.evidence.cose.CoseFuzzTestAccess.write(
+        dir, "synthetic-bad-pcr-index", F.sign(payload));
     payload.Set("cabundle", "not a list");
-    dev.arbiter.evidence.cose.CoseFuzzTestAccess.write(dir, "synthetic-bad-cabundle", F.sign(payload));
+    dev.arbiter.evidence.cose.CoseFuzzTestAccess.write(
+        dir, "synthetic-bad-cabundle", F.sign(payload));
   }
 }

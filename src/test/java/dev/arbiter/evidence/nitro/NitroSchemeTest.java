@@ -30,7 +30,11 @@ class NitroSchemeTest {
   }
 
   private static VerificationResult verify(byte[] document, Instant at) {
-    return F.scheme().verify(EvidenceInput.of(document), ExpectedBinding.exactly(NitroFixtures.NONCE), VerificationContext.at(at));
+    return F.scheme()
+        .verify(
+            EvidenceInput.of(document),
+            ExpectedBinding.exactly(NitroFixtures.NONCE),
+            VerificationContext.at(at));
   }
 
   private static List<EvidenceProblem> types(VerificationResult result) {
@@ -57,7 +61,9 @@ class NitroSchemeTest {
 
   @Test
   void valid_taggedDocument_isAccepted() {
-    byte[] tagged = CoseFixtures.sign1(CoseAlgorithm.ES384, F.leafKey.getPrivate(), F.payload().EncodeToBytes(), true);
+    byte[] tagged =
+        CoseFixtures.sign1(
+            CoseAlgorithm.ES384, F.leafKey.getPrivate(), F.payload().EncodeToBytes(), true);
     assertThat(verify(tagged).problems()).isEmpty();
   }
 
@@ -75,62 +81,84 @@ class NitroSchemeTest {
   @Test
   void bad_signature_isSignatureInvalid() {
     byte[] document = F.document();
-    assertThat(types(verify(CoseFixtures.flip(document, document.length - 5)))).containsExactly(EvidenceProblem.SIGNATURE_INVALID);
+    assertThat(types(verify(CoseFixtures.flip(document, document.length - 5))))
+        .containsExactly(EvidenceProblem.SIGNATURE_INVALID);
   }
 
   @Test
   void bad_payload_changedAfterSigning_isSignatureInvalid() {
     byte[] document = F.document();
     int index = indexOf(document, "enc0123".getBytes());
-    assertThat(types(verify(CoseFixtures.flip(document, index)))).containsExactly(EvidenceProblem.SIGNATURE_INVALID);
+    assertThat(types(verify(CoseFixtures.flip(document, index))))
+        .containsExactly(EvidenceProblem.SIGNATURE_INVALID);
   }
 
   @Test
   void bad_signatureAndRoot_bothReported() {
     NitroFixtures other = new NitroFixtures();
     byte[] document = F.document();
-    VerificationResult result = other.scheme().verify(EvidenceInput.of(CoseFixtures.flip(document, document.length - 5)),
-        ExpectedBinding.exactly(new byte[] {1}), VerificationContext.at(T));
-    assertThat(types(result)).containsExactly(
-        EvidenceProblem.SIGNATURE_INVALID, EvidenceProblem.CERTIFICATE_CHAIN_INVALID, EvidenceProblem.REPORT_DATA_MISMATCH);
+    VerificationResult result =
+        other
+            .scheme()
+            .verify(
+                EvidenceInput.of(CoseFixtures.flip(document, document.length - 5)),
+                ExpectedBinding.exactly(new byte[] {1}),
+                VerificationContext.at(T));
+    assertThat(types(result))
+        .containsExactly(
+            EvidenceProblem.SIGNATURE_INVALID,
+            EvidenceProblem.CERTIFICATE_CHAIN_INVALID,
+            EvidenceProblem.REPORT_DATA_MISMATCH);
   }
 
   @Test
   void bad_chain_missingIntermediate_isChainInvalid() {
     CBORObject payload = F.payload();
     payload.get("cabundle").RemoveAt(1);
-    assertThat(types(verify(F.sign(payload)))).containsExactly(EvidenceProblem.CERTIFICATE_CHAIN_INVALID);
+    assertThat(types(verify(F.sign(payload))))
+        .containsExactly(EvidenceProblem.CERTIFICATE_CHAIN_INVALID);
   }
 
   @Test
   void bad_root_otherPkiSameNames_isChainInvalid() {
     NitroFixtures other = new NitroFixtures();
-    VerificationResult result = other.scheme().verify(EvidenceInput.of(F.document()), ExpectedBinding.none(), VerificationContext.at(T));
+    VerificationResult result =
+        other
+            .scheme()
+            .verify(
+                EvidenceInput.of(F.document()), ExpectedBinding.none(), VerificationContext.at(T));
     assertThat(types(result)).containsExactly(EvidenceProblem.CERTIFICATE_CHAIN_INVALID);
   }
 
   @Test
   void bad_selfSignedLeaf_isChainInvalid() {
     KeyPair key = CertBuilder.ecKeyPair("secp384r1");
-    X509Certificate self = CertBuilder.subject("CN=self-signed attester", key.getPublic()).selfSigned(key.getPrivate()).build();
+    X509Certificate self =
+        CertBuilder.subject("CN=self-signed attester", key.getPublic())
+            .selfSigned(key.getPrivate())
+            .build();
     CBORObject payload = F.payload();
     payload.Set("certificate", NitroFixtures.der(self));
     payload.Set("cabundle", CBORObject.Null);
-    byte[] document = CoseFixtures.sign1(CoseAlgorithm.ES384, key.getPrivate(), payload.EncodeToBytes(), false);
+    byte[] document =
+        CoseFixtures.sign1(CoseAlgorithm.ES384, key.getPrivate(), payload.EncodeToBytes(), false);
     assertThat(types(verify(document))).containsExactly(EvidenceProblem.CERTIFICATE_CHAIN_INVALID);
   }
 
   @Test
   void bad_expired_afterLeafNotAfter_isCertificateExpired() {
-    assertThat(types(verify(F.document(), T.plusSeconds(3 * 3600 + 60)))).containsExactly(EvidenceProblem.CERTIFICATE_EXPIRED);
-    assertThat(types(verify(F.document(), T.minusSeconds(7200)))).containsExactly(EvidenceProblem.CERTIFICATE_EXPIRED);
+    assertThat(types(verify(F.document(), T.plusSeconds(3 * 3600 + 60))))
+        .containsExactly(EvidenceProblem.CERTIFICATE_EXPIRED);
+    assertThat(types(verify(F.document(), T.minusSeconds(7200))))
+        .containsExactly(EvidenceProblem.CERTIFICATE_EXPIRED);
   }
 
   @Test
   void bad_nonce_isReportDataMismatch_andMissingNonceToo() {
     CBORObject payload = F.payload();
     payload.Set("nonce", NitroFixtures.filled(32, 0x12));
-    assertThat(types(verify(F.sign(payload)))).containsExactly(EvidenceProblem.REPORT_DATA_MISMATCH);
+    assertThat(types(verify(F.sign(payload))))
+        .containsExactly(EvidenceProblem.REPORT_DATA_MISMATCH);
     payload.Set("nonce", CBORObject.Null);
     VerificationResult missing = verify(F.sign(payload));
     assertThat(types(missing)).containsExactly(EvidenceProblem.REPORT_DATA_MISMATCH);
@@ -139,7 +167,8 @@ class NitroSchemeTest {
 
   @Test
   void bad_trailingGarbage_isMalformed() {
-    assertThat(types(verify(CoseFixtures.append(F.document(), (byte) 0x00)))).containsExactly(EvidenceProblem.EVIDENCE_MALFORMED);
+    assertThat(types(verify(CoseFixtures.append(F.document(), (byte) 0x00))))
+        .containsExactly(EvidenceProblem.EVIDENCE_MALFORMED);
   }
 
   @Test
@@ -147,19 +176,23 @@ class NitroSchemeTest {
     CBORObject payload = F.payload();
     payload.Set("user_data", new byte[1025]);
     assertThat(types(verify(F.sign(payload)))).containsExactly(EvidenceProblem.EVIDENCE_MALFORMED);
-    assertThat(types(verify(new byte[NitroDocument.MAX_BYTES + 1]))).containsExactly(EvidenceProblem.EVIDENCE_MALFORMED);
+    assertThat(types(verify(new byte[NitroDocument.MAX_BYTES + 1])))
+        .containsExactly(EvidenceProblem.EVIDENCE_MALFORMED);
   }
 
   @Test
   void bad_tag_isMalformed() {
-    byte[] wrongTag = CBORObject.FromObjectAndTag(CBORObject.DecodeFromBytes(F.document()), 17).EncodeToBytes();
+    byte[] wrongTag =
+        CBORObject.FromObjectAndTag(CBORObject.DecodeFromBytes(F.document()), 17).EncodeToBytes();
     assertThat(types(verify(wrongTag))).containsExactly(EvidenceProblem.EVIDENCE_MALFORMED);
   }
 
   @Test
   void bad_algorithm_es256_isUnsupported() {
     KeyPair p256 = CertBuilder.ecKeyPair("secp256r1");
-    byte[] document = CoseFixtures.sign1(CoseAlgorithm.ES256, p256.getPrivate(), F.payload().EncodeToBytes(), false);
+    byte[] document =
+        CoseFixtures.sign1(
+            CoseAlgorithm.ES256, p256.getPrivate(), F.payload().EncodeToBytes(), false);
     assertThat(types(verify(document))).containsExactly(EvidenceProblem.UNSUPPORTED_VERSION);
   }
 
@@ -176,7 +209,9 @@ class NitroSchemeTest {
     CBORObject badIndex = F.payload();
     badIndex.get("pcrs").Add(32, new byte[48]);
     for (CBORObject payload : List.of(shortPcr, unknown, missing, emptyId, badIndex)) {
-      assertThat(types(verify(F.sign(payload)))).as(payload.toString().substring(0, 40)).containsExactly(EvidenceProblem.EVIDENCE_MALFORMED);
+      assertThat(types(verify(F.sign(payload))))
+          .as(payload.toString().substring(0, 40))
+          .containsExactly(EvidenceProblem.EVIDENCE_MALFORMED);
     }
   }
 
@@ -194,17 +229,22 @@ class NitroSchemeTest {
     payload[0] = (byte) 0xaa;
     CBORObject extra = CBORObject.NewOrderedMap();
     extra.Add("digest", "SHA384");
-    byte[] entry = java.util.Arrays.copyOfRange(extra.EncodeToBytes(), 1, extra.EncodeToBytes().length);
+    byte[] entry =
+        java.util.Arrays.copyOfRange(extra.EncodeToBytes(), 1, extra.EncodeToBytes().length);
     byte[] doubled = CoseFixtures.append(payload, entry);
-    byte[] document = CoseFixtures.sign1(CoseAlgorithm.ES384, F.leafKey.getPrivate(), doubled, false);
+    byte[] document =
+        CoseFixtures.sign1(CoseAlgorithm.ES384, F.leafKey.getPrivate(), doubled, false);
     assertThat(types(verify(document))).containsExactly(EvidenceProblem.EVIDENCE_MALFORMED);
   }
 
   @Test
   void bad_leafOnWrongCurve_isSignatureInvalid() {
     KeyPair p256 = CertBuilder.ecKeyPair("secp256r1");
-    X509Certificate leaf = CertBuilder.subject("CN=p256 leaf", p256.getPublic()).issuer(F.intermediate, F.intermediateKey.getPrivate())
-        .validity(T.minusSeconds(60), T.plusSeconds(60)).build();
+    X509Certificate leaf =
+        CertBuilder.subject("CN=p256 leaf", p256.getPublic())
+            .issuer(F.intermediate, F.intermediateKey.getPrivate())
+            .validity(T.minusSeconds(60), T.plusSeconds(60))
+            .build();
     CBORObject payload = F.payload();
     payload.Set("certificate", NitroFixtures.der(leaf));
     assertThat(types(verify(F.sign(payload)))).containsExactly(EvidenceProblem.SIGNATURE_INVALID);
@@ -214,14 +254,20 @@ class NitroSchemeTest {
   void bad_certificateBytes_isCertificateMalformed() {
     CBORObject payload = F.payload();
     payload.Set("certificate", new byte[] {0x30, 0x03, 0x02, 0x01, 0x00});
-    assertThat(types(verify(F.sign(payload)))).containsExactly(EvidenceProblem.CERTIFICATE_MALFORMED);
+    assertThat(types(verify(F.sign(payload))))
+        .containsExactly(EvidenceProblem.CERTIFICATE_MALFORMED);
   }
 
   @Test
   void noBinding_skipsTheNonceCheck() {
     CBORObject payload = F.payload();
     payload.Set("nonce", CBORObject.Null);
-    var result = F.scheme().verify(EvidenceInput.of(F.sign(payload)), ExpectedBinding.none(), VerificationContext.at(T));
+    var result =
+        F.scheme()
+            .verify(
+                EvidenceInput.of(F.sign(payload)),
+                ExpectedBinding.none(),
+                VerificationContext.at(T));
     assertThat(result.problems()).isEmpty();
   }
 
@@ -229,12 +275,24 @@ class NitroSchemeTest {
   void container_pemWithEmbeddedDocument_isUnwrapped_andWithoutOne_isMalformed() {
     byte[] document = F.document();
     KeyPair key = CertBuilder.ecKeyPair("secp384r1");
-    X509Certificate cage = CertBuilder.subject("CN=cage", key.getPublic()).selfSigned(key.getPrivate())
-        .dnsName("cage.example").dnsName(Hex.encode(document) + ".cage.example").build();
-    byte[] pem = dev.arbiter.crypto.Certificates.toPem(cage).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    X509Certificate cage =
+        CertBuilder.subject("CN=cage", key.getPublic())
+            .selfSigned(key.getPrivate())
+            .dnsName("cage.example")
+            .dnsName(Hex.encode(document) + ".cage.example")
+            .build();
+    byte[] pem =
+        dev.arbiter.crypto.Certificates.toPem(cage)
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     assertThat(verify(pem).problems()).isEmpty();
-    X509Certificate plain = CertBuilder.subject("CN=plain", key.getPublic()).selfSigned(key.getPrivate()).dnsName("plain.example").build();
-    byte[] plainPem = dev.arbiter.crypto.Certificates.toPem(plain).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    X509Certificate plain =
+        CertBuilder.subject("CN=plain", key.getPublic())
+            .selfSigned(key.getPrivate())
+            .dnsName("plain.example")
+            .build();
+    byte[] plainPem =
+        dev.arbiter.crypto.Certificates.toPem(plain)
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     assertThat(types(verify(plainPem))).containsExactly(EvidenceProblem.EVIDENCE_MALFORMED);
   }
 

@@ -24,18 +24,27 @@ public final class GpuFixtures {
   static final String DRIVER = "550.90.07";
 
   final KeyPair rootKey = CertBuilder.ecKeyPair("secp384r1");
-  public final X509Certificate root = CertBuilder.subject("CN=Test Device Identity CA,O=Test", rootKey.getPublic())
-      .selfSigned(rootKey.getPrivate()).ca(3).build();
+  public final X509Certificate root =
+      CertBuilder.subject("CN=Test Device Identity CA,O=Test", rootKey.getPublic())
+          .selfSigned(rootKey.getPrivate())
+          .ca(3)
+          .build();
   final KeyPair caKey = CertBuilder.ecKeyPair("secp384r1");
-  final X509Certificate ca = CertBuilder.subject("CN=Test GH100 Provisioner", caKey.getPublic())
-      .issuer(root, rootKey.getPrivate()).ca(2).build();
+  final X509Certificate ca =
+      CertBuilder.subject("CN=Test GH100 Provisioner", caKey.getPublic())
+          .issuer(root, rootKey.getPrivate())
+          .ca(2)
+          .build();
   final KeyPair leafKey = CertBuilder.ecKeyPair("secp384r1");
   final X509Certificate leaf = leaf(leafKey, FWID);
 
   X509Certificate leaf(KeyPair key, byte[] fwid) {
-    CertBuilder builder = CertBuilder.subject("CN=Test GSP FMC LF", key.getPublic()).issuer(ca, caKey.getPrivate());
+    CertBuilder builder =
+        CertBuilder.subject("CN=Test GSP FMC LF", key.getPublic()).issuer(ca, caKey.getPrivate());
     if (fwid != null) {
-      builder.extension(DeviceIdentity.TCG_DICE_FWID, new DERSequence(new ASN1Encodable[] {new DEROctetString(fwid)}));
+      builder.extension(
+          DeviceIdentity.TCG_DICE_FWID,
+          new DERSequence(new ASN1Encodable[] {new DEROctetString(fwid)}));
     }
     return builder.build();
   }
@@ -57,8 +66,11 @@ public final class GpuFixtures {
 
   static Map<Integer, byte[]> opaque(byte[] fwid) {
     Map<Integer, byte[]> out = new LinkedHashMap<>();
-    out.put(OpaqueData.VBIOS_VERSION, new byte[] {0x00, (byte) 0x9f, 0x00, (byte) 0x96, 0x01, 0, 0, 0});
-    out.put(OpaqueData.DRIVER_VERSION, (DRIVER + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    out.put(
+        OpaqueData.VBIOS_VERSION, new byte[] {0x00, (byte) 0x9f, 0x00, (byte) 0x96, 0x01, 0, 0, 0});
+    out.put(
+        OpaqueData.DRIVER_VERSION,
+        (DRIVER + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     out.put(17, "1010\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     if (fwid != null) {
       out.put(OpaqueData.FWID, fwid);
@@ -67,7 +79,8 @@ public final class GpuFixtures {
   }
 
   /** Request and response bytes before the signature. */
-  static byte[] unsigned(int version, byte[] nonce, Map<Integer, byte[]> blocks, Map<Integer, byte[]> opaque) {
+  static byte[] unsigned(
+      int version, byte[] nonce, Map<Integer, byte[]> blocks, Map<Integer, byte[]> opaque) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(new byte[] {(byte) version, (byte) 0xE0, 0x01, (byte) 0xff});
     out.writeBytes(nonce);
@@ -112,7 +125,8 @@ public final class GpuFixtures {
   }
 
   public String chainPem() {
-    return dev.arbiter.crypto.Certificates.toPem(leaf) + dev.arbiter.crypto.Certificates.toPem(ca)
+    return dev.arbiter.crypto.Certificates.toPem(leaf)
+        + dev.arbiter.crypto.Certificates.toPem(ca)
         + dev.arbiter.crypto.Certificates.toPem(root);
   }
 

@@ -17,33 +17,67 @@ class NvidiaGpuCliTest {
 
   @Test
   void hopperReport_hexTextWithPemChain_isValid() {
-    CliRun run = CliRun.of("evidence", "verify", "--format", "nvidia-gpu", "--json", "--at", "2025-01-01T00:00:00Z",
-        "--evidence", vectors().resolve("nvtrust/hopperAttestationReport.txt").toString(),
-        "--cert", vectors().resolve("nvtrust/hopperCertChain.txt").toString(),
-        "--report-data", "931d8dd0add203ac3d8b4fbde75e115278eefcdceac5b87671a748f32364dfcb");
+    CliRun run =
+        CliRun.of(
+            "evidence",
+            "verify",
+            "--format",
+            "nvidia-gpu",
+            "--json",
+            "--at",
+            "2025-01-01T00:00:00Z",
+            "--evidence",
+            vectors().resolve("nvtrust/hopperAttestationReport.txt").toString(),
+            "--cert",
+            vectors().resolve("nvtrust/hopperCertChain.txt").toString(),
+            "--report-data",
+            "931d8dd0add203ac3d8b4fbde75e115278eefcdceac5b87671a748f32364dfcb");
 
     assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
     assertThat(run.json().path("claims").path("driver_version").asText()).isEqualTo("550.90.07");
     assertThat(run.json().path("claims").path("measurements").path("2").asText())
-        .isEqualTo("8048dfd18fe229bf16eb9d30cca0f11a24dafe6eb731de1462984645a0b189b77c4e4e17de727a5e19e3d07de51da338");
+        .isEqualTo(
+            "8048dfd18fe229bf16eb9d30cca0f11a24dafe6eb731de1462984645a0b189b77c4e4e17de727a5e19e3d07de51da338");
   }
 
   @Test
   void report2023_withRimDirectory_reportsRimMatch() {
-    CliRun run = CliRun.of("evidence", "verify", "--format", "nvidia-gpu", "--json", "--at", "2025-01-01T00:00:00Z",
-        "--evidence", vectors().resolve("nvtrust/2023-attestationReport.txt").toString(),
-        "--cert", vectors().resolve("nvtrust/2023-gpuAkCertChain.txt").toString(),
-        "--collateral", vectors().resolve("nvtrust/1010_0200_882_96005E0001_PROD.swidtag").toString());
+    CliRun run =
+        CliRun.of(
+            "evidence",
+            "verify",
+            "--format",
+            "nvidia-gpu",
+            "--json",
+            "--at",
+            "2025-01-01T00:00:00Z",
+            "--evidence",
+            vectors().resolve("nvtrust/2023-attestationReport.txt").toString(),
+            "--cert",
+            vectors().resolve("nvtrust/2023-gpuAkCertChain.txt").toString(),
+            "--collateral",
+            vectors().resolve("nvtrust/1010_0200_882_96005E0001_PROD.swidtag").toString());
 
     assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
-    assertThat(run.json().path("claims").path("rim_match").path("vbios").path("signature").asText()).isEqualTo("valid");
+    assertThat(run.json().path("claims").path("rim_match").path("vbios").path("signature").asText())
+        .isEqualTo("valid");
   }
 
   @Test
   void trusteeBadChain_exitsOneWithChainInvalid() {
-    CliRun run = CliRun.of("evidence", "verify", "--format", "nvidia-gpu", "--json", "--at", "2025-01-01T00:00:00Z",
-        "--evidence", vectors().resolve("nvtrust/hopperAttestationReport.txt").toString(),
-        "--cert", vectors().resolve("trustee/bad-hopper_cert_chain_case3.txt").toString());
+    CliRun run =
+        CliRun.of(
+            "evidence",
+            "verify",
+            "--format",
+            "nvidia-gpu",
+            "--json",
+            "--at",
+            "2025-01-01T00:00:00Z",
+            "--evidence",
+            vectors().resolve("nvtrust/hopperAttestationReport.txt").toString(),
+            "--cert",
+            vectors().resolve("trustee/bad-hopper_cert_chain_case3.txt").toString());
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.json().path("problems").get(0).path("type").asText())

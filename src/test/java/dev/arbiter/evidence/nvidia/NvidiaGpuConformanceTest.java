@@ -24,9 +24,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The shared NVIDIA H100 vectors (nvtrust reports, RIM, Trustee negative chains) per their MANIFEST. */
+/**
+ * The shared NVIDIA H100 vectors (nvtrust reports, RIM, Trustee negative chains) per their
+ * MANIFEST.
+ */
 class NvidiaGpuConformanceTest {
-  private static final VerificationContext AT = VerificationContext.at(Instant.parse("2025-01-01T00:00:00Z"));
+  private static final VerificationContext AT =
+      VerificationContext.at(Instant.parse("2025-01-01T00:00:00Z"));
   private static final NvidiaGpuScheme SCHEME = NvidiaGpuScheme.withPinnedRoots();
 
   private static Path vectors() {
@@ -46,30 +50,41 @@ class NvidiaGpuConformanceTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource({"hopperAttestationReport.txt, hopperCertChain.txt", "2023-attestationReport.txt, 2023-gpuAkCertChain.txt"})
-  void nvtrustReport_withItsChain_verifiesWithManifestFacts(String reportFile, String chainFile) throws Exception {
+  @CsvSource({
+    "hopperAttestationReport.txt, hopperCertChain.txt",
+    "2023-attestationReport.txt, 2023-gpuAkCertChain.txt"
+  })
+  void nvtrustReport_withItsChain_verifiesWithManifestFacts(String reportFile, String chainFile)
+      throws Exception {
     JsonNode expected = expected(reportFile);
-    EvidenceInput input = EvidenceInput.of(report("nvtrust/" + reportFile))
-        .withCertificates(List.of(read("nvtrust/" + chainFile)));
+    EvidenceInput input =
+        EvidenceInput.of(report("nvtrust/" + reportFile))
+            .withCertificates(List.of(read("nvtrust/" + chainFile)));
 
-    VerificationResult result = SCHEME.verify(
-        input, ExpectedBinding.exactly(Hex.decode(expected.path("request_nonce").asText())), AT);
+    VerificationResult result =
+        SCHEME.verify(
+            input,
+            ExpectedBinding.exactly(Hex.decode(expected.path("request_nonce").asText())),
+            AT);
 
     assertThat(result.problems()).isEmpty();
     var claims = result.claims();
     assertThat(claims.get("nonce")).contains(expected.path("request_nonce").asText());
     assertThat(claims.get("responder_nonce")).contains(expected.path("response_nonce").asText());
-    assertThat(claims.get("driver_version")).contains(expected.path("opaque").path("driver_version").asText());
+    assertThat(claims.get("driver_version"))
+        .contains(expected.path("opaque").path("driver_version").asText());
     assertThat(claims.get("vbios_version").orElseThrow().toString())
         .isEqualToIgnoringCase(expected.path("opaque").path("vbios_version").asText());
     assertThat(claims.get("project")).contains("1010");
     assertThat(claims.get("project_sku")).contains("0200");
     assertThat(claims.get("chip_sku")).contains("882");
     for (int i = 1; i <= 64; i++) {
-      assertThat(claims.get("measurements." + i)).as("measurement " + i)
+      assertThat(claims.get("measurements." + i))
+          .as("measurement " + i)
           .contains(expected.path("measurements").path(Integer.toString(i)).asText());
     }
-    assertThat(claims.get("device_certificate.subject").orElseThrow().toString()).contains("GSP FMC LF");
+    assertThat(claims.get("device_certificate.subject").orElseThrow().toString())
+        .contains("GSP FMC LF");
     assertThat(claims.get("device_certificate.chain_length")).contains(5L);
     assertThat(claims.get("revocation")).contains("unchecked");
   }
@@ -77,34 +92,67 @@ class NvidiaGpuConformanceTest {
   @Test
   void hopperReport_claimsEqualTrusteeExpectedClaims() throws Exception {
     JsonNode trustee = Json.readTree(read("trustee/hopperAttestationReport-claims.txt"));
-    EvidenceInput input = EvidenceInput.of(report("nvtrust/hopperAttestationReport.txt"))
-        .withCertificates(List.of(read("nvtrust/hopperCertChain.txt")));
+    EvidenceInput input =
+        EvidenceInput.of(report("nvtrust/hopperAttestationReport.txt"))
+            .withCertificates(List.of(read("nvtrust/hopperCertChain.txt")));
 
     VerificationResult result = SCHEME.verify(input, ExpectedBinding.none(), AT);
 
     assertThat(result.problems()).isEmpty();
-    trustee.path("config").fields().forEachRemaining(field -> {
-      if (field.getKey().equals("measurement_count")) {
-        field.getValue().fields().forEachRemaining(count -> assertThat(result.claims().get("measurement_count." + count.getKey()))
-            .as(count.getKey()).contains(count.getValue().asLong()));
-      } else {
-        assertThat(result.claims().get(field.getKey())).as(field.getKey()).contains(field.getValue().asText());
-      }
-    });
-    trustee.path("measurements").fields().forEachRemaining(m ->
-        assertThat(result.claims().get("measurements." + m.getKey())).contains(m.getValue().asText()));
-    assertThat(result.claims().get("device_certificate.fwid")).contains(trustee.path("config").path("fwid").asText());
+    trustee
+        .path("config")
+        .fields()
+        .forEachRemaining(field -> {
+          if (field.getKey().equals("measurement_count")) {
+            field
+                .getValue()
+                .fields()
+                .forEachRemaining(count ->
+                    assertThat(result.claims().get("measurement_count." + count.getKey()))
+                        .as(count.getKey())
+                        .contains(count.getValue().asLong()));
+          } else {
+            assertThat(result.claims().get(field.getKey()))
+                .as(field.getKey())
+                .contains(field.getValue().asText());
+          }
+        });
+    trustee
+        .path("measurements")
+        .fields()
+        .forEachRemaining(m ->
+            assertThat(result.claims().get("measurements." + m.getKey()))
+                .contains(m.getValue().asText()));
+    assertThat(result.claims().get("device_certificate.fwid"))
+        .contains(trustee.path("config").path("fwid").asText());
   }
 
   @Test
   void trusteeEvidenceJson_verifiesWithUuid() throws Exception {
-    String json = Json.write(Map.of("device_evidence_list", List.of(Map.of(
-        "arch", "HOPPER", "uuid", "1111-2222-33333-444444-555555",
-        "evidence", new String(read("nvtrust/hopperAttestationReport.txt"), StandardCharsets.US_ASCII).strip(),
-        "certificate", Base64.getEncoder().encodeToString(read("nvtrust/hopperCertChain.txt"))))));
+    String json =
+        Json.write(
+            Map.of(
+                "device_evidence_list",
+                List.of(
+                    Map.of(
+                        "arch",
+                        "HOPPER",
+                        "uuid",
+                        "1111-2222-33333-444444-555555",
+                        "evidence",
+                        new String(
+                                read("nvtrust/hopperAttestationReport.txt"),
+                                StandardCharsets.US_ASCII)
+                            .strip(),
+                        "certificate",
+                        Base64.getEncoder().encodeToString(read("nvtrust/hopperCertChain.txt"))))));
 
-    VerificationResult result = SCHEME.verify(EvidenceInput.of(json.getBytes(StandardCharsets.UTF_8)),
-        ExpectedBinding.exactly(Hex.decode(expected("hopperAttestationReport.txt").path("request_nonce").asText())), AT);
+    VerificationResult result =
+        SCHEME.verify(
+            EvidenceInput.of(json.getBytes(StandardCharsets.UTF_8)),
+            ExpectedBinding.exactly(
+                Hex.decode(expected("hopperAttestationReport.txt").path("request_nonce").asText())),
+            AT);
 
     assertThat(result.problems()).isEmpty();
     assertThat(result.claims().get("uuid")).contains("1111-2222-33333-444444-555555");
@@ -112,9 +160,13 @@ class NvidiaGpuConformanceTest {
 
   @Test
   void report2023_withVbiosRim_reportsManifestMatchAndMismatchIndices() throws Exception {
-    EvidenceInput input = EvidenceInput.of(report("nvtrust/2023-attestationReport.txt"))
-        .withCertificates(List.of(read("nvtrust/2023-gpuAkCertChain.txt")))
-        .withCollateral(List.of(new EvidenceInput.Collateral("vbios.swidtag", read("nvtrust/1010_0200_882_96005E0001_PROD.swidtag"))));
+    EvidenceInput input =
+        EvidenceInput.of(report("nvtrust/2023-attestationReport.txt"))
+            .withCertificates(List.of(read("nvtrust/2023-gpuAkCertChain.txt")))
+            .withCollateral(
+                List.of(
+                    new EvidenceInput.Collateral(
+                        "vbios.swidtag", read("nvtrust/1010_0200_882_96005E0001_PROD.swidtag"))));
 
     VerificationResult result = SCHEME.verify(input, ExpectedBinding.none(), AT);
 
@@ -123,76 +175,116 @@ class NvidiaGpuConformanceTest {
     assertThat(result.claims().get("rim_match.vbios.signature")).contains("valid");
     assertThat(result.claims().get("rim_match.vbios.status")).contains("mismatch");
     assertThat(result.claims().get("rim_match.vbios.matched_indices"))
-        .contains(Json.mapper().convertValue(rim.path("active_indices_matching"), List.class).stream().map(o -> ((Number) o).longValue()).toList());
+        .contains(
+            Json.mapper().convertValue(rim.path("active_indices_matching"), List.class).stream()
+                .map(o -> ((Number) o).longValue())
+                .toList());
     assertThat(result.claims().get("rim_match.vbios.mismatched_indices"))
-        .contains(Json.mapper().convertValue(rim.path("active_indices_not_matching"), List.class).stream().map(o -> ((Number) o).longValue()).toList());
+        .contains(
+            Json.mapper().convertValue(rim.path("active_indices_not_matching"), List.class).stream()
+                .map(o -> ((Number) o).longValue())
+                .toList());
   }
 
   @Test
   void vbiosRim_afterItsSigningChainExpired_isCollateralExpired() throws Exception {
-    EvidenceInput input = EvidenceInput.of(report("nvtrust/2023-attestationReport.txt"))
-        .withCertificates(List.of(read("nvtrust/2023-gpuAkCertChain.txt")))
-        .withCollateral(List.of(new EvidenceInput.Collateral("vbios.swidtag", read("nvtrust/1010_0200_882_96005E0001_PROD.swidtag"))));
+    EvidenceInput input =
+        EvidenceInput.of(report("nvtrust/2023-attestationReport.txt"))
+            .withCertificates(List.of(read("nvtrust/2023-gpuAkCertChain.txt")))
+            .withCollateral(
+                List.of(
+                    new EvidenceInput.Collateral(
+                        "vbios.swidtag", read("nvtrust/1010_0200_882_96005E0001_PROD.swidtag"))));
 
-    VerificationResult result = SCHEME.verify(input, ExpectedBinding.none(),
-        VerificationContext.at(Instant.parse("2025-07-01T00:00:00Z")));
+    VerificationResult result =
+        SCHEME.verify(
+            input,
+            ExpectedBinding.none(),
+            VerificationContext.at(Instant.parse("2025-07-01T00:00:00Z")));
 
-    assertThat(result.problems()).extracting(Problem::type).containsExactly(EvidenceProblem.COLLATERAL_EXPIRED);
+    assertThat(result.problems())
+        .extracting(Problem::type)
+        .containsExactly(EvidenceProblem.COLLATERAL_EXPIRED);
   }
 
   @Test
   void vbiosRim_tamperedMeasurement_isCollateralInvalid() throws Exception {
-    String rim = new String(read("nvtrust/1010_0200_882_96005E0001_PROD.swidtag"), StandardCharsets.UTF_8)
-        .replace("73bbf35822549e28ba8fb2671fb7b58f", "73bbf35822549e28ba8fb2671fb7b580");
-    EvidenceInput input = EvidenceInput.of(report("nvtrust/2023-attestationReport.txt"))
-        .withCertificates(List.of(read("nvtrust/2023-gpuAkCertChain.txt")))
-        .withCollateral(List.of(new EvidenceInput.Collateral("vbios.swidtag", rim.getBytes(StandardCharsets.UTF_8))));
+    String rim =
+        new String(read("nvtrust/1010_0200_882_96005E0001_PROD.swidtag"), StandardCharsets.UTF_8)
+            .replace("73bbf35822549e28ba8fb2671fb7b58f", "73bbf35822549e28ba8fb2671fb7b580");
+    EvidenceInput input =
+        EvidenceInput.of(report("nvtrust/2023-attestationReport.txt"))
+            .withCertificates(List.of(read("nvtrust/2023-gpuAkCertChain.txt")))
+            .withCollateral(
+                List.of(
+                    new EvidenceInput.Collateral(
+                        "vbios.swidtag", rim.getBytes(StandardCharsets.UTF_8))));
 
     VerificationResult result = SCHEME.verify(input, ExpectedBinding.none(), AT);
 
-    assertThat(result.problems()).extracting(Problem::type).containsExactly(EvidenceProblem.COLLATERAL_INVALID);
+    assertThat(result.problems())
+        .extracting(Problem::type)
+        .containsExactly(EvidenceProblem.COLLATERAL_INVALID);
   }
 
   @Test
   void hopperReport_withRimForAnotherVbios_isCollateralMismatch() throws Exception {
-    EvidenceInput input = EvidenceInput.of(report("nvtrust/hopperAttestationReport.txt"))
-        .withCertificates(List.of(read("nvtrust/hopperCertChain.txt")))
-        .withCollateral(List.of(new EvidenceInput.Collateral("vbios.swidtag", read("nvtrust/1010_0200_882_96005E0001_PROD.swidtag"))));
+    EvidenceInput input =
+        EvidenceInput.of(report("nvtrust/hopperAttestationReport.txt"))
+            .withCertificates(List.of(read("nvtrust/hopperCertChain.txt")))
+            .withCollateral(
+                List.of(
+                    new EvidenceInput.Collateral(
+                        "vbios.swidtag", read("nvtrust/1010_0200_882_96005E0001_PROD.swidtag"))));
 
     VerificationResult result = SCHEME.verify(input, ExpectedBinding.none(), AT);
 
-    assertThat(result.problems()).extracting(Problem::type).containsExactly(EvidenceProblem.COLLATERAL_MISMATCH);
+    assertThat(result.problems())
+        .extracting(Problem::type)
+        .containsExactly(EvidenceProblem.COLLATERAL_MISMATCH);
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource({"bad-hopper_cert_chain_case2.txt", "bad-hopper_cert_chain_case3.txt", "bad-hopper_cert_chain_case4.txt"})
+  @CsvSource({
+    "bad-hopper_cert_chain_case2.txt",
+    "bad-hopper_cert_chain_case3.txt",
+    "bad-hopper_cert_chain_case4.txt"
+  })
   void trusteeBadChain_isCertificateChainInvalid(String chainFile) throws Exception {
-    EvidenceInput input = EvidenceInput.of(report("nvtrust/hopperAttestationReport.txt"))
-        .withCertificates(List.of(read("trustee/" + chainFile)));
+    EvidenceInput input =
+        EvidenceInput.of(report("nvtrust/hopperAttestationReport.txt"))
+            .withCertificates(List.of(read("trustee/" + chainFile)));
 
     VerificationResult result = SCHEME.verify(input, ExpectedBinding.none(), AT);
 
     assertThat(result.valid()).isFalse();
-    assertThat(result.problems().get(0).type()).isEqualTo(EvidenceProblem.CERTIFICATE_CHAIN_INVALID);
+    assertThat(result.problems().get(0).type())
+        .isEqualTo(EvidenceProblem.CERTIFICATE_CHAIN_INVALID);
   }
 
   @Test
   void hopperReport_wrongNonce_isReportDataMismatch() throws Exception {
-    EvidenceInput input = EvidenceInput.of(report("nvtrust/hopperAttestationReport.txt"))
-        .withCertificates(List.of(read("nvtrust/hopperCertChain.txt")));
+    EvidenceInput input =
+        EvidenceInput.of(report("nvtrust/hopperAttestationReport.txt"))
+            .withCertificates(List.of(read("nvtrust/hopperCertChain.txt")));
 
     VerificationResult result = SCHEME.verify(input, ExpectedBinding.exactly(new byte[32]), AT);
 
-    assertThat(result.problems()).extracting(Problem::type).containsExactly(EvidenceProblem.REPORT_DATA_MISMATCH);
+    assertThat(result.problems())
+        .extracting(Problem::type)
+        .containsExactly(EvidenceProblem.REPORT_DATA_MISMATCH);
   }
 
   @Test
   void hopperReport_withAnotherGpusChain_isSignatureInvalid() throws Exception {
-    EvidenceInput input = EvidenceInput.of(report("nvtrust/hopperAttestationReport.txt"))
-        .withCertificates(List.of(read("nvtrust/2023-gpuAkCertChain.txt")));
+    EvidenceInput input =
+        EvidenceInput.of(report("nvtrust/hopperAttestationReport.txt"))
+            .withCertificates(List.of(read("nvtrust/2023-gpuAkCertChain.txt")));
 
     VerificationResult result = SCHEME.verify(input, ExpectedBinding.none(), AT);
 
-    assertThat(result.problems()).extracting(Problem::type).contains(EvidenceProblem.SIGNATURE_INVALID);
+    assertThat(result.problems())
+        .extracting(Problem::type)
+        .contains(EvidenceProblem.SIGNATURE_INVALID);
   }
 }

@@ -13,11 +13,12 @@ import java.util.List;
 
 /**
  * Fuzzes the GPU parsers (SPDM report, evidence JSON containers, RIM XML): any input must parse or
- * fail with {@link SpdmFormatException}, and the scheme must return typed problems, never throw. The
- * normal test run replays the committed corpus in {@code NvidiaGpuFuzzTestInputs/}.
+ * fail with {@link SpdmFormatException}, and the scheme must return typed problems, never throw.
+ * The normal test run replays the committed corpus in {@code NvidiaGpuFuzzTestInputs/}.
  */
 class NvidiaGpuFuzzTest {
-  private static final VerificationContext AT = VerificationContext.at(Instant.parse("2026-01-01T00:00:00Z"));
+  private static final VerificationContext AT =
+      VerificationContext.at(Instant.parse("2026-01-01T00:00:00Z"));
   private static final NvidiaGpuScheme SCHEME = NvidiaGpuScheme.withPinnedRoots();
 
   @FuzzTest(maxDuration = "60s")
@@ -31,8 +32,9 @@ class NvidiaGpuFuzzTest {
 
   @FuzzTest(maxDuration = "60s")
   void evidence(byte[] input) {
-    VerificationResult result = SCHEME.verify(EvidenceInput.of(input).withCertificates(List.of(input)),
-        ExpectedBinding.none(), AT);
+    VerificationResult result =
+        SCHEME.verify(
+            EvidenceInput.of(input).withCertificates(List.of(input)), ExpectedBinding.none(), AT);
     assertThat(result.valid()).isFalse();
   }
 
@@ -43,8 +45,12 @@ class NvidiaGpuFuzzTest {
     } catch (SpdmFormatException expected) {
       // typed rejection
     }
-    VerificationResult result = SCHEME.verify(EvidenceInput.of(new byte[] {0x11})
-        .withCollateral(List.of(new EvidenceInput.Collateral("rim.xml", input))), ExpectedBinding.none(), AT);
+    VerificationResult result =
+        SCHEME.verify(
+            EvidenceInput.of(new byte[] {0x11})
+                .withCollateral(List.of(new EvidenceInput.Collateral("rim.xml", input))),
+            ExpectedBinding.none(),
+            AT);
     assertThat(result.valid()).isFalse();
   }
 }

@@ -24,14 +24,16 @@ import org.junit.jupiter.api.Test;
 
 /** Synthetic SPDM reports signed by a test device PKI: the valid case and a bad case per rule. */
 class NvidiaGpuSchemeTest {
-  private static final VerificationContext AT = VerificationContext.at(Instant.parse("2026-01-01T00:00:00Z"));
+  private static final VerificationContext AT =
+      VerificationContext.at(Instant.parse("2026-01-01T00:00:00Z"));
   private static final GpuFixtures GPU = new GpuFixtures();
   private static final RimFixtures RIM = new RimFixtures();
   private static final NvidiaGpuScheme SCHEME = new NvidiaGpuScheme(GPU.root, RIM.root);
   private static final byte[] NONCE = GpuFixtures.filled(32, 0x42);
 
   private static EvidenceInput input(byte[] report) {
-    return EvidenceInput.of(report).withCertificates(List.of(GPU.chainPem().getBytes(StandardCharsets.US_ASCII)));
+    return EvidenceInput.of(report)
+        .withCertificates(List.of(GPU.chainPem().getBytes(StandardCharsets.US_ASCII)));
   }
 
   private static List<Object> types(VerificationResult result) {
@@ -52,13 +54,18 @@ class NvidiaGpuSchemeTest {
     assertThat(result.claims().get("vbios_version")).contains(GpuFixtures.VBIOS);
     assertThat(result.claims().get("driver_version")).contains(GpuFixtures.DRIVER);
     assertThat(result.claims().get("project")).contains("1010");
-    assertThat(result.claims().get("device_certificate.fwid")).contains(Hex.encode(GpuFixtures.FWID));
+    assertThat(result.claims().get("device_certificate.fwid"))
+        .contains(Hex.encode(GpuFixtures.FWID));
   }
 
   @Test
   void jsonListOfTwoGpus_isValidPerGpu() throws Exception {
-    Map<String, String> gpu = Map.of("evidence", Base64.getEncoder().encodeToString(GPU.report(NONCE)),
-        "certificate", Base64.getEncoder().encodeToString(GPU.chainPem().getBytes(StandardCharsets.US_ASCII)));
+    Map<String, String> gpu =
+        Map.of(
+            "evidence",
+            Base64.getEncoder().encodeToString(GPU.report(NONCE)),
+            "certificate",
+            Base64.getEncoder().encodeToString(GPU.chainPem().getBytes(StandardCharsets.US_ASCII)));
     byte[] json = Json.write(List.of(gpu, gpu)).getBytes(StandardCharsets.UTF_8);
 
     VerificationResult result = verify(EvidenceInput.of(json));
@@ -83,8 +90,11 @@ class NvidiaGpuSchemeTest {
 
   @Test
   void bad_spdmVersion_isUnsupported() throws Exception {
-    byte[] report = GpuFixtures.sign(GPU.leafKey.getPrivate(),
-        GpuFixtures.unsigned(0x12, NONCE, GpuFixtures.measurements(2), GpuFixtures.opaque(GpuFixtures.FWID)));
+    byte[] report =
+        GpuFixtures.sign(
+            GPU.leafKey.getPrivate(),
+            GpuFixtures.unsigned(
+                0x12, NONCE, GpuFixtures.measurements(2), GpuFixtures.opaque(GpuFixtures.FWID)));
     assertThat(types(verify(input(report)))).containsExactly(EvidenceProblem.UNSUPPORTED_VERSION);
   }
 
@@ -93,11 +103,23 @@ class NvidiaGpuSchemeTest {
     // Confidential Containers' attestation-agent hands over the report with one 0x00 after the
     // signature, inside Trustee's device_evidence_list container.
     byte[] padded = Arrays.copyOf(GPU.report(NONCE), GPU.report(NONCE).length + 1);
-    Map<String, Object> container = Map.of("device_evidence_list", List.of(Map.of("arch", "HOPPER", "uuid", "GPU-1",
-        "evidence", Hex.encode(padded),
-        "certificate", Base64.getEncoder().encodeToString(GPU.chainPem().getBytes(StandardCharsets.US_ASCII)))));
+    Map<String, Object> container =
+        Map.of(
+            "device_evidence_list",
+            List.of(
+                Map.of(
+                    "arch",
+                    "HOPPER",
+                    "uuid",
+                    "GPU-1",
+                    "evidence",
+                    Hex.encode(padded),
+                    "certificate",
+                    Base64.getEncoder()
+                        .encodeToString(GPU.chainPem().getBytes(StandardCharsets.US_ASCII)))));
 
-    VerificationResult result = verify(EvidenceInput.of(Json.write(container).getBytes(StandardCharsets.UTF_8)));
+    VerificationResult result =
+        verify(EvidenceInput.of(Json.write(container).getBytes(StandardCharsets.UTF_8)));
 
     assertThat(result.problems()).isEmpty();
     assertThat(result.claims().get("trailing_bytes")).contains(1L);
@@ -105,20 +127,26 @@ class NvidiaGpuSchemeTest {
   }
 
   @Test
-  void trailingZeroPadding_severalBytes_claimsTheCount_andUnpaddedReportHasNoClaim() throws Exception {
+  void trailingZeroPadding_severalBytes_claimsTheCount_andUnpaddedReportHasNoClaim()
+      throws Exception {
     byte[] report = GPU.report(NONCE);
-    assertThat(verify(input(Arrays.copyOf(report, report.length + 7))).claims().get("trailing_bytes")).contains(7L);
+    assertThat(
+            verify(input(Arrays.copyOf(report, report.length + 7))).claims().get("trailing_bytes"))
+        .contains(7L);
     assertThat(verify(input(report)).claims().get("trailing_bytes")).isEmpty();
   }
 
   @Test
   void bad_nonZeroTrailingBytes_isMalformed() throws Exception {
     byte[] report = GPU.report(NONCE);
-    for (byte[] tail : List.of(new byte[] {1}, new byte[] {0, 0, 0x20}, new byte[] {(byte) 0x80, 0})) {
+    for (byte[] tail :
+        List.of(new byte[] {1}, new byte[] {0, 0, 0x20}, new byte[] {(byte) 0x80, 0})) {
       byte[] padded = Arrays.copyOf(report, report.length + tail.length);
       System.arraycopy(tail, 0, padded, report.length, tail.length);
       VerificationResult result = verify(input(padded));
-      assertThat(types(result)).as(Hex.encode(tail)).containsExactly(EvidenceProblem.EVIDENCE_MALFORMED);
+      assertThat(types(result))
+          .as(Hex.encode(tail))
+          .containsExactly(EvidenceProblem.EVIDENCE_MALFORMED);
       assertThat(result.problems().get(0).detail()).contains("follow the signature");
     }
   }
@@ -127,14 +155,17 @@ class NvidiaGpuSchemeTest {
   void bad_truncated_isMalformed() throws Exception {
     byte[] report = GPU.report(NONCE);
     for (int length = 0; length < report.length; length += 13) {
-      assertThat(types(verify(input(Arrays.copyOf(report, length))))).as("length " + length)
+      assertThat(types(verify(input(Arrays.copyOf(report, length)))))
+          .as("length " + length)
           .containsExactly(EvidenceProblem.EVIDENCE_MALFORMED);
     }
   }
 
   @Test
   void bad_blockCount_isMalformed() throws Exception {
-    byte[] unsigned = GpuFixtures.unsigned(0x11, NONCE, GpuFixtures.measurements(4), GpuFixtures.opaque(GpuFixtures.FWID));
+    byte[] unsigned =
+        GpuFixtures.unsigned(
+            0x11, NONCE, GpuFixtures.measurements(4), GpuFixtures.opaque(GpuFixtures.FWID));
     unsigned[37 + 4] = 5;
     assertThat(types(verify(input(GpuFixtures.sign(GPU.leafKey.getPrivate(), unsigned)))))
         .containsExactly(EvidenceProblem.EVIDENCE_MALFORMED);
@@ -142,21 +173,26 @@ class NvidiaGpuSchemeTest {
 
   @Test
   void bad_noChain_isCertificateMissing() throws Exception {
-    assertThat(types(SCHEME.verify(EvidenceInput.of(GPU.report(NONCE)), ExpectedBinding.exactly(NONCE), AT)))
+    assertThat(
+            types(
+                SCHEME.verify(
+                    EvidenceInput.of(GPU.report(NONCE)), ExpectedBinding.exactly(NONCE), AT)))
         .containsExactly(EvidenceProblem.CERTIFICATE_MISSING);
   }
 
   @Test
   void bad_untrustedRoot_isChainInvalid() throws Exception {
     GpuFixtures other = new GpuFixtures();
-    EvidenceInput input = EvidenceInput.of(other.report(NONCE))
-        .withCertificates(List.of(other.chainPem().getBytes(StandardCharsets.US_ASCII)));
+    EvidenceInput input =
+        EvidenceInput.of(other.report(NONCE))
+            .withCertificates(List.of(other.chainPem().getBytes(StandardCharsets.US_ASCII)));
     assertThat(types(verify(input))).containsExactly(EvidenceProblem.CERTIFICATE_CHAIN_INVALID);
   }
 
   @Test
   void bad_rootOnlyChain_isChainInvalid() throws Exception {
-    EvidenceInput input = EvidenceInput.of(GPU.report(NONCE)).withCertificates(List.of(GPU.root.getEncoded()));
+    EvidenceInput input =
+        EvidenceInput.of(GPU.report(NONCE)).withCertificates(List.of(GPU.root.getEncoded()));
     assertThat(types(verify(input)).get(0)).isEqualTo(EvidenceProblem.CERTIFICATE_CHAIN_INVALID);
   }
 
@@ -164,36 +200,53 @@ class NvidiaGpuSchemeTest {
   void bad_leafWithoutFwid_isChainInvalid() throws Exception {
     var leaf = GPU.leaf(GPU.leafKey, null);
     String chain = Certificates.toPem(leaf) + Certificates.toPem(GPU.ca);
-    EvidenceInput input = EvidenceInput.of(GPU.report(NONCE)).withCertificates(List.of(chain.getBytes(StandardCharsets.US_ASCII)));
+    EvidenceInput input =
+        EvidenceInput.of(GPU.report(NONCE))
+            .withCertificates(List.of(chain.getBytes(StandardCharsets.US_ASCII)));
     assertThat(types(verify(input))).containsExactly(EvidenceProblem.CERTIFICATE_CHAIN_INVALID);
   }
 
   @Test
   void bad_fwidMismatch_isMeasurementMismatch() throws Exception {
-    byte[] report = GpuFixtures.sign(GPU.leafKey.getPrivate(),
-        GpuFixtures.unsigned(0x11, NONCE, GpuFixtures.measurements(2), GpuFixtures.opaque(GpuFixtures.filled(48, 1))));
+    byte[] report =
+        GpuFixtures.sign(
+            GPU.leafKey.getPrivate(),
+            GpuFixtures.unsigned(
+                0x11,
+                NONCE,
+                GpuFixtures.measurements(2),
+                GpuFixtures.opaque(GpuFixtures.filled(48, 1))));
     assertThat(types(verify(input(report)))).containsExactly(EvidenceProblem.MEASUREMENT_MISMATCH);
   }
 
   @Test
   void bad_p256Leaf_isUnsupported() throws Exception {
     KeyPair p256 = CertBuilder.ecKeyPair("secp256r1");
-    String chain = Certificates.toPem(GPU.leaf(p256, GpuFixtures.FWID)) + Certificates.toPem(GPU.ca);
-    byte[] unsigned = GpuFixtures.unsigned(0x11, NONCE, GpuFixtures.measurements(2), GpuFixtures.opaque(GpuFixtures.FWID));
-    byte[] padded = Arrays.copyOf(GpuFixtures.sign(p256.getPrivate(), unsigned), unsigned.length + 96);
-    EvidenceInput input = EvidenceInput.of(padded)
-        .withCertificates(List.of(chain.getBytes(StandardCharsets.US_ASCII)));
+    String chain =
+        Certificates.toPem(GPU.leaf(p256, GpuFixtures.FWID)) + Certificates.toPem(GPU.ca);
+    byte[] unsigned =
+        GpuFixtures.unsigned(
+            0x11, NONCE, GpuFixtures.measurements(2), GpuFixtures.opaque(GpuFixtures.FWID));
+    byte[] padded =
+        Arrays.copyOf(GpuFixtures.sign(p256.getPrivate(), unsigned), unsigned.length + 96);
+    EvidenceInput input =
+        EvidenceInput.of(padded)
+            .withCertificates(List.of(chain.getBytes(StandardCharsets.US_ASCII)));
     assertThat(types(verify(input))).contains(EvidenceProblem.UNSUPPORTED_VERSION);
   }
 
   @Test
   void bad_architecture_isUnsupported() {
-    byte[] json = "{\"arch\": \"BLACKWELL\", \"evidence_list\": [{\"evidence\": \"00\"}]}".getBytes(StandardCharsets.UTF_8);
-    assertThat(types(verify(EvidenceInput.of(json)))).containsExactly(EvidenceProblem.UNSUPPORTED_VERSION);
+    byte[] json =
+        "{\"arch\": \"BLACKWELL\", \"evidence_list\": [{\"evidence\": \"00\"}]}"
+            .getBytes(StandardCharsets.UTF_8);
+    assertThat(types(verify(EvidenceInput.of(json))))
+        .containsExactly(EvidenceProblem.UNSUPPORTED_VERSION);
   }
 
   private static EvidenceInput withRim(byte[] rim) throws Exception {
-    return input(GPU.report(NONCE)).withCollateral(List.of(new EvidenceInput.Collateral("vbios.swidtag", rim)));
+    return input(GPU.report(NONCE))
+        .withCollateral(List.of(new EvidenceInput.Collateral("vbios.swidtag", rim)));
   }
 
   @Test
@@ -204,7 +257,8 @@ class NvidiaGpuSchemeTest {
 
     assertThat(result.problems()).isEmpty();
     assertThat(result.claims().get("rim_match.vbios.status")).contains("match");
-    assertThat(result.claims().get("rim_match.vbios.matched_indices")).contains(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L));
+    assertThat(result.claims().get("rim_match.vbios.matched_indices"))
+        .contains(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L));
   }
 
   @Test
@@ -212,7 +266,8 @@ class NvidiaGpuSchemeTest {
     Map<Integer, byte[]> values = GpuFixtures.measurements(8);
     values.put(3, GpuFixtures.filled(48, 0xee));
 
-    VerificationResult result = verify(withRim(RIM.sign(RimFixtures.unsignedRim("96.00.9F.00.01", values))));
+    VerificationResult result =
+        verify(withRim(RIM.sign(RimFixtures.unsignedRim("96.00.9F.00.01", values))));
 
     assertThat(result.problems()).isEmpty();
     assertThat(result.claims().get("rim_match.vbios.status")).contains("mismatch");
@@ -221,21 +276,28 @@ class NvidiaGpuSchemeTest {
 
   @Test
   void bad_rimSignature_isCollateralInvalid() throws Exception {
-    String signed = new String(RIM.sign(RimFixtures.unsignedRim("96.00.9F.00.01", GpuFixtures.measurements(8))),
-        StandardCharsets.UTF_8);
+    String signed =
+        new String(
+            RIM.sign(RimFixtures.unsignedRim("96.00.9F.00.01", GpuFixtures.measurements(8))),
+            StandardCharsets.UTF_8);
     byte[] tampered = signed.replace("0303030303", "0303030304").getBytes(StandardCharsets.UTF_8);
-    assertThat(types(verify(withRim(tampered)))).containsExactly(EvidenceProblem.COLLATERAL_INVALID);
+    assertThat(types(verify(withRim(tampered))))
+        .containsExactly(EvidenceProblem.COLLATERAL_INVALID);
   }
 
   @Test
   void bad_rimFromOtherSigner_isCollateralInvalid() throws Exception {
-    byte[] rim = new RimFixtures().sign(RimFixtures.unsignedRim("96.00.9F.00.01", GpuFixtures.measurements(8)));
+    byte[] rim =
+        new RimFixtures()
+            .sign(RimFixtures.unsignedRim("96.00.9F.00.01", GpuFixtures.measurements(8)));
     assertThat(types(verify(withRim(rim)))).containsExactly(EvidenceProblem.COLLATERAL_INVALID);
   }
 
   @Test
   void bad_rimUnsigned_isCollateralInvalid() throws Exception {
-    byte[] rim = RimFixtures.unsignedRim("96.00.9F.00.01", GpuFixtures.measurements(8)).getBytes(StandardCharsets.UTF_8);
+    byte[] rim =
+        RimFixtures.unsignedRim("96.00.9F.00.01", GpuFixtures.measurements(8))
+            .getBytes(StandardCharsets.UTF_8);
     assertThat(types(verify(withRim(rim)))).containsExactly(EvidenceProblem.COLLATERAL_INVALID);
   }
 
@@ -247,8 +309,12 @@ class NvidiaGpuSchemeTest {
 
   @Test
   void bad_rimWithDoctype_isCollateralMalformed() throws Exception {
-    byte[] rim = ("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
-        + "<SoftwareIdentity xmlns=\"" + ReferenceManifest.SWID_NS + "\">&e;</SoftwareIdentity>").getBytes(StandardCharsets.UTF_8);
+    byte[] rim =
+        ("<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
+                + "<SoftwareIdentity xmlns=\""
+                + ReferenceManifest.SWID_NS
+                + "\">&e;</SoftwareIdentity>")
+            .getBytes(StandardCharsets.UTF_8);
     assertThat(types(verify(withRim(rim)))).containsExactly(EvidenceProblem.COLLATERAL_MALFORMED);
   }
 }

@@ -26,23 +26,40 @@ import javax.xml.transform.dom.DOMSource;
 import javax.xml.transform.stream.StreamResult;
 import org.w3c.dom.Document;
 
-/** A test RIM PKI and SWID RIMs signed with enveloped XML-DSig (ECDSA P-384, C14N 1.1). Test code only. */
+/**
+ * A test RIM PKI and SWID RIMs signed with enveloped XML-DSig (ECDSA P-384, C14N 1.1). Test code
+ * only.
+ */
 final class RimFixtures {
   final KeyPair rootKey = CertBuilder.ecKeyPair("secp384r1");
-  final X509Certificate root = CertBuilder.subject("CN=Test RIM Root", rootKey.getPublic())
-      .selfSigned(rootKey.getPrivate()).ca(1).build();
+  final X509Certificate root =
+      CertBuilder.subject("CN=Test RIM Root", rootKey.getPublic())
+          .selfSigned(rootKey.getPrivate())
+          .ca(1)
+          .build();
   final KeyPair signerKey = CertBuilder.ecKeyPair("secp384r1");
-  final X509Certificate signer = CertBuilder.subject("CN=Test RIM Signer", signerKey.getPublic())
-      .issuer(root, rootKey.getPrivate()).build();
+  final X509Certificate signer =
+      CertBuilder.subject("CN=Test RIM Signer", signerKey.getPublic())
+          .issuer(root, rootKey.getPrivate())
+          .build();
 
   /** A RIM for {@code version} whose RIM index {@code i} expects {@code values.get(i + 1)}. */
   static String unsignedRim(String version, Map<Integer, byte[]> values) {
-    StringBuilder xml = new StringBuilder("<SoftwareIdentity xmlns=\"" + ReferenceManifest.SWID_NS
-        + "\" xmlns:h=\"" + ReferenceManifest.HASH_NS + "\" name=\"GH100\" tagId=\"test-rim\" version=\"1.0\">"
-        + "<Meta colloquialVersion=\"" + version + "\" product=\"GH100\"/><Payload>");
+    StringBuilder xml =
+        new StringBuilder(
+            "<SoftwareIdentity xmlns=\""
+                + ReferenceManifest.SWID_NS
+                + "\" xmlns:h=\""
+                + ReferenceManifest.HASH_NS
+                + "\" name=\"GH100\" tagId=\"test-rim\" version=\"1.0\">"
+                + "<Meta colloquialVersion=\""
+                + version
+                + "\" product=\"GH100\"/><Payload>");
     for (var entry : values.entrySet()) {
-      xml.append("<Resource type=\"Measurement\" index=\"").append(entry.getKey() - 1)
-          .append("\" active=\"True\" alternatives=\"1\" h:Hash0=\"").append(Hex.encode(entry.getValue()))
+      xml.append("<Resource type=\"Measurement\" index=\"")
+          .append(entry.getKey() - 1)
+          .append("\" active=\"True\" alternatives=\"1\" h:Hash0=\"")
+          .append(Hex.encode(entry.getValue()))
           .append("\" size=\"48\"/>");
     }
     return xml.append("</Payload></SoftwareIdentity>").toString();
@@ -51,20 +68,36 @@ final class RimFixtures {
   byte[] sign(String xml) throws Exception {
     DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
     factory.setNamespaceAware(true);
-    Document document = factory.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+    Document document =
+        factory
+            .newDocumentBuilder()
+            .parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
     XMLSignatureFactory signatures = XMLSignatureFactory.getInstance("DOM");
-    var reference = signatures.newReference("", signatures.newDigestMethod(DigestMethod.SHA384, null),
-        List.of(signatures.newTransform(Transform.ENVELOPED, (TransformParameterSpec) null),
-            signatures.newTransform(CanonicalizationMethod.INCLUSIVE_11, (TransformParameterSpec) null)), null, null);
-    var signedInfo = signatures.newSignedInfo(
-        signatures.newCanonicalizationMethod(CanonicalizationMethod.INCLUSIVE_11, (C14NMethodParameterSpec) null),
-        signatures.newSignatureMethod(SignatureMethod.ECDSA_SHA384, null), Collections.singletonList(reference));
+    var reference =
+        signatures.newReference(
+            "",
+            signatures.newDigestMethod(DigestMethod.SHA384, null),
+            List.of(
+                signatures.newTransform(Transform.ENVELOPED, (TransformParameterSpec) null),
+                signatures.newTransform(
+                    CanonicalizationMethod.INCLUSIVE_11, (TransformParameterSpec) null)),
+            null,
+            null);
+    var signedInfo =
+        signatures.newSignedInfo(
+            signatures.newCanonicalizationMethod(
+                CanonicalizationMethod.INCLUSIVE_11, (C14NMethodParameterSpec) null),
+            signatures.newSignatureMethod(SignatureMethod.ECDSA_SHA384, null),
+            Collections.singletonList(reference));
     KeyInfoFactory keys = signatures.getKeyInfoFactory();
     var keyInfo = keys.newKeyInfo(List.of(keys.newX509Data(List.of(signer))));
-    signatures.newXMLSignature(signedInfo, keyInfo)
+    signatures
+        .newXMLSignature(signedInfo, keyInfo)
         .sign(new DOMSignContext(signerKey.getPrivate(), document.getDocumentElement()));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    TransformerFactory.newInstance().newTransformer().transform(new DOMSource(document), new StreamResult(out));
+    TransformerFactory.newInstance()
+        .newTransformer()
+        .transform(new DOMSource(document), new StreamResult(out));
     return out.toByteArray();
   }
 }

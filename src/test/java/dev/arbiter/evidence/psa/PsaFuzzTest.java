@@ -18,16 +18,22 @@ import java.util.List;
 class PsaFuzzTest {
   @FuzzTest
   void token(byte[] data) {
-    var result = PsaScheme.withSuppliedKeys().verify(EvidenceInput.of(data).withKeys(List.of(PsaSchemeTest.PEM)),
-        ExpectedBinding.exactly(PsaSchemeTest.NONCE), VerificationContext.at(Instant.EPOCH));
+    var result =
+        PsaScheme.withSuppliedKeys()
+            .verify(
+                EvidenceInput.of(data).withKeys(List.of(PsaSchemeTest.PEM)),
+                ExpectedBinding.exactly(PsaSchemeTest.NONCE),
+                VerificationContext.at(Instant.EPOCH));
     assertThat(result.valid() || !result.problems().isEmpty()).isTrue();
   }
 
   /** Regenerates the committed corpus: {@code main(<repo>/src/test/resources)}. */
   public static void main(String[] args) throws IOException {
     Path dir = Path.of(args[0], "dev/arbiter/evidence/psa/PsaFuzzTestInputs/token");
-    CoseFuzzTestAccess.write(dir, "synthetic-profile2-other-key", PsaSchemeTest.sign(PsaSchemeTest.claims2()));
-    CoseFuzzTestAccess.write(dir, "synthetic-profile1-other-key", PsaSchemeTest.sign(PsaSchemeTest.claims1()));
+    CoseFuzzTestAccess.write(
+        dir, "synthetic-profile2-other-key", PsaSchemeTest.sign(PsaSchemeTest.claims2()));
+    CoseFuzzTestAccess.write(
+        dir, "synthetic-profile1-other-key", PsaSchemeTest.sign(PsaSchemeTest.claims1()));
     CBORObject claims = PsaSchemeTest.claims2();
     claims.Set(2395, "not a number");
     CoseFuzzTestAccess.write(dir, "synthetic-bad-lifecycle", PsaSchemeTest.sign(claims));

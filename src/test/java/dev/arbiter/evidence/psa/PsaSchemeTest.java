@@ -24,12 +24,17 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Synthetic PSA tokens (both claim-key generations): one valid case and a bad-<what> case per rule. */
+/**
+ * Synthetic PSA tokens (both claim-key generations): one valid case and a bad-<what> case per rule.
+ */
 class PsaSchemeTest {
   static final KeyPair IAK = CertBuilder.ecKeyPair("secp256r1");
   static final byte[] NONCE = filled(32, 0x42);
-  static final byte[] PEM = ("-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(IAK.getPublic().getEncoded())
-      + "\n-----END PUBLIC KEY-----\n").getBytes(StandardCharsets.US_ASCII);
+  static final byte[] PEM =
+      ("-----BEGIN PUBLIC KEY-----\n"
+              + Base64.getMimeEncoder().encodeToString(IAK.getPublic().getEncoded())
+              + "\n-----END PUBLIC KEY-----\n")
+          .getBytes(StandardCharsets.US_ASCII);
 
   static CBORObject claims2() {
     CBORObject component = CBORObject.NewOrderedMap();
@@ -70,8 +75,11 @@ class PsaSchemeTest {
   }
 
   private static VerificationResult verify(byte[] token, byte[]... keys) {
-    return PsaScheme.withSuppliedKeys().verify(EvidenceInput.of(token).withKeys(keys.length == 0 ? List.of(PEM) : List.of(keys)),
-        ExpectedBinding.exactly(NONCE), VerificationContext.at(Instant.EPOCH));
+    return PsaScheme.withSuppliedKeys()
+        .verify(
+            EvidenceInput.of(token).withKeys(keys.length == 0 ? List.of(PEM) : List.of(keys)),
+            ExpectedBinding.exactly(NONCE),
+            VerificationContext.at(Instant.EPOCH));
   }
 
   private static List<EvidenceProblem> types(VerificationResult result) {
@@ -91,8 +99,18 @@ class PsaSchemeTest {
     assertThat(claims.get("boot_seed")).contains("0b".repeat(32));
     assertThat(claims.get("certification_reference")).contains("1234567890123-12345");
     assertThat(claims.get("verification_service")).contains("https://verifier.example");
-    assertThat(claims.get("software_components")).contains(List.of(Map.of(
-        "measurement_type", "BL", "measurement_value", "61".repeat(32), "version", "2.1.0", "signer_id", "62".repeat(32))));
+    assertThat(claims.get("software_components"))
+        .contains(
+            List.of(
+                Map.of(
+                    "measurement_type",
+                    "BL",
+                    "measurement_value",
+                    "61".repeat(32),
+                    "version",
+                    "2.1.0",
+                    "signer_id",
+                    "62".repeat(32))));
     assertThat(PsaScheme.CLAIMS).containsAll(claims.flatten().keySet());
   }
 
@@ -107,25 +125,41 @@ class PsaSchemeTest {
 
   @Test
   void valid_withJwkOrLabelledAnchor() throws Exception {
-    var point = dev.arbiter.crypto.EcKeys.uncompressed((java.security.interfaces.ECPublicKey) IAK.getPublic());
+    var point =
+        dev.arbiter.crypto.EcKeys.uncompressed(
+            (java.security.interfaces.ECPublicKey) IAK.getPublic());
     Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-    String jwk = "{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\"" + b64.encodeToString(Arrays.copyOfRange(point, 1, 33))
-        + "\",\"y\":\"" + b64.encodeToString(Arrays.copyOfRange(point, 33, 65)) + "\"}";
+    String jwk =
+        "{\"kty\":\"EC\",\"crv\":\"P-256\",\"x\":\""
+            + b64.encodeToString(Arrays.copyOfRange(point, 1, 33))
+            + "\",\"y\":\""
+            + b64.encodeToString(Arrays.copyOfRange(point, 33, 65))
+            + "\"}";
     assertThat(verify(sign(claims2()), jwk.getBytes()).problems()).isEmpty();
     String store = "[{\"instance-id\":\"01" + "09".repeat(32) + "\",\"pkey\":" + jwk + "}]";
     assertThat(verify(sign(claims2()), store.getBytes()).problems()).isEmpty();
     String other = "[{\"instance-id\":\"01" + "08".repeat(32) + "\",\"pkey\":" + jwk + "}]";
-    assertThat(types(verify(sign(claims2()), other.getBytes()))).containsExactly(EvidenceProblem.CERTIFICATE_CHAIN_INVALID);
-    assertThat(new PsaScheme(PublicKeys.parse(PEM)).verify(EvidenceInput.of(sign(claims2())), ExpectedBinding.none(),
-        VerificationContext.at(Instant.EPOCH)).problems()).isEmpty();
+    assertThat(types(verify(sign(claims2()), other.getBytes())))
+        .containsExactly(EvidenceProblem.CERTIFICATE_CHAIN_INVALID);
+    assertThat(
+            new PsaScheme(PublicKeys.parse(PEM))
+                .verify(
+                    EvidenceInput.of(sign(claims2())),
+                    ExpectedBinding.none(),
+                    VerificationContext.at(Instant.EPOCH))
+                .problems())
+        .isEmpty();
   }
 
   @Test
   void bad_signature_andWrongKey_areSignatureInvalid() {
     byte[] token = sign(claims2());
-    assertThat(types(verify(CoseFixtures.flip(token, token.length - 2)))).containsExactly(EvidenceProblem.SIGNATURE_INVALID);
+    assertThat(types(verify(CoseFixtures.flip(token, token.length - 2))))
+        .containsExactly(EvidenceProblem.SIGNATURE_INVALID);
     KeyPair other = CertBuilder.ecKeyPair("secp256r1");
-    byte[] forged = CoseFixtures.sign1(CoseAlgorithm.ES256, other.getPrivate(), claims2().EncodeToBytes(), true);
+    byte[] forged =
+        CoseFixtures.sign1(
+            CoseAlgorithm.ES256, other.getPrivate(), claims2().EncodeToBytes(), true);
     assertThat(types(verify(forged))).containsExactly(EvidenceProblem.SIGNATURE_INVALID);
   }
 
@@ -148,9 +182,19 @@ class PsaSchemeTest {
     noComponents.Remove(CBORObject.FromObject(2399));
     CBORObject noProfile = claims2();
     noProfile.Remove(CBORObject.FromObject(265));
-    byte[] untagged = CoseFixtures.sign1(CoseAlgorithm.ES256, IAK.getPrivate(), claims2().EncodeToBytes(), false);
-    for (byte[] token : List.of(sign(mixed), sign(badUeid), sign(shortNonce), sign(noComponents), sign(noProfile), untagged,
-        CoseFixtures.append(sign(claims2()), (byte) 0x01), Arrays.copyOf(sign(claims2()), 100), new byte[0])) {
+    byte[] untagged =
+        CoseFixtures.sign1(CoseAlgorithm.ES256, IAK.getPrivate(), claims2().EncodeToBytes(), false);
+    for (byte[] token :
+        List.of(
+            sign(mixed),
+            sign(badUeid),
+            sign(shortNonce),
+            sign(noComponents),
+            sign(noProfile),
+            untagged,
+            CoseFixtures.append(sign(claims2()), (byte) 0x01),
+            Arrays.copyOf(sign(claims2()), 100),
+            new byte[0])) {
       assertThat(types(verify(token))).containsExactly(EvidenceProblem.EVIDENCE_MALFORMED);
     }
   }
@@ -160,10 +204,22 @@ class PsaSchemeTest {
     CBORObject header = CBORObject.NewOrderedMap();
     header.Add(1, -7);
     header.Add(2, CBORObject.NewArray().Add(99));
-    byte[] crit = CoseFixtures.sign1(CoseAlgorithm.ES256, IAK.getPrivate(), header.EncodeToBytes(), claims2().EncodeToBytes(), 18);
+    byte[] crit =
+        CoseFixtures.sign1(
+            CoseAlgorithm.ES256,
+            IAK.getPrivate(),
+            header.EncodeToBytes(),
+            claims2().EncodeToBytes(),
+            18);
     CBORObject eddsa = CBORObject.NewOrderedMap();
     eddsa.Add(1, -8);
-    byte[] unknown = CoseFixtures.sign1(CoseAlgorithm.ES256, IAK.getPrivate(), eddsa.EncodeToBytes(), claims2().EncodeToBytes(), 18);
+    byte[] unknown =
+        CoseFixtures.sign1(
+            CoseAlgorithm.ES256,
+            IAK.getPrivate(),
+            eddsa.EncodeToBytes(),
+            claims2().EncodeToBytes(),
+            18);
     assertThat(types(verify(crit))).containsExactly(EvidenceProblem.UNSUPPORTED_VERSION);
     assertThat(types(verify(unknown))).containsExactly(EvidenceProblem.UNSUPPORTED_VERSION);
   }

@@ -15,9 +15,20 @@ import java.util.Map;
 public final class SampleEvidenceTestSupport {
   private SampleEvidenceTestSupport() {}
 
-  public static String signWithDebug(ECKey attestationKey, String measurement, byte[] reportData) throws Exception {
-    JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.ES256).jwk(attestationKey.toPublicJWK()).build(),
-        new Payload(Json.write(Map.of("measurement", measurement, "report_data", Hex.encode(reportData), "debug", true))));
+  public static String signWithDebug(ECKey attestationKey, String measurement, byte[] reportData)
+      throws Exception {
+    JWSObject jws =
+        new JWSObject(
+            new JWSHeader.Builder(JWSAlgorithm.ES256).jwk(attestationKey.toPublicJWK()).build(),
+            new Payload(
+                Json.write(
+                    Map.of(
+                        "measurement",
+                        measurement,
+                        "report_data",
+                        Hex.encode(reportData),
+                        "debug",
+                        true))));
     jws.sign(new ECDSASigner(attestationKey));
     return jws.serialize();
   }

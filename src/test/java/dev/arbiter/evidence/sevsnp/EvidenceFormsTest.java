@@ -21,7 +21,8 @@ class EvidenceFormsTest {
   private final SnpFixtures.Pki pki = SnpFixtures.pki(Product.GENOA);
   private final byte[] chipId = SnpFixtures.chipId(Product.GENOA, 5);
   private final SnpFixtures.KeyCert vcek = SnpFixtures.vcek(pki, chipId, SnpFixtures.TCB);
-  private final byte[] report = SnpFixtures.report(Product.GENOA).chipId(chipId).signedBy(vcek.key().getPrivate());
+  private final byte[] report =
+      SnpFixtures.report(Product.GENOA).chipId(chipId).signedBy(vcek.key().getPrivate());
 
   private VerificationResult verify(EvidenceInput input) {
     return pki.scheme().verify(input, ExpectedBinding.none(), AT);
@@ -38,9 +39,12 @@ class EvidenceFormsTest {
   @Test
   void configfsTsmJson_withPemVcekInAuxblob_isValid() {
     byte[] pem = Certificates.toPem(vcek.certificate()).getBytes(StandardCharsets.US_ASCII);
-    String json = "{\"outblob\":\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(report)
-        + "\",\"auxblob\":\"" + Base64.getUrlEncoder().encodeToString(SnpCorpusGenerator.certificateTable(pem))
-        + "\",\"provider\":\"sev_guest\\n\"}";
+    String json =
+        "{\"outblob\":\""
+            + Base64.getUrlEncoder().withoutPadding().encodeToString(report)
+            + "\",\"auxblob\":\""
+            + Base64.getUrlEncoder().encodeToString(SnpCorpusGenerator.certificateTable(pem))
+            + "\",\"provider\":\"sev_guest\\n\"}";
     VerificationResult result = verify(EvidenceInput.of(json.getBytes(StandardCharsets.US_ASCII)));
     assertThat(result.problems()).isEmpty();
   }
@@ -58,10 +62,15 @@ class EvidenceFormsTest {
     assertThat(b64).containsAnyOf("+", "/");
     // wrapped (a JSON-escaped newline), mixed alphabets, wrong padding, white space: one decoder
     // (internal.Encodings) refuses them all
-    for (String outblob : List.of(b64.substring(0, 76) + "\\n" + b64.substring(76), "-" + b64.substring(1),
-        b64 + "=", " " + b64)) {
+    for (String outblob :
+        List.of(
+            b64.substring(0, 76) + "\\n" + b64.substring(76),
+            "-" + b64.substring(1),
+            b64 + "=",
+            " " + b64)) {
       String json = "{\"outblob\":\"" + outblob + "\"}";
-      assertThat(types(verify(EvidenceInput.of(json.getBytes(StandardCharsets.US_ASCII))))).as(outblob.substring(0, 8))
+      assertThat(types(verify(EvidenceInput.of(json.getBytes(StandardCharsets.US_ASCII)))))
+          .as(outblob.substring(0, 8))
           .containsExactly("EVIDENCE_MALFORMED");
     }
   }
@@ -74,15 +83,21 @@ class EvidenceFormsTest {
     hcl[2] = 'L';
     hcl[3] = 'A';
     System.arraycopy(report, 0, hcl, 32, report.length);
-    VerificationResult result = verify(EvidenceInput.of(hcl).withCertificates(List.of(der(vcek.certificate()))));
+    VerificationResult result =
+        verify(EvidenceInput.of(hcl).withCertificates(List.of(der(vcek.certificate()))));
     assertThat(result.problems()).isEmpty();
   }
 
   @Test
   void pemBundle_vcekWithAskAndArk_picksTheVcekAndIgnoresTheSuppliedRoots() {
-    String bundle = Certificates.toPem(vcek.certificate()) + Certificates.toPem(pki.ask()) + Certificates.toPem(pki.ark());
-    VerificationResult result = verify(EvidenceInput.of(report)
-        .withCertificates(List.of(bundle.getBytes(StandardCharsets.US_ASCII))));
+    String bundle =
+        Certificates.toPem(vcek.certificate())
+            + Certificates.toPem(pki.ask())
+            + Certificates.toPem(pki.ark());
+    VerificationResult result =
+        verify(
+            EvidenceInput.of(report)
+                .withCertificates(List.of(bundle.getBytes(StandardCharsets.US_ASCII))));
     assertThat(result.problems()).isEmpty();
   }
 
@@ -106,8 +121,10 @@ class EvidenceFormsTest {
 
   @Test
   void badJson_isEvidenceMalformed() {
-    for (String json : List.of("{", "{\"outblob\": 5}", "{\"outblob\": \"!!!\"}", "{\"other\": 1}", "[1]")) {
-      assertThat(types(verify(EvidenceInput.of(json.getBytes(StandardCharsets.US_ASCII))))).as(json)
+    for (String json :
+        List.of("{", "{\"outblob\": 5}", "{\"outblob\": \"!!!\"}", "{\"other\": 1}", "[1]")) {
+      assertThat(types(verify(EvidenceInput.of(json.getBytes(StandardCharsets.US_ASCII)))))
+          .as(json)
           .containsExactly("EVIDENCE_MALFORMED");
     }
   }

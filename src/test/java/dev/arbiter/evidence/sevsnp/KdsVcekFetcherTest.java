@@ -31,15 +31,17 @@ class KdsVcekFetcherTest {
   private URI serve(Product product, byte[] hwId, byte[] der) throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     String path = "/vcek/v1/" + product.kdsName() + "/" + Hex.encode(hwId);
-    server.createContext("/vcek/v1/", exchange -> {
-      requests.add(exchange.getRequestURI().toString());
-      boolean found = exchange.getRequestURI().getPath().equals(path);
-      exchange.sendResponseHeaders(found ? 200 : 404, found ? der.length : -1);
-      if (found) {
-        exchange.getResponseBody().write(der);
-      }
-      exchange.close();
-    });
+    server.createContext(
+        "/vcek/v1/",
+        exchange -> {
+          requests.add(exchange.getRequestURI().toString());
+          boolean found = exchange.getRequestURI().getPath().equals(path);
+          exchange.sendResponseHeaders(found ? 200 : 404, found ? der.length : -1);
+          if (found) {
+            exchange.getResponseBody().write(der);
+          }
+          exchange.close();
+        });
     server.start();
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
@@ -52,21 +54,28 @@ class KdsVcekFetcherTest {
   }
 
   @Test
-  void fetch_reportWithoutVcek_fetchesOnceThenUsesTheDiskCache(@TempDir Path cache) throws Exception {
+  void fetch_reportWithoutVcek_fetchesOnceThenUsesTheDiskCache(@TempDir Path cache)
+      throws Exception {
     SnpFixtures.Pki pki = SnpFixtures.pki(Product.MILAN);
     byte[] chipId = SnpFixtures.chipId(Product.MILAN, 11);
     SnpFixtures.KeyCert vcek = SnpFixtures.vcek(pki, chipId, SnpFixtures.TCB);
     URI kds = serve(Product.MILAN, chipId, vcek.certificate().getEncoded());
-    byte[] report = SnpFixtures.report(Product.MILAN).chipId(chipId).signedBy(vcek.key().getPrivate());
+    byte[] report =
+        SnpFixtures.report(Product.MILAN).chipId(chipId).signedBy(vcek.key().getPrivate());
 
-    EvidenceScheme fetching = pki.scheme().withVcekFetcher(new KdsVcekFetcher(kds, cache, Duration.ofSeconds(5)));
-    VerificationResult first = fetching.verify(EvidenceInput.of(report), ExpectedBinding.none(), AT);
-    EvidenceScheme again = pki.scheme().withVcekFetcher(new KdsVcekFetcher(kds, cache, Duration.ofSeconds(5)));
+    EvidenceScheme fetching =
+        pki.scheme().withVcekFetcher(new KdsVcekFetcher(kds, cache, Duration.ofSeconds(5)));
+    VerificationResult first =
+        fetching.verify(EvidenceInput.of(report), ExpectedBinding.none(), AT);
+    EvidenceScheme again =
+        pki.scheme().withVcekFetcher(new KdsVcekFetcher(kds, cache, Duration.ofSeconds(5)));
     VerificationResult second = again.verify(EvidenceInput.of(report), ExpectedBinding.none(), AT);
 
     assertThat(first.problems()).isEmpty();
     assertThat(second.problems()).isEmpty();
-    assertThat(requests).containsExactly("/vcek/v1/Milan/" + Hex.encode(chipId) + "?blSPL=4&teeSPL=0&snpSPL=24&ucodeSPL=219");
+    assertThat(requests)
+        .containsExactly(
+            "/vcek/v1/Milan/" + Hex.encode(chipId) + "?blSPL=4&teeSPL=0&snpSPL=24&ucodeSPL=219");
   }
 
   @Test
@@ -76,25 +85,37 @@ class KdsVcekFetcherTest {
     SnpFixtures.KeyCert vcek = SnpFixtures.vcek(pki, chipId, SnpFixtures.TURIN_TCB);
     byte[] hwId = java.util.Arrays.copyOf(chipId, 8);
     URI kds = serve(Product.TURIN, hwId, vcek.certificate().getEncoded());
-    byte[] report = SnpFixtures.report(Product.TURIN).chipId(chipId).signedBy(vcek.key().getPrivate());
+    byte[] report =
+        SnpFixtures.report(Product.TURIN).chipId(chipId).signedBy(vcek.key().getPrivate());
 
-    VerificationResult result = pki.scheme().withVcekFetcher(new KdsVcekFetcher(kds, cache, Duration.ofSeconds(5)))
-        .verify(EvidenceInput.of(report), ExpectedBinding.none(), AT);
+    VerificationResult result =
+        pki.scheme()
+            .withVcekFetcher(new KdsVcekFetcher(kds, cache, Duration.ofSeconds(5)))
+            .verify(EvidenceInput.of(report), ExpectedBinding.none(), AT);
 
     assertThat(result.problems()).isEmpty();
-    assertThat(requests).containsExactly("/vcek/v1/Turin/" + Hex.encode(hwId) + "?blSPL=1&teeSPL=0&snpSPL=2&ucodeSPL=71&fmcSPL=0");
+    assertThat(requests)
+        .containsExactly(
+            "/vcek/v1/Turin/"
+                + Hex.encode(hwId)
+                + "?blSPL=1&teeSPL=0&snpSPL=2&ucodeSPL=71&fmcSPL=0");
   }
 
   @Test
   void fetch_unknownChip_leavesTheCertificateMissing(@TempDir Path cache) throws Exception {
     SnpFixtures.Pki pki = SnpFixtures.pki(Product.MILAN);
-    SnpFixtures.KeyCert vcek = SnpFixtures.vcek(pki, SnpFixtures.chipId(Product.MILAN, 13), SnpFixtures.TCB);
+    SnpFixtures.KeyCert vcek =
+        SnpFixtures.vcek(pki, SnpFixtures.chipId(Product.MILAN, 13), SnpFixtures.TCB);
     URI kds = serve(Product.MILAN, new byte[64], vcek.certificate().getEncoded());
-    byte[] report = SnpFixtures.report(Product.MILAN).chipId(SnpFixtures.chipId(Product.MILAN, 13))
-        .signedBy(vcek.key().getPrivate());
+    byte[] report =
+        SnpFixtures.report(Product.MILAN)
+            .chipId(SnpFixtures.chipId(Product.MILAN, 13))
+            .signedBy(vcek.key().getPrivate());
 
-    VerificationResult result = pki.scheme().withVcekFetcher(new KdsVcekFetcher(kds, cache, Duration.ofSeconds(5)))
-        .verify(EvidenceInput.of(report), ExpectedBinding.none(), AT);
+    VerificationResult result =
+        pki.scheme()
+            .withVcekFetcher(new KdsVcekFetcher(kds, cache, Duration.ofSeconds(5)))
+            .verify(EvidenceInput.of(report), ExpectedBinding.none(), AT);
 
     assertThat(types(result)).containsExactly("CERTIFICATE_MISSING");
     assertThat(requests).hasSize(1);
@@ -103,7 +124,8 @@ class KdsVcekFetcherTest {
   @Test
   void scheme_withoutFetcher_neverFetches() {
     SnpFixtures.Pki pki = SnpFixtures.pki(Product.MILAN);
-    SnpFixtures.KeyCert vcek = SnpFixtures.vcek(pki, SnpFixtures.chipId(Product.MILAN, 1), SnpFixtures.TCB);
+    SnpFixtures.KeyCert vcek =
+        SnpFixtures.vcek(pki, SnpFixtures.chipId(Product.MILAN, 1), SnpFixtures.TCB);
     byte[] report = SnpFixtures.report(Product.MILAN).signedBy(vcek.key().getPrivate());
     assertThat(types(pki.scheme().verify(EvidenceInput.of(report), ExpectedBinding.none(), AT)))
         .containsExactly("CERTIFICATE_MISSING");

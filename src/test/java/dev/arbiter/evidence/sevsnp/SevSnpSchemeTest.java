@@ -12,18 +12,19 @@ import dev.arbiter.problem.Problem;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Positive paths over the generated test PKI: every product, both key kinds, every version. */
 class SevSnpSchemeTest {
   static final VerificationContext AT = VerificationContext.at(SnpFixtures.NOW);
 
   static EvidenceInput input(byte[] report, X509Certificate... certificates) {
-    return EvidenceInput.of(report).withCertificates(
-        java.util.Arrays.stream(certificates).map(SevSnpSchemeTest::der).toList());
+    return EvidenceInput.of(report)
+        .withCertificates(
+            java.util.Arrays.stream(certificates).map(SevSnpSchemeTest::der).toList());
   }
 
   static byte[] der(X509Certificate certificate) {
@@ -35,7 +36,10 @@ class SevSnpSchemeTest {
   }
 
   static List<String> types(VerificationResult result) {
-    return result.problems().stream().map(Problem::type).map(t -> ((EvidenceProblem) t).name()).toList();
+    return result.problems().stream()
+        .map(Problem::type)
+        .map(t -> ((EvidenceProblem) t).name())
+        .toList();
   }
 
   @ParameterizedTest
@@ -47,12 +51,22 @@ class SevSnpSchemeTest {
     SnpFixtures.KeyCert vcek = SnpFixtures.vcek(pki, chipId, tcb);
     byte[] measurement = new byte[48];
     measurement[0] = 0x42;
-    byte[] report = SnpFixtures.report(product).chipId(chipId).measurement(measurement)
-        .hostData(new byte[] {9, 9}).reportData(new byte[] {1, 2, 3}).guestSvn(7).vmpl(2)
-        .signedBy(vcek.key().getPrivate());
+    byte[] report =
+        SnpFixtures.report(product)
+            .chipId(chipId)
+            .measurement(measurement)
+            .hostData(new byte[] {9, 9})
+            .reportData(new byte[] {1, 2, 3})
+            .guestSvn(7)
+            .vmpl(2)
+            .signedBy(vcek.key().getPrivate());
 
-    VerificationResult result = pki.scheme().verify(input(report, vcek.certificate()),
-        ExpectedBinding.exactly(new byte[] {1, 2, 3}), AT);
+    VerificationResult result =
+        pki.scheme()
+            .verify(
+                input(report, vcek.certificate()),
+                ExpectedBinding.exactly(new byte[] {1, 2, 3}),
+                AT);
 
     assertThat(result.problems()).isEmpty();
     var claims = result.claims();
@@ -72,9 +86,23 @@ class SevSnpSchemeTest {
     assertThat(claims.get("reported_tcb.snp")).contains((long) tcb.snp());
     assertThat(claims.get("reported_tcb.microcode")).contains((long) tcb.microcode());
     assertThat(claims.get("reported_tcb.fmc").isPresent()).isEqualTo(product == Product.TURIN);
-    for (String name : List.of("version", "measurement", "report_data", "host_data", "chip_id", "id_key_digest",
-        "author_key_digest", "report_id", "guest_svn", "policy", "vmpl", "reported_tcb.tee", "signing_key",
-        "product", "debug_allowed")) {
+    for (String name :
+        List.of(
+            "version",
+            "measurement",
+            "report_data",
+            "host_data",
+            "chip_id",
+            "id_key_digest",
+            "author_key_digest",
+            "report_id",
+            "guest_svn",
+            "policy",
+            "vmpl",
+            "reported_tcb.tee",
+            "signing_key",
+            "product",
+            "debug_allowed")) {
       assertThat(claims.get(name)).as(name).isPresent();
     }
     assertThat(pki.scheme().descriptor().claimNames()).containsAll(claims.flatten().keySet());
@@ -84,13 +112,18 @@ class SevSnpSchemeTest {
   @ValueSource(ints = {2, 3, 5})
   void verify_eachSupportedVersion_isValid(int version) {
     SnpFixtures.Pki pki = SnpFixtures.pki(Product.MILAN);
-    SnpFixtures.KeyCert vcek = SnpFixtures.vcek(pki, SnpFixtures.chipId(Product.MILAN, 1), SnpFixtures.TCB);
+    SnpFixtures.KeyCert vcek =
+        SnpFixtures.vcek(pki, SnpFixtures.chipId(Product.MILAN, 1), SnpFixtures.TCB);
     SnpReportBuilder builder = SnpFixtures.report(Product.MILAN).version(version);
     if (version == 2) {
       builder.cpuid(0, 0, 0);
     }
-    VerificationResult result = pki.scheme().verify(input(builder.signedBy(vcek.key().getPrivate()), vcek.certificate()),
-        ExpectedBinding.none(), AT);
+    VerificationResult result =
+        pki.scheme()
+            .verify(
+                input(builder.signedBy(vcek.key().getPrivate()), vcek.certificate()),
+                ExpectedBinding.none(),
+                AT);
     assertThat(result.problems()).isEmpty();
     assertThat(result.claims().get("version")).contains((long) version);
     assertThat(result.claims().get("cpuid.family").isPresent()).isEqualTo(version >= 3);
@@ -101,9 +134,13 @@ class SevSnpSchemeTest {
   void verify_vlekReport_isValidWithCspId() {
     SnpFixtures.Pki pki = SnpFixtures.pki(Product.GENOA);
     SnpFixtures.KeyCert vlek = SnpFixtures.vlek(pki, SnpFixtures.TCB);
-    byte[] report = SnpFixtures.report(Product.GENOA).signingKey(SigningKey.VLEK).chipId(new byte[64])
-        .signedBy(vlek.key().getPrivate());
-    VerificationResult result = pki.scheme().verify(input(report, vlek.certificate()), ExpectedBinding.none(), AT);
+    byte[] report =
+        SnpFixtures.report(Product.GENOA)
+            .signingKey(SigningKey.VLEK)
+            .chipId(new byte[64])
+            .signedBy(vlek.key().getPrivate());
+    VerificationResult result =
+        pki.scheme().verify(input(report, vlek.certificate()), ExpectedBinding.none(), AT);
     assertThat(result.problems()).isEmpty();
     assertThat(result.claims().get("signing_key")).contains("vlek");
     assertThat(result.claims().get("csp_id")).contains("CN=test-csp.example");
@@ -112,9 +149,12 @@ class SevSnpSchemeTest {
   @Test
   void verify_debugPolicy_isAClaimNotARejection() {
     SnpFixtures.Pki pki = SnpFixtures.pki(Product.MILAN);
-    SnpFixtures.KeyCert vcek = SnpFixtures.vcek(pki, SnpFixtures.chipId(Product.MILAN, 1), SnpFixtures.TCB);
-    byte[] report = SnpFixtures.report(Product.MILAN).policy(0x1B0000L).signedBy(vcek.key().getPrivate());
-    VerificationResult result = pki.scheme().verify(input(report, vcek.certificate()), ExpectedBinding.none(), AT);
+    SnpFixtures.KeyCert vcek =
+        SnpFixtures.vcek(pki, SnpFixtures.chipId(Product.MILAN, 1), SnpFixtures.TCB);
+    byte[] report =
+        SnpFixtures.report(Product.MILAN).policy(0x1B0000L).signedBy(vcek.key().getPrivate());
+    VerificationResult result =
+        pki.scheme().verify(input(report, vcek.certificate()), ExpectedBinding.none(), AT);
     assertThat(result.problems()).isEmpty();
     assertThat(result.claims().get("debug_allowed")).contains(true);
     assertThat(result.claims().get("single_socket")).contains(true);
@@ -124,11 +164,17 @@ class SevSnpSchemeTest {
   @Test
   void verify_policyAndPlatformInfoBits_areNamedBooleanClaims() {
     SnpFixtures.Pki pki = SnpFixtures.pki(Product.GENOA);
-    SnpFixtures.KeyCert vcek = SnpFixtures.vcek(pki, SnpFixtures.chipId(Product.GENOA, 1), SnpFixtures.TCB);
+    SnpFixtures.KeyCert vcek =
+        SnpFixtures.vcek(pki, SnpFixtures.chipId(Product.GENOA, 1), SnpFixtures.TCB);
     // policy: SMT (16), reserved (17), migration agent (18), CXL (21), page swap disabled (25);
     // platform_info: TSME (1), alias check complete (5), TIO (7), a reserved bit (9).
-    byte[] report = SnpFixtures.report(Product.GENOA).policy(0x2270000L).platformInfo(0x2A2L).signedBy(vcek.key().getPrivate());
-    VerificationResult result = pki.scheme().verify(input(report, vcek.certificate()), ExpectedBinding.none(), AT);
+    byte[] report =
+        SnpFixtures.report(Product.GENOA)
+            .policy(0x2270000L)
+            .platformInfo(0x2A2L)
+            .signedBy(vcek.key().getPrivate());
+    VerificationResult result =
+        pki.scheme().verify(input(report, vcek.certificate()), ExpectedBinding.none(), AT);
 
     assertThat(result.problems()).isEmpty();
     var claims = result.claims();
@@ -151,19 +197,26 @@ class SevSnpSchemeTest {
     assertThat(claims.get("platform_alias_check_complete")).contains(true);
     assertThat(claims.get("platform_iommu_write_safe")).contains(false);
     assertThat(claims.get("platform_tio_enabled")).contains(true);
-    assertThat(claims.flatten().keySet()).allSatisfy(name -> assertThat(SnpClaims.NAMES).contains(name));
+    assertThat(claims.flatten().keySet())
+        .allSatisfy(name -> assertThat(SnpClaims.NAMES).contains(name));
   }
 
   @Test
   void verify_idAndAuthorKeyDigests_areHexClaimsAndDeclaredNames() {
     SnpFixtures.Pki pki = SnpFixtures.pki(Product.MILAN);
-    SnpFixtures.KeyCert vcek = SnpFixtures.vcek(pki, SnpFixtures.chipId(Product.MILAN, 1), SnpFixtures.TCB);
+    SnpFixtures.KeyCert vcek =
+        SnpFixtures.vcek(pki, SnpFixtures.chipId(Product.MILAN, 1), SnpFixtures.TCB);
     byte[] idKey = new byte[48];
     byte[] authorKey = new byte[48];
     Arrays.fill(idKey, (byte) 0xa1);
     Arrays.fill(authorKey, (byte) 0x5c);
-    byte[] report = SnpFixtures.report(Product.MILAN).idKeyDigest(idKey).authorKeyDigest(authorKey).signedBy(vcek.key().getPrivate());
-    VerificationResult result = pki.scheme().verify(input(report, vcek.certificate()), ExpectedBinding.none(), AT);
+    byte[] report =
+        SnpFixtures.report(Product.MILAN)
+            .idKeyDigest(idKey)
+            .authorKeyDigest(authorKey)
+            .signedBy(vcek.key().getPrivate());
+    VerificationResult result =
+        pki.scheme().verify(input(report, vcek.certificate()), ExpectedBinding.none(), AT);
 
     assertThat(result.problems()).isEmpty();
     assertThat(result.claims().get("id_key_digest")).contains("a1".repeat(48));
@@ -174,18 +227,24 @@ class SevSnpSchemeTest {
   @Test
   void verify_maskedChipId_skipsHwIdComparisonAndSaysSo() {
     SnpFixtures.Pki pki = SnpFixtures.pki(Product.MILAN);
-    SnpFixtures.KeyCert vcek = SnpFixtures.vcek(pki, SnpFixtures.chipId(Product.MILAN, 1), SnpFixtures.TCB);
-    byte[] report = SnpFixtures.report(Product.MILAN).chipId(new byte[64]).signedBy(vcek.key().getPrivate());
-    VerificationResult result = pki.scheme().verify(input(report, vcek.certificate()), ExpectedBinding.none(), AT);
+    SnpFixtures.KeyCert vcek =
+        SnpFixtures.vcek(pki, SnpFixtures.chipId(Product.MILAN, 1), SnpFixtures.TCB);
+    byte[] report =
+        SnpFixtures.report(Product.MILAN).chipId(new byte[64]).signedBy(vcek.key().getPrivate());
+    VerificationResult result =
+        pki.scheme().verify(input(report, vcek.certificate()), ExpectedBinding.none(), AT);
     assertThat(result.problems()).isEmpty();
     assertThat(result.claims().get("chip_id_masked")).contains(true);
   }
 
   @Test
   void fixtures_signedReport_verifiesWithTheFixtureScheme() {
-    SnpFixtures.Evidence evidence = SnpFixtures.signedReport(Product.TURIN, 3, new byte[] {7}, new byte[] {8}, new byte[] {9});
-    VerificationResult result = SnpFixtures.pki(Product.TURIN).scheme()
-        .verify(evidence.input(), ExpectedBinding.exactly(new byte[] {7}), AT);
+    SnpFixtures.Evidence evidence =
+        SnpFixtures.signedReport(Product.TURIN, 3, new byte[] {7}, new byte[] {8}, new byte[] {9});
+    VerificationResult result =
+        SnpFixtures.pki(Product.TURIN)
+            .scheme()
+            .verify(evidence.input(), ExpectedBinding.exactly(new byte[] {7}), AT);
     assertThat(result.problems()).isEmpty();
     assertThat(result.claims().get("host_data")).contains("09" + "00".repeat(31));
   }
@@ -193,23 +252,39 @@ class SevSnpSchemeTest {
   @Test
   void verify_severalVceks_picksTheOneForThisChip() {
     SnpFixtures.Pki pki = SnpFixtures.pki(Product.MILAN);
-    SnpFixtures.KeyCert other = SnpFixtures.vcek(pki, SnpFixtures.chipId(Product.MILAN, 20), SnpFixtures.TCB);
-    SnpFixtures.KeyCert mine = SnpFixtures.vcek(pki, SnpFixtures.chipId(Product.MILAN, 21), SnpFixtures.TCB);
-    byte[] report = SnpFixtures.report(Product.MILAN).chipId(SnpFixtures.chipId(Product.MILAN, 21))
-        .signedBy(mine.key().getPrivate());
-    VerificationResult result = pki.scheme().verify(input(report, other.certificate(), mine.certificate()),
-        ExpectedBinding.none(), AT);
+    SnpFixtures.KeyCert other =
+        SnpFixtures.vcek(pki, SnpFixtures.chipId(Product.MILAN, 20), SnpFixtures.TCB);
+    SnpFixtures.KeyCert mine =
+        SnpFixtures.vcek(pki, SnpFixtures.chipId(Product.MILAN, 21), SnpFixtures.TCB);
+    byte[] report =
+        SnpFixtures.report(Product.MILAN)
+            .chipId(SnpFixtures.chipId(Product.MILAN, 21))
+            .signedBy(mine.key().getPrivate());
+    VerificationResult result =
+        pki.scheme()
+            .verify(
+                input(report, other.certificate(), mine.certificate()), ExpectedBinding.none(), AT);
     assertThat(result.problems()).isEmpty();
   }
 
   @Test
   void verify_secondCall_usesTheChainCache() {
     SnpFixtures.Pki pki = SnpFixtures.pki(Product.MILAN);
-    SnpFixtures.KeyCert vcek = SnpFixtures.vcek(pki, SnpFixtures.chipId(Product.MILAN, 1), SnpFixtures.TCB);
+    SnpFixtures.KeyCert vcek =
+        SnpFixtures.vcek(pki, SnpFixtures.chipId(Product.MILAN, 1), SnpFixtures.TCB);
     SevSnpScheme scheme = pki.scheme();
     for (int i = 0; i < 3; i++) {
-      byte[] report = SnpFixtures.report(Product.MILAN).reportData(new byte[] {(byte) i}).signedBy(vcek.key().getPrivate());
-      assertThat(scheme.verify(input(report, vcek.certificate()), ExpectedBinding.exactly(new byte[] {(byte) i}), AT).valid())
+      byte[] report =
+          SnpFixtures.report(Product.MILAN)
+              .reportData(new byte[] {(byte) i})
+              .signedBy(vcek.key().getPrivate());
+      assertThat(
+              scheme
+                  .verify(
+                      input(report, vcek.certificate()),
+                      ExpectedBinding.exactly(new byte[] {(byte) i}),
+                      AT)
+                  .valid())
           .isTrue();
     }
     assertThat(scheme.chains().cachedChains()).isEqualTo(1);

@@ -19,20 +19,30 @@ final class SnpCorpusGenerator {
   public static void main(String[] args) throws IOException {
     Path base = Path.of("src/test/resources/dev/arbiter/evidence/sevsnp/SnpReportFuzzTestInputs");
     SnpFixtures.Pki pki = SnpFixtures.pki(Product.MILAN);
-    SnpFixtures.KeyCert vcek = SnpFixtures.vcek(pki, SnpFixtures.chipId(Product.MILAN, 1), SnpFixtures.TCB);
-    byte[] report = SnpFixtures.report(Product.MILAN).reportData(new byte[] {1}).signedBy(vcek.key().getPrivate());
+    SnpFixtures.KeyCert vcek =
+        SnpFixtures.vcek(pki, SnpFixtures.chipId(Product.MILAN, 1), SnpFixtures.TCB);
+    byte[] report =
+        SnpFixtures.report(Product.MILAN)
+            .reportData(new byte[] {1})
+            .signedBy(vcek.key().getPrivate());
     byte[] der = SevSnpSchemeTest.der(vcek.certificate());
     byte[] table = certificateTable(der);
     byte[] extended = concat(report, table);
-    String json = "{\"outblob\":\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(report)
-        + "\",\"auxblob\":\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(table) + "\",\"provider\":\"sev_guest\\n\"}";
+    String json =
+        "{\"outblob\":\""
+            + Base64.getUrlEncoder().withoutPadding().encodeToString(report)
+            + "\",\"auxblob\":\""
+            + Base64.getUrlEncoder().withoutPadding().encodeToString(table)
+            + "\",\"provider\":\"sev_guest\\n\"}";
     for (String method : new String[] {"evidence", "evidenceAndCertificate"}) {
       Path dir = Files.createDirectories(base.resolve(method));
       boolean split = method.equals("evidenceAndCertificate");
       Files.write(dir.resolve("report-v5"), split ? withCertificate(report, der) : report);
-      Files.write(dir.resolve("report-v2"), SnpFixtures.report(Product.MILAN).version(2).unsigned());
+      Files.write(
+          dir.resolve("report-v2"), SnpFixtures.report(Product.MILAN).version(2).unsigned());
       Files.write(dir.resolve("truncated"), Arrays.copyOf(report, 700));
-      Files.write(dir.resolve("extended"), split ? withCertificate(extended, new byte[0]) : extended);
+      Files.write(
+          dir.resolve("extended"), split ? withCertificate(extended, new byte[0]) : extended);
       Files.write(dir.resolve("configfs-tsm.json"), json.getBytes(StandardCharsets.US_ASCII));
     }
   }

@@ -26,22 +26,31 @@ import org.bouncycastle.asn1.DEROctetString;
 public final class SnpFixtures {
   /** A time inside every fixture certificate's validity. */
   public static final Instant NOW = Instant.parse("2025-06-01T00:00:00Z");
+
   public static final Instant NOT_BEFORE = Instant.parse("2024-01-01T00:00:00Z");
   public static final Instant NOT_AFTER = Instant.parse("2031-01-01T00:00:00Z");
   public static final TcbVersion TCB = new TcbVersion(4, 0, 24, 219, -1);
   public static final TcbVersion TURIN_TCB = new TcbVersion(1, 0, 2, 71, 0);
-  private static final String PSS = "SHA384withRSA"; // AMD uses RSASSA-PSS; real-vector tests cover PSS
+  private static final String PSS =
+      "SHA384withRSA"; // AMD uses RSASSA-PSS; real-vector tests cover PSS
   private static final Map<Product, Pki> PKIS = new EnumMap<>(Product.class);
 
   private SnpFixtures() {}
 
   /** A test ARK with its ASK (VCEK issuer) and ASVK (VLEK issuer) for one product. */
-  public record Pki(Product product, X509Certificate ark, KeyPair arkKey, X509Certificate ask, KeyPair askKey,
-      X509Certificate asvk, KeyPair asvkKey) {
+  public record Pki(
+      Product product,
+      X509Certificate ark,
+      KeyPair arkKey,
+      X509Certificate ask,
+      KeyPair askKey,
+      X509Certificate asvk,
+      KeyPair asvkKey) {
     public AmdTrust trust() {
-      return AmdTrust.of(List.of(
-          new AmdTrust.Anchor(product, SigningKey.VCEK, ask, ark),
-          new AmdTrust.Anchor(product, SigningKey.VLEK, asvk, ark)));
+      return AmdTrust.of(
+          List.of(
+              new AmdTrust.Anchor(product, SigningKey.VCEK, ask, ark),
+              new AmdTrust.Anchor(product, SigningKey.VLEK, asvk, ark)));
     }
 
     /** A fresh scheme trusting only this PKI (fresh caches). */
@@ -55,7 +64,10 @@ public final class SnpFixtures {
 
   /** Signed evidence ready for a scheme: the raw report and the DER VCEK that signed it. */
   public record Evidence(byte[] report, byte[] vcekDer, KeyCert vcek) {
-    /** As {@link dev.arbiter.evidence.EvidenceInput}: the report with its VCEK as a supplied certificate. */
+    /**
+     * As {@link dev.arbiter.evidence.EvidenceInput}: the report with its VCEK as a supplied
+     * certificate.
+     */
     public dev.arbiter.evidence.EvidenceInput input() {
       return dev.arbiter.evidence.EvidenceInput.of(report).withCertificates(List.of(vcekDer));
     }
@@ -66,12 +78,18 @@ public final class SnpFixtures {
    * with the given report data, measurement and host data (each zero-padded), at the default TCB,
    * signed by a fresh VCEK of {@link #pki(Product)}. Verify it with {@code pki(product).scheme()}.
    */
-  public static Evidence signedReport(Product product, int chipSeed, byte[] reportData, byte[] measurement, byte[] hostData) {
+  public static Evidence signedReport(
+      Product product, int chipSeed, byte[] reportData, byte[] measurement, byte[] hostData) {
     Pki pki = pki(product);
     byte[] chipId = chipId(product, chipSeed);
     KeyCert vcek = vcek(pki, chipId, product == Product.TURIN ? TURIN_TCB : TCB);
-    byte[] report = report(product).chipId(chipId).reportData(reportData).measurement(measurement).hostData(hostData)
-        .signedBy(vcek.key().getPrivate());
+    byte[] report =
+        report(product)
+            .chipId(chipId)
+            .reportData(reportData)
+            .measurement(measurement)
+            .hostData(hostData)
+            .signedBy(vcek.key().getPrivate());
     try {
       return new Evidence(report, vcek.certificate().getEncoded(), vcek);
     } catch (java.security.cert.CertificateEncodingException e) {
@@ -88,14 +106,29 @@ public final class SnpFixtures {
   public static Pki newPki(Product product) {
     String name = product.kdsName();
     KeyPair arkKey = CertBuilder.rsaKeyPair(2048);
-    X509Certificate ark = CertBuilder.subject("CN=ARK-" + name + ",O=Arbiter Test AMD", arkKey.getPublic())
-        .selfSigned(arkKey.getPrivate()).ca(1).validity(NOT_BEFORE, NOT_AFTER).signatureAlgorithm(PSS).build();
+    X509Certificate ark =
+        CertBuilder.subject("CN=ARK-" + name + ",O=Arbiter Test AMD", arkKey.getPublic())
+            .selfSigned(arkKey.getPrivate())
+            .ca(1)
+            .validity(NOT_BEFORE, NOT_AFTER)
+            .signatureAlgorithm(PSS)
+            .build();
     KeyPair askKey = CertBuilder.rsaKeyPair(2048);
-    X509Certificate ask = CertBuilder.subject("CN=SEV-" + name + ",O=Arbiter Test AMD", askKey.getPublic())
-        .issuer(ark, arkKey.getPrivate()).ca(0).validity(NOT_BEFORE, NOT_AFTER).signatureAlgorithm(PSS).build();
+    X509Certificate ask =
+        CertBuilder.subject("CN=SEV-" + name + ",O=Arbiter Test AMD", askKey.getPublic())
+            .issuer(ark, arkKey.getPrivate())
+            .ca(0)
+            .validity(NOT_BEFORE, NOT_AFTER)
+            .signatureAlgorithm(PSS)
+            .build();
     KeyPair asvkKey = CertBuilder.rsaKeyPair(2048);
-    X509Certificate asvk = CertBuilder.subject("CN=SEV-VLEK-" + name + ",O=Arbiter Test AMD", asvkKey.getPublic())
-        .issuer(ark, arkKey.getPrivate()).ca(0).validity(NOT_BEFORE, NOT_AFTER).signatureAlgorithm(PSS).build();
+    X509Certificate asvk =
+        CertBuilder.subject("CN=SEV-VLEK-" + name + ",O=Arbiter Test AMD", asvkKey.getPublic())
+            .issuer(ark, arkKey.getPrivate())
+            .ca(0)
+            .validity(NOT_BEFORE, NOT_AFTER)
+            .signatureAlgorithm(PSS)
+            .build();
     return new Pki(product, ark, arkKey, ask, askKey, asvk, asvkKey);
   }
 
@@ -113,22 +146,27 @@ public final class SnpFixtures {
    * Full control over kind and validity. Turin VCEKs carry the first 8 bytes of the chip id and an
    * fmcSPL. {@code chipId} is ignored for VLEKs.
    */
-  public static KeyCert keyCert(Pki pki, SigningKey kind, byte[] chipId, TcbVersion tcb, Instant from, Instant to) {
+  public static KeyCert keyCert(
+      Pki pki, SigningKey kind, byte[] chipId, TcbVersion tcb, Instant from, Instant to) {
     KeyPair key = CertBuilder.ecKeyPair("secp384r1");
     boolean vcek = kind == SigningKey.VCEK;
     String productName = pki.product() == Product.MILAN ? "Milan-B0" : pki.product().kdsName();
-    CertBuilder builder = CertBuilder.subject(vcek ? "CN=SEV-VCEK,O=Arbiter Test AMD" : "CN=SEV-VLEK,O=Arbiter Test AMD",
-            key.getPublic())
-        .issuer(vcek ? pki.ask() : pki.asvk(), vcek ? pki.askKey().getPrivate() : pki.asvkKey().getPrivate())
-        .validity(from, to)
-        .serial(BigInteger.valueOf(Math.abs(System.nanoTime() % 1_000_000_007L) + 1))
-        .signatureAlgorithm(PSS)
-        .extension(AmdKeyCertificate.ARC + "1", new ASN1Integer(1))
-        .extension(AmdKeyCertificate.PRODUCT_NAME, new DERIA5String(productName))
-        .extension(AmdKeyCertificate.BL_SPL, new ASN1Integer(tcb.bootloader()))
-        .extension(AmdKeyCertificate.TEE_SPL, new ASN1Integer(tcb.tee()))
-        .extension(AmdKeyCertificate.SNP_SPL, new ASN1Integer(tcb.snp()))
-        .extension(AmdKeyCertificate.UCODE_SPL, new ASN1Integer(tcb.microcode()));
+    CertBuilder builder =
+        CertBuilder.subject(
+                vcek ? "CN=SEV-VCEK,O=Arbiter Test AMD" : "CN=SEV-VLEK,O=Arbiter Test AMD",
+                key.getPublic())
+            .issuer(
+                vcek ? pki.ask() : pki.asvk(),
+                vcek ? pki.askKey().getPrivate() : pki.asvkKey().getPrivate())
+            .validity(from, to)
+            .serial(BigInteger.valueOf(Math.abs(System.nanoTime() % 1_000_000_007L) + 1))
+            .signatureAlgorithm(PSS)
+            .extension(AmdKeyCertificate.ARC + "1", new ASN1Integer(1))
+            .extension(AmdKeyCertificate.PRODUCT_NAME, new DERIA5String(productName))
+            .extension(AmdKeyCertificate.BL_SPL, new ASN1Integer(tcb.bootloader()))
+            .extension(AmdKeyCertificate.TEE_SPL, new ASN1Integer(tcb.tee()))
+            .extension(AmdKeyCertificate.SNP_SPL, new ASN1Integer(tcb.snp()))
+            .extension(AmdKeyCertificate.UCODE_SPL, new ASN1Integer(tcb.microcode()));
     if (tcb.fmc() >= 0) {
       builder.extension(AmdKeyCertificate.FMC_SPL, new ASN1Integer(tcb.fmc()));
     }

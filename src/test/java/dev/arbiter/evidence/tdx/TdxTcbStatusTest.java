@@ -9,7 +9,6 @@ import dev.arbiter.evidence.ExpectedBinding;
 import dev.arbiter.evidence.VerificationContext;
 import dev.arbiter.evidence.VerificationResult;
 import dev.arbiter.evidence.dcap.CollateralBuilder;
-import dev.arbiter.evidence.dcap.CollateralBuilder.IsvLevel;
 import dev.arbiter.evidence.dcap.CollateralBuilder.Level;
 import dev.arbiter.evidence.dcap.DcapFixtures;
 import dev.arbiter.internal.Hex;
@@ -25,7 +24,9 @@ class TdxTcbStatusTest {
   private final TdxScheme scheme = new TdxScheme(FIXTURES.trust());
 
   private VerificationResult verify(byte[] quote, List<EvidenceInput.Collateral> collateral) {
-    return scheme.verify(EvidenceInput.of(quote).withCollateral(collateral), ExpectedBinding.none(),
+    return scheme.verify(
+        EvidenceInput.of(quote).withCollateral(collateral),
+        ExpectedBinding.none(),
         VerificationContext.at(DcapFixtures.NOW));
   }
 
@@ -43,10 +44,21 @@ class TdxTcbStatusTest {
 
   @Test
   void status_platformLevels_areReportedWithAdvisories() {
-    for (String status : List.of("UpToDate", "SWHardeningNeeded", "ConfigurationNeeded", "ConfigurationAndSWHardeningNeeded",
-        "OutOfDate", "OutOfDateConfigurationNeeded")) {
-      VerificationResult result = verify(FIXTURES.collateralBuilder(true)
-          .levels(List.of(level(CollateralBuilder.tdxSvns(5, 0, 7), status, "INTEL-SA-00001"))));
+    for (String status :
+        List.of(
+            "UpToDate",
+            "SWHardeningNeeded",
+            "ConfigurationNeeded",
+            "ConfigurationAndSWHardeningNeeded",
+            "OutOfDate",
+            "OutOfDateConfigurationNeeded")) {
+      VerificationResult result =
+          verify(
+              FIXTURES
+                  .collateralBuilder(true)
+                  .levels(
+                      List.of(
+                          level(CollateralBuilder.tdxSvns(5, 0, 7), status, "INTEL-SA-00001"))));
       assertThat(result.problems()).as(status).isEmpty();
       assertThat(result.claims().get("tcb_status")).contains(status);
       assertThat(result.claims().get("advisory_ids")).contains(List.of("INTEL-SA-00001"));
@@ -55,8 +67,11 @@ class TdxTcbStatusTest {
 
   @Test
   void status_badRevokedLevel_isTcbRevoked() {
-    VerificationResult result = verify(FIXTURES.collateralBuilder(true)
-        .levels(List.of(level(CollateralBuilder.tdxSvns(5, 0, 7), "Revoked"))));
+    VerificationResult result =
+        verify(
+            FIXTURES
+                .collateralBuilder(true)
+                .levels(List.of(level(CollateralBuilder.tdxSvns(5, 0, 7), "Revoked"))));
     assertThat(types(result)).containsExactly(EvidenceProblem.TCB_REVOKED);
     assertThat(result.claims().get("tcb_status")).contains("Revoked");
   }
@@ -65,17 +80,33 @@ class TdxTcbStatusTest {
   void status_badNoMatchingLevel_isCollateralMismatch() {
     int[] above = PLATFORM.clone();
     above[7]++;
-    VerificationResult result = verify(FIXTURES.collateralBuilder(true)
-        .levels(List.of(new Level(above, DcapFixtures.DEFAULT_PCESVN, CollateralBuilder.tdxSvns(5, 0, 7), "UpToDate", List.of()))));
+    VerificationResult result =
+        verify(
+            FIXTURES
+                .collateralBuilder(true)
+                .levels(
+                    List.of(
+                        new Level(
+                            above,
+                            DcapFixtures.DEFAULT_PCESVN,
+                            CollateralBuilder.tdxSvns(5, 0, 7),
+                            "UpToDate",
+                            List.of()))));
     assertThat(types(result)).containsExactly(EvidenceProblem.COLLATERAL_MISMATCH);
     assertThat(result.claims().get("tcb_status")).contains("unknown");
   }
 
   @Test
   void status_lowerPcesvn_fallsToNextLevel() {
-    List<Level> levels = List.of(
-        new Level(PLATFORM, DcapFixtures.DEFAULT_PCESVN + 1, CollateralBuilder.tdxSvns(5, 0, 7), "UpToDate", List.of()),
-        level(CollateralBuilder.tdxSvns(5, 0, 7), "OutOfDate", "INTEL-SA-00002"));
+    List<Level> levels =
+        List.of(
+            new Level(
+                PLATFORM,
+                DcapFixtures.DEFAULT_PCESVN + 1,
+                CollateralBuilder.tdxSvns(5, 0, 7),
+                "UpToDate",
+                List.of()),
+            level(CollateralBuilder.tdxSvns(5, 0, 7), "OutOfDate", "INTEL-SA-00002"));
     VerificationResult result = verify(FIXTURES.collateralBuilder(true).levels(levels));
     assertThat(result.claims().get("tcb_status")).contains("OutOfDate");
     assertThat(result.claims().get("advisory_ids")).contains(List.of("INTEL-SA-00002"));
@@ -84,8 +115,10 @@ class TdxTcbStatusTest {
   @Test
   void status_intelRuleSkipsModuleSvnBytes_whenModuleMajorVersionIsSet() {
     // tee_tcb_svn[0] = 4 is below level 0's tdxtcbcomponents[0] = 5: the all-16 rule would pick the
-    // OutOfDate level, Intel's rule compares from index 2 and judges the module by TDX_01 (isvsvn 4).
-    byte[] quote = FIXTURES.tdxQuote().teeTcbSvn(Hex.decode("04010700000000000000000000000000")).build();
+    // OutOfDate level, Intel's rule compares from index 2 and judges the module by TDX_01 (isvsvn
+    // 4).
+    byte[] quote =
+        FIXTURES.tdxQuote().teeTcbSvn(Hex.decode("04010700000000000000000000000000")).build();
     VerificationResult result = verify(quote, FIXTURES.collateral(true));
     assertThat(result.problems()).isEmpty();
     assertThat(result.claims().get("tcb_status")).contains("UpToDate");
@@ -93,15 +126,18 @@ class TdxTcbStatusTest {
 
   @Test
   void status_allSixteenBytesCompared_whenModuleMajorVersionIsZero() {
-    byte[] quote = FIXTURES.tdxQuote().teeTcbSvn(Hex.decode("04000700000000000000000000000000")).build();
+    byte[] quote =
+        FIXTURES.tdxQuote().teeTcbSvn(Hex.decode("04000700000000000000000000000000")).build();
     VerificationResult result = verify(quote, FIXTURES.collateral(true));
     assertThat(result.claims().get("tcb_status")).contains("OutOfDate");
-    assertThat(result.claims().get("advisory_ids")).contains(List.of("INTEL-SA-00960", "INTEL-SA-00982"));
+    assertThat(result.claims().get("advisory_ids"))
+        .contains(List.of("INTEL-SA-00960", "INTEL-SA-00982"));
   }
 
   @Test
   void status_outOfDateModule_convergesToOutOfDate() {
-    byte[] quote = FIXTURES.tdxQuote().teeTcbSvn(Hex.decode("03010700000000000000000000000000")).build();
+    byte[] quote =
+        FIXTURES.tdxQuote().teeTcbSvn(Hex.decode("03010700000000000000000000000000")).build();
     VerificationResult result = verify(quote, FIXTURES.collateral(true));
     assertThat(result.claims().get("tcb_status")).contains("OutOfDate");
     assertThat(result.claims().get("advisory_ids")).contains(List.of("INTEL-SA-01000"));
@@ -109,37 +145,54 @@ class TdxTcbStatusTest {
 
   @Test
   void status_badUnknownModuleIdentity_isCollateralMismatch() {
-    byte[] quote = FIXTURES.tdxQuote().teeTcbSvn(Hex.decode("05020700000000000000000000000000")).build();
-    assertThat(types(verify(quote, FIXTURES.collateral(true)))).containsExactly(EvidenceProblem.COLLATERAL_MISMATCH);
+    byte[] quote =
+        FIXTURES.tdxQuote().teeTcbSvn(Hex.decode("05020700000000000000000000000000")).build();
+    assertThat(types(verify(quote, FIXTURES.collateral(true))))
+        .containsExactly(EvidenceProblem.COLLATERAL_MISMATCH);
   }
 
   @Test
   void status_outOfDateQe_convergesWithPlatformStatus() {
-    VerificationResult plain = verify(FIXTURES.tdxQuote().qeIsvSvn(7).build(), FIXTURES.collateral(true));
+    VerificationResult plain =
+        verify(FIXTURES.tdxQuote().qeIsvSvn(7).build(), FIXTURES.collateral(true));
     assertThat(plain.claims().get("tcb_status")).contains("OutOfDate");
     assertThat(plain.claims().get("advisory_ids")).contains(List.of("INTEL-SA-00615"));
-    VerificationResult configuration = verify(FIXTURES.tdxQuote().qeIsvSvn(7).build(), FIXTURES.collateralBuilder(true)
-        .levels(List.of(level(CollateralBuilder.tdxSvns(5, 0, 7), "ConfigurationNeeded", "INTEL-SA-00003"))).files());
+    VerificationResult configuration =
+        verify(
+            FIXTURES.tdxQuote().qeIsvSvn(7).build(),
+            FIXTURES
+                .collateralBuilder(true)
+                .levels(
+                    List.of(
+                        level(
+                            CollateralBuilder.tdxSvns(5, 0, 7),
+                            "ConfigurationNeeded",
+                            "INTEL-SA-00003")))
+                .files());
     assertThat(configuration.claims().get("tcb_status")).contains("OutOfDateConfigurationNeeded");
-    assertThat(configuration.claims().get("advisory_ids")).contains(List.of("INTEL-SA-00003", "INTEL-SA-00615"));
+    assertThat(configuration.claims().get("advisory_ids"))
+        .contains(List.of("INTEL-SA-00003", "INTEL-SA-00615"));
   }
 
   @Test
   void status_badQeBelowEveryLevel_isRevoked() {
-    VerificationResult result = verify(FIXTURES.tdxQuote().qeIsvSvn(5).build(), FIXTURES.collateral(true));
+    VerificationResult result =
+        verify(FIXTURES.tdxQuote().qeIsvSvn(5).build(), FIXTURES.collateral(true));
     assertThat(types(result)).containsExactly(EvidenceProblem.TCB_REVOKED);
   }
 
   @Test
   void collateral_badTcbInfoSignature_isCollateralInvalid() {
-    assertThat(types(verify(FIXTURES.collateralBuilder(true).badTcbInfoSignature()))).containsExactly(EvidenceProblem.COLLATERAL_INVALID);
+    assertThat(types(verify(FIXTURES.collateralBuilder(true).badTcbInfoSignature())))
+        .containsExactly(EvidenceProblem.COLLATERAL_INVALID);
   }
 
   @Test
   void collateral_badUntrustedSigner_isCollateralInvalid() {
     DcapFixtures other = DcapFixtures.create();
-    List<EvidenceInput.Collateral> files = new ArrayList<>(FIXTURES.collateralBuilder(true)
-        .signingKey(other.tcbSignerKey.getPrivate()).files());
+    List<EvidenceInput.Collateral> files =
+        new ArrayList<>(
+            FIXTURES.collateralBuilder(true).signingKey(other.tcbSignerKey.getPrivate()).files());
     files.add(new EvidenceInput.Collateral("other-chain.pem", other.tcbSigningChainPem()));
     VerificationResult result = verify(FIXTURES.tdxQuote().build(), files);
     assertThat(types(result)).containsOnly(EvidenceProblem.COLLATERAL_INVALID).hasSize(2);
@@ -149,13 +202,19 @@ class TdxTcbStatusTest {
   void collateral_badMissingSigningCertificate_isCertificateMissing() {
     List<EvidenceInput.Collateral> files = new ArrayList<>(FIXTURES.collateral(true));
     files.removeIf(f -> f.name().endsWith(".pem"));
-    assertThat(types(verify(FIXTURES.tdxQuote().build(), files))).containsOnly(EvidenceProblem.CERTIFICATE_MISSING).hasSize(2);
+    assertThat(types(verify(FIXTURES.tdxQuote().build(), files)))
+        .containsOnly(EvidenceProblem.CERTIFICATE_MISSING)
+        .hasSize(2);
   }
 
   @Test
   void collateral_badExpired_isCollateralExpired() {
-    VerificationResult result = verify(FIXTURES.collateralBuilder(true)
-        .validity(Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2025-02-01T00:00:00Z")));
+    VerificationResult result =
+        verify(
+            FIXTURES
+                .collateralBuilder(true)
+                .validity(
+                    Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2025-02-01T00:00:00Z")));
     assertThat(types(result)).containsOnly(EvidenceProblem.COLLATERAL_EXPIRED).hasSize(2);
   }
 
@@ -182,8 +241,14 @@ class TdxTcbStatusTest {
   @Test
   void collateral_newestApplicableTcbInfo_isChosen() {
     List<EvidenceInput.Collateral> files = new ArrayList<>(FIXTURES.collateral(true));
-    files.add(new EvidenceInput.Collateral("old-tcbinfo.json", FIXTURES.collateralBuilder(true)
-        .validity(Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2025-02-01T00:00:00Z")).tcbInfoBody()));
+    files.add(
+        new EvidenceInput.Collateral(
+            "old-tcbinfo.json",
+            FIXTURES
+                .collateralBuilder(true)
+                .validity(
+                    Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2025-02-01T00:00:00Z"))
+                .tcbInfoBody()));
     VerificationResult result = verify(FIXTURES.tdxQuote().build(), files);
     assertThat(result.problems()).isEmpty();
     assertThat(result.claims().get("tcb_status")).contains("UpToDate");
@@ -191,19 +256,28 @@ class TdxTcbStatusTest {
 
   @Test
   void status_badTdxModuleMrSigner_isCollateralMismatch() {
-    VerificationResult withIdentity = verify(FIXTURES.collateralBuilder(true).moduleMrSigner(DcapFixtures.filled(48, 1)));
+    VerificationResult withIdentity =
+        verify(FIXTURES.collateralBuilder(true).moduleMrSigner(DcapFixtures.filled(48, 1)));
     assertThat(types(withIdentity)).containsExactly(EvidenceProblem.COLLATERAL_MISMATCH);
-    byte[] majorZero = FIXTURES.tdxQuote().teeTcbSvn(Hex.decode("05000700000000000000000000000000")).build();
-    VerificationResult plainModule = verify(majorZero, FIXTURES.collateralBuilder(true).withoutModuleIdentities()
-        .moduleMrSigner(DcapFixtures.filled(48, 1)).files());
+    byte[] majorZero =
+        FIXTURES.tdxQuote().teeTcbSvn(Hex.decode("05000700000000000000000000000000")).build();
+    VerificationResult plainModule =
+        verify(
+            majorZero,
+            FIXTURES
+                .collateralBuilder(true)
+                .withoutModuleIdentities()
+                .moduleMrSigner(DcapFixtures.filled(48, 1))
+                .files());
     assertThat(types(plainModule)).containsExactly(EvidenceProblem.COLLATERAL_MISMATCH);
     assertThat(plainModule.problems().get(0).detail()).contains("mr_signer_seam");
   }
 
   @Test
   void collateral_badSignedByPckKey_isCollateralInvalid() {
-    List<EvidenceInput.Collateral> files = new ArrayList<>(FIXTURES.collateralBuilder(true)
-        .signingKey(FIXTURES.pckKey.getPrivate()).files());
+    List<EvidenceInput.Collateral> files =
+        new ArrayList<>(
+            FIXTURES.collateralBuilder(true).signingKey(FIXTURES.pckKey.getPrivate()).files());
     files.add(new EvidenceInput.Collateral("pck-chain.pem", FIXTURES.pckChainPem()));
     VerificationResult result = verify(FIXTURES.tdxQuote().build(), files);
     assertThat(types(result)).containsOnly(EvidenceProblem.COLLATERAL_INVALID).hasSize(2);
@@ -212,12 +286,19 @@ class TdxTcbStatusTest {
   @Test
   void collateral_badSignerBelowIntermediate_isCollateralInvalid() {
     var key = dev.arbiter.crypto.CertBuilder.ecKeyPair("secp256r1");
-    var signer = dev.arbiter.crypto.CertBuilder.subject("CN=Not A TCB Signer", key.getPublic())
-        .issuer(FIXTURES.pckCa, FIXTURES.pckCaKey.getPrivate()).build();
-    List<EvidenceInput.Collateral> files = new ArrayList<>(FIXTURES.collateralBuilder(true).signingKey(key.getPrivate()).files());
+    var signer =
+        dev.arbiter.crypto.CertBuilder.subject("CN=Not A TCB Signer", key.getPublic())
+            .issuer(FIXTURES.pckCa, FIXTURES.pckCaKey.getPrivate())
+            .build();
+    List<EvidenceInput.Collateral> files =
+        new ArrayList<>(FIXTURES.collateralBuilder(true).signingKey(key.getPrivate()).files());
     files.removeIf(f -> f.name().endsWith(".pem"));
-    files.add(new EvidenceInput.Collateral("signer.pem", (dev.arbiter.crypto.Certificates.toPem(signer)
-        + dev.arbiter.crypto.Certificates.toPem(FIXTURES.pckCa)).getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    files.add(
+        new EvidenceInput.Collateral(
+            "signer.pem",
+            (dev.arbiter.crypto.Certificates.toPem(signer)
+                    + dev.arbiter.crypto.Certificates.toPem(FIXTURES.pckCa))
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
     VerificationResult result = verify(FIXTURES.tdxQuote().build(), files);
     assertThat(types(result)).containsOnly(EvidenceProblem.COLLATERAL_INVALID).hasSize(2);
     assertThat(result.problems().get(0).detail()).contains("not issued directly by the root");

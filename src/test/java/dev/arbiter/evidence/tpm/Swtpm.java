@@ -35,11 +35,22 @@ final class Swtpm implements AutoCloseable {
     for (int attempt = 0; attempt < 10; attempt++) {
       int port = freePortPair();
       Path state = Files.createDirectories(dir.resolve("state"));
-      Process process = new ProcessBuilder("swtpm", "socket", "--tpm2",
-          "--server", "type=tcp,port=" + port + ",bindaddr=127.0.0.1",
-          "--ctrl", "type=tcp,port=" + (port + 1) + ",bindaddr=127.0.0.1",
-          "--flags", "not-need-init,startup-clear", "--tpmstate", "dir=" + state)
-          .redirectErrorStream(true).redirectOutput(dir.resolve("swtpm.log").toFile()).start();
+      Process process =
+          new ProcessBuilder(
+                  "swtpm",
+                  "socket",
+                  "--tpm2",
+                  "--server",
+                  "type=tcp,port=" + port + ",bindaddr=127.0.0.1",
+                  "--ctrl",
+                  "type=tcp,port=" + (port + 1) + ",bindaddr=127.0.0.1",
+                  "--flags",
+                  "not-need-init,startup-clear",
+                  "--tpmstate",
+                  "dir=" + state)
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("swtpm.log").toFile())
+              .start();
       if (waitForPort(port, process)) {
         return new Swtpm(process, dir, port);
       }
@@ -50,15 +61,25 @@ final class Swtpm implements AutoCloseable {
 
   private static void requireTools() {
     List<String> missing = new ArrayList<>();
-    for (String tool : List.of("swtpm", "tpm2_createek", "tpm2_createak", "tpm2_readpublic", "tpm2_quote",
-        "tpm2_pcrextend", "tpm2_flushcontext")) {
+    for (String tool :
+        List.of(
+            "swtpm",
+            "tpm2_createek",
+            "tpm2_createak",
+            "tpm2_readpublic",
+            "tpm2_quote",
+            "tpm2_pcrextend",
+            "tpm2_flushcontext")) {
       if (!onPath(tool)) {
         missing.add(tool);
       }
     }
     if (!missing.isEmpty()) {
-      String message = "swtpm end-to-end test needs " + missing + " (Debian: apt-get install swtpm swtpm-tools tpm2-tools;"
-          + " .ci/install-tools.sh does this)";
+      String message =
+          "swtpm end-to-end test needs "
+              + missing
+              + " (Debian: apt-get install swtpm swtpm-tools tpm2-tools;"
+              + " .ci/install-tools.sh does this)";
       if (RepoPaths.underCi()) {
         throw new AssertionError(message + " and CI is set");
       }
@@ -67,7 +88,8 @@ final class Swtpm implements AutoCloseable {
   }
 
   private static boolean onPath(String tool) {
-    for (String entry : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+    for (String entry :
+        System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
       if (Files.isExecutable(Path.of(entry, tool))) {
         return true;
       }
@@ -103,7 +125,9 @@ final class Swtpm implements AutoCloseable {
     return false;
   }
 
-  /** Runs a tpm2-tools command in the work directory, then flushes transient objects and sessions. */
+  /**
+   * Runs a tpm2-tools command in the work directory, then flushes transient objects and sessions.
+   */
   String run(String... command) throws Exception {
     String out = exec(command);
     exec("tpm2_flushcontext", "-t");
@@ -112,7 +136,8 @@ final class Swtpm implements AutoCloseable {
   }
 
   private String exec(String... command) throws Exception {
-    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+    ProcessBuilder builder =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
     builder.environment().put("TPM2TOOLS_TCTI", "swtpm:host=127.0.0.1,port=" + port);
     Process child = builder.start();
     String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -29,7 +29,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * whose PCR has changed since the values were read, and a wrong nonce.
  */
 class SwtpmEndToEndTest {
-  private static final VerificationContext NOW = VerificationContext.at(Instant.parse("2026-01-01T00:00:00Z"));
+  private static final VerificationContext NOW =
+      VerificationContext.at(Instant.parse("2026-01-01T00:00:00Z"));
   private static final String SELECTION = "sha256:0,16+sha1:7";
   private static Swtpm tpm;
 
@@ -44,8 +45,24 @@ class SwtpmEndToEndTest {
   }
 
   private static void createAk(String name, String type, String scheme) throws Exception {
-    tpm.run("tpm2_createak", "-C", "ek.ctx", "-c", name + ".ctx", "-G", type, "-g", "sha256", "-s", scheme,
-        "-u", name + ".pem", "-f", "pem", "-n", name + ".name");
+    tpm.run(
+        "tpm2_createak",
+        "-C",
+        "ek.ctx",
+        "-c",
+        name + ".ctx",
+        "-G",
+        type,
+        "-g",
+        "sha256",
+        "-s",
+        scheme,
+        "-u",
+        name + ".pem",
+        "-f",
+        "pem",
+        "-n",
+        name + ".name");
     tpm.run("tpm2_readpublic", "-c", name + ".ctx", "-f", "tss", "-o", name + ".tpm2b");
   }
 
@@ -62,9 +79,26 @@ class SwtpmEndToEndTest {
     return nonce;
   }
 
-  private static String quote(String ak, byte[] nonce, String tag, String... format) throws Exception {
-    List<String> command = new java.util.ArrayList<>(List.of("tpm2_quote", "-c", ak + ".ctx", "-l", SELECTION,
-        "-q", Hex.encode(nonce), "-g", "sha256", "-m", tag + ".msg", "-s", tag + ".sig", "-o", tag + ".pcrs"));
+  private static String quote(String ak, byte[] nonce, String tag, String... format)
+      throws Exception {
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
+                "tpm2_quote",
+                "-c",
+                ak + ".ctx",
+                "-l",
+                SELECTION,
+                "-q",
+                Hex.encode(nonce),
+                "-g",
+                "sha256",
+                "-m",
+                tag + ".msg",
+                "-s",
+                tag + ".sig",
+                "-o",
+                tag + ".pcrs"));
     if (ak.equals("rsapss")) {
       command.add("--scheme=rsapss");
     }
@@ -81,13 +115,22 @@ class SwtpmEndToEndTest {
   }
 
   @ParameterizedTest(name = "{0} AK as {1}, signature {2}")
-  @CsvSource({"ecdsa, pem, tss", "ecdsa, tpm2b, plain", "rsassa, pem, tss", "rsassa, tpm2b, plain",
-      "rsapss, pem, tss", "rsapss, tpm2b, plain"})
-  void freshQuote_withNonce_verifies(String ak, String keyForm, String signatureForm) throws Exception {
+  @CsvSource({
+    "ecdsa, pem, tss",
+    "ecdsa, tpm2b, plain",
+    "rsassa, pem, tss",
+    "rsassa, tpm2b, plain",
+    "rsapss, pem, tss",
+    "rsapss, tpm2b, plain"
+  })
+  void freshQuote_withNonce_verifies(String ak, String keyForm, String signatureForm)
+      throws Exception {
     byte[] nonce = nonce();
     String tag = quote(ak, nonce, ak + "-" + keyForm + "-" + signatureForm, "-f", signatureForm);
 
-    VerificationResult result = TpmScheme.withoutCas().verify(input(tag, ak + "." + keyForm), ExpectedBinding.exactly(nonce), NOW);
+    VerificationResult result =
+        TpmScheme.withoutCas()
+            .verify(input(tag, ak + "." + keyForm), ExpectedBinding.exactly(nonce), NOW);
 
     assertThat(result.problems()).isEmpty();
     assertThat(result.claims().get("extra_data")).contains(Hex.encode(nonce));
@@ -106,12 +149,18 @@ class SwtpmEndToEndTest {
     String before = quote("ecdsa", nonce(), "before");
     tpm.run("tpm2_pcrextend", "16:sha256=" + Hex.encode(nonce));
     String after = quote("ecdsa", nonce, "after");
-    EvidenceInput stale = input(after, "ecdsa.pem").withPcrs(Files.readAllBytes(tpm.file(before + ".pcrs")));
+    EvidenceInput stale =
+        input(after, "ecdsa.pem").withPcrs(Files.readAllBytes(tpm.file(before + ".pcrs")));
 
-    VerificationResult rejected = TpmScheme.withoutCas().verify(stale, ExpectedBinding.exactly(nonce), NOW);
-    VerificationResult current = TpmScheme.withoutCas().verify(input(after, "ecdsa.pem"), ExpectedBinding.exactly(nonce), NOW);
+    VerificationResult rejected =
+        TpmScheme.withoutCas().verify(stale, ExpectedBinding.exactly(nonce), NOW);
+    VerificationResult current =
+        TpmScheme.withoutCas()
+            .verify(input(after, "ecdsa.pem"), ExpectedBinding.exactly(nonce), NOW);
 
-    assertThat(rejected.problems()).extracting(Problem::type).containsExactly(EvidenceProblem.MEASUREMENT_MISMATCH);
+    assertThat(rejected.problems())
+        .extracting(Problem::type)
+        .containsExactly(EvidenceProblem.MEASUREMENT_MISMATCH);
     assertThat(current.problems()).isEmpty();
   }
 
@@ -119,9 +168,13 @@ class SwtpmEndToEndTest {
   void quote_withOtherNonce_isReportDataMismatch() throws Exception {
     String tag = quote("rsassa", nonce(), "other-nonce");
 
-    VerificationResult result = TpmScheme.withoutCas().verify(input(tag, "rsassa.pem"), ExpectedBinding.exactly(nonce()), NOW);
+    VerificationResult result =
+        TpmScheme.withoutCas()
+            .verify(input(tag, "rsassa.pem"), ExpectedBinding.exactly(nonce()), NOW);
 
-    assertThat(result.problems()).extracting(Problem::type).containsExactly(EvidenceProblem.REPORT_DATA_MISMATCH);
+    assertThat(result.problems())
+        .extracting(Problem::type)
+        .containsExactly(EvidenceProblem.REPORT_DATA_MISMATCH);
   }
 
   @Test
@@ -129,9 +182,13 @@ class SwtpmEndToEndTest {
     byte[] nonce = nonce();
     String tag = quote("ecdsa", nonce, "wrong-ak");
 
-    VerificationResult result = TpmScheme.withoutCas().verify(input(tag, "rsassa.pem"), ExpectedBinding.exactly(nonce), NOW);
+    VerificationResult result =
+        TpmScheme.withoutCas()
+            .verify(input(tag, "rsassa.pem"), ExpectedBinding.exactly(nonce), NOW);
 
-    assertThat(result.problems()).extracting(Problem::type).containsExactly(EvidenceProblem.SIGNATURE_INVALID);
+    assertThat(result.problems())
+        .extracting(Problem::type)
+        .containsExactly(EvidenceProblem.SIGNATURE_INVALID);
   }
 
   @Test
@@ -139,13 +196,27 @@ class SwtpmEndToEndTest {
     byte[] nonce = nonce();
     String tag = quote("ecdsa", nonce, "cli");
 
-    CliRun run = CliRun.of("evidence", "verify", "--format", "tpm", "--json",
-        "--evidence", tpm.file(tag + ".msg").toString(), "--signature", tpm.file(tag + ".sig").toString(),
-        "--pcrs", tpm.file(tag + ".pcrs").toString(), "--key", tpm.file("ecdsa.pem").toString(),
-        "--report-data", Hex.encode(nonce));
+    CliRun run =
+        CliRun.of(
+            "evidence",
+            "verify",
+            "--format",
+            "tpm",
+            "--json",
+            "--evidence",
+            tpm.file(tag + ".msg").toString(),
+            "--signature",
+            tpm.file(tag + ".sig").toString(),
+            "--pcrs",
+            tpm.file(tag + ".pcrs").toString(),
+            "--key",
+            tpm.file("ecdsa.pem").toString(),
+            "--report-data",
+            Hex.encode(nonce));
 
     assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
     assertThat(run.json().path("verdict").asText()).isEqualTo("valid");
-    assertThat(run.json().path("claims").path("signature").path("scheme").asText()).isEqualTo("ecdsa");
+    assertThat(run.json().path("claims").path("signature").path("scheme").asText())
+        .isEqualTo("ecdsa");
   }
 }

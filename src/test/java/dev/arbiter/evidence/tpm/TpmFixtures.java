@@ -19,8 +19,8 @@ import java.util.Map;
 
 /**
  * Generates TPM structures the way a TPM marshals them (big-endian), so unit tests can build quotes
- * signed by their own keys: TPMS_ATTEST, TPMT_SIGNATURE (RSASSA, RSAPSS, ECDSA), TPMT_PUBLIC and PCR
- * JSON. Test code only.
+ * signed by their own keys: TPMS_ATTEST, TPMT_SIGNATURE (RSASSA, RSAPSS, ECDSA), TPMT_PUBLIC and
+ * PCR JSON. Test code only.
  */
 final class TpmFixtures {
   static final byte[] SIGNER = hex("000b" + "11".repeat(32));
@@ -47,8 +47,12 @@ final class TpmFixtures {
     StringBuilder json = new StringBuilder("{\"sha256\": {");
     String separator = "";
     for (var entry : sha256.entrySet()) {
-      json.append(separator).append('"').append(entry.getKey()).append("\": \"")
-          .append(dev.arbiter.internal.Hex.encode(entry.getValue())).append('"');
+      json.append(separator)
+          .append('"')
+          .append(entry.getKey())
+          .append("\": \"")
+          .append(dev.arbiter.internal.Hex.encode(entry.getValue()))
+          .append('"');
       separator = ", ";
     }
     return json.append("}}").toString().getBytes(StandardCharsets.UTF_8);
@@ -62,10 +66,17 @@ final class TpmFixtures {
       select[entry.getKey() / 8] |= (byte) (1 << (entry.getKey() % 8));
     }
     new java.util.TreeMap<>(pcrs).values().forEach(digestInput::writeBytes);
-    return attest(0xff544347L, 0x8018, nonce, List.of(0x000B), select, Digests.sha256(digestInput.toByteArray()));
+    return attest(
+        0xff544347L,
+        0x8018,
+        nonce,
+        List.of(0x000B),
+        select,
+        Digests.sha256(digestInput.toByteArray()));
   }
 
-  static byte[] attest(long magic, int type, byte[] nonce, List<Integer> banks, byte[] select, byte[] pcrDigest) {
+  static byte[] attest(
+      long magic, int type, byte[] nonce, List<Integer> banks, byte[] select, byte[] pcrDigest) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     u32(out, magic);
     u16(out, type);
@@ -149,7 +160,8 @@ final class TpmFixtures {
   }
 
   static String pem(java.security.PublicKey key) {
-    return "-----BEGIN PUBLIC KEY-----\n" + java.util.Base64.getMimeEncoder().encodeToString(key.getEncoded())
+    return "-----BEGIN PUBLIC KEY-----\n"
+        + java.util.Base64.getMimeEncoder().encodeToString(key.getEncoded())
         + "\n-----END PUBLIC KEY-----\n";
   }
 

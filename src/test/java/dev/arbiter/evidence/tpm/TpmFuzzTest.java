@@ -17,7 +17,8 @@ import java.util.List;
  * committed corpus in {@code TpmFuzzTestInputs/}.
  */
 class TpmFuzzTest {
-  private static final VerificationContext AT = VerificationContext.at(Instant.parse("2026-01-01T00:00:00Z"));
+  private static final VerificationContext AT =
+      VerificationContext.at(Instant.parse("2026-01-01T00:00:00Z"));
 
   @FuzzTest(maxDuration = "60s")
   void attest(byte[] input) {
@@ -26,8 +27,15 @@ class TpmFuzzTest {
     } catch (TpmFormatException expected) {
       // typed rejection
     }
-    VerificationResult result = TpmScheme.withoutCas().verify(
-        EvidenceInput.of(input).withSignature(input).withPcrs(input).withKeys(List.of(input)), ExpectedBinding.none(), AT);
+    VerificationResult result =
+        TpmScheme.withoutCas()
+            .verify(
+                EvidenceInput.of(input)
+                    .withSignature(input)
+                    .withPcrs(input)
+                    .withKeys(List.of(input)),
+                ExpectedBinding.none(),
+                AT);
     assertThat(result.valid()).isFalse();
   }
 

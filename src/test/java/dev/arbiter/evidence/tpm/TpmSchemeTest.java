@@ -4,8 +4,8 @@ package dev.arbiter.evidence.tpm;
 import static dev.arbiter.evidence.tpm.TpmFixtures.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
 import dev.arbiter.crypto.CertBuilder;
 import dev.arbiter.evidence.EvidenceInput;
 import dev.arbiter.evidence.EvidenceProblem;
@@ -25,9 +25,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Generated quotes signed by test keys: one valid case per signature scheme and a bad case per rule. */
+/**
+ * Generated quotes signed by test keys: one valid case per signature scheme and a bad case per
+ * rule.
+ */
 class TpmSchemeTest {
-  private static final VerificationContext AT = VerificationContext.at(Instant.parse("2026-01-01T00:00:00Z"));
+  private static final VerificationContext AT =
+      VerificationContext.at(Instant.parse("2026-01-01T00:00:00Z"));
   private static final KeyPair RSA = CertBuilder.rsaKeyPair(2048);
   private static final KeyPair EC = CertBuilder.ecKeyPair("secp256r1");
   private static final byte[] NONCE = hex("c0ffee00".repeat(8));
@@ -47,7 +51,9 @@ class TpmSchemeTest {
   }
 
   private static EvidenceInput input(String scheme) throws Exception {
-    return EvidenceInput.of(QUOTE).withSignature(signature(scheme, QUOTE)).withPcrs(TpmFixtures.pcrJson(PCRS))
+    return EvidenceInput.of(QUOTE)
+        .withSignature(signature(scheme, QUOTE))
+        .withPcrs(TpmFixtures.pcrJson(PCRS))
         .withKeys(List.of(TpmFixtures.tpmtPublic(keyFor(scheme), true)));
   }
 
@@ -58,7 +64,8 @@ class TpmSchemeTest {
   @ParameterizedTest
   @ValueSource(strings = {"rsassa", "rsapss", "ecdsa"})
   void quote_signedByAk_isValidWithClaims(String scheme) throws Exception {
-    VerificationResult result = TpmScheme.withoutCas().verify(input(scheme), ExpectedBinding.exactly(NONCE), AT);
+    VerificationResult result =
+        TpmScheme.withoutCas().verify(input(scheme), ExpectedBinding.exactly(NONCE), AT);
 
     assertThat(result.problems()).isEmpty();
     assertThat(result.claims().get("signature.scheme")).contains(scheme);
@@ -74,12 +81,17 @@ class TpmSchemeTest {
   @ParameterizedTest
   @ValueSource(strings = {"PEM", "JWK"})
   void quote_withAkAsPemOrJwk_isValid(String form) throws Exception {
-    byte[] key = form.equals("PEM") ? TpmFixtures.pem(EC.getPublic()).getBytes(StandardCharsets.US_ASCII)
-        : new ECKey.Builder(Curve.P_256, (java.security.interfaces.ECPublicKey) EC.getPublic()).build().toJSONString()
-            .getBytes(StandardCharsets.UTF_8);
+    byte[] key =
+        form.equals("PEM")
+            ? TpmFixtures.pem(EC.getPublic()).getBytes(StandardCharsets.US_ASCII)
+            : new ECKey.Builder(Curve.P_256, (java.security.interfaces.ECPublicKey) EC.getPublic())
+                .build()
+                .toJSONString()
+                .getBytes(StandardCharsets.UTF_8);
     EvidenceInput input = input("ecdsa").withKeys(List.of(key));
 
-    assertThat(TpmScheme.withoutCas().verify(input, ExpectedBinding.exactly(NONCE), AT).problems()).isEmpty();
+    assertThat(TpmScheme.withoutCas().verify(input, ExpectedBinding.exactly(NONCE), AT).problems())
+        .isEmpty();
   }
 
   @Test
@@ -87,7 +99,8 @@ class TpmSchemeTest {
     byte[] tpmt = TpmFixtures.rsassa(RSA.getPrivate(), QUOTE);
     EvidenceInput input = input("rsassa").withSignature(Arrays.copyOfRange(tpmt, 6, tpmt.length));
 
-    VerificationResult result = TpmScheme.withoutCas().verify(input, ExpectedBinding.exactly(NONCE), AT);
+    VerificationResult result =
+        TpmScheme.withoutCas().verify(input, ExpectedBinding.exactly(NONCE), AT);
 
     assertThat(result.problems()).isEmpty();
     assertThat(result.claims().get("signature.scheme")).contains("raw");
@@ -97,7 +110,9 @@ class TpmSchemeTest {
   void bad_magic_isMalformed() throws Exception {
     byte[] quote = QUOTE.clone();
     quote[0] = 0;
-    assertThat(types(TpmScheme.withoutCas().verify(EvidenceInput.of(quote), ExpectedBinding.none(), AT)))
+    assertThat(
+            types(
+                TpmScheme.withoutCas().verify(EvidenceInput.of(quote), ExpectedBinding.none(), AT)))
         .containsExactly(EvidenceProblem.EVIDENCE_MALFORMED);
   }
 
@@ -105,14 +120,18 @@ class TpmSchemeTest {
   void bad_typeNotQuote_isUnsupported() {
     byte[] quote = QUOTE.clone();
     quote[5] = 0x17; // TPM_ST_ATTEST_CERTIFY
-    assertThat(types(TpmScheme.withoutCas().verify(EvidenceInput.of(quote), ExpectedBinding.none(), AT)))
+    assertThat(
+            types(
+                TpmScheme.withoutCas().verify(EvidenceInput.of(quote), ExpectedBinding.none(), AT)))
         .containsExactly(EvidenceProblem.UNSUPPORTED_VERSION);
   }
 
   @Test
   void bad_trailingBytes_isMalformed() {
     byte[] quote = Arrays.copyOf(QUOTE, QUOTE.length + 1);
-    assertThat(types(TpmScheme.withoutCas().verify(EvidenceInput.of(quote), ExpectedBinding.none(), AT)))
+    assertThat(
+            types(
+                TpmScheme.withoutCas().verify(EvidenceInput.of(quote), ExpectedBinding.none(), AT)))
         .containsExactly(EvidenceProblem.EVIDENCE_MALFORMED);
   }
 
@@ -120,8 +139,12 @@ class TpmSchemeTest {
   void bad_truncated_isMalformed() {
     for (int length = 0; length < QUOTE.length; length += 7) {
       byte[] quote = Arrays.copyOf(QUOTE, length);
-      assertThat(types(TpmScheme.withoutCas().verify(EvidenceInput.of(quote), ExpectedBinding.none(), AT)))
-          .as("length " + length).containsExactly(EvidenceProblem.EVIDENCE_MALFORMED);
+      assertThat(
+              types(
+                  TpmScheme.withoutCas()
+                      .verify(EvidenceInput.of(quote), ExpectedBinding.none(), AT)))
+          .as("length " + length)
+          .containsExactly(EvidenceProblem.EVIDENCE_MALFORMED);
     }
   }
 
@@ -138,14 +161,18 @@ class TpmSchemeTest {
 
   @Test
   void bad_noSignature_isSignatureInvalid() throws Exception {
-    EvidenceInput input = EvidenceInput.of(QUOTE).withKeys(List.of(TpmFixtures.tpmtPublic(EC, true)));
+    EvidenceInput input =
+        EvidenceInput.of(QUOTE).withKeys(List.of(TpmFixtures.tpmtPublic(EC, true)));
     assertThat(types(TpmScheme.withoutCas().verify(input, ExpectedBinding.none(), AT)))
         .containsExactly(EvidenceProblem.SIGNATURE_INVALID);
   }
 
   @Test
   void bad_extraData_isReportDataMismatch() throws Exception {
-    assertThat(types(TpmScheme.withoutCas().verify(input("ecdsa"), ExpectedBinding.exactly(hex("c0ffee00")), AT)))
+    assertThat(
+            types(
+                TpmScheme.withoutCas()
+                    .verify(input("ecdsa"), ExpectedBinding.exactly(hex("c0ffee00")), AT)))
         .containsExactly(EvidenceProblem.REPORT_DATA_MISMATCH);
   }
 
@@ -155,7 +182,8 @@ class TpmSchemeTest {
     changed.get(16)[0] ^= 1;
     EvidenceInput input = input("ecdsa").withPcrs(TpmFixtures.pcrJson(changed));
 
-    VerificationResult result = TpmScheme.withoutCas().verify(input, ExpectedBinding.exactly(NONCE), AT);
+    VerificationResult result =
+        TpmScheme.withoutCas().verify(input, ExpectedBinding.exactly(NONCE), AT);
 
     assertThat(types(result)).containsExactly(EvidenceProblem.MEASUREMENT_MISMATCH);
     assertThat(result.claims().get("pcr16")).isEmpty();
@@ -170,7 +198,8 @@ class TpmSchemeTest {
 
   @Test
   void bad_pcrJson_isMalformed() throws Exception {
-    EvidenceInput input = input("ecdsa").withPcrs("{\"sha256\": {\"0\": \"abc\"}}".getBytes(StandardCharsets.UTF_8));
+    EvidenceInput input =
+        input("ecdsa").withPcrs("{\"sha256\": {\"0\": \"abc\"}}".getBytes(StandardCharsets.UTF_8));
     assertThat(types(TpmScheme.withoutCas().verify(input, ExpectedBinding.exactly(NONCE), AT)))
         .containsExactly(EvidenceProblem.EVIDENCE_MALFORMED);
   }
@@ -200,9 +229,17 @@ class TpmSchemeTest {
 
   private static Pki pki(Instant notAfter) {
     KeyPair rootKey = CertBuilder.ecKeyPair("secp384r1");
-    X509Certificate root = CertBuilder.subject("CN=Test AK CA", rootKey.getPublic()).selfSigned(rootKey.getPrivate()).ca(0).build();
-    X509Certificate ak = CertBuilder.subject("CN=Test AK", EC.getPublic()).issuer(root, rootKey.getPrivate())
-        .validity(Instant.parse("2025-01-01T00:00:00Z"), notAfter).serial(BigInteger.valueOf(42)).build();
+    X509Certificate root =
+        CertBuilder.subject("CN=Test AK CA", rootKey.getPublic())
+            .selfSigned(rootKey.getPrivate())
+            .ca(0)
+            .build();
+    X509Certificate ak =
+        CertBuilder.subject("CN=Test AK", EC.getPublic())
+            .issuer(root, rootKey.getPrivate())
+            .validity(Instant.parse("2025-01-01T00:00:00Z"), notAfter)
+            .serial(BigInteger.valueOf(42))
+            .build();
     return new Pki(root, rootKey, ak);
   }
 
@@ -213,7 +250,9 @@ class TpmSchemeTest {
   @Test
   void akCertificate_chainedToConfiguredCa_isValid() throws Exception {
     Pki pki = pki(Instant.parse("2030-01-01T00:00:00Z"));
-    VerificationResult result = new TpmScheme(List.of(pki.root())).verify(withCert(pki.ak()), ExpectedBinding.exactly(NONCE), AT);
+    VerificationResult result =
+        new TpmScheme(List.of(pki.root()))
+            .verify(withCert(pki.ak()), ExpectedBinding.exactly(NONCE), AT);
 
     assertThat(result.problems()).isEmpty();
     assertThat(result.claims().get("ak.certificate.subject")).contains("CN=Test AK");
@@ -224,25 +263,41 @@ class TpmSchemeTest {
   void bad_akCertificateFromOtherCa_isChainInvalid() throws Exception {
     Pki pki = pki(Instant.parse("2030-01-01T00:00:00Z"));
     Pki other = pki(Instant.parse("2030-01-01T00:00:00Z"));
-    assertThat(types(new TpmScheme(List.of(other.root())).verify(withCert(pki.ak()), ExpectedBinding.exactly(NONCE), AT)))
+    assertThat(
+            types(
+                new TpmScheme(List.of(other.root()))
+                    .verify(withCert(pki.ak()), ExpectedBinding.exactly(NONCE), AT)))
         .containsExactly(EvidenceProblem.CERTIFICATE_CHAIN_INVALID);
   }
 
   @Test
   void bad_akCertificateExpired_isCertificateExpired() throws Exception {
     Pki pki = pki(Instant.parse("2025-06-01T00:00:00Z"));
-    assertThat(types(new TpmScheme(List.of(pki.root())).verify(withCert(pki.ak()), ExpectedBinding.exactly(NONCE), AT)))
+    assertThat(
+            types(
+                new TpmScheme(List.of(pki.root()))
+                    .verify(withCert(pki.ak()), ExpectedBinding.exactly(NONCE), AT)))
         .containsExactly(EvidenceProblem.CERTIFICATE_EXPIRED);
   }
 
   @Test
   void bad_akCertificateRevoked_isCertificateRevoked() throws Exception {
     Pki pki = pki(Instant.parse("2030-01-01T00:00:00Z"));
-    var crl = CertBuilder.crl(pki.root(), pki.rootKey().getPrivate(), Instant.parse("2025-12-01T00:00:00Z"),
-        Instant.parse("2026-02-01T00:00:00Z"), List.of(BigInteger.valueOf(42)));
-    EvidenceInput input = withCert(pki.ak()).withCollateral(List.of(new EvidenceInput.Collateral("ca.crl", crl.getEncoded())));
+    var crl =
+        CertBuilder.crl(
+            pki.root(),
+            pki.rootKey().getPrivate(),
+            Instant.parse("2025-12-01T00:00:00Z"),
+            Instant.parse("2026-02-01T00:00:00Z"),
+            List.of(BigInteger.valueOf(42)));
+    EvidenceInput input =
+        withCert(pki.ak())
+            .withCollateral(List.of(new EvidenceInput.Collateral("ca.crl", crl.getEncoded())));
 
-    assertThat(types(new TpmScheme(List.of(pki.root())).verify(input, ExpectedBinding.exactly(NONCE), AT)))
+    assertThat(
+            types(
+                new TpmScheme(List.of(pki.root()))
+                    .verify(input, ExpectedBinding.exactly(NONCE), AT)))
         .containsExactly(EvidenceProblem.CERTIFICATE_REVOKED);
   }
 
@@ -250,7 +305,10 @@ class TpmSchemeTest {
   void bad_keyDiffersFromAkCertificate_isKeyBindingInvalid() throws Exception {
     Pki pki = pki(Instant.parse("2030-01-01T00:00:00Z"));
     EvidenceInput input = withCert(pki.ak()).withKeys(List.of(TpmFixtures.tpmtPublic(RSA, true)));
-    assertThat(types(new TpmScheme(List.of(pki.root())).verify(input, ExpectedBinding.exactly(NONCE), AT)))
+    assertThat(
+            types(
+                new TpmScheme(List.of(pki.root()))
+                    .verify(input, ExpectedBinding.exactly(NONCE), AT)))
         .containsExactly(EvidenceProblem.KEY_BINDING_INVALID);
   }
 }

@@ -8,7 +8,10 @@ import dev.arbiter.supplychain.sbom.Component;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Any bytes give advisories or {@link AdvisoryProblem#ADVISORY_MALFORMED}; matching them never throws. */
+/**
+ * Any bytes give advisories or {@link AdvisoryProblem#ADVISORY_MALFORMED}; matching them never
+ * throws.
+ */
 class OsvParserFuzzTest {
   private static final List<Component> COMPONENTS =
       List.of(

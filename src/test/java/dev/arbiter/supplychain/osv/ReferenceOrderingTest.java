@@ -30,7 +30,10 @@ class ReferenceOrderingTest {
         }
         String[] fields = line.split("\t", 2);
         ranks.add(Integer.parseInt(fields[0]));
-        versions.add(ordering.parse(fields[1]).orElseThrow(() -> new AssertionError("not parsed: " + fields[1])));
+        versions.add(
+            ordering
+                .parse(fields[1])
+                .orElseThrow(() -> new AssertionError("not parsed: " + fields[1])));
       }
     }
     assertThat(versions).hasSizeGreaterThan(100);

@@ -105,7 +105,8 @@ class SbomOsvConformanceTest {
       assertThat(severity.score()).as(id).isEqualTo(score);
       assertThat(severity.source()).isEqualTo("CVSS_V3");
     });
-    assertThat(index.get("GHSA-7g45-4rm6-3mm3").orElseThrow().severity().label()).isEqualTo(Severity.Label.MEDIUM);
+    assertThat(index.get("GHSA-7g45-4rm6-3mm3").orElseThrow().severity().label())
+        .isEqualTo(Severity.Label.MEDIUM);
     assertThat(index.get("GO-2022-0635").orElseThrow().severity()).isEqualTo(Severity.UNKNOWN);
   }
 }

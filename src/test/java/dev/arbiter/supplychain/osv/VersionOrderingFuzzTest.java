@@ -8,7 +8,15 @@ import java.util.List;
 /** Every ordering parses any string or declines, and compares antisymmetrically and reflexively. */
 class VersionOrderingFuzzTest {
   private static final List<VersionOrdering> ORDERINGS =
-      List.of(SemVer.STRICT, SemVer.GO, SemVer.NPM, SemVer.CARGO, MavenVersion.INSTANCE, Pep440Version.INSTANCE, RubyGemsVersion.INSTANCE, DebianVersion.INSTANCE);
+      List.of(
+          SemVer.STRICT,
+          SemVer.GO,
+          SemVer.NPM,
+          SemVer.CARGO,
+          MavenVersion.INSTANCE,
+          Pep440Version.INSTANCE,
+          RubyGemsVersion.INSTANCE,
+          DebianVersion.INSTANCE);
 
   @FuzzTest(maxDuration = "30s")
   void compare_anyStrings_totalAndAntisymmetric(FuzzedDataProvider data) {
@@ -24,7 +32,8 @@ class VersionOrderingFuzzTest {
           throw new AssertionError(ordering.name() + " not antisymmetric: " + left + " / " + right);
         }
         if (ab == 0 && a.get().hashCode() != b.get().hashCode()) {
-          throw new AssertionError(ordering.name() + " equal versions with different hashes: " + left + " / " + right);
+          throw new AssertionError(
+              ordering.name() + " equal versions with different hashes: " + left + " / " + right);
         }
       }
     }

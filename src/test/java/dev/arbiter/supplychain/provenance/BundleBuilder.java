@@ -18,14 +18,16 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Builds Sigstore bundles signed by a {@link SigstoreFixture}, logging whatever it is told to
- * (so each test can break exactly one rule while everything else stays consistent).
+ * Builds Sigstore bundles signed by a {@link SigstoreFixture}, logging whatever it is told to (so
+ * each test can break exactly one rule while everything else stays consistent).
  */
 final class BundleBuilder {
   final SigstoreFixture fixture;
   String mediaType = "application/vnd.dev.sigstore.bundle+json;version=0.2";
   String payloadType = "application/vnd.in-toto+json";
-  byte[] payload = Statements.slsaV1("app.bin", "ab".repeat(32), "https://builder.test/v1").getBytes(StandardCharsets.UTF_8);
+  byte[] payload =
+      Statements.slsaV1("app.bin", "ab".repeat(32), "https://builder.test/v1")
+          .getBytes(StandardCharsets.UTF_8);
   SigstoreFixture.LeafSpec leafSpec = new SigstoreFixture.LeafSpec();
   boolean tamperSignature;
   boolean tamperSet;
@@ -52,7 +54,11 @@ final class BundleBuilder {
     if (v03) {
       material.putObject("certificate").put("rawBytes", b64(der(leaf.certificate())));
     } else {
-      material.putObject("x509CertificateChain").putArray("certificates").addObject().put("rawBytes", b64(der(leaf.certificate())));
+      material
+          .putObject("x509CertificateChain")
+          .putArray("certificates")
+          .addObject()
+          .put("rawBytes", b64(der(leaf.certificate())));
     }
     byte[] signature;
     ObjectNode body;
@@ -79,7 +85,11 @@ final class BundleBuilder {
     }
     ArrayNode entries = material.putArray("tlogEntries");
     if (!omitTlog) {
-      entries.add(entry(Json.write(body).getBytes(StandardCharsets.UTF_8), body.path("kind").asText(), body.path("apiVersion").asText()));
+      entries.add(
+          entry(
+              Json.write(body).getBytes(StandardCharsets.UTF_8),
+              body.path("kind").asText(),
+              body.path("apiVersion").asText()));
     }
     return Json.write(bundle).getBytes(StandardCharsets.UTF_8);
   }
@@ -90,10 +100,17 @@ final class BundleBuilder {
     ObjectNode content = body.putObject("spec").putObject("content");
     ObjectNode envelope = content.putObject("envelope");
     envelope.put("payloadType", payloadType);
-    envelope.putArray("signatures").addObject()
-        .put("publicKey", b64(SigstoreFixture.pem(leaf.certificate()).getBytes(StandardCharsets.US_ASCII)))
+    envelope
+        .putArray("signatures")
+        .addObject()
+        .put(
+            "publicKey",
+            b64(SigstoreFixture.pem(leaf.certificate()).getBytes(StandardCharsets.US_ASCII)))
         .put("sig", b64(b64(signature).getBytes(StandardCharsets.US_ASCII)));
-    content.putObject("payloadHash").put("algorithm", "sha256").put("value", hex(Digests.sha256(logged)));
+    content
+        .putObject("payloadHash")
+        .put("algorithm", "sha256")
+        .put("value", hex(Digests.sha256(logged)));
     return body;
   }
 
@@ -101,9 +118,15 @@ final class BundleBuilder {
     ObjectNode body = Json.mapper().createObjectNode();
     body.put("apiVersion", "0.0.1").put("kind", "dsse");
     ObjectNode spec = body.putObject("spec");
-    spec.putObject("payloadHash").put("algorithm", "sha256").put("value", hex(Digests.sha256(logged)));
-    spec.putArray("signatures").addObject().put("signature", b64(signature))
-        .put("verifier", b64(SigstoreFixture.pem(leaf.certificate()).getBytes(StandardCharsets.US_ASCII)));
+    spec.putObject("payloadHash")
+        .put("algorithm", "sha256")
+        .put("value", hex(Digests.sha256(logged)));
+    spec.putArray("signatures")
+        .addObject()
+        .put("signature", b64(signature))
+        .put(
+            "verifier",
+            b64(SigstoreFixture.pem(leaf.certificate()).getBytes(StandardCharsets.US_ASCII)));
     return body;
   }
 
@@ -111,15 +134,22 @@ final class BundleBuilder {
     ObjectNode body = Json.mapper().createObjectNode();
     body.put("apiVersion", "0.0.1").put("kind", "hashedrekord");
     ObjectNode spec = body.putObject("spec");
-    spec.putObject("data").putObject("hash").put("algorithm", "sha256").put("value", hex(logOtherPayload ? new byte[32] : digest));
+    spec.putObject("data")
+        .putObject("hash")
+        .put("algorithm", "sha256")
+        .put("value", hex(logOtherPayload ? new byte[32] : digest));
     ObjectNode sig = spec.putObject("signature");
     sig.put("content", b64(signature));
-    sig.putObject("publicKey").put("content", b64(SigstoreFixture.pem(leaf.certificate()).getBytes(StandardCharsets.US_ASCII)));
+    sig.putObject("publicKey")
+        .put(
+            "content",
+            b64(SigstoreFixture.pem(leaf.certificate()).getBytes(StandardCharsets.US_ASCII)));
     return body;
   }
 
   private ObjectNode entry(byte[] body, String kind, String version) {
-    byte[] logId = unknownLog ? new byte[32] : Digests.sha256(fixture.rekorKey.getPublic().getEncoded());
+    byte[] logId =
+        unknownLog ? new byte[32] : Digests.sha256(fixture.rekorKey.getPublic().getEncoded());
     long logIndex = 4242;
     ObjectNode entry = Json.mapper().createObjectNode();
     entry.put("logIndex", Long.toString(logIndex));
@@ -128,7 +158,16 @@ final class BundleBuilder {
     entry.put("integratedTime", Long.toString(integratedTime));
     String bodyText = b64(body);
     if (!omitSet) {
-      String set = "{\"body\":\"" + bodyText + "\",\"integratedTime\":" + integratedTime + ",\"logID\":\"" + hex(logId) + "\",\"logIndex\":" + logIndex + "}";
+      String set =
+          "{\"body\":\""
+              + bodyText
+              + "\",\"integratedTime\":"
+              + integratedTime
+              + ",\"logID\":\""
+              + hex(logId)
+              + "\",\"logIndex\":"
+              + logIndex
+              + "}";
       byte[] signature = sign(fixture.rekorKey.getPrivate(), set.getBytes(StandardCharsets.UTF_8));
       if (tamperSet) {
         signature[signature.length - 1] ^= 1;

@@ -9,11 +9,10 @@ import dev.arbiter.crypto.CertBuilder;
 import dev.arbiter.internal.Json;
 import dev.arbiter.problem.Problem;
 import dev.arbiter.supplychain.provenance.core.ProvenanceProblem;
-import dev.arbiter.supplychain.provenance.dsse.Pae;
 import dev.arbiter.supplychain.provenance.core.Signer;
 import dev.arbiter.supplychain.provenance.core.TrustedKey;
+import dev.arbiter.supplychain.provenance.dsse.Pae;
 import dev.arbiter.supplychain.provenance.sigstore.TrustedRoot;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.util.List;
@@ -30,80 +29,122 @@ class MultiItemProvenanceTest {
   private static final SigstoreFixture FIXTURE = new SigstoreFixture();
   private static final KeyPair REGISTRY = CertBuilder.ecKeyPair("secp256r1");
   private static final String SHA = "ab".repeat(32);
-  private static final String PUBLISH = "https://github.com/npm/attestation/tree/main/specs/publish/v0.1";
-  private static final ProvenanceOptions OPTIONS = ProvenanceOptions.defaults()
-      .withTrustedRoot(TrustedRoot.parse(FIXTURE.trustedRoot()))
-      .withKeys(List.of(new TrustedKey(null, REGISTRY.getPublic())))
-      .withIdentity(Pattern.compile(Pattern.quote(SigstoreFixture.WORKFLOW)), SigstoreFixture.ISSUER);
+  private static final String PUBLISH =
+      "https://github.com/npm/attestation/tree/main/specs/publish/v0.1";
+  private static final ProvenanceOptions OPTIONS =
+      ProvenanceOptions.defaults()
+          .withTrustedRoot(TrustedRoot.parse(FIXTURE.trustedRoot()))
+          .withKeys(List.of(new TrustedKey(null, REGISTRY.getPublic())))
+          .withIdentity(
+              Pattern.compile(Pattern.quote(SigstoreFixture.WORKFLOW)), SigstoreFixture.ISSUER);
 
   private static byte[] attestations(Consumer<BundleBuilder> slsa) throws Exception {
-    String statement = "{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"name\":\"app.bin\",\"digest\":{\"sha256\":\"" + SHA
-        + "\"}}],\"predicateType\":\"" + PUBLISH + "\",\"predicate\":{\"name\":\"app\",\"version\":\"1.0.0\"}}";
+    String statement =
+        "{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"name\":\"app.bin\",\"digest\":{\"sha256\":\""
+            + SHA
+            + "\"}}],\"predicateType\":\""
+            + PUBLISH
+            + "\",\"predicate\":{\"name\":\"app\",\"version\":\"1.0.0\"}}";
     byte[] payload = statement.getBytes(StandardCharsets.UTF_8);
-    byte[] publish = DsseEnvelopeTest.envelope("application/vnd.in-toto+json", payload, null,
-        DsseEnvelopeTest.sign("SHA256withECDSA", REGISTRY.getPrivate(), Pae.encode("application/vnd.in-toto+json", payload)), false);
+    byte[] publish =
+        DsseEnvelopeTest.envelope(
+            "application/vnd.in-toto+json",
+            payload,
+            null,
+            DsseEnvelopeTest.sign(
+                "SHA256withECDSA",
+                REGISTRY.getPrivate(),
+                Pae.encode("application/vnd.in-toto+json", payload)),
+            false);
     BundleBuilder builder = new BundleBuilder(FIXTURE);
     slsa.accept(builder);
     ObjectNode file = Json.mapper().createObjectNode();
     ArrayNode list = file.putArray("attestations");
     list.addObject().put("predicateType", PUBLISH).set("bundle", Json.readTree(publish));
-    list.addObject().put("predicateType", "https://slsa.dev/provenance/v1").set("bundle", Json.readTree(builder.build()));
+    list.addObject()
+        .put("predicateType", "https://slsa.dev/provenance/v1")
+        .set("bundle", Json.readTree(builder.build()));
     return Json.write(file).getBytes(StandardCharsets.UTF_8);
   }
 
   @Test
   void verify_everyItemValid_isValidAndDescribesTheSlsaItem() throws Exception {
-    ProvenanceResult result = ProvenanceVerifier.verify(attestations(b -> { }), OPTIONS);
+    ProvenanceResult result = ProvenanceVerifier.verify(attestations(b -> {}), OPTIONS);
     assertThat(result.problems()).isEmpty();
     assertThat(result.predicateType()).isEqualTo("https://slsa.dev/provenance/v1");
     assertThat(result.signer().kind()).isEqualTo(Signer.CERTIFICATE);
-    assertThat(result.items()).extracting(ProvenanceResult::verdict).containsExactly("valid", "valid");
+    assertThat(result.items())
+        .extracting(ProvenanceResult::verdict)
+        .containsExactly("valid", "valid");
     assertThat(result.items().get(0).predicateType()).isEqualTo(PUBLISH);
   }
 
   @Test
   void verify_corruptedSecondItemSignature_isInvalidWithProblemNamingTheItem() throws Exception {
-    ProvenanceResult result = ProvenanceVerifier.verify(attestations(b -> b.tamperSignature = true), OPTIONS);
+    ProvenanceResult result =
+        ProvenanceVerifier.verify(attestations(b -> b.tamperSignature = true), OPTIONS);
     assertThat(result.valid()).isFalse();
-    assertThat(result.problems()).extracting(Problem::type).contains(ProvenanceProblem.PROVENANCE_SIGNATURE_INVALID);
+    assertThat(result.problems())
+        .extracting(Problem::type)
+        .contains(ProvenanceProblem.PROVENANCE_SIGNATURE_INVALID);
     assertThat(result.problems()).allSatisfy(p -> assertThat(p.detail()).startsWith("item 2: "));
-    assertThat(result.items()).extracting(ProvenanceResult::verdict).containsExactly("valid", "invalid");
+    assertThat(result.items())
+        .extracting(ProvenanceResult::verdict)
+        .containsExactly("valid", "invalid");
   }
 
   @Test
   void verify_missingKeyForTheFirstItem_isInvalidEvenThoughTheBundleVerifies() throws Exception {
-    ProvenanceResult result = ProvenanceVerifier.verify(attestations(b -> { }), OPTIONS.withKeys(List.of()));
+    ProvenanceResult result =
+        ProvenanceVerifier.verify(attestations(b -> {}), OPTIONS.withKeys(List.of()));
     assertThat(result.valid()).isFalse();
-    assertThat(result.problems()).extracting(Problem::type).containsExactly(ProvenanceProblem.PROVENANCE_NO_TRUSTED_KEY);
+    assertThat(result.problems())
+        .extracting(Problem::type)
+        .containsExactly(ProvenanceProblem.PROVENANCE_NO_TRUSTED_KEY);
     assertThat(result.problems().get(0).detail()).startsWith("item 1: ");
-    assertThat(result.items()).extracting(ProvenanceResult::verdict).containsExactly("invalid", "valid");
+    assertThat(result.items())
+        .extracting(ProvenanceResult::verdict)
+        .containsExactly("invalid", "valid");
   }
 
   @Test
   void verify_builderPolicySatisfiedByOneItem_isValid() throws Exception {
-    ProvenanceResult result = ProvenanceVerifier.verify(attestations(b -> { }), OPTIONS.withBuilderIds(Set.of("https://builder.test/v1")));
+    ProvenanceResult result =
+        ProvenanceVerifier.verify(
+            attestations(b -> {}), OPTIONS.withBuilderIds(Set.of("https://builder.test/v1")));
     assertThat(result.problems()).isEmpty();
     assertThat(result.builderId()).isEqualTo("https://builder.test/v1");
-    assertThat(result.items().get(0).problems()).extracting(Problem::type).containsExactly(ProvenanceProblem.PROVENANCE_BUILDER_UNTRUSTED);
+    assertThat(result.items().get(0).problems())
+        .extracting(Problem::type)
+        .containsExactly(ProvenanceProblem.PROVENANCE_BUILDER_UNTRUSTED);
   }
 
   @Test
   void verify_policySatisfiedByNoItem_isInvalid() throws Exception {
-    ProvenanceResult result = ProvenanceVerifier.verify(attestations(b -> { }), OPTIONS.withBuilderIds(Set.of("https://other.test")));
+    ProvenanceResult result =
+        ProvenanceVerifier.verify(
+            attestations(b -> {}), OPTIONS.withBuilderIds(Set.of("https://other.test")));
     assertThat(result.valid()).isFalse();
-    assertThat(result.problems()).extracting(Problem::type)
-        .containsExactly(ProvenanceProblem.PROVENANCE_BUILDER_UNTRUSTED, ProvenanceProblem.PROVENANCE_BUILDER_UNTRUSTED);
+    assertThat(result.problems())
+        .extracting(Problem::type)
+        .containsExactly(
+            ProvenanceProblem.PROVENANCE_BUILDER_UNTRUSTED,
+            ProvenanceProblem.PROVENANCE_BUILDER_UNTRUSTED);
   }
 
   @Test
-  void verify_keylessItemWithoutIdentityRequirement_isRefusedUnlessIgnoredExplicitly() throws Exception {
-    ProvenanceOptions none = OPTIONS.withIdentity(dev.arbiter.supplychain.provenance.core.IdentityPolicy.REQUIRED);
-    ProvenanceResult refused = ProvenanceVerifier.verify(attestations(b -> { }), none);
-    assertThat(refused.problems()).extracting(Problem::type).containsExactly(ProvenanceProblem.PROVENANCE_IDENTITY_REQUIRED);
+  void verify_keylessItemWithoutIdentityRequirement_isRefusedUnlessIgnoredExplicitly()
+      throws Exception {
+    ProvenanceOptions none =
+        OPTIONS.withIdentity(dev.arbiter.supplychain.provenance.core.IdentityPolicy.REQUIRED);
+    ProvenanceResult refused = ProvenanceVerifier.verify(attestations(b -> {}), none);
+    assertThat(refused.problems())
+        .extracting(Problem::type)
+        .containsExactly(ProvenanceProblem.PROVENANCE_IDENTITY_REQUIRED);
     assertThat(refused.problems().get(0).detail()).startsWith("item 2: ");
-    ProvenanceResult ignored = ProvenanceVerifier.verify(attestations(b -> { }), none.withInsecureIgnoreIdentity());
+    ProvenanceResult ignored =
+        ProvenanceVerifier.verify(attestations(b -> {}), none.withInsecureIgnoreIdentity());
     assertThat(ignored.problems()).isEmpty();
     assertThat(ignored.signer().identityChecked()).isFalse();
   }
-
 }

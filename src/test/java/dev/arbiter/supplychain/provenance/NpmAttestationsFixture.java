@@ -18,7 +18,8 @@ import java.util.function.Consumer;
  */
 public final class NpmAttestationsFixture {
   public static final String SHA256 = "ab".repeat(32);
-  public static final String PUBLISH = "https://github.com/npm/attestation/tree/main/specs/publish/v0.1";
+  public static final String PUBLISH =
+      "https://github.com/npm/attestation/tree/main/specs/publish/v0.1";
   public static final String IDENTITY = SigstoreFixture.WORKFLOW;
   public static final String ISSUER = SigstoreFixture.ISSUER;
 
@@ -32,8 +33,10 @@ public final class NpmAttestationsFixture {
 
   /** The registry key as PEM SubjectPublicKeyInfo. */
   public String registryKeyPem() {
-    return "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-        .encodeToString(registry.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
+    return "-----BEGIN PUBLIC KEY-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+            .encodeToString(registry.getPublic().getEncoded())
+        + "\n-----END PUBLIC KEY-----\n";
   }
 
   /** The attestations document; {@code corruptSlsaSignature} breaks the second item's signature. */
@@ -43,17 +46,31 @@ public final class NpmAttestationsFixture {
 
   byte[] attestations(Consumer<BundleBuilder> slsa) {
     try {
-      String statement = "{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"name\":\"app.bin\",\"digest\":{\"sha256\":\""
-          + SHA256 + "\"}}],\"predicateType\":\"" + PUBLISH + "\",\"predicate\":{\"name\":\"app\",\"version\":\"1.0.0\"}}";
+      String statement =
+          "{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"name\":\"app.bin\",\"digest\":{\"sha256\":\""
+              + SHA256
+              + "\"}}],\"predicateType\":\""
+              + PUBLISH
+              + "\",\"predicate\":{\"name\":\"app\",\"version\":\"1.0.0\"}}";
       byte[] payload = statement.getBytes(StandardCharsets.UTF_8);
-      byte[] publish = DsseEnvelopeTest.envelope("application/vnd.in-toto+json", payload, null,
-          DsseEnvelopeTest.sign("SHA256withECDSA", registry.getPrivate(), Pae.encode("application/vnd.in-toto+json", payload)), false);
+      byte[] publish =
+          DsseEnvelopeTest.envelope(
+              "application/vnd.in-toto+json",
+              payload,
+              null,
+              DsseEnvelopeTest.sign(
+                  "SHA256withECDSA",
+                  registry.getPrivate(),
+                  Pae.encode("application/vnd.in-toto+json", payload)),
+              false);
       BundleBuilder builder = new BundleBuilder(sigstore);
       slsa.accept(builder);
       ObjectNode file = Json.mapper().createObjectNode();
       ArrayNode list = file.putArray("attestations");
       list.addObject().put("predicateType", PUBLISH).set("bundle", Json.readTree(publish));
-      list.addObject().put("predicateType", "https://slsa.dev/provenance/v1").set("bundle", Json.readTree(builder.build()));
+      list.addObject()
+          .put("predicateType", "https://slsa.dev/provenance/v1")
+          .set("bundle", Json.readTree(builder.build()));
       return Json.write(file).getBytes(StandardCharsets.UTF_8);
     } catch (Exception e) {
       throw new IllegalStateException(e);

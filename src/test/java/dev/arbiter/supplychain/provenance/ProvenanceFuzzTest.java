@@ -5,16 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.arbiter.crypto.CertBuilder;
+import dev.arbiter.supplychain.provenance.core.TrustedKey;
 import dev.arbiter.supplychain.provenance.sigstore.TrustedRoot;
 import java.util.List;
-import dev.arbiter.supplychain.provenance.core.TrustedKey;
 
 /**
  * Fuzzes the provenance parsers and verifier (envelopes, bundles, JSON Lines, containers): any
  * input must give a consistent result (valid exactly when there is no problem), never an unchecked
  * exception. The corpus holds fully valid generated bundles ({@link FuzzCorpusGenerator}), so the
- * fuzzer starts deep in the certificate, SCT and tlog code. The normal test run
- * replays the committed corpus under {@code ProvenanceFuzzTestInputs/verify/}.
+ * fuzzer starts deep in the certificate, SCT and tlog code. The normal test run replays the
+ * committed corpus under {@code ProvenanceFuzzTestInputs/verify/}.
  */
 class ProvenanceFuzzTest {
   private static final ProvenanceOptions OPTIONS = options();
@@ -46,9 +46,17 @@ class ProvenanceFuzzTest {
 
   @org.junit.jupiter.api.Test
   void generatedCorpusBundles_areValid() throws java.io.IOException {
-    for (String name : new String[] {"generated-bundle-v02.json", "generated-bundle-v03.json", "generated-bundle-message-v01.json"}) {
-      try (var in = ProvenanceFuzzTest.class.getResourceAsStream("ProvenanceFuzzTestInputs/verify/" + name)) {
-        assertThat(ProvenanceVerifier.verify(in.readAllBytes(), OPTIONS).problems()).as(name).isEmpty();
+    for (String name :
+        new String[] {
+          "generated-bundle-v02.json",
+          "generated-bundle-v03.json",
+          "generated-bundle-message-v01.json"
+        }) {
+      try (var in =
+          ProvenanceFuzzTest.class.getResourceAsStream("ProvenanceFuzzTestInputs/verify/" + name)) {
+        assertThat(ProvenanceVerifier.verify(in.readAllBytes(), OPTIONS).problems())
+            .as(name)
+            .isEmpty();
       }
     }
   }

@@ -33,15 +33,23 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
  */
 final class SigstoreFixture {
   static final Instant INTEGRATED = Instant.parse("2025-06-01T12:00:00Z");
-  static final String WORKFLOW = "https://github.com/example/repo/.github/workflows/release.yml@refs/tags/v1.0.0";
+  static final String WORKFLOW =
+      "https://github.com/example/repo/.github/workflows/release.yml@refs/tags/v1.0.0";
   static final String ISSUER = "https://token.actions.githubusercontent.com";
 
   final KeyPair rootKey = CertBuilder.ecKeyPair("secp384r1");
-  final X509Certificate root = CertBuilder.subject("CN=test-sigstore,O=arbiter.test", rootKey.getPublic())
-      .selfSigned(rootKey.getPrivate()).ca(1).build();
+  final X509Certificate root =
+      CertBuilder.subject("CN=test-sigstore,O=arbiter.test", rootKey.getPublic())
+          .selfSigned(rootKey.getPrivate())
+          .ca(1)
+          .build();
   final KeyPair intermediateKey = CertBuilder.ecKeyPair("secp384r1");
-  final X509Certificate intermediate = CertBuilder.subject("CN=test-sigstore-intermediate,O=arbiter.test", intermediateKey.getPublic())
-      .issuer(root, rootKey.getPrivate()).ca(0).build();
+  final X509Certificate intermediate =
+      CertBuilder.subject(
+              "CN=test-sigstore-intermediate,O=arbiter.test", intermediateKey.getPublic())
+          .issuer(root, rootKey.getPrivate())
+          .ca(0)
+          .build();
   final KeyPair rekorKey = CertBuilder.ecKeyPair("secp256r1");
   final KeyPair ctKey = CertBuilder.ecKeyPair("secp256r1");
 
@@ -94,19 +102,32 @@ final class SigstoreFixture {
       return new Leaf(key, precert);
     }
     byte[] sct = sct(precert, caCert, spec.ctSigner != null ? spec.ctSigner : ctKey.getPrivate());
-    ByteBuffer list = ByteBuffer.allocate(4 + sct.length).putShort((short) (sct.length + 2)).putShort((short) sct.length).put(sct);
-    X509Certificate leaf = leafBuilder(spec, key, caCert, caKey, serial)
-        .extension("1.3.6.1.4.1.11129.2.4.2", new DEROctetString(list.array())).build();
+    ByteBuffer list =
+        ByteBuffer.allocate(4 + sct.length)
+            .putShort((short) (sct.length + 2))
+            .putShort((short) sct.length)
+            .put(sct);
+    X509Certificate leaf =
+        leafBuilder(spec, key, caCert, caKey, serial)
+            .extension("1.3.6.1.4.1.11129.2.4.2", new DEROctetString(list.array()))
+            .build();
     return new Leaf(key, leaf);
   }
 
-  private static CertBuilder leafBuilder(LeafSpec spec, KeyPair key, X509Certificate caCert, PrivateKey caKey, BigInteger serial) {
-    CertBuilder builder = CertBuilder.subject("O=sigstore.dev", key.getPublic()).issuer(caCert, caKey).serial(serial)
-        .validity(spec.notBefore, spec.notBefore.plusSeconds(600));
+  private static CertBuilder leafBuilder(
+      LeafSpec spec, KeyPair key, X509Certificate caCert, PrivateKey caKey, BigInteger serial) {
+    CertBuilder builder =
+        CertBuilder.subject("O=sigstore.dev", key.getPublic())
+            .issuer(caCert, caKey)
+            .serial(serial)
+            .validity(spec.notBefore, spec.notBefore.plusSeconds(600));
     if (spec.codeSigning) {
       builder.extension("2.5.29.37", new ExtendedKeyUsage(KeyPurposeId.id_kp_codeSigning));
     }
-    int type = spec.identity.contains("@") && !spec.identity.contains("/") ? GeneralName.rfc822Name : GeneralName.uniformResourceIdentifier;
+    int type =
+        spec.identity.contains("@") && !spec.identity.contains("/")
+            ? GeneralName.rfc822Name
+            : GeneralName.uniformResourceIdentifier;
     builder.extension("2.5.29.17", new GeneralNames(new GeneralName(type, spec.identity)));
     builder.extension("1.3.6.1.4.1.57264.1.8", new DERUTF8String(spec.issuer));
     return builder;
@@ -120,7 +141,8 @@ final class SigstoreFixture {
     signed.writeBytes(ByteBuffer.allocate(8).putLong(timestamp).array());
     signed.writeBytes(new byte[] {0, 1});
     signed.writeBytes(Digests.sha256(issuer.getPublicKey().getEncoded()));
-    signed.writeBytes(new byte[] {(byte) (tbs.length >>> 16), (byte) (tbs.length >>> 8), (byte) tbs.length});
+    signed.writeBytes(
+        new byte[] {(byte) (tbs.length >>> 16), (byte) (tbs.length >>> 8), (byte) tbs.length});
     signed.writeBytes(tbs);
     signed.writeBytes(new byte[] {0, 0});
     byte[] signature = sign(ctSigner, signed.toByteArray());
@@ -128,18 +150,28 @@ final class SigstoreFixture {
     sct.write(0);
     sct.writeBytes(Digests.sha256(ctKey.getPublic().getEncoded()));
     sct.writeBytes(ByteBuffer.allocate(8).putLong(timestamp).array());
-    sct.writeBytes(new byte[] {0, 0, 4, 3, (byte) (signature.length >>> 8), (byte) signature.length});
+    sct.writeBytes(
+        new byte[] {0, 0, 4, 3, (byte) (signature.length >>> 8), (byte) signature.length});
     sct.writeBytes(signature);
     return sct.toByteArray();
   }
 
   static byte[] sign(PrivateKey key, byte[] data) {
     try {
-      String algorithm = switch (key.getAlgorithm()) {
-        case "EC" -> ((java.security.interfaces.ECKey) key).getParams().getCurve().getField().getFieldSize() > 256 ? "SHA384withECDSA" : "SHA256withECDSA";
-        case "RSA" -> "SHA256withRSA";
-        default -> "Ed25519";
-      };
+      String algorithm =
+          switch (key.getAlgorithm()) {
+            case "EC" ->
+                ((java.security.interfaces.ECKey) key)
+                            .getParams()
+                            .getCurve()
+                            .getField()
+                            .getFieldSize()
+                        > 256
+                    ? "SHA384withECDSA"
+                    : "SHA256withECDSA";
+            case "RSA" -> "SHA256withRSA";
+            default -> "Ed25519";
+          };
       Signature signer = Signature.getInstance(algorithm);
       signer.initSign(key);
       signer.update(data);

@@ -28,25 +28,40 @@ import org.junit.jupiter.api.Test;
  */
 class SigstoreJavaCrossCheckTest {
   private static final String P05 = "p05_slsa-v0.2_generic-hello.bundle-v0.3.json";
-  private static final String SHA256 = "2892146b063a94cb4a4318c0e98d38af12dcf2b1e29237486b58463b59607bbd";
+  private static final String SHA256 =
+      "2892146b063a94cb4a4318c0e98d38af12dcf2b1e29237486b58463b59607bbd";
 
   @Test
   void sigstoreJavaAndArbiter_agreeOnP05_andOnATamperedCopy() throws Exception {
     Path dir = RepoPaths.requireVectors("supplychain/provenance");
     Path root = dir.resolve("trust/sigstore-go_trusted-root-public-good.json");
-    KeylessVerifier verifier = KeylessVerifier.builder().trustedRootProvider(TrustedRootProvider.from(root)).build();
-    ProvenanceOptions options = ProvenanceOptions.defaults().withTrustedRoot(TrustedRoot.parse(Files.readAllBytes(root)))
-        .withExpectedDigest(ArtifactDigest.parse("sha256:" + SHA256)).withInsecureIgnoreIdentity();
+    KeylessVerifier verifier =
+        KeylessVerifier.builder().trustedRootProvider(TrustedRootProvider.from(root)).build();
+    ProvenanceOptions options =
+        ProvenanceOptions.defaults()
+            .withTrustedRoot(TrustedRoot.parse(Files.readAllBytes(root)))
+            .withExpectedDigest(ArtifactDigest.parse("sha256:" + SHA256))
+            .withInsecureIgnoreIdentity();
     String valid = Files.readString(dir.resolve(P05), StandardCharsets.UTF_8);
-    assertThat(ProvenanceVerifier.verify(valid.getBytes(StandardCharsets.UTF_8), options).valid()).isTrue();
-    verifier.verify(Hex.decode(SHA256), Bundle.from(new StringReader(valid)), VerificationOptions.empty());
+    assertThat(ProvenanceVerifier.verify(valid.getBytes(StandardCharsets.UTF_8), options).valid())
+        .isTrue();
+    verifier.verify(
+        Hex.decode(SHA256), Bundle.from(new StringReader(valid)), VerificationOptions.empty());
 
     // a different but well-formed DSSE signature (another valid DER ECDSA value)
-    String tampered = valid.replace("MEUCIQC4IQHTzF3ElzuSH3ehiIN3ajGZPMSZ1oskw3ke3eLhVQIgXp/MKPwa917TLEZBTFYR7s3/DSr672YS73OjBespvgE=",
-        "MEUCIQC4IQHTzF3ElzuSH3ehiIN3ajGZPMSZ1oskw3ke3eLhVQIgXp/MKPwa917TLEZBTFYR7s3/DSr672YS73OjBespvgA=");
+    String tampered =
+        valid.replace(
+            "MEUCIQC4IQHTzF3ElzuSH3ehiIN3ajGZPMSZ1oskw3ke3eLhVQIgXp/MKPwa917TLEZBTFYR7s3/DSr672YS73OjBespvgE=",
+            "MEUCIQC4IQHTzF3ElzuSH3ehiIN3ajGZPMSZ1oskw3ke3eLhVQIgXp/MKPwa917TLEZBTFYR7s3/DSr672YS73OjBespvgA=");
     assertThat(tampered).isNotEqualTo(valid);
-    assertThat(ProvenanceVerifier.verify(tampered.getBytes(StandardCharsets.UTF_8), options).valid()).isFalse();
-    assertThatThrownBy(() -> verifier.verify(Hex.decode(SHA256), Bundle.from(new StringReader(tampered)), VerificationOptions.empty()))
+    assertThat(
+            ProvenanceVerifier.verify(tampered.getBytes(StandardCharsets.UTF_8), options).valid())
+        .isFalse();
+    assertThatThrownBy(() ->
+            verifier.verify(
+                Hex.decode(SHA256),
+                Bundle.from(new StringReader(tampered)),
+                VerificationOptions.empty()))
         .isInstanceOf(KeylessVerificationException.class);
   }
 }

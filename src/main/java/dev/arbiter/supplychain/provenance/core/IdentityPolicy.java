@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * @param issuers requirements on the certificate's OIDC issuer extension
  * @param insecureIgnore accept keyless signatures without both requirements
  */
-public record IdentityPolicy(List<NameMatch> identities, List<NameMatch> issuers, boolean insecureIgnore) {
+public record IdentityPolicy(
+    List<NameMatch> identities, List<NameMatch> issuers, boolean insecureIgnore) {
   /** The default: keyless signatures are refused until an identity and an issuer are required. */
   public static final IdentityPolicy REQUIRED = new IdentityPolicy(List.of(), List.of(), false);
 

@@ -9,11 +9,12 @@ package dev.arbiter.supplychain.provenance.core;
  *     SPKI; for certificates: the hex SHA-256 of the leaf certificate
  * @param identity the certificate's subject alternative name (URI or e-mail), null for keys
  * @param issuer the certificate's OIDC issuer extension, null for keys
- * @param identityChecked true when an identity or issuer requirement was checked (whether it matched
- *     or not: a mismatch is a problem of the result); false for keys and under {@code
+ * @param identityChecked true when an identity or issuer requirement was checked (whether it
+ *     matched or not: a mismatch is a problem of the result); false for keys and under {@code
  *     --insecure-ignore-identity} without requirements
  */
-public record Signer(String kind, String keyId, String identity, String issuer, boolean identityChecked) {
+public record Signer(
+    String kind, String keyId, String identity, String issuer, boolean identityChecked) {
   public static final String KEY = "key";
   public static final String CERTIFICATE = "certificate";
 

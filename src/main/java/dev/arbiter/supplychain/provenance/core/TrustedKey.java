@@ -72,8 +72,9 @@ public record TrustedKey(String id, PublicKey key) {
         for (Certificates.PemBlock block : Certificates.pemBlocks(text)) {
           switch (block.label()) {
             case "PUBLIC KEY" -> keys.add(new TrustedKey(null, spki(block.der())));
-            case "CERTIFICATE" -> keys.add(new TrustedKey(null, Certificates.parseDer(block.der()).getPublicKey()));
-            default -> { }
+            case "CERTIFICATE" ->
+                keys.add(new TrustedKey(null, Certificates.parseDer(block.der()).getPublicKey()));
+            default -> {}
           }
         }
       } else if (text.startsWith("{") || text.startsWith("[")) {
@@ -93,7 +94,8 @@ public record TrustedKey(String id, PublicKey key) {
     }
   }
 
-  private static void collectJson(JsonNode node, List<TrustedKey> keys) throws GeneralSecurityException {
+  private static void collectJson(JsonNode node, List<TrustedKey> keys)
+      throws GeneralSecurityException {
     if (node.isArray()) {
       for (JsonNode element : node) {
         collectJson(element, keys);
@@ -106,12 +108,15 @@ public record TrustedKey(String id, PublicKey key) {
     } else if (node.has("kty")) {
       try {
         var jwk = com.nimbusds.jose.jwk.JWK.parse(node.toString());
-        PublicKey key = switch (jwk) {
-          case com.nimbusds.jose.jwk.ECKey ec -> ec.toECPublicKey();
-          case com.nimbusds.jose.jwk.RSAKey rsa -> rsa.toRSAPublicKey();
-          case com.nimbusds.jose.jwk.OctetKeyPair okp -> spki(okp.toPublicKey().getEncoded());
-          default -> throw new GeneralSecurityException("unsupported JWK key type " + jwk.getKeyType());
-        };
+        PublicKey key =
+            switch (jwk) {
+              case com.nimbusds.jose.jwk.ECKey ec -> ec.toECPublicKey();
+              case com.nimbusds.jose.jwk.RSAKey rsa -> rsa.toRSAPublicKey();
+              case com.nimbusds.jose.jwk.OctetKeyPair okp -> spki(okp.toPublicKey().getEncoded());
+              default ->
+                  throw new GeneralSecurityException(
+                      "unsupported JWK key type " + jwk.getKeyType());
+            };
         keys.add(new TrustedKey(jwk.getKeyID(), key));
       } catch (java.text.ParseException | com.nimbusds.jose.JOSEException e) {
         throw new GeneralSecurityException("malformed JWK: " + e.getMessage(), e);
@@ -121,7 +126,9 @@ public record TrustedKey(String id, PublicKey key) {
     }
   }
 
-  /** Parses a DER SubjectPublicKeyInfo of any supported algorithm (see {@link KeySignatures#spki}). */
+  /**
+   * Parses a DER SubjectPublicKeyInfo of any supported algorithm (see {@link KeySignatures#spki}).
+   */
   public static PublicKey spki(byte[] der) throws GeneralSecurityException {
     return KeySignatures.spki(der);
   }
@@ -129,5 +136,4 @@ public record TrustedKey(String id, PublicKey key) {
   private static ProblemException malformed(String detail) {
     return new ProblemException(ProvenanceProblem.PROVENANCE_KEY_MALFORMED, "key file: " + detail);
   }
-
 }

@@ -10,15 +10,16 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A parsed (not yet verified) DSSE envelope. Nothing in it is trusted until a signature over
- * {@link #pae()} verifies.
+ * A parsed (not yet verified) DSSE envelope. Nothing in it is trusted until a signature over {@link
+ * #pae()} verifies.
  *
  * @param payloadType the declared media type of the payload
  * @param payload the decoded payload bytes
  * @param payloadText the payload exactly as it appeared (base64), for transparency-log comparison
  * @param signatures the signatures, in order
  */
-public record Envelope(String payloadType, byte[] payload, String payloadText, List<DsseSignature> signatures) {
+public record Envelope(
+    String payloadType, byte[] payload, String payloadText, List<DsseSignature> signatures) {
   /** In-toto's payload type. */
   public static final String IN_TOTO = "application/vnd.in-toto+json";
 
@@ -42,14 +43,18 @@ public record Envelope(String payloadType, byte[] payload, String payloadText, L
     return Pae.encode(payloadType, payload);
   }
 
-  /** True for in-toto payload types ({@code application/vnd.in-toto+json} or {@code ...in-toto.<x>+json}). */
+  /**
+   * True for in-toto payload types ({@code application/vnd.in-toto+json} or {@code
+   * ...in-toto.<x>+json}).
+   */
   public boolean isInToto() {
-    return payloadType.equals(IN_TOTO) || (payloadType.startsWith("application/vnd.in-toto.") && payloadType.endsWith("+json"));
+    return payloadType.equals(IN_TOTO)
+        || (payloadType.startsWith("application/vnd.in-toto.") && payloadType.endsWith("+json"));
   }
 
   /**
-   * Parses the JSON form {@code {"payload", "payloadType", "signatures": [{"keyid", "sig"}]}}; other
-   * fields are ignored.
+   * Parses the JSON form {@code {"payload", "payloadType", "signatures": [{"keyid", "sig"}]}};
+   * other fields are ignored.
    *
    * @throws ProblemException ({@link ProvenanceProblem#PROVENANCE_MALFORMED}) on a bad shape
    */
@@ -73,7 +78,11 @@ public record Envelope(String payloadType, byte[] payload, String payloadText, L
         throw malformed("signature keyid is not a string");
       }
       String sigText = text(sig, "sig");
-      signatures.add(new DsseSignature(keyId == null || keyId.isNull() ? null : keyId.asText(), decode(sigText, "sig"), sigText));
+      signatures.add(
+          new DsseSignature(
+              keyId == null || keyId.isNull() ? null : keyId.asText(),
+              decode(sigText, "sig"),
+              sigText));
     }
     if (signatures.size() > 64) {
       throw malformed("too many signatures");

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * Part of {@link dev.arbiter.supplychain.provenance.ProvenanceVerifier}'s implementation
- * (dsse); public only so the parent package can use it. See the parent package's README.md.
+ * Part of {@link dev.arbiter.supplychain.provenance.ProvenanceVerifier}'s implementation (dsse);
+ * public only so the parent package can use it. See the parent package's README.md.
  */
 package dev.arbiter.supplychain.provenance.dsse;

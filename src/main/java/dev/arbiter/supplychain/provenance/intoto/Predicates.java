@@ -47,7 +47,9 @@ public final class Predicates {
           case VSA_V1 -> predicate.path("verifier").path("id");
           case NPM_PUBLISH_V01 -> null;
         };
-    return id != null && id.isTextual() && !id.asText().isEmpty() ? Optional.of(id.asText()) : Optional.empty();
+    return id != null && id.isTextual() && !id.asText().isEmpty()
+        ? Optional.of(id.asText())
+        : Optional.empty();
   }
 
   /** True when the predicate kind must name a builder (all SLSA provenance and VSAs). */

@@ -15,27 +15,39 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An in-toto Statement, v1 or v0.1 (the statement version says nothing about the predicate
- * version: v0.1 statements wrapping SLSA v1 predicates exist). Parse only payloads whose signature
- * has verified.
+ * An in-toto Statement, v1 or v0.1 (the statement version says nothing about the predicate version:
+ * v0.1 statements wrapping SLSA v1 predicates exist). Parse only payloads whose signature has
+ * verified.
  *
  * @param type {@code _type}, one of {@link #V1} or {@link #V01}
  * @param subjects at least one subject, each with a non-empty DigestSet
  * @param predicateType the predicate's type URI
  * @param predicate the predicate tree ({@code null} node when absent)
  */
-public record Statement(String type, List<Subject> subjects, String predicateType, JsonNode predicate) {
+public record Statement(
+    String type, List<Subject> subjects, String predicateType, JsonNode predicate) {
   public static final String V1 = "https://in-toto.io/Statement/v1";
   public static final String V01 = "https://in-toto.io/Statement/v0.1";
 
   /** Hex lengths of the hash algorithms whose values are checked for format. */
   private static final Map<String, Integer> HEX_LENGTHS =
       Map.ofEntries(
-          Map.entry("sha256", 64), Map.entry("sha224", 56), Map.entry("sha384", 96),
-          Map.entry("sha512", 128), Map.entry("sha512_224", 56), Map.entry("sha512_256", 64),
-          Map.entry("sha3_224", 56), Map.entry("sha3_256", 64), Map.entry("sha3_384", 96),
-          Map.entry("sha3_512", 128), Map.entry("sha1", 40), Map.entry("md5", 32),
-          Map.entry("gitCommit", 40), Map.entry("gitTree", 40), Map.entry("gitBlob", 40), Map.entry("gitTag", 40));
+          Map.entry("sha256", 64),
+          Map.entry("sha224", 56),
+          Map.entry("sha384", 96),
+          Map.entry("sha512", 128),
+          Map.entry("sha512_224", 56),
+          Map.entry("sha512_256", 64),
+          Map.entry("sha3_224", 56),
+          Map.entry("sha3_256", 64),
+          Map.entry("sha3_384", 96),
+          Map.entry("sha3_512", 128),
+          Map.entry("sha1", 40),
+          Map.entry("md5", 32),
+          Map.entry("gitCommit", 40),
+          Map.entry("gitTree", 40),
+          Map.entry("gitBlob", 40),
+          Map.entry("gitTag", 40));
 
   public Statement {
     subjects = List.copyOf(subjects);
@@ -44,8 +56,8 @@ public record Statement(String type, List<Subject> subjects, String predicateTyp
   /**
    * Parses and validates a Statement: exact {@code _type}, at least one subject, every subject a
    * non-empty DigestSet of string values, hash values of the right hex length (truncated
-   * placeholders are refused; {@code gitCommit} may also be a 64-hex SHA-256 commit), v0.1
-   * subjects carrying a name, and a {@code predicateType}.
+   * placeholders are refused; {@code gitCommit} may also be a 64-hex SHA-256 commit), v0.1 subjects
+   * carrying a name, and a {@code predicateType}.
    *
    * @throws ProblemException ({@link ProvenanceProblem#PROVENANCE_STATEMENT_INVALID})
    */
@@ -76,7 +88,11 @@ public record Statement(String type, List<Subject> subjects, String predicateTyp
       subjects.add(subject(subject, type.equals(V01), subjects.size()));
     }
     JsonNode predicate = root.get("predicate");
-    return new Statement(type, subjects, predicateType.asText(), predicate == null ? NullNode.getInstance() : predicate);
+    return new Statement(
+        type,
+        subjects,
+        predicateType.asText(),
+        predicate == null ? NullNode.getInstance() : predicate);
   }
 
   private static Subject subject(JsonNode node, boolean v01, int index) {
@@ -103,9 +119,11 @@ public record Statement(String type, List<Subject> subjects, String predicateTyp
       Integer length = HEX_LENGTHS.get(entry.getKey());
       boolean gitSha256 = entry.getKey().startsWith("git") && value.length() == 64;
       if (length != null && ((value.length() != length && !gitSha256) || !Hex.isHex(value))) {
-        throw invalid("subject[" + index + "].digest." + entry.getKey() + " is not a full-length hex value");
+        throw invalid(
+            "subject[" + index + "].digest." + entry.getKey() + " is not a full-length hex value");
       }
-      digests.put(entry.getKey(), length != null ? value.toLowerCase(java.util.Locale.ROOT) : value);
+      digests.put(
+          entry.getKey(), length != null ? value.toLowerCase(java.util.Locale.ROOT) : value);
     }
     return new Subject(name == null ? null : name.asText(), digests);
   }
@@ -119,7 +137,12 @@ public record Statement(String type, List<Subject> subjects, String predicateTyp
   }
 
   static String jsonError(IOException e) {
-    String message = e instanceof com.fasterxml.jackson.core.JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
-    return message == null ? "" : message.length() > 160 ? message.substring(0, 160) + "..." : message;
+    String message =
+        e instanceof com.fasterxml.jackson.core.JsonProcessingException json
+            ? json.getOriginalMessage()
+            : e.getMessage();
+    return message == null
+        ? ""
+        : message.length() > 160 ? message.substring(0, 160) + "..." : message;
   }
 }

@@ -47,7 +47,8 @@ public record Bundle(
 
   /** True when the JSON looks like a bundle (has a sigstore bundle {@code mediaType}). */
   public static boolean looksLike(JsonNode node) {
-    return node.isObject() && node.path("mediaType").asText("").startsWith("application/vnd.dev.sigstore.bundle");
+    return node.isObject()
+        && node.path("mediaType").asText("").startsWith("application/vnd.dev.sigstore.bundle");
   }
 
   /**
@@ -88,10 +89,11 @@ public record Bundle(
       envelope = Envelope.parse(node.get("dsseEnvelope"));
     } else if (node.hasNonNull("messageSignature")) {
       JsonNode signature = node.get("messageSignature");
-      message = new MessageSignature(
-          signature.path("messageDigest").path("algorithm").asText(""),
-          base64(signature.path("messageDigest").path("digest"), "messageDigest.digest"),
-          base64(signature.path("signature"), "messageSignature.signature"));
+      message =
+          new MessageSignature(
+              signature.path("messageDigest").path("algorithm").asText(""),
+              base64(signature.path("messageDigest").path("digest"), "messageDigest.digest"),
+              base64(signature.path("signature"), "messageSignature.signature"));
     } else {
       throw malformed("bundle has neither dsseEnvelope nor messageSignature");
     }
@@ -102,10 +104,15 @@ public record Bundle(
     return switch (mediaType) {
       case "application/vnd.dev.sigstore.bundle+json;version=0.1" -> Version.V01;
       case "application/vnd.dev.sigstore.bundle+json;version=0.2" -> Version.V02;
-      case "application/vnd.dev.sigstore.bundle+json;version=0.3", "application/vnd.dev.sigstore.bundle.v0.3+json" -> Version.V03;
-      default -> throw new ProblemException(
-          ProvenanceProblem.PROVENANCE_MEDIA_TYPE_UNSUPPORTED,
-          "unsupported bundle mediaType '" + (mediaType.length() > 80 ? mediaType.substring(0, 80) : mediaType) + "'");
+      case "application/vnd.dev.sigstore.bundle+json;version=0.3",
+          "application/vnd.dev.sigstore.bundle.v0.3+json" ->
+          Version.V03;
+      default ->
+          throw new ProblemException(
+              ProvenanceProblem.PROVENANCE_MEDIA_TYPE_UNSUPPORTED,
+              "unsupported bundle mediaType '"
+                  + (mediaType.length() > 80 ? mediaType.substring(0, 80) : mediaType)
+                  + "'");
     };
   }
 

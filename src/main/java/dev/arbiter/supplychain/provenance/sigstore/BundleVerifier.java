@@ -2,6 +2,7 @@
 package dev.arbiter.supplychain.provenance.sigstore;
 
 import dev.arbiter.crypto.Digests;
+import dev.arbiter.crypto.KeySignatures;
 import dev.arbiter.crypto.Providers;
 import dev.arbiter.internal.Hex;
 import dev.arbiter.problem.Problem;
@@ -10,7 +11,6 @@ import dev.arbiter.supplychain.provenance.core.IdentityPolicy;
 import dev.arbiter.supplychain.provenance.core.ProvenanceProblem;
 import dev.arbiter.supplychain.provenance.core.Signer;
 import dev.arbiter.supplychain.provenance.core.TrustedKey;
-import dev.arbiter.crypto.KeySignatures;
 import java.security.PublicKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
@@ -43,7 +43,12 @@ public final class BundleVerifier {
    * @param clock time source when neither {@code at} nor a log time applies
    * @param requireInclusionProof refuse SET-only (v0.1) entries
    */
-  public record Options(List<TrustedKey> keys, TrustedRoot trustedRoot, IdentityPolicy identity, Instant at, Clock clock,
+  public record Options(
+      List<TrustedKey> keys,
+      TrustedRoot trustedRoot,
+      IdentityPolicy identity,
+      Instant at,
+      Clock clock,
       boolean requireInclusionProof) {
     public Options {
       keys = List.copyOf(keys);
@@ -57,15 +62,22 @@ public final class BundleVerifier {
     TrustedRoot root = options.trustedRoot();
     int before = problems.size();
     if (bundle.tlogEntries().isEmpty()) {
-      problems.add(Problem.of(ProvenanceProblem.PROVENANCE_TLOG_ENTRY_MISSING, "the bundle has no transparency-log entry"));
+      problems.add(
+          Problem.of(
+              ProvenanceProblem.PROVENANCE_TLOG_ENTRY_MISSING,
+              "the bundle has no transparency-log entry"));
     }
     Instant integrated = null;
     for (TlogEntry entry : bundle.tlogEntries()) {
       if (options.requireInclusionProof() && entry.proof() == null) {
-        problems.add(Problem.of(ProvenanceProblem.PROVENANCE_TLOG_ENTRY_MISSING, "tlog entry " + entry.logIndex() + " has no inclusion proof (required)"));
+        problems.add(
+            Problem.of(
+                ProvenanceProblem.PROVENANCE_TLOG_ENTRY_MISSING,
+                "tlog entry " + entry.logIndex() + " has no inclusion proof (required)"));
         continue;
       }
-      Optional<Instant> time = attempt(problems, () -> TlogVerifier.verify(entry, bundle.version(), root));
+      Optional<Instant> time =
+          attempt(problems, () -> TlogVerifier.verify(entry, bundle.version(), root));
       if (time != null && time.isPresent() && integrated == null) {
         integrated = time.get();
       }
@@ -79,19 +91,27 @@ public final class BundleVerifier {
       signingKey = leaf.getPublicKey();
       signingDer = encoded(leaf);
       if (at == null && problems.size() == before) {
-        problems.add(Problem.of(ProvenanceProblem.PROVENANCE_TIME_UNVERIFIED, "no SET-verified integrated time to check the certificate at (give --at)"));
+        problems.add(
+            Problem.of(
+                ProvenanceProblem.PROVENANCE_TIME_UNVERIFIED,
+                "no SET-verified integrated time to check the certificate at (give --at)"));
       } else if (at != null) {
         X509Certificate issuer = attempt(problems, () -> FulcioVerifier.verify(leaf, root, at));
         if (issuer != null) {
-          attempt(problems, () -> {
-            Sct.verify(leaf, issuer, root);
-            return Boolean.TRUE;
-          });
+          attempt(
+              problems,
+              () -> {
+                Sct.verify(leaf, issuer, root);
+                return Boolean.TRUE;
+              });
         }
       }
       signer = identity(leaf, options, problems);
       if (!verifySignature(bundle, signingKey)) {
-        problems.add(Problem.of(ProvenanceProblem.PROVENANCE_SIGNATURE_INVALID, "the bundle signature does not verify under the signing certificate"));
+        problems.add(
+            Problem.of(
+                ProvenanceProblem.PROVENANCE_SIGNATURE_INVALID,
+                "the bundle signature does not verify under the signing certificate"));
         signer = null;
       }
     } else {
@@ -104,10 +124,12 @@ public final class BundleVerifier {
       signer = Signer.key(keyIdOf(bundle, key));
     }
     for (TlogEntry entry : bundle.tlogEntries()) {
-      attempt(problems, () -> {
-        TlogBody.check(entry, bundle, signingDer);
-        return Boolean.TRUE;
-      });
+      attempt(
+          problems,
+          () -> {
+            TlogBody.check(entry, bundle, signingDer);
+            return Boolean.TRUE;
+          });
     }
     return new Verification(signer, integrated, at != null ? at : options.clock().instant());
   }
@@ -120,19 +142,41 @@ public final class BundleVerifier {
     CertificateIdentity identity = CertificateIdentity.of(leaf);
     IdentityPolicy policy = options.identity();
     if (!policy.complete()) {
-      problems.add(Problem.of(ProvenanceProblem.PROVENANCE_IDENTITY_REQUIRED, "keyless signature by '" + identity.identity()
-          + "': require a certificate identity and an OIDC issuer (--certificate-identity[-regexp], --certificate-oidc-issuer[-regexp])"
-          + " or pass --insecure-ignore-identity"));
+      problems.add(
+          Problem.of(
+              ProvenanceProblem.PROVENANCE_IDENTITY_REQUIRED,
+              "keyless signature by '"
+                  + identity.identity()
+                  + "': require a certificate identity and an OIDC issuer"
+                  + " (--certificate-identity[-regexp], --certificate-oidc-issuer[-regexp]) or pass"
+                  + " --insecure-ignore-identity"));
     }
-    if (!policy.identities().isEmpty() && policy.identities().stream().noneMatch(m -> m.matches(identity.identity()))) {
-      problems.add(Problem.of(ProvenanceProblem.PROVENANCE_IDENTITY_MISMATCH,
-          "certificate identity '" + identity.identity() + "' does not match " + describe(policy.identities())));
+    if (!policy.identities().isEmpty()
+        && policy.identities().stream().noneMatch(m -> m.matches(identity.identity()))) {
+      problems.add(
+          Problem.of(
+              ProvenanceProblem.PROVENANCE_IDENTITY_MISMATCH,
+              "certificate identity '"
+                  + identity.identity()
+                  + "' does not match "
+                  + describe(policy.identities())));
     }
-    if (!policy.issuers().isEmpty() && policy.issuers().stream().noneMatch(m -> m.matches(identity.issuer()))) {
-      problems.add(Problem.of(ProvenanceProblem.PROVENANCE_IDENTITY_MISMATCH,
-          "certificate OIDC issuer '" + identity.issuer() + "' does not match " + describe(policy.issuers())));
+    if (!policy.issuers().isEmpty()
+        && policy.issuers().stream().noneMatch(m -> m.matches(identity.issuer()))) {
+      problems.add(
+          Problem.of(
+              ProvenanceProblem.PROVENANCE_IDENTITY_MISMATCH,
+              "certificate OIDC issuer '"
+                  + identity.issuer()
+                  + "' does not match "
+                  + describe(policy.issuers())));
     }
-    return new Signer(Signer.CERTIFICATE, Hex.encode(Digests.sha256(encoded(leaf))), identity.identity(), identity.issuer(), policy.checks());
+    return new Signer(
+        Signer.CERTIFICATE,
+        Hex.encode(Digests.sha256(encoded(leaf))),
+        identity.identity(),
+        identity.issuer(),
+        policy.checks());
   }
 
   private static String describe(List<IdentityPolicy.NameMatch> matches) {
@@ -141,18 +185,25 @@ public final class BundleVerifier {
 
   private static TrustedKey keyFor(Bundle bundle, List<TrustedKey> keys) {
     if (keys.isEmpty()) {
-      throw new ProblemException(ProvenanceProblem.PROVENANCE_NO_TRUSTED_KEY, "the bundle is signed with a key and no key is configured (--key)");
+      throw new ProblemException(
+          ProvenanceProblem.PROVENANCE_NO_TRUSTED_KEY,
+          "the bundle is signed with a key and no key is configured (--key)");
     }
-    List<TrustedKey> candidates = keys.stream().filter(k -> k.matchesHint(bundle.publicKeyHint())).toList();
+    List<TrustedKey> candidates =
+        keys.stream().filter(k -> k.matchesHint(bundle.publicKeyHint())).toList();
     if (candidates.isEmpty()) {
-      throw new ProblemException(ProvenanceProblem.PROVENANCE_NO_TRUSTED_KEY, "no configured key has the id the bundle names");
+      throw new ProblemException(
+          ProvenanceProblem.PROVENANCE_NO_TRUSTED_KEY,
+          "no configured key has the id the bundle names");
     }
     for (TrustedKey key : candidates) {
       if (verifySignature(bundle, key.key())) {
         return key;
       }
     }
-    throw new ProblemException(ProvenanceProblem.PROVENANCE_SIGNATURE_INVALID, "the bundle signature does not verify under a configured key");
+    throw new ProblemException(
+        ProvenanceProblem.PROVENANCE_SIGNATURE_INVALID,
+        "the bundle signature does not verify under a configured key");
   }
 
   private static String keyIdOf(Bundle bundle, TrustedKey key) {
@@ -163,11 +214,14 @@ public final class BundleVerifier {
     return key.id() != null ? key.id() : key.fingerprint();
   }
 
-  /** DSSE: some signature over the PAE verifies; message: the signature over the digest verifies. */
+  /**
+   * DSSE: some signature over the PAE verifies; message: the signature over the digest verifies.
+   */
   static boolean verifySignature(Bundle bundle, PublicKey key) {
     if (bundle.envelope() != null) {
       byte[] pae = bundle.envelope().pae();
-      return bundle.envelope().signatures().stream().anyMatch(s -> KeySignatures.verify(key, pae, s.sig()));
+      return bundle.envelope().signatures().stream()
+          .anyMatch(s -> KeySignatures.verify(key, pae, s.sig()));
     }
     Bundle.MessageSignature message = bundle.messageSignature();
     if (!message.algorithm().equals("SHA2_256") || message.digest().length != 32) {
@@ -196,5 +250,4 @@ public final class BundleVerifier {
       return null;
     }
   }
-
 }

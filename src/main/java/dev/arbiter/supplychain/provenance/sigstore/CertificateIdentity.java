@@ -48,11 +48,14 @@ public record CertificateIdentity(String identity, String issuer) {
     try {
       byte[] v2 = leaf.getExtensionValue(ISSUER_V2);
       if (v2 != null) {
-        ASN1Primitive value = ASN1Primitive.fromByteArray(ASN1OctetString.getInstance(v2).getOctets());
+        ASN1Primitive value =
+            ASN1Primitive.fromByteArray(ASN1OctetString.getInstance(v2).getOctets());
         return value instanceof ASN1String string ? string.getString() : null;
       }
       byte[] v1 = leaf.getExtensionValue(ISSUER_V1);
-      return v1 == null ? null : new String(ASN1OctetString.getInstance(v1).getOctets(), StandardCharsets.UTF_8);
+      return v1 == null
+          ? null
+          : new String(ASN1OctetString.getInstance(v1).getOctets(), StandardCharsets.UTF_8);
     } catch (java.io.IOException | RuntimeException e) {
       return null;
     }

@@ -16,7 +16,8 @@ final class Checkpoint {
 
   /**
    * Null when the note is well-formed, signed by {@code key} (a signature line whose key hint is
-   * the first 4 bytes of {@code logId}), and records {@code size} and {@code root}; else the reason.
+   * the first 4 bytes of {@code logId}), and records {@code size} and {@code root}; else the
+   * reason.
    */
   static String check(String note, PublicKey key, byte[] logId, long size, byte[] root) {
     int split = note.indexOf("\n\n");
@@ -54,7 +55,8 @@ final class Checkpoint {
       } catch (IllegalArgumentException e) {
         continue;
       }
-      if (blob.length > 4 && Arrays.equals(Arrays.copyOf(blob, 4), hint)
+      if (blob.length > 4
+          && Arrays.equals(Arrays.copyOf(blob, 4), hint)
           && KeySignatures.verify(key, signed, Arrays.copyOfRange(blob, 4, blob.length))) {
         return null;
       }

@@ -5,12 +5,12 @@ import dev.arbiter.crypto.ChainVerifier;
 import dev.arbiter.crypto.Providers;
 import dev.arbiter.problem.ProblemException;
 import dev.arbiter.supplychain.provenance.core.ProvenanceProblem;
+import dev.arbiter.supplychain.provenance.core.TrustedKey;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import dev.arbiter.supplychain.provenance.core.TrustedKey;
 
 /**
  * Verifies a Fulcio signing certificate at a given time: a code-signing, non-CA leaf, signed by a
@@ -22,8 +22,13 @@ import dev.arbiter.supplychain.provenance.core.TrustedKey;
 final class FulcioVerifier {
   private static final String CODE_SIGNING = "1.3.6.1.5.5.7.3.3";
   private static final ChainVerifier CA_CHAINS = new ChainVerifier(256);
-  /** CA keys in the fast provider's form, by certificate (trusted-root certificates are few and long-lived). */
-  private static final java.util.Map<X509Certificate, java.security.PublicKey> CA_KEYS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * CA keys in the fast provider's form, by certificate (trusted-root certificates are few and
+   * long-lived).
+   */
+  private static final java.util.Map<X509Certificate, java.security.PublicKey> CA_KEYS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private FulcioVerifier() {}
 
@@ -44,11 +49,20 @@ final class FulcioVerifier {
     } catch (CertificateParsingException e) {
       throw untrusted("the signing certificate's extended key usage cannot be parsed");
     }
-    if (at.isBefore(leaf.getNotBefore().toInstant()) || at.isAfter(leaf.getNotAfter().toInstant())) {
-      throw untrusted("the signing certificate is valid " + leaf.getNotBefore().toInstant() + " .. "
-          + leaf.getNotAfter().toInstant() + ", not at " + at);
+    if (at.isBefore(leaf.getNotBefore().toInstant())
+        || at.isAfter(leaf.getNotAfter().toInstant())) {
+      throw untrusted(
+          "the signing certificate is valid "
+              + leaf.getNotBefore().toInstant()
+              + " .. "
+              + leaf.getNotAfter().toInstant()
+              + ", not at "
+              + at);
     }
-    String reason = "no trusted Fulcio CA issued the signing certificate (issuer '" + leaf.getIssuerX500Principal().getName() + "')";
+    String reason =
+        "no trusted Fulcio CA issued the signing certificate (issuer '"
+            + leaf.getIssuerX500Principal().getName()
+            + "')";
     for (TrustedRoot.Authority authority : root.authorities()) {
       X509Certificate issuer = issuerIn(leaf, authority);
       if (issuer == null) {
@@ -102,12 +116,14 @@ final class FulcioVerifier {
     if (CA_KEYS.size() > 1024) {
       CA_KEYS.clear();
     }
-    return CA_KEYS.computeIfAbsent(certificate, c -> {
-      try {
-        return TrustedKey.spki(c.getPublicKey().getEncoded());
-      } catch (java.security.GeneralSecurityException e) {
-        return c.getPublicKey();
-      }
-    });
+    return CA_KEYS.computeIfAbsent(
+        certificate,
+        c -> {
+          try {
+            return TrustedKey.spki(c.getPublicKey().getEncoded());
+          } catch (java.security.GeneralSecurityException e) {
+            return c.getPublicKey();
+          }
+        });
   }
 }

@@ -13,7 +13,10 @@ final class MerkleProof {
     return MerkleHashes.leaf(leaf);
   }
 
-  /** True when {@code path} proves {@code leafHash} at {@code index} in a tree of {@code size} with {@code root}. */
+  /**
+   * True when {@code path} proves {@code leafHash} at {@code index} in a tree of {@code size} with
+   * {@code root}.
+   */
   static boolean verify(long index, long size, byte[] leafHash, List<byte[]> path, byte[] root) {
     if (index < 0 || size <= 0 || index >= size || path.size() > 64) {
       return false;

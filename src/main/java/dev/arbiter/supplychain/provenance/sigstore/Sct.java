@@ -2,9 +2,9 @@
 package dev.arbiter.supplychain.provenance.sigstore;
 
 import dev.arbiter.crypto.Digests;
+import dev.arbiter.crypto.KeySignatures;
 import dev.arbiter.problem.ProblemException;
 import dev.arbiter.supplychain.provenance.core.ProvenanceProblem;
-import dev.arbiter.crypto.KeySignatures;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -30,7 +30,9 @@ final class Sct {
 
   private Sct() {}
 
-  /** @throws ProblemException {@code PROVENANCE_SCT_INVALID} */
+  /**
+   * @throws ProblemException {@code PROVENANCE_SCT_INVALID}
+   */
   static void verify(X509Certificate leaf, X509Certificate issuer, TrustedRoot root) {
     byte[] list = sctList(leaf);
     byte[] tbs = precertTbs(leaf);
@@ -57,7 +59,8 @@ final class Sct {
     throw invalid(reason);
   }
 
-  private static String verifyOne(ByteBuffer sct, byte[] tbs, byte[] issuerKeyHash, TrustedRoot root) {
+  private static String verifyOne(
+      ByteBuffer sct, byte[] tbs, byte[] issuerKeyHash, TrustedRoot root) {
     int version = sct.get();
     byte[] logId = new byte[32];
     sct.get(logId);
@@ -92,7 +95,9 @@ final class Sct {
     signed.write(extensions.length >>> 8);
     signed.write(extensions.length);
     signed.writeBytes(extensions);
-    return KeySignatures.verify(log.get().key(), signed.toByteArray(), signature) ? null : "SCT signature does not verify under the CT log key";
+    return KeySignatures.verify(log.get().key(), signed.toByteArray(), signature)
+        ? null
+        : "SCT signature does not verify under the CT log key";
   }
 
   private static byte[] sctList(X509Certificate leaf) {
@@ -141,5 +146,4 @@ final class Sct {
   private static ProblemException invalid(String detail) {
     return new ProblemException(ProvenanceProblem.PROVENANCE_SCT_INVALID, detail);
   }
-
 }

@@ -15,8 +15,8 @@ import java.util.Arrays;
 
 /**
  * Checks that a Rekor entry's body records exactly this bundle: the payload hash, every signature
- * and the signing key or certificate, for kinds {@code intoto} 0.0.2, {@code dsse} 0.0.1 and
- * {@code hashedrekord} 0.0.1. Thread-safe.
+ * and the signing key or certificate, for kinds {@code intoto} 0.0.2, {@code dsse} 0.0.1 and {@code
+ * hashedrekord} 0.0.1. Thread-safe.
  */
 final class TlogBody {
   private TlogBody() {}
@@ -32,7 +32,8 @@ final class TlogBody {
     } catch (IOException e) {
       throw mismatch(entry, "canonicalizedBody is not JSON");
     }
-    if (!body.path("kind").asText("").equals(entry.kind()) || !body.path("apiVersion").asText("").equals(entry.kindVersion())) {
+    if (!body.path("kind").asText("").equals(entry.kind())
+        || !body.path("apiVersion").asText("").equals(entry.kindVersion())) {
       throw mismatch(entry, "body kind/apiVersion differ from kindVersion");
     }
     JsonNode spec = body.path("spec");
@@ -43,13 +44,18 @@ final class TlogBody {
         requireEnvelope(entry, envelope, kind);
         JsonNode content = spec.path("content");
         checkPayloadHash(entry, content.path("payloadHash"), envelope.payload());
-        if (!content.path("envelope").path("payloadType").asText("").equals(envelope.payloadType())) {
+        if (!content
+            .path("envelope")
+            .path("payloadType")
+            .asText("")
+            .equals(envelope.payloadType())) {
           throw mismatch(entry, "payloadType differs");
         }
         JsonNode signatures = content.path("envelope").path("signatures");
         checkCount(entry, signatures, envelope.signatures().size());
         for (int i = 0; i < signatures.size(); i++) {
-          String recorded = new String(decode(entry, signatures.get(i).path("sig")), StandardCharsets.UTF_8);
+          String recorded =
+              new String(decode(entry, signatures.get(i).path("sig")), StandardCharsets.UTF_8);
           if (!recorded.equals(envelope.signatures().get(i).sigText())) {
             throw mismatch(entry, "signature " + i + " differs from the envelope's");
           }
@@ -62,7 +68,9 @@ final class TlogBody {
         JsonNode signatures = spec.path("signatures");
         checkCount(entry, signatures, envelope.signatures().size());
         for (int i = 0; i < signatures.size(); i++) {
-          if (!Arrays.equals(decode(entry, signatures.get(i).path("signature")), envelope.signatures().get(i).sig())) {
+          if (!Arrays.equals(
+              decode(entry, signatures.get(i).path("signature")),
+              envelope.signatures().get(i).sig())) {
             throw mismatch(entry, "signature " + i + " differs from the envelope's");
           }
           checkKey(entry, signatures.get(i).path("verifier"), signingKeyDer);
@@ -74,10 +82,14 @@ final class TlogBody {
         }
         JsonNode hash = spec.path("data").path("hash");
         if (!hash.path("algorithm").asText("").equals("sha256")
-            || !hash.path("value").asText("").equalsIgnoreCase(Hex.encode(bundle.messageSignature().digest()))) {
+            || !hash.path("value")
+                .asText("")
+                .equalsIgnoreCase(Hex.encode(bundle.messageSignature().digest()))) {
           throw mismatch(entry, "recorded artifact digest differs from the message digest");
         }
-        if (!Arrays.equals(decode(entry, spec.path("signature").path("content")), bundle.messageSignature().signature())) {
+        if (!Arrays.equals(
+            decode(entry, spec.path("signature").path("content")),
+            bundle.messageSignature().signature())) {
           throw mismatch(entry, "recorded signature differs from the message signature");
         }
         checkKey(entry, spec.path("signature").path("publicKey").path("content"), signingKeyDer);
@@ -94,7 +106,10 @@ final class TlogBody {
 
   private static void checkPayloadHash(TlogEntry entry, JsonNode payloadHash, byte[] payload) {
     if (!payloadHash.path("algorithm").asText("").equals("sha256")
-        || !payloadHash.path("value").asText("").equalsIgnoreCase(Hex.encode(Digests.sha256(payload)))) {
+        || !payloadHash
+            .path("value")
+            .asText("")
+            .equalsIgnoreCase(Hex.encode(Digests.sha256(payload)))) {
       throw mismatch(entry, "recorded payload hash differs from the envelope payload");
     }
   }
@@ -108,14 +123,19 @@ final class TlogBody {
   /** The recorded key is base64 of a PEM certificate or PEM public key; it must be the signer's. */
   private static void checkKey(TlogEntry entry, JsonNode node, byte[] signingKeyDer) {
     String pem = new String(decode(entry, node), StandardCharsets.US_ASCII).strip();
-    boolean certificate = pem.startsWith("-----BEGIN CERTIFICATE-----") && pem.endsWith("-----END CERTIFICATE-----");
-    boolean publicKey = pem.startsWith("-----BEGIN PUBLIC KEY-----") && pem.endsWith("-----END PUBLIC KEY-----");
+    boolean certificate =
+        pem.startsWith("-----BEGIN CERTIFICATE-----") && pem.endsWith("-----END CERTIFICATE-----");
+    boolean publicKey =
+        pem.startsWith("-----BEGIN PUBLIC KEY-----") && pem.endsWith("-----END PUBLIC KEY-----");
     if (!certificate && !publicKey) {
       throw mismatch(entry, "recorded signing key is not one PEM certificate or public key");
     }
     byte[] recorded;
     try {
-      recorded = Encodings.base64(Encodings.withoutWhitespace(pem.substring(pem.indexOf('\n') + 1, pem.lastIndexOf('\n'))));
+      recorded =
+          Encodings.base64(
+              Encodings.withoutWhitespace(
+                  pem.substring(pem.indexOf('\n') + 1, pem.lastIndexOf('\n'))));
     } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
       throw mismatch(entry, "recorded signing key is not valid PEM");
     }
@@ -133,6 +153,8 @@ final class TlogBody {
   }
 
   private static ProblemException mismatch(TlogEntry entry, String detail) {
-    return new ProblemException(ProvenanceProblem.PROVENANCE_TLOG_ENTRY_MISMATCH, "tlog entry " + entry.logIndex() + ": " + detail);
+    return new ProblemException(
+        ProvenanceProblem.PROVENANCE_TLOG_ENTRY_MISMATCH,
+        "tlog entry " + entry.logIndex() + ": " + detail);
   }
 }

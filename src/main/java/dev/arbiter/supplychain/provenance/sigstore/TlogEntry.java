@@ -30,15 +30,18 @@ public record TlogEntry(
     String bodyText) {
 
   /** An RFC 9162 inclusion proof with its signed checkpoint (null when absent). */
-  public record InclusionProof(long logIndex, byte[] rootHash, long treeSize, List<byte[]> hashes, String checkpoint) {}
+  public record InclusionProof(
+      long logIndex, byte[] rootHash, long treeSize, List<byte[]> hashes, String checkpoint) {}
 
   static TlogEntry parse(JsonNode node) {
     if (!node.isObject()) {
       throw Bundle.malformed("tlog entry is not an object");
     }
-    byte[] set = node.path("inclusionPromise").hasNonNull("signedEntryTimestamp")
-        ? Bundle.base64(node.path("inclusionPromise").get("signedEntryTimestamp"), "signedEntryTimestamp")
-        : null;
+    byte[] set =
+        node.path("inclusionPromise").hasNonNull("signedEntryTimestamp")
+            ? Bundle.base64(
+                node.path("inclusionPromise").get("signedEntryTimestamp"), "signedEntryTimestamp")
+            : null;
     InclusionProof proof = null;
     JsonNode proofNode = node.get("inclusionProof");
     if (proofNode != null && !proofNode.isNull()) {
@@ -47,12 +50,13 @@ public record TlogEntry(
         hashes.add(Bundle.base64(hash, "inclusionProof.hashes"));
       }
       JsonNode checkpoint = proofNode.path("checkpoint").path("envelope");
-      proof = new InclusionProof(
-          number(proofNode.path("logIndex"), "inclusionProof.logIndex"),
-          Bundle.base64(proofNode.path("rootHash"), "inclusionProof.rootHash"),
-          number(proofNode.path("treeSize"), "inclusionProof.treeSize"),
-          hashes,
-          checkpoint.isTextual() ? checkpoint.asText() : null);
+      proof =
+          new InclusionProof(
+              number(proofNode.path("logIndex"), "inclusionProof.logIndex"),
+              Bundle.base64(proofNode.path("rootHash"), "inclusionProof.rootHash"),
+              number(proofNode.path("treeSize"), "inclusionProof.treeSize"),
+              hashes,
+              checkpoint.isTextual() ? checkpoint.asText() : null);
     }
     JsonNode bodyNode = node.path("canonicalizedBody");
     return new TlogEntry(

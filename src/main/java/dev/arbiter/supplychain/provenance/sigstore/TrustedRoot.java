@@ -40,7 +40,11 @@ public final class TrustedRoot {
   }
 
   /** A Fulcio CA: its chain (any order), roots (self-signed), the others, and validity window. */
-  public record Authority(List<X509Certificate> roots, List<X509Certificate> intermediates, Instant start, Instant end) {
+  public record Authority(
+      List<X509Certificate> roots,
+      List<X509Certificate> intermediates,
+      Instant start,
+      Instant end) {
     public boolean validAt(Instant at) {
       return !at.isBefore(start) && (end == null || !at.isAfter(end));
     }
@@ -51,7 +55,8 @@ public final class TrustedRoot {
   private final List<Authority> authorities;
   private final String digest;
 
-  private TrustedRoot(List<Log> tlogs, List<Log> ctlogs, List<Authority> authorities, String digest) {
+  private TrustedRoot(
+      List<Log> tlogs, List<Log> ctlogs, List<Authority> authorities, String digest) {
     this.tlogs = List.copyOf(tlogs);
     this.ctlogs = List.copyOf(ctlogs);
     this.authorities = List.copyOf(authorities);
@@ -91,24 +96,37 @@ public final class TrustedRoot {
   private static TrustedRoot doParse(byte[] bytes, String digest) {
     try {
       JsonNode root = Json.readTree(bytes);
-      if (!root.path("mediaType").asText("").startsWith("application/vnd.dev.sigstore.trustedroot")) {
-        throw invalid("not a Sigstore trusted root (mediaType " + root.path("mediaType").asText("missing") + ")");
+      if (!root.path("mediaType")
+          .asText("")
+          .startsWith("application/vnd.dev.sigstore.trustedroot")) {
+        throw invalid(
+            "not a Sigstore trusted root (mediaType "
+                + root.path("mediaType").asText("missing")
+                + ")");
       }
       List<Authority> authorities = new ArrayList<>();
       for (JsonNode ca : root.path("certificateAuthorities")) {
         List<X509Certificate> roots = new ArrayList<>();
         List<X509Certificate> intermediates = new ArrayList<>();
         for (JsonNode cert : ca.path("certChain").path("certificates")) {
-          X509Certificate certificate = Certificates.parseDer(Encodings.base64(cert.path("rawBytes").asText()));
-          boolean selfSigned = certificate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal());
+          X509Certificate certificate =
+              Certificates.parseDer(Encodings.base64(cert.path("rawBytes").asText()));
+          boolean selfSigned =
+              certificate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal());
           (selfSigned ? roots : intermediates).add(certificate);
         }
         if (roots.isEmpty()) {
           throw invalid("certificate authority without a self-signed root");
         }
-        authorities.add(new Authority(roots, intermediates, time(ca.path("validFor").path("start")), endTime(ca.path("validFor"))));
+        authorities.add(
+            new Authority(
+                roots,
+                intermediates,
+                time(ca.path("validFor").path("start")),
+                endTime(ca.path("validFor"))));
       }
-      return new TrustedRoot(logs(root.path("tlogs")), logs(root.path("ctlogs")), authorities, digest);
+      return new TrustedRoot(
+          logs(root.path("tlogs")), logs(root.path("ctlogs")), authorities, digest);
     } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
       if (e instanceof ProblemException problem) {
         throw problem;
@@ -123,7 +141,12 @@ public final class TrustedRoot {
       JsonNode publicKey = log.path("publicKey");
       PublicKey key = TrustedKey.spki(Encodings.base64(publicKey.path("rawBytes").asText()));
       byte[] logId = Encodings.base64(log.path("logId").path("keyId").asText());
-      logs.add(new Log(logId, key, time(publicKey.path("validFor").path("start")), endTime(publicKey.path("validFor"))));
+      logs.add(
+          new Log(
+              logId,
+              key,
+              time(publicKey.path("validFor").path("start")),
+              endTime(publicKey.path("validFor"))));
     }
     return logs;
   }
@@ -141,7 +164,8 @@ public final class TrustedRoot {
   }
 
   private static ProblemException invalid(String detail) {
-    return new ProblemException(ProvenanceProblem.PROVENANCE_TRUSTED_ROOT_INVALID, "trusted root: " + detail);
+    return new ProblemException(
+        ProvenanceProblem.PROVENANCE_TRUSTED_ROOT_INVALID, "trusted root: " + detail);
   }
 
   public Optional<Log> tlog(byte[] logId) {

@@ -3,7 +3,9 @@ package dev.arbiter.supplychain.provenance.sigstore;
 
 import java.security.cert.X509Certificate;
 
-/** Test access to the package-private precertificate TBS computation (fixtures sign SCTs over it). */
+/**
+ * Test access to the package-private precertificate TBS computation (fixtures sign SCTs over it).
+ */
 public final class SctAccess {
   private SctAccess() {}
 
