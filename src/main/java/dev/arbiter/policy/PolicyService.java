@@ -298,29 +298,16 @@ public final class PolicyService {
     if (compiled.policy().isEmpty()) {
       throw new ProblemException(PolicyProblem.INVALID_CEL, compiled.error());
     }
-    return database.inTransaction(tx -> {
-      PolicyRevision head = lockAndCheckBase(tx, workload, baseRevision);
-      PolicyRevision revision =
-          appendRevision(
-              tx,
-              who,
-              workload,
-              reason,
-              head,
-              content -> {
-                content.put("appraisal", cel);
-                return content;
-              });
-      audit.append(
-          tx,
-          who,
-          "policy.set-appraisal",
-          workload,
-          reason,
-          Optional.of(revision.hash()),
-          Map.of("seq", revision.seq()));
-      return revision;
-    });
+    return revise(
+        who,
+        workload,
+        reason,
+        baseRevision,
+        "policy.set-appraisal",
+        content -> {
+          content.put("appraisal", cel);
+          return content;
+        });
   }
 
   /** Replaces the endorsements object. */
@@ -335,23 +322,36 @@ public final class PolicyService {
       throw new ProblemException(
           dev.arbiter.problem.CommonProblem.INVALID_FIELD, "endorsements must be a JSON object");
     }
+    return revise(
+        who,
+        workload,
+        reason,
+        baseRevision,
+        "policy.set-endorsements",
+        content -> {
+          content.set("endorsements", endorsements);
+          return content;
+        });
+  }
+
+  /**
+   * One audited policy change: locks the workload, checks the base revision, appends the revision
+   * {@code change} builds and its audit record ({@code action}), in one transaction.
+   */
+  private PolicyRevision revise(
+      Principal who,
+      String workload,
+      String reason,
+      Optional<String> baseRevision,
+      String action,
+      UnaryOperator<ObjectNode> change) {
     return database.inTransaction(tx -> {
       PolicyRevision head = lockAndCheckBase(tx, workload, baseRevision);
-      PolicyRevision revision =
-          appendRevision(
-              tx,
-              who,
-              workload,
-              reason,
-              head,
-              content -> {
-                content.set("endorsements", endorsements);
-                return content;
-              });
+      PolicyRevision revision = appendRevision(tx, who, workload, reason, head, change);
       audit.append(
           tx,
           who,
-          "policy.set-endorsements",
+          action,
           workload,
           reason,
           Optional.of(revision.hash()),
