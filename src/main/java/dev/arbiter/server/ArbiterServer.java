@@ -175,6 +175,25 @@ public final class ArbiterServer implements AutoCloseable {
     // transparency log: every decision (and, later, every record) as a leaf; refuses a database
     // behind its checkpoint
     TransparencyLog tlog = openTransparencyLog(config, dir, database, audit);
+    try {
+      return wireDomains(config, dir, roles, serviceKey, database, keyStore, audit, tlog);
+    } catch (IOException | RuntimeException e) {
+      tlog.close(); // nothing else has started yet
+      throw e;
+    }
+  }
+
+  private static Services wireDomains(
+      ServerConfig config,
+      DataDir dir,
+      RoleMap roles,
+      ServiceKey serviceKey,
+      Database database,
+      ServiceKeyStore keyStore,
+      AuditLog audit,
+      TransparencyLog tlog)
+      throws IOException {
+    Clock clock = config.clock();
     DecisionLog decisionLog = new DecisionLog(tlog, config.log().mode());
     Supplier<JWKSet> jwks = keyStore::published;
     // policy: workloads, versions, signed revisions
