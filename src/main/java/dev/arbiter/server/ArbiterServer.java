@@ -313,20 +313,44 @@ public final class ArbiterServer implements AutoCloseable {
         TlsContexts.create(dir.serverCertificate(), dir.serverKey(), dir.caCertificate());
     HttpRouting.Builder routing = HttpRouting.builder();
     api.register(routing);
-    return WebServer.builder()
-        .host(config.listen())
-        .port(config.port())
-        .maxPayloadSize(64L * 1024 * 1024)
-        .tls(
-            Tls.builder()
-                .sslContext(tls)
-                .clientAuth(TlsClientAuth.OPTIONAL)
-                .enabledProtocols(TlsContexts.SERVER_PROTOCOLS)
-                .enabledCipherSuites(TlsContexts.SERVER_CIPHER_SUITES)
-                .build())
-        .routing(routing)
-        .build()
-        .start();
+    requirePortFree(config.listen(), config.port());
+    WebServer web =
+        WebServer.builder()
+            .host(config.listen())
+            .port(config.port())
+            .maxPayloadSize(64L * 1024 * 1024)
+            .tls(
+                Tls.builder()
+                    .sslContext(tls)
+                    .clientAuth(TlsClientAuth.OPTIONAL)
+                    .enabledProtocols(TlsContexts.SERVER_PROTOCOLS)
+                    .enabledCipherSuites(TlsContexts.SERVER_CIPHER_SUITES)
+                    .build())
+            .routing(routing)
+            .build()
+            .start();
+    if (!web.isRunning() || web.port() <= 0) {
+      web.stop();
+      throw new java.net.BindException(
+          "cannot listen on " + config.listen() + ":" + config.port() + " (in use?)");
+    }
+    return web;
+  }
+
+  /**
+   * Fails with one clear line when the port is taken, before the web server logs its own failure.
+   */
+  private static void requirePortFree(String host, int port) throws IOException {
+    if (port == 0) {
+      return;
+    }
+    try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new java.net.InetSocketAddress(host, port));
+    } catch (IOException e) {
+      throw new java.net.BindException(
+          "port " + port + " on " + host + " is already in use (another Arbiter? choose --port)");
+    }
   }
 
   /** The OpenAPI document for a route table. */

@@ -76,4 +76,22 @@ class ArbiterServerTest {
       assertThat(socket.getLocalPort()).isEqualTo(port);
     }
   }
+
+  @Test
+  void start_onAPortInUse_failsWithOneClearLineAndWritesNoClientConfig() throws Exception {
+    java.nio.file.Path dir =
+        server.dataDir().resolveSibling(server.dataDir().getFileName() + "-busy");
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      ServerConfig config =
+          ServerConfig.defaults(dir)
+              .withPort(taken.getLocalPort())
+              .withDatabaseUrl(java.util.Optional.of(server.server().database().replicaUrl()));
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> ArbiterServer.start(config))
+          .isInstanceOf(java.net.BindException.class)
+          .hasMessageContaining("already in use");
+      assertThat(dir.resolve("client.json")).doesNotExist();
+    } finally {
+      dev.arbiter.testing.TestDatabase.deleteRecursively(dir);
+    }
+  }
 }
