@@ -3,18 +3,11 @@ package dev.arbiter.supplychain.provenance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.arbiter.crypto.CertBuilder;
-import dev.arbiter.internal.Json;
 import dev.arbiter.problem.Problem;
 import dev.arbiter.supplychain.provenance.core.ProvenanceProblem;
 import dev.arbiter.supplychain.provenance.core.Signer;
 import dev.arbiter.supplychain.provenance.core.TrustedKey;
-import dev.arbiter.supplychain.provenance.dsse.Pae;
 import dev.arbiter.supplychain.provenance.sigstore.TrustedRoot;
-import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -26,45 +19,17 @@ import org.junit.jupiter.api.Test;
  * attestation and a keyless SLSA provenance bundle) verifies only when every item does.
  */
 class MultiItemProvenanceTest {
-  private static final SigstoreFixture FIXTURE = new SigstoreFixture();
-  private static final KeyPair REGISTRY = CertBuilder.ecKeyPair("secp256r1");
-  private static final String SHA = "ab".repeat(32);
-  private static final String PUBLISH =
-      "https://github.com/npm/attestation/tree/main/specs/publish/v0.1";
+  private static final NpmAttestationsFixture NPM = new NpmAttestationsFixture();
+  private static final String PUBLISH = NpmAttestationsFixture.PUBLISH;
   private static final ProvenanceOptions OPTIONS =
       ProvenanceOptions.defaults()
-          .withTrustedRoot(TrustedRoot.parse(FIXTURE.trustedRoot()))
-          .withKeys(List.of(new TrustedKey(null, REGISTRY.getPublic())))
+          .withTrustedRoot(TrustedRoot.parse(NPM.trustedRoot()))
+          .withKeys(List.of(new TrustedKey(null, NPM.registryPublicKey())))
           .withIdentity(
               Pattern.compile(Pattern.quote(SigstoreFixture.WORKFLOW)), SigstoreFixture.ISSUER);
 
-  private static byte[] attestations(Consumer<BundleBuilder> slsa) throws Exception {
-    String statement =
-        "{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"name\":\"app.bin\",\"digest\":{\"sha256\":\""
-            + SHA
-            + "\"}}],\"predicateType\":\""
-            + PUBLISH
-            + "\",\"predicate\":{\"name\":\"app\",\"version\":\"1.0.0\"}}";
-    byte[] payload = statement.getBytes(StandardCharsets.UTF_8);
-    byte[] publish =
-        DsseEnvelopeTest.envelope(
-            "application/vnd.in-toto+json",
-            payload,
-            null,
-            DsseEnvelopeTest.sign(
-                "SHA256withECDSA",
-                REGISTRY.getPrivate(),
-                Pae.encode("application/vnd.in-toto+json", payload)),
-            false);
-    BundleBuilder builder = new BundleBuilder(FIXTURE);
-    slsa.accept(builder);
-    ObjectNode file = Json.mapper().createObjectNode();
-    ArrayNode list = file.putArray("attestations");
-    list.addObject().put("predicateType", PUBLISH).set("bundle", Json.readTree(publish));
-    list.addObject()
-        .put("predicateType", "https://slsa.dev/provenance/v1")
-        .set("bundle", Json.readTree(builder.build()));
-    return Json.write(file).getBytes(StandardCharsets.UTF_8);
+  private static byte[] attestations(Consumer<BundleBuilder> slsa) {
+    return NPM.attestations(slsa);
   }
 
   @Test

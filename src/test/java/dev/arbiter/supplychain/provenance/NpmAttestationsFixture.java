@@ -31,6 +31,11 @@ public final class NpmAttestationsFixture {
     return sigstore.trustedRoot();
   }
 
+  /** The registry's public key (verifies the publish attestation). */
+  public java.security.PublicKey registryPublicKey() {
+    return registry.getPublic();
+  }
+
   /** The registry key as PEM SubjectPublicKeyInfo. */
   public String registryKeyPem() {
     return "-----BEGIN PUBLIC KEY-----\n"
@@ -44,6 +49,7 @@ public final class NpmAttestationsFixture {
     return attestations(b -> b.tamperSignature = corruptSlsaSignature);
   }
 
+  /** The attestations document with the SLSA bundle built as {@code slsa} configures it. */
   byte[] attestations(Consumer<BundleBuilder> slsa) {
     try {
       String statement =
