@@ -37,8 +37,9 @@ final class AuditCommand {
       mixinStandardHelpOptions = true,
       description =
           "Re-verify every policy revision and audit record (hash links and signatures) from the"
-              + " database; works with the server running or stopped. Exit 1 lists every broken"
-              + " record.")
+              + " database, that each is a leaf of the transparency log and each such leaf has its"
+              + " record, the whole log tree, and that the log extends every --trusted-checkpoint;"
+              + " works with the server running or stopped. Exit 1 lists every finding.")
   static final class Verify implements Callable<Integer> {
     @Option(
         names = "--data-dir",
