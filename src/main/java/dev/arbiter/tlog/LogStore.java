@@ -130,16 +130,17 @@ public final class LogStore {
 
   /**
    * Appends {@code entries} in order inside the caller's transaction {@code tx} (for records that
-   * must commit together with their leaves: policy revisions, audit records, key events). Takes the
-   * same head-row lock as every other appender, so indexes stay dense; the lock is held until
-   * {@code tx} ends. Does nothing for an empty list.
+   * must commit together with their leaves: policy revisions, audit records, key events), at the
+   * end of it ({@link Tx#beforeCommit}): the head-row lock that keeps indexes dense is the last
+   * lock the transaction takes and is held only while it commits. Nothing is appended when {@code
+   * tx} rolls back; a failed append fails the commit.
    */
-  public static Appended append(Tx tx, List<LogEntry> entries, Instant now) {
+  public static void append(Tx tx, List<LogEntry> entries, Instant now) {
     if (entries.isEmpty()) {
-      TreeHead head = head(tx.handle());
-      return new Appended(head.size(), 0, head);
+      return;
     }
-    return append(tx.handle(), entries, now);
+    List<LogEntry> copy = List.copyOf(entries);
+    tx.beforeCommit(() -> append(tx.handle(), copy, now));
   }
 
   private static Appended append(Handle handle, List<LogEntry> entries, Instant now) {

@@ -87,6 +87,52 @@ class AdminAppendTest {
   }
 
   @Test
+  void leavesAreAppendedAtCommit_soTheHeadLockCannotDeadlockWithTheCallersOtherLocks()
+      throws Exception {
+    // T1 logs a record, then takes another lock; T2 holds that lock, then logs a record. With the
+    // head lock taken where append is called, each would wait for the other.
+    CountDownLatch logged = new CountDownLatch(1);
+    CountDownLatch locked = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    Future<?> first =
+        pool.submit(() -> {
+          database.useTransaction(tx -> {
+            LogStore.append(
+                tx, List.of(LogEntry.auditRecord(1, "aa", LogStoreTest.T0)), LogStoreTest.T0);
+            logged.countDown();
+            await(locked);
+            tx.handle().execute("select pg_advisory_xact_lock(4242)");
+          });
+          return null;
+        });
+    Future<?> second =
+        pool.submit(() -> {
+          database.useTransaction(tx -> {
+            tx.handle().execute("select pg_advisory_xact_lock(4242)");
+            locked.countDown();
+            await(logged);
+            LogStore.append(
+                tx, List.of(LogEntry.auditRecord(2, "bb", LogStoreTest.T0)), LogStoreTest.T0);
+          });
+          return null;
+        });
+    first.get(30, TimeUnit.SECONDS);
+    second.get(30, TimeUnit.SECONDS);
+    pool.shutdown();
+    assertThat(store.head().size()).isEqualTo(2);
+    assertThat(store.audit(Optional.empty()).intact()).isTrue();
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
   void concurrentDecisionBatchesAndAdminTransactions_keepIndexesDenseAndProofsValid()
       throws Exception {
     int decisionThreads = 2;
@@ -122,7 +168,7 @@ class AdminAppendTest {
                     List.of(LogEntry.policyRevision("w" + thread, seq, "aa", LogStoreTest.T0)),
                     LogStoreTest.T0);
                 sleep(1);
-                // a second leaf in the same transaction: the head lock is held until commit
+                // a second leaf in the same transaction: both are appended together at commit
                 LogStore.append(
                     tx, List.of(LogEntry.auditRecord(seq, "bb", LogStoreTest.T0)), LogStoreTest.T0);
               });
