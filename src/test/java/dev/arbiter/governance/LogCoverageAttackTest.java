@@ -109,6 +109,17 @@ class LogCoverageAttackTest {
     assertThat(verify.out()).contains("intact:").contains("1 trusted checkpoint(s)");
     CliRun json = verify("--json", "--trusted-checkpoint", checkpoint.toString());
     assertThat(json.json().path("trusted_checkpoints_checked").asInt()).isOne();
+    // usage and I/O: exit 2; a checkpoint the pinned key did not sign: a finding
+    assertThat(verify("--trusted-checkpoint", witness.resolve("absent").toString()).exitCode())
+        .isEqualTo(2);
+    assertThat(verify("--log-key", "not-a-key").exitCode()).isEqualTo(2);
+    Path forged = witness.resolve("forged");
+    Files.writeString(forged, Files.readString(checkpoint).replaceFirst("\\n\\d+\\n", "\\n999\\n"));
+    CliRun unsigned = verify("--trusted-checkpoint", forged.toString());
+    assertThat(unsigned.exitCode()).isEqualTo(1);
+    assertThat(unsigned.out())
+        .contains(
+            "BROKEN trusted_checkpoint " + forged + ": does not verify with the pinned log key");
   }
 
   private long keyEvents() {
