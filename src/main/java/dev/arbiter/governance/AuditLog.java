@@ -68,7 +68,8 @@ public final class AuditLog {
     ObjectNode content = Json.mapper().createObjectNode();
     content.put("seq", seq);
     content.put("prev", prev);
-    content.put("at", clock.instant().truncatedTo(ChronoUnit.MICROS).toString());
+    java.time.Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    content.put("at", at.toString());
     content.put("principal", principalLabel);
     content.put("action", action);
     content.put("target", target);
@@ -76,7 +77,7 @@ public final class AuditLog {
     content.put("revision", revision.orElse(null));
     content.set("details", Json.mapper().valueToTree(details));
     ChainedRecord sealed = ChainedRecord.seal(content, key);
-    AuditStore.insert(tx, seq, prev, sealed);
+    AuditStore.insert(tx, seq, prev, sealed, at);
     return new AuditRecord(
         seq, sealed.hash(), prev, parse(sealed.body()), sealed.keyId(), sealed.signature());
   }

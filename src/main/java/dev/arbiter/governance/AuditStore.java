@@ -3,8 +3,11 @@ package dev.arbiter.governance;
 
 import dev.arbiter.store.Database;
 import dev.arbiter.store.Tx;
+import dev.arbiter.tlog.LogEntry;
+import dev.arbiter.tlog.LogStore;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -34,7 +37,8 @@ final class AuditStore {
         .findOne();
   }
 
-  static void insert(Tx tx, long seq, String prev, ChainedRecord sealed) {
+  /** Inserts the record and appends its leaf to the transparency log, in {@code tx}. */
+  static void insert(Tx tx, long seq, String prev, ChainedRecord sealed, Instant at) {
     tx.handle()
         .createUpdate(
             "insert into audit_record(seq, hash, prev, body, key_id, signature) values (:seq,"
@@ -46,6 +50,7 @@ final class AuditStore {
         .bind("key", sealed.keyId())
         .bind("sig", sealed.signature())
         .execute();
+    LogStore.append(tx, List.of(LogEntry.auditRecord(seq, sealed.hash(), at)), at);
   }
 
   static List<AuditRecord> list(

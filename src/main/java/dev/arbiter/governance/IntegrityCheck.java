@@ -10,12 +10,22 @@ import dev.arbiter.internal.Hex;
 import dev.arbiter.internal.Jcs;
 import dev.arbiter.internal.Json;
 import dev.arbiter.store.Database;
+import dev.arbiter.store.StoreException;
 import dev.arbiter.store.Tx;
+import dev.arbiter.tlog.Checkpoint;
+import dev.arbiter.tlog.Checkpoints;
+import dev.arbiter.tlog.LogEntry;
+import dev.arbiter.tlog.LogStore;
+import dev.arbiter.tlog.Merkle;
+import dev.arbiter.tlog.NoteVerifierKey;
+import dev.arbiter.tlog.Verification;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Re-verifies every hash link and signature of the policy revisions (one chain per workload) and of
@@ -34,12 +44,17 @@ public final class IntegrityCheck {
     "intact",
     "revisions_checked",
     "audit_records_checked",
+    "leaves_checked",
+    "trusted_checkpoints_checked",
     "findings"
   })
   public record Report(
       @com.fasterxml.jackson.annotation.JsonProperty("revisions_checked") int revisionsChecked,
       @com.fasterxml.jackson.annotation.JsonProperty("audit_records_checked")
           int auditRecordsChecked,
+      @com.fasterxml.jackson.annotation.JsonProperty("leaves_checked") long leavesChecked,
+      @com.fasterxml.jackson.annotation.JsonProperty("trusted_checkpoints_checked")
+          int trustedCheckpointsChecked,
       List<Finding> findings) {
     @com.fasterxml.jackson.annotation.JsonProperty("intact")
     public boolean intact() {
@@ -49,13 +64,42 @@ public final class IntegrityCheck {
 
   private IntegrityCheck() {}
 
+  /**
+   * A checkpoint kept outside the database (by a witness, a client, the server's local file):
+   * {@code source} names it in findings, {@code note} is the signed note, {@code key} the log's
+   * pinned verifier key.
+   */
+  public record TrustedCheckpoint(String source, String note, NoteVerifierKey key) {}
+
   /** Checks everything, read-only. */
   public static Report run(Database database) {
     return database.inTransaction(IntegrityCheck::run);
   }
 
+  /**
+   * Checks everything, read-only, and that the current log extends every trusted checkpoint; {@code
+   * logKey}, when given, also verifies the signatures of the checkpoints stored in the database.
+   */
+  public static Report run(
+      Database database, List<TrustedCheckpoint> trusted, Optional<NoteVerifierKey> logKey) {
+    return database.inTransaction(tx -> run(tx, trusted, logKey));
+  }
+
   /** Checks everything in the caller's transaction. */
   public static Report run(Tx tx) {
+    return run(tx, List.of(), Optional.empty());
+  }
+
+  /**
+   * Checks everything in the caller's transaction: the hash chains and signatures of the policy
+   * revisions and audit records; that each of them is a leaf of the transparency log and each such
+   * leaf names an existing record with the same hash (a deleted tail record leaves its leaf
+   * behind); the whole Merkle tree recomputed from the leaves; and that the log extends each
+   * trusted checkpoint (a smaller tree is a rollback, another root at the checkpoint's size a
+   * fork).
+   */
+  public static Report run(
+      Tx tx, List<TrustedCheckpoint> trusted, Optional<NoteVerifierKey> logKey) {
     Map<String, ECKey> keys = new HashMap<>();
     for (String[] row : AuditStore.serviceKeys(tx)) {
       try {
@@ -66,8 +110,134 @@ public final class IntegrityCheck {
     }
     List<Finding> findings = new ArrayList<>();
     int revisions = checkRevisions(AuditStore.revisionRows(tx), keys, findings);
-    int audits = checkAudit(AuditStore.auditRows(tx), keys, findings);
-    return new Report(revisions, audits, List.copyOf(findings));
+    List<ChainRow> revisionRows = AuditStore.revisionRows(tx);
+    List<ChainRow> auditRows = AuditStore.auditRows(tx);
+    int audits = checkAudit(auditRows, keys, findings);
+    checkLeaves(
+        "policy_revision",
+        revisionRows,
+        LogStore.leavesOfKind(tx, LogEntry.Kind.POLICY_REVISION),
+        findings);
+    checkLeaves(
+        "audit_record", auditRows, LogStore.leavesOfKind(tx, LogEntry.Kind.AUDIT_RECORD), findings);
+    LogStore.TreeAudit tree = LogStore.audit(tx, logKey);
+    tree.findings().forEach(problem -> findings.add(new Finding("tlog", "tree", problem)));
+    for (TrustedCheckpoint checkpoint : trusted) {
+      checkTrusted(tx, checkpoint, findings);
+    }
+    return new Report(
+        revisions, audits, tree.leavesChecked(), trusted.size(), List.copyOf(findings));
+  }
+
+  /** The identity of a chained record in its leaf: {@code workload#seq} or {@code seq}. */
+  private static String id(ChainRow row) {
+    return row.workload() == null ? Long.toString(row.seq()) : row.workload() + "#" + row.seq();
+  }
+
+  private static void checkLeaves(
+      String table, List<ChainRow> rows, List<LogStore.LoggedLeaf> leaves, List<Finding> findings) {
+    Map<String, String> hashById = new HashMap<>();
+    for (ChainRow row : rows) {
+      hashById.put(id(row), row.hash());
+    }
+    Map<String, Long> leafById = new HashMap<>();
+    for (LogStore.LoggedLeaf leaf : leaves) {
+      String where = "leaf " + leaf.index();
+      JsonNode body;
+      try {
+        body = leaf.entry().body();
+      } catch (IllegalArgumentException e) {
+        findings.add(new Finding("tlog_leaf", where, "not a canonical leaf: " + e.getMessage()));
+        continue;
+      }
+      JsonNode workload = body.get("workload");
+      String id =
+          "policy_revision".equals(table)
+              ? (workload == null ? "?" : workload.asText()) + "#" + body.path("seq").asLong(-1)
+              : Long.toString(body.path("seq").asLong(-1));
+      Long earlier = leafById.putIfAbsent(id, leaf.index());
+      if (earlier != null) {
+        findings.add(
+            new Finding("tlog_leaf", where, table + " " + id + " is also leaf " + earlier));
+        continue;
+      }
+      String hash = hashById.get(id);
+      if (hash == null) {
+        findings.add(
+            new Finding(
+                table,
+                id,
+                "missing: the log has it as leaf "
+                    + leaf.index()
+                    + " but the table does not (deleted or rolled back)"));
+      } else if (!hash.equals(body.path("hash").asText())) {
+        findings.add(
+            new Finding(table, id, "its hash differs from the one logged in leaf " + leaf.index()));
+      }
+    }
+    for (ChainRow row : rows) {
+      if (!leafById.containsKey(id(row))) {
+        findings.add(
+            new Finding(table, id(row), "has no leaf in the transparency log (not logged)"));
+      }
+    }
+  }
+
+  private static void checkTrusted(Tx tx, TrustedCheckpoint trusted, List<Finding> findings) {
+    Verification opened = Checkpoints.open(trusted.note(), trusted.key());
+    if (!(opened instanceof Verification.Verified(Checkpoint checkpoint))) {
+      findings.add(
+          new Finding(
+              "trusted_checkpoint",
+              trusted.source(),
+              "does not verify with the pinned log key: " + opened));
+      return;
+    }
+    LogStore.TreeHead head = LogStore.head(tx);
+    long size = checkpoint.size();
+    if (head.size() < size) {
+      findings.add(
+          new Finding(
+              "trusted_checkpoint",
+              trusted.source(),
+              "rollback: the log has "
+                  + head.size()
+                  + " leaves, fewer than the "
+                  + size
+                  + " of this checkpoint (restored from an older backup, or truncated)"));
+      return;
+    }
+    try {
+      if (!Arrays.equals(LogStore.rootAt(tx, size), checkpoint.rootHash())) {
+        findings.add(
+            new Finding(
+                "trusted_checkpoint",
+                trusted.source(),
+                "fork: the log's root at size "
+                    + size
+                    + " differs from this checkpoint's (its history was rewritten)"));
+        return;
+      }
+      List<byte[]> proof = LogStore.consistencyProof(tx, size, head.size());
+      if (!Merkle.verifyConsistency(
+          size, head.size(), checkpoint.rootHash(), head.rootHash(), proof)) {
+        findings.add(
+            new Finding(
+                "trusted_checkpoint",
+                trusted.source(),
+                "fork: the log's head (size "
+                    + head.size()
+                    + ") is not an extension of this checkpoint (size "
+                    + size
+                    + ")"));
+      }
+    } catch (StoreException | IllegalArgumentException e) {
+      findings.add(
+          new Finding(
+              "trusted_checkpoint",
+              trusted.source(),
+              "cannot prove the log extends this checkpoint: " + e.getMessage()));
+    }
   }
 
   private static int checkRevisions(

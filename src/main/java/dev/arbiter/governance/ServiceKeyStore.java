@@ -3,9 +3,14 @@ package dev.arbiter.governance;
 
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import dev.arbiter.crypto.Digests;
 import dev.arbiter.crypto.ServiceKey;
+import dev.arbiter.internal.Hex;
 import dev.arbiter.store.Database;
 import dev.arbiter.store.Tx;
+import dev.arbiter.tlog.LogEntry;
+import dev.arbiter.tlog.LogStore;
+import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,23 +34,40 @@ public final class ServiceKeyStore {
 
   /** Records the public half of {@code key} in the caller's transaction (idempotent). */
   static void register(Tx tx, ServiceKey key, Instant at) {
-    tx.handle()
-        .createUpdate(
-            "insert into service_key(key_id, public_jwk, created_at) values (:k, :jwk, :at) on"
-                + " conflict (key_id) do nothing")
-        .bind("k", key.keyId())
-        .bind("jwk", key.publicJwk().toJSONString())
-        .bind("at", at)
-        .execute();
+    String jwk = key.publicJwk().toJSONString();
+    int inserted =
+        tx.handle()
+            .createUpdate(
+                "insert into service_key(key_id, public_jwk, created_at) values (:k, :jwk, :at) on"
+                    + " conflict (key_id) do nothing")
+            .bind("k", key.keyId())
+            .bind("jwk", jwk)
+            .bind("at", at)
+            .execute();
+    if (inserted > 0) {
+      LogStore.append(
+          tx,
+          List.of(
+              LogEntry.keyEvent(
+                  "registered",
+                  key.keyId(),
+                  Hex.encode(Digests.sha256(jwk.getBytes(StandardCharsets.UTF_8))),
+                  at)),
+          at);
+    }
   }
 
   /** Marks a key retired (it stays published so what it signed still verifies). */
   static void retire(Tx tx, String keyId, Instant at) {
-    tx.handle()
-        .execute(
-            "update service_key set retired_at = ? where key_id = ? and retired_at is null",
-            at,
-            keyId);
+    int retired =
+        tx.handle()
+            .execute(
+                "update service_key set retired_at = ? where key_id = ? and retired_at is null",
+                at,
+                keyId);
+    if (retired > 0) {
+      LogStore.append(tx, List.of(LogEntry.keyEvent("retired", keyId, null, at)), at);
+    }
   }
 
   /** Every recorded key (current and rotated), oldest first, as a public JWK set. */

@@ -504,7 +504,8 @@ public final class PolicyService {
       content.set("endorsements", head.body().path("endorsements").deepCopy());
     }
     content = change.apply(content);
-    content.put("created_at", now().toString());
+    java.time.Instant createdAt = now();
+    content.put("created_at", createdAt.toString());
     content.put("principal", who.label());
     content.put("reason", reason);
     ChainedRecord sealed = ChainedRecord.seal(content, key);
@@ -517,7 +518,8 @@ public final class PolicyService {
         head == null ? null : head.hash(),
         sealed.body(),
         sealed.keyId(),
-        sealed.signature());
+        sealed.signature(),
+        createdAt);
     PolicyStore.notifyChanged(tx, workload);
     return new PolicyRevision(
         workload,

@@ -2,6 +2,8 @@
 package dev.arbiter.policy;
 
 import dev.arbiter.store.Tx;
+import dev.arbiter.tlog.LogEntry;
+import dev.arbiter.tlog.LogStore;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -179,7 +181,8 @@ final class PolicyStore {
       String prev,
       String body,
       String keyId,
-      String signature) {
+      String signature,
+      Instant at) {
     tx.handle()
         .createUpdate(
             "insert into policy_revision(workload, seq, hash, prev, body, key_id, signature) values"
@@ -192,6 +195,7 @@ final class PolicyStore {
         .bind("k", keyId)
         .bind("sig", signature)
         .execute();
+    LogStore.append(tx, List.of(LogEntry.policyRevision(workload, seq, hash, at)), at);
   }
 
   /**

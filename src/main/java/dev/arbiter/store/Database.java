@@ -30,6 +30,7 @@ public final class Database implements AutoCloseable {
     this.dataSource = dataSource;
     this.embedded = embedded;
     this.jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
+    this.jdbi.setTransactionHandler(new PreCommit(this.jdbi.getTransactionHandler()));
   }
 
   /** Where the database is. */

@@ -27,6 +27,19 @@ public final class Tx {
     return handle;
   }
 
+  /**
+   * Runs {@code action} in this transaction just before it commits (after the caller's work), or
+   * never when it rolls back; actions run in registration order. On a handle whose Jdbi was not set
+   * up by {@link Database} (or outside a transaction) it runs at once.
+   */
+  public void beforeCommit(Runnable action) {
+    if (handle.isInTransaction() && handle.getJdbi().getTransactionHandler() instanceof PreCommit) {
+      PreCommit.register(handle, action);
+    } else {
+      action.run();
+    }
+  }
+
   /** A unit of work run in a transaction. */
   @FunctionalInterface
   public interface Work<T> {

@@ -83,6 +83,42 @@ public final class LogEntry {
   }
 
   /**
+   * A policy revision: {@code {"hash","kind":"policy_revision","seq","workload"}}, so the log
+   * commits to the revision chain (the hash covers the revision's content and its link).
+   */
+  public static LogEntry policyRevision(String workload, long seq, String hash, Instant time) {
+    ObjectNode body = Json.mapper().createObjectNode();
+    body.put("kind", Kind.POLICY_REVISION.wireName());
+    body.put("workload", workload);
+    body.put("seq", seq);
+    body.put("hash", hash);
+    return new LogEntry(Kind.POLICY_REVISION, time, body);
+  }
+
+  /** An audit record: {@code {"hash","kind":"audit_record","seq"}}. */
+  public static LogEntry auditRecord(long seq, String hash, Instant time) {
+    ObjectNode body = Json.mapper().createObjectNode();
+    body.put("kind", Kind.AUDIT_RECORD.wireName());
+    body.put("seq", seq);
+    body.put("hash", hash);
+    return new LogEntry(Kind.AUDIT_RECORD, time, body);
+  }
+
+  /**
+   * A service key event: {@code {"event":"registered"|"retired","key_id","kind":"key_event",
+   * "public_jwk_sha256"}} ({@code public_jwk_sha256} is null for a retirement).
+   */
+  public static LogEntry keyEvent(
+      String event, String keyId, String publicJwkSha256, Instant time) {
+    ObjectNode body = Json.mapper().createObjectNode();
+    body.put("kind", Kind.KEY_EVENT.wireName());
+    body.put("event", event);
+    body.put("key_id", keyId);
+    body.put("public_jwk_sha256", publicJwkSha256);
+    return new LogEntry(Kind.KEY_EVENT, time, body);
+  }
+
+  /**
    * Parses a leaf text back into an entry, requiring it to be exactly the canonical form this class
    * produces (so its hash is the leaf hash).
    *

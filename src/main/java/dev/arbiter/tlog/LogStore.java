@@ -2,6 +2,7 @@
 package dev.arbiter.tlog;
 
 import dev.arbiter.store.StoreException;
+import dev.arbiter.store.Tx;
 import dev.arbiter.tlog.Merkle.Subtree;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -124,8 +125,27 @@ public final class LogStore {
       TreeHead head = head();
       return new Appended(head.size(), 0, head);
     }
+    return jdbi.inTransaction(handle -> append(handle, entries, now));
+  }
+
+  /**
+   * Appends {@code entries} in order inside the caller's transaction {@code tx} (for records that
+   * must commit together with their leaves: policy revisions, audit records, key events), at the
+   * end of it ({@link Tx#beforeCommit}): the head-row lock that keeps indexes dense is the last
+   * lock the transaction takes and is held only while it commits. Nothing is appended when {@code
+   * tx} rolls back; a failed append fails the commit.
+   */
+  public static void append(Tx tx, List<LogEntry> entries, Instant now) {
+    if (entries.isEmpty()) {
+      return;
+    }
+    List<LogEntry> copy = List.copyOf(entries);
+    tx.beforeCommit(() -> append(tx.handle(), copy, now));
+  }
+
+  private static Appended append(Handle handle, List<LogEntry> entries, Instant now) {
     OffsetDateTime createdAt = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
-    return jdbi.inTransaction(handle -> {
+    {
       TreeHead head =
           handle
               .createQuery("select tree_size, root_hash from tlog_head where id = 1 for update")
@@ -196,7 +216,21 @@ public final class LogStore {
           .bind("t", createdAt)
           .execute();
       return new Appended(size, entries.size(), newHead);
-    });
+    }
+  }
+
+  /**
+   * Every leaf of {@code kind} in index order, in the caller's transaction (for {@code audit
+   * verify}'s cross-check of records against leaves).
+   */
+  public static List<LoggedLeaf> leavesOfKind(Tx tx, LogEntry.Kind kind) {
+    return tx.handle()
+        .createQuery(
+            "select leaf_index, kind, body, leaf_hash, created_at from tlog_leaf where kind = :k"
+                + " order by leaf_index")
+        .bind("k", kind.wireName())
+        .map((rs, ctx) -> leaf(rs))
+        .list();
   }
 
   // ---------------------------------------------------------------- reads
@@ -423,6 +457,43 @@ public final class LogStore {
    */
   public TreeAudit audit(Optional<NoteVerifierKey> key) {
     return audit(key, AUDIT_CHUNK);
+  }
+
+  /** {@link #audit(Optional)} in the caller's transaction. */
+  public static TreeAudit audit(Tx tx, Optional<NoteVerifierKey> key) {
+    return audit(tx.handle(), key, AUDIT_CHUNK);
+  }
+
+  /** The current head, in the caller's transaction (no lock). */
+  public static TreeHead head(Tx tx) {
+    return head(tx.handle());
+  }
+
+  /**
+   * The root hash at {@code size} from the stored subtrees, in the caller's transaction.
+   *
+   * @throws IllegalArgumentException when {@code size} exceeds the tree
+   */
+  public static byte[] rootAt(Tx tx, long size) {
+    requireWithin(tx.handle(), size);
+    if (size == 0) {
+      return Merkle.emptyRoot();
+    }
+    List<Subtree> plan = Merkle.rootPlan(size);
+    Map<Subtree, byte[]> hashes = fetch(tx.handle(), plan);
+    return Merkle.fold(plan.stream().map(hashes::get).toList());
+  }
+
+  /**
+   * The consistency proof from {@code oldSize} to {@code newSize}, in the caller's transaction.
+   *
+   * @throws IllegalArgumentException unless {@code 0 <= oldSize <= newSize <= tree size}
+   */
+  public static List<byte[]> consistencyProof(Tx tx, long oldSize, long newSize) {
+    List<List<Subtree>> plan = Merkle.consistencyPlan(oldSize, newSize);
+    requireWithin(tx.handle(), newSize);
+    Map<Subtree, byte[]> hashes = fetch(tx.handle(), Merkle.subtrees(plan));
+    return Merkle.resolve(plan, hashes::get);
   }
 
   TreeAudit audit(Optional<NoteVerifierKey> key, int chunkSize) {

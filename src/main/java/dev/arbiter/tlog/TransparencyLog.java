@@ -158,6 +158,7 @@ public final class TransparencyLog implements AutoCloseable {
   // writer thread only
   private List<LogEntry> unwritten;
   private long lastSignNanos;
+  private long lastHeadPollNanos;
 
   private TransparencyLog(LogStore store, CheckpointSigner signer, Config config, Clock clock) {
     this.store = store;
@@ -436,6 +437,15 @@ public final class TransparencyLog implements AutoCloseable {
         throw new IllegalStateException(haltReason);
       }
       return;
+    }
+    if (!force && knownTreeSize <= signedSize()) {
+      // other writers (policy revisions, audit records and key events, appended in their own
+      // transactions; other replicas) grow the tree too: look at the head once per interval
+      long nowNanos = System.nanoTime();
+      if (nowNanos - lastHeadPollNanos >= config.checkpointInterval().toNanos()) {
+        lastHeadPollNanos = nowNanos;
+        knownTreeSize = Math.max(knownTreeSize, store.head().size());
+      }
     }
     if (!force
         && (knownTreeSize <= signedSize()
