@@ -20,6 +20,7 @@ import dev.arbiter.collateral.http.CollateralRoutes;
 import dev.arbiter.crypto.ServiceKey;
 import dev.arbiter.crypto.TlsContexts;
 import dev.arbiter.governance.AuditLog;
+import dev.arbiter.governance.LegacyRecords;
 import dev.arbiter.governance.ServiceKeyStore;
 import dev.arbiter.governance.http.AuditRoutes;
 import dev.arbiter.http.HttpApi;
@@ -176,6 +177,10 @@ public final class ArbiterServer implements AutoCloseable {
     // behind its checkpoint
     TransparencyLog tlog = openTransparencyLog(config, dir, database, audit);
     try {
+      int adopted = LegacyRecords.adopt(database, audit, clock);
+      if (adopted > 0) {
+        LOG.info("transparency log: adopted {} records written before the log existed", adopted);
+      }
       return wireDomains(config, dir, roles, serviceKey, database, keyStore, audit, tlog);
     } catch (IOException | RuntimeException e) {
       tlog.close(); // nothing else has started yet

@@ -114,7 +114,7 @@ class LogCoverageAttackTest {
         .isEqualTo(2);
     assertThat(verify("--log-key", "not-a-key").exitCode()).isEqualTo(2);
     Path forged = witness.resolve("forged");
-    Files.writeString(forged, Files.readString(checkpoint).replaceFirst("\\n\\d+\\n", "\\n999\\n"));
+    Files.writeString(forged, Files.readString(checkpoint).replaceFirst("\\n\\d+\\n", "\n999\n"));
     CliRun unsigned = verify("--trusted-checkpoint", forged.toString());
     assertThat(unsigned.exitCode()).isEqualTo(1);
     assertThat(unsigned.out())
