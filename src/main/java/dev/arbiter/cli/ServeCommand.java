@@ -2,12 +2,16 @@
 package dev.arbiter.cli;
 
 import dev.arbiter.auth.DataDir;
+import dev.arbiter.rollout.WebhookTargets;
 import dev.arbiter.server.ArbiterServer;
 import dev.arbiter.server.LogSettings;
 import dev.arbiter.server.ServerConfig;
 import dev.arbiter.tlog.LogMode;
 import dev.arbiter.tlog.NoteVerifierKey;
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -80,6 +84,22 @@ final class ServeCommand implements Callable<Integer> {
       description = "Why --accept-log-state is given (recorded in the audit log).")
   String reason;
 
+  @Option(
+      names = "--external-url",
+      description =
+          "A base URL clients reach this server at (repeatable; default: $ARBITER_EXTERNAL_URL,"
+              + " comma-separated, or the server's own URL as in client.json). A proof of"
+              + " possession's htu must name one of them.")
+  List<String> externalUrls = new ArrayList<>();
+
+  @Option(
+      names = "--webhook-allow",
+      description =
+          "A URL prefix rollout webhooks may target (repeatable; default: $ARBITER_WEBHOOK_ALLOW,"
+              + " comma-separated, or none: every webhook is refused). https only, except"
+              + " http://127.0.0.1 and http://localhost.")
+  List<String> webhookAllow = new ArrayList<>();
+
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -92,7 +112,9 @@ final class ServeCommand implements Callable<Integer> {
             .withListen(listen)
             .withDatabaseUrl(Optional.ofNullable(url).filter(u -> !u.isBlank()))
             .withDev(dev)
-            .withLog(logSettings());
+            .withLog(logSettings())
+            .withExternalUrls(externalUrls())
+            .withWebhookAllow(webhookAllow());
     CountDownLatch stopped = new CountDownLatch(1);
     ArbiterServer server;
     try {
@@ -120,6 +142,38 @@ final class ServeCommand implements Callable<Integer> {
     spec.commandLine().getErr().flush();
     stopped.await();
     return ExitCode.OK;
+  }
+
+  private List<URI> externalUrls() {
+    List<URI> urls = new ArrayList<>();
+    for (String text : orEnv(externalUrls, "ARBITER_EXTERNAL_URL")) {
+      try {
+        urls.add(ServerConfig.externalUrl(text));
+      } catch (IllegalArgumentException e) {
+        throw CliException.usage("invalid --external-url: " + e.getMessage());
+      }
+    }
+    return urls;
+  }
+
+  private List<String> webhookAllow() {
+    List<String> prefixes = orEnv(webhookAllow, "ARBITER_WEBHOOK_ALLOW");
+    try {
+      WebhookTargets.of(prefixes);
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage("invalid --webhook-allow: " + e.getMessage());
+    }
+    return prefixes;
+  }
+
+  /** The option's values, or else the environment variable's comma-separated values. */
+  private static List<String> orEnv(List<String> values, String variable) {
+    List<String> source = values;
+    if (source.isEmpty()) {
+      String env = System.getenv(variable);
+      source = env == null ? List.of() : List.of(env.split(","));
+    }
+    return source.stream().map(String::strip).filter(v -> !v.isEmpty()).toList();
   }
 
   private LogSettings logSettings() {

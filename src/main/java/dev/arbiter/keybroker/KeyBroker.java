@@ -14,10 +14,12 @@ import dev.arbiter.store.Tx;
 import dev.arbiter.token.EarStatus;
 import dev.arbiter.token.EarVerifier;
 import dev.arbiter.token.VerifiedEar;
+import java.net.URI;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -53,14 +55,21 @@ public final class KeyBroker {
   private final Supplier<JWKSet> trustedKeys;
   private final Clock clock;
   private final boolean devMode;
+  private final Supplier<List<URI>> externalUrls;
 
+  /**
+   * @param externalUrls the server's external base URLs ({@code serve --external-url}, default the
+   *     server's own URL); a proof's {@code htu} must name one of them
+   */
   public KeyBroker(
       SecretStore store,
       AuditLog audit,
       Nonces nonces,
       Supplier<JWKSet> trustedKeys,
       Clock clock,
-      boolean devMode) {
+      boolean devMode,
+      Supplier<List<URI>> externalUrls) {
+    this.externalUrls = externalUrls;
     this.store = store;
     this.audit = audit;
     this.nonces = nonces;
@@ -77,10 +86,8 @@ public final class KeyBroker {
    * @param proof the proof of possession (compact JWS)
    * @param method the HTTP method of the request
    * @param path the raw request path
-   * @param host the request's Host header (authority), when present
    */
-  public record Request(
-      String name, String token, String proof, String method, String path, Optional<String> host) {}
+  public record Request(String name, String token, String proof, String method, String path) {}
 
   /** A release: the secret's name and version and the compact JWE for the TEE. */
   public record Released(String name, int version, String jwe) {}
@@ -104,8 +111,7 @@ public final class KeyBroker {
           PossessionProof.verify(
               request.proof(),
               cnf,
-              new PossessionProof.Target(
-                  request.method(), request.path(), request.host().orElse(null)),
+              new PossessionProof.Target(request.method(), request.path(), externalUrls.get()),
               request.token(),
               clock.instant());
       Optional<Nonces.Rejection> rejection = nonces.consume(nonce);

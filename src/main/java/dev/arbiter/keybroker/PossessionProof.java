@@ -17,6 +17,7 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -73,8 +74,15 @@ public final class PossessionProof {
         .encodeToString(Digests.sha256(token.strip().getBytes(StandardCharsets.US_ASCII)));
   }
 
-  /** Where the request arrived: method, raw path and the Host header (authority). */
-  record Target(String method, String path, String host) {}
+  /**
+   * Where the request arrived: method and raw path, and the server's configured external base URLs
+   * ({@code serve --external-url}; never the client's own {@code Host} header).
+   */
+  record Target(String method, String path, List<URI> externalUrls) {
+    Target {
+      externalUrls = List.copyOf(externalUrls);
+    }
+  }
 
   /**
    * Verifies a proof for {@code target} under {@code cnf}.
@@ -132,8 +140,8 @@ public final class PossessionProof {
           "the proof names "
               + abbreviate(claims.get("htu"))
               + ", the request is for "
-              + target.host()
-              + target.path());
+              + target.path()
+              + " at the server's external URL");
     }
     if (!(claims.get("iat") instanceof Long iat)) {
       throw new Refusal("proof-malformed", "proof iat must be an integer");
@@ -166,8 +174,10 @@ public final class PossessionProof {
   }
 
   /**
-   * htu must be https, name the request's authority (Host header) and exactly its path; no query or
-   * fragment.
+   * htu must be https with no userinfo, query or fragment, and name one of the server's external
+   * URLs (scheme, host and port exactly; default port 443) followed by exactly the request's path
+   * (below the external URL's own path, when it has one). The client's {@code Host} header plays no
+   * part: a proof made for another host is refused whatever the request claims.
    */
   static boolean sameUrl(String htu, Target target) {
     URI uri;
@@ -177,28 +187,36 @@ public final class PossessionProof {
       return false;
     }
     if (!"https".equalsIgnoreCase(uri.getScheme())
+        || uri.getRawUserInfo() != null
         || uri.getRawQuery() != null
         || uri.getRawFragment() != null
         || uri.getHost() == null
-        || target.host() == null) {
+        || uri.getRawPath() == null) {
       return false;
     }
-    URI requested;
-    try {
-      requested = new URI("https://" + target.host());
-    } catch (java.net.URISyntaxException e) {
+    for (URI base : target.externalUrls()) {
+      if (matches(uri, base, target.path())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean matches(URI htu, URI base, String path) {
+    if (base.getScheme() == null
+        || !"https".equalsIgnoreCase(base.getScheme())
+        || base.getHost() == null) {
       return false;
     }
-    if (requested.getHost() == null) {
-      return false;
+    int port = htu.getPort() < 0 ? 443 : htu.getPort();
+    int basePort = base.getPort() < 0 ? 443 : base.getPort();
+    String basePath = base.getRawPath() == null ? "" : base.getRawPath();
+    if (basePath.endsWith("/")) {
+      basePath = basePath.substring(0, basePath.length() - 1);
     }
-    int port = uri.getPort() < 0 ? 443 : uri.getPort();
-    int requestedPort = requested.getPort() < 0 ? 443 : requested.getPort();
-    return uri.getHost()
-            .toLowerCase(Locale.ROOT)
-            .equals(requested.getHost().toLowerCase(Locale.ROOT))
-        && port == requestedPort
-        && target.path().equals(uri.getRawPath());
+    return htu.getHost().toLowerCase(Locale.ROOT).equals(base.getHost().toLowerCase(Locale.ROOT))
+        && port == basePort
+        && (basePath + path).equals(htu.getRawPath());
   }
 
   private static String abbreviate(Object value) {

@@ -17,6 +17,10 @@ public enum RolloutProblem implements ProblemType {
       409,
       "Rolling back would restore a version revoked since the rollout started; use --force with a"
           + " reason."),
+  WEBHOOK_NOT_ALLOWED(
+      400,
+      "The webhook URL is not an allowed target: it must start with a prefix the operator allowed"
+          + " (serve --webhook-allow), https only, without userinfo."),
   WAIT_TIMEOUT(408, "The rollout did not reach the awaited state in time.");
 
   private final int status;

@@ -82,4 +82,16 @@ final class WebhookStore {
                 error,
                 id));
   }
+
+  /** Gives up on a delivery for good (its target is no longer allowed): never sent. */
+  static void refused(Database database, long id, int maxAttempts, String error) {
+    database
+        .jdbi()
+        .useHandle(h ->
+            h.execute(
+                "update webhook_delivery set attempts = ?, last_error = ? where id = ?",
+                maxAttempts,
+                error,
+                id));
+  }
 }

@@ -2,12 +2,14 @@
 package dev.arbiter.rollout;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.Payload;
 import dev.arbiter.crypto.ServiceKey;
 import dev.arbiter.internal.Json;
+import dev.arbiter.problem.ProblemException;
 import dev.arbiter.store.Database;
 import dev.arbiter.store.Tx;
 import java.net.URI;
@@ -25,23 +27,58 @@ import org.slf4j.LoggerFactory;
 /**
  * Signed webhook notifications to pipelines. A delivery is queued in the same transaction as the
  * event it reports and then POSTed with retries and exponential backoff (1 s doubling to 1 h, at
- * most {@value #MAX_ATTEMPTS} attempts). The body is JSON; header {@code Arbiter-Signature} holds a
- * compact JWS (ES256, {@code kid} in /.well-known/jwks.json) with a detached payload: verify it
- * over the exact body bytes (RFC 7515 appendix F). Thread-safe.
+ * most {@value #MAX_ATTEMPTS} attempts), only to targets on the operator's allow-list ({@link
+ * WebhookTargets}, checked at registration and again before every attempt). The body is JSON;
+ * header {@code Arbiter-Signature} holds a compact JWS with a detached payload, signed afresh for
+ * each attempt: protected header {@code {"alg":"ES256","typ":"arbiter-webhook+jwt","kid":...,
+ * "iat":<seconds>,"exp":<seconds>}}. The {@code typ} differs from an EAR's, so a webhook signature
+ * is never taken for an EAR nor the reverse.
+ *
+ * <p>How a receiver verifies a delivery: (1) fetch the key named by {@code kid} from {@code
+ * /.well-known/jwks.json} (pin it; over the server's TLS); (2) check the header's {@code alg} is
+ * ES256 and {@code typ} is exactly {@value #TYPE} (refuse anything else, an EAR in particular); (3)
+ * check {@code iat <= now + skew} and {@code now < exp} (lifetime {@link #LIFETIME}); (4) verify
+ * the signature over the exact body bytes as received (RFC 7515 appendix F: the detached payload is
+ * the body, so the signature covers the body's digest; re-serialising the JSON breaks it); (5) drop
+ * a body seen before (the event's fields identify it). Thread-safe.
  */
 public final class Webhooks {
   private static final Logger LOG = LoggerFactory.getLogger(Webhooks.class);
   static final int MAX_ATTEMPTS = 10;
   public static final String SIGNATURE_HEADER = "Arbiter-Signature";
 
+  /** The JWS {@code typ} of a webhook signature; never an EAR's. */
+  public static final String TYPE = "arbiter-webhook+jwt";
+
+  /** How long a webhook signature is valid after it is made ({@code exp - iat}). */
+  public static final Duration LIFETIME = Duration.ofMinutes(5);
+
   private final ServiceKey key;
   private final Clock clock;
+  private final WebhookTargets targets;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  public Webhooks(ServiceKey key, Clock clock) {
+  /**
+   * @param targets the operator's allow-list ({@link WebhookTargets#none()} refuses every webhook)
+   */
+  public Webhooks(ServiceKey key, Clock clock, WebhookTargets targets) {
     this.key = key;
     this.clock = clock;
+    this.targets = targets;
+  }
+
+  /**
+   * Refuses a webhook URL that is not an allowed target.
+   *
+   * @throws ProblemException {@link RolloutProblem#WEBHOOK_NOT_ALLOWED}
+   */
+  public void check(String url) {
+    targets
+        .refusal(url)
+        .ifPresent(reason -> {
+          throw new ProblemException(RolloutProblem.WEBHOOK_NOT_ALLOWED, reason);
+        });
   }
 
   /** Queues a notification in the caller's transaction. */
@@ -52,10 +89,16 @@ public final class Webhooks {
 
   /** The detached compact JWS over {@code body}: {@code header..signature}. */
   public String sign(String body) {
+    Instant now = clock.instant();
     try {
       JWSObject jws =
           new JWSObject(
-              new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.keyId()).build(),
+              new JWSHeader.Builder(JWSAlgorithm.ES256)
+                  .type(new JOSEObjectType(TYPE))
+                  .keyID(key.keyId())
+                  .customParam("iat", now.getEpochSecond())
+                  .customParam("exp", now.plus(LIFETIME).getEpochSecond())
+                  .build(),
               new Payload(body));
       jws.sign(
           dev.arbiter.crypto.JoseCrypto.signer(
@@ -74,7 +117,13 @@ public final class Webhooks {
         WebhookStore.claimDue(
             database, MAX_ATTEMPTS, clock.instant(), limit, clock.instant().plusSeconds(60));
     for (WebhookStore.Due row : due) {
-      String error = post(row.url(), row.body(), row.signature());
+      java.util.Optional<String> refusal = targets.refusal(row.url());
+      if (refusal.isPresent()) {
+        WebhookStore.refused(database, row.id(), MAX_ATTEMPTS, "not sent: " + refusal.get());
+        LOG.warn("webhook to {} not sent: {}", row.url(), refusal.get());
+        continue;
+      }
+      String error = post(row.url(), row.body(), sign(row.body()));
       Instant now = clock.instant();
       if (error == null) {
         WebhookStore.delivered(database, row.id(), now);

@@ -13,6 +13,12 @@
  * nothing; locks are taken in one order (workload row, then rollout row), and the scheduler skips
  * rows another transaction holds, so replicas never act twice on one rollout nor deadlock.
  *
+ * <p>Webhooks go only to targets on the operator's allow-list ({@link
+ * dev.arbiter.rollout.WebhookTargets}, {@code serve --webhook-allow}, default none). How a receiver
+ * verifies a delivery (key from {@code /.well-known/jwks.json}, {@code typ} {@code
+ * arbiter-webhook+jwt}, {@code iat}/{@code exp}, signature over the exact body) is in {@link
+ * dev.arbiter.rollout.Webhooks}.
+ *
  * <p>May depend on {@code policy}, {@code governance}, {@code appraisal} (the policy cache a
  * heartbeat reports), {@code auth}, {@code store}, {@code crypto}, {@code internal}, {@code
  * problem}. Never on transports.

@@ -35,6 +35,7 @@ import dev.arbiter.rollout.RolloutReports;
 import dev.arbiter.rollout.RolloutScheduler;
 import dev.arbiter.rollout.RolloutService;
 import dev.arbiter.rollout.VersionGate;
+import dev.arbiter.rollout.WebhookTargets;
 import dev.arbiter.rollout.Webhooks;
 import dev.arbiter.rollout.http.RolloutRoutes;
 import dev.arbiter.store.Database;
@@ -133,9 +134,15 @@ public final class ArbiterServer implements AutoCloseable {
     Services services = null;
     try {
       services = wire(config, dir, roles, serviceKey, database);
-      List<Route> routes = routes(services, database);
+      // the default external URL is the server's own, known once it listens: until then no proof
+      // of possession matches
+      AtomicReference<List<URI>> externalUrls = new AtomicReference<>(config.externalUrls());
+      List<Route> routes = routes(services, database, externalUrls::get);
       WebServer web = serve(config, dir, new HttpApi(routes, roles));
       ArbiterServer server = new ArbiterServer(config, database, web, services, routes);
+      if (config.externalUrls().isEmpty()) {
+        externalUrls.set(List.of(server.uri()));
+      }
       server.writeClientConfig(dir);
       LOG.info("Arbiter listening on {}", server.uri());
       return server;
@@ -252,7 +259,7 @@ public final class ArbiterServer implements AutoCloseable {
           failures.addAll(supplyChain.gate().failures(tx, workload, version));
           return failures;
         };
-    Webhooks webhooks = new Webhooks(serviceKey, clock);
+    Webhooks webhooks = new Webhooks(serviceKey, clock, WebhookTargets.of(config.webhookAllow()));
     RolloutService rollouts = new RolloutService(database, policies, audit, webhooks, gate, clock);
     RolloutReports reports = new RolloutReports(database, clock, config.liveWindow());
     ReplicaHeartbeat heartbeat =
@@ -285,7 +292,9 @@ public final class ArbiterServer implements AutoCloseable {
   }
 
   /** Every route: each domain's {@code <Domain>Routes}, then the server's own open routes. */
-  static List<Route> routes(Services services, Database database) throws IOException {
+  /** Every route, the key broker checking proofs of possession against {@code externalUrls}. */
+  static List<Route> routes(Services services, Database database, Supplier<List<URI>> externalUrls)
+      throws IOException {
     ServerConfig config = services.config();
     List<Route> domainRoutes = new ArrayList<>();
     domainRoutes.addAll(new PolicyRoutes(services.policies(), services.supplyChain()).routes());
@@ -303,7 +312,8 @@ public final class ArbiterServer implements AutoCloseable {
                 services.nonces(),
                 services.jwks(),
                 config.clock(),
-                config.dev())
+                config.dev(),
+                externalUrls)
             .routes());
     domainRoutes.addAll(new LogRoutes(services.transparencyLog()).routes());
     services.metrics().watchLog(services.transparencyLog(), services.decisionLog());

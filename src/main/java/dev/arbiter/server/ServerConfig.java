@@ -4,9 +4,11 @@ package dev.arbiter.server;
 import dev.arbiter.evidence.SchemeRegistry;
 import dev.arbiter.rollout.VersionGate;
 import dev.arbiter.schemes.BuiltInSchemes;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -20,6 +22,11 @@ import java.util.Optional;
  * @param dev accept the development-only {@code sample} evidence scheme
  * @param schemes enabled evidence schemes (tests inject schemes with test roots)
  * @param log the transparency log's settings
+ * @param externalUrls the base URLs clients reach the server at ({@code serve --external-url}); a
+ *     proof of possession's {@code htu} must name one of them; empty means the server's own URL
+ *     ({@link ArbiterServer#uri()}, as written to client.json)
+ * @param webhookAllow the URL prefixes rollout webhooks may target ({@code serve --webhook-allow});
+ *     empty (the default) refuses every webhook
  */
 public record ServerConfig(
     String listen,
@@ -32,7 +39,9 @@ public record ServerConfig(
     VersionGate versionGate,
     Duration liveWindow,
     Duration schedulerTick,
-    LogSettings log) {
+    LogSettings log,
+    List<URI> externalUrls,
+    List<String> webhookAllow) {
   public static final int DEFAULT_PORT = 8443;
 
   public ServerConfig {
@@ -45,6 +54,32 @@ public record ServerConfig(
     Objects.requireNonNull(liveWindow, "liveWindow");
     Objects.requireNonNull(schedulerTick, "schedulerTick");
     Objects.requireNonNull(log, "log");
+    externalUrls = List.copyOf(externalUrls);
+    webhookAllow = List.copyOf(webhookAllow);
+  }
+
+  /**
+   * Parses one external base URL: https, a host, an optional port and path, no userinfo, query or
+   * fragment.
+   *
+   * @throws IllegalArgumentException when it is not such a URL
+   */
+  public static URI externalUrl(String text) {
+    URI uri;
+    try {
+      uri = new URI(text.strip());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException("not a URL: " + text, e);
+    }
+    if (!"https".equalsIgnoreCase(uri.getScheme())
+        || uri.getHost() == null
+        || uri.getRawUserInfo() != null
+        || uri.getRawQuery() != null
+        || uri.getRawFragment() != null) {
+      throw new IllegalArgumentException(
+          "must be https://host[:port][/path] without userinfo, query or fragment: " + text);
+    }
+    return uri;
   }
 
   public static ServerConfig defaults(Path dataDir) {
@@ -59,7 +94,9 @@ public record ServerConfig(
         VersionGate.none(),
         Duration.ofMinutes(10),
         Duration.ofSeconds(1),
-        LogSettings.defaults());
+        LogSettings.defaults(),
+        List.of(),
+        List.of());
   }
 
   public ServerConfig withPort(int value) {
@@ -74,7 +111,9 @@ public record ServerConfig(
         versionGate,
         liveWindow,
         schedulerTick,
-        log);
+        log,
+        externalUrls,
+        webhookAllow);
   }
 
   public ServerConfig withListen(String value) {
@@ -89,7 +128,9 @@ public record ServerConfig(
         versionGate,
         liveWindow,
         schedulerTick,
-        log);
+        log,
+        externalUrls,
+        webhookAllow);
   }
 
   public ServerConfig withDatabaseUrl(Optional<String> value) {
@@ -104,7 +145,9 @@ public record ServerConfig(
         versionGate,
         liveWindow,
         schedulerTick,
-        log);
+        log,
+        externalUrls,
+        webhookAllow);
   }
 
   public ServerConfig withDev(boolean value) {
@@ -119,7 +162,9 @@ public record ServerConfig(
         versionGate,
         liveWindow,
         schedulerTick,
-        log);
+        log,
+        externalUrls,
+        webhookAllow);
   }
 
   public ServerConfig withClock(Clock value) {
@@ -134,7 +179,9 @@ public record ServerConfig(
         versionGate,
         liveWindow,
         schedulerTick,
-        log);
+        log,
+        externalUrls,
+        webhookAllow);
   }
 
   public ServerConfig withSchemes(SchemeRegistry value) {
@@ -149,7 +196,9 @@ public record ServerConfig(
         versionGate,
         liveWindow,
         schedulerTick,
-        log);
+        log,
+        externalUrls,
+        webhookAllow);
   }
 
   public ServerConfig withVersionGate(VersionGate value) {
@@ -164,7 +213,9 @@ public record ServerConfig(
         value,
         liveWindow,
         schedulerTick,
-        log);
+        log,
+        externalUrls,
+        webhookAllow);
   }
 
   public ServerConfig withLiveWindow(Duration value) {
@@ -179,7 +230,9 @@ public record ServerConfig(
         versionGate,
         value,
         schedulerTick,
-        log);
+        log,
+        externalUrls,
+        webhookAllow);
   }
 
   public ServerConfig withSchedulerTick(Duration value) {
@@ -194,7 +247,9 @@ public record ServerConfig(
         versionGate,
         liveWindow,
         value,
-        log);
+        log,
+        externalUrls,
+        webhookAllow);
   }
 
   public ServerConfig withLog(LogSettings value) {
@@ -209,6 +264,42 @@ public record ServerConfig(
         versionGate,
         liveWindow,
         schedulerTick,
+        value,
+        externalUrls,
+        webhookAllow);
+  }
+
+  public ServerConfig withExternalUrls(List<URI> value) {
+    return new ServerConfig(
+        listen,
+        port,
+        dataDir,
+        databaseUrl,
+        dev,
+        clock,
+        schemes,
+        versionGate,
+        liveWindow,
+        schedulerTick,
+        log,
+        value,
+        webhookAllow);
+  }
+
+  public ServerConfig withWebhookAllow(List<String> value) {
+    return new ServerConfig(
+        listen,
+        port,
+        dataDir,
+        databaseUrl,
+        dev,
+        clock,
+        schemes,
+        versionGate,
+        liveWindow,
+        schedulerTick,
+        log,
+        externalUrls,
         value);
   }
 }

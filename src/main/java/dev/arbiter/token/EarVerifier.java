@@ -16,20 +16,27 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * Verifies Attestation Result tokens: compact JWS with exactly three segments, ES256/ES384 only,
- * the key chosen by {@code kid} from a trusted JWK set (a key embedded in the header is never
- * trusted), {@code exp} and {@code iat} against the clock with a small skew, and the EAR claims of
- * the token's profile. Dispatches on {@code eat_profile}: ear#03 ({@code ear_status}, integer
- * {@code iat}) and Veraison ({@code ear.status}); unknown profiles are refused. Thread-safe.
+ * {@code typ} absent or an EAR's ({@code eat+jwt}, {@code JWT}; never a webhook signature's or a
+ * proof's), the key chosen by {@code kid} from a trusted JWK set (a key embedded in the header is
+ * never trusted), {@code exp} and {@code iat} against the clock with a small skew, and the EAR
+ * claims of the token's profile. Dispatches on {@code eat_profile}: ear#03 ({@code ear_status},
+ * integer {@code iat}) and Veraison ({@code ear.status}); unknown profiles are refused.
+ * Thread-safe.
  */
 public final class EarVerifier {
   public static final String VERAISON_PROFILE = "tag:github.com,2023:veraison/ear";
   private static final Set<JWSAlgorithm> ALLOWED = Set.of(JWSAlgorithm.ES256, JWSAlgorithm.ES384);
+
+  /** The {@code typ} values an EAR may carry (or none): any other JWS kind is refused. */
+  private static final Set<String> EAR_TYPES = Set.of("eat+jwt", "application/eat+jwt", "jwt");
+
   private static final Duration SKEW = Duration.ofSeconds(30);
 
   private final JWKSet trusted;
@@ -58,6 +65,13 @@ public final class EarVerifier {
       }
     } catch (ParseException | RuntimeException e) {
       throw problem(TokenProblem.TOKEN_MALFORMED, "not a signed JWT: " + e.getMessage());
+    }
+    if (jwt.getHeader().getType() != null
+        && !EAR_TYPES.contains(jwt.getHeader().getType().getType().toLowerCase(Locale.ROOT))) {
+      // another kind of Arbiter JWS (a webhook signature, a proof of possession) is never an EAR
+      throw problem(
+          TokenProblem.TOKEN_MALFORMED,
+          "typ " + jwt.getHeader().getType().getType() + " is not an EAR's");
     }
     JWSAlgorithm algorithm = jwt.getHeader().getAlgorithm();
     if (!ALLOWED.contains(algorithm)) {

@@ -6,7 +6,9 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import java.net.URI;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Arbitrary proofs and URLs from an unauthenticated caller: the verifier either refuses with a
@@ -15,6 +17,11 @@ import java.time.Instant;
  */
 class PossessionProofFuzzTest {
   private static final ECKey KEY = generate();
+  private static final PossessionProof.Target TARGET =
+      new PossessionProof.Target(
+          "POST",
+          "/v1/resources/db",
+          List.of(URI.create("https://127.0.0.1:8443"), URI.create("https://a.example/base")));
 
   private static ECKey generate() {
     try {
@@ -26,19 +33,14 @@ class PossessionProofFuzzTest {
 
   @FuzzTest(maxDuration = "30s")
   void verify_anyInput_refusesOrReturns(FuzzedDataProvider data) {
-    String host = data.consumeString(64);
+    String url = data.consumeString(128);
     String token = data.consumeString(256);
     String proof = data.consumeRemainingAsString();
     try {
-      PossessionProof.verify(
-          proof,
-          KEY,
-          new PossessionProof.Target("POST", "/v1/resources/db", host),
-          token,
-          Instant.EPOCH);
+      PossessionProof.verify(proof, KEY, TARGET, token, Instant.EPOCH);
     } catch (Refusal expected) {
       // the only allowed failure
     }
-    PossessionProof.sameUrl(proof, new PossessionProof.Target("POST", "/v1/resources/db", host));
+    PossessionProof.sameUrl(url, TARGET);
   }
 }

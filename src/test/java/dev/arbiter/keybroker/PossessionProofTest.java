@@ -9,6 +9,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import java.net.URI;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,11 +18,12 @@ import org.junit.jupiter.api.Test;
  */
 class PossessionProofTest {
   private static final PossessionProof.Target TARGET =
-      new PossessionProof.Target("POST", "/v1/resources/db", "127.0.0.1:8443");
+      new PossessionProof.Target(
+          "POST", "/v1/resources/db", List.of(URI.create("https://127.0.0.1:8443")));
   private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 
   @Test
-  void sameUrl_acceptsOnlyTheRequestsAuthorityAndPath() {
+  void sameUrl_acceptsOnlyAnExternalUrlAndThePath() {
     assertThat(PossessionProof.sameUrl("https://127.0.0.1:8443/v1/resources/db", TARGET)).isTrue();
     assertThat(PossessionProof.sameUrl("HTTPS://127.0.0.1:8443/v1/resources/db", TARGET)).isTrue();
     assertThat(PossessionProof.sameUrl("http://127.0.0.1:8443/v1/resources/db", TARGET)).isFalse();
@@ -35,14 +37,35 @@ class PossessionProofTest {
     assertThat(
             PossessionProof.sameUrl(
                 "https://127.0.0.1/v1/resources/db",
-                new PossessionProof.Target("POST", "/v1/resources/db", "127.0.0.1:443")))
+                new PossessionProof.Target(
+                    "POST", "/v1/resources/db", List.of(URI.create("https://127.0.0.1:443")))))
         .isTrue();
     assertThat(PossessionProof.sameUrl("not a url", TARGET)).isFalse();
+    assertThat(PossessionProof.sameUrl("https://u@127.0.0.1:8443/v1/resources/db", TARGET))
+        .isFalse();
     assertThat(
             PossessionProof.sameUrl(
                 "https://127.0.0.1:8443/v1/resources/db",
-                new PossessionProof.Target("POST", "/v1/resources/db", null)))
+                new PossessionProof.Target("POST", "/v1/resources/db", List.of())))
         .isFalse();
+  }
+
+  @Test
+  void sameUrl_severalExternalUrls_anyMatches_andABasePathPrefixesThePath() {
+    PossessionProof.Target target =
+        new PossessionProof.Target(
+            "POST",
+            "/v1/resources/db",
+            List.of(
+                URI.create("https://127.0.0.1:8443"),
+                URI.create("https://arbiter.example.com/verifier/")));
+    assertThat(PossessionProof.sameUrl("https://127.0.0.1:8443/v1/resources/db", target)).isTrue();
+    assertThat(
+            PossessionProof.sameUrl("https://arbiter.example.com/verifier/v1/resources/db", target))
+        .isTrue();
+    assertThat(PossessionProof.sameUrl("https://arbiter.example.com/v1/resources/db", target))
+        .isFalse();
+    assertThat(PossessionProof.sameUrl("https://evil.example/v1/resources/db", target)).isFalse();
   }
 
   @Test
@@ -66,10 +89,18 @@ class PossessionProofTest {
     assertCheck(
         proof,
         key.toPublicJWK(),
-        new PossessionProof.Target("PUT", TARGET.path(), TARGET.host()),
+        new PossessionProof.Target("PUT", TARGET.path(), TARGET.externalUrls()),
         "tok",
         NOW,
         "proof-method");
+    assertCheck(
+        PossessionProof.create(
+            key, "POST", URI.create("https://evil.example/v1/resources/db"), "AAEC", "tok", NOW),
+        key.toPublicJWK(),
+        TARGET,
+        "tok",
+        NOW,
+        "proof-url");
     assertCheck(proof, key.toPublicJWK(), TARGET, "tok", NOW.plusSeconds(61), "proof-stale");
     assertCheck(proof, key.toPublicJWK(), TARGET, "tok", NOW.minusSeconds(61), "proof-stale");
     assertCheck(proof, key.toPublicJWK(), TARGET, "another-token", NOW, "proof-token");

@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
  * notifies; both leave an event, an audit record and a breached obligation, and survive a restart.
  */
 class RolloutDeadlineTest {
-  private static final TestServer server = TestServer.start(config -> config.withDev(true));
+  private static final TestServer server =
+      TestServer.start(
+          config -> config.withDev(true).withWebhookAllow(List.of(TestServer.webhookPrefix())));
 
   @AfterAll
   static void stop() {

@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A pipeline's webhook endpoint on 127.0.0.1 that records every POST and answers 500 to the first
- * {@code failFirst}.
+ * {@code failFirst}. It listens on {@link dev.arbiter.testing.TestServer#webhookPort()}, the port
+ * the test servers allow ({@code serve --webhook-allow}).
  */
 final class WebhookReceiver implements AutoCloseable {
   /** One request as received: exact body bytes, signature header, status answered, arrival time. */
@@ -40,6 +41,10 @@ final class WebhookReceiver implements AutoCloseable {
     boolean verifies(JWKSet keys, byte[] over) {
       try {
         JWSObject jws = JWSObject.parse(signature, new Payload(over));
+        if (jws.getHeader().getType() == null
+            || !Webhooks.TYPE.equals(jws.getHeader().getType().getType())) {
+          return false;
+        }
         var key = keys.getKeyByKeyId(jws.getHeader().getKeyID());
         return key instanceof ECKey ec && jws.verify(new ECDSAVerifier(ec.toECPublicKey()));
       } catch (java.text.ParseException | com.nimbusds.jose.JOSEException e) {
@@ -54,7 +59,12 @@ final class WebhookReceiver implements AutoCloseable {
 
   WebhookReceiver(int failFirst) throws IOException {
     this.toFail = new AtomicInteger(failFirst);
-    this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    // the port the test servers' webhook allow-list names (one receiver at a time)
+    this.http =
+        HttpServer.create(
+            new InetSocketAddress(
+                InetAddress.getLoopbackAddress(), dev.arbiter.testing.TestServer.webhookPort()),
+            0);
     http.createContext(
         "/hook",
         exchange -> {

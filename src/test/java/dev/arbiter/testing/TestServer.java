@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Comparator;
+import java.util.List;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
 
@@ -39,6 +40,31 @@ public final class TestServer implements AutoCloseable {
     this.dataDir = dataDir;
     this.config = config;
     this.server = ArbiterServer.start(config);
+  }
+
+  private static int webhookPort;
+
+  /**
+   * A loopback port reserved once per test JVM for webhook receivers, so that a server's webhook
+   * allow-list ({@code serve --webhook-allow}) can name it before the receiver listens.
+   */
+  public static synchronized int webhookPort() {
+    if (webhookPort == 0) {
+      try (java.net.ServerSocket socket =
+          new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        webhookPort = socket.getLocalPort();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return webhookPort;
+  }
+
+  /**
+   * The webhook allow-list prefix of {@link #webhookPort()}: {@code http://127.0.0.1:PORT/hook}.
+   */
+  public static String webhookPrefix() {
+    return "http://127.0.0.1:" + webhookPort() + "/hook";
   }
 
   /** A fresh server with its own database. Close it. */
@@ -63,7 +89,7 @@ public final class TestServer implements AutoCloseable {
    */
   public static synchronized TestServer shared() {
     if (shared == null) {
-      shared = start(config -> config.withDev(true));
+      shared = start(config -> config.withDev(true).withWebhookAllow(List.of(webhookPrefix())));
       if (!hookAdded) {
         Runtime.getRuntime().addShutdownHook(new Thread(TestServer::closeShared));
         hookAdded = true;

@@ -128,6 +128,22 @@ class EarVerifierTest {
   }
 
   @Test
+  void verify_sameClaimsSignedAsAWebhook_refused() throws Exception {
+    // the service key also signs webhooks: their typ keeps them from ever passing as an EAR
+    JWTClaimsSet claims = SignedJWT.parse(affirming()).getJWTClaimsSet();
+    for (String typ : List.of("arbiter-webhook+jwt", "arbiter-pop+jwt")) {
+      String token =
+          signWithServiceKey(
+              new JWSHeader.Builder(JWSAlgorithm.ES256)
+                  .type(new JOSEObjectType(typ))
+                  .keyID(serviceKey.keyId())
+                  .build(),
+              claims);
+      assertRefused(verifierAt(NOW), token, TokenProblem.TOKEN_MALFORMED);
+    }
+  }
+
+  @Test
   void sign_worstSubmoduleDecidesOverallStatus() {
     Map<String, Submodule> mixed =
         Map.of(

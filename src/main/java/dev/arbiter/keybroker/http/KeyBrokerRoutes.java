@@ -17,6 +17,7 @@ import dev.arbiter.keybroker.SecretMetadata;
 import dev.arbiter.keybroker.SecretStore;
 import dev.arbiter.store.Database;
 import java.io.IOException;
+import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -73,11 +74,13 @@ public final class KeyBrokerRoutes {
       Nonces nonces,
       Supplier<JWKSet> trustedKeys,
       Clock clock,
-      boolean dev)
+      boolean dev,
+      Supplier<List<URI>> externalUrls)
       throws IOException {
     SecretStore store =
         new SecretStore(database, LocalMasterKey.loadOrCreate(dir.masterKey()), audit, clock);
-    return new KeyBrokerRoutes(store, new KeyBroker(store, audit, nonces, trustedKeys, clock, dev));
+    return new KeyBrokerRoutes(
+        store, new KeyBroker(store, audit, nonces, trustedKeys, clock, dev, externalUrls));
   }
 
   public List<Route> routes() {
@@ -105,12 +108,7 @@ public final class KeyBrokerRoutes {
                   KeyBroker.Released released =
                       broker.release(
                           new KeyBroker.Request(
-                              call.path("name"),
-                              body.token(),
-                              body.proof(),
-                              call.method(),
-                              path,
-                              call.header("Host")));
+                              call.path("name"), body.token(), body.proof(), call.method(), path));
                   return Reply.ok(
                       Map.of(
                           "resource",
