@@ -44,17 +44,7 @@ class LegacyRecordsTest {
 
   /** What a database from before the log looks like: records, and a log without any leaf. */
   private void forgetTheLog() {
-    database
-        .jdbi()
-        .useHandle(h -> {
-          h.execute("delete from tlog_leaf");
-          h.execute("delete from tlog_subtree");
-          h.execute("delete from tlog_checkpoint");
-          h.execute(
-              "update tlog_head set tree_size = 0, root_hash ="
-                  + " decode('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',"
-                  + " 'hex')");
-        });
+    TestDatabase.emptyTransparencyLog(database);
   }
 
   @Test

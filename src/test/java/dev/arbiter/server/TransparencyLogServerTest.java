@@ -251,18 +251,7 @@ class TransparencyLogServerTest {
       log.flush();
       assertThat(Files.exists(dir.resolve("tlog-checkpoint"))).isTrue();
       // as the database owner: lose the log's rows (an older backup restored)
-      first
-          .database()
-          .jdbi()
-          .useHandle(h -> {
-            h.execute("delete from tlog_leaf");
-            h.execute("delete from tlog_subtree");
-            h.execute("delete from tlog_checkpoint");
-            h.execute(
-                "update tlog_head set tree_size = 0, root_hash ="
-                    + " decode('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',"
-                    + " 'hex')");
-          });
+      dev.arbiter.testing.TestDatabase.emptyTransparencyLog(first.database());
     }
     assertThatThrownBy(() -> ArbiterServer.start(config))
         .isInstanceOf(StoreException.class)

@@ -92,4 +92,21 @@ public final class TestDatabase {
       // best effort
     }
   }
+
+  /**
+   * As the database owner, empties the transparency log (leaves, subtrees, checkpoints, head) as a
+   * restored backup from before the log, or an attacker, would leave it.
+   */
+  public static void emptyTransparencyLog(Database database) {
+    database
+        .jdbi()
+        .useHandle(h -> {
+          h.execute("delete from tlog_leaf");
+          h.execute("delete from tlog_subtree");
+          h.execute("delete from tlog_checkpoint");
+          h.execute(
+              "update tlog_head set tree_size = 0, root_hash = decode("
+                  + "'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', 'hex')");
+        });
+  }
 }
