@@ -2,6 +2,7 @@
 package dev.arbiter.tlog;
 
 import dev.arbiter.crypto.Digests;
+import dev.arbiter.crypto.MerkleHashes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -50,19 +51,12 @@ public final class Merkle {
 
   /** {@code SHA-256(0x00 || data)}. */
   public static byte[] leafHash(byte[] data) {
-    byte[] input = new byte[data.length + 1];
-    input[0] = 0x00;
-    System.arraycopy(data, 0, input, 1, data.length);
-    return Digests.sha256(input);
+    return MerkleHashes.leaf(data);
   }
 
   /** {@code SHA-256(0x01 || left || right)}. */
   public static byte[] nodeHash(byte[] left, byte[] right) {
-    byte[] input = new byte[1 + left.length + right.length];
-    input[0] = 0x01;
-    System.arraycopy(left, 0, input, 1, left.length);
-    System.arraycopy(right, 0, input, 1 + left.length, right.length);
-    return Digests.sha256(input);
+    return MerkleHashes.node(left, right);
   }
 
   /** The root of the empty tree, {@code SHA-256("")}. */

@@ -5,6 +5,7 @@ import dev.arbiter.crypto.KeySignatures;
 import dev.arbiter.internal.Hex;
 import dev.arbiter.problem.ProblemException;
 import dev.arbiter.supplychain.provenance.core.ProvenanceProblem;
+import dev.arbiter.tlog.Merkle;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
@@ -66,10 +67,10 @@ final class TlogVerifier {
     }
     if (entry.proof() != null) {
       TlogEntry.InclusionProof proof = entry.proof();
-      if (!MerkleProof.verify(
+      if (!Merkle.verifyInclusion(
           proof.logIndex(),
           proof.treeSize(),
-          MerkleProof.leafHash(entry.body()),
+          Merkle.leafHash(entry.body()),
           proof.hashes(),
           proof.rootHash())) {
         throw invalid(entry, "inclusion proof does not lead to the root hash");
