@@ -233,6 +233,15 @@ public final class LogStore {
         .list();
   }
 
+  /** Whether the log holds at least one leaf of {@code kind} (one index probe, not a scan). */
+  public static boolean hasLeafOfKind(Tx tx, LogEntry.Kind kind) {
+    return tx.handle()
+        .createQuery("select exists(select 1 from tlog_leaf where kind = :k)")
+        .bind("k", kind.wireName())
+        .mapTo(Boolean.class)
+        .one();
+  }
+
   // ---------------------------------------------------------------- reads
 
   /** The current head (tree size and root). */
