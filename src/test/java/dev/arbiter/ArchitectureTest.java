@@ -26,20 +26,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The shape rules of docs/architecture.md, checked on the compiled classes with the JDK's own
  * {@code jdeps}: packages form a DAG, SQL (Jdbi) lives only in stores, JCA only in {@code crypto}.
- * The allow-lists below name what has not been moved yet; they may only shrink (a stale entry fails
- * too), and a new violation fails at once.
+ * There are no exceptions: a new violation fails at once.
  */
 class ArchitectureTest {
   private static final Pattern EDGE = Pattern.compile("^\\s+(\\S+)\\s+->\\s+(\\S+)\\s");
-
-  /** Package edges still closing a cycle. */
-  private static final Set<String> CYCLE_EDGES_NOT_YET_BROKEN = Set.of();
-
-  /** Classes outside stores that still issue SQL. */
-  private static final Set<String> JDBI_OUTSIDE_STORES = Set.of();
-
-  /** Classes outside {@code crypto} that still call JCA directly. */
-  private static final Set<String> JCA_OUTSIDE_CRYPTO = Set.of();
 
   private static final Pattern JCA =
       Pattern.compile(
@@ -65,24 +55,8 @@ class ArchitectureTest {
 
   @Test
   void packages_formADirectedAcyclicGraph() {
-    Map<String, Set<String>> graph = new TreeMap<>();
-    packageEdges.forEach((from, tos) ->
-        tos.stream()
-            .filter(to -> !CYCLE_EDGES_NOT_YET_BROKEN.contains(from + " -> " + to))
-            .forEach(to -> graph.computeIfAbsent(from, k -> new TreeSet<>()).add(to)));
-    assertThat(cycles(graph))
+    assertThat(cycles(packageEdges))
         .as("package cycles (break the edge that points from lower to higher layer)")
-        .isEmpty();
-    List<String> stale =
-        CYCLE_EDGES_NOT_YET_BROKEN.stream()
-            .filter(e ->
-                !packageEdges
-                    .getOrDefault(e.split(" -> ")[0], Set.of())
-                    .contains(e.split(" -> ")[1]))
-            .sorted()
-            .toList();
-    assertThat(stale)
-        .as("allow-listed edges that no longer exist: remove them from the list")
         .isEmpty();
   }
 
@@ -95,11 +69,7 @@ class ArchitectureTest {
   void sql_onlyInStores() {
     checkConfined(
         to -> to.startsWith("org.jdbi."),
-        from ->
-            from.startsWith("dev.arbiter.store.")
-                || from.endsWith("Store")
-                || from.startsWith("dev.arbiter.tlog.LogStore"),
-        JDBI_OUTSIDE_STORES,
+        from -> from.startsWith("dev.arbiter.store.") || from.endsWith("Store"),
         "Jdbi outside *Store classes");
   }
 
@@ -108,14 +78,12 @@ class ArchitectureTest {
     checkConfined(
         to -> JCA.matcher(to).matches(),
         from -> from.startsWith("dev.arbiter.crypto."),
-        JCA_OUTSIDE_CRYPTO,
         "JCA outside dev.arbiter.crypto");
   }
 
   private static void checkConfined(
       java.util.function.Predicate<String> target,
       java.util.function.Predicate<String> allowed,
-      Set<String> notYetMoved,
       String what) {
     Set<String> offenders = new TreeSet<>();
     for (String[] edge : classEdges) {
@@ -124,10 +92,7 @@ class ArchitectureTest {
         offenders.add(from);
       }
     }
-    assertThat(new TreeSet<>(offenders)).as(what + " (new offenders)").isSubsetOf(notYetMoved);
-    assertThat(new TreeSet<>(notYetMoved))
-        .as(what + " (allow-list entries that are fixed: remove them)")
-        .isSubsetOf(offenders);
+    assertThat(offenders).as(what).isEmpty();
   }
 
   private static List<List<String>> cycles(Map<String, Set<String>> graph) {
