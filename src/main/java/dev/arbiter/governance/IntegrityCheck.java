@@ -71,9 +71,9 @@ public final class IntegrityCheck {
    */
   public record TrustedCheckpoint(String source, String note, NoteVerifierKey key) {}
 
-  /** Checks everything, read-only. */
-  public static Report run(Database database) {
-    return database.inTransaction(IntegrityCheck::run);
+  /** Checks everything, read-only, against the pinned keys of {@code ring}. */
+  public static Report run(Database database, KeyRing ring) {
+    return database.inTransaction(tx -> run(tx, ring));
   }
 
   /**
@@ -81,36 +81,44 @@ public final class IntegrityCheck {
    * logKey}, when given, also verifies the signatures of the checkpoints stored in the database.
    */
   public static Report run(
-      Database database, List<TrustedCheckpoint> trusted, Optional<NoteVerifierKey> logKey) {
-    return database.inTransaction(tx -> run(tx, trusted, logKey));
+      Database database,
+      KeyRing ring,
+      List<TrustedCheckpoint> trusted,
+      Optional<NoteVerifierKey> logKey) {
+    return database.inTransaction(tx -> run(tx, ring, trusted, logKey));
   }
 
   /** Checks everything in the caller's transaction. */
-  public static Report run(Tx tx) {
-    return run(tx, List.of(), Optional.empty());
+  public static Report run(Tx tx, KeyRing ring) {
+    return run(tx, ring, List.of(), Optional.empty());
   }
 
   /**
    * Checks everything in the caller's transaction: the hash chains and signatures of the policy
-   * revisions and audit records; that each of them is a leaf of the transparency log and each such
-   * leaf names an existing record with the same hash (a deleted tail record leaves its leaf
-   * behind); the whole Merkle tree recomputed from the leaves; and that the log extends each
-   * trusted checkpoint (a smaller tree is a rollback, another root at the checkpoint's size a
-   * fork).
+   * revisions and audit records against the pinned keys of {@code ring} (never keys read from the
+   * database: a {@code service_key} row the ring does not hold is itself a finding); that every
+   * version a revision accepts still has the content the revision committed to; that each record is
+   * a leaf of the transparency log and each such leaf names an existing record with the same hash
+   * (a deleted tail record leaves its leaf behind); the whole Merkle tree recomputed from the
+   * leaves; and that the log extends each trusted checkpoint (a smaller tree is a rollback, another
+   * root at the checkpoint's size a fork).
    */
   public static Report run(
-      Tx tx, List<TrustedCheckpoint> trusted, Optional<NoteVerifierKey> logKey) {
-    Map<String, ECKey> keys = new HashMap<>();
+      Tx tx, KeyRing ring, List<TrustedCheckpoint> trusted, Optional<NoteVerifierKey> logKey) {
+    Map<String, ECKey> keys = ring.keys();
+    List<Finding> findings = new ArrayList<>();
     for (String[] row : AuditStore.serviceKeys(tx)) {
-      try {
-        keys.put(row[0], ECKey.parse(row[1]));
-      } catch (java.text.ParseException e) {
-        // a corrupt key row: records signed by it will be reported as unverifiable
+      if (ring.key(row[0]).isEmpty()) {
+        findings.add(
+            new Finding(
+                "service_key",
+                row[0],
+                "not in the pinned key ring (inserted into the database?); never trusted"));
       }
     }
-    List<Finding> findings = new ArrayList<>();
-    int revisions = checkRevisions(AuditStore.revisionRows(tx), keys, findings);
     List<ChainRow> revisionRows = AuditStore.revisionRows(tx);
+    int revisions = checkRevisions(revisionRows, keys, findings);
+    checkAcceptedVersions(revisionRows, AuditStore.versionContents(tx), findings);
     List<ChainRow> auditRows = AuditStore.auditRows(tx);
     int audits = checkAudit(auditRows, keys, findings);
     checkLeaves(
@@ -127,6 +135,48 @@ public final class IntegrityCheck {
     }
     return new Report(
         revisions, audits, tree.leavesChecked(), trusted.size(), List.copyOf(findings));
+  }
+
+  /**
+   * Every {@code {version, content_hash}} a revision accepts must name a stored version whose
+   * content (reference values, configuration, artifact digest, provenance and SBOM digests) hashes
+   * to that value, and whose stored hash column agrees: a measurement swapped by SQL in any column
+   * is found.
+   */
+  private static void checkAcceptedVersions(
+      List<ChainRow> revisions, Map<String, String[]> versions, List<Finding> findings) {
+    java.util.Set<String> reported = new java.util.HashSet<>();
+    for (ChainRow row : revisions) {
+      JsonNode body = parseOrNull(row.body());
+      if (body == null) {
+        continue;
+      }
+      for (JsonNode entry : body.path("accepted")) {
+        String label = entry.path("version").asText();
+        String committed = entry.path("content_hash").asText();
+        String id = row.workload() + "@" + label;
+        String[] stored = versions.get(id);
+        String problem = null;
+        if (stored == null) {
+          problem = "accepted by revision #" + row.seq() + " but not stored";
+        } else {
+          JsonNode content = parseOrNull(stored[0]);
+          String actual =
+              content == null ? null : Hex.encode(Digests.sha256(Jcs.canonicalize(content)));
+          if (!committed.equals(actual)) {
+            problem =
+                "its content does not hash to the content_hash revision #"
+                    + row.seq()
+                    + " committed to (reference values edited?)";
+          } else if (!committed.equals(stored[1])) {
+            problem = "its content_hash column differs from revision #" + row.seq();
+          }
+        }
+        if (problem != null && reported.add(id + problem)) {
+          findings.add(new Finding("version", id, problem));
+        }
+      }
+    }
   }
 
   /** The identity of a chained record in its leaf: {@code workload#seq} or {@code seq}. */
@@ -316,7 +366,7 @@ public final class IntegrityCheck {
     }
     ECKey key = keys.get(row.keyId());
     if (key == null) {
-      problems.add("signed by an unknown service key " + row.keyId());
+      problems.add("signed by " + row.keyId() + ", a key not in the pinned key ring");
     } else if (hash == null
         || !Hex.isHex(hash)
         || !ServiceKey.verify(key, Hex.decode(hash), row.signature())) {
