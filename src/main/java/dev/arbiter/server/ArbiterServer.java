@@ -344,7 +344,9 @@ public final class ArbiterServer implements AutoCloseable {
         WebServer.builder()
             .host(config.listen())
             .port(config.port())
-            .maxPayloadSize(64L * 1024 * 1024)
+            // above every route's own limit (the largest is 64 MiB), so that a route answers an
+            // oversized body with its typed 413 from the declared length, before reading it
+            .maxPayloadSize(65L * 1024 * 1024)
             .tls(
                 Tls.builder()
                     .sslContext(tls)
