@@ -270,4 +270,14 @@ class NvidiaBlackwellTest {
     assertThat(result.problems()).isEmpty();
     assertThat(result.claims().get("trailing_bytes")).contains(1L);
   }
+
+  @Test
+  void bad_entryArchitectureOtherThanTheContainers_isMalformed() {
+    byte[] json =
+        ("{\"arch\": \"HOPPER\", \"evidence_list\": [{\"arch\": \"BLACKWELL\","
+                + " \"evidence\": \"00\"}]}")
+            .getBytes(StandardCharsets.UTF_8);
+    assertThat(types(verify(EvidenceInput.of(json))))
+        .containsExactly(EvidenceProblem.EVIDENCE_MALFORMED);
+  }
 }
