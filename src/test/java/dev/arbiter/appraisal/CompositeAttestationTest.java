@@ -60,6 +60,11 @@ class CompositeAttestationTest {
   }
 
   static TestServer.Response attest(boolean withGpu, boolean rightGpuNonce) throws Exception {
+    return attest(withGpu, rightGpuNonce, GPU);
+  }
+
+  static TestServer.Response attest(boolean withGpu, boolean rightGpuNonce, GpuFixtures gpu)
+      throws Exception {
     ECKey key = new ECKeyGenerator(Curve.P_256).generate();
     String nonce = server.anonymous().post("/v1/challenge", Map.of()).json().path("nonce").asText();
     byte[] binding = Binding.value(Base64.getUrlDecoder().decode(nonce), key);
@@ -89,11 +94,11 @@ class CompositeAttestationTest {
                   "format",
                   "nvidia-gpu",
                   "data",
-                  Base64.getEncoder().encodeToString(GPU.report(gpuNonce)),
+                  Base64.getEncoder().encodeToString(gpu.report(gpuNonce)),
                   "certificates",
                   List.of(
                       Base64.getEncoder()
-                          .encodeToString(GPU.chainPem().getBytes(StandardCharsets.US_ASCII))))));
+                          .encodeToString(gpu.chainPem().getBytes(StandardCharsets.US_ASCII))))));
     }
     return server.anonymous().post("/v1/attest", request);
   }
@@ -111,6 +116,18 @@ class CompositeAttestationTest {
     assertThat(ear.submods().get("nvidia-gpu").status().label()).isEqualTo("affirming");
     assertThat(ear.submods().get("nvidia-gpu").claims().get("arbiter.format"))
         .isEqualTo("nvidia-gpu");
+  }
+
+  @Test
+  void cpuAndBlackwellGpu_appraisedTogether_withBlackwellClaims() throws Exception {
+    var response = attest(true, true, GPU.blackwellSibling());
+    assertThat(response.status()).as(response.text()).isEqualTo(200);
+    var jwks =
+        com.nimbusds.jose.jwk.JWKSet.parse(server.anonymous().get("/.well-known/jwks.json").text());
+    var ear =
+        new dev.arbiter.token.EarVerifier(jwks, java.time.Clock.systemUTC())
+            .verify(response.json().path("token").asText());
+    assertThat(ear.submods().get("nvidia-gpu").status().label()).isEqualTo("affirming");
   }
 
   @Test

@@ -33,6 +33,9 @@ final class AzureClaims {
   private static final List<String> OWN =
       List.of(
           "extra_data",
+          "evidence_form",
+          "user_data_padding",
+          "hcl.padding_bytes",
           "vm_configuration.secure_boot",
           "vm_configuration.tpm_enabled",
           "vm_configuration.console_enabled",
@@ -78,6 +81,9 @@ final class AzureClaims {
     out.put("report_type", hcl.reportType().claim);
     out.put("hash_type", hcl.hashType().claim);
     out.put("runtime_data_hash", runtimeHash);
+    if (hcl.paddingBytes() > 0) {
+      out.put("padding_bytes", (long) hcl.paddingBytes());
+    }
     claims.put("hcl", out);
   }
 

@@ -12,12 +12,16 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Collects the parts of Azure CVM evidence from the forms they arrive in (documented in README.md):
+ * Collects the parts of Azure CVM evidence from the forms they arrive in (documented in README.md,
+ * "Forms"); the form is recognised by content:
  *
  * <ul>
- *   <li>{@code --evidence}: trustee's JSON ({@code {"version": 1, "hcl_report", "tpm_quote",
- *       "vcek"}} for SNP, {@code {"version": 1, "hcl_report", "tpm_quote", "td_quote"}} for TDX; v0
- *       without {@code version} and with byte arrays too), or the bare HCL report;
+ *   <li>{@code --evidence}: Trustee's JSON, {@link Form#TRUSTEE_V1} / {@link Form#TRUSTEE_V2}
+ *       ({@code {"version": 1|2, "hcl_report", "tpm_quote", "vcek"|"td_quote"}}), {@link
+ *       Form#TRUSTEE_V0} (the same members without {@code version}, byte fields as JSON integer
+ *       arrays: the TDX agent's first form), {@link Form#BYTE_ARRAY} (the SNP agent's first form:
+ *       {@code {"quote": {"signature", "message", "pcrs"}, "report", "vcek"}} with integer arrays
+ *       and a PEM {@code vcek}); or the bare HCL report ({@link Form#HCL_REPORT});
  *   <li>{@code --signature}: the vTPM quote (JSON {@code {signature, message, pcrs}} or az-cvm-vtpm
  *       bincode) when the evidence is a bare HCL report;
  *   <li>{@code --collateral}: for TDX, a file holding a TD quote (v4/v5 header) is the TD quote;
@@ -31,12 +35,28 @@ record AzureEvidence(
     List<byte[]> certificates,
     Optional<byte[]> tdQuote,
     List<EvidenceInput.Collateral> collateral,
-    String form) {
+    Form form) {
   static final int MAX_EVIDENCE = 1 << 20;
   private static final Set<String> MEMBERS =
       Set.of("version", "hcl_report", "tpm_quote", "vcek", "td_quote");
+  private static final Set<String> BYTE_ARRAY_MEMBERS = Set.of("quote", "report", "vcek");
   private static final int MAX_TD_QUOTE = 64 * 1024;
   private static final int MAX_CERTIFICATE = 16 * 1024;
+
+  /** The evidence forms and the claim value naming each ({@code evidence_form}). */
+  enum Form {
+    HCL_REPORT("hcl-report"),
+    BYTE_ARRAY("byte-array"),
+    TRUSTEE_V0("trustee-v0"),
+    TRUSTEE_V1("trustee-v1"),
+    TRUSTEE_V2("trustee-v2");
+
+    final String claim;
+
+    Form(String claim) {
+      this.claim = claim;
+    }
+  }
 
   AzureEvidence {
     certificates = List.copyOf(certificates);
@@ -56,7 +76,7 @@ record AzureEvidence(
     Optional<VtpmQuote> quote = Optional.empty();
     Optional<byte[]> tdQuote = Optional.empty();
     byte[] hcl;
-    String form;
+    Form form;
     if (startsWithBrace(evidence)) {
       JsonNode root;
       try {
@@ -67,6 +87,9 @@ record AzureEvidence(
       if (root == null || !root.isObject()) {
         throw JsonBytes.malformed("evidence JSON must be an object");
       }
+      if (root.has("quote") || root.has("report")) {
+        return byteArrayForm(root, input);
+      }
       root.fieldNames()
           .forEachRemaining(name -> {
             if (!MEMBERS.contains(name)) {
@@ -74,11 +97,7 @@ record AzureEvidence(
             }
           });
       JsonNode version = root.get("version");
-      if (version != null && !(version.isIntegralNumber() && version.asLong() == 1)) {
-        throw new ProblemException(
-            dev.arbiter.evidence.EvidenceProblem.UNSUPPORTED_VERSION,
-            "Azure evidence JSON version " + version + " (supported: 1, or none for v0)");
-      }
+      form = version == null ? Form.TRUSTEE_V0 : versioned(version);
       hcl = JsonBytes.required(root, "hcl_report", HclReport.MAX_SIZE);
       if (root.hasNonNull("tpm_quote")) {
         quote = Optional.of(VtpmQuote.fromJson(root.get("tpm_quote")));
@@ -89,10 +108,9 @@ record AzureEvidence(
       if (root.hasNonNull("td_quote")) {
         tdQuote = Optional.of(JsonBytes.required(root, "td_quote", MAX_TD_QUOTE));
       }
-      form = version == null ? "trustee-v0" : "trustee-v1";
     } else {
       hcl = evidence;
-      form = "hcl-report";
+      form = Form.HCL_REPORT;
     }
     if (input.signature().isPresent()) {
       if (quote.isPresent()) {
@@ -101,19 +119,87 @@ record AzureEvidence(
       }
       quote = Optional.of(VtpmQuote.parse(input.signature().get()));
     }
-    certificates.addAll(input.certificates());
+    return withInputs(hcl, quote, certificates, tdQuote, input, form);
+  }
+
+  private static Form versioned(JsonNode version) {
+    if (version.isIntegralNumber() && version.canConvertToInt()) {
+      switch (version.asInt()) {
+        case 1 -> {
+          return Form.TRUSTEE_V1;
+        }
+        case 2 -> {
+          return Form.TRUSTEE_V2;
+        }
+        default -> {}
+      }
+    }
+    throw new ProblemException(
+        dev.arbiter.evidence.EvidenceProblem.UNSUPPORTED_VERSION,
+        "Azure evidence JSON version " + version + " (supported: 1, 2, or none for v0)");
+  }
+
+  /**
+   * The SNP agent's first form (Trustee's {@code EvidenceV0} for SNP): {@code quote} is
+   * az-cvm-vtpm's {@code Quote} as serde writes it (integer arrays), {@code report} the HCL report
+   * (integer array), {@code vcek} the VCEK as PEM text. Exactly these members, in these encodings.
+   */
+  private static AzureEvidence byteArrayForm(JsonNode root, EvidenceInput input) {
+    root.fieldNames()
+        .forEachRemaining(name -> {
+          if (!BYTE_ARRAY_MEMBERS.contains(name)) {
+            throw JsonBytes.malformed(
+                "byte-array evidence JSON has an unknown member \"" + name + "\"");
+          }
+        });
+    for (String member : BYTE_ARRAY_MEMBERS) {
+      if (!root.hasNonNull(member)) {
+        throw JsonBytes.malformed("byte-array evidence JSON has no \"" + member + "\"");
+      }
+    }
+    if (!root.get("report").isArray()) {
+      throw JsonBytes.malformed("byte-array evidence: report must be an array of bytes");
+    }
+    byte[] hcl = JsonBytes.required(root, "report", HclReport.MAX_SIZE);
+    VtpmQuote quote = VtpmQuote.fromByteArrays(root.get("quote"));
+    JsonNode vcek = root.get("vcek");
+    if (!vcek.isTextual()
+        || !vcek.asText().strip().startsWith("-----BEGIN CERTIFICATE-----")
+        || vcek.asText().length() > 2 * MAX_CERTIFICATE) {
+      throw JsonBytes.malformed("byte-array evidence: vcek must be a PEM certificate");
+    }
+    if (input.signature().isPresent()) {
+      throw JsonBytes.malformed(
+          "the vTPM quote is given twice (in the evidence JSON and as --signature)");
+    }
+    List<byte[]> certificates = new ArrayList<>();
+    certificates.add(vcek.asText().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    return withInputs(
+        hcl, Optional.of(quote), certificates, Optional.empty(), input, Form.BYTE_ARRAY);
+  }
+
+  private static AzureEvidence withInputs(
+      byte[] hcl,
+      Optional<VtpmQuote> quote,
+      List<byte[]> certificates,
+      Optional<byte[]> tdQuote,
+      EvidenceInput input,
+      Form form) {
+    List<byte[]> all = new ArrayList<>(certificates);
+    all.addAll(input.certificates());
+    Optional<byte[]> td = tdQuote;
     List<EvidenceInput.Collateral> rest = new ArrayList<>();
     for (EvidenceInput.Collateral file : input.collateral()) {
       if (looksLikeTdQuote(file.bytes())) {
-        if (tdQuote.isPresent()) {
+        if (td.isPresent()) {
           throw JsonBytes.malformed("more than one TD quote given (" + file.name() + ")");
         }
-        tdQuote = Optional.of(file.bytes());
+        td = Optional.of(file.bytes());
       } else {
         rest.add(file);
       }
     }
-    return new AzureEvidence(hcl, quote, certificates, tdQuote, rest, form);
+    return new AzureEvidence(hcl, quote, all, td, rest, form);
   }
 
   /**

@@ -22,6 +22,9 @@ import java.util.Arrays;
  *
  * {@code report_size} must cover exactly header + slot + request data, {@code data_size} exactly
  * the request data, and every byte after {@code report_size} (NV index padding) must be zero.
+ * Reference verifiers (az-cvm-vtpm, Trustee) read the report by its sizes and ignore what follows;
+ * Arbiter accepts only zero bytes there and counts them ({@code paddingBytes}, the claim {@code
+ * hcl.padding_bytes}); they are not covered by any signature or hash and nothing is read from them.
  */
 record HclReport(
     int version,
@@ -32,7 +35,8 @@ record HclReport(
     ReportType reportType,
     HashType hashType,
     byte[] hardwareSlot,
-    byte[] runtimeData) {
+    byte[] runtimeData,
+    int paddingBytes) {
   static final int HEADER_SIZE = 32;
   static final int SLOT_SIZE = 1184;
   static final int REQUEST_DATA_OFFSET = HEADER_SIZE + SLOT_SIZE;
@@ -180,7 +184,8 @@ record HclReport(
         reportType,
         hashType,
         slot,
-        runtime);
+        runtime,
+        bytes.length - (int) reportSize);
   }
 
   private static ProblemException malformed(String detail) {

@@ -70,6 +70,28 @@ record VtpmQuote(byte[] signature, byte[] message, List<byte[]> pcrs) {
     return new VtpmQuote(signature, message, pcrs);
   }
 
+  /**
+   * az-cvm-vtpm's {@code Quote} as serde_json writes it: {@code signature} and {@code message}
+   * arrays of integers, {@code pcrs} an array of 32-integer arrays. Arrays only, no other members.
+   */
+  static VtpmQuote fromByteArrays(JsonNode node) {
+    if (node == null || !node.isObject()) {
+      throw JsonBytes.malformed("quote must be a JSON object");
+    }
+    for (String member : MEMBERS) {
+      JsonNode value = node.get(member);
+      if (value == null || !value.isArray()) {
+        throw JsonBytes.malformed("quote." + member + " must be an array");
+      }
+    }
+    for (JsonNode pcr : node.get("pcrs")) {
+      if (!pcr.isArray() || pcr.size() != PCR_SIZE) {
+        throw JsonBytes.malformed("quote.pcrs entries must be arrays of " + PCR_SIZE + " bytes");
+      }
+    }
+    return fromJson(node);
+  }
+
   static VtpmQuote fromBincode(byte[] bytes) {
     ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     byte[] signature = sized(in, "signature", MAX_SIGNATURE);

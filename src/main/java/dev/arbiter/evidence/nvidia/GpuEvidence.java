@@ -8,7 +8,6 @@ import dev.arbiter.internal.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -24,12 +23,16 @@ final class GpuEvidence {
   private GpuEvidence() {}
 
   /** One device's report and, when the container carries it, its certificate chain. */
-  record Device(byte[] report, Optional<byte[]> chain, Optional<String> uuid) {}
+  record Device(
+      byte[] report,
+      Optional<byte[]> chain,
+      Optional<String> uuid,
+      Optional<GpuArchitecture> architecture) {}
 
   static List<Device> parse(byte[] evidence) throws SpdmFormatException {
     String text = firstChar(evidence);
     if (!text.equals("{") && !text.equals("[")) {
-      return List.of(new Device(evidence, Optional.empty(), Optional.empty()));
+      return List.of(new Device(evidence, Optional.empty(), Optional.empty(), Optional.empty()));
     }
     JsonNode root;
     try {
@@ -37,7 +40,7 @@ final class GpuEvidence {
     } catch (java.io.IOException | RuntimeException e) {
       throw new SpdmFormatException("GPU evidence JSON does not parse");
     }
-    checkArch(root);
+    Optional<GpuArchitecture> declared = architecture(root, Optional.empty());
     JsonNode list = root;
     if (root.isObject()) {
       list =
@@ -54,14 +57,14 @@ final class GpuEvidence {
       if (!item.isObject() || !item.path("evidence").isTextual()) {
         throw new SpdmFormatException("each GPU entry needs an \"evidence\" string");
       }
-      checkArch(item);
+      Optional<GpuArchitecture> architecture = architecture(item, declared);
       Optional<byte[]> chain =
           item.path("certificate").isTextual()
               ? Optional.of(certificate(item.get("certificate").asText()))
               : Optional.empty();
       Optional<String> uuid =
           item.path("uuid").isTextual() ? Optional.of(item.get("uuid").asText()) : Optional.empty();
-      devices.add(new Device(report(item.get("evidence").asText()), chain, uuid));
+      devices.add(new Device(report(item.get("evidence").asText()), chain, uuid, architecture));
     }
     return devices;
   }
@@ -75,13 +78,23 @@ final class GpuEvidence {
     return "";
   }
 
-  private static void checkArch(JsonNode node) throws SpdmFormatException {
-    if (node.isObject()
-        && node.path("arch").isTextual()
-        && !node.get("arch").asText().toUpperCase(Locale.ROOT).equals("HOPPER")) {
-      throw SpdmFormatException.unsupported(
-          "GPU architecture " + node.get("arch").asText() + " is not supported (Hopper only)");
+  /** The entry's {@code arch} (HOPPER or BLACKWELL), else the container's. */
+  private static Optional<GpuArchitecture> architecture(
+      JsonNode node, Optional<GpuArchitecture> outer) throws SpdmFormatException {
+    if (!node.isObject() || !node.has("arch")) {
+      return outer;
     }
+    String arch = node.get("arch").isTextual() ? node.get("arch").asText() : "";
+    Optional<GpuArchitecture> found = GpuArchitecture.byName(arch);
+    if (found.isEmpty()) {
+      throw SpdmFormatException.unsupported(
+          "GPU architecture " + node.get("arch") + " is not supported (HOPPER, BLACKWELL)");
+    }
+    if (outer.isPresent() && !outer.get().equals(found.get())) {
+      throw new SpdmFormatException(
+          "a " + found.get().name() + " entry in " + outer.get().name() + " evidence");
+    }
+    return found;
   }
 
   private static byte[] report(String text) throws SpdmFormatException {

@@ -24,18 +24,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * NVIDIA Hopper GPU attestation ({@code nvidia-gpu}): SPDM 1.1 signed measurement reports, one or a
- * JSON list of several, each with its device certificate chain, optionally matched against signed
- * reference integrity manifests (RIMs) supplied as collateral.
+ * NVIDIA Hopper and Blackwell GPU attestation ({@code nvidia-gpu}; per-generation expectations in
+ * {@link GpuArchitecture}): SPDM 1.1 signed measurement reports, one or a JSON list of several,
+ * each with its device certificate chain, optionally matched against signed reference integrity
+ * manifests (RIMs) supplied as collateral.
  *
  * <p><b>Security guarantee.</b> A valid result means, for every GPU in the evidence: the report is
  * a well-formed SPDM 1.1 GET_MEASUREMENTS exchange; its ECDSA P-384 signature verifies under the
- * attestation certificate, which carries an FWID extension matching the report and chains to the
- * NVIDIA Device Identity CA this scheme was built with (pinned by SHA-256 fingerprint in {@link
- * #withPinnedRoots()}); the requester nonce equals the expected binding; and every supplied RIM is
- * signed by a chain to the pinned NVIDIA RIM root valid at the verification time and applies to the
- * GPU's VBIOS or driver version. RIM comparison results are claims ({@code rim_match}), left to
- * appraisal. Thread-safe.
+ * attestation certificate of a chip of the report's generation, which carries that generation's
+ * FWID extension matching the report and chains to the NVIDIA Device Identity CA this scheme was
+ * built with (pinned by SHA-256 fingerprint in {@link #withPinnedRoots()}); the requester nonce
+ * equals the expected binding; and every supplied RIM is signed by a chain to the pinned NVIDIA RIM
+ * root valid at the verification time and applies to the GPU's VBIOS or driver version. RIM
+ * comparison results are claims ({@code rim_match}), left to appraisal. Thread-safe.
  */
 public final class NvidiaGpuScheme implements EvidenceScheme {
   public static final String ID = "nvidia-gpu";
@@ -56,7 +57,8 @@ public final class NvidiaGpuScheme implements EvidenceScheme {
               "application/vnd.nvidia.spdm-measurements",
               "application/vnd.nvidia.gpu-evidence+json"),
           GpuClaims.NAMES,
-          "NVIDIA H100 GPU attestation report (SPDM 1.1 measurements, device chain, RIMs)",
+          "NVIDIA Hopper (H100/H200) and Blackwell (B200/GB200) GPU attestation report (SPDM 1.1"
+              + " measurements, device chain, RIMs)",
           new SchemeDescriptor.BindingRule.PrefixOfB(32),
           java.util.Optional.empty(),
           SchemeDescriptor.Kind.DEVICE,

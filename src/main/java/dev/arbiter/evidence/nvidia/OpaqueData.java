@@ -16,6 +16,7 @@ record OpaqueData(Map<Integer, byte[]> fields) {
   static final int VBIOS_VERSION = 6;
   static final int MSRSCNT = 12;
   static final int FWID = 20;
+  static final int CHIP_INFO = 35;
 
   static final Map<Integer, String> NAMES =
       Map.ofEntries(
@@ -40,10 +41,17 @@ record OpaqueData(Map<Integer, byte[]> fields) {
           Map.entry(19, "project_sku_mod"),
           Map.entry(FWID, "fwid"),
           Map.entry(21, "protected_pcie_status"),
+          Map.entry(22, "switch_pdi"),
+          Map.entry(23, "floorswept_ports"),
+          Map.entry(24, "position_id"),
+          Map.entry(25, "lock_switch_status"),
+          Map.entry(32, "gpu_link_conn"),
+          Map.entry(33, "sys_enable_status"),
           Map.entry(34, "opaque_data_version"),
-          Map.entry(35, "chip_info"));
+          Map.entry(CHIP_INFO, "chip_info"),
+          Map.entry(36, "feature_flag"));
   private static final java.util.Set<Integer> TEXT =
-      java.util.Set.of(DRIVER_VERSION, 5, 11, 15, 16, 17, 18, 21);
+      java.util.Set.of(DRIVER_VERSION, 5, 11, 15, 16, 17, 18, 21, CHIP_INFO);
 
   OpaqueData {
     fields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));

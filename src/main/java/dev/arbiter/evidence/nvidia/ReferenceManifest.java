@@ -19,9 +19,11 @@ import org.w3c.dom.NodeList;
  * {@code active}. Parsed without DTDs or external entities.
  *
  * @param document the DOM, kept for signature validation
+ * @param product the Meta {@code product} (the chip, e.g. {@code GH100}, {@code GB100}); empty when
+ *     absent
  */
 record ReferenceManifest(
-    Document document, String tagId, String version, List<Reference> references) {
+    Document document, String tagId, String version, String product, List<Reference> references) {
   static final String SWID_NS = "http://standards.iso.org/iso/19770/-2/2015/schema.xsd";
   static final String HASH_NS = "http://www.w3.org/2001/04/xmlenc#sha384";
   static final int MAX_ALTERNATIVES = 16;
@@ -75,8 +77,14 @@ record ReferenceManifest(
     if (references.isEmpty()) {
       throw new SpdmFormatException("RIM lists no measurements");
     }
+    String product =
+        metas.getLength() == 0 ? "" : ((Element) metas.item(0)).getAttribute("product");
     return new ReferenceManifest(
-        document, root.getAttribute("tagId"), version.toLowerCase(Locale.ROOT), references);
+        document,
+        root.getAttribute("tagId"),
+        version.toLowerCase(Locale.ROOT),
+        product,
+        references);
   }
 
   private static Reference reference(Element resource) throws SpdmFormatException {

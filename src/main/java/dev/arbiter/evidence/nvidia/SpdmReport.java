@@ -8,14 +8,14 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * An NVIDIA Hopper attestation report: the SPDM 1.1 GET_MEASUREMENTS request (with the requester
- * nonce) followed by the signed MEASUREMENTS response (DSP0274 1.1, 10.11), decoded strictly: fixed
- * version and codes, a signature-requested request, DMTF measurement blocks that fill the record
- * exactly, opaque TLVs that fill the opaque field exactly, and a 96-byte ECDSA P-384 r||s
- * signature. After the signature only zero bytes may follow: Confidential Containers'
- * attestation-agent captures carry such padding, and Trustee's verifier ends the report at the
- * signature and never reads what follows. Arbiter counts the padding ({@code trailingBytes}), reads
- * nothing from it and refuses any non-zero byte there.
+ * An NVIDIA GPU attestation report (Hopper and Blackwell alike): the SPDM 1.1 GET_MEASUREMENTS
+ * request (with the requester nonce) followed by the signed MEASUREMENTS response (DSP0274 1.1,
+ * 10.11), decoded strictly: fixed version and codes, a signature-requested request, DMTF
+ * measurement blocks that fill the record exactly, opaque TLVs that fill the opaque field exactly,
+ * and a 96-byte ECDSA P-384 r||s signature. After the signature only zero bytes may follow:
+ * Confidential Containers' attestation-agent captures carry such padding, and Trustee's verifier
+ * ends the report at the signature and never reads what follows. Arbiter counts the padding ({@code
+ * trailingBytes}), reads nothing from it and refuses any non-zero byte there.
  *
  * @param signed every byte the signature covers (request and response up to the signature)
  * @param trailingBytes how many zero bytes followed the signature (unsigned padding)
@@ -30,12 +30,10 @@ record SpdmReport(
     byte[] signed,
     byte[] signature,
     int trailingBytes) {
-  static final int SPDM_1_1 = 0x11;
   static final int GET_MEASUREMENTS = 0xE0;
   static final int MEASUREMENTS = 0x60;
   static final int REQUEST_SIZE = 37;
   static final int NONCE_SIZE = 32;
-  static final int SIGNATURE_SIZE = 96;
   static final int MAX_OPAQUE = 1024;
   static final int MAX_REPORT = 64 * 1024;
 
@@ -43,16 +41,24 @@ record SpdmReport(
     blocks = List.copyOf(blocks);
   }
 
+  /** A Hopper report (the layout every supported generation shares). */
   static SpdmReport parse(byte[] report) throws SpdmFormatException {
+    return parse(report, GpuArchitecture.HOPPER);
+  }
+
+  /** A report with the generation's SPDM version and signature size. */
+  static SpdmReport parse(byte[] report, GpuArchitecture architecture) throws SpdmFormatException {
     if (report.length > MAX_REPORT) {
       throw new SpdmFormatException(
           "attestation report of " + report.length + " bytes is too large");
     }
     SpdmReader reader = new SpdmReader(report);
     int version = reader.u8("request.version");
-    if (version != SPDM_1_1) {
+    if (version != architecture.spdmVersion()) {
       throw SpdmFormatException.unsupported(
-          String.format("SPDM version 0x%02x is not 1.1 (0x11)", version));
+          String.format(
+              "SPDM version 0x%02x is not the %s GPUs' 0x%02x",
+              version, architecture.name(), architecture.spdmVersion()));
     }
     expect(reader.u8("request.code"), GET_MEASUREMENTS, "request code");
     int attributes = reader.u8("request.param1");
@@ -90,14 +96,15 @@ record SpdmReport(
     }
     OpaqueData opaque = OpaqueData.parse(reader.bytes(opaqueLength, "response.opaqueData"));
     int signedLength = reader.position();
-    if (reader.remaining() < SIGNATURE_SIZE) {
+    int signatureSize = architecture.signatureSize();
+    if (reader.remaining() < signatureSize) {
       throw new SpdmFormatException(
           reader.remaining()
               + " bytes follow the opaque data; expected the "
-              + SIGNATURE_SIZE
+              + signatureSize
               + "-byte signature");
     }
-    byte[] signature = reader.bytes(SIGNATURE_SIZE, "signature");
+    byte[] signature = reader.bytes(signatureSize, "signature");
     int trailing = reader.remaining();
     byte[] padding = reader.bytes(trailing, "padding");
     for (byte b : padding) {

@@ -213,4 +213,64 @@ class AzureCliTest {
             "--json");
     assertThat(run.exitCode()).isEqualTo(2);
   }
+
+  @Test
+  void verify_byteArrayAndV2Forms_arePickedByContent(@TempDir Path temp) throws IOException {
+    VtpmQuote quote = VtpmQuote.fromBincode(Files.readAllBytes(dir.resolve("quote.bin")));
+    String pem = Files.readString(dir.resolve("vcek.pem"));
+    String vcek = pem.substring(0, pem.indexOf("-----END CERTIFICATE-----") + 25) + "\n";
+    Path byteArray = temp.resolve("evidence-byte-array.json");
+    Files.write(
+        byteArray,
+        AzureFixtures.byteArrayJson(
+            "{\"signature\":"
+                + AzureFixtures.array(quote.signature())
+                + ",\"message\":"
+                + AzureFixtures.array(quote.message())
+                + ",\"pcrs\":["
+                + String.join(",", quote.pcrs().stream().map(AzureFixtures::array).toList())
+                + "]}",
+            AzureFixtures.array(Files.readAllBytes(dir.resolve("hcl-report.bin"))),
+            vcek));
+    Path v2 = temp.resolve("evidence-v2.json");
+    Files.writeString(
+        v2,
+        Files.readString(dir.resolve("evidence-v1.json"))
+            .replace("\"version\": 1", "\"version\": 2"));
+
+    CliRun valid =
+        CliRun.of(
+            "evidence",
+            "verify",
+            "--format",
+            "azure-snp-vtpm",
+            "--evidence",
+            byteArray.toString(),
+            "--at",
+            AT,
+            "--report-data",
+            CHALLENGE,
+            "--json");
+    CliRun refused =
+        CliRun.of(
+            "evidence",
+            "verify",
+            "--format",
+            "azure-snp-vtpm",
+            "--evidence",
+            v2.toString(),
+            "--at",
+            AT,
+            "--report-data",
+            CHALLENGE,
+            "--json");
+
+    assertThat(valid.exitCode()).as(valid.err() + valid.out()).isZero();
+    assertThat(valid.json().path("claims").path("evidence_form").asText()).isEqualTo("byte-array");
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(refused.json().path("claims").path("evidence_form").asText())
+        .isEqualTo("trustee-v2");
+    assertThat(refused.json().path("problems").findValuesAsText("type"))
+        .containsExactly("urn:arbiter:problem:report-data-mismatch");
+  }
 }

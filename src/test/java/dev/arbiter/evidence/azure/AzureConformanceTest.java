@@ -169,6 +169,54 @@ class AzureConformanceTest {
     assertThat(types(result.problems())).containsExactly("certificate-expired");
   }
 
+  @Test
+  void verify_byteArrayFormOfTheRealReport_isValidWithManifestFacts() throws IOException {
+    // The SNP agent's first form (Trustee's EvidenceV0 for SNP), assembled from the real parts:
+    // the bincode quote's fields and the NV-index HCL report as integer arrays, the VCEK as PEM.
+    VtpmQuote quote = VtpmQuote.fromBincode(read("quote.bin"));
+    String pem = new String(read("vcek.pem"), StandardCharsets.US_ASCII);
+    String vcek = pem.substring(0, pem.indexOf("-----END CERTIFICATE-----") + 25) + "\n";
+    String arrays =
+        "{\"signature\":"
+            + AzureFixtures.array(quote.signature())
+            + ",\"message\":"
+            + AzureFixtures.array(quote.message())
+            + ",\"pcrs\":["
+            + String.join(",", quote.pcrs().stream().map(AzureFixtures::array).toList())
+            + "]}";
+    byte[] evidence =
+        AzureFixtures.byteArrayJson(arrays, AzureFixtures.array(read("hcl-report.bin")), vcek);
+
+    VerificationResult result =
+        SCHEME.verify(EvidenceInput.of(evidence), ExpectedBinding.exactly(CHALLENGE), AT);
+
+    assertThat(result.problems()).isEmpty();
+    assertThat(result.claims().get("evidence_form")).contains("byte-array");
+    assertThat(result.claims().get("measurement"))
+        .contains(
+            "9ac48fcac8a2d88aeeff8d427ad4f2be0e3917c748a18bdf52cc317e7fe20308b459d5ef1a12e0c22944eb386d17c315");
+    assertThat(result.claims().get("pcr0"))
+        .contains("f3a7e99a5f819a034386bce753a48a73cfdaa0bea0ecfc124bedbf5a8c4799be");
+    // hcl-report.bin is the whole 2600-byte NV index: report_size 2346, then 254 zero bytes.
+    assertThat(result.claims().get("hcl.padding_bytes")).contains(254L);
+  }
+
+  @Test
+  void verify_realV1EvidenceLabelledV2_isReportDataMismatch() throws IOException {
+    // The capture's user data is 64 zero bytes, not the quote's extraData "challenge": it is v1
+    // evidence, and the v2 rule refuses it.
+    String json = new String(read("evidence-v1.json"), StandardCharsets.UTF_8);
+    VerificationResult result =
+        SCHEME.verify(
+            EvidenceInput.of(
+                json.replace("\"version\": 1", "\"version\": 2").getBytes(StandardCharsets.UTF_8)),
+            ExpectedBinding.exactly(CHALLENGE),
+            AT);
+
+    assertThat(json).contains("\"version\": 1");
+    assertThat(types(result.problems())).containsExactly("report-data-mismatch");
+  }
+
   private static EvidenceInput split(String quote) throws IOException {
     return EvidenceInput.of(read("hcl-report.bin"))
         .withSignature(read(quote))

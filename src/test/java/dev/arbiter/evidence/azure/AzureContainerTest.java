@@ -58,7 +58,7 @@ class AzureContainerTest {
                 SCHEME
                     .verify(
                         EvidenceInput.of(
-                            json.replace("\"version\":1", "\"version\":2")
+                            json.replace("\"version\":1", "\"version\":3")
                                 .getBytes(StandardCharsets.UTF_8)),
                         NONCE,
                         AT)

@@ -41,5 +41,19 @@ final class AzureCorpusGenerator {
     Files.writeString(
         container.resolve("v0-arrays.json"),
         "{\"hcl_report\":[72,67,76,65,1,0,0,0],\"tpm_quote\":{\"signature\":[1,2],\"message\":[255],\"pcrs\":[[0]]}}");
+    Files.writeString(container.resolve("byte-array.json"), BYTE_ARRAY);
+    Files.writeString(container.resolve("v2.json"), V2);
   }
+
+  /** The SNP agent's byte-array form, minimal. */
+  static final String BYTE_ARRAY =
+      "{\"quote\":{\"signature\":[1,2],\"message\":[255],\"pcrs\":[["
+          + String.join(",", java.util.Collections.nCopies(32, "0"))
+          + "]]},\"report\":[72,67,76,65,1,0,0,0],"
+          + "\"vcek\":\"-----BEGIN CERTIFICATE-----\\nMA==\\n-----END CERTIFICATE-----\\n\"}";
+
+  /** Trustee v2, minimal. */
+  static final String V2 =
+      "{\"version\":2,\"hcl_report\":\"SENMQQEAAAA\",\"tpm_quote\":"
+          + "{\"signature\":\"0102\",\"message\":\"ff\",\"pcrs\":[]}}";
 }

@@ -48,12 +48,19 @@ final class AzureFixtures {
 
     /** trustee's evidence-v1.json form (SNP: with vcek; TDX: with td_quote). */
     byte[] evidenceJson() {
+      return evidenceJson(1);
+    }
+
+    /** Trustee's v1/v2 form: base64url HCL report and hardware part, hex vTPM quote. */
+    byte[] evidenceJson(int version) {
       Base64.Encoder url = Base64.getUrlEncoder().withoutPadding();
       String hardware =
           vcekDer != null
               ? ",\"vcek\":\"" + url.encodeToString(vcekDer) + "\""
               : ",\"td_quote\":\"" + url.encodeToString(tdQuote) + "\"";
-      return ("{\"version\":1,\"hcl_report\":\""
+      return ("{\"version\":"
+              + version
+              + ",\"hcl_report\":\""
               + url.encodeToString(hcl)
               + "\",\"tpm_quote\":"
               + quoteJson()
@@ -64,6 +71,29 @@ final class AzureFixtures {
 
     EvidenceInput input() {
       return EvidenceInput.of(evidenceJson());
+    }
+
+    /** The unversioned v0 form: the v1 member names, every byte field a JSON integer array. */
+    byte[] v0Json() {
+      String hardware =
+          vcekDer != null ? ",\"vcek\":" + array(vcekDer) : ",\"td_quote\":" + array(tdQuote);
+      return ("{\"tpm_quote\":" + arrayQuote() + ",\"hcl_report\":" + array(hcl) + hardware + "}")
+          .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The SNP agent's byte-array form: {@code quote} and {@code report} arrays, PEM vcek. */
+    byte[] byteArrayJson() {
+      return AzureFixtures.byteArrayJson(arrayQuote(), array(hcl), pem(vcekDer));
+    }
+
+    String arrayQuote() {
+      return "{\"signature\":"
+          + array(quoteSignature)
+          + ",\"message\":"
+          + array(quoteMessage)
+          + ",\"pcrs\":["
+          + String.join(",", pcrs.stream().map(AzureFixtures::array).toList())
+          + "]}";
     }
   }
 
@@ -135,6 +165,11 @@ final class AzureFixtures {
 
   /** Azure's runtime-data JSON (member order as Azure writes it). */
   static String runtimeJson(KeyPair ak, String vmUniqueId) {
+    return runtimeJson(ak, vmUniqueId, new byte[64]);
+  }
+
+  /** The same with the given user data (the vTPM user-data NV index's 64 bytes). */
+  static String runtimeJson(KeyPair ak, String vmUniqueId, byte[] userData) {
     String akJwk = jwk(ak, "HCLAkPub", KeyOperation.SIGN);
     String ekJwk = jwk(EK, "HCLEkPub", KeyOperation.ENCRYPT);
     return "{\"keys\":["
@@ -145,7 +180,7 @@ final class AzureFixtures {
         + "\"secure-boot\":true,\"tpm-enabled\":true,\"vmUniqueId\":\""
         + vmUniqueId
         + "\"},\"user-data\":\""
-        + "00".repeat(64)
+        + Hex.encode(userData).toUpperCase(java.util.Locale.ROOT)
         + "\"}";
   }
 
@@ -176,5 +211,32 @@ final class AzureFixtures {
 
   static String hex(byte[] bytes) {
     return Hex.encode(bytes);
+  }
+
+  static byte[] byteArrayJson(String quote, String report, String vcekPem) {
+    return ("{\"quote\":"
+            + quote
+            + ",\"report\":"
+            + report
+            + ",\"vcek\":"
+            + dev.arbiter.internal.Json.write(vcekPem)
+            + "}")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  static String pem(byte[] der) {
+    try {
+      return dev.arbiter.crypto.Certificates.toPem(dev.arbiter.crypto.Certificates.parseDer(der));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String array(byte[] bytes) {
+    StringBuilder out = new StringBuilder("[");
+    for (int i = 0; i < bytes.length; i++) {
+      out.append(i == 0 ? "" : ",").append(bytes[i] & 0xff);
+    }
+    return out.append(']').toString();
   }
 }

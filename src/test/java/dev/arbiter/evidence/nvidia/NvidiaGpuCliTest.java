@@ -6,8 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.arbiter.evidence.EvidenceProblem;
 import dev.arbiter.testing.CliRun;
 import dev.arbiter.testing.RepoPaths;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code arbiter evidence verify --format nvidia-gpu} over the shared vectors. */
 class NvidiaGpuCliTest {
@@ -82,5 +88,48 @@ class NvidiaGpuCliTest {
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.json().path("problems").get(0).path("type").asText())
         .isEqualTo(EvidenceProblem.CERTIFICATE_CHAIN_INVALID.uri());
+  }
+
+  @Test
+  void blackwellEvidenceJson_isReadByContent_andItsTestChainIsNotNvidias(@TempDir Path dir)
+      throws Exception {
+    // The built-in scheme trusts only NVIDIA's root: a test-PKI Blackwell report is read as
+    // Blackwell (from its JSON and chain) and refused for its chain alone.
+    GpuFixtures gpu = GpuFixtures.blackwell();
+    byte[] nonce = GpuFixtures.filled(32, 7);
+    Path evidence = dir.resolve("gb100.json");
+    Files.writeString(
+        evidence,
+        dev.arbiter.internal.Json.write(
+            Map.of(
+                "evidence_list",
+                List.of(
+                    Map.of(
+                        "arch",
+                        "BLACKWELL",
+                        "evidence",
+                        Base64.getEncoder().encodeToString(gpu.report(nonce)),
+                        "certificate",
+                        Base64.getEncoder()
+                            .encodeToString(
+                                gpu.chainPem().getBytes(StandardCharsets.US_ASCII)))))));
+
+    CliRun run =
+        CliRun.of(
+            "evidence",
+            "verify",
+            "--format",
+            "nvidia-gpu",
+            "--json",
+            "--evidence",
+            evidence.toString(),
+            "--report-data",
+            dev.arbiter.internal.Hex.encode(nonce));
+
+    assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(1);
+    assertThat(run.json().path("claims").path("architecture").asText()).isEqualTo("BLACKWELL");
+    assertThat(run.json().path("claims").path("hwmodel").asText()).isEqualTo("GB100 A01 GSP BROM");
+    assertThat(run.json().path("problems").findValuesAsText("type"))
+        .containsExactly(EvidenceProblem.CERTIFICATE_CHAIN_INVALID.uri());
   }
 }

@@ -125,6 +125,13 @@ class NvidiaGpuConformanceTest {
                 .contains(m.getValue().asText()));
     assertThat(result.claims().get("device_certificate.fwid"))
         .contains(trustee.path("config").path("fwid").asText());
+    // The generation as NVIDIA's SDK names it (hwmodel = the BROM certificate's CN) and the ids of
+    // the RIMs that apply (nvtrust names the VBIOS RIM 1010_0200_882_<VBIOS>_PROD).
+    assertThat(result.claims().get("architecture")).contains("HOPPER");
+    assertThat(result.claims().get("hwmodel")).contains("GH100 A01 GSP BROM");
+    assertThat(result.claims().get("rim_ids.driver")).contains("NV_GPU_DRIVER_GH100_550.90.07");
+    assertThat(result.claims().get("rim_ids.vbios"))
+        .contains("NV_GPU_VBIOS_1010_0200_882_96009F0001");
   }
 
   @Test

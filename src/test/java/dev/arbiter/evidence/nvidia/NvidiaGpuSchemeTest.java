@@ -4,7 +4,6 @@ package dev.arbiter.evidence.nvidia;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.arbiter.crypto.CertBuilder;
-import dev.arbiter.crypto.Certificates;
 import dev.arbiter.evidence.EvidenceInput;
 import dev.arbiter.evidence.EvidenceProblem;
 import dev.arbiter.evidence.ExpectedBinding;
@@ -199,7 +198,7 @@ class NvidiaGpuSchemeTest {
   @Test
   void bad_leafWithoutFwid_isChainInvalid() throws Exception {
     var leaf = GPU.leaf(GPU.leafKey, null);
-    String chain = Certificates.toPem(leaf) + Certificates.toPem(GPU.ca);
+    String chain = GpuFixtures.chainPem(leaf, GPU.brom, GPU.ca, GPU.identity, GPU.root);
     EvidenceInput input =
         EvidenceInput.of(GPU.report(NONCE))
             .withCertificates(List.of(chain.getBytes(StandardCharsets.US_ASCII)));
@@ -223,7 +222,8 @@ class NvidiaGpuSchemeTest {
   void bad_p256Leaf_isUnsupported() throws Exception {
     KeyPair p256 = CertBuilder.ecKeyPair("secp256r1");
     String chain =
-        Certificates.toPem(GPU.leaf(p256, GpuFixtures.FWID)) + Certificates.toPem(GPU.ca);
+        GpuFixtures.chainPem(
+            GPU.leaf(p256, GpuFixtures.FWID), GPU.brom, GPU.ca, GPU.identity, GPU.root);
     byte[] unsigned =
         GpuFixtures.unsigned(
             0x11, NONCE, GpuFixtures.measurements(2), GpuFixtures.opaque(GpuFixtures.FWID));
@@ -238,7 +238,7 @@ class NvidiaGpuSchemeTest {
   @Test
   void bad_architecture_isUnsupported() {
     byte[] json =
-        "{\"arch\": \"BLACKWELL\", \"evidence_list\": [{\"evidence\": \"00\"}]}"
+        "{\"arch\": \"AMPERE\", \"evidence_list\": [{\"evidence\": \"00\"}]}"
             .getBytes(StandardCharsets.UTF_8);
     assertThat(types(verify(EvidenceInput.of(json))))
         .containsExactly(EvidenceProblem.UNSUPPORTED_VERSION);

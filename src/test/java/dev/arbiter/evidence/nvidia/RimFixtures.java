@@ -45,6 +45,11 @@ final class RimFixtures {
 
   /** A RIM for {@code version} whose RIM index {@code i} expects {@code values.get(i + 1)}. */
   static String unsignedRim(String version, Map<Integer, byte[]> values) {
+    return unsignedRim(version, "GH100", values);
+  }
+
+  /** The same for another chip ({@code Meta product}). */
+  static String unsignedRim(String version, String product, Map<Integer, byte[]> values) {
     StringBuilder xml =
         new StringBuilder(
             "<SoftwareIdentity xmlns=\""
@@ -54,7 +59,9 @@ final class RimFixtures {
                 + "\" name=\"GH100\" tagId=\"test-rim\" version=\"1.0\">"
                 + "<Meta colloquialVersion=\""
                 + version
-                + "\" product=\"GH100\"/><Payload>");
+                + "\" product=\""
+                + product
+                + "\"/><Payload>");
     for (var entry : values.entrySet()) {
       xml.append("<Resource type=\"Measurement\" index=\"")
           .append(entry.getKey() - 1)
