@@ -258,7 +258,10 @@ public final class ArbiterServer implements AutoCloseable {
             nonces,
             earSigner,
             collateral::forFormat,
-            DecisionSink.all(List.of(decisionLog, new FleetFeed(fleet), metrics)),
+            DecisionSink.all(
+                config.log().recordDecisions()
+                    ? List.of(decisionLog, new FleetFeed(fleet), metrics)
+                    : List.of(new FleetFeed(fleet), metrics)),
             config.dev(),
             clock);
     // rollout: transitions, reports, the scheduler and this replica's heartbeat

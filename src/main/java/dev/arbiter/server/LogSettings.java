@@ -17,13 +17,17 @@ import java.util.Optional;
  * @param checkpointInterval the minimum time between two checkpoints while records arrive
  * @param acceptStateReason when present, start even when the database's log is behind, forked from
  *     or unverifiable against the local checkpoint, and audit the override with this reason
+ * @param recordDecisions true (always, in production): attestation decisions are leaves of the log.
+ *     False only through {@link #withoutDecisionsForBenchmarks()}, which the attestation load
+ *     harness uses to measure what the log costs; {@code serve} has no option for it
  */
 public record LogSettings(
     Optional<String> origin,
     LogMode mode,
     int queueCapacity,
     Duration checkpointInterval,
-    Optional<String> acceptStateReason) {
+    Optional<String> acceptStateReason,
+    boolean recordDecisions) {
   public LogSettings {
     Objects.requireNonNull(origin, "origin");
     Objects.requireNonNull(mode, "mode");
@@ -42,26 +46,35 @@ public record LogSettings(
    */
   public static LogSettings defaults() {
     return new LogSettings(
-        Optional.empty(), LogMode.STRICT, 10_000, Duration.ofSeconds(1), Optional.empty());
+        Optional.empty(), LogMode.STRICT, 10_000, Duration.ofSeconds(1), Optional.empty(), true);
   }
 
   public LogSettings withOrigin(Optional<String> value) {
-    return new LogSettings(value, mode, queueCapacity, checkpointInterval, acceptStateReason);
+    return new LogSettings(
+        value, mode, queueCapacity, checkpointInterval, acceptStateReason, recordDecisions);
   }
 
   public LogSettings withMode(LogMode value) {
-    return new LogSettings(origin, value, queueCapacity, checkpointInterval, acceptStateReason);
+    return new LogSettings(
+        origin, value, queueCapacity, checkpointInterval, acceptStateReason, recordDecisions);
   }
 
   public LogSettings withQueueCapacity(int value) {
-    return new LogSettings(origin, mode, value, checkpointInterval, acceptStateReason);
+    return new LogSettings(
+        origin, mode, value, checkpointInterval, acceptStateReason, recordDecisions);
   }
 
   public LogSettings withCheckpointInterval(Duration value) {
-    return new LogSettings(origin, mode, queueCapacity, value, acceptStateReason);
+    return new LogSettings(origin, mode, queueCapacity, value, acceptStateReason, recordDecisions);
   }
 
   public LogSettings withAcceptStateReason(Optional<String> value) {
-    return new LogSettings(origin, mode, queueCapacity, checkpointInterval, value);
+    return new LogSettings(origin, mode, queueCapacity, checkpointInterval, value, recordDecisions);
+  }
+
+  /** Benchmarks only: decisions are not logged (see {@code recordDecisions}). */
+  public LogSettings withoutDecisionsForBenchmarks() {
+    return new LogSettings(
+        origin, mode, queueCapacity, checkpointInterval, acceptStateReason, false);
   }
 }

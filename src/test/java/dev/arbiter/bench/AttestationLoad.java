@@ -39,10 +39,15 @@ public final class AttestationLoad {
   public static void main(String[] args) throws Exception {
     int requests = args.length > 0 ? Integer.parseInt(args[0]) : 6000;
     int clients = args.length > 1 ? Integer.parseInt(args[1]) : 32;
+    // third argument "log-off": decisions are not logged, to measure what the transparency log
+    // costs (docs/benchmarks.md compares both)
+    boolean logOff = args.length > 2 && args[2].equals("log-off");
+    System.out.println("transparency log of decisions: " + (logOff ? "off" : "on"));
     try (TestServer server =
         TestServer.start(config ->
             config
                 .withDev(true)
+                .withLog(logOff ? config.log().withoutDecisionsForBenchmarks() : config.log())
                 .withSchemes(
                     BuiltInSchemes.registry().with(SnpFixtures.pki(Product.MILAN).scheme())))) {
       var operator = server.operator();
