@@ -2,9 +2,7 @@
 package dev.arbiter.governance;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.nimbusds.jose.jwk.ECKey;
 import dev.arbiter.crypto.Digests;
-import dev.arbiter.crypto.ServiceKey;
 import dev.arbiter.governance.AuditStore.ChainRow;
 import dev.arbiter.internal.Hex;
 import dev.arbiter.internal.Jcs;
@@ -105,7 +103,6 @@ public final class IntegrityCheck {
    */
   public static Report run(
       Tx tx, KeyRing ring, List<TrustedCheckpoint> trusted, Optional<NoteVerifierKey> logKey) {
-    Map<String, ECKey> keys = ring.keys();
     List<Finding> findings = new ArrayList<>();
     for (String[] row : AuditStore.serviceKeys(tx)) {
       if (ring.key(row[0]).isEmpty()) {
@@ -117,10 +114,10 @@ public final class IntegrityCheck {
       }
     }
     List<ChainRow> revisionRows = AuditStore.revisionRows(tx);
-    int revisions = checkRevisions(revisionRows, keys, findings);
+    int revisions = checkRevisions(revisionRows, ring, findings);
     checkAcceptedVersions(revisionRows, AuditStore.versionContents(tx), findings);
     List<ChainRow> auditRows = AuditStore.auditRows(tx);
-    int audits = checkAudit(auditRows, keys, findings);
+    int audits = checkAudit(auditRows, ring, findings);
     checkLeaves(
         "policy_revision",
         revisionRows,
@@ -290,8 +287,7 @@ public final class IntegrityCheck {
     }
   }
 
-  private static int checkRevisions(
-      List<ChainRow> rows, Map<String, ECKey> keys, List<Finding> findings) {
+  private static int checkRevisions(List<ChainRow> rows, KeyRing ring, List<Finding> findings) {
     String workload = null;
     String previousHash = null;
     long expectedSeq = 1;
@@ -304,7 +300,7 @@ public final class IntegrityCheck {
       }
       long seq = row.seq();
       String id = workload + "#" + seq;
-      List<String> problems = checkRecord(row, keys);
+      List<String> problems = checkRecord(row, ring);
       JsonNode body = parseOrNull(row.body());
       if (seq != expectedSeq) {
         problems.add("sequence gap: expected " + expectedSeq);
@@ -326,13 +322,12 @@ public final class IntegrityCheck {
     return rows.size();
   }
 
-  private static int checkAudit(
-      List<ChainRow> rows, Map<String, ECKey> keys, List<Finding> findings) {
+  private static int checkAudit(List<ChainRow> rows, KeyRing ring, List<Finding> findings) {
     String previousHash = null;
     long expectedSeq = 1;
     for (ChainRow row : rows) {
       long seq = row.seq();
-      List<String> problems = checkRecord(row, keys);
+      List<String> problems = checkRecord(row, ring);
       JsonNode body = parseOrNull(row.body());
       if (seq != expectedSeq) {
         problems.add("sequence gap: expected " + expectedSeq);
@@ -353,26 +348,9 @@ public final class IntegrityCheck {
     return rows.size();
   }
 
-  /** Hash and signature of one row. */
-  private static List<String> checkRecord(ChainRow row, Map<String, ECKey> keys) {
-    List<String> problems = new ArrayList<>();
-    String body = row.body();
-    String hash = row.hash();
-    JsonNode parsed = parseOrNull(body);
-    if (parsed == null) {
-      problems.add("body is not JSON");
-    } else if (!Hex.encode(Digests.sha256(Jcs.canonicalize(parsed))).equals(hash)) {
-      problems.add("hash does not match the content");
-    }
-    ECKey key = keys.get(row.keyId());
-    if (key == null) {
-      problems.add("signed by " + row.keyId() + ", a key not in the pinned key ring");
-    } else if (hash == null
-        || !Hex.isHex(hash)
-        || !ServiceKey.verify(key, Hex.decode(hash), row.signature())) {
-      problems.add("signature does not verify");
-    }
-    return problems;
+  /** Hash and signature of one row, against the pinned keys. */
+  private static List<String> checkRecord(ChainRow row, KeyRing ring) {
+    return ring.problemsOf(parseOrNull(row.body()), row.hash(), row.keyId(), row.signature());
   }
 
   private static JsonNode parseOrNull(String body) {

@@ -8,8 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import dev.arbiter.crypto.Digests;
 import dev.arbiter.crypto.PemKeys;
 import dev.arbiter.crypto.ServiceKey;
+import dev.arbiter.internal.Hex;
 import dev.arbiter.internal.Jcs;
 import dev.arbiter.internal.Json;
 import java.io.IOException;
@@ -248,6 +250,31 @@ public final class KeyRing {
   /** Key id to public key, every key of the ring. */
   public Map<String, ECKey> keys() {
     return keys;
+  }
+
+  /**
+   * What is wrong with a sealed record ({@link ChainedRecord}: a policy revision, an audit record)
+   * against this ring: its hash must be the SHA-256 of the RFC 8785 form of {@code body} (null when
+   * the body is not JSON), and its signature over the hash must verify under the pinned key it
+   * names. Empty when it verifies.
+   */
+  public List<String> problemsOf(JsonNode body, String hash, String keyId, String signature) {
+    List<String> problems = new ArrayList<>();
+    if (body == null) {
+      problems.add("body is not JSON");
+    } else if (!Hex.encode(Digests.sha256(Jcs.canonicalize(body))).equals(hash)) {
+      problems.add("hash does not match the content");
+    }
+    ECKey key = keys.get(keyId);
+    if (key == null) {
+      problems.add("signed by " + keyId + ", a key not in the pinned key ring");
+    } else if (hash == null
+        || !Hex.isHex(hash)
+        || hash.length() != 64
+        || !ServiceKey.verify(key, Hex.decode(hash), signature)) {
+      problems.add("signature does not verify");
+    }
+    return problems;
   }
 
   /** Every key, oldest first, as a public JWK set (what {@code /.well-known/jwks.json} serves). */

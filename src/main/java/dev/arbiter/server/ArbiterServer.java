@@ -254,7 +254,8 @@ public final class ArbiterServer implements AutoCloseable {
     CollateralService collateral = new CollateralService(database, config.schemes(), audit, clock);
     // appraisal: policy cache, nonces, EAR signing, fleet records
     PolicyCache cache =
-        new PolicyCache(database, policies, supplyChain::vulnerabilities, Duration.ofSeconds(30));
+        new PolicyCache(
+            database, policies, keyRing, supplyChain::vulnerabilities, Duration.ofSeconds(30));
     cacheRef.set(cache);
     Nonces nonces =
         new Nonces(
