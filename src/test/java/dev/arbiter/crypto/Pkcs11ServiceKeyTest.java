@@ -105,6 +105,19 @@ class Pkcs11ServiceKeyTest {
   }
 
   @Test
+  void certificateForAnotherKey_isRefused() throws Exception {
+    SoftHsm.Key token = SoftHsm.keyWithForeignCertificate(work);
+
+    assertThatThrownBy(() -> token.source(SoftHsm.PIN).load())
+        .isInstanceOf(TokenException.class)
+        .hasMessage(
+            token.spec()
+                + ": the token's key \""
+                + token.label()
+                + "\" does not match the public key of its certificate");
+  }
+
+  @Test
   void missingConfigFile_isATokenError() {
     var source =
         new ServiceKeySource.Pkcs11(work.resolve("absent.cfg"), Optional.empty(), SoftHsm.PIN);

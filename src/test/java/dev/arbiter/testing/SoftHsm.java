@@ -66,6 +66,18 @@ public final class SoftHsm {
    * @param work a directory for scratch files
    */
   public static Key key(Path work) throws Exception {
+    return key(work, false);
+  }
+
+  /**
+   * Like {@link #key}, but the certificate in the token certifies another (software) public key:
+   * the token's private key does not match it.
+   */
+  public static Key keyWithForeignCertificate(Path work) throws Exception {
+    return key(work, true);
+  }
+
+  private static Key key(Path work, boolean foreignCertificate) throws Exception {
     Path library = requireTools();
     Shared shared = shared(library, work);
     int n = KEYS.incrementAndGet();
@@ -103,7 +115,9 @@ public final class SoftHsm {
             .ca(0)
             .build();
     X509Certificate certificate =
-        CertBuilder.subject("CN=" + label, publicKey)
+        CertBuilder.subject(
+                "CN=" + label,
+                foreignCertificate ? CertBuilder.ecKeyPair("secp256r1").getPublic() : publicKey)
             .issuer(ca, caKeys.getPrivate())
             .validity(now.minus(1, ChronoUnit.DAYS), now.plus(1, ChronoUnit.DAYS))
             .build();
