@@ -55,8 +55,7 @@ final class Pkcs11Keys {
       try {
         probe = serviceKey.signRaw(PROBE);
       } catch (IllegalStateException e) {
-        throw new TokenException(
-            "the token's key \"" + alias + "\" cannot sign: " + rootMessage(e), e);
+        throw new TokenException("the token's key \"" + alias + "\" cannot sign: " + causes(e), e);
       }
       if (!Providers.verify("SHA256withECDSAinP1363Format", publicKey, PROBE, probe)) {
         throw new TokenException(
@@ -64,8 +63,7 @@ final class Pkcs11Keys {
       }
       return serviceKey;
     } catch (GeneralSecurityException e) {
-      throw new TokenException(
-          "cannot read the token's key \"" + alias + "\": " + rootMessage(e), e);
+      throw new TokenException("cannot read the token's key \"" + alias + "\": " + causes(e), e);
     }
   }
 
@@ -80,8 +78,7 @@ final class Pkcs11Keys {
     try {
       return base.configure(config.toAbsolutePath().toString());
     } catch (ProviderException | IllegalArgumentException e) {
-      throw new TokenException(
-          "cannot use the PKCS#11 token of " + config + ": " + rootMessage(e), e);
+      throw new TokenException("cannot use the PKCS#11 token of " + config + ": " + causes(e), e);
     }
   }
 
@@ -91,7 +88,7 @@ final class Pkcs11Keys {
       store.load(null, pin);
       return store;
     } catch (IOException | GeneralSecurityException | ProviderException e) {
-      String detail = rootMessage(e);
+      String detail = causes(e);
       if (detail.contains("CKR_PIN_INCORRECT")) {
         throw new TokenException("PKCS#11 login failed: wrong PIN", e);
       }
@@ -111,7 +108,7 @@ final class Pkcs11Keys {
         }
       }
     } catch (GeneralSecurityException e) {
-      throw new TokenException("cannot list the token's keys: " + rootMessage(e), e);
+      throw new TokenException("cannot list the token's keys: " + causes(e), e);
     }
     if (label.isPresent()) {
       if (!keys.contains(label.get())) {
@@ -134,7 +131,7 @@ final class Pkcs11Keys {
     return keys.get(0);
   }
 
-  private static String rootMessage(Throwable e) {
+  private static String causes(Throwable e) {
     Throwable root = e;
     StringBuilder text = new StringBuilder();
     while (root != null) {

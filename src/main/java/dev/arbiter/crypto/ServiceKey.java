@@ -102,8 +102,8 @@ public final class ServiceKey {
    * Without a label the token must hold exactly one key with a certificate. The key is checked by
    * signing a probe with it.
    *
-   * @throws Pkcs11Keys.TokenException when the provider, token, PIN or key cannot be used (the
-   *     message names which, never the PIN)
+   * @throws TokenException when the provider, token, PIN or key cannot be used (the message names
+   *     which, never the PIN)
    */
   public static ServiceKey fromToken(Path config, Optional<String> label, char[] pin)
       throws IOException {

@@ -35,10 +35,13 @@ public sealed interface ServiceKeySource {
      *     #spec()}
      */
     public ServiceKey load() throws IOException {
+      char[] chars = pin.toCharArray();
       try {
-        return ServiceKey.fromToken(config, label, pin.toCharArray());
+        return ServiceKey.fromToken(config, label, chars);
       } catch (TokenException e) {
         throw new TokenException(spec() + ": " + e.getMessage(), e);
+      } finally {
+        java.util.Arrays.fill(chars, '\0');
       }
     }
 
