@@ -2,6 +2,8 @@
 package dev.arbiter.cli;
 
 import dev.arbiter.auth.DataDir;
+import dev.arbiter.crypto.ServiceKeySource;
+import dev.arbiter.crypto.TokenException;
 import dev.arbiter.rollout.WebhookTargets;
 import dev.arbiter.server.ArbiterServer;
 import dev.arbiter.server.LogSettings;
@@ -26,6 +28,9 @@ import picocli.CommandLine.Option;
         "Run the Arbiter server (HTTPS, mutual TLS for admin routes; embedded PostgreSQL by"
             + " default).")
 final class ServeCommand implements Callable<Integer> {
+  /** The environment variable holding the PKCS#11 token's PIN (never a command-line argument). */
+  static final String PIN_VARIABLE = "ARBITER_PKCS11_PIN";
+
   @Option(
       names = "--port",
       description = "HTTPS port (default ${DEFAULT-VALUE}).",
@@ -100,6 +105,14 @@ final class ServeCommand implements Callable<Integer> {
               + " http://127.0.0.1 and http://localhost.")
   List<String> webhookAllow = new ArrayList<>();
 
+  @Option(
+      names = "--service-key",
+      description =
+          "The service key in a PKCS#11 token: pkcs11:<config-file>[#<label>] (a SunPKCS11"
+              + " configuration file and the key's label; the PIN is read from"
+              + " $ARBITER_PKCS11_PIN). Default: the data directory's service-key.pem.")
+  String serviceKey;
+
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -114,13 +127,16 @@ final class ServeCommand implements Callable<Integer> {
             .withDev(dev)
             .withLog(logSettings())
             .withExternalUrls(externalUrls())
-            .withWebhookAllow(webhookAllow());
+            .withWebhookAllow(webhookAllow())
+            .withServiceKey(serviceKeySource());
     CountDownLatch stopped = new CountDownLatch(1);
     ArbiterServer server;
     try {
       server = ArbiterServer.start(config);
     } catch (dev.arbiter.store.StoreException e) {
       throw CliException.usage(e.getMessage());
+    } catch (TokenException e) {
+      throw CliException.usage("service key " + e.getMessage());
     }
     Runtime.getRuntime()
         .addShutdownHook(
@@ -142,6 +158,23 @@ final class ServeCommand implements Callable<Integer> {
     spec.commandLine().getErr().flush();
     stopped.await();
     return ExitCode.OK;
+  }
+
+  private ServiceKeySource serviceKeySource() {
+    if (serviceKey == null) {
+      return new ServiceKeySource.DataDirectory();
+    }
+    String pin = System.getenv(PIN_VARIABLE);
+    try {
+      ServiceKeySource.Pkcs11 source = ServiceKeySource.pkcs11(serviceKey, pin == null ? "" : pin);
+      if (source.pin().isEmpty()) {
+        throw CliException.usage(
+            "--service-key " + source.spec() + " needs the token's PIN in " + PIN_VARIABLE);
+      }
+      return source;
+    } catch (IllegalArgumentException e) {
+      throw CliException.usage(e.getMessage());
+    }
   }
 
   private List<URI> externalUrls() {

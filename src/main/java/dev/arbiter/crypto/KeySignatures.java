@@ -123,6 +123,57 @@ public final class KeySignatures {
     return out.toByteArray();
   }
 
+  /**
+   * Converts an ASN.1 DER ECDSA signature to IEEE P1363 {@code r||s} of {@code size} bytes (64 for
+   * P-256).
+   *
+   * @throws java.security.SignatureException when {@code der} is not such a signature
+   */
+  public static byte[] derToRaw(byte[] der, int size) throws java.security.SignatureException {
+    int half = size / 2;
+    int[] at = {0};
+    if (der.length < 8 || der[at[0]++] != 0x30 || derLength(der, at) != der.length - at[0]) {
+      throw new java.security.SignatureException("not a DER ECDSA signature");
+    }
+    byte[] raw = new byte[size];
+    for (int part = 0; part < 2; part++) {
+      if (at[0] >= der.length || der[at[0]++] != 0x02) {
+        throw new java.security.SignatureException("not a DER ECDSA signature");
+      }
+      int length = derLength(der, at);
+      if (length <= 0 || at[0] + length > der.length) {
+        throw new java.security.SignatureException("not a DER ECDSA signature");
+      }
+      BigInteger value = new BigInteger(Arrays.copyOfRange(der, at[0], at[0] + length));
+      byte[] unsigned = value.toByteArray();
+      int skip = unsigned.length > 1 && unsigned[0] == 0 ? 1 : 0;
+      int bytes = unsigned.length - skip;
+      if (value.signum() < 0 || bytes > half) {
+        throw new java.security.SignatureException("ECDSA signature value out of range");
+      }
+      System.arraycopy(unsigned, skip, raw, part * half + half - bytes, bytes);
+      at[0] += length;
+    }
+    if (at[0] != der.length) {
+      throw new java.security.SignatureException("trailing bytes after the DER ECDSA signature");
+    }
+    return raw;
+  }
+
+  private static int derLength(byte[] der, int[] at) throws java.security.SignatureException {
+    if (at[0] >= der.length) {
+      throw new java.security.SignatureException("not a DER ECDSA signature");
+    }
+    int first = der[at[0]++] & 0xff;
+    if (first < 0x80) {
+      return first;
+    }
+    if (first != 0x81 || at[0] >= der.length) {
+      throw new java.security.SignatureException("not a DER ECDSA signature");
+    }
+    return der[at[0]++] & 0xff;
+  }
+
   private static void integer(ByteArrayOutputStream out, byte[] value) {
     out.write(0x02);
     length(out, value.length);

@@ -2,6 +2,8 @@
 package dev.arbiter.crypto;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.KeyUse;
@@ -14,28 +16,37 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.Signature;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Arbiter's signing key (EC P-256, ES256): signs policy revisions, audit records and Attestation
- * Results. Its id is the RFC 7638 JWK thumbprint. The private key lives in the data directory
- * ({@code service-key.pem}, PKCS#8, mode 600) and never leaves this class except to sign.
- * Thread-safe.
+ * Results. Its id is the RFC 7638 JWK thumbprint. The private key lives either in the data
+ * directory ({@code service-key.pem}, PKCS#8, mode 600) and never leaves this class except to sign,
+ * or in a PKCS#11 token ({@link #fromToken}), where it never leaves the token: signatures are made
+ * by the token through the JDK's SunPKCS11 provider. Thread-safe.
  */
 public final class ServiceKey {
-  private final ECPrivateKey privateKey;
+  private static final int P256_SIGNATURE_BYTES = 64;
+
+  private final PrivateKey privateKey;
   private final ECKey publicJwk;
 
-  private ServiceKey(KeyPair pair) {
-    this.privateKey = (ECPrivateKey) pair.getPrivate();
+  /** The PKCS#11 provider holding {@link #privateKey}; empty for a key from a file. */
+  private final Optional<Provider> token;
+
+  private ServiceKey(PrivateKey privateKey, ECPublicKey publicKey, Optional<Provider> token) {
+    this.privateKey = privateKey;
+    this.token = token;
     try {
       ECKey jwk =
-          new ECKey.Builder(Curve.P_256, (ECPublicKey) pair.getPublic())
+          new ECKey.Builder(Curve.P_256, publicKey)
               .keyUse(KeyUse.SIGNATURE)
               .algorithm(com.nimbusds.jose.JWSAlgorithm.ES256)
               .build();
@@ -45,8 +56,17 @@ public final class ServiceKey {
     }
   }
 
+  private static ServiceKey ofFile(KeyPair pair) {
+    return new ServiceKey(pair.getPrivate(), (ECPublicKey) pair.getPublic(), Optional.empty());
+  }
+
+  /** A key held by {@code provider} (a configured SunPKCS11 instance). */
+  static ServiceKey ofToken(PrivateKey privateKey, ECPublicKey publicKey, Provider provider) {
+    return new ServiceKey(privateKey, publicKey, Optional.of(provider));
+  }
+
   public static ServiceKey generate() {
-    return new ServiceKey(CertBuilder.ecKeyPair("secp256r1"));
+    return ofFile(CertBuilder.ecKeyPair("secp256r1"));
   }
 
   /** Loads the key from {@code file}, creating it (mode 600) when absent. */
@@ -69,14 +89,38 @@ public final class ServiceKey {
       KeyFactory factory = KeyFactory.getInstance("EC");
       ECPrivateKey priv =
           (ECPrivateKey) factory.generatePrivate(new PKCS8EncodedKeySpec(blocks.get(0).der()));
-      return new ServiceKey(new KeyPair(PemKeys.publicFromPrivate(priv), priv));
-    } catch (GeneralSecurityException e) {
+      return ofFile(new KeyPair(PemKeys.publicFromPrivate(priv), priv));
+    } catch (GeneralSecurityException | ClassCastException e) {
       throw new IOException("cannot load service key " + file + ": " + e.getMessage(), e);
     }
   }
 
+  /**
+   * The EC P-256 private key labelled {@code label} in the PKCS#11 token that the SunPKCS11
+   * configuration file {@code config} names, logging in with {@code pin}. The token must hold a
+   * certificate for the key (with the same label): its public key is the service key's public key.
+   * Without a label the token must hold exactly one key with a certificate. The key is checked by
+   * signing a probe with it.
+   *
+   * @throws TokenException when the provider, token, PIN or key cannot be used (the message names
+   *     which, never the PIN)
+   */
+  public static ServiceKey fromToken(Path config, Optional<String> label, char[] pin)
+      throws IOException {
+    return Pkcs11Keys.serviceKey(config, label, pin);
+  }
+
+  /** Writes the private key (PKCS#8 PEM, mode 600); a token key cannot leave its token. */
   public void save(Path file) throws IOException {
-    PemKeys.writePrivateKey(file, privateKey);
+    if (token.isPresent() || !(privateKey instanceof ECPrivateKey ec)) {
+      throw new IllegalStateException("a service key in a PKCS#11 token cannot be saved to a file");
+    }
+    PemKeys.writePrivateKey(file, ec);
+  }
+
+  /** Whether the private key is in a PKCS#11 token. */
+  public boolean inToken() {
+    return token.isPresent();
   }
 
   public String keyId() {
@@ -88,17 +132,33 @@ public final class ServiceKey {
     return publicJwk;
   }
 
-  public PrivateKey privateKeyForJose() {
-    return privateKey;
+  /** An ES256 JOSE signer with this key (on the token's provider for a token key). */
+  public JWSSigner joseSigner() throws JOSEException {
+    if (token.isEmpty()) {
+      return JoseCrypto.signer((ECPrivateKey) privateKey);
+    }
+    ECDSASigner signer = new ECDSASigner(privateKey, Curve.P_256);
+    signer.getJCAContext().setProvider(token.get());
+    return signer;
   }
 
   /** ES256 over {@code message}; returns base64url (no padding) of the 64-byte r||s signature. */
   public String sign(byte[] message) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(signRaw(message));
+  }
+
+  byte[] signRaw(byte[] message) {
     try {
-      Signature signer = Signature.getInstance("SHA256withECDSAinP1363Format");
+      if (token.isEmpty()) {
+        Signature signer = Signature.getInstance("SHA256withECDSAinP1363Format");
+        signer.initSign(privateKey);
+        signer.update(message);
+        return signer.sign();
+      }
+      Signature signer = Signature.getInstance("SHA256withECDSA", token.get());
       signer.initSign(privateKey);
       signer.update(message);
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(signer.sign());
+      return KeySignatures.derToRaw(signer.sign(), P256_SIGNATURE_BYTES);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("service key cannot sign", e);
     }

@@ -33,6 +33,13 @@ public final class KeyRotation {
 
   public static Rotated rotate(
       DataDir dir, Database database, String who, String reason, Clock clock) throws IOException {
+    if (!Files.exists(dir.serviceKey())) {
+      throw new IOException(
+          "no "
+              + dir.serviceKey()
+              + ": rotate-key rotates the data directory's key file; a service key in a PKCS#11"
+              + " token (serve --service-key pkcs11:...) is not rotated by Arbiter");
+    }
     ServiceKey old = ServiceKey.load(dir.serviceKey());
     KeyRing ring = KeyRing.loadOrCreate(dir.root(), old, clock.instant());
     ServiceKey fresh = ServiceKey.generate();

@@ -100,9 +100,7 @@ public final class Webhooks {
                   .customParam("exp", now.plus(LIFETIME).getEpochSecond())
                   .build(),
               new Payload(body));
-      jws.sign(
-          dev.arbiter.crypto.JoseCrypto.signer(
-              (java.security.interfaces.ECPrivateKey) key.privateKeyForJose()));
+      jws.sign(key.joseSigner());
       return jws.serialize(true);
     } catch (JOSEException e) {
       throw new IllegalStateException("cannot sign webhook", e);

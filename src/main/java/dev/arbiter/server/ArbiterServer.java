@@ -18,6 +18,7 @@ import dev.arbiter.auth.RoleMap;
 import dev.arbiter.collateral.CollateralService;
 import dev.arbiter.collateral.http.CollateralRoutes;
 import dev.arbiter.crypto.ServiceKey;
+import dev.arbiter.crypto.ServiceKeySource;
 import dev.arbiter.crypto.TlsContexts;
 import dev.arbiter.governance.AuditLog;
 import dev.arbiter.governance.KeyRing;
@@ -125,8 +126,9 @@ public final class ArbiterServer implements AutoCloseable {
   public static ArbiterServer start(ServerConfig config) throws IOException {
     DataDir dir = new DataDir(config.dataDir());
     Files.createDirectories(dir.root());
+    // first, so that a token that cannot be used (wrong PIN) fails before anything is written
+    ServiceKey serviceKey = loadServiceKey(config.serviceKey(), dir);
     RoleMap roles = bootstrapCertificates(dir, config);
-    ServiceKey serviceKey = ServiceKey.loadOrCreate(dir.serviceKey());
     // the pinned verification keys: from the data directory, never from the database
     KeyRing keyRing = KeyRing.loadOrCreate(dir.root(), serviceKey, config.clock().instant());
     Database database =
@@ -160,6 +162,22 @@ public final class ArbiterServer implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * The data directory's {@code service-key.pem} (created on first start), or the key in a PKCS#11
+   * token; either way it must be the newest key of the pinned key ring (checked next).
+   */
+  private static ServiceKey loadServiceKey(ServiceKeySource source, DataDir dir)
+      throws IOException {
+    return switch (source) {
+      case ServiceKeySource.DataDirectory d -> ServiceKey.loadOrCreate(dir.serviceKey());
+      case ServiceKeySource.Pkcs11 token -> {
+        ServiceKey key = token.load();
+        LOG.info("service key {} is in the PKCS#11 token of {}", key.keyId(), token.spec());
+        yield key;
+      }
+    };
   }
 
   /** The local CA, the server certificate and the first operator's certificate (created once). */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.server;
 
+import dev.arbiter.crypto.ServiceKeySource;
 import dev.arbiter.evidence.SchemeRegistry;
 import dev.arbiter.rollout.VersionGate;
 import dev.arbiter.schemes.BuiltInSchemes;
@@ -27,6 +28,8 @@ import java.util.Optional;
  *     ({@link ArbiterServer#uri()}, as written to client.json)
  * @param webhookAllow the URL prefixes rollout webhooks may target ({@code serve --webhook-allow});
  *     empty (the default) refuses every webhook
+ * @param serviceKey where the service key is ({@code serve --service-key}): the data directory's
+ *     {@code service-key.pem} (the default) or a PKCS#11 token
  */
 public record ServerConfig(
     String listen,
@@ -41,7 +44,8 @@ public record ServerConfig(
     Duration schedulerTick,
     LogSettings log,
     List<URI> externalUrls,
-    List<String> webhookAllow) {
+    List<String> webhookAllow,
+    ServiceKeySource serviceKey) {
   public static final int DEFAULT_PORT = 8443;
 
   public ServerConfig {
@@ -56,6 +60,7 @@ public record ServerConfig(
     Objects.requireNonNull(log, "log");
     externalUrls = List.copyOf(externalUrls);
     webhookAllow = List.copyOf(webhookAllow);
+    Objects.requireNonNull(serviceKey, "serviceKey");
   }
 
   /**
@@ -96,7 +101,8 @@ public record ServerConfig(
         Duration.ofSeconds(1),
         LogSettings.defaults(),
         List.of(),
-        List.of());
+        List.of(),
+        new ServiceKeySource.DataDirectory());
   }
 
   public ServerConfig withPort(int value) {
@@ -113,7 +119,8 @@ public record ServerConfig(
         schedulerTick,
         log,
         externalUrls,
-        webhookAllow);
+        webhookAllow,
+        serviceKey);
   }
 
   public ServerConfig withListen(String value) {
@@ -130,7 +137,8 @@ public record ServerConfig(
         schedulerTick,
         log,
         externalUrls,
-        webhookAllow);
+        webhookAllow,
+        serviceKey);
   }
 
   public ServerConfig withDatabaseUrl(Optional<String> value) {
@@ -147,7 +155,8 @@ public record ServerConfig(
         schedulerTick,
         log,
         externalUrls,
-        webhookAllow);
+        webhookAllow,
+        serviceKey);
   }
 
   public ServerConfig withDev(boolean value) {
@@ -164,7 +173,8 @@ public record ServerConfig(
         schedulerTick,
         log,
         externalUrls,
-        webhookAllow);
+        webhookAllow,
+        serviceKey);
   }
 
   public ServerConfig withClock(Clock value) {
@@ -181,7 +191,8 @@ public record ServerConfig(
         schedulerTick,
         log,
         externalUrls,
-        webhookAllow);
+        webhookAllow,
+        serviceKey);
   }
 
   public ServerConfig withSchemes(SchemeRegistry value) {
@@ -198,7 +209,8 @@ public record ServerConfig(
         schedulerTick,
         log,
         externalUrls,
-        webhookAllow);
+        webhookAllow,
+        serviceKey);
   }
 
   public ServerConfig withVersionGate(VersionGate value) {
@@ -215,7 +227,8 @@ public record ServerConfig(
         schedulerTick,
         log,
         externalUrls,
-        webhookAllow);
+        webhookAllow,
+        serviceKey);
   }
 
   public ServerConfig withLiveWindow(Duration value) {
@@ -232,7 +245,8 @@ public record ServerConfig(
         schedulerTick,
         log,
         externalUrls,
-        webhookAllow);
+        webhookAllow,
+        serviceKey);
   }
 
   public ServerConfig withSchedulerTick(Duration value) {
@@ -249,7 +263,8 @@ public record ServerConfig(
         value,
         log,
         externalUrls,
-        webhookAllow);
+        webhookAllow,
+        serviceKey);
   }
 
   public ServerConfig withLog(LogSettings value) {
@@ -266,7 +281,8 @@ public record ServerConfig(
         schedulerTick,
         value,
         externalUrls,
-        webhookAllow);
+        webhookAllow,
+        serviceKey);
   }
 
   public ServerConfig withExternalUrls(List<URI> value) {
@@ -283,7 +299,8 @@ public record ServerConfig(
         schedulerTick,
         log,
         value,
-        webhookAllow);
+        webhookAllow,
+        serviceKey);
   }
 
   public ServerConfig withWebhookAllow(List<String> value) {
@@ -300,6 +317,25 @@ public record ServerConfig(
         schedulerTick,
         log,
         externalUrls,
+        value,
+        serviceKey);
+  }
+
+  public ServerConfig withServiceKey(ServiceKeySource value) {
+    return new ServerConfig(
+        listen,
+        port,
+        dataDir,
+        databaseUrl,
+        dev,
+        clock,
+        schemes,
+        versionGate,
+        liveWindow,
+        schedulerTick,
+        log,
+        externalUrls,
+        webhookAllow,
         value);
   }
 }

@@ -102,9 +102,7 @@ public final class EarSigner {
             .build();
     SignedJWT jwt = new SignedJWT(header, claims);
     try {
-      jwt.sign(
-          dev.arbiter.crypto.JoseCrypto.signer(
-              (java.security.interfaces.ECPrivateKey) key.privateKeyForJose()));
+      jwt.sign(key.joseSigner());
     } catch (JOSEException e) {
       throw new IllegalStateException("cannot sign EAR", e);
     }

@@ -20,7 +20,6 @@ import dev.arbiter.crypto.ServiceKey;
 import dev.arbiter.problem.ProblemException;
 import dev.arbiter.problem.ProblemType;
 import java.nio.charset.StandardCharsets;
-import java.security.interfaces.ECPrivateKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,7 +85,7 @@ class EarVerifierTest {
 
   private String signWithServiceKey(JWSHeader header, JWTClaimsSet claims) throws Exception {
     SignedJWT jwt = new SignedJWT(header, claims);
-    jwt.sign(new ECDSASigner((ECPrivateKey) serviceKey.privateKeyForJose()));
+    jwt.sign(serviceKey.joseSigner());
     return jwt.serialize();
   }
 
