@@ -200,6 +200,39 @@ class TpmEventLogConformanceTest {
         .containsExactly(EvidenceProblem.EVIDENCE_MALFORMED);
   }
 
+  @Test
+  void cli_eventLogFlag_printsTheBootClaims() throws Exception {
+    dev.arbiter.testing.CliRun run =
+        dev.arbiter.testing.CliRun.of(
+            "evidence",
+            "verify",
+            "--format",
+            "tpm",
+            "--json",
+            "--at",
+            "2025-01-01T00:00:00Z",
+            "--evidence",
+            dir().resolve("quote-sha384.attest").toString(),
+            "--signature",
+            dir().resolve("quote-sha384.sig").toString(),
+            "--pcrs",
+            dir().resolve("pcrs-sha384.json").toString(),
+            "--key",
+            dir().resolve("ak_pub.tpmt").toString(),
+            "--event-log",
+            dir().resolve("event_log.bin").toString(),
+            "--report-data",
+            "9009");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    var claims = run.json().path("claims");
+    assertThat(claims.path("event_log").path("banks").toString()).isEqualTo("[\"sha384\"]");
+    assertThat(claims.path("secure_boot").path("enabled").asBoolean()).isTrue();
+    assertThat(claims.path("boot").path("digest_bank").asText()).isEqualTo("sha384");
+    assertThat(claims.path("boot").path("cmdline").asText()).isEqualTo(CMDLINE);
+    assertThat(claims.path("sha384:pcr7").asText()).isEqualTo(SHA384_PCR7);
+  }
+
   private static int indexOf(byte[] haystack, byte[] needle) {
     outer:
     for (int i = 0; i <= haystack.length - needle.length; i++) {
