@@ -89,6 +89,47 @@ class TpmEventLogAttestationTest {
   }
 
   @Test
+  void trusteeContainerWithItsEventLog_isAffirmed() throws Exception {
+    String nonce = server.anonymous().post("/v1/challenge", Map.of()).json().path("nonce").asText();
+    ECKey teeKey = new ECKeyGenerator(Curve.P_256).generate();
+    byte[] reportData =
+        java.util.Arrays.copyOf(
+            Digests.sha256(Binding.value(Base64.getUrlDecoder().decode(nonce), teeKey)), 64);
+    java.util.TreeMap<Integer, byte[]> pcrs = new java.util.TreeMap<>();
+    for (int i = 0; i < 24; i++) {
+      pcrs.put(i, new byte[32]);
+    }
+    pcrs.putAll(LOG.sha256());
+    byte[] attest = TpmFixtures.quote(reportData, pcrs);
+    Map<String, Object> quote = new LinkedHashMap<>();
+    quote.put("signature", b64(TpmFixtures.rsassa(AK.getPrivate(), attest)));
+    quote.put("message", b64(attest));
+    quote.put("pcrs", pcrs.values().stream().map(Hex::encode).toList());
+    Map<String, Object> trustee = new LinkedHashMap<>();
+    trustee.put("tpm_quote", quote);
+    trustee.put("ak_public", b64(AK.getPublic().getEncoded()));
+    trustee.put("event_log", b64(LOG.build()));
+    Map<String, Object> request = new LinkedHashMap<>();
+    request.put("workload", "tpm-boot");
+    request.put("instance_id", "i-trustee");
+    request.put("nonce", nonce);
+    request.put("tee_key", teeKey.toPublicJWK().toJSONObject());
+    request.put(
+        "evidence",
+        Map.of(
+            "format",
+            "tpm",
+            "data",
+            b64(Json.write(trustee).getBytes(StandardCharsets.UTF_8)),
+            "keys",
+            List.of(TpmFixtures.pem(AK.getPublic()))));
+
+    var response = server.anonymous().post("/v1/attest", request);
+
+    assertThat(response.status()).as(response.text()).isEqualTo(200);
+  }
+
+  @Test
   void logNotReplayingToTheQuote_isRefused() throws Exception {
     var response = attest(EventLogBuilder.tpm(EventLogBuilder.SHA256).secureBoot(7, false).build());
 

@@ -323,6 +323,42 @@ class TpmContainerTest {
         });
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"go-attestation", "keylime", "trustee"})
+  void cli_picksTheFormByContent(
+      String form, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    byte[] evidence =
+        switch (form) {
+          case "go-attestation" -> platformParameters(false);
+          case "keylime" -> keylime(new TreeMap<>(LOG.sha256()));
+          default -> trustee(Arrays.copyOf(NONCE, 64), TpmFixtures.tpmtPublic(AK, true), false);
+        };
+    java.nio.file.Path file = java.nio.file.Files.write(dir.resolve("evidence"), evidence);
+    java.nio.file.Path key =
+        java.nio.file.Files.writeString(dir.resolve("ak.pem"), TpmFixtures.pem(AK.getPublic()));
+    java.nio.file.Path log = java.nio.file.Files.write(dir.resolve("log.bin"), LOG.build());
+
+    dev.arbiter.testing.CliRun run =
+        dev.arbiter.testing.CliRun.of(
+            "evidence",
+            "verify",
+            "--format",
+            "tpm",
+            "--json",
+            "--evidence",
+            file.toString(),
+            "--key",
+            key.toString(),
+            "--event-log",
+            log.toString(),
+            "--report-data",
+            Hex.encode(NONCE));
+
+    assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+    assertThat(run.json().path("claims").path("container").asText()).isEqualTo(form);
+    assertThat(run.json().path("claims").path("secure_boot").path("enabled").asBoolean()).isTrue();
+  }
+
   @Test
   void bareQuote_withEventLogButNoPcrs_isEventLogMismatch() throws Exception {
     byte[] attest = TpmFixtures.quote(NONCE, LOG.sha256());
