@@ -118,6 +118,7 @@ public record AttestRequest(
     }
     size += input.signature().map(s -> s.length).orElse(0);
     size += input.pcrs().map(p -> p.length).orElse(0);
+    size += input.eventLog().map(e -> e.length).orElse(0);
     return size;
   }
 }

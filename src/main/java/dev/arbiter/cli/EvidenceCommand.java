@@ -66,6 +66,13 @@ final class EvidenceCommand {
     @Option(names = "--pcrs", description = "PCR values JSON (TPM).")
     Path pcrs;
 
+    @Option(
+        names = "--event-log",
+        description =
+            "TCG event log (TPM PC Client crypto-agile log; TDX CC event log): replayed against"
+                + " the signed PCRs / RTMRs.")
+    Path eventLog;
+
     @Option(names = "--at", description = "Verification time, RFC 3339 (default: now).")
     String at;
 
@@ -121,7 +128,8 @@ final class EvidenceCommand {
               Inputs.readAll(keys),
               collateralFiles,
               Optional.ofNullable(signature).map(Inputs::read),
-              Optional.ofNullable(pcrs).map(Inputs::read));
+              Optional.ofNullable(pcrs).map(Inputs::read),
+              Optional.ofNullable(eventLog).map(Inputs::read));
       VerificationContext context =
           new VerificationContext(clock, requireRevocation, allowStaleCrl);
       VerificationResult result = scheme.verify(input, binding, context);

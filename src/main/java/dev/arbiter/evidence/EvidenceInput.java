@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param collateral supplied collateral files, directories already expanded
  * @param signature a detached signature (TPM), if any
  * @param pcrs PCR values JSON (TPM), if any
+ * @param eventLog a TCG event log (TPM PC Client crypto-agile log, TDX CCEL), if any
  */
 public record EvidenceInput(
     byte[] evidence,
@@ -23,7 +24,8 @@ public record EvidenceInput(
     List<byte[]> keys,
     List<Collateral> collateral,
     Optional<byte[]> signature,
-    Optional<byte[]> pcrs) {
+    Optional<byte[]> pcrs,
+    Optional<byte[]> eventLog) {
 
   /** One collateral file: its name (for messages and type sniffing) and bytes. */
   public record Collateral(String name, byte[] bytes) {
@@ -40,6 +42,18 @@ public record EvidenceInput(
     collateral = List.copyOf(collateral);
     Objects.requireNonNull(signature, "signature");
     Objects.requireNonNull(pcrs, "pcrs");
+    Objects.requireNonNull(eventLog, "eventLog");
+  }
+
+  /** Without an event log. */
+  public EvidenceInput(
+      byte[] evidence,
+      List<byte[]> certificates,
+      List<byte[]> keys,
+      List<Collateral> collateral,
+      Optional<byte[]> signature,
+      Optional<byte[]> pcrs) {
+    this(evidence, certificates, keys, collateral, signature, pcrs, Optional.empty());
   }
 
   /** Evidence alone. */
@@ -49,23 +63,29 @@ public record EvidenceInput(
   }
 
   public EvidenceInput withCertificates(List<byte[]> more) {
-    return new EvidenceInput(evidence, more, keys, collateral, signature, pcrs);
+    return new EvidenceInput(evidence, more, keys, collateral, signature, pcrs, eventLog);
   }
 
   public EvidenceInput withKeys(List<byte[]> more) {
-    return new EvidenceInput(evidence, certificates, more, collateral, signature, pcrs);
+    return new EvidenceInput(evidence, certificates, more, collateral, signature, pcrs, eventLog);
   }
 
   public EvidenceInput withCollateral(List<Collateral> more) {
-    return new EvidenceInput(evidence, certificates, keys, more, signature, pcrs);
+    return new EvidenceInput(evidence, certificates, keys, more, signature, pcrs, eventLog);
   }
 
   public EvidenceInput withSignature(byte[] value) {
-    return new EvidenceInput(evidence, certificates, keys, collateral, Optional.of(value), pcrs);
+    return new EvidenceInput(
+        evidence, certificates, keys, collateral, Optional.of(value), pcrs, eventLog);
   }
 
   public EvidenceInput withPcrs(byte[] value) {
     return new EvidenceInput(
-        evidence, certificates, keys, collateral, signature, Optional.of(value));
+        evidence, certificates, keys, collateral, signature, Optional.of(value), eventLog);
+  }
+
+  public EvidenceInput withEventLog(byte[] value) {
+    return new EvidenceInput(
+        evidence, certificates, keys, collateral, signature, pcrs, Optional.of(value));
   }
 }

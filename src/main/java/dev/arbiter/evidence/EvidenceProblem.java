@@ -38,7 +38,11 @@ public enum EvidenceProblem implements ProblemType {
   COLLATERAL_MISMATCH(
       422, "Collateral does not apply to this evidence (e.g. FMSPC or QE identity differ)."),
   TCB_REVOKED(422, "The platform's TCB level is revoked according to valid collateral."),
-  MEASUREMENT_MISMATCH(422, "A recomputed digest or measurement differs from the signed one.");
+  MEASUREMENT_MISMATCH(422, "A recomputed digest or measurement differs from the signed one."),
+  EVENT_LOG_MISMATCH(
+      422,
+      "An event log does not replay to the signed registers (PCR or RTMR named in the detail), or"
+          + " extends a register the evidence does not sign.");
 
   private final int status;
   private final String meaning;

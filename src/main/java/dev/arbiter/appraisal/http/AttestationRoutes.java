@@ -63,7 +63,8 @@ public final class AttestationRoutes {
       @JsonProperty("keys") List<String> keys,
       @JsonProperty("collateral") List<Collateral> collateral,
       @JsonProperty("signature") String signature,
-      @JsonProperty("pcrs") JsonNode pcrs) {}
+      @JsonProperty("pcrs") JsonNode pcrs,
+      @JsonProperty("event_log") String eventLog) {}
 
   record Attested(
       @JsonProperty("token") String token,
@@ -189,7 +190,8 @@ public final class AttestationRoutes {
         collateral,
         Optional.ofNullable(evidence.signature()).map(s -> decode("evidence.signature", s)),
         Optional.ofNullable(evidence.pcrs())
-            .map(p -> p.toString().getBytes(StandardCharsets.UTF_8)));
+            .map(p -> p.toString().getBytes(StandardCharsets.UTF_8)),
+        Optional.ofNullable(evidence.eventLog()).map(e -> decode("evidence.event_log", e)));
   }
 
   /** Standard or URL-safe base64, padded or not, strictly ({@link Encodings#base64}). */

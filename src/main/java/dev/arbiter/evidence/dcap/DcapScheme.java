@@ -37,7 +37,19 @@ public abstract class DcapScheme implements EvidenceScheme {
   public final VerificationResult verify(
       EvidenceInput input, ExpectedBinding binding, VerificationContext context) {
     DcapVerification verification = DcapVerifier.verify(trust, input, binding, context, teeType);
-    return new VerificationResult(descriptor.id(), claimsOf(verification), verification.problems());
+    return complete(
+        new VerificationResult(descriptor.id(), claimsOf(verification), verification.problems()),
+        input,
+        verification);
+  }
+
+  /**
+   * Adds what the scheme derives beyond the quote (TDX: CC event-log replay against the RTMRs).
+   * Called with every result; the default returns it unchanged.
+   */
+  protected VerificationResult complete(
+      VerificationResult result, EvidenceInput input, DcapVerification verification) {
+    return result;
   }
 
   /** The claims of a (possibly partial) verification; empty when no quote was parsed. */

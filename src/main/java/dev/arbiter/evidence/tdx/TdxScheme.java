@@ -2,13 +2,20 @@
 package dev.arbiter.evidence.tdx;
 
 import dev.arbiter.evidence.Claims;
+import dev.arbiter.evidence.EvidenceInput;
 import dev.arbiter.evidence.SchemeDescriptor;
+import dev.arbiter.evidence.VerificationResult;
 import dev.arbiter.evidence.dcap.DcapScheme;
 import dev.arbiter.evidence.dcap.DcapTrust;
 import dev.arbiter.evidence.dcap.DcapVerification;
 import dev.arbiter.evidence.dcap.Quote;
 import dev.arbiter.evidence.dcap.TdReport;
+import dev.arbiter.evidence.eventlog.EventLogs;
+import dev.arbiter.evidence.eventlog.Profile;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Intel TDX quotes (v4 and v5; TD 1.0 and TD 1.5 bodies), verified by DCAP to the Intel SGX Root
@@ -22,7 +29,7 @@ import java.util.List;
  */
 public final class TdxScheme extends DcapScheme {
   public static final String ID = "tdx";
-  static final List<String> CLAIMS =
+  private static final List<String> QUOTE_CLAIMS =
       List.of(
           "version",
           "mr_td",
@@ -48,6 +55,14 @@ public final class TdxScheme extends DcapScheme {
           "tee_tcb_svn2",
           "mr_service_td",
           "pck_issuer");
+  static final List<String> CLAIMS = claimNames();
+
+  private static List<String> claimNames() {
+    List<String> names = new java.util.ArrayList<>(QUOTE_CLAIMS);
+    names.addAll(EventLogs.claimNames());
+    return List.copyOf(names);
+  }
+
   private static final SchemeDescriptor DESCRIPTOR =
       new SchemeDescriptor(
           ID,
@@ -72,6 +87,32 @@ public final class TdxScheme extends DcapScheme {
   @Override
   protected Claims claimsOf(DcapVerification verification) {
     return claims(verification);
+  }
+
+  /**
+   * With a CC event log (the CCEL data, {@code --event-log}) and a valid quote: replays the log's
+   * SHA-384 events into RTMR0..3 (CC measurement register index 1..4) and compares them with the TD
+   * report's; a mismatch is {@code event-log-mismatch} naming the RTMR, a match adds the boot
+   * claims. A quote that failed is returned unchanged.
+   */
+  @Override
+  protected VerificationResult complete(
+      VerificationResult result, EvidenceInput input, DcapVerification verification) {
+    if (input.eventLog().isEmpty() || !result.valid() || verification.quote().isEmpty()) {
+      return result;
+    }
+    TdReport td = (TdReport) verification.quote().get().body();
+    Map<Integer, byte[]> rtmrs = new TreeMap<>();
+    rtmrs.put(1, td.rtmr0());
+    rtmrs.put(2, td.rtmr1());
+    rtmrs.put(3, td.rtmr2());
+    rtmrs.put(4, td.rtmr3());
+    EventLogs.Outcome outcome =
+        EventLogs.verify(
+            input.eventLog().get(), Profile.CCEL, Map.of("sha384", rtmrs), "the TD report");
+    Map<String, Object> claims = new LinkedHashMap<>(result.claims().values());
+    claims.putAll(outcome.claims());
+    return new VerificationResult(ID, new Claims(claims), outcome.problems());
   }
 
   static Claims claims(DcapVerification verification) {

@@ -11,10 +11,15 @@ import java.util.TreeMap;
 /**
  * The go-tpm-tools {@code attest.Attestation} protobuf (proto/attest.proto): field 1 {@code ak_pub}
  * (TPMT_PUBLIC), 2 repeated {@code quotes} ({@code tpm.Quote}: 1 TPMS_ATTEST, 2 TPMT_SIGNATURE, 3
- * {@code pcrs}: 1 hash algorithm, 2 map of index to value), 6 {@code ak_cert} (DER). Other fields
- * (event log, instance info) are skipped. The embedded {@code ak_pub} is not trusted by itself.
+ * {@code pcrs}: 1 hash algorithm, 2 map of index to value), 3 {@code event_log} (TCG crypto-agile
+ * log), 6 {@code ak_cert} (DER). Other fields (instance info, ...) are skipped. The embedded {@code
+ * ak_pub} is not trusted by itself.
  */
-record GoTpmToolsAttestation(Optional<byte[]> akPub, List<Quote> quotes, Optional<byte[]> akCert) {
+record GoTpmToolsAttestation(
+    Optional<byte[]> akPub,
+    List<Quote> quotes,
+    Optional<byte[]> akCert,
+    Optional<byte[]> eventLog) {
   static final int MAX_QUOTES = 8;
 
   /** One quote of the attestation, with the PCR values it was taken over. */
@@ -36,6 +41,7 @@ record GoTpmToolsAttestation(Optional<byte[]> akPub, List<Quote> quotes, Optiona
     ProtoReader reader = new ProtoReader(bytes);
     byte[] akPub = null;
     byte[] akCert = null;
+    byte[] eventLog = null;
     List<Quote> quotes = new ArrayList<>();
     while (reader.hasMore()) {
       int tag = reader.tag();
@@ -47,6 +53,7 @@ record GoTpmToolsAttestation(Optional<byte[]> akPub, List<Quote> quotes, Optiona
           }
           quotes.add(quote(reader.bytes()));
         }
+        case (3 << 3) | 2 -> eventLog = reader.bytes();
         case (6 << 3) | 2 -> akCert = reader.bytes();
         default -> reader.skip(tag);
       }
@@ -55,7 +62,10 @@ record GoTpmToolsAttestation(Optional<byte[]> akPub, List<Quote> quotes, Optiona
       throw new TpmFormatException("go-tpm-tools attestation holds no quote");
     }
     return new GoTpmToolsAttestation(
-        Optional.ofNullable(akPub), quotes, Optional.ofNullable(akCert));
+        Optional.ofNullable(akPub),
+        quotes,
+        Optional.ofNullable(akCert),
+        Optional.ofNullable(eventLog));
   }
 
   private static Quote quote(byte[] bytes) throws TpmFormatException {

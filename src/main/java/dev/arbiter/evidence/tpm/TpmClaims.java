@@ -38,7 +38,9 @@ final class TpmClaims {
                 "ak.certificate.serial",
                 "ak.certificate.not_after",
                 "revocation",
-                "quote_count"));
+                "quote_count",
+                "container"));
+    names.addAll(dev.arbiter.evidence.eventlog.EventLogs.claimNames());
     for (TpmAlg bank : TpmAlg.values()) {
       for (int pcr = 0; pcr <= PcrValues.MAX_PCR; pcr++) {
         names.add("pcrs." + bank.bank() + ".pcr" + pcr);

@@ -10,6 +10,8 @@ import dev.arbiter.evidence.ExpectedBinding;
 import dev.arbiter.evidence.SchemeDescriptor;
 import dev.arbiter.evidence.VerificationContext;
 import dev.arbiter.evidence.VerificationResult;
+import dev.arbiter.evidence.eventlog.EventLogs;
+import dev.arbiter.evidence.eventlog.Profile;
 import dev.arbiter.problem.Problem;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -31,6 +33,9 @@ import java.util.Optional;
  */
 public final class TpmScheme implements EvidenceScheme {
   public static final String ID = "tpm";
+
+  /** Trustee's TPM attester zero-pads its report data to this many bytes of extraData. */
+  private static final int PADDED_EXTRA_DATA = 64;
 
   private static final SchemeDescriptor DESCRIPTOR =
       new SchemeDescriptor(
@@ -83,8 +88,9 @@ public final class TpmScheme implements EvidenceScheme {
   @Override
   public VerificationResult verify(
       EvidenceInput input, ExpectedBinding binding, VerificationContext context) {
-    if (GoTpmToolsAttestation.looksLike(input.evidence())) {
-      return verifyContainer(input, binding, context);
+    Optional<String> form = TpmContainer.sniff(input.evidence());
+    if (form.isPresent()) {
+      return verifyContainer(form.get(), input, binding, context);
     }
     Optional<PcrValues> pcrs = Optional.empty();
     List<Problem> problems = new ArrayList<>();
@@ -96,7 +102,47 @@ public final class TpmScheme implements EvidenceScheme {
       }
     }
     AkResolver.Resolution ak = AkResolver.resolve(input, akCas, chains, context);
-    return verifyQuote(input.evidence(), input.signature(), pcrs, ak, binding, problems);
+    VerificationResult quote =
+        verifyQuote(input.evidence(), input.signature(), pcrs, ak, binding, false, problems);
+    return withEventLog(quote, input.eventLog());
+  }
+
+  /**
+   * Replays {@code eventLog} against the PCR values a valid result verified, adding its problems or
+   * its claims ({@code event_log}, {@code events}, {@code secure_boot}, {@code boot}). A result
+   * that already failed is returned as is: a log is never judged against unverified PCRs.
+   */
+  private static VerificationResult withEventLog(
+      VerificationResult result, Optional<byte[]> eventLog) {
+    if (eventLog.isEmpty() || !result.valid()) {
+      return result;
+    }
+    Map<String, Map<Integer, byte[]>> signed = new java.util.LinkedHashMap<>();
+    if (result.claims().values().get("pcrs") instanceof Map<?, ?> banks) {
+      banks.forEach((bank, values) -> {
+        Map<Integer, byte[]> out = new java.util.TreeMap<>();
+        ((Map<?, ?>) values)
+            .forEach((name, hex) ->
+                out.put(
+                    Integer.parseInt(((String) name).substring(3)),
+                    dev.arbiter.internal.Hex.decode((String) hex)));
+        signed.put((String) bank, out);
+      });
+    }
+    if (signed.isEmpty()) {
+      return new VerificationResult(
+          ID,
+          result.claims(),
+          List.of(
+              Problem.of(
+                  EvidenceProblem.EVENT_LOG_MISMATCH,
+                  "an event log was supplied but no PCR values (--pcrs) were verified against the"
+                      + " quote")));
+    }
+    EventLogs.Outcome outcome = EventLogs.verify(eventLog.get(), Profile.TPM, signed, "the quote");
+    Map<String, Object> claims = new java.util.LinkedHashMap<>(result.claims().values());
+    claims.putAll(outcome.claims());
+    return new VerificationResult(ID, new dev.arbiter.evidence.Claims(claims), outcome.problems());
   }
 
   private VerificationResult verifyQuote(
@@ -105,6 +151,7 @@ public final class TpmScheme implements EvidenceScheme {
       Optional<PcrValues> pcrs,
       AkResolver.Resolution ak,
       ExpectedBinding binding,
+      boolean paddedExtraData,
       List<Problem> earlier) {
     TpmsAttest attest;
     try {
@@ -118,7 +165,7 @@ public final class TpmScheme implements EvidenceScheme {
     Map<String, Object> akClaims = new java.util.LinkedHashMap<>(ak.claims());
     Object revocation = akClaims.remove("revocation");
     Optional<TpmAlg> signedWith = verifySignature(signature, attest, ak, claims, problems);
-    checkBinding(attest, binding, problems);
+    checkBinding(attest, binding, paddedExtraData, problems);
     pcrs.ifPresent(values -> checkPcrs(values, attest, signedWith, claims, problems));
     claims.put("ak", akClaims);
     if (revocation != null) {
@@ -128,29 +175,36 @@ public final class TpmScheme implements EvidenceScheme {
   }
 
   /**
-   * A go-tpm-tools attestation: every quote must verify; claims of the first, PCRs of all. Without
-   * {@code --key}, its embedded AK certificate leads the {@code --cert} chain.
+   * A container (go-tpm-tools, Trustee, go-attestation, Keylime): every quote must verify; claims
+   * of the first, PCRs of all. Without {@code --key}, a go-tpm-tools AK certificate leads the
+   * {@code --cert} chain; an embedded AK public key is never trusted by itself, but when {@code
+   * --key} is given it must be that key.
    */
   private VerificationResult verifyContainer(
-      EvidenceInput input, ExpectedBinding binding, VerificationContext context) {
-    GoTpmToolsAttestation attestation;
+      String sniffed, EvidenceInput input, ExpectedBinding binding, VerificationContext context) {
+    TpmContainer container;
     try {
-      attestation = GoTpmToolsAttestation.parse(input.evidence());
+      container = TpmContainer.parse(sniffed, input.evidence());
     } catch (TpmFormatException e) {
-      return VerificationResult.failed(
-          ID, Problem.of(typeOf(e), "go-tpm-tools attestation: " + e.getMessage()));
+      String what =
+          switch (sniffed) {
+            case "go-tpm-tools" -> "go-tpm-tools attestation";
+            case "keylime" -> "Keylime quote";
+            default -> "TPM evidence JSON";
+          };
+      return VerificationResult.failed(ID, Problem.of(typeOf(e), what + ": " + e.getMessage()));
     }
     EvidenceInput forAk = input;
-    if (input.keys().isEmpty() && attestation.akCert().isPresent()) {
-      List<byte[]> chain = new ArrayList<>(List.of(attestation.akCert().get()));
+    if (input.keys().isEmpty() && container.akCert().isPresent()) {
+      List<byte[]> chain = new ArrayList<>(List.of(container.akCert().get()));
       chain.addAll(input.certificates());
       forAk = input.withCertificates(chain);
     }
     AkResolver.Resolution ak = AkResolver.resolve(forAk, akCas, chains, context);
     Map<String, Object> claims = new java.util.LinkedHashMap<>();
     Map<String, Object> banks = new java.util.LinkedHashMap<>();
-    List<Problem> problems = new ArrayList<>();
-    List<GoTpmToolsAttestation.Quote> quotes = attestation.quotes();
+    List<Problem> problems = new ArrayList<>(embeddedKeyProblems(container, ak));
+    List<GoTpmToolsAttestation.Quote> quotes = container.quotes();
     for (int i = 0; i < quotes.size(); i++) {
       GoTpmToolsAttestation.Quote quote = quotes.get(i);
       VerificationResult one =
@@ -160,9 +214,13 @@ public final class TpmScheme implements EvidenceScheme {
               Optional.of(quote.pcrs()),
               i == 0 ? ak : new AkResolver.Resolution(ak.keys(), ak.claims(), List.of()),
               binding,
+              container.paddedExtraData(),
               List.of());
       for (Problem problem : one.problems()) {
-        problems.add(Problem.of(problem.type(), "quote[" + i + "]: " + problem.detail()));
+        problems.add(
+            Problem.of(
+                problem.type(),
+                quotes.size() == 1 ? problem.detail() : "quote[" + i + "]: " + problem.detail()));
       }
       Map<String, Object> values = one.claims().values();
       if (i == 0) {
@@ -181,8 +239,59 @@ public final class TpmScheme implements EvidenceScheme {
     if (!banks.isEmpty()) {
       claims.put("pcrs", banks);
     }
-    claims.put("quote_count", (long) quotes.size());
-    return new VerificationResult(ID, new dev.arbiter.evidence.Claims(claims), problems);
+    if (quotes.size() > 1 || container.form().equals("go-tpm-tools")) {
+      claims.put("quote_count", (long) quotes.size());
+    }
+    claims.put("container", container.form());
+    Optional<byte[]> eventLog = container.eventLog();
+    if (input.eventLog().isPresent()) {
+      if (eventLog.isPresent()
+          && !java.util.Arrays.equals(eventLog.get(), input.eventLog().get())) {
+        problems.add(
+            Problem.of(
+                EvidenceProblem.EVIDENCE_MALFORMED,
+                "the "
+                    + container.form()
+                    + " evidence carries an event log and --event-log differs"));
+      }
+      eventLog = input.eventLog();
+    }
+    return withEventLog(
+        new VerificationResult(ID, new dev.arbiter.evidence.Claims(claims), problems), eventLog);
+  }
+
+  /** When keys are supplied, the container's own AK public key must be one of them. */
+  private static List<Problem> embeddedKeyProblems(
+      TpmContainer container, AkResolver.Resolution ak) {
+    if (container.akPublic().isEmpty() || ak.keys().isEmpty()) {
+      return List.of();
+    }
+    byte[] embedded = container.akPublic().get();
+    List<AkKeys.AkKey> keys;
+    try {
+      keys =
+          embedded.length > 0 && embedded[0] == 0x30
+              ? List.of(new AkKeys.AkKey(AkKeys.spki(embedded), Optional.empty()))
+              : AkKeys.parse(embedded);
+    } catch (TpmFormatException e) {
+      return List.of(
+          Problem.of(
+              EvidenceProblem.KEY_MALFORMED,
+              container.form() + " AK public key: " + e.getMessage()));
+    }
+    for (AkKeys.AkKey key : keys) {
+      for (AkKeys.AkKey trusted : ak.keys()) {
+        if (java.util.Arrays.equals(key.key().getEncoded(), trusted.key().getEncoded())) {
+          return List.of();
+        }
+      }
+    }
+    return List.of(
+        Problem.of(
+            EvidenceProblem.KEY_BINDING_INVALID,
+            "the "
+                + container.form()
+                + " evidence names an AK public key other than the trusted one"));
   }
 
   private static Optional<TpmAlg> verifySignature(
@@ -228,9 +337,13 @@ public final class TpmScheme implements EvidenceScheme {
   }
 
   private static void checkBinding(
-      TpmsAttest attest, ExpectedBinding binding, List<Problem> problems) {
+      TpmsAttest attest, ExpectedBinding binding, boolean padded, List<Problem> problems) {
     if (binding instanceof ExpectedBinding.Value value
-        && !Digests.constantTimeEquals(value.bytes(), attest.extraData())) {
+        && !Digests.constantTimeEquals(value.bytes(), attest.extraData())
+        && !(padded
+            && value.bytes().length < PADDED_EXTRA_DATA
+            && Digests.constantTimeEquals(
+                java.util.Arrays.copyOf(value.bytes(), PADDED_EXTRA_DATA), attest.extraData()))) {
       problems.add(
           Problem.of(
               EvidenceProblem.REPORT_DATA_MISMATCH,

@@ -42,6 +42,12 @@ public final class QuoteBuilder {
   private boolean badQeSignature;
   private boolean badKeyBinding;
   private byte[] trailing = new byte[0];
+  private byte[][] rtmrs = {
+    DcapFixtures.filled(48, 0xa0),
+    DcapFixtures.filled(48, 0xa1),
+    DcapFixtures.filled(48, 0xa2),
+    DcapFixtures.filled(48, 0xa3)
+  };
 
   QuoteBuilder(DcapFixtures fixtures, boolean tdx) {
     this.fixtures = fixtures;
@@ -62,6 +68,12 @@ public final class QuoteBuilder {
 
   public QuoteBuilder reportData(byte[] value) {
     reportData = Arrays.copyOf(value, 64);
+    return this;
+  }
+
+  /** RTMR{@code index} (0..3), 48 bytes. */
+  public QuoteBuilder rtmr(int index, byte[] value) {
+    rtmrs[index] = Arrays.copyOf(value, 48);
     return this;
   }
 
@@ -213,8 +225,8 @@ public final class QuoteBuilder {
     out.writeBytes(mrConfigId);
     out.writeBytes(new byte[48]);
     out.writeBytes(new byte[48]);
-    for (int i = 0; i < 4; i++) {
-      out.writeBytes(DcapFixtures.filled(48, 0xa0 + i));
+    for (byte[] rtmr : rtmrs) {
+      out.writeBytes(rtmr);
     }
     out.writeBytes(reportData);
     if (version == 5 && bodyType == 3) {

@@ -22,7 +22,7 @@ import java.util.Map;
  * signed by their own keys: TPMS_ATTEST, TPMT_SIGNATURE (RSASSA, RSAPSS, ECDSA), TPMT_PUBLIC and
  * PCR JSON. Test code only.
  */
-final class TpmFixtures {
+public final class TpmFixtures {
   static final byte[] SIGNER = hex("000b" + "11".repeat(32));
   static final byte[] FIRMWARE = hex("2016051100162800");
 
@@ -43,7 +43,7 @@ final class TpmFixtures {
     return out;
   }
 
-  static byte[] pcrJson(Map<Integer, byte[]> sha256) {
+  public static byte[] pcrJson(Map<Integer, byte[]> sha256) {
     StringBuilder json = new StringBuilder("{\"sha256\": {");
     String separator = "";
     for (var entry : sha256.entrySet()) {
@@ -59,7 +59,7 @@ final class TpmFixtures {
   }
 
   /** A quote over the SHA-256 bank PCRs given, with extraData {@code nonce}. */
-  static byte[] quote(byte[] nonce, Map<Integer, byte[]> pcrs) {
+  public static byte[] quote(byte[] nonce, Map<Integer, byte[]> pcrs) {
     ByteArrayOutputStream digestInput = new ByteArrayOutputStream();
     byte[] select = new byte[3];
     for (var entry : pcrs.entrySet()) {
@@ -97,7 +97,7 @@ final class TpmFixtures {
     return out.toByteArray();
   }
 
-  static byte[] rsassa(PrivateKey key, byte[] attest) throws Exception {
+  public static byte[] rsassa(PrivateKey key, byte[] attest) throws Exception {
     Signature signer = Signature.getInstance("SHA256withRSA");
     signer.initSign(key);
     signer.update(attest);
@@ -159,7 +159,7 @@ final class TpmFixtures {
     return out.toByteArray();
   }
 
-  static String pem(java.security.PublicKey key) {
+  public static String pem(java.security.PublicKey key) {
     return "-----BEGIN PUBLIC KEY-----\n"
         + java.util.Base64.getMimeEncoder().encodeToString(key.getEncoded())
         + "\n-----END PUBLIC KEY-----\n";
