@@ -84,6 +84,37 @@ final class AuditStore {
         .list();
   }
 
+  static Optional<AuditRecord> latestNaming(Tx tx, String object, String key) {
+    return tx.handle()
+        .createQuery(
+            "select seq, hash, prev, body, key_id, signature from audit_record where body::jsonb ->"
+                + " 'details' -> :object ->> :key is not null order by seq desc limit 1")
+        .bind("object", object)
+        .bind("key", key)
+        .map(AuditStore::record)
+        .findOne();
+  }
+
+  static boolean anyWithDetail(Tx tx, String object) {
+    return tx.handle()
+        .createQuery(
+            "select exists (select 1 from audit_record where body::jsonb -> 'details' -> :object"
+                + " is not null)")
+        .bind("object", object)
+        .mapTo(Boolean.class)
+        .one();
+  }
+
+  static List<AuditRecord> withAction(Tx tx, String action) {
+    return tx.handle()
+        .createQuery(
+            "select seq, hash, prev, body, key_id, signature from audit_record where body::jsonb"
+                + " ->> 'action' = :action order by seq")
+        .bind("action", action)
+        .map(AuditStore::record)
+        .list();
+  }
+
   private static AuditRecord record(ResultSet rs, StatementContext ctx) throws SQLException {
     return new AuditRecord(
         rs.getLong("seq"),
