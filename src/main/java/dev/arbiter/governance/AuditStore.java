@@ -160,6 +160,56 @@ final class AuditStore {
     return out;
   }
 
+  /** Every version's findings ({@code workload@version}), as their digest covers them. */
+  static Map<String, List<StateCommitments.FindingRow>> findingRows(Tx tx) {
+    Map<String, List<StateCommitments.FindingRow>> out = new java.util.TreeMap<>();
+    tx.handle()
+        .createQuery(
+            "select workload, version, osv_id, purl, component_version, severity, score from"
+                + " version_finding")
+        .map((rs, ctx) ->
+            out.computeIfAbsent(
+                    rs.getString("workload") + "@" + rs.getString("version"),
+                    k -> new java.util.ArrayList<>())
+                .add(
+                    new StateCommitments.FindingRow(
+                        rs.getString("osv_id"),
+                        rs.getString("purl"),
+                        rs.getString("component_version"),
+                        rs.getString("severity"),
+                        rs.getObject("score") == null ? null : rs.getDouble("score"))))
+        .list();
+    return out;
+  }
+
+  /** Every supply-chain policy: workload to stored body. */
+  static Map<String, String> supplyChainPolicies(Tx tx) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    tx.handle()
+        .createQuery("select workload, body from supply_chain_policy")
+        .map((rs, ctx) -> out.put(rs.getString("workload"), rs.getString("body")))
+        .list();
+    return out;
+  }
+
+  /** One stored collateral file with its bytes. */
+  record CollateralRow(
+      long id, String format, String kind, String key, String sha256, byte[] content) {}
+
+  static List<CollateralRow> collateralRows(Tx tx) {
+    return tx.handle()
+        .createQuery("select id, format, kind, key, sha256, content from collateral order by id")
+        .map((rs, ctx) ->
+            new CollateralRow(
+                rs.getLong("id"),
+                rs.getString("format"),
+                rs.getString("kind"),
+                rs.getString("key"),
+                rs.getString("sha256"),
+                rs.getBytes("content")))
+        .list();
+  }
+
   static List<ChainRow> revisionRows(Tx tx) {
     return tx.handle()
         .createQuery(

@@ -1,18 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.supplychain;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.arbiter.appraisal.PolicyCache;
-import dev.arbiter.crypto.Digests;
 import dev.arbiter.governance.AuditLog;
 import dev.arbiter.governance.AuditRecord;
 import dev.arbiter.governance.KeyRing;
-import dev.arbiter.internal.Hex;
-import dev.arbiter.internal.Jcs;
-import dev.arbiter.internal.Json;
+import dev.arbiter.governance.StateCommitments;
 import dev.arbiter.store.Database;
 import dev.arbiter.store.Tx;
-import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +25,8 @@ import java.util.TreeMap;
  * inserted or deleted outside Arbiter no longer matches.
  */
 final class FindingsState {
-  static final String FINDINGS = "findings_state";
-  static final String POLICY = "policy_state";
+  static final String FINDINGS = StateCommitments.FINDINGS;
+  static final String POLICY = StateCommitments.POLICY;
 
   private FindingsState() {}
 
@@ -39,32 +34,23 @@ final class FindingsState {
     return workload + "@" + version;
   }
 
-  /** The digest of a version's findings as stored. */
+  /** The digest of a version's findings as stored ({@link StateCommitments#findingsDigest}). */
   static String findingsDigest(List<SupplyChainStore.StoredFinding> findings) {
-    ArrayNode rows = Json.mapper().createArrayNode();
-    findings.stream()
-        .sorted(
-            java.util.Comparator.comparing(SupplyChainStore.StoredFinding::osvId)
-                .thenComparing(SupplyChainStore.StoredFinding::purl)
-                .thenComparing(SupplyChainStore.StoredFinding::componentVersion))
-        .forEach(f -> {
-          ArrayNode row = rows.addArray();
-          row.add(f.osvId());
-          row.add(f.purl());
-          row.add(f.componentVersion());
-          row.add(f.severity().label().name());
-          if (f.severity().score() == null) {
-            row.addNull();
-          } else {
-            row.add(f.severity().score());
-          }
-        });
-    return Hex.encode(Digests.sha256(Jcs.canonicalize(rows)));
+    return StateCommitments.findingsDigest(
+        findings.stream()
+            .map(f ->
+                new StateCommitments.FindingRow(
+                    f.osvId(),
+                    f.purl(),
+                    f.componentVersion(),
+                    f.severity().label().name(),
+                    f.severity().score()))
+            .toList());
   }
 
-  /** The digest of a stored supply-chain policy body (already canonical). */
+  /** The digest of a stored supply-chain policy body ({@link StateCommitments#policyDigest}). */
   static String policyDigest(String body) {
-    return Hex.encode(Digests.sha256(body.getBytes(StandardCharsets.UTF_8)));
+    return StateCommitments.policyDigest(body);
   }
 
   /** {@code workload@version} to the digest of its current findings, for each version named. */
