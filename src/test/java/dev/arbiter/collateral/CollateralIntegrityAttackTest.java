@@ -90,8 +90,9 @@ class CollateralIntegrityAttackTest {
     collateral().reload();
 
     assertThat(served()).doesNotContain(tcbInfo.name()).contains(other.name());
-    assertThat(collateral().unverifiedCount()).isEqualTo(1);
-    assertThat(metric()).contains("arbiter_collateral_unverified 1.0");
+    // the swapped row, and the audited file it no longer holds
+    assertThat(collateral().unverifiedCount()).isEqualTo(2);
+    assertThat(metric()).contains("arbiter_collateral_unverified 2.0");
   }
 
   @Test
@@ -113,6 +114,33 @@ class CollateralIntegrityAttackTest {
     collateral().reload();
     assertThat(served()).doesNotContain(tcbInfo.name());
     assertThat(collateral().unverifiedCount()).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void auditVerify_reportsTheSwappedFile() {
+    List<CollateralService.Entry> stored = importAll(INTEL.collateral(true, Instant.now()));
+    CollateralService.Entry tcbInfo =
+        stored.stream().filter(e -> e.kind().equals("tcb-info")).findFirst().orElseThrow();
+    assertThat(
+            dev.arbiter.governance.IntegrityCheck.run(
+                    server.server().database(), server.server().services().keyRing())
+                .findings())
+        .noneMatch(f -> f.table().equals("collateral"));
+    jdbi()
+        .useHandle(h ->
+            h.execute(
+                "update collateral set content = ? where id = ?",
+                new byte[] {1, 2, 3},
+                tcbInfo.id()));
+    assertThat(
+            dev.arbiter.governance.IntegrityCheck.run(
+                    server.server().database(), server.server().services().keyRing())
+                .findings())
+        .anySatisfy(f -> {
+          assertThat(f.table()).isEqualTo("collateral");
+          assertThat(f.record()).startsWith("#" + tcbInfo.id());
+          assertThat(f.problem()).contains("do not hash");
+        });
   }
 
   @Test

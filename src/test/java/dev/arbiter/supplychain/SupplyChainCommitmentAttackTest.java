@@ -39,7 +39,7 @@ class SupplyChainCommitmentAttackTest {
 
   @BeforeEach
   void start() {
-    server = TestServer.start();
+    server = TestServer.start(config -> config.withDev(true));
     var operator = server.operator();
     assertThat(operator.post("/v1/workloads", Map.of("name", WORKLOAD)).status()).isEqualTo(201);
     Map<String, Object> policy = new LinkedHashMap<>();
@@ -161,6 +161,14 @@ class SupplyChainCommitmentAttackTest {
     assertFailsClosed("differs from what audit record");
     server.restart();
     assertFailsClosed("its findings");
+    assertThat(
+            dev.arbiter.governance.IntegrityCheck.run(
+                    server.server().database(), server.server().services().keyRing())
+                .findings())
+        .anySatisfy(f -> {
+          assertThat(f.table()).isEqualTo("version_finding");
+          assertThat(f.record()).isEqualTo(WORKLOAD + "@1.0");
+        });
   }
 
   @Test
