@@ -38,14 +38,17 @@ import org.slf4j.LoggerFactory;
  * {@code content_hash} it commits to (reference values, configuration). A workload whose revision
  * fails any check is refused — {@link #get} throws {@link AppraisalProblem#POLICY_UNVERIFIED}, the
  * failure is logged and counted ({@link #integrityFailures}) — until a revision that verifies
- * replaces it; it is never served from the broken rows nor from an older revision. Thread-safe.
+ * replaces it; it is never served from the broken rows nor from an older revision. The same holds
+ * for the supply-chain state compiled in (each accepted version's findings and the workload's
+ * supply-chain policy): the vulnerability source checks it against the signed audit records that
+ * commit to it ({@link Vulnerabilities#unverified}). Thread-safe.
  */
 public final class PolicyCache implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PolicyCache.class);
 
   private final Database database;
   private final PolicyService policyService;
-  private final BiFunction<String, String, List<String>> vulnerabilities;
+  private final BiFunction<String, String, Vulnerabilities> vulnerabilities;
   private final Duration fullRefresh;
   private final KeyRing ring;
   private final Map<String, CompiledPolicy> policies = new ConcurrentHashMap<>();
@@ -62,14 +65,15 @@ public final class PolicyCache implements AutoCloseable {
    * @param database where to LISTEN for {@link PolicyService#CHANNEL}
    * @param policyService reads revisions and versions
    * @param ring the pinned keys every revision must be signed by
-   * @param vulnerabilities (workload, version) to known vulnerability ids, read when a revision is
+   * @param vulnerabilities (workload, version) to the known vulnerability ids its supply-chain
+   *     state blocks, verified against what signed audit records commit to, read when a revision is
    *     loaded (never on the hot path)
    */
   public PolicyCache(
       Database database,
       PolicyService policyService,
       KeyRing ring,
-      BiFunction<String, String, List<String>> vulnerabilities,
+      BiFunction<String, String, Vulnerabilities> vulnerabilities,
       Duration fullRefresh) {
     this.database = database;
     this.policyService = policyService;
@@ -80,6 +84,25 @@ public final class PolicyCache implements AutoCloseable {
     this.listener =
         Thread.ofPlatform().name("arbiter-policy-listener").daemon(true).unstarted(this::listen);
     listener.start();
+  }
+
+  /**
+   * What the vulnerability source says about one accepted version: the OSV ids its workload's
+   * supply-chain policy blocks, or why its supply-chain state (findings, policy) does not match
+   * what signed records commit to — then the workload fails closed like a broken revision.
+   */
+  public record Vulnerabilities(List<String> blocking, Optional<String> unverified) {
+    public Vulnerabilities {
+      blocking = List.copyOf(blocking);
+    }
+
+    public static Vulnerabilities verified(List<String> blocking) {
+      return new Vulnerabilities(blocking, Optional.empty());
+    }
+
+    public static Vulnerabilities unverified(String reason) {
+      return new Vulnerabilities(List.of(), Optional.of(reason));
+    }
   }
 
   /**
@@ -313,6 +336,11 @@ public final class PolicyCache implements AutoCloseable {
                         + revision.seq()
                         + " committed to (reference values or configuration edited)"));
       }
+      Vulnerabilities found = vulnerabilities.apply(revision.workload(), label);
+      if (found.unverified().isPresent()) {
+        throw new BrokenRevision(
+            "the supply-chain state of version " + label + " " + found.unverified().get());
+      }
       var values = version.get().referenceValues();
       Optional<ObjectNode> configuration = values.configuration();
       versions.add(
@@ -322,7 +350,7 @@ public final class PolicyCache implements AutoCloseable {
               values,
               configuration.map(c -> Digests.sha256(Jcs.canonicalize(c))),
               configuration.map(c -> Digests.sha384(Jcs.canonicalize(c))),
-              List.copyOf(vulnerabilities.apply(revision.workload(), label))));
+              found.blocking()));
     }
     Optional<CelPolicy> appraisal =
         revision

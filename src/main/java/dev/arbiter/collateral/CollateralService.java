@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.collateral;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbiter.auth.Principal;
 import dev.arbiter.crypto.Digests;
 import dev.arbiter.evidence.CollateralCheck;
@@ -9,6 +10,8 @@ import dev.arbiter.evidence.EvidenceScheme;
 import dev.arbiter.evidence.SchemeRegistry;
 import dev.arbiter.evidence.VerificationContext;
 import dev.arbiter.governance.AuditLog;
+import dev.arbiter.governance.AuditRecord;
+import dev.arbiter.governance.KeyRing;
 import dev.arbiter.internal.Hex;
 import dev.arbiter.problem.Problem;
 import dev.arbiter.problem.ProblemException;
@@ -20,25 +23,40 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The collateral store: files are checked on import by every enabled scheme (signature chains to
  * the pinned roots, dates), stored only when every file is recognized and valid (one transaction
  * with its audit record), and served to appraisal from memory — for each format, the newest current
- * file per kind and key — so the hot path reads no database. Thread-safe.
+ * file per kind and key — so the hot path reads no database. Only files whose bytes and rows match
+ * what a signed {@code collateral.import} audit record names are served ({@link #reload}).
+ * Thread-safe.
  */
 public final class CollateralService {
+  private static final Logger LOG = LoggerFactory.getLogger(CollateralService.class);
+  private static final String IMPORT_ACTION = "collateral.import";
+
   private final Database database;
   private final SchemeRegistry schemes;
   private final AuditLog audit;
+  private final KeyRing ring;
   private final Clock clock;
   private volatile Map<String, List<EvidenceInput.Collateral>> current = Map.of();
+  private volatile long unverified;
 
-  public CollateralService(Database database, SchemeRegistry schemes, AuditLog audit, Clock clock) {
+  /**
+   * @param ring the pinned keys the {@code collateral.import} audit records naming the stored files
+   *     must be signed by
+   */
+  public CollateralService(
+      Database database, SchemeRegistry schemes, AuditLog audit, KeyRing ring, Clock clock) {
     this.database = database;
     this.schemes = schemes;
     this.audit = audit;
+    this.ring = ring;
     this.clock = clock;
     reload();
   }
@@ -163,13 +181,7 @@ public final class CollateralService {
                           e.sha256()))
                   .toList());
           audit.append(
-              tx,
-              who,
-              "collateral.import",
-              "collateral",
-              "collateral import",
-              Optional.empty(),
-              details);
+              tx, who, IMPORT_ACTION, "collateral", "collateral import", Optional.empty(), details);
           return out;
         });
     reload();
@@ -180,23 +192,120 @@ public final class CollateralService {
     return database.inTransaction(CollateralStore::list);
   }
 
-  /** Rebuilds the in-memory view: per format, the newest current file for each kind and key. */
+  /**
+   * Rebuilds the in-memory view: per format, the newest current file for each kind and key — among
+   * files that verify. A file is used only when its bytes hash to its row's {@code sha256} and a
+   * {@code collateral.import} audit record whose seal verifies under the pinned {@link KeyRing}
+   * names it (same format, kind, key and SHA-256). A slot (format, kind, key) where any stored file
+   * fails, or where a file such a record names is missing (deleting the newest CRL to make an older
+   * one current), serves nothing: appraisal needing it fails closed. Each failing file is logged
+   * and counted ({@link #unverifiedCount()}).
+   */
   public void reload() {
     Instant now = clock.instant();
-    Map<String, Map<String, EvidenceInput.Collateral>> newest = new LinkedHashMap<>();
-    Map<String, Instant> newestAt = new ConcurrentHashMap<>();
-    for (CollateralStore.Current file :
-        database.inTransaction(tx -> CollateralStore.current(tx, now))) {
-      String slot = file.kind() + "|" + file.key();
-      String id = file.format() + "|" + slot;
-      if (!newestAt.containsKey(id) || !file.rank().isBefore(newestAt.get(id))) {
-        newestAt.put(id, file.rank());
-        newest.computeIfAbsent(file.format(), f -> new LinkedHashMap<>()).put(slot, file.file());
+    record Loaded(List<CollateralStore.Stored> rows, List<AuditRecord> imports) {}
+    Loaded loaded =
+        database.inTransaction(
+            tx -> new Loaded(CollateralStore.all(tx), AuditLog.withAction(tx, IMPORT_ACTION)));
+    Map<String, Set<String>> committed = new LinkedHashMap<>(); // slot id -> sha256 values
+    List<String> failures = new ArrayList<>();
+    for (AuditRecord record : loaded.imports()) {
+      List<String> problems =
+          ring.problemsOf(record.body(), record.hash(), record.keyId(), record.signature());
+      if (!problems.isEmpty()) {
+        failures.add(
+            "collateral.import audit record #"
+                + record.seq()
+                + " does not verify ("
+                + String.join("; ", problems)
+                + "); the files it names are not used");
+        continue;
+      }
+      for (JsonNode file : record.body().path("details").path("stored")) {
+        committed
+            .computeIfAbsent(
+                slotId(
+                    file.path("format").asText(),
+                    file.path("kind").asText(),
+                    file.path("key").asText()),
+                k -> new java.util.HashSet<>())
+            .add(file.path("sha256").asText());
+      }
+    }
+    Set<String> broken = new java.util.HashSet<>();
+    Map<String, Set<String>> present = new LinkedHashMap<>();
+    List<CollateralStore.Stored> good = new ArrayList<>();
+    int bad = 0;
+    for (CollateralStore.Stored row : loaded.rows()) {
+      String slot = slotId(row.format(), row.kind(), row.key());
+      String actual = Hex.encode(Digests.sha256(row.content()));
+      String why = null;
+      if (!actual.equals(row.sha256())) {
+        why = "its bytes do not hash to the stored sha256 (content swapped)";
+      } else if (!committed.getOrDefault(slot, Set.of()).contains(actual)) {
+        why = "no verified collateral.import audit record names it (row inserted or edited)";
+      }
+      if (why != null) {
+        bad++;
+        broken.add(slot);
+        failures.add("collateral file #" + row.id() + " " + describe(row) + ": " + why);
+      } else {
+        good.add(row);
+        present.computeIfAbsent(slot, k -> new java.util.HashSet<>()).add(actual);
+      }
+    }
+    for (var slot : committed.entrySet()) {
+      for (String sha : slot.getValue()) {
+        if (!present.getOrDefault(slot.getKey(), Set.of()).contains(sha)) {
+          bad++;
+          broken.add(slot.getKey());
+          failures.add(
+              "collateral file sha256 "
+                  + sha
+                  + " ("
+                  + slot.getKey()
+                  + ") was imported (audited) but is no longer stored (row deleted)");
+        }
+      }
+    }
+    failures.forEach(failure ->
+        LOG.error("collateral integrity: {}; the slot serves nothing until repaired", failure));
+    unverified = bad;
+    Map<String, Map<String, CollateralStore.Stored>> newest = new LinkedHashMap<>();
+    for (CollateralStore.Stored row : good) {
+      String slot = row.kind() + "|" + row.key();
+      if (broken.contains(slotId(row.format(), row.kind(), row.key()))
+          || row.nextUpdate().map(next -> !next.isAfter(now)).orElse(false)) {
+        continue;
+      }
+      Map<String, CollateralStore.Stored> slots =
+          newest.computeIfAbsent(row.format(), f -> new LinkedHashMap<>());
+      CollateralStore.Stored before = slots.get(slot);
+      if (before == null || !row.rank().isBefore(before.rank())) {
+        slots.put(slot, row);
       }
     }
     Map<String, List<EvidenceInput.Collateral>> out = new LinkedHashMap<>();
-    newest.forEach((format, slots) -> out.put(format, List.copyOf(slots.values())));
+    newest.forEach((format, slots) ->
+        out.put(
+            format,
+            slots.values().stream()
+                .map(row -> new EvidenceInput.Collateral(row.name(), row.content()))
+                .toList()));
     current = Map.copyOf(out);
+  }
+
+  /** Stored files that failed their integrity check at the last reload (the alert metric). */
+  public long unverifiedCount() {
+    return unverified;
+  }
+
+  private static String slotId(String format, String kind, String key) {
+    return format + "|" + kind + "|" + key;
+  }
+
+  private static String describe(CollateralStore.Stored row) {
+    return "(" + slotId(row.format(), row.kind(), row.key()) + ", " + row.name() + ")";
   }
 
   /** Stored collateral for a format (no I/O). */

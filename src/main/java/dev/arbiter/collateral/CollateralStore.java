@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.collateral;
 
-import dev.arbiter.evidence.EvidenceInput;
 import dev.arbiter.store.Tx;
 import java.time.Instant;
 import java.util.List;
@@ -11,9 +10,41 @@ import java.util.Optional;
 final class CollateralStore {
   private CollateralStore() {}
 
-  /** One current file as the in-memory view ranks it. */
-  record Current(
-      String format, String kind, String key, Instant rank, EvidenceInput.Collateral file) {}
+  /** One stored file with its bytes, as the integrity check at reload reads it. */
+  record Stored(
+      long id,
+      String format,
+      String kind,
+      String key,
+      String name,
+      String sha256,
+      byte[] content,
+      Instant rank,
+      Optional<Instant> nextUpdate) {}
+
+  /** Every stored file with its bytes, oldest import first. */
+  static List<Stored> all(Tx tx) {
+    return tx.handle()
+        .createQuery(
+            "select id, format, kind, key, name, sha256, content, next_update, imported_at from"
+                + " collateral order by imported_at, id")
+        .map((rs, ctx) -> {
+          Optional<Instant> next =
+              Optional.ofNullable(rs.getTimestamp("next_update"))
+                  .map(java.sql.Timestamp::toInstant);
+          return new Stored(
+              rs.getLong("id"),
+              rs.getString("format"),
+              rs.getString("kind"),
+              rs.getString("key"),
+              rs.getString("name"),
+              rs.getString("sha256"),
+              rs.getBytes("content"),
+              next.orElse(rs.getTimestamp("imported_at").toInstant()),
+              next);
+        })
+        .list();
+  }
 
   /**
    * Stores a file unless the same content is stored for the format; returns its id when inserted.
@@ -65,28 +96,6 @@ final class CollateralStore {
                     .map(java.sql.Timestamp::toInstant),
                 rs.getTimestamp("imported_at").toInstant(),
                 rs.getString("imported_by")))
-        .list();
-  }
-
-  /**
-   * Files not past their next update at {@code now}, oldest import first, ranked by next update
-   * (else import time).
-   */
-  static List<Current> current(Tx tx, Instant now) {
-    return tx.handle()
-        .createQuery(
-            "select format, kind, key, name, content, next_update, imported_at from collateral "
-                + "where next_update is null or next_update > :now order by imported_at")
-        .bind("now", now)
-        .map((rs, ctx) ->
-            new Current(
-                rs.getString("format"),
-                rs.getString("kind"),
-                rs.getString("key"),
-                Optional.ofNullable(rs.getTimestamp("next_update"))
-                    .map(java.sql.Timestamp::toInstant)
-                    .orElse(rs.getTimestamp("imported_at").toInstant()),
-                new EvidenceInput.Collateral(rs.getString("name"), rs.getBytes("content"))))
         .list();
   }
 }

@@ -99,6 +99,24 @@ public final class AuditLog {
     return AuditStore.withDetail(tx, key, value);
   }
 
+  /**
+   * The newest record whose {@code details.<object>} names {@code key} (e.g. the latest commitment
+   * to a version's findings state: {@code findings_state}, {@code workload@version}), if any.
+   */
+  public static Optional<AuditRecord> latestNaming(Tx tx, String object, String key) {
+    return AuditStore.latestNaming(tx, object, key);
+  }
+
+  /** Whether any record's {@code details} has {@code object}. */
+  public static boolean anyWithDetail(Tx tx, String object) {
+    return AuditStore.anyWithDetail(tx, object);
+  }
+
+  /** Every record of one action (e.g. {@code collateral.import}), oldest first. */
+  public static List<AuditRecord> withAction(Tx tx, String action) {
+    return AuditStore.withAction(tx, action);
+  }
+
   static JsonNode parse(String body) {
     try {
       return Json.readTree(body);

@@ -84,6 +84,37 @@ final class AuditStore {
         .list();
   }
 
+  static Optional<AuditRecord> latestNaming(Tx tx, String object, String key) {
+    return tx.handle()
+        .createQuery(
+            "select seq, hash, prev, body, key_id, signature from audit_record where body::jsonb ->"
+                + " 'details' -> :object ->> :key is not null order by seq desc limit 1")
+        .bind("object", object)
+        .bind("key", key)
+        .map(AuditStore::record)
+        .findOne();
+  }
+
+  static boolean anyWithDetail(Tx tx, String object) {
+    return tx.handle()
+        .createQuery(
+            "select exists (select 1 from audit_record where body::jsonb -> 'details' -> :object"
+                + " is not null)")
+        .bind("object", object)
+        .mapTo(Boolean.class)
+        .one();
+  }
+
+  static List<AuditRecord> withAction(Tx tx, String action) {
+    return tx.handle()
+        .createQuery(
+            "select seq, hash, prev, body, key_id, signature from audit_record where body::jsonb"
+                + " ->> 'action' = :action order by seq")
+        .bind("action", action)
+        .map(AuditStore::record)
+        .list();
+  }
+
   private static AuditRecord record(ResultSet rs, StatementContext ctx) throws SQLException {
     return new AuditRecord(
         rs.getLong("seq"),
@@ -127,6 +158,56 @@ final class AuditStore {
         })
         .list();
     return out;
+  }
+
+  /** Every version's findings ({@code workload@version}), as their digest covers them. */
+  static Map<String, List<StateCommitments.FindingRow>> findingRows(Tx tx) {
+    Map<String, List<StateCommitments.FindingRow>> out = new java.util.TreeMap<>();
+    tx.handle()
+        .createQuery(
+            "select workload, version, osv_id, purl, component_version, severity, score from"
+                + " version_finding")
+        .map((rs, ctx) ->
+            out.computeIfAbsent(
+                    rs.getString("workload") + "@" + rs.getString("version"),
+                    k -> new java.util.ArrayList<>())
+                .add(
+                    new StateCommitments.FindingRow(
+                        rs.getString("osv_id"),
+                        rs.getString("purl"),
+                        rs.getString("component_version"),
+                        rs.getString("severity"),
+                        rs.getObject("score") == null ? null : rs.getDouble("score"))))
+        .list();
+    return out;
+  }
+
+  /** Every supply-chain policy: workload to stored body. */
+  static Map<String, String> supplyChainPolicies(Tx tx) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    tx.handle()
+        .createQuery("select workload, body from supply_chain_policy")
+        .map((rs, ctx) -> out.put(rs.getString("workload"), rs.getString("body")))
+        .list();
+    return out;
+  }
+
+  /** One stored collateral file with its bytes. */
+  record CollateralRow(
+      long id, String format, String kind, String key, String sha256, byte[] content) {}
+
+  static List<CollateralRow> collateralRows(Tx tx) {
+    return tx.handle()
+        .createQuery("select id, format, kind, key, sha256, content from collateral order by id")
+        .map((rs, ctx) ->
+            new CollateralRow(
+                rs.getLong("id"),
+                rs.getString("format"),
+                rs.getString("kind"),
+                rs.getString("key"),
+                rs.getString("sha256"),
+                rs.getBytes("content")))
+        .list();
   }
 
   static List<ChainRow> revisionRows(Tx tx) {

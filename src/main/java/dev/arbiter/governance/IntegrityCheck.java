@@ -95,11 +95,13 @@ public final class IntegrityCheck {
    * Checks everything in the caller's transaction: the hash chains and signatures of the policy
    * revisions and audit records against the pinned keys of {@code ring} (never keys read from the
    * database: a {@code service_key} row the ring does not hold is itself a finding); that every
-   * version a revision accepts still has the content the revision committed to; that each record is
-   * a leaf of the transparency log and each such leaf names an existing record with the same hash
-   * (a deleted tail record leaves its leaf behind); the whole Merkle tree recomputed from the
-   * leaves; and that the log extends each trusted checkpoint (a smaller tree is a rollback, another
-   * root at the checkpoint's size a fork).
+   * version a revision accepts still has the content the revision committed to; that findings,
+   * supply-chain policies and collateral files match what the newest verified audit records commit
+   * to ({@link StateCommitments}); that each record is a leaf of the transparency log and each such
+   * leaf names an existing record with the same hash (a deleted tail record leaves its leaf
+   * behind); the whole Merkle tree recomputed from the leaves; and that the log extends each
+   * trusted checkpoint (a smaller tree is a rollback, another root at the checkpoint's size a
+   * fork).
    */
   public static Report run(
       Tx tx, KeyRing ring, List<TrustedCheckpoint> trusted, Optional<NoteVerifierKey> logKey) {
@@ -118,6 +120,19 @@ public final class IntegrityCheck {
     checkAcceptedVersions(revisionRows, AuditStore.versionContents(tx), findings);
     List<ChainRow> auditRows = AuditStore.auditRows(tx);
     int audits = checkAudit(auditRows, ring, findings);
+    List<JsonNode> verifiedBodies = new ArrayList<>();
+    for (ChainRow row : auditRows) {
+      JsonNode body = parseOrNull(row.body());
+      if (body != null && checkRecord(row, ring).isEmpty()) {
+        verifiedBodies.add(body);
+      }
+    }
+    StateCommitments.check(
+        verifiedBodies,
+        AuditStore.findingRows(tx),
+        AuditStore.supplyChainPolicies(tx),
+        AuditStore.collateralRows(tx),
+        findings);
     checkLeaves(
         "policy_revision",
         revisionRows,

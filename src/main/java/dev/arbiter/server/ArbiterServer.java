@@ -247,11 +247,13 @@ public final class ArbiterServer implements AutoCloseable {
             database,
             policies,
             audit,
+            keyRing,
             clock,
             Optional.of(config.schedulerTick()),
             workload -> Optional.ofNullable(cacheRef.get()).ifPresent(c -> c.reload(workload)));
     // collateral: endorsements and revocation data per evidence format
-    CollateralService collateral = new CollateralService(database, config.schemes(), audit, clock);
+    CollateralService collateral =
+        new CollateralService(database, config.schemes(), audit, keyRing, clock);
     // appraisal: policy cache, nonces, EAR signing, fleet records
     PolicyCache cache =
         new PolicyCache(

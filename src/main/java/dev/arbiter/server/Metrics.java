@@ -68,6 +68,11 @@ public final class Metrics implements DecisionSink {
     Gauge.builder("arbiter.collateral.expired", collateral, c -> c.expiredCount())
         .description("Stored collateral files past their next update (import fresh ones)")
         .register(registry);
+    Gauge.builder("arbiter.collateral.unverified", collateral, c -> c.unverifiedCount())
+        .description(
+            "Stored collateral files that failed their integrity check at the last reload (bytes,"
+                + " row or audited import do not match; alert when > 0)")
+        .register(registry);
     Gauge.builder("arbiter.fleet.queue", services.fleet(), f -> f.pending())
         .description("Fleet records waiting to be written")
         .register(registry);

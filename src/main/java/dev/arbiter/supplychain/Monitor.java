@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -138,11 +139,16 @@ final class Monitor implements AutoCloseable {
                     tx, now, who.label(), source, records, withdrawn, batch.skipped());
             int stored = 0;
             Map<String, List<Finding>> delta = new TreeMap<>();
+            Set<SupplyChainStore.VersionKey> changedVersions = new LinkedHashSet<>();
             for (AdvisoryBatch.Parsed record : batch.records()) {
               int changed = AdvisoryStore.upsert(tx, record.advisory(), record.json(), seq);
               stored += changed;
               if (changed > 0 && record.advisory().withdrawn()) {
-                workloads.addAll(SupplyChainStore.deleteFindings(tx, record.advisory().id()));
+                for (SupplyChainStore.VersionKey v :
+                    SupplyChainStore.deleteFindings(tx, record.advisory().id())) {
+                  changedVersions.add(v);
+                  workloads.add(v.workload());
+                }
               }
               if (changed > 0) {
                 store
@@ -158,6 +164,7 @@ final class Monitor implements AutoCloseable {
               String workload = entry.getKey().substring(0, at);
               String version = entry.getKey().substring(at + 1);
               affected.add(recordFindings(tx, workload, version, entry.getValue(), now));
+              changedVersions.add(new SupplyChainStore.VersionKey(workload, version));
               workloads.add(workload);
             }
             for (String workload : workloads) {
@@ -184,6 +191,9 @@ final class Monitor implements AutoCloseable {
             details.put("affected_versions", out.affectedVersions());
             details.put("notes", batch.notes().size());
             details.put("advisories_known", store.size());
+            if (!changedVersions.isEmpty()) {
+              details.put(FindingsState.FINDINGS, FindingsState.findings(tx, changedVersions));
+            }
             audit.append(
                 tx,
                 who,

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.arbiter.appraisal.PolicyCache;
 import dev.arbiter.auth.Principal;
 import dev.arbiter.governance.AuditLog;
+import dev.arbiter.governance.KeyRing;
 import dev.arbiter.policy.Names;
 import dev.arbiter.policy.PolicyService;
 import dev.arbiter.policy.Version;
@@ -37,11 +39,14 @@ public final class SupplyChainService implements AutoCloseable {
   private final Database database;
   private final PolicyService policies;
   private final AuditLog audit;
+  private final KeyRing ring;
   private final Clock clock;
   private final AdvisoryStore advisories = new AdvisoryStore();
   private final Monitor monitor;
 
   /**
+   * @param ring the pinned keys the audit records committing to findings and supply-chain policies
+   *     must be signed by
    * @param tick how often the monitor acts on vulnerability obligations (empty: only through {@link
    *     #tick()})
    * @param findingsChanged called with a workload whose Attestation Results change (findings,
@@ -51,13 +56,16 @@ public final class SupplyChainService implements AutoCloseable {
       Database database,
       PolicyService policies,
       AuditLog audit,
+      KeyRing ring,
       Clock clock,
       Optional<Duration> tick,
       Consumer<String> findingsChanged) {
     this.database = database;
     this.policies = policies;
     this.audit = audit;
+    this.ring = ring;
     this.clock = clock;
+    FindingsState.adopt(database, audit);
     database.inTransaction(tx -> {
       advisories.sync(tx);
       return null;
@@ -162,7 +170,7 @@ public final class SupplyChainService implements AutoCloseable {
           workload,
           reason,
           Optional.empty(),
-          Map.of("policy", audited));
+          Map.of("policy", audited, FindingsState.POLICY, FindingsState.policy(tx, workload)));
       PolicyService.notifyChanged(tx, workload);
       return policyJson(tx, workload);
     });
@@ -231,6 +239,19 @@ public final class SupplyChainService implements AutoCloseable {
                 SupplyChainStore.saveDocument(
                     tx, verdict.sbomDigest().get(), "sbom", sbom.get(), now);
                 SupplyChainStore.saveFindings(tx, workload, label, verdict.findings(), now);
+                if (!verdict.findings().isEmpty()) {
+                  audit.append(
+                      tx,
+                      who,
+                      "supplychain.findings",
+                      FindingsState.key(workload, label),
+                      "findings of the SBOM scan at registration",
+                      Optional.empty(),
+                      Map.of(
+                          FindingsState.FINDINGS,
+                          FindingsState.findings(
+                              tx, List.of(new SupplyChainStore.VersionKey(workload, label)))));
+                }
               }
             });
     if (registration.created()) {
@@ -404,10 +425,11 @@ public final class SupplyChainService implements AutoCloseable {
 
   /**
    * OSV ids of the version's findings its workload's policy blocks (the policy cache's
-   * vulnerability source).
+   * vulnerability source), once its findings and its workload's supply-chain policy match the
+   * newest signed audit records that commit to them ({@link FindingsState}); otherwise why not.
    */
-  public List<String> vulnerabilities(String workload, String version) {
-    return database.inTransaction(tx -> SupplyChainStore.blockingIds(tx, workload, version));
+  public PolicyCache.Vulnerabilities vulnerabilities(String workload, String version) {
+    return database.inTransaction(tx -> FindingsState.verify(tx, ring, workload, version));
   }
 
   /** Findings and open obligations of a workload's versions. */

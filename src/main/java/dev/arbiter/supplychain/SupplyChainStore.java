@@ -159,13 +159,39 @@ final class SupplyChainStore {
     return List.copyOf(ids);
   }
 
-  /** Deletes every finding of a withdrawn advisory; returns the workloads that had one. */
-  static List<String> deleteFindings(Tx tx, String osvId) {
-    return tx.handle()
-        .createQuery("delete from version_finding where osv_id = :id returning workload")
+  /** A version, by workload and label. */
+  record VersionKey(String workload, String version) {}
+
+  /** Deletes every finding of a withdrawn advisory; returns the versions that had one. */
+  static List<VersionKey> deleteFindings(Tx tx, String osvId) {
+    return tx
+        .handle()
+        .createQuery("delete from version_finding where osv_id = :id returning workload, version")
         .bind("id", osvId)
-        .mapTo(String.class)
+        .map((rs, ctx) -> new VersionKey(rs.getString("workload"), rs.getString("version")))
+        .list()
+        .stream()
+        .distinct()
+        .toList();
+  }
+
+  /** Every version with at least one finding. */
+  static List<VersionKey> versionsWithFindings(Tx tx) {
+    return tx.handle()
+        .createQuery(
+            "select distinct workload, version from version_finding order by workload, version")
+        .map((rs, ctx) -> new VersionKey(rs.getString("workload"), rs.getString("version")))
         .list();
+  }
+
+  /** Every stored supply-chain policy: workload to body. */
+  static Map<String, String> policyBodies(Tx tx) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    tx.handle()
+        .createQuery("select workload, body from supply_chain_policy")
+        .map((rs, ctx) -> out.put(rs.getString("workload"), rs.getString("body")))
+        .list();
+    return out;
   }
 
   /** A stored finding as reports list it. */

@@ -11,7 +11,9 @@
  *
  * <p>Invariants: a refused version stores nothing; admission, {@code version check} and the rollout
  * gate run the same evaluation ({@code Admission}); every provenance item must verify (fail
- * closed); a change that touches policy rows (revocation) is one transaction with its audit record.
+ * closed); a change that touches policy rows (revocation) is one transaction with its audit record;
+ * every change of findings or of a supply-chain policy commits to the new state in its signed audit
+ * record, and the policy cache's vulnerability source verifies the rows against it.
  *
  * <p>Allowed dependencies: {@code supplychain.provenance}, {@code .sbom}, {@code .osv}, {@code
  * policy} (through its Tx-taking API), {@code governance} (audit), {@code rollout.VersionGate},
