@@ -48,8 +48,10 @@ public final class ConsoleRoutes {
           "DENY",
           "X-Content-Type-Options",
           "nosniff",
+          // not no-referrer: under it browsers send "Origin: null" with form posts, and the origin
+          // check needs the real one
           "Referrer-Policy",
-          "no-referrer",
+          "same-origin",
           "Cross-Origin-Opener-Policy",
           "same-origin");
 
