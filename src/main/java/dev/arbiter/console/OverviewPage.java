@@ -81,7 +81,7 @@ public final class OverviewPage {
         .append(esc(name))
         .append("</a></h2>\n");
     // accepted versions and live instances
-    out.append("<table class=\"compact\"><caption>Versions</caption>\n")
+    out.append("<div class=\"scroll\"><table class=\"compact\"><caption>Versions</caption>\n")
         .append(
             "<thead><tr><th scope=\"col\">Version</th><th scope=\"col\">Accepted</th><th"
                 + " scope=\"col\">Live</th><th scope=\"col\">Failing</th></tr></thead><tbody>\n");
@@ -104,7 +104,7 @@ public final class OverviewPage {
     if (labels.isEmpty()) {
       out.append("<tr><td colspan=\"4\">no accepted versions, no live instances</td></tr>\n");
     }
-    out.append("</tbody></table>\n<p class=\"muted\">")
+    out.append("</tbody></table></div>\n<p class=\"muted\">")
         .append(status.fleet().total())
         .append(" live instances (attested within ")
         .append(esc(Html.duration(status.fleet().liveWindowS())))

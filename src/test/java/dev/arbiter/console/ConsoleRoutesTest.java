@@ -48,6 +48,14 @@ class ConsoleRoutesTest {
   }
 
   @Test
+  void ui_withoutTrailingSlash_redirects() {
+    var response =
+        server.operator().sendRaw(HttpRequest.newBuilder(server.uri().resolve("/ui")).GET());
+    assertThat(response.statusCode()).isEqualTo(303);
+    assertThat(response.headers().firstValue("location")).hasValue("/ui/");
+  }
+
+  @Test
   void assets_comeFromArbiterItself() {
     var operator = server.operator();
     var htmx = operator.get("/ui/assets/htmx.min.js");
@@ -107,6 +115,18 @@ class ConsoleRoutesTest {
     assertThat(decisions.status()).isEqualTo(200);
     assertThat(decisions.text()).contains("i-1", "affirming");
     assertThat(operator.get("/ui/decisions?verdict=maybe").status()).isEqualTo(400);
+    assertThat(
+            operator
+                .get(
+                    "/ui/decisions?workload="
+                        + WORKLOAD
+                        + "&from=2000-01-01T00:00:00Z&to=2999-01-01T00:00")
+                .text())
+        .contains("i-1");
+    assertThat(operator.get("/ui/decisions?workload=" + WORKLOAD + "&to=2000-01-01T00:00").text())
+        .contains("0 decisions")
+        .doesNotContain("i-1");
+    assertThat(operator.get("/ui/decisions?from=yesterday").status()).isEqualTo(400);
     var audit = operator.get("/ui/audit/verify");
     assertThat(audit.status()).isEqualTo(200);
     assertThat(audit.text()).contains("Intact");
@@ -122,6 +142,64 @@ class ConsoleRoutesTest {
         .contains("Policy revisions", "initial deployment", "accepted <strong>2.0</strong>")
         .contains("Reference values", ConsoleFixture.M2, "release 2.0 for the console test");
     assertThat(server.operator().get("/ui/workloads/nope").status()).isEqualTo(404);
+  }
+
+  @Test
+  void fixedVersions_comeFromTheStoredOsvRecord() {
+    var record =
+        java.util.Map.of(
+            "id",
+            "GHSA-cons-ole0-0001",
+            "modified",
+            "2026-01-02T00:00:00Z",
+            "affected",
+            java.util.List.of(
+                java.util.Map.of(
+                    "package",
+                    java.util.Map.of("ecosystem", "npm", "name", "console-lib"),
+                    "ranges",
+                    java.util.List.of(
+                        java.util.Map.of(
+                            "type",
+                            "SEMVER",
+                            "events",
+                            java.util.List.of(
+                                java.util.Map.of("introduced", "0"),
+                                java.util.Map.of("fixed", "1.4.2")))))));
+    var imported =
+        server
+            .operator()
+            .post(
+                "/v1/advisories",
+                java.util.Map.of("records", java.util.List.of(record), "source", "console-test"));
+    assertThat(imported.status()).as(imported.text()).isEqualTo(200);
+    assertThat(
+            server
+                .server()
+                .services()
+                .supplyChain()
+                .fixedVersions(java.util.List.of("GHSA-cons-ole0-0001", "GHSA-none-0000-0000")))
+        .containsEntry("GHSA-cons-ole0-0001", java.util.List.of("console-lib 1.4.2"))
+        .containsEntry("GHSA-none-0000-0000", java.util.List.of());
+  }
+
+  @Test
+  void attestationRates_countPerVersionAndBucket() {
+    var reports = server.server().services().rolloutReports();
+    ConsoleFixture.await(
+        "the fleet recorder wrote the attestation",
+        () ->
+            reports
+                .attestationRates(
+                    WORKLOAD, java.time.Duration.ofHours(1), java.time.Duration.ofMinutes(10))
+                .containsKey("1.0"));
+    var rates =
+        reports.attestationRates(
+            WORKLOAD, java.time.Duration.ofHours(1), java.time.Duration.ofMinutes(10));
+    var buckets = rates.get("1.0");
+    assertThat(buckets.stream().mapToLong(b -> b.total()).sum()).isGreaterThanOrEqualTo(1);
+    assertThat(buckets.stream().mapToLong(b -> b.failed()).sum()).isZero();
+    assertThat(java.time.Instant.parse(buckets.get(0).start()).getEpochSecond() % 600).isZero();
   }
 
   private static String state() {

@@ -27,7 +27,7 @@
       width: width,
       height: 180,
       series: series,
-      axes: [{}, { label: data.unit, size: 50 }],
+      axes: [{}, { size: 50 }],
       legend: { show: true }
     }, columns, el);
   }
