@@ -114,10 +114,19 @@ final class Chromium implements AutoCloseable {
         "--no-first-run",
         "--user-data-dir=" + home.resolve("profile"),
         "--window-size=" + width + "," + height);
+    options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
     ChromeDriver driver = new ChromeDriver(service, options);
     driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
     driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
     return driver;
+  }
+
+  /** The browser console messages since the last call that report a blocked resource or script. */
+  static List<String> cspViolations(ChromeDriver driver) {
+    return driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+        .map(org.openqa.selenium.logging.LogEntry::getMessage)
+        .filter(message -> message.contains("Content Security Policy"))
+        .toList();
   }
 
   @Override

@@ -145,6 +145,7 @@ class ConsoleBrowserTest {
     // the charts are drawn by uPlot from the page's data (served by Arbiter, allowed by the CSP)
     waitFor(auditor, d -> !d.findElements(By.cssSelector(".plot .uplot canvas")).isEmpty());
     shot(auditor, "auditor-overview");
+    assertThat(Chromium.cspViolations(auditor)).as("CSP violations on the overview").isEmpty();
 
     auditor.findElement(By.linkText(WORKLOAD)).click();
     assertThat(text(auditor, "main"))
@@ -174,6 +175,7 @@ class ConsoleBrowserTest {
     assertThat(text(auditor, "#chain-status")).isEqualTo("Intact");
     assertThat(text(auditor, "#audit-records")).contains("rollout");
     shot(auditor, "auditor-audit");
+    assertThat(Chromium.cspViolations(auditor)).as("CSP violations on any page").isEmpty();
   }
 
   @Test
@@ -207,6 +209,7 @@ class ConsoleBrowserTest {
         .until(
             d -> text(d, "#live").contains("2.0") && text(d, "#rollout-state").equals("ROLLING"));
     shot(operator, "operator-rollout-live");
+    assertThat(Chromium.cspViolations(operator)).as("CSP violations while polling").isEmpty();
 
     // keyboard: the reason, the confirmation and the button are reachable and labelled
     WebElement reason = operator.findElement(By.id("complete-reason"));
@@ -246,6 +249,11 @@ class ConsoleBrowserTest {
       shot(operator, "operator-overview-phone");
       operator.get(url("/ui/workloads/" + WORKLOAD));
       shot(operator, "operator-workload-phone");
+      assertThat(Chromium.cspViolations(operator)).isEmpty();
+      // control: the policy really blocks inline styles, and the check above would see it
+      operator.executeScript(
+          "document.body.insertAdjacentHTML('beforeend', '<p style=\\'color: red\\'>x</p>');");
+      waitFor(operator, d -> !Chromium.cspViolations((ChromeDriver) d).isEmpty());
     } finally {
       operator.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1000));
     }
