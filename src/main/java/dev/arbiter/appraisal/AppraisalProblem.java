@@ -5,9 +5,19 @@ import dev.arbiter.problem.ProblemType;
 
 /** Why an attestation was refused. Evidence-level failures are listed after the first problem. */
 public enum AppraisalProblem implements ProblemType {
+  POLICY_UNVERIFIED(
+      503,
+      "The workload's policy revision (or a version it accepts) failed its integrity check against"
+          + " the pinned keys on this replica; attestation is refused until a revision that"
+          + " verifies replaces it."),
   NONCE_INVALID(400, "The nonce is malformed or was not issued by this Arbiter."),
   NONCE_EXPIRED(401, "The nonce's lifetime has passed; get a new challenge."),
   NONCE_REUSED(409, "The nonce was already used for an attestation; nonces are single-use."),
+  NONCE_WRONG_ISSUER(
+      409,
+      "The nonce was issued by another Arbiter replica, or by this one before it restarted; get a"
+          + " new challenge from the replica you send this request to (keep one client on one"
+          + " replica)."),
   INVALID_IDENTIFIER(
       400,
       "The workload or instance id is empty, longer than 128 characters or has characters outside"

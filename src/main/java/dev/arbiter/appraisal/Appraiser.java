@@ -16,6 +16,7 @@ import dev.arbiter.evidence.VerificationResult;
 import dev.arbiter.internal.Hex;
 import dev.arbiter.policy.CelPolicy;
 import dev.arbiter.policy.PolicyProblem;
+import dev.arbiter.problem.CommonProblem;
 import dev.arbiter.problem.Problem;
 import dev.arbiter.problem.ProblemException;
 import dev.arbiter.token.EarSigner;
@@ -189,7 +190,10 @@ public final class Appraiser {
     }
   }
 
-  /** The nonce is this Arbiter's, unexpired and not used before (it is consumed here). */
+  /**
+   * The nonce is genuine, unexpired, minted by this replica since its last start, and not used
+   * before (it is consumed here).
+   */
   Optional<Refused> checkNonce(Attempt attempt) {
     return switch (nonces.consume(attempt.request.nonce()).orElse(null)) {
       case null -> Optional.empty();
@@ -198,6 +202,16 @@ public final class Appraiser {
               AppraisalProblem.NONCE_INVALID, "the nonce was not issued by this Arbiter");
       case EXPIRED -> attempt.refuse(AppraisalProblem.NONCE_EXPIRED, "the nonce has expired");
       case REUSED -> attempt.refuse(AppraisalProblem.NONCE_REUSED, "the nonce was already used");
+      case WRONG_ISSUER ->
+          attempt.refuse(
+              AppraisalProblem.NONCE_WRONG_ISSUER,
+              "the nonce was issued by another replica or before a restart; get a new challenge"
+                  + " from this replica");
+      case OVERLOADED ->
+          attempt.refuse(
+              new ProblemException(
+                  CommonProblem.UNAVAILABLE,
+                  "too many unexpired nonces are in use; retry shortly"));
     };
   }
 

@@ -20,28 +20,59 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Stateless single-use nonces (CONTRACTS.md): 32 bytes = expiry (8, epoch seconds) || random (8) ||
- * HMAC-SHA256(key, expiry || random)[0..16). Any replica holding the key can check one without a
- * database; each replica remembers the nonces it accepted until they expire and refuses them again.
- * The MAC key lives in {@code nonce-key.bin} in the data directory (replicas share it).
- * Thread-safe.
+ * Stateless single-use nonces, accepted at most once across restarts and replicas without a
+ * database. Layout (32 bytes): expiry (8, epoch seconds, big-endian) || serial (4) || issuer (4) ||
+ * HMAC-SHA256(issuer key, first 16 bytes)[0..16).
+ *
+ * <p>Each {@code Nonces} instance (one per server process start) is an <em>issuer</em>: a random
+ * 32-bit issuer tag chosen at construction, and an issuer key derived from the shared key in {@code
+ * nonce-key.bin} as HMAC-SHA256(shared key, "arbiter-nonce-issuer-v1" || tag). The serial counts up
+ * from a random start, so no two nonces of one issuer are equal. Any replica holding the shared key
+ * can tell a genuine nonce from a forged one (it derives the issuer key from the tag), but only the
+ * issuer that minted a nonce accepts it: a genuine, unexpired nonce of another issuer (another
+ * replica, or this replica before it restarted) is refused as {@link Rejection#WRONG_ISSUER}. So a
+ * nonce (and the proof of possession carrying one) is accepted at most once overall: the issuer
+ * remembers what it accepted until expiry, and nobody else accepts it. Clients must send {@code
+ * /v1/challenge} and the request using its nonce to the same replica (sticky load balancing), and
+ * ask for a new challenge after a restart.
+ *
+ * <p>Memory: the accepted set holds at most {@value #MAX_REMEMBERED} unexpired nonces (about 80
+ * bytes each); when full, expired ones are dropped, and if it is still full a nonce is refused as
+ * {@link Rejection#OVERLOADED} (fail closed) until some expire. Thread-safe.
  */
 public final class Nonces {
   public static final int LENGTH = 32;
-  private static final int MAX_REMEMBERED = 2_000_000;
+  static final int MAX_REMEMBERED = 2_000_000;
+  private static final byte[] ISSUER_LABEL =
+      "arbiter-nonce-issuer-v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-  private final byte[] key;
+  private final byte[] sharedKey;
+  private final int issuer;
+  private final byte[] issuerKey;
+  private final java.util.concurrent.atomic.AtomicInteger serial;
   private final Clock clock;
   private final Duration lifetime;
-  private final Map<String, Long> accepted = new ConcurrentHashMap<>();
+  private final int maxRemembered;
+  private final Map<Long, Long> accepted = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong lastPurge =
+      new java.util.concurrent.atomic.AtomicLong();
 
   public Nonces(byte[] key, Clock clock, Duration lifetime) {
+    this(key, clock, lifetime, MAX_REMEMBERED);
+  }
+
+  Nonces(byte[] key, Clock clock, Duration lifetime, int maxRemembered) {
     if (key.length < 32) {
       throw new IllegalArgumentException("nonce MAC key must be at least 32 bytes");
     }
-    this.key = key.clone();
+    this.sharedKey = key.clone();
+    this.issuer = ByteBuffer.wrap(Randoms.bytes(4)).getInt();
+    this.issuerKey = issuerKey(sharedKey, issuer);
+    this.serial =
+        new java.util.concurrent.atomic.AtomicInteger(ByteBuffer.wrap(Randoms.bytes(4)).getInt());
     this.clock = clock;
     this.lifetime = lifetime;
+    this.maxRemembered = maxRemembered;
   }
 
   /** Loads the MAC key from {@code file}, creating 32 random bytes (mode 600) when absent. */
@@ -65,8 +96,9 @@ public final class Nonces {
     Instant expires = clock.instant().plus(lifetime);
     ByteBuffer buffer = ByteBuffer.allocate(LENGTH);
     buffer.putLong(expires.getEpochSecond());
-    buffer.put(Randoms.bytes(8));
-    buffer.put(mac(Arrays.copyOf(buffer.array(), 16)), 0, 16);
+    buffer.putInt(serial.getAndIncrement());
+    buffer.putInt(issuer);
+    buffer.put(Macs.hmacSha256(issuerKey, Arrays.copyOf(buffer.array(), 16)), 0, 16);
     return new Issued(buffer.array(), Instant.ofEpochSecond(expires.getEpochSecond()));
   }
 
@@ -84,52 +116,89 @@ public final class Nonces {
 
   /** Why a nonce was not accepted. */
   public enum Rejection {
+    /** Not 32 bytes. */
     MALFORMED,
+    /** The MAC does not verify: not minted by any Arbiter holding the shared key. */
     FORGED,
+    /** Genuine, but its lifetime has passed. */
     EXPIRED,
-    REUSED
+    /**
+     * Genuine and unexpired, but minted by another issuer: another replica, or before a restart.
+     */
+    WRONG_ISSUER,
+    /** Already accepted once. */
+    REUSED,
+    /** The memory of accepted nonces is full of unexpired ones: refused until some expire. */
+    OVERLOADED
   }
 
-  /** Checks MAC and expiry without consuming. Empty when valid. */
+  /** Checks MAC, expiry and issuer without consuming. Empty when this issuer would accept it. */
   public java.util.Optional<Rejection> check(byte[] nonce) {
     if (nonce == null || nonce.length != LENGTH) {
       return java.util.Optional.of(Rejection.MALFORMED);
     }
-    byte[] expected = Arrays.copyOf(mac(Arrays.copyOf(nonce, 16)), 16);
+    ByteBuffer fields = ByteBuffer.wrap(nonce);
+    long expires = fields.getLong();
+    fields.getInt();
+    int minter = fields.getInt();
+    byte[] key = minter == issuer ? issuerKey : issuerKey(sharedKey, minter);
+    byte[] expected = Arrays.copyOf(Macs.hmacSha256(key, Arrays.copyOf(nonce, 16)), 16);
     if (!Digests.constantTimeEquals(expected, Arrays.copyOfRange(nonce, 16, 32))) {
       return java.util.Optional.of(Rejection.FORGED);
     }
-    long expires = ByteBuffer.wrap(nonce).getLong();
     if (clock.instant().getEpochSecond() > expires) {
       return java.util.Optional.of(Rejection.EXPIRED);
+    }
+    if (minter != issuer) {
+      return java.util.Optional.of(Rejection.WRONG_ISSUER);
     }
     return java.util.Optional.empty();
   }
 
   /**
-   * Checks and consumes a nonce: valid MAC, not expired, and not accepted before by this replica.
-   * Empty when accepted (and now remembered as used).
+   * Checks and consumes a nonce: genuine, not expired, minted by this issuer, and not accepted
+   * before. Empty when accepted (and now remembered as used until it expires).
    */
   public java.util.Optional<Rejection> consume(byte[] nonce) {
     java.util.Optional<Rejection> invalid = check(nonce);
     if (invalid.isPresent()) {
       return invalid;
     }
-    long expires = ByteBuffer.wrap(nonce).getLong();
-    if (accepted.size() >= MAX_REMEMBERED) {
-      purgeExpired();
+    ByteBuffer fields = ByteBuffer.wrap(nonce);
+    long expires = fields.getLong();
+    long id = (expires << 32) | (fields.getInt() & 0xffffffffL);
+    long now = clock.instant().getEpochSecond();
+    long last = lastPurge.get();
+    if (now - last >= lifetime.toSeconds() && lastPurge.compareAndSet(last, now)) {
+      purgeExpired(); // at most once per lifetime: the set holds about one lifetime of nonces
     }
-    String id = Base64.getEncoder().encodeToString(nonce);
+    if (accepted.size() >= maxRemembered) {
+      purgeExpired();
+      if (accepted.size() >= maxRemembered) {
+        return java.util.Optional.of(Rejection.OVERLOADED);
+      }
+    }
     if (accepted.putIfAbsent(id, expires) != null) {
       return java.util.Optional.of(Rejection.REUSED);
     }
     return java.util.Optional.empty();
   }
 
-  /** Forgets expired nonces (called periodically and when the memory is full). */
+  /** This instance's issuer tag (bytes 12..16 of every nonce it mints). */
+  int issuer() {
+    return issuer;
+  }
+
+  private static byte[] issuerKey(byte[] sharedKey, int tag) {
+    return Macs.hmacSha256(
+        sharedKey,
+        ByteBuffer.allocate(ISSUER_LABEL.length + 4).put(ISSUER_LABEL).putInt(tag).array());
+  }
+
+  /** Forgets expired nonces (called once per lifetime and when the memory is full). */
   public void purgeExpired() {
     long now = clock.instant().getEpochSecond();
-    for (Iterator<Map.Entry<String, Long>> it = accepted.entrySet().iterator(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<Long, Long>> it = accepted.entrySet().iterator(); it.hasNext(); ) {
       if (it.next().getValue() < now) {
         it.remove();
       }
@@ -138,9 +207,5 @@ public final class Nonces {
 
   public Duration lifetime() {
     return lifetime;
-  }
-
-  private byte[] mac(byte[] data) {
-    return Macs.hmacSha256(key, data);
   }
 }

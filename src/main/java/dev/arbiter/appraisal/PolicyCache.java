@@ -3,11 +3,13 @@ package dev.arbiter.appraisal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arbiter.crypto.Digests;
+import dev.arbiter.governance.KeyRing;
 import dev.arbiter.internal.Jcs;
 import dev.arbiter.policy.CelPolicy;
 import dev.arbiter.policy.PolicyRevision;
 import dev.arbiter.policy.PolicyService;
 import dev.arbiter.policy.Version;
+import dev.arbiter.problem.ProblemException;
 import dev.arbiter.store.Database;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -27,8 +29,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The in-memory copy of every workload's current policy revision that appraisal reads, so the hot
  * path never touches the database. Follows new revisions through PostgreSQL LISTEN/NOTIFY (channel
- * {@link PolicyService#CHANNEL}) with a periodic full refresh as a safety net. Version content is
- * checked against the content hash the revision names before it is trusted. Thread-safe.
+ * {@link PolicyService#CHANNEL}) with a periodic full refresh as a safety net.
+ *
+ * <p>Nothing is enforced before it is verified against the pinned {@link KeyRing}: each revision's
+ * hash (RFC 8785 body), its signature under a pinned key, its link to the revision before it (the
+ * whole chain on first load, then every new revision since the last verified one; a head older than
+ * one already verified is a rollback), and the content of every version it accepts against the
+ * {@code content_hash} it commits to (reference values, configuration). A workload whose revision
+ * fails any check is refused — {@link #get} throws {@link AppraisalProblem#POLICY_UNVERIFIED}, the
+ * failure is logged and counted ({@link #integrityFailures}) — until a revision that verifies
+ * replaces it; it is never served from the broken rows nor from an older revision. Thread-safe.
  */
 public final class PolicyCache implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PolicyCache.class);
@@ -37,7 +47,12 @@ public final class PolicyCache implements AutoCloseable {
   private final PolicyService policyService;
   private final BiFunction<String, String, List<String>> vulnerabilities;
   private final Duration fullRefresh;
+  private final KeyRing ring;
   private final Map<String, CompiledPolicy> policies = new ConcurrentHashMap<>();
+  private final Map<String, String> refused = new ConcurrentHashMap<>();
+  private final Map<String, PolicyRevision> verified = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong integrityFailures =
+      new java.util.concurrent.atomic.AtomicLong();
   private final Thread listener;
   private volatile boolean running = true;
   private volatile Duration pickupDelay = Duration.ZERO;
@@ -46,16 +61,19 @@ public final class PolicyCache implements AutoCloseable {
   /**
    * @param database where to LISTEN for {@link PolicyService#CHANNEL}
    * @param policyService reads revisions and versions
+   * @param ring the pinned keys every revision must be signed by
    * @param vulnerabilities (workload, version) to known vulnerability ids, read when a revision is
    *     loaded (never on the hot path)
    */
   public PolicyCache(
       Database database,
       PolicyService policyService,
+      KeyRing ring,
       BiFunction<String, String, List<String>> vulnerabilities,
       Duration fullRefresh) {
     this.database = database;
     this.policyService = policyService;
+    this.ring = ring;
     this.vulnerabilities = vulnerabilities;
     this.fullRefresh = fullRefresh;
     reloadAll();
@@ -64,9 +82,32 @@ public final class PolicyCache implements AutoCloseable {
     listener.start();
   }
 
-  /** The current compiled policy of a workload, if the workload exists. No I/O. */
+  /**
+   * The current compiled policy of a workload, if the workload exists. No I/O.
+   *
+   * @throws ProblemException {@link AppraisalProblem#POLICY_UNVERIFIED} when the workload's policy
+   *     failed its integrity check (fail closed)
+   */
   public Optional<CompiledPolicy> get(String workload) {
+    if (!refused.isEmpty() && refused.containsKey(workload)) {
+      throw new ProblemException(
+          AppraisalProblem.POLICY_UNVERIFIED,
+          "the policy of "
+              + workload
+              + " failed its integrity check on this replica; attestations are refused until it"
+              + " is repaired");
+    }
     return Optional.ofNullable(policies.get(workload));
+  }
+
+  /** Workloads refused because their policy failed its integrity check, with the reason. */
+  public Map<String, String> refusedWorkloads() {
+    return Map.copyOf(refused);
+  }
+
+  /** How many times a revision or version failed its integrity check (the alert metric). */
+  public long integrityFailures() {
+    return integrityFailures.get();
   }
 
   /** Workload to the revision hash this replica serves (for heartbeats and rollout waits). */
@@ -107,6 +148,7 @@ public final class PolicyCache implements AutoCloseable {
 
   private void loaded(String workload, CompiledPolicy policy) {
     policies.put(workload, policy);
+    refused.remove(workload);
     synchronized (changed) {
       changed.notifyAll();
     }
@@ -123,8 +165,11 @@ public final class PolicyCache implements AutoCloseable {
       List<PolicyRevision> heads = policyService.heads();
       for (PolicyRevision head : heads) {
         CompiledPolicy current = policies.get(head.workload());
-        if (current == null || current.seq() < head.seq()) {
-          loaded(head.workload(), compile(head));
+        if (current == null
+            || current.seq() < head.seq()
+            || refused.containsKey(head.workload())
+            || !current.revisionHash().equals(head.hash())) {
+          load(head);
         }
       }
     } catch (RuntimeException e) {
@@ -137,11 +182,115 @@ public final class PolicyCache implements AutoCloseable {
    * compiles to can change without a new revision (vulnerability findings of accepted versions).
    */
   public void reload(String workload) {
-    PolicyRevision head = policyService.current(workload);
-    CompiledPolicy current = policies.get(workload);
-    if (current == null || current.seq() <= head.seq()) {
-      loaded(workload, compile(head));
+    load(policyService.current(workload));
+  }
+
+  /** Verifies {@code head} (and the chain up to it), then compiles and serves it, or refuses. */
+  private void load(PolicyRevision head) {
+    Optional<String> broken = verifyChain(head);
+    if (broken.isEmpty()) {
+      try {
+        loaded(head.workload(), compile(head));
+        return;
+      } catch (BrokenRevision e) {
+        broken = Optional.of(e.getMessage());
+      }
     }
+    integrityFailures.incrementAndGet();
+    String previous = refused.put(head.workload(), broken.get());
+    policies.remove(head.workload());
+    if (!broken.get().equals(previous)) {
+      LOG.error(
+          "policy integrity: refusing workload {} (revision #{}): {}",
+          head.workload(),
+          head.seq(),
+          broken.get());
+    }
+    synchronized (changed) {
+      changed.notifyAll();
+    }
+  }
+
+  /** A version a revision accepts does not have the content the revision committed to. */
+  private static final class BrokenRevision extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    BrokenRevision(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /**
+   * Checks {@code head}: hash, signature under a pinned key, and its chain back to the last
+   * revision this replica verified (the whole chain the first time). Empty when it verifies.
+   */
+  private Optional<String> verifyChain(PolicyRevision head) {
+    PolicyRevision known = verified.get(head.workload());
+    if (known != null && known.seq() == head.seq()) {
+      if (!known.hash().equals(head.hash())) {
+        return Optional.of(
+            "revision #" + head.seq() + " differs from the one verified before (rewritten)");
+      }
+      return check(head);
+    }
+    if (known != null && known.seq() > head.seq()) {
+      return Optional.of(
+          "the head revision #"
+              + head.seq()
+              + " is older than #"
+              + known.seq()
+              + " verified before (rows deleted or restored from an older backup)");
+    }
+    long from = known == null ? 0 : known.seq();
+    String previousHash = known == null ? null : known.hash();
+    long expected = from + 1;
+    PolicyRevision last = known;
+    for (PolicyRevision revision : policyService.revisions(head.workload())) {
+      if (revision.seq() <= from) {
+        continue;
+      }
+      if (revision.seq() > head.seq()) {
+        break;
+      }
+      if (revision.seq() != expected) {
+        return Optional.of("revision #" + expected + " is missing before #" + revision.seq());
+      }
+      if (!java.util.Objects.equals(revision.prev(), previousHash)) {
+        return Optional.of(
+            "revision #" + revision.seq() + " does not link to the revision before it");
+      }
+      Optional<String> problem = check(revision);
+      if (problem.isPresent()) {
+        return problem;
+      }
+      previousHash = revision.hash();
+      expected = revision.seq() + 1;
+      last = revision;
+    }
+    if (last == null || last.seq() != head.seq() || !last.hash().equals(head.hash())) {
+      return Optional.of("revision #" + head.seq() + " is not on the verified chain");
+    }
+    verified.put(head.workload(), last);
+    return Optional.empty();
+  }
+
+  /** Hash, signature and the body's own workload/seq/prev of one revision. */
+  private Optional<String> check(PolicyRevision revision) {
+    List<String> problems =
+        ring.problemsOf(revision.body(), revision.hash(), revision.keyId(), revision.signature());
+    if (!problems.isEmpty()) {
+      return Optional.of("revision #" + revision.seq() + ": " + String.join("; ", problems));
+    }
+    var body = revision.body();
+    var prev = body.get("prev");
+    if (!revision.workload().equals(body.path("workload").asText(null))
+        || body.path("seq").asLong(-1) != revision.seq()
+        || !java.util.Objects.equals(
+            prev == null || prev.isNull() ? null : prev.asText(), revision.prev())) {
+      return Optional.of(
+          "revision #" + revision.seq() + ": its body's workload/seq/prev differ from the row");
+    }
+    return Optional.empty();
   }
 
   private CompiledPolicy compile(PolicyRevision revision) {
@@ -155,12 +304,14 @@ public final class PolicyCache implements AutoCloseable {
           || !dev.arbiter.internal.Hex.encode(
                   Digests.sha256(Jcs.canonicalize(version.get().content())))
               .equals(expectedHash)) {
-        LOG.error(
-            "version {}@{} does not match the content hash in revision #{}; not accepting it",
-            revision.workload(),
-            label,
-            revision.seq());
-        continue;
+        throw new BrokenRevision(
+            "version "
+                + label
+                + (version.isEmpty()
+                    ? " accepted by revision #" + revision.seq() + " is not stored"
+                    : " does not have the content revision #"
+                        + revision.seq()
+                        + " committed to (reference values or configuration edited)"));
       }
       var values = version.get().referenceValues();
       Optional<ObjectNode> configuration = values.configuration();

@@ -8,8 +8,8 @@
  * dev.arbiter.appraisal.AppraisalOutcome}), the {@link dev.arbiter.appraisal.Decision} stream every
  * appraisal reports to a constructor-injected {@link dev.arbiter.appraisal.DecisionSink} (fleet
  * record via {@link dev.arbiter.appraisal.FleetFeed}, metrics, later the transparency log), the
- * stateless single-use {@link dev.arbiter.appraisal.Nonces}, the policy cache and the asynchronous
- * fleet recorder.
+ * stateless {@link dev.arbiter.appraisal.Nonces} (accepted at most once, only by the process that
+ * minted them: see README.md), the policy cache and the asynchronous fleet recorder.
  *
  * <p><b>Invariants.</b> The hot path issues no SQL and no other I/O: policy comes from memory (the
  * cache), fleet records and other decision consumers queue. Every untrusted input is checked at the

@@ -3,6 +3,7 @@ package dev.arbiter.cli;
 
 import dev.arbiter.crypto.Ed25519Key;
 import dev.arbiter.governance.IntegrityCheck;
+import dev.arbiter.governance.KeyRing;
 import dev.arbiter.internal.Json;
 import dev.arbiter.store.Database;
 import dev.arbiter.store.LocalDatabase;
@@ -73,10 +74,31 @@ final class AuditCommand {
                 + " each checkpoint's origin).")
     String logKey;
 
+    @Option(
+        names = "--key-ring",
+        paramLabel = "FILE",
+        description =
+            "The pinned service keys that verify revisions and records (default: service-keys.json"
+                + " in the data directory); keys found only in the database are never trusted.")
+    Path keyRingFile;
+
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
+      Path ringFile =
+          keyRingFile != null
+              ? keyRingFile
+              : ClientOptions.resolveDataDir(dataDir).resolve(KeyRing.FILE);
+      KeyRing ring;
+      try {
+        ring = KeyRing.load(ringFile);
+      } catch (java.nio.file.NoSuchFileException e) {
+        throw CliException.usage(
+            "no key ring at " + ringFile + " (give --key-ring or --data-dir of the server)");
+      } catch (IOException e) {
+        throw CliException.usage("the key ring does not verify: " + e.getMessage());
+      }
       String url = databaseUrl != null ? databaseUrl : System.getenv("ARBITER_DATABASE_URL");
       Optional<NoteVerifierKey> pinned =
           logKey == null ? Optional.empty() : Optional.of(LogCommand.parse(logKey, "--log-key"));
@@ -97,7 +119,7 @@ final class AuditCommand {
       IntegrityCheck.Report report;
       if (url != null && !url.isBlank()) {
         try (Database database = Database.open(new Database.Location.External(url), false)) {
-          report = IntegrityCheck.run(database, trusted, storedKey);
+          report = IntegrityCheck.run(database, ring, trusted, storedKey);
         } catch (dev.arbiter.store.StoreException e) {
           throw CliException.usage(e.getMessage());
         }
@@ -107,7 +129,7 @@ final class AuditCommand {
           report =
               LocalDatabase.withReadOnly(
                   new dev.arbiter.auth.DataDir(dir).database(),
-                  database -> IntegrityCheck.run(database, trusted, storedKey));
+                  database -> IntegrityCheck.run(database, ring, trusted, storedKey));
         } catch (dev.arbiter.store.StoreException e) {
           throw CliException.usage(e.getMessage());
         }

@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.statement.StatementContext;
 
@@ -111,6 +112,21 @@ final class AuditStore {
         .createQuery("select key_id, public_jwk from service_key")
         .map((rs, ctx) -> new String[] {rs.getString("key_id"), rs.getString("public_jwk")})
         .list();
+  }
+
+  /** Every stored version: {@code workload@label} to {content JSON, content_hash column}. */
+  static Map<String, String[]> versionContents(Tx tx) {
+    Map<String, String[]> out = new java.util.HashMap<>();
+    tx.handle()
+        .createQuery("select workload, label, content, content_hash from version")
+        .map((rs, ctx) -> {
+          out.put(
+              rs.getString("workload") + "@" + rs.getString("label"),
+              new String[] {rs.getString("content"), rs.getString("content_hash")});
+          return 0;
+        })
+        .list();
+    return out;
   }
 
   static List<ChainRow> revisionRows(Tx tx) {

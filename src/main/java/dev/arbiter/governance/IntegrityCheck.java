@@ -2,9 +2,7 @@
 package dev.arbiter.governance;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.nimbusds.jose.jwk.ECKey;
 import dev.arbiter.crypto.Digests;
-import dev.arbiter.crypto.ServiceKey;
 import dev.arbiter.governance.AuditStore.ChainRow;
 import dev.arbiter.internal.Hex;
 import dev.arbiter.internal.Jcs;
@@ -71,9 +69,9 @@ public final class IntegrityCheck {
    */
   public record TrustedCheckpoint(String source, String note, NoteVerifierKey key) {}
 
-  /** Checks everything, read-only. */
-  public static Report run(Database database) {
-    return database.inTransaction(IntegrityCheck::run);
+  /** Checks everything, read-only, against the pinned keys of {@code ring}. */
+  public static Report run(Database database, KeyRing ring) {
+    return database.inTransaction(tx -> run(tx, ring));
   }
 
   /**
@@ -81,38 +79,45 @@ public final class IntegrityCheck {
    * logKey}, when given, also verifies the signatures of the checkpoints stored in the database.
    */
   public static Report run(
-      Database database, List<TrustedCheckpoint> trusted, Optional<NoteVerifierKey> logKey) {
-    return database.inTransaction(tx -> run(tx, trusted, logKey));
+      Database database,
+      KeyRing ring,
+      List<TrustedCheckpoint> trusted,
+      Optional<NoteVerifierKey> logKey) {
+    return database.inTransaction(tx -> run(tx, ring, trusted, logKey));
   }
 
   /** Checks everything in the caller's transaction. */
-  public static Report run(Tx tx) {
-    return run(tx, List.of(), Optional.empty());
+  public static Report run(Tx tx, KeyRing ring) {
+    return run(tx, ring, List.of(), Optional.empty());
   }
 
   /**
    * Checks everything in the caller's transaction: the hash chains and signatures of the policy
-   * revisions and audit records; that each of them is a leaf of the transparency log and each such
-   * leaf names an existing record with the same hash (a deleted tail record leaves its leaf
-   * behind); the whole Merkle tree recomputed from the leaves; and that the log extends each
-   * trusted checkpoint (a smaller tree is a rollback, another root at the checkpoint's size a
-   * fork).
+   * revisions and audit records against the pinned keys of {@code ring} (never keys read from the
+   * database: a {@code service_key} row the ring does not hold is itself a finding); that every
+   * version a revision accepts still has the content the revision committed to; that each record is
+   * a leaf of the transparency log and each such leaf names an existing record with the same hash
+   * (a deleted tail record leaves its leaf behind); the whole Merkle tree recomputed from the
+   * leaves; and that the log extends each trusted checkpoint (a smaller tree is a rollback, another
+   * root at the checkpoint's size a fork).
    */
   public static Report run(
-      Tx tx, List<TrustedCheckpoint> trusted, Optional<NoteVerifierKey> logKey) {
-    Map<String, ECKey> keys = new HashMap<>();
+      Tx tx, KeyRing ring, List<TrustedCheckpoint> trusted, Optional<NoteVerifierKey> logKey) {
+    List<Finding> findings = new ArrayList<>();
     for (String[] row : AuditStore.serviceKeys(tx)) {
-      try {
-        keys.put(row[0], ECKey.parse(row[1]));
-      } catch (java.text.ParseException e) {
-        // a corrupt key row: records signed by it will be reported as unverifiable
+      if (ring.key(row[0]).isEmpty()) {
+        findings.add(
+            new Finding(
+                "service_key",
+                row[0],
+                "not in the pinned key ring (inserted into the database?); never trusted"));
       }
     }
-    List<Finding> findings = new ArrayList<>();
-    int revisions = checkRevisions(AuditStore.revisionRows(tx), keys, findings);
     List<ChainRow> revisionRows = AuditStore.revisionRows(tx);
+    int revisions = checkRevisions(revisionRows, ring, findings);
+    checkAcceptedVersions(revisionRows, AuditStore.versionContents(tx), findings);
     List<ChainRow> auditRows = AuditStore.auditRows(tx);
-    int audits = checkAudit(auditRows, keys, findings);
+    int audits = checkAudit(auditRows, ring, findings);
     checkLeaves(
         "policy_revision",
         revisionRows,
@@ -127,6 +132,48 @@ public final class IntegrityCheck {
     }
     return new Report(
         revisions, audits, tree.leavesChecked(), trusted.size(), List.copyOf(findings));
+  }
+
+  /**
+   * Every {@code {version, content_hash}} a revision accepts must name a stored version whose
+   * content (reference values, configuration, artifact digest, provenance and SBOM digests) hashes
+   * to that value, and whose stored hash column agrees: a measurement swapped by SQL in any column
+   * is found.
+   */
+  private static void checkAcceptedVersions(
+      List<ChainRow> revisions, Map<String, String[]> versions, List<Finding> findings) {
+    java.util.Set<String> reported = new java.util.HashSet<>();
+    for (ChainRow row : revisions) {
+      JsonNode body = parseOrNull(row.body());
+      if (body == null) {
+        continue;
+      }
+      for (JsonNode entry : body.path("accepted")) {
+        String label = entry.path("version").asText();
+        String committed = entry.path("content_hash").asText();
+        String id = row.workload() + "@" + label;
+        String[] stored = versions.get(id);
+        String problem = null;
+        if (stored == null) {
+          problem = "accepted by revision #" + row.seq() + " but not stored";
+        } else {
+          JsonNode content = parseOrNull(stored[0]);
+          String actual =
+              content == null ? null : Hex.encode(Digests.sha256(Jcs.canonicalize(content)));
+          if (!committed.equals(actual)) {
+            problem =
+                "its content does not hash to the content_hash revision #"
+                    + row.seq()
+                    + " committed to (reference values edited?)";
+          } else if (!committed.equals(stored[1])) {
+            problem = "its content_hash column differs from revision #" + row.seq();
+          }
+        }
+        if (problem != null && reported.add(id + problem)) {
+          findings.add(new Finding("version", id, problem));
+        }
+      }
+    }
   }
 
   /** The identity of a chained record in its leaf: {@code workload#seq} or {@code seq}. */
@@ -240,8 +287,7 @@ public final class IntegrityCheck {
     }
   }
 
-  private static int checkRevisions(
-      List<ChainRow> rows, Map<String, ECKey> keys, List<Finding> findings) {
+  private static int checkRevisions(List<ChainRow> rows, KeyRing ring, List<Finding> findings) {
     String workload = null;
     String previousHash = null;
     long expectedSeq = 1;
@@ -254,7 +300,7 @@ public final class IntegrityCheck {
       }
       long seq = row.seq();
       String id = workload + "#" + seq;
-      List<String> problems = checkRecord(row, keys);
+      List<String> problems = checkRecord(row, ring);
       JsonNode body = parseOrNull(row.body());
       if (seq != expectedSeq) {
         problems.add("sequence gap: expected " + expectedSeq);
@@ -276,13 +322,12 @@ public final class IntegrityCheck {
     return rows.size();
   }
 
-  private static int checkAudit(
-      List<ChainRow> rows, Map<String, ECKey> keys, List<Finding> findings) {
+  private static int checkAudit(List<ChainRow> rows, KeyRing ring, List<Finding> findings) {
     String previousHash = null;
     long expectedSeq = 1;
     for (ChainRow row : rows) {
       long seq = row.seq();
-      List<String> problems = checkRecord(row, keys);
+      List<String> problems = checkRecord(row, ring);
       JsonNode body = parseOrNull(row.body());
       if (seq != expectedSeq) {
         problems.add("sequence gap: expected " + expectedSeq);
@@ -303,26 +348,9 @@ public final class IntegrityCheck {
     return rows.size();
   }
 
-  /** Hash and signature of one row. */
-  private static List<String> checkRecord(ChainRow row, Map<String, ECKey> keys) {
-    List<String> problems = new ArrayList<>();
-    String body = row.body();
-    String hash = row.hash();
-    JsonNode parsed = parseOrNull(body);
-    if (parsed == null) {
-      problems.add("body is not JSON");
-    } else if (!Hex.encode(Digests.sha256(Jcs.canonicalize(parsed))).equals(hash)) {
-      problems.add("hash does not match the content");
-    }
-    ECKey key = keys.get(row.keyId());
-    if (key == null) {
-      problems.add("signed by an unknown service key " + row.keyId());
-    } else if (hash == null
-        || !Hex.isHex(hash)
-        || !ServiceKey.verify(key, Hex.decode(hash), row.signature())) {
-      problems.add("signature does not verify");
-    }
-    return problems;
+  /** Hash and signature of one row, against the pinned keys. */
+  private static List<String> checkRecord(ChainRow row, KeyRing ring) {
+    return ring.problemsOf(parseOrNull(row.body()), row.hash(), row.keyId(), row.signature());
   }
 
   private static JsonNode parseOrNull(String body) {

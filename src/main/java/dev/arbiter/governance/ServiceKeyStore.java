@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.governance;
 
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
 import dev.arbiter.crypto.Digests;
 import dev.arbiter.crypto.ServiceKey;
 import dev.arbiter.internal.Hex;
@@ -11,14 +9,16 @@ import dev.arbiter.store.Tx;
 import dev.arbiter.tlog.LogEntry;
 import dev.arbiter.tlog.LogStore;
 import java.nio.charset.StandardCharsets;
-import java.text.ParseException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The {@code service_key} table: public keys that signed revisions, audit records and results. */
+/**
+ * The {@code service_key} table: a record (and transparency-log key events) of the public keys that
+ * signed revisions, audit records and results. Informational only: verification uses the pinned
+ * {@link KeyRing}, and {@code audit verify} reports a row the ring does not hold.
+ */
 public final class ServiceKeyStore {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceKeyStore.class);
   private final Database database;
@@ -68,24 +68,5 @@ public final class ServiceKeyStore {
     if (retired > 0) {
       LogStore.append(tx, List.of(LogEntry.keyEvent("retired", keyId, null, at)), at);
     }
-  }
-
-  /** Every recorded key (current and rotated), oldest first, as a public JWK set. */
-  public JWKSet published() {
-    List<JWK> keys = new ArrayList<>();
-    for (String json :
-        database
-            .jdbi()
-            .withHandle(h ->
-                h.createQuery("select public_jwk from service_key order by created_at")
-                    .mapTo(String.class)
-                    .list())) {
-      try {
-        keys.add(JWK.parse(json));
-      } catch (ParseException e) {
-        LOG.error("unparseable service key in the database; skipped");
-      }
-    }
-    return new JWKSet(keys);
   }
 }

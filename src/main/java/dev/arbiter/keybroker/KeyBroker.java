@@ -116,9 +116,12 @@ public final class KeyBroker {
               clock.instant());
       Optional<Nonces.Rejection> rejection = nonces.consume(nonce);
       if (rejection.isPresent()) {
+        String why = rejection.get().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         throw new Refusal(
-            "nonce-" + rejection.get().name().toLowerCase(java.util.Locale.ROOT),
-            "the proof's nonce is " + rejection.get().name().toLowerCase(java.util.Locale.ROOT));
+            "nonce-" + why,
+            rejection.get() == Nonces.Rejection.WRONG_ISSUER
+                ? "the proof's nonce was issued by another replica or before a restart"
+                : "the proof's nonce is " + why);
       }
       if (!SecretStore.isValidName(request.name())) {
         throw new Refusal("unknown-resource", "the resource name is not a valid secret name");

@@ -21,6 +21,7 @@ import dev.arbiter.console.http.ConsoleRoutes;
 import dev.arbiter.crypto.ServiceKey;
 import dev.arbiter.crypto.TlsContexts;
 import dev.arbiter.governance.AuditLog;
+import dev.arbiter.governance.KeyRing;
 import dev.arbiter.governance.LegacyRecords;
 import dev.arbiter.governance.ServiceKeyStore;
 import dev.arbiter.governance.http.AuditRoutes;
@@ -100,6 +101,7 @@ public final class ArbiterServer implements AutoCloseable {
   /** The wired domain services (for tests and in-process tools). */
   public record Services(
       ServiceKey serviceKey,
+      KeyRing keyRing,
       AuditLog audit,
       PolicyService policies,
       RoleMap roles,
@@ -126,6 +128,8 @@ public final class ArbiterServer implements AutoCloseable {
     Files.createDirectories(dir.root());
     RoleMap roles = bootstrapCertificates(dir, config);
     ServiceKey serviceKey = ServiceKey.loadOrCreate(dir.serviceKey());
+    // the pinned verification keys: from the data directory, never from the database
+    KeyRing keyRing = KeyRing.loadOrCreate(dir.root(), serviceKey, config.clock().instant());
     Database database =
         Database.open(
             config
@@ -134,7 +138,7 @@ public final class ArbiterServer implements AutoCloseable {
                 .orElseGet(() -> new Database.Location.Embedded(dir.database())));
     Services services = null;
     try {
-      services = wire(config, dir, roles, serviceKey, database);
+      services = wire(config, dir, roles, serviceKey, keyRing, database);
       // the default external URL is the server's own, known once it listens: until then no proof
       // of possession matches
       AtomicReference<List<URI>> externalUrls = new AtomicReference<>(config.externalUrls());
@@ -174,7 +178,12 @@ public final class ArbiterServer implements AutoCloseable {
 
   /** The domain services, by constructor, one domain after the other in dependency order. */
   private static Services wire(
-      ServerConfig config, DataDir dir, RoleMap roles, ServiceKey serviceKey, Database database)
+      ServerConfig config,
+      DataDir dir,
+      RoleMap roles,
+      ServiceKey serviceKey,
+      KeyRing keyRing,
+      Database database)
       throws IOException {
     Clock clock = config.clock();
     // governance: the service key's public half (JWKS) and the audit log every domain appends to
@@ -189,7 +198,7 @@ public final class ArbiterServer implements AutoCloseable {
       if (adopted > 0) {
         LOG.info("transparency log: adopted {} records written before the log existed", adopted);
       }
-      return wireDomains(config, dir, roles, serviceKey, database, keyStore, audit, tlog);
+      return wireDomains(config, dir, roles, serviceKey, keyRing, database, audit, tlog);
     } catch (IOException | RuntimeException e) {
       tlog.close(); // nothing else has started yet
       throw e;
@@ -201,14 +210,14 @@ public final class ArbiterServer implements AutoCloseable {
       DataDir dir,
       RoleMap roles,
       ServiceKey serviceKey,
+      KeyRing keyRing,
       Database database,
-      ServiceKeyStore keyStore,
       AuditLog audit,
       TransparencyLog tlog)
       throws IOException {
     Clock clock = config.clock();
     DecisionLog decisionLog = new DecisionLog(tlog, config.log().mode());
-    Supplier<JWKSet> jwks = keyStore::published;
+    Supplier<JWKSet> jwks = keyRing::jwks;
     // policy: workloads, versions, signed revisions
     PolicyService policies =
         new PolicyService(database, serviceKey, audit, config.schemes(), clock);
@@ -228,7 +237,8 @@ public final class ArbiterServer implements AutoCloseable {
     CollateralService collateral = new CollateralService(database, config.schemes(), audit, clock);
     // appraisal: policy cache, nonces, EAR signing, fleet records
     PolicyCache cache =
-        new PolicyCache(database, policies, supplyChain::vulnerabilities, Duration.ofSeconds(30));
+        new PolicyCache(
+            database, policies, keyRing, supplyChain::vulnerabilities, Duration.ofSeconds(30));
     cacheRef.set(cache);
     Nonces nonces =
         new Nonces(
@@ -270,6 +280,7 @@ public final class ArbiterServer implements AutoCloseable {
             rollouts, webhooks, clock, config.liveWindow(), config.schedulerTick());
     return new Services(
         serviceKey,
+        keyRing,
         audit,
         policies,
         roles,
@@ -299,7 +310,7 @@ public final class ArbiterServer implements AutoCloseable {
     ServerConfig config = services.config();
     List<Route> domainRoutes = new ArrayList<>();
     domainRoutes.addAll(new PolicyRoutes(services.policies(), services.supplyChain()).routes());
-    domainRoutes.addAll(new AuditRoutes(database).routes());
+    domainRoutes.addAll(new AuditRoutes(database, services.keyRing()).routes());
     domainRoutes.addAll(new SupplyChainRoutes(services.supplyChain()).routes());
     domainRoutes.addAll(new AttestationRoutes(services.appraiser(), services.nonces()).routes());
     domainRoutes.addAll(new CollateralRoutes(services.collateral(), config.clock()).routes());
@@ -347,7 +358,9 @@ public final class ArbiterServer implements AutoCloseable {
         WebServer.builder()
             .host(config.listen())
             .port(config.port())
-            .maxPayloadSize(64L * 1024 * 1024)
+            // above every route's own limit (the largest is 64 MiB), so that a route answers an
+            // oversized body with its typed 413 from the declared length, before reading it
+            .maxPayloadSize(65L * 1024 * 1024)
             .tls(
                 Tls.builder()
                     .sslContext(tls)

@@ -80,6 +80,15 @@ public final class Metrics implements DecisionSink {
             "arbiter.policy.workloads", services.policyCache(), c -> c.servedSequences().size())
         .description("Workloads in the appraisal policy cache")
         .register(registry);
+    Gauge.builder(
+            "arbiter.policy.refused", services.policyCache(), c -> c.refusedWorkloads().size())
+        .description(
+            "Workloads refused because their policy failed its integrity check (alert when > 0)")
+        .register(registry);
+    FunctionCounter.builder(
+            "arbiter.policy.integrity_failures", services.policyCache(), c -> c.integrityFailures())
+        .description("Policy revisions or versions that failed their integrity check")
+        .register(registry);
     FunctionCounter.builder(
             "arbiter.rollout.deadlines", services.scheduler(), s -> s.deadlinesFired())
         .description("Rollout deadlines that passed")

@@ -3,7 +3,6 @@ package dev.arbiter.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -18,8 +17,9 @@ import org.jdbi.v3.postgres.PostgresPlugin;
 
 /**
  * The system of record: PostgreSQL, either embedded (real PostgreSQL binaries, data under the data
- * directory, persistent across restarts) or external ({@code --database-url}). Opening migrates the
- * schema with Flyway and refuses a schema newer than this build knows. Thread-safe; close once.
+ * directory, persistent across restarts, reached only over its Unix socket) or external ({@code
+ * --database-url}). Opening migrates the schema with Flyway and refuses a schema newer than this
+ * build knows. Thread-safe; close once.
  */
 public final class Database implements AutoCloseable {
   private final HikariDataSource dataSource;
@@ -44,10 +44,10 @@ public final class Database implements AutoCloseable {
     record External(String url) implements Location {}
 
     /**
-     * The embedded cluster of {@code directory}, already running (started by a server) on loopback
-     * {@code port}.
+     * The embedded cluster of {@code directory}, already running (started by a server): reached on
+     * the Unix socket its {@code postmaster.pid} names.
      */
-    record EmbeddedRunning(Path directory, int port) implements Location {}
+    record EmbeddedRunning(Path directory) implements Location {}
   }
 
   /** Opens (starting the embedded server when needed) and migrates. */
@@ -77,7 +77,7 @@ public final class Database implements AutoCloseable {
           config.setPassword(cluster.appPassword());
         }
         case Location.EmbeddedRunning r -> {
-          config.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + r.port() + "/postgres");
+          config.setJdbcUrl(EmbeddedCluster.jdbcUrl(EmbeddedCluster.runningSocket(r.directory())));
           config.setUsername(EmbeddedCluster.APP_ROLE);
           config.setPassword(EmbeddedCluster.credentials(r.directory()).appPassword());
         }
@@ -202,8 +202,10 @@ public final class Database implements AutoCloseable {
     if (embedded.isEmpty()) {
       return dataSource.getJdbcUrl();
     }
-    return dataSource.getJdbcUrl()
-        + "?user="
+    String url = dataSource.getJdbcUrl();
+    return url
+        + (url.contains("?") ? "&" : "?")
+        + "user="
         + dataSource.getUsername()
         + "&password="
         + java.net.URLEncoder.encode(
@@ -217,11 +219,6 @@ public final class Database implements AutoCloseable {
   }
 
   private static void closeQuietly(EmbeddedCluster cluster) {
-    EmbeddedPostgres postgres = cluster.postgres();
-    try {
-      postgres.close();
-    } catch (IOException e) {
-      // the embedded server is going away with the process anyway
-    }
+    cluster.stop();
   }
 }

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.store;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -25,31 +24,36 @@ import java.util.Properties;
 import java.util.Set;
 
 /**
- * The embedded PostgreSQL cluster of a data directory, locked down: password (SCRAM-SHA-256)
- * authentication for every connection, local or TCP, with random passwords kept in a 0600 file;
+ * The embedded PostgreSQL cluster of a data directory, locked down: no TCP listener at all, one
+ * Unix socket in a 0700 directory; password (SCRAM-SHA-256) authentication for every connection,
+ * with random passwords kept in a 0600 file (a new cluster is created with SCRAM, never trust);
  * Arbiter connects as the role {@code arbiter}, which owns only its schema and is not a superuser
- * (so {@code COPY ... TO PROGRAM} and file access are out of its reach); the Unix socket lives in a
- * 0700 directory; binaries, data and socket directories are not group- or world-accessible.
+ * (so {@code COPY ... TO PROGRAM} and file access are out of its reach); binaries, data and socket
+ * directories are not group- or world-accessible. Arbiter reaches the socket through {@link
+ * UnixSocketFactory}.
  *
- * <p>The TCP listener stays on loopback because the embedded launcher checks readiness over TCP; it
- * accepts only SCRAM with the random passwords. A cluster created by an earlier Arbiter (trust
- * authentication, tables owned by {@code postgres}) is converted on its first start.
+ * <p>The socket directory is {@code <directory>/socket}, unless its socket file's path would exceed
+ * what a Unix socket address holds (107 bytes): then it is {@code /tmp/arbiter-pg-<16 hex digits of
+ * the SHA-256 of that path>}, created 0700 by this OS user (a directory there owned by someone
+ * else, or a link, is refused). A cluster created by an earlier Arbiter (trust authentication,
+ * tables owned by {@code postgres}) is converted on its first start.
  */
 final class EmbeddedCluster {
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(EmbeddedCluster.class);
   static final String APP_ROLE = "arbiter";
-  private static final String SUPERUSER = "postgres";
+  private static final String SUPERUSER = PostgresServer.SUPERUSER;
+  private static final int SOCKET_PATH_LIMIT = 107;
   private static final Set<PosixFilePermission> OWNER_ONLY =
       PosixFilePermissions.fromString("rwx------");
   private static final Set<PosixFilePermission> OWNER_FILE =
       PosixFilePermissions.fromString("rw-------");
 
-  private final EmbeddedPostgres postgres;
+  private final PostgresServer server;
   private final Credentials credentials;
 
-  private EmbeddedCluster(EmbeddedPostgres postgres, Credentials credentials) {
-    this.postgres = postgres;
+  private EmbeddedCluster(PostgresServer server, Credentials credentials) {
+    this.server = server;
     this.credentials = credentials;
   }
 
@@ -70,43 +74,98 @@ final class EmbeddedCluster {
   static EmbeddedCluster start(Path directory) throws IOException {
     ownerOnlyDirectory(directory);
     Path binaries = ownerOnlyDirectory(directory.resolve("pgbin"));
-    Path socket = ownerOnlyDirectory(directory.resolve("socket"));
+    Path socket = socketDirectory(directory);
     Path data = directory.resolve("pgdata");
     Path secrets = directory.resolve("credentials.properties");
-    boolean secured = Files.exists(secrets) && Files.exists(data.resolve("PG_VERSION"));
+    boolean initialized = Files.exists(data.resolve("PG_VERSION"));
+    boolean secured = Files.exists(secrets) && initialized;
     stopOrphan(data);
     Credentials credentials = secured ? read(secrets) : Credentials.random();
     if (!secured) {
-      write(
-          secrets,
-          credentials); // before securing: a crash in between leaves a trust cluster, which accepts
-      // any password
+      // before securing: a crash in between leaves a cluster whose passwords are not known
+      write(secrets, credentials);
     }
-    EmbeddedPostgres postgres =
-        EmbeddedPostgres.builder()
-            .setDataDirectory(data)
-            .setOverrideWorkingDirectory(binaries.toFile())
-            .setCleanDataDirectory(false)
-            .setRegisterShutdownHook(true)
-            .setServerConfig("listen_addresses", "127.0.0.1")
-            .setServerConfig("unix_socket_directories", socket.toString())
-            .setServerConfig("unix_socket_permissions", "0700")
-            .setServerConfig("password_encryption", "scram-sha-256")
-            .setConnectConfig("password", credentials.superuserPassword())
-            .start();
-    EmbeddedCluster cluster = new EmbeddedCluster(postgres, credentials);
+    Path home = PostgresBinaries.unpack(binaries);
+    if (!initialized) {
+      PostgresServer.initdb(home, data, credentials.superuserPassword());
+    }
+    PostgresServer server = PostgresServer.start(home, data, socket);
+    EmbeddedCluster cluster = new EmbeddedCluster(server, credentials);
     try {
       cluster.secure(data);
+      restrict(directory);
     } catch (SQLException | IOException | RuntimeException e) {
-      try {
-        postgres.close();
-      } catch (IOException ignored) {
-        // reported below
-      }
+      server.stop();
       throw new StoreException("cannot secure the embedded PostgreSQL: " + e.getMessage(), e);
     }
-    restrict(directory);
     return cluster;
+  }
+
+  /**
+   * The directory of the cluster's Unix socket: {@code <directory>/socket}, or a short 0700
+   * directory under {@code /tmp} when that path is too long for a socket address.
+   */
+  static Path socketDirectory(Path directory) throws IOException {
+    Path preferred = directory.toAbsolutePath().normalize().resolve("socket");
+    String socketFile = preferred.resolve(".s.PGSQL." + PostgresServer.PORT).toString();
+    if (socketFile.getBytes(StandardCharsets.UTF_8).length <= SOCKET_PATH_LIMIT) {
+      return ownerOnlyDirectory(preferred);
+    }
+    String hash =
+        java.util.HexFormat.of()
+            .formatHex(
+                dev.arbiter.crypto.Digests.sha256(
+                    preferred.toString().getBytes(StandardCharsets.UTF_8)),
+                0,
+                8);
+    Path fallback = Path.of("/tmp", "arbiter-pg-" + hash);
+    try {
+      Files.createDirectory(fallback, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      // checked below
+    }
+    BasicFileAttributes attributes =
+        Files.readAttributes(fallback, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    java.nio.file.attribute.UserPrincipal owner =
+        Files.getOwner(fallback, LinkOption.NOFOLLOW_LINKS);
+    java.nio.file.attribute.UserPrincipal self = Files.getOwner(directory);
+    if (!attributes.isDirectory() || !owner.equals(self)) {
+      throw new StoreException(
+          "the socket directory "
+              + fallback
+              + " (used because "
+              + directory
+              + " is too long for a Unix socket path) is not a directory owned by "
+              + self.getName()
+              + "; remove it",
+          null);
+    }
+    Files.setPosixFilePermissions(fallback, OWNER_ONLY);
+    return fallback;
+  }
+
+  /**
+   * The socket file of the cluster of {@code directory} that a server is running now, from its
+   * {@code postmaster.pid} (port and socket directory lines).
+   */
+  static Path runningSocket(Path directory) throws IOException {
+    List<String> lines =
+        Files.readAllLines(directory.resolve("pgdata/postmaster.pid"), StandardCharsets.US_ASCII);
+    if (lines.size() < 5 || lines.get(4).isBlank()) {
+      throw new StoreException(
+          "the embedded database in " + directory + " is not running (no socket in postmaster.pid)",
+          null);
+    }
+    return Path.of(lines.get(4).strip()).resolve(".s.PGSQL." + lines.get(3).strip());
+  }
+
+  /** The JDBC URL of a cluster's socket (no user, no password in it). */
+  static String jdbcUrl(Path socket) {
+    return "jdbc:postgresql://localhost/postgres?sslmode=disable&gssEncMode=disable"
+        + "&socketFactory="
+        + UnixSocketFactory.class.getName()
+        + "&socketFactoryArg="
+        + java.net.URLEncoder.encode(socket.toString(), StandardCharsets.UTF_8);
   }
 
   /**
@@ -188,15 +247,16 @@ final class EmbeddedCluster {
 
   /** The JDBC URL of the application role (no password in it). */
   String jdbcUrl() {
-    return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
+    return jdbcUrl(server.socket());
   }
 
   String appPassword() {
     return credentials.appPassword();
   }
 
-  EmbeddedPostgres postgres() {
-    return postgres;
+  /** Stops the server (idempotent). */
+  void stop() {
+    server.stop();
   }
 
   /**
@@ -259,10 +319,9 @@ final class EmbeddedCluster {
       }
       Path hba = data.resolve("pg_hba.conf");
       String wanted =
-          "# written by Arbiter: password (SCRAM) for every connection; no trust, no peer\n"
-              + "local all all scram-sha-256\n"
-              + "host all all 127.0.0.1/32 scram-sha-256\n"
-              + "host all all ::1/128 scram-sha-256\n";
+          "# written by Arbiter: Unix socket only, password (SCRAM) for every connection;"
+              + " no trust, no peer, no TCP\n"
+              + "local all all scram-sha-256\n";
       if (!Files.readString(hba, StandardCharsets.UTF_8).equals(wanted)) {
         Files.writeString(hba, wanted, StandardCharsets.UTF_8);
         sql.execute("select pg_reload_conf()");

@@ -10,7 +10,7 @@ import java.util.function.Function;
 
 /**
  * Reaches the embedded database of a data directory from another process: when a server is running
- * (its postmaster.pid names a live process) it connects to that PostgreSQL on loopback; otherwise
+ * (its postmaster.pid names a live process) it connects to that PostgreSQL's Unix socket; otherwise
  * it starts the embedded PostgreSQL for the duration of the call. Never migrates. The caller names
  * the cluster directory (the store knows nothing of the data directory's layout).
  */
@@ -50,10 +50,9 @@ public final class LocalDatabase {
       try {
         List<String> lines = Files.readAllLines(pid, StandardCharsets.US_ASCII);
         long process = Long.parseLong(lines.get(0).strip());
-        int port = Integer.parseInt(lines.get(3).strip());
         if (ProcessHandle.of(process).map(ProcessHandle::isAlive).orElse(false)) {
           try (Database database =
-              Database.open(new Database.Location.EmbeddedRunning(cluster, port), false)) {
+              Database.open(new Database.Location.EmbeddedRunning(cluster), false)) {
             return work.apply(database);
           }
         }

@@ -229,6 +229,20 @@ class AppraiserTest {
   }
 
   @Test
+  void checkNonce_ofAnotherReplicaOrBeforeARestart_isWrongIssuer() throws Exception {
+    Appraiser appraiser = appraiser(true, policy());
+    ECKey teeKey = newKey();
+    Nonces otherReplica = new Nonces(new byte[32], clock, Duration.ofMinutes(2)); // same key
+    Refused refused =
+        refused(
+            appraiser.attest(
+                request("sample", otherReplica.issue().nonce(), teeKey, "aa01", CONFIG)),
+            AppraisalProblem.NONCE_WRONG_ISSUER);
+    assertThat(refused.evidenceVerified()).isFalse();
+    assertThat(refused.problem().problem().detail()).contains("new challenge");
+  }
+
+  @Test
   void devGate_unknownFormatOrDevOnlySchemeWithoutDev_isSchemeNotAllowed() throws Exception {
     ECKey teeKey = newKey();
     Refused unknown =

@@ -73,6 +73,22 @@ class AttestationFlowTest {
   }
 
   static TestServer.Response attest(String nonce, ECKey teeKey, String evidence) {
+    return server.anonymous().post("/v1/attest", attestBody(nonce, teeKey, evidence));
+  }
+
+  /** POSTs {@code body} to {@code path} of another server that trusts the same CA. */
+  static TestServer.Response postAt(java.net.URI base, String path, Object body) {
+    return server
+        .anonymous()
+        .send(
+            java.net.http.HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/json")
+                .POST(
+                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                        dev.arbiter.internal.Json.write(body))));
+  }
+
+  static Map<String, Object> attestBody(String nonce, ECKey teeKey, String evidence) {
     Map<String, Object> request = new LinkedHashMap<>();
     request.put("workload", "flow");
     request.put("instance_id", "i-1");
@@ -85,7 +101,7 @@ class AttestationFlowTest {
             "sample",
             "data",
             Base64.getEncoder().encodeToString(evidence.getBytes(StandardCharsets.US_ASCII))));
-    return server.anonymous().post("/v1/attest", request);
+    return request;
   }
 
   static String evidence(String nonce, ECKey teeKey, String measurement, String config)
@@ -117,6 +133,44 @@ class AttestationFlowTest {
         .isEqualTo(body.path("policy_revision").asText());
     assertThat(submod.vector()).containsEntry("configuration", 2).containsEntry("executables", 2);
     assertThat(ear.claims().get("eat_nonce")).isEqualTo(nonce);
+  }
+
+  @Test
+  void attest_nonceOfAnotherReplica_isWrongIssuer_andOnlyItsIssuerAcceptsIt(@TempDir Path dir)
+      throws Exception {
+    try (java.util.stream.Stream<Path> files = Files.walk(server.dataDir())) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        Path relative = server.dataDir().relativize(file);
+        if (!relative.startsWith("postgres")) {
+          Files.createDirectories(dir.resolve(relative).getParent());
+          Files.copy(file, dir.resolve(relative)); // nonce-key.bin, service key, CA: shared
+        }
+      }
+    }
+    try (dev.arbiter.server.ArbiterServer second =
+        dev.arbiter.server.ArbiterServer.start(
+            dev.arbiter.server.ServerConfig.defaults(dir)
+                .withPort(0)
+                .withDev(true)
+                .withDatabaseUrl(java.util.Optional.of(server.server().database().replicaUrl())))) {
+      ECKey teeKey = newKey();
+      String fromA = nonce();
+      String evidence = evidence(fromA, teeKey, "bb02", null);
+      TestServer.Response atB =
+          postAt(second.uri(), "/v1/attest", attestBody(fromA, teeKey, evidence));
+      assertThat(atB.status()).as(atB.text()).isEqualTo(409);
+      assertThat(atB.problem()).isEqualTo("nonce-wrong-issuer");
+      assertThat(attest(fromA, teeKey, evidence).status()).isEqualTo(200);
+      assertThat(postAt(second.uri(), "/v1/attest", attestBody(fromA, teeKey, evidence)).problem())
+          .isEqualTo("nonce-wrong-issuer");
+      assertThat(attest(fromA, teeKey, evidence).problem()).isEqualTo("nonce-reused");
+      String fromB = postAt(second.uri(), "/v1/challenge", Map.of()).json().path("nonce").asText();
+      String evidenceB = evidence(fromB, teeKey, "bb02", null);
+      assertThat(attest(fromB, teeKey, evidenceB).problem()).isEqualTo("nonce-wrong-issuer");
+      TestServer.Response okAtB =
+          postAt(second.uri(), "/v1/attest", attestBody(fromB, teeKey, evidenceB));
+      assertThat(okAtB.status()).as(okAtB.text()).isEqualTo(200);
+    }
   }
 
   @Test

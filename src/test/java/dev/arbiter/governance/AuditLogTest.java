@@ -29,6 +29,7 @@ class AuditLogTest {
   private static final Principal BOB = new Principal("bob", Role.OPERATOR, "-");
   private Database database;
   private ServiceKey key;
+  private KeyRing ring;
   private AuditLog audit;
 
   @BeforeEach
@@ -36,6 +37,7 @@ class AuditLogTest {
     database = TestDatabase.fresh();
     key = ServiceKey.generate();
     new ServiceKeyStore(database).register(key, Clock.systemUTC().instant());
+    ring = KeyRing.of(key, Clock.systemUTC().instant());
     audit = new AuditLog(key, Clock.systemUTC());
   }
 
@@ -60,7 +62,7 @@ class AuditLogTest {
     assertThat(second.body().path("revision").asText()).isEqualTo("rev");
     assertThat(first.body().path("principal").asText()).isEqualTo("operator:bob");
     assertThat(first.keyId()).isEqualTo(key.keyId());
-    IntegrityCheck.Report report = IntegrityCheck.run(database);
+    IntegrityCheck.Report report = IntegrityCheck.run(database, ring);
     assertThat(report.intact()).isTrue();
     assertThat(report.auditRecordsChecked()).isEqualTo(2);
   }
@@ -110,7 +112,7 @@ class AuditLogTest {
         .jdbi()
         .useHandle(h ->
             h.execute("update audit_record set body = replace(body, 'why', 'lie') where seq = 1"));
-    IntegrityCheck.Report report = IntegrityCheck.run(database);
+    IntegrityCheck.Report report = IntegrityCheck.run(database, ring);
     assertThat(report.intact()).isFalse();
     assertThat(report.findings())
         .extracting(IntegrityCheck.Finding::problem)
@@ -126,13 +128,22 @@ class AuditLogTest {
         KeyRotation.rotate(dir, database, "local-admin", "yearly", Clock.systemUTC());
     assertThat(rotated.oldKeyId()).isEqualTo(key.keyId());
     assertThat(ServiceKey.load(dir.serviceKey()).keyId()).isEqualTo(rotated.newKeyId());
-    assertThat(Files.exists(root.resolve("service-key-" + key.keyId() + ".retired.pem"))).isTrue();
-    assertThat(new ServiceKeyStore(database).published().getKeys())
+    assertThat(Files.exists(root.resolve("service-key-" + key.keyId() + ".retired.pem")))
+        .as("the retired private key is not kept")
+        .isFalse();
+    KeyRing rotatedRing = KeyRing.load(root.resolve(KeyRing.FILE));
+    assertThat(rotatedRing.entries())
+        .extracting(KeyRing.Entry::keyId)
+        .containsExactly(rotated.oldKeyId(), rotated.newKeyId());
+    assertThat(rotatedRing.newest().previous()).isEqualTo(rotated.oldKeyId());
+    assertThat(rotatedRing.jwks().getKeys())
         .extracting(jwk -> jwk.getKeyID())
-        .contains(rotated.oldKeyId(), rotated.newKeyId());
+        .containsExactly(rotated.oldKeyId(), rotated.newKeyId());
     List<AuditRecord> records = AuditLog.list(database, 0, 100, Optional.of("service-key"));
     assertThat(records).hasSize(1);
-    assertThat(records.getFirst().keyId()).isEqualTo(rotated.newKeyId());
-    assertThat(IntegrityCheck.run(database).intact()).isTrue();
+    assertThat(records.getFirst().keyId())
+        .as("the rotation record is signed by the previous key")
+        .isEqualTo(rotated.oldKeyId());
+    assertThat(IntegrityCheck.run(database, rotatedRing).intact()).isTrue();
   }
 }

@@ -79,7 +79,10 @@ class IntegrityCheckTest {
     assertThat(List.of(c.get(), d.get())).containsOnly(200);
     pool.shutdown();
     assertThat(operator.get("/v1/workloads/race/policy").json().path("accepted")).hasSize(3);
-    assertThat(IntegrityCheck.run(server.server().database()).intact()).isTrue();
+    assertThat(
+            IntegrityCheck.run(server.server().database(), server.server().services().keyRing())
+                .intact())
+        .isTrue();
   }
 
   @Test
@@ -140,7 +143,10 @@ class IntegrityCheckTest {
     var jwks = server.anonymous().get("/.well-known/jwks.json").json();
     assertThat(jwks.path("keys").findValuesAsText("kid"))
         .contains(before, revision.path("key_id").asText());
-    assertThat(IntegrityCheck.run(server.server().database()).intact()).isTrue();
+    assertThat(
+            IntegrityCheck.run(server.server().database(), server.server().services().keyRing())
+                .intact())
+        .isTrue();
     var audit = server.operator().get("/v1/audit?target=service-key").json().path("records");
     assertThat(audit.findValuesAsText("action")).contains("service-key.rotate");
   }
@@ -156,7 +162,10 @@ class IntegrityCheckTest {
     operator.put(
         "/v1/workloads/tamper/policy/appraisal", Map.of("cel", "true", "reason", "allow all"));
     var jdbi = server.server().database().jdbi();
-    assertThat(IntegrityCheck.run(server.server().database()).intact()).isTrue();
+    assertThat(
+            IntegrityCheck.run(server.server().database(), server.server().services().keyRing())
+                .intact())
+        .isTrue();
     long auditSeq =
         jdbi.withHandle(
             h -> h.createQuery("select max(seq) - 1 from audit_record").mapTo(Long.class).one());
@@ -169,7 +178,8 @@ class IntegrityCheckTest {
               + " '\"principal\":\"operator:mallory\"') where seq = ?",
           auditSeq);
     });
-    IntegrityCheck.Report report = IntegrityCheck.run(server.server().database());
+    IntegrityCheck.Report report =
+        IntegrityCheck.run(server.server().database(), server.server().services().keyRing());
     assertThat(report.findings())
         .extracting(IntegrityCheck.Finding::table, IntegrityCheck.Finding::record)
         .containsExactlyInAnyOrder(
@@ -190,6 +200,9 @@ class IntegrityCheckTest {
               + " '\"principal\":\"operator:operator\"') where seq = ?",
           auditSeq);
     });
-    assertThat(IntegrityCheck.run(server.server().database()).intact()).isTrue();
+    assertThat(
+            IntegrityCheck.run(server.server().database(), server.server().services().keyRing())
+                .intact())
+        .isTrue();
   }
 }

@@ -20,12 +20,14 @@ class LegacyRecordsTest {
   private static final Principal BOB = new Principal("bob", Role.OPERATOR, "-");
   private Database database;
   private AuditLog audit;
+  private KeyRing ring;
 
   @BeforeEach
   void open() {
     database = TestDatabase.fresh();
     ServiceKey key = ServiceKey.generate();
     new ServiceKeyStore(database).register(key, Clock.systemUTC().instant());
+    ring = KeyRing.of(key, Clock.systemUTC().instant());
     audit = new AuditLog(key, Clock.systemUTC());
   }
 
@@ -51,14 +53,14 @@ class LegacyRecordsTest {
   void adopt_recordsWrittenBeforeTheLog_becomeLeavesOnceAndVerify() {
     appendRecords(3);
     forgetTheLog();
-    assertThat(IntegrityCheck.run(database).intact())
+    assertThat(IntegrityCheck.run(database, ring).intact())
         .as("records without leaves are findings")
         .isFalse();
 
     int adopted = LegacyRecords.adopt(database, audit, Clock.systemUTC());
 
     assertThat(adopted).isEqualTo(3);
-    IntegrityCheck.Report report = IntegrityCheck.run(database);
+    IntegrityCheck.Report report = IntegrityCheck.run(database, ring);
     assertThat(report.findings()).isEmpty();
     assertThat(LegacyRecords.adopt(database, audit, Clock.systemUTC())).as("only once").isZero();
   }
@@ -74,6 +76,6 @@ class LegacyRecordsTest {
                     + " tlog_leaf)"));
 
     assertThat(LegacyRecords.adopt(database, audit, Clock.systemUTC())).isZero();
-    assertThat(IntegrityCheck.run(database).intact()).isFalse();
+    assertThat(IntegrityCheck.run(database, ring).intact()).isFalse();
   }
 }

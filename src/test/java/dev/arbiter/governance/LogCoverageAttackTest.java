@@ -99,7 +99,8 @@ class LogCoverageAttackTest {
   void recordsAndKeyEvents_areLeaves_andAnUntamperedDatabaseVerifies() throws IOException {
     workloadWithAcceptedVersion("leafy");
     Path checkpoint = witnessed("checkpoint");
-    IntegrityCheck.Report report = IntegrityCheck.run(server.server().database());
+    IntegrityCheck.Report report =
+        IntegrityCheck.run(server.server().database(), server.server().services().keyRing());
     assertThat(report.findings()).isEmpty();
     assertThat(report.leavesChecked())
         .isEqualTo(report.revisionsChecked() + report.auditRecordsChecked() + keyEvents());
@@ -146,7 +147,8 @@ class LogCoverageAttackTest {
               "delete from policy_revision where workload = 'tail' and seq = (select max(seq) from"
                   + " policy_revision where workload = 'tail')");
         });
-    IntegrityCheck.Report report = IntegrityCheck.run(server.server().database());
+    IntegrityCheck.Report report =
+        IntegrityCheck.run(server.server().database(), server.server().services().keyRing());
     assertThat(report.findings())
         .extracting(IntegrityCheck.Finding::table, IntegrityCheck.Finding::record)
         .containsExactlyInAnyOrder(

@@ -140,4 +140,49 @@ class HttpHardeningTest {
           .isInstanceOf(javax.net.ssl.SSLException.class);
     }
   }
+
+  /**
+   * A declared body above the route's limit is refused from its headers, before a byte of it is
+   * read: the request announces more than the limit and sends one byte; the answer (413
+   * body-too-large) comes at once instead of after reading (or waiting for) the body.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({
+    "/v1/advisories, 67108865",
+    "/v1/collateral, 33554433",
+    "/v1/workloads/any/versions, 33554433",
+    "/v1/workloads, 1048577",
+    "/v1/challenge, 4097"
+  })
+  void declaredBodyAboveTheRouteLimit_isRefusedBeforeItIsRead(String path, long length)
+      throws Exception {
+    javax.net.ssl.SSLContext context =
+        dev.arbiter.crypto.TlsContexts.create(
+            server.dataDir().resolve("clients/operator.pem"),
+            server.dataDir().resolve("clients/operator-key.pem"),
+            server.dataDir().resolve("ca.pem"));
+    try (javax.net.ssl.SSLSocket socket =
+        (javax.net.ssl.SSLSocket)
+            context
+                .getSocketFactory()
+                .createSocket(server.uri().getHost(), server.uri().getPort())) {
+      socket.setSoTimeout(10_000);
+      String head =
+          "POST "
+              + path
+              + " HTTP/1.1\r\nHost: "
+              + server.uri().getAuthority()
+              + "\r\nContent-Type: application/json\r\nContent-Length: "
+              + length
+              + "\r\n\r\n{";
+      socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      byte[] buffer = new byte[4096];
+      int read = socket.getInputStream().read(buffer);
+      String answer =
+          new String(buffer, 0, Math.max(read, 0), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(answer).as(path).startsWith("HTTP/1.1 413");
+      assertThat(answer).contains("body-too-large");
+    }
+  }
 }

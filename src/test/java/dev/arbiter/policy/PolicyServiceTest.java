@@ -11,6 +11,7 @@ import dev.arbiter.crypto.ServiceKey;
 import dev.arbiter.governance.AuditLog;
 import dev.arbiter.governance.AuditRecord;
 import dev.arbiter.governance.IntegrityCheck;
+import dev.arbiter.governance.KeyRing;
 import dev.arbiter.governance.ServiceKeyStore;
 import dev.arbiter.internal.Json;
 import dev.arbiter.problem.ProblemException;
@@ -37,12 +38,14 @@ class PolicyServiceTest {
   private static final Principal ALICE = new Principal("alice", Role.OPERATOR, "-");
   private static Database database;
   private static PolicyService policies;
+  private static KeyRing ring;
 
   @BeforeAll
   static void open() {
     database = TestDatabase.fresh();
     ServiceKey key = ServiceKey.generate();
     new ServiceKeyStore(database).register(key, Clock.systemUTC().instant());
+    ring = KeyRing.of(key, Clock.systemUTC().instant());
     policies =
         new PolicyService(
             database,
@@ -136,7 +139,7 @@ class PolicyServiceTest {
     assertProblem(
         () -> policies.revoke(ALICE, "chain", "1.0.0", "again", Optional.empty()),
         PolicyProblem.VERSION_NOT_ACCEPTED);
-    assertThat(IntegrityCheck.run(database).intact()).isTrue();
+    assertThat(IntegrityCheck.run(database, ring).intact()).isTrue();
   }
 
   @Test
@@ -198,7 +201,7 @@ class PolicyServiceTest {
         .extracting(PolicyRevision::seq)
         .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
     assertThat(revisions.getLast().acceptedLabels()).hasSize(versions);
-    assertThat(IntegrityCheck.run(database).intact()).isTrue();
+    assertThat(IntegrityCheck.run(database, ring).intact()).isTrue();
   }
 
   @Test

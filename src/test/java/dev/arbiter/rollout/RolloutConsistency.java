@@ -35,11 +35,13 @@ final class RolloutConsistency {
    * @param setupSeq per workload, the last revision written before rollouts began (later revisions
    *     all belong to rollouts)
    */
-  static List<String> check(Jdbi jdbi, Map<String, Long> setupSeq) {
-    return jdbi.withHandle(handle -> check(handle, setupSeq));
+  static List<String> check(
+      Jdbi jdbi, Map<String, Long> setupSeq, dev.arbiter.governance.KeyRing ring) {
+    return jdbi.withHandle(handle -> check(handle, setupSeq, ring));
   }
 
-  static List<String> check(Handle handle, Map<String, Long> setupSeq) {
+  static List<String> check(
+      Handle handle, Map<String, Long> setupSeq, dev.arbiter.governance.KeyRing ring) {
     List<String> problems = new ArrayList<>();
     Map<String, Revision> revisions = new HashMap<>();
     Map<String, Revision> heads = new HashMap<>();
@@ -219,7 +221,7 @@ final class RolloutConsistency {
                 + ") wrote last");
       }
     });
-    IntegrityCheck.Report integrity = IntegrityCheck.run(dev.arbiter.store.Tx.of(handle));
+    IntegrityCheck.Report integrity = IntegrityCheck.run(dev.arbiter.store.Tx.of(handle), ring);
     integrity.findings().forEach(f -> problems.add("integrity: " + f));
     return problems;
   }

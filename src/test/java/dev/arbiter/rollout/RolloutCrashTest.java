@@ -56,6 +56,11 @@ class RolloutCrashTest {
     }
   }
 
+  private static dev.arbiter.governance.KeyRing ring(Path dir) throws java.io.IOException {
+    return dev.arbiter.governance.KeyRing.load(
+        dir.resolve("data").resolve(dev.arbiter.governance.KeyRing.FILE));
+  }
+
   private static Server fork(String databaseUrl, Path dataDir, Path log) throws Exception {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
@@ -238,7 +243,7 @@ class RolloutCrashTest {
           server.process().waitFor();
           Runtime.getRuntime().removeShutdownHook(reaper);
         }
-        assertThat(RolloutConsistency.check(jdbi, setupSeq))
+        assertThat(RolloutConsistency.check(jdbi, setupSeq, ring(dir)))
             .as("after kill " + (round + 1))
             .isEmpty();
       }
@@ -265,14 +270,14 @@ class RolloutCrashTest {
             "update rollout set state = case state when 'COMPLETED' then 'ROLLED_BACK' else"
                 + " 'COMPLETED' end where id = (select max(id) from rollout where state in"
                 + " ('COMPLETED', 'ROLLED_BACK'))");
-        assertThat(RolloutConsistency.check(handle, setupSeq)).isNotEmpty();
+        assertThat(RolloutConsistency.check(handle, setupSeq, ring(dir))).isNotEmpty();
         handle.rollback();
       });
       jdbi.useTransaction(handle -> {
         handle.execute(
             "delete from rollout_event where id = (select max(id) from rollout_event where to_state"
                 + " in ('COMPLETED', 'ROLLED_BACK'))");
-        assertThat(RolloutConsistency.check(handle, setupSeq)).isNotEmpty();
+        assertThat(RolloutConsistency.check(handle, setupSeq, ring(dir))).isNotEmpty();
         handle.rollback();
       });
     }

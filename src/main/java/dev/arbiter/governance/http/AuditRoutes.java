@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbiter.governance.AuditLog;
 import dev.arbiter.governance.AuditRecord;
 import dev.arbiter.governance.IntegrityCheck;
+import dev.arbiter.governance.KeyRing;
 import dev.arbiter.http.Access;
 import dev.arbiter.http.Reply;
 import dev.arbiter.http.Route;
@@ -15,9 +16,11 @@ import java.util.List;
 /** Routes of the audit log: list records, re-verify every hash link and signature. */
 public final class AuditRoutes {
   private final Database database;
+  private final KeyRing keyRing;
 
-  public AuditRoutes(Database database) {
+  public AuditRoutes(Database database, KeyRing keyRing) {
     this.database = database;
+    this.keyRing = keyRing;
   }
 
   /** One audit record as the API shows it. */
@@ -58,6 +61,6 @@ public final class AuditRoutes {
             "/v1/audit/verify",
             Access.AUDIT,
             "Re-verify every hash link and signature",
-            call -> Reply.ok(IntegrityCheck.run(database))));
+            call -> Reply.ok(IntegrityCheck.run(database, keyRing))));
   }
 }
