@@ -6,6 +6,7 @@ import static dev.arbiter.console.Html.esc;
 import dev.arbiter.governance.AuditLog;
 import dev.arbiter.governance.AuditRecord;
 import dev.arbiter.governance.IntegrityCheck;
+import dev.arbiter.governance.KeyRing;
 import dev.arbiter.store.Database;
 import java.util.List;
 import java.util.Optional;
@@ -20,9 +21,14 @@ public final class AuditPage {
   static final int PAGE = 100;
 
   private final Database database;
+  private final KeyRing keyRing;
 
-  public AuditPage(Database database) {
+  /**
+   * @param keyRing the pinned service keys that verify records (never the keys in the database)
+   */
+  public AuditPage(Database database, KeyRing keyRing) {
     this.database = database;
+    this.keyRing = keyRing;
   }
 
   /** The page's main content: records after {@code after} (0: from the start). */
@@ -79,7 +85,7 @@ public final class AuditPage {
 
   /** The verification fragment: every chain re-verified now. */
   public String verification() {
-    IntegrityCheck.Report report = IntegrityCheck.run(database);
+    IntegrityCheck.Report report = IntegrityCheck.run(database, keyRing);
     StringBuilder out = new StringBuilder();
     out.append("<section id=\"verification\" aria-live=\"polite\"><h2>Verification</h2>\n")
         .append(

@@ -338,6 +338,7 @@ public final class ArbiterServer implements AutoCloseable {
                 services.supplyChain(),
                 new LogStore(database),
                 database,
+                services.keyRing(),
                 Nonces.loadOrCreateKey(services.dataDir().root().resolve("nonce-key.bin")),
                 config.clock())
             .routes());

@@ -11,6 +11,7 @@ import dev.arbiter.console.Layout;
 import dev.arbiter.console.OverviewPage;
 import dev.arbiter.console.RolloutPage;
 import dev.arbiter.console.WorkloadPage;
+import dev.arbiter.governance.KeyRing;
 import dev.arbiter.http.Access;
 import dev.arbiter.http.Call;
 import dev.arbiter.http.Reply;
@@ -74,6 +75,7 @@ public final class ConsoleRoutes {
       SupplyChainService supplyChain,
       LogStore log,
       Database database,
+      KeyRing keyRing,
       byte[] csrfSecret,
       Clock clock) {
     this.csrf = new Csrf(csrfSecret);
@@ -82,7 +84,7 @@ public final class ConsoleRoutes {
     this.workload = new WorkloadPage(policies, rollouts, supplyChain);
     this.rollout = new RolloutPage(reports, rollouts);
     this.decisions = new DecisionsPage(log);
-    this.audit = new AuditPage(database);
+    this.audit = new AuditPage(database, keyRing);
   }
 
   public List<Route> routes() {
