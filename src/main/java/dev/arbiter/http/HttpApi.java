@@ -213,11 +213,13 @@ public final class HttpApi {
       return new byte[0];
     }
     Optional<String> contentType = req.headers().contentType().map(type -> type.mediaType().text());
+    boolean json = route.consumes().equals(Route.JSON);
     if (contentType.isPresent()
-        && !contentType.get().equals("application/json")
-        && !contentType.get().endsWith("+json")) {
+        && !contentType.get().equals(route.consumes())
+        && !(json && contentType.get().endsWith("+json"))) {
       throw new ProblemException(
-          CommonProblem.UNSUPPORTED_MEDIA_TYPE, "send application/json, not " + contentType.get());
+          CommonProblem.UNSUPPORTED_MEDIA_TYPE,
+          "send " + route.consumes() + ", not " + contentType.get());
     }
     try (InputStream in = req.content().inputStream()) {
       byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, route.maxBody() + 1));

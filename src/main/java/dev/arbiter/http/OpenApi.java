@@ -72,7 +72,7 @@ public final class OpenApi {
           media.put("example", route.requestExample());
         }
         operation.put(
-            "requestBody", Map.of("required", true, "content", Map.of("application/json", media)));
+            "requestBody", Map.of("required", true, "content", Map.of(route.consumes(), media)));
       }
       Map<String, Object> responses = new LinkedHashMap<>();
       responses.put(

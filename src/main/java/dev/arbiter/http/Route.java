@@ -8,6 +8,8 @@ import java.util.Objects;
  * size limit, and the handler. The route table is also the source of the OpenAPI document.
  *
  * @param requestExample an example request body for the OpenAPI document (null when none)
+ * @param consumes the media type of the request body ({@link #JSON} unless a route says otherwise,
+ *     e.g. the console's HTML forms)
  */
 public record Route(
     String method,
@@ -16,15 +18,35 @@ public record Route(
     String summary,
     long maxBody,
     Object requestExample,
-    Handler handler) {
+    Handler handler,
+    String consumes) {
   /** Default request body limit for admin routes. */
   public static final long DEFAULT_MAX_BODY = 1024 * 1024;
+
+  /** The request body media type of the REST API. */
+  public static final String JSON = "application/json";
+
+  /** The request body media type of HTML forms. */
+  public static final String FORM = "application/x-www-form-urlencoded";
 
   public Route {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(access, "access");
     Objects.requireNonNull(handler, "handler");
+    Objects.requireNonNull(consumes, "consumes");
+  }
+
+  /** A route whose request body (if any) is JSON. */
+  public Route(
+      String method,
+      String path,
+      Access access,
+      String summary,
+      long maxBody,
+      Object requestExample,
+      Handler handler) {
+    this(method, path, access, summary, maxBody, requestExample, handler, JSON);
   }
 
   public static Route get(String path, Access access, String summary, Handler handler) {
@@ -46,7 +68,12 @@ public record Route(
   }
 
   public Route withMaxBody(long bytes) {
-    return new Route(method, path, access, summary, bytes, requestExample, handler);
+    return new Route(method, path, access, summary, bytes, requestExample, handler, consumes);
+  }
+
+  /** This route taking a request body of {@code mediaType} instead (e.g. {@link #FORM}). */
+  public Route withConsumes(String mediaType) {
+    return new Route(method, path, access, summary, maxBody, requestExample, handler, mediaType);
   }
 
   /** Handles one call. Throw {@code ProblemException} for expected rejections. */

@@ -83,4 +83,30 @@ final class FleetStore {
                 rs.getString("policy_revision")))
         .findOne();
   }
+
+  /**
+   * Attestations after {@code since} per {@code bucketSeconds}-long bucket (aligned on the epoch)
+   * and version (key "" for no matched version), oldest first: {@code [bucket start epoch second,
+   * total, failed]} per version. Reads {@code attestation_event} by its (workload, at) index.
+   */
+  static Map<String, java.util.List<long[]>> rates(
+      Tx tx, String workload, Instant since, long bucketSeconds) {
+    Map<String, java.util.List<long[]>> out = new java.util.TreeMap<>();
+    tx.handle()
+        .createQuery(
+            "select (floor(extract(epoch from at) / :b) * :b)::bigint as bucket, coalesce(version,"
+                + " '') as version, count(*) as total, count(*) filter (where status = 'failed') as"
+                + " failed from attestation_event where workload = :w and at > :since group by 1, 2"
+                + " order by 1, 2")
+        .bind("w", workload)
+        .bind("since", since)
+        .bind("b", bucketSeconds)
+        .map((rs, ctx) -> {
+          out.computeIfAbsent(rs.getString("version"), k -> new java.util.ArrayList<>())
+              .add(new long[] {rs.getLong("bucket"), rs.getLong("total"), rs.getLong("failed")});
+          return null;
+        })
+        .list();
+    return out;
+  }
 }

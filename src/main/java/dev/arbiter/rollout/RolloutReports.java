@@ -281,6 +281,34 @@ public final class RolloutReports {
             tx, RolloutService.get(tx, workload, rolloutId), clock.instant()));
   }
 
+  /** Attestations of one version in one time bucket. */
+  public record RateBucket(
+      @JsonProperty("start") String start,
+      @JsonProperty("total") long total,
+      @JsonProperty("failed") long failed) {}
+
+  /**
+   * Attestation counts of {@code workload} over the last {@code span}, per version ("(unmatched)"
+   * when no version matched) and {@code bucket}-long interval, oldest first; intervals without
+   * attestations are left out. Read from the fleet tables, never on the appraisal path.
+   */
+  public Map<String, List<RateBucket>> attestationRates(
+      String workload, Duration span, Duration bucket) {
+    return database.inTransaction(tx -> {
+      PolicyService.workload(tx, workload);
+      Map<String, List<RateBucket>> out = new LinkedHashMap<>();
+      FleetStore.rates(tx, workload, clock.instant().minus(span), bucket.toSeconds())
+          .forEach((version, rows) ->
+              out.put(
+                  version.isEmpty() ? "(unmatched)" : version,
+                  rows.stream()
+                      .map(row ->
+                          new RateBucket(Instant.ofEpochSecond(row[0]).toString(), row[1], row[2]))
+                      .toList()));
+      return out;
+    });
+  }
+
   public List<Obligation> obligations(String workload) {
     return database.inTransaction(tx -> {
       PolicyService.workload(tx, workload);

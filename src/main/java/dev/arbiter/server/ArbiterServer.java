@@ -17,6 +17,7 @@ import dev.arbiter.auth.Role;
 import dev.arbiter.auth.RoleMap;
 import dev.arbiter.collateral.CollateralService;
 import dev.arbiter.collateral.http.CollateralRoutes;
+import dev.arbiter.console.http.ConsoleRoutes;
 import dev.arbiter.crypto.ServiceKey;
 import dev.arbiter.crypto.ServiceKeySource;
 import dev.arbiter.crypto.TlsContexts;
@@ -350,6 +351,20 @@ public final class ArbiterServer implements AutoCloseable {
                 externalUrls)
             .routes());
     domainRoutes.addAll(new LogRoutes(services.transparencyLog()).routes());
+    // the web console (HTML over the same services); its CSRF key derives from the nonce key that
+    // every replica shares
+    domainRoutes.addAll(
+        new ConsoleRoutes(
+                services.policies(),
+                services.rollouts(),
+                services.rolloutReports(),
+                services.supplyChain(),
+                new LogStore(database),
+                database,
+                services.keyRing(),
+                Nonces.loadOrCreateKey(services.dataDir().root().resolve("nonce-key.bin")),
+                config.clock())
+            .routes());
     services.metrics().watchLog(services.transparencyLog(), services.decisionLog());
     return new SystemRoutes(
             database, services.jwks(), services.metrics().watch(services, services.collateral()))

@@ -197,6 +197,20 @@ final class AdvisoryStore {
         .one();
   }
 
+  /** The stored OSV records (JSON text) of {@code ids}, by id; unknown ids are left out. */
+  static Map<String, String> bodies(Tx tx, java.util.Collection<String> ids) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    if (ids.isEmpty()) {
+      return out;
+    }
+    tx.handle()
+        .createQuery("select id, body from advisory where id = any(:ids)")
+        .bind("ids", ids.toArray(String[]::new))
+        .map((rs, ctx) -> out.put(rs.getString("id"), rs.getString("body")))
+        .list();
+    return out;
+  }
+
   /** The latest 20 imports, newest first. */
   static List<Import> recentImports(Tx tx) {
     return tx.handle()

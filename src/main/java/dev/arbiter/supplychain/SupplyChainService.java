@@ -432,6 +432,38 @@ public final class SupplyChainService implements AutoCloseable {
     return database.inTransaction(tx -> FindingsState.verify(tx, ring, workload, version));
   }
 
+  /**
+   * The versions that fix each advisory, from the stored OSV records: every {@code fixed} event of
+   * every affected package, as {@code "<package> <version>"} (empty when the record names none or
+   * is not stored).
+   */
+  public Map<String, List<String>> fixedVersions(java.util.Collection<String> osvIds) {
+    Map<String, String> bodies =
+        database.inTransaction(tx -> AdvisoryStore.bodies(tx, java.util.Set.copyOf(osvIds)));
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (String id : osvIds) {
+      List<String> fixed = new ArrayList<>();
+      String body = bodies.get(id);
+      if (body != null) {
+        for (JsonNode affected : SupplyChainStore.json(body).path("affected")) {
+          String name = affected.path("package").path("name").asText("");
+          for (JsonNode range : affected.path("ranges")) {
+            for (JsonNode event : range.path("events")) {
+              if (event.hasNonNull("fixed")) {
+                String entry = (name + " " + event.path("fixed").asText()).trim();
+                if (!fixed.contains(entry)) {
+                  fixed.add(entry);
+                }
+              }
+            }
+          }
+        }
+      }
+      out.put(id, List.copyOf(fixed));
+    }
+    return out;
+  }
+
   /** Findings and open obligations of a workload's versions. */
   public StatusReport status(String workload) {
     return database.inTransaction(tx -> {

@@ -322,6 +322,79 @@ public final class LogStore {
             .findOne());
   }
 
+  /**
+   * Filters for {@link #decisions}: each present field must match exactly (times: the leaf's append
+   * time, {@code from} inclusive, {@code to} exclusive); {@code beforeIndex} pages backwards.
+   */
+  public record DecisionQuery(
+      Optional<String> workload,
+      Optional<String> instanceId,
+      Optional<String> version,
+      Optional<String> verdict,
+      Optional<Instant> from,
+      Optional<Instant> to,
+      Optional<Long> beforeIndex) {}
+
+  /**
+   * Decision leaves matching {@code query}, newest first, at most {@code limit}. The workload
+   * filter uses the expression index of migration V9_1; the others filter the leaves it yields.
+   */
+  public List<LoggedLeaf> decisions(DecisionQuery query, int limit) {
+    StringBuilder sql =
+        new StringBuilder(
+            "select leaf_index, kind, body, leaf_hash, created_at from tlog_leaf where kind ="
+                + " 'decision'");
+    Map<String, Object> binds = new HashMap<>();
+    query
+        .workload()
+        .ifPresent(value -> {
+          sql.append(" and (body::jsonb -> 'body' ->> 'workload') = :w");
+          binds.put("w", value);
+        });
+    query
+        .instanceId()
+        .ifPresent(value -> {
+          sql.append(" and (body::jsonb -> 'body' ->> 'instance_id') = :i");
+          binds.put("i", value);
+        });
+    query
+        .version()
+        .ifPresent(value -> {
+          sql.append(" and (body::jsonb -> 'body' ->> 'matched_version') = :v");
+          binds.put("v", value);
+        });
+    query
+        .verdict()
+        .ifPresent(value -> {
+          sql.append(" and (body::jsonb -> 'body' ->> 'verdict') = :d");
+          binds.put("d", value);
+        });
+    query
+        .from()
+        .ifPresent(value -> {
+          sql.append(" and created_at >= :from");
+          binds.put("from", OffsetDateTime.ofInstant(value, ZoneOffset.UTC));
+        });
+    query
+        .to()
+        .ifPresent(value -> {
+          sql.append(" and created_at < :to");
+          binds.put("to", OffsetDateTime.ofInstant(value, ZoneOffset.UTC));
+        });
+    query
+        .beforeIndex()
+        .ifPresent(value -> {
+          sql.append(" and leaf_index < :before");
+          binds.put("before", value);
+        });
+    sql.append(" order by leaf_index desc limit :limit");
+    return jdbi.withHandle(handle -> {
+      var statement = handle.createQuery(sql.toString()).bind("limit", limit);
+      binds.forEach(statement::bind);
+      return statement.map((rs, ctx) -> leaf(rs)).list();
+    });
+  }
+
   /** The first decision leaf whose EAR {@code jti} is {@code jti}. */
   public Optional<LoggedLeaf> findByJti(String jti) {
     return jdbi.withHandle(handle ->

@@ -231,6 +231,19 @@ public final class TestServer implements AutoCloseable {
                       body instanceof String text ? text : Json.write(body))));
     }
 
+    /** Sends {@code request} and returns the whole response (headers included). */
+    public HttpResponse<String> sendRaw(HttpRequest.Builder request) {
+      try {
+        return http.send(
+            request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+
     public Response send(HttpRequest.Builder request) {
       try {
         HttpResponse<String> response =
