@@ -18,6 +18,10 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     }
     var err = commandLine.getErr();
     if (exception instanceof CliException cli) {
+      if (cli.problem().isPresent() && wantsJson(commandLine)) {
+        commandLine.getOut().println(dev.arbiter.internal.Json.writePretty(cli.problem().get()));
+        commandLine.getOut().flush();
+      }
       err.println("arbiter: " + cli.getMessage());
       return cli.exitCode();
     }
@@ -36,6 +40,12 @@ final class ErrorHandler implements IExecutionExceptionHandler {
             + ": "
             + oneLine(exception.getMessage()));
     return ExitCode.USAGE;
+  }
+
+  /** Whether the command that failed was given {@code --json}. */
+  private static boolean wantsJson(CommandLine commandLine) {
+    ParseResult result = commandLine.getParseResult();
+    return result != null && result.hasMatchedOption("--json");
   }
 
   static int usage(CommandLine.ParameterException exception, String[] args) {

@@ -176,7 +176,9 @@ public final class HttpApi {
       if (principal.isEmpty() && route.access() != Access.OPEN) {
         throw new ProblemException(
             CommonProblem.UNAUTHENTICATED,
-            "the client certificate is not mapped to a role in roles.json");
+            roles.isRevoked(fingerprint)
+                ? "the client certificate was revoked"
+                : "the client certificate is not mapped to a role in roles.json");
       }
     }
     if (route.access() == Access.OPEN) {

@@ -10,11 +10,13 @@ import dev.arbiter.appraisal.FleetRecorder;
 import dev.arbiter.appraisal.Nonces;
 import dev.arbiter.appraisal.PolicyCache;
 import dev.arbiter.appraisal.http.AttestationRoutes;
+import dev.arbiter.auth.CertificateRevocations;
 import dev.arbiter.auth.ClientConfig;
 import dev.arbiter.auth.DataDir;
 import dev.arbiter.auth.LocalCa;
 import dev.arbiter.auth.Role;
 import dev.arbiter.auth.RoleMap;
+import dev.arbiter.auth.http.CertificateRoutes;
 import dev.arbiter.collateral.CollateralService;
 import dev.arbiter.collateral.http.CollateralRoutes;
 import dev.arbiter.crypto.ServiceKey;
@@ -118,12 +120,13 @@ public final class ArbiterServer implements AutoCloseable {
       CollateralService collateral,
       Metrics metrics,
       TransparencyLog transparencyLog,
-      DecisionLog decisionLog) {}
+      DecisionLog decisionLog,
+      CertificateRevocations certificateRevocations) {}
 
   public static ArbiterServer start(ServerConfig config) throws IOException {
     DataDir dir = new DataDir(config.dataDir());
     Files.createDirectories(dir.root());
-    RoleMap roles = bootstrapCertificates(dir, config);
+    bootstrapCertificates(dir, config);
     ServiceKey serviceKey = ServiceKey.loadOrCreate(dir.serviceKey());
     Database database =
         Database.open(
@@ -132,8 +135,12 @@ public final class ArbiterServer implements AutoCloseable {
                 .<Database.Location>map(Database.Location.External::new)
                 .orElseGet(() -> new Database.Location.Embedded(dir.database())));
     Services services = null;
+    CertificateRevocations revocations = null;
     try {
-      services = wire(config, dir, roles, serviceKey, database);
+      // revoked client certificates, shared by every replica through the database, in memory
+      revocations = CertificateRevocations.start(database, Duration.ofSeconds(30));
+      RoleMap roles = new RoleMap(dir.roles(), revocations::isRevoked);
+      services = wire(config, dir, roles, serviceKey, database, revocations);
       // the default external URL is the server's own, known once it listens: until then no proof
       // of possession matches
       AtomicReference<List<URI>> externalUrls = new AtomicReference<>(config.externalUrls());
@@ -150,6 +157,8 @@ public final class ArbiterServer implements AutoCloseable {
       try {
         if (services != null) {
           closeServices(services);
+        } else if (revocations != null) {
+          revocations.close();
         }
       } finally {
         database.close();
@@ -159,8 +168,7 @@ public final class ArbiterServer implements AutoCloseable {
   }
 
   /** The local CA, the server certificate and the first operator's certificate (created once). */
-  private static RoleMap bootstrapCertificates(DataDir dir, ServerConfig config)
-      throws IOException {
+  private static void bootstrapCertificates(DataDir dir, ServerConfig config) throws IOException {
     LocalCa ca = LocalCa.loadOrCreate(dir, config.clock());
     ca.ensureServerCertificate(isWildcard(config.listen()) ? List.of() : List.of(config.listen()));
     RoleMap roles = new RoleMap(dir.roles());
@@ -168,12 +176,16 @@ public final class ArbiterServer implements AutoCloseable {
     if (!Files.exists(operatorCert)) {
       ca.issueClient("operator", Role.OPERATOR, roles);
     }
-    return roles;
   }
 
   /** The domain services, by constructor, one domain after the other in dependency order. */
   private static Services wire(
-      ServerConfig config, DataDir dir, RoleMap roles, ServiceKey serviceKey, Database database)
+      ServerConfig config,
+      DataDir dir,
+      RoleMap roles,
+      ServiceKey serviceKey,
+      Database database,
+      CertificateRevocations revocations)
       throws IOException {
     Clock clock = config.clock();
     // governance: the service key's public half (JWKS) and the audit log every domain appends to
@@ -188,7 +200,8 @@ public final class ArbiterServer implements AutoCloseable {
       if (adopted > 0) {
         LOG.info("transparency log: adopted {} records written before the log existed", adopted);
       }
-      return wireDomains(config, dir, roles, serviceKey, database, keyStore, audit, tlog);
+      return wireDomains(
+          config, dir, roles, serviceKey, database, keyStore, audit, tlog, revocations);
     } catch (IOException | RuntimeException e) {
       tlog.close(); // nothing else has started yet
       throw e;
@@ -203,7 +216,8 @@ public final class ArbiterServer implements AutoCloseable {
       Database database,
       ServiceKeyStore keyStore,
       AuditLog audit,
-      TransparencyLog tlog)
+      TransparencyLog tlog,
+      CertificateRevocations revocations)
       throws IOException {
     Clock clock = config.clock();
     DecisionLog decisionLog = new DecisionLog(tlog, config.log().mode());
@@ -288,7 +302,8 @@ public final class ArbiterServer implements AutoCloseable {
         collateral,
         metrics,
         tlog,
-        decisionLog);
+        decisionLog,
+        revocations);
   }
 
   /** Every route: each domain's {@code <Domain>Routes}, then the server's own open routes. */
@@ -316,6 +331,13 @@ public final class ArbiterServer implements AutoCloseable {
                 externalUrls)
             .routes());
     domainRoutes.addAll(new LogRoutes(services.transparencyLog()).routes());
+    domainRoutes.addAll(
+        new CertificateRoutes(
+                services.roles(),
+                services.certificateRevocations(),
+                services.audit(),
+                config.clock())
+            .routes());
     services.metrics().watchLog(services.transparencyLog(), services.decisionLog());
     return new SystemRoutes(
             database, services.jwks(), services.metrics().watch(services, services.collateral()))
@@ -536,6 +558,7 @@ public final class ArbiterServer implements AutoCloseable {
       services.heartbeat().close();
       services.fleet().close();
       services.policyCache().close();
+      services.certificateRevocations().close();
     }
   }
 
