@@ -51,6 +51,19 @@ final class ErrorHandler implements IExecutionExceptionHandler {
   static int usage(CommandLine.ParameterException exception, String[] args) {
     var err = exception.getCommandLine().getErr();
     err.println("arbiter: " + oneLine(exception.getMessage()));
+    if (exception instanceof CommandLine.UnmatchedArgumentException unmatched
+        && !unmatched.getSuggestions().isEmpty()) {
+      err.println(
+          "Did you mean: "
+              + String.join(
+                  " or ",
+                  unmatched.getSuggestions().stream()
+                      .limit(3)
+                      .map(s ->
+                          exception.getCommandLine().getCommandSpec().qualifiedName() + " " + s)
+                      .toList())
+              + "?");
+    }
     err.println(
         "Try '" + exception.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
     return ExitCode.USAGE;
