@@ -41,6 +41,7 @@ public final class PolicyCache implements AutoCloseable {
   private final Thread listener;
   private volatile boolean running = true;
   private volatile Duration pickupDelay = Duration.ZERO;
+  private volatile boolean loaded;
   private final Object changed = new Object();
 
   /**
@@ -62,6 +63,11 @@ public final class PolicyCache implements AutoCloseable {
     this.listener =
         Thread.ofPlatform().name("arbiter-policy-listener").daemon(true).unstarted(this::listen);
     listener.start();
+  }
+
+  /** Whether every workload's head revision has been loaded once (readiness). No I/O. */
+  public boolean isLoaded() {
+    return loaded;
   }
 
   /** The current compiled policy of a workload, if the workload exists. No I/O. */
@@ -127,6 +133,7 @@ public final class PolicyCache implements AutoCloseable {
           loaded(head.workload(), compile(head));
         }
       }
+      loaded = true;
     } catch (RuntimeException e) {
       LOG.error("policy cache refresh failed; serving the last known revisions", e);
     }

@@ -16,6 +16,7 @@ import dev.arbiter.auth.DataDir;
 import dev.arbiter.auth.LocalCa;
 import dev.arbiter.auth.Role;
 import dev.arbiter.auth.RoleMap;
+import dev.arbiter.auth.ServeLock;
 import dev.arbiter.auth.http.CertificateRoutes;
 import dev.arbiter.collateral.CollateralService;
 import dev.arbiter.collateral.http.CollateralRoutes;
@@ -84,18 +85,21 @@ public final class ArbiterServer implements AutoCloseable {
   private final WebServer web;
   private final Services services;
   private final List<Route> routes;
+  private final ServeLock lock;
 
   private ArbiterServer(
       ServerConfig config,
       Database database,
       WebServer web,
       Services services,
-      List<Route> routes) {
+      List<Route> routes,
+      ServeLock lock) {
     this.config = config;
     this.database = database;
     this.web = web;
     this.services = services;
     this.routes = List.copyOf(routes);
+    this.lock = lock;
   }
 
   /** The wired domain services (for tests and in-process tools). */
@@ -125,15 +129,23 @@ public final class ArbiterServer implements AutoCloseable {
 
   public static ArbiterServer start(ServerConfig config) throws IOException {
     DataDir dir = new DataDir(config.dataDir());
-    Files.createDirectories(dir.root());
-    bootstrapCertificates(dir, config);
-    ServiceKey serviceKey = ServiceKey.loadOrCreate(dir.serviceKey());
-    Database database =
-        Database.open(
-            config
-                .databaseUrl()
-                .<Database.Location>map(Database.Location.External::new)
-                .orElseGet(() -> new Database.Location.Embedded(dir.database())));
+    // one server per data directory: refused before anything in it is touched
+    ServeLock lock = ServeLock.acquire(dir);
+    Database database;
+    ServiceKey serviceKey;
+    try {
+      bootstrapCertificates(dir, config);
+      serviceKey = ServiceKey.loadOrCreate(dir.serviceKey());
+      database =
+          Database.open(
+              config
+                  .databaseUrl()
+                  .<Database.Location>map(Database.Location.External::new)
+                  .orElseGet(() -> new Database.Location.Embedded(dir.database())));
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      throw e;
+    }
     Services services = null;
     CertificateRevocations revocations = null;
     try {
@@ -145,8 +157,8 @@ public final class ArbiterServer implements AutoCloseable {
       // of possession matches
       AtomicReference<List<URI>> externalUrls = new AtomicReference<>(config.externalUrls());
       List<Route> routes = routes(services, database, externalUrls::get);
-      WebServer web = serve(config, dir, new HttpApi(routes, roles));
-      ArbiterServer server = new ArbiterServer(config, database, web, services, routes);
+      WebServer web = serve(config, dir, new HttpApi(routes, roles, services.metrics()::answered));
+      ArbiterServer server = new ArbiterServer(config, database, web, services, routes, lock);
       if (config.externalUrls().isEmpty()) {
         externalUrls.set(List.of(server.uri()));
       }
@@ -161,7 +173,11 @@ public final class ArbiterServer implements AutoCloseable {
           revocations.close();
         }
       } finally {
-        database.close();
+        try {
+          database.close();
+        } finally {
+          lock.close();
+        }
       }
       throw e;
     }
@@ -340,8 +356,35 @@ public final class ArbiterServer implements AutoCloseable {
             .routes());
     services.metrics().watchLog(services.transparencyLog(), services.decisionLog());
     return new SystemRoutes(
-            database, services.jwks(), services.metrics().watch(services, services.collateral()))
+            database,
+            services.jwks(),
+            services.metrics().watch(services, services.collateral()),
+            () -> notReady(services, database))
         .routes(domainRoutes);
+  }
+
+  /**
+   * What keeps this replica from serving: an unreachable database, a policy cache not yet loaded, a
+   * transparency log that stopped signing or whose queue is full. Empty when ready.
+   */
+  static List<String> notReady(Services services, Database database) {
+    List<String> problems = new ArrayList<>();
+    try {
+      database.ping();
+    } catch (RuntimeException e) {
+      problems.add("database unreachable");
+    }
+    if (!services.policyCache().isLoaded()) {
+      problems.add("policy cache not loaded");
+    }
+    TransparencyLog.Metrics log = services.transparencyLog().metrics();
+    if (log.signingHalted()) {
+      problems.add("transparency log signing halted");
+    }
+    if (log.queueDepth() >= log.queueCapacity()) {
+      problems.add("transparency log queue full");
+    }
+    return problems;
   }
 
   /** The HTTPS server: TLS with optional client certificates (each route says what it requires). */
@@ -575,7 +618,11 @@ public final class ArbiterServer implements AutoCloseable {
       try {
         closeServices(services);
       } finally {
-        database.close();
+        try {
+          database.close();
+        } finally {
+          lock.close();
+        }
       }
     }
   }
