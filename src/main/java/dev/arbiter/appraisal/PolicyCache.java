@@ -59,6 +59,7 @@ public final class PolicyCache implements AutoCloseable {
   private final Thread listener;
   private volatile boolean running = true;
   private volatile Duration pickupDelay = Duration.ZERO;
+  private volatile boolean loaded;
   private final Object changed = new Object();
 
   /**
@@ -84,6 +85,11 @@ public final class PolicyCache implements AutoCloseable {
     this.listener =
         Thread.ofPlatform().name("arbiter-policy-listener").daemon(true).unstarted(this::listen);
     listener.start();
+  }
+
+  /** Whether every workload's head revision has been loaded once (readiness). No I/O. */
+  public boolean isLoaded() {
+    return loaded;
   }
 
   /**
@@ -195,6 +201,7 @@ public final class PolicyCache implements AutoCloseable {
           load(head);
         }
       }
+      loaded = true;
     } catch (RuntimeException e) {
       LOG.error("policy cache refresh failed; serving the last known revisions", e);
     }

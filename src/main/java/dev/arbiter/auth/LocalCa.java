@@ -111,10 +111,23 @@ public final class LocalCa {
         dir.serverCertificate(), Certificates.toPem(builder.build()), StandardCharsets.US_ASCII);
   }
 
-  /** An issued client credential: certificate and key files. */
-  public record Issued(Path certificate, Path key, String fingerprint) {}
+  /**
+   * An issued client credential: certificate and key files, and what roles.json records.
+   *
+   * @param replaced fingerprints of earlier certificates of the same name, now unmapped
+   */
+  public record Issued(
+      Path certificate,
+      Path key,
+      String fingerprint,
+      String serial,
+      Instant notAfter,
+      java.util.List<String> replaced) {}
 
-  /** Issues a client certificate for {@code name} with {@code role} and records the mapping. */
+  /**
+   * Issues a client certificate for {@code name} with {@code role} and records the mapping,
+   * replacing (unmapping) earlier certificates of the same name.
+   */
   public Issued issueClient(String name, Role role, RoleMap roles) throws IOException {
     if (!name.matches("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")) {
       throw new IllegalArgumentException(
@@ -134,8 +147,25 @@ public final class LocalCa {
     PemKeys.writePrivateKey(keyFile, pair.getPrivate());
     Files.writeString(certFile, Certificates.toPem(leaf), StandardCharsets.US_ASCII);
     String fingerprint = Certificates.fingerprint(leaf);
-    roles.add(fingerprint, role, name);
-    return new Issued(certFile, keyFile, fingerprint);
+    String serial = leaf.getSerialNumber().toString(16);
+    Instant notAfter = leaf.getNotAfter().toInstant();
+    List<String> replaced =
+        roles.replace(new RoleMap.Issued(fingerprint, role, name, serial, notAfter, now));
+    return new Issued(certFile, keyFile, fingerprint, serial, notAfter, replaced);
+  }
+
+  /**
+   * Writes an issued credential as PKCS#12 (key, certificate and this CA's certificate), for
+   * browsers and tools that import one file.
+   */
+  public void writePkcs12(Issued issued, String alias, char[] password, Path out)
+      throws IOException {
+    dev.arbiter.crypto.Pkcs12.write(
+        out,
+        alias,
+        PemKeys.readPrivateKey(issued.key()),
+        List.of(readCertificate(issued.certificate()), certificate),
+        password);
   }
 
   static X509Certificate readCertificate(Path file) throws IOException {

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
     name = "admin",
     mixinStandardHelpOptions = true,
     description = "Administer the data directory (run where the CA key is).",
-    subcommands = {AdminCommand.IssueCert.class, AdminCommand.RotateKey.class})
+    subcommands = {AdminCommand.IssueCert.class, CertsCommand.class, AdminCommand.RotateKey.class})
 final class AdminCommand {
 
   @Command(
@@ -28,16 +28,36 @@ final class AdminCommand {
       mixinStandardHelpOptions = true,
       description =
           "Issue a client certificate from Arbiter's CA and map it to a role in roles.json (takes"
-              + " effect without restart).")
+              + " effect without restart). Issuing again for a name replaces its mapping: the"
+              + " old certificate stops working.")
   static final class IssueCert implements Callable<Integer> {
     @Option(names = "--role", required = true, description = "operator, pipeline or auditor.")
     String role;
 
-    @Option(
-        names = "--name",
-        required = true,
-        description = "Principal name (recorded in audit records).")
+    @picocli.CommandLine.Parameters(
+        index = "0",
+        arity = "0..1",
+        paramLabel = "NAME",
+        description = "Principal name (recorded in audit records); or --name.")
+    String positionalName;
+
+    @Option(names = "--name", description = "Principal name (same as NAME).")
     String name;
+
+    @Option(
+        names = "--p12",
+        paramLabel = "FILE",
+        description =
+            "Also write a PKCS#12 file (key, certificate, CA) for a browser to import (mode 600).")
+    Path p12;
+
+    @Option(
+        names = "--p12-password-file",
+        paramLabel = "FILE",
+        description =
+            "The PKCS#12 password ('-': standard input; default: $ARBITER_P12_PASSWORD, else empty:"
+                + " the file is as protected as the PEM key beside it).")
+    Path p12PasswordFile;
 
     @Option(
         names = "--data-dir",
@@ -55,34 +75,55 @@ final class AdminCommand {
           Role.parse(role)
               .orElseThrow(
                   () -> CliException.usage("--role must be operator, pipeline or auditor"));
+      if (positionalName != null && name != null && !positionalName.equals(name)) {
+        throw CliException.usage("give the name once: NAME or --name");
+      }
+      String principal = positionalName != null ? positionalName : name;
+      if (principal == null) {
+        throw CliException.usage("a principal name is required: issue-cert NAME --role R");
+      }
+      if (p12PasswordFile != null && p12 == null) {
+        throw CliException.usage("--p12-password-file is for --p12");
+      }
+      char[] password = p12 == null ? null : p12Password();
       Path dir = ClientOptions.resolveDataDir(dataDir);
       DataDir data = new DataDir(dir);
       try {
         LocalCa ca = LocalCa.load(data, Clock.systemUTC());
-        LocalCa.Issued issued = ca.issueClient(name, parsed, new RoleMap(data.roles()));
+        LocalCa.Issued issued = ca.issueClient(principal, parsed, new RoleMap(data.roles()));
+        if (p12 != null) {
+          ca.writePkcs12(issued, principal, password, p12);
+        }
         var out = spec.commandLine().getOut();
         if (json) {
-          out.println(
-              dev.arbiter.internal.Json.writePretty(
-                  Map.of(
-                      "name",
-                      name,
-                      "role",
-                      parsed.id(),
-                      "certificate",
-                      issued.certificate().toString(),
-                      "key",
-                      issued.key().toString(),
-                      "fingerprint",
-                      issued.fingerprint(),
-                      "ca",
-                      data.caCertificate().toString())));
+          Map<String, Object> view = new java.util.LinkedHashMap<>();
+          view.put("name", principal);
+          view.put("role", parsed.id());
+          view.put("certificate", issued.certificate().toString());
+          view.put("key", issued.key().toString());
+          view.put("fingerprint", issued.fingerprint());
+          view.put("serial", issued.serial());
+          view.put("not_after", issued.notAfter().toString());
+          view.put("ca", data.caCertificate().toString());
+          view.put("replaced", issued.replaced());
+          if (p12 != null) {
+            view.put("p12", p12.toString());
+          }
+          out.println(dev.arbiter.internal.Json.writePretty(view));
         } else {
-          out.println("issued " + parsed.id() + " certificate for " + name);
+          out.println("issued " + parsed.id() + " certificate for " + principal);
           out.println("  certificate " + issued.certificate());
           out.println("  key         " + issued.key());
           out.println("  ca          " + data.caCertificate());
           out.println("  sha256      " + issued.fingerprint());
+          out.println("  serial      " + issued.serial());
+          out.println("  not after   " + issued.notAfter());
+          if (p12 != null) {
+            out.println("  pkcs12      " + p12);
+          }
+          for (String old : issued.replaced()) {
+            out.println("  replaced    " + old + " (no longer mapped here)");
+          }
         }
         return ExitCode.OK;
       } catch (IOException e) {
@@ -90,6 +131,16 @@ final class AdminCommand {
       } catch (IllegalArgumentException e) {
         throw CliException.usage(e.getMessage());
       }
+    }
+
+    private char[] p12Password() {
+      if (p12PasswordFile != null) {
+        String text =
+            new String(Inputs.read(p12PasswordFile), java.nio.charset.StandardCharsets.UTF_8);
+        return text.strip().toCharArray();
+      }
+      String env = Env.get("ARBITER_P12_PASSWORD");
+      return env == null ? new char[0] : env.toCharArray();
     }
   }
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.arbiter.internal.Json;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -68,10 +67,13 @@ final class AdvisoriesCommand {
               "cannot read " + path + ": " + ErrorHandler.oneLine(e.getMessage()));
         }
         body.put("records", records);
-      } else if (isZip(path)) {
-        body.put("zip", Base64.getEncoder().encodeToString(Inputs.read(path)));
       } else {
-        body.put("records", WorkloadCommand.readJson(path));
+        byte[] bytes = Inputs.read(path);
+        if (isZip(bytes)) {
+          body.put("zip", Base64.getEncoder().encodeToString(bytes));
+        } else {
+          body.put("records", WorkloadCommand.parseJson(path, bytes));
+        }
       }
       JsonNode result = client.client().post("/v1/advisories", body);
       Printer.print(
@@ -104,18 +106,12 @@ final class AdvisoriesCommand {
       return ExitCode.OK;
     }
 
-    private static boolean isZip(Path file) {
-      try (InputStream in = Files.newInputStream(file)) {
-        byte[] magic = in.readNBytes(4);
-        return magic.length == 4
-            && magic[0] == 'P'
-            && magic[1] == 'K'
-            && magic[2] == 3
-            && magic[3] == 4;
-      } catch (IOException e) {
-        throw CliException.usage(
-            "cannot read " + file + ": " + ErrorHandler.oneLine(e.getMessage()));
-      }
+    private static boolean isZip(byte[] bytes) {
+      return bytes.length >= 4
+          && bytes[0] == 'P'
+          && bytes[1] == 'K'
+          && bytes[2] == 3
+          && bytes[3] == 4;
     }
   }
 

@@ -23,13 +23,24 @@ import javax.net.ssl.SSLContext;
 public final class ApiClient {
   private final URI base;
   private final HttpClient http;
+  private final String configuration;
 
-  private ApiClient(URI base, HttpClient http) {
+  private ApiClient(URI base, HttpClient http, String configuration) {
     this.base = base;
     this.http = http;
+    this.configuration = configuration;
   }
 
   public static ApiClient create(String server, Path ca, Path cert, Path key) {
+    return create(server, ca, cert, key, "configuration: server " + server);
+  }
+
+  /**
+   * A client; {@code configuration} names where its settings came from, for error messages (see
+   * {@link ClientSettings#describe()}).
+   */
+  public static ApiClient create(
+      String server, Path ca, Path cert, Path key, String configuration) {
     try {
       SSLContext tls = TlsContexts.create(cert, key, ca);
       HttpClient http =
@@ -38,13 +49,21 @@ public final class ApiClient {
               .connectTimeout(Duration.ofSeconds(10))
               .version(HttpClient.Version.HTTP_1_1)
               .build();
-      return new ApiClient(
-          URI.create(server.endsWith("/") ? server.substring(0, server.length() - 1) : server),
-          http);
+      URI base =
+          URI.create(server.endsWith("/") ? server.substring(0, server.length() - 1) : server);
+      if (base.getScheme() == null || base.getHost() == null) {
+        throw new IllegalArgumentException(server);
+      }
+      return new ApiClient(base, http, configuration);
     } catch (IOException e) {
-      throw CliException.usage("cannot load client credentials: " + e.getMessage());
+      throw CliException.usage(
+          "cannot load client credentials: "
+              + ErrorHandler.oneLine(e.getMessage())
+              + " ["
+              + configuration
+              + "]");
     } catch (IllegalArgumentException e) {
-      throw CliException.usage("invalid server URL: " + server);
+      throw CliException.usage("invalid server URL: " + server + " [" + configuration + "]");
     }
   }
 
@@ -118,10 +137,17 @@ public final class ApiClient {
               request.timeout(Duration.ofSeconds(60)).build(),
               HttpResponse.BodyHandlers.ofByteArray());
     } catch (ConnectException e) {
-      throw CliException.usage("cannot connect to " + base + " (is 'arbiter serve' running?)");
+      throw CliException.usage(
+          "cannot connect to " + base + " (is 'arbiter serve' running?) [" + configuration + "]");
     } catch (IOException e) {
       throw CliException.usage(
-          "request to " + base + " failed: " + ErrorHandler.oneLine(e.getMessage()));
+          "request to "
+              + base
+              + " failed: "
+              + ErrorHandler.oneLine(e.getMessage())
+              + " ["
+              + configuration
+              + "]");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw CliException.usage("interrupted");
@@ -166,6 +192,12 @@ public final class ApiClient {
           .append(": ")
           .append(problem.path("detail").asText());
     }
-    throw new CliException(status >= 500 ? ExitCode.USAGE : ExitCode.REFUSED, message.toString());
+    if (status == 401 || status == 403) {
+      message.append(" [").append(configuration).append("]");
+    }
+    throw new CliException(
+        status >= 500 ? ExitCode.USAGE : ExitCode.REFUSED,
+        message.toString(),
+        body.has("type") ? body : null);
   }
 }

@@ -10,7 +10,6 @@ import dev.arbiter.store.LocalDatabase;
 import dev.arbiter.tlog.CheckpointSigner;
 import dev.arbiter.tlog.NoteVerifierKey;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -104,12 +103,7 @@ final class AuditCommand {
           logKey == null ? Optional.empty() : Optional.of(LogCommand.parse(logKey, "--log-key"));
       List<IntegrityCheck.TrustedCheckpoint> trusted = new ArrayList<>();
       for (Path file : trustedCheckpoints) {
-        String note;
-        try {
-          note = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException | java.io.UncheckedIOException e) {
-          throw CliException.usage("cannot read the trusted checkpoint " + file);
-        }
+        String note = Inputs.readText(file);
         trusted.add(
             new IntegrityCheck.TrustedCheckpoint(
                 file.toString(), note, pinned.orElseGet(() -> dataDirKey(note))));

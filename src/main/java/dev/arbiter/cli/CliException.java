@@ -5,10 +5,23 @@ package dev.arbiter.cli;
 public final class CliException extends RuntimeException {
   private static final long serialVersionUID = 1L;
   private final int exitCode;
+  private final transient com.fasterxml.jackson.databind.JsonNode problem;
 
   public CliException(int exitCode, String message) {
+    this(exitCode, message, null);
+  }
+
+  /** A refusal that carries the server's problem document ({@code --json} prints it on stdout). */
+  public CliException(
+      int exitCode, String message, com.fasterxml.jackson.databind.JsonNode problem) {
     super(message, null, false, false);
     this.exitCode = exitCode;
+    this.problem = problem;
+  }
+
+  /** The server's problem document, when the server refused the call with one. */
+  public java.util.Optional<com.fasterxml.jackson.databind.JsonNode> problem() {
+    return java.util.Optional.ofNullable(problem);
   }
 
   public static CliException usage(String message) {

@@ -1,23 +1,50 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.cli;
 
-import dev.arbiter.auth.ClientConfig;
 import dev.arbiter.auth.DataDir;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
- * How client commands find the server and their credentials: {@code --server} / {@code --data-dir},
- * then {@code ARBITER_SERVER} / {@code ARBITER_DATA_DIR}, then {@code ./arbiter-data/client.json}.
+ * How client commands find the server and their credentials; precedence (flags, environment,
+ * current context, {@code ./arbiter-data/client.json}) in {@link ClientSettings}.
  */
 public final class ClientOptions {
-  @Option(names = "--server", description = "Server URL (default: from client.json).")
+  @Option(
+      names = "--server",
+      paramLabel = "URL",
+      description = "Server URL (default: $ARBITER_SERVER, the current context or client.json).")
   String server;
 
   @Option(
+      names = {"--cacert", "--ca"},
+      paramLabel = "FILE",
+      description = "CA certificate to trust (default: $ARBITER_CACERT, context or client.json).")
+  Path cacert;
+
+  @Option(
+      names = "--cert",
+      paramLabel = "FILE",
+      description =
+          "Client certificate (PEM; default: $ARBITER_CLIENT_CERT, context or client.json).")
+  Path cert;
+
+  @Option(
+      names = "--key",
+      paramLabel = "FILE",
+      description = "Client key (PEM; default: $ARBITER_CLIENT_KEY, context or client.json).")
+  Path key;
+
+  @Option(
+      names = "--context",
+      paramLabel = "NAME",
+      description = "Use this context (default: $ARBITER_CONTEXT or 'arbiter context use').")
+  String context;
+
+  @Option(
       names = "--data-dir",
-      description = "Data directory holding client.json (default: ./arbiter-data).")
+      description =
+          "Data directory holding client.json (default: $ARBITER_DATA_DIR or ./arbiter-data).")
   Path dataDir;
 
   @Option(names = "--json", description = "Print machine-readable JSON.")
@@ -32,38 +59,24 @@ public final class ClientOptions {
     if (flag != null) {
       return flag;
     }
-    String env = System.getenv("ARBITER_DATA_DIR");
-    return env != null && !env.isBlank() ? Path.of(env) : DataDir.DEFAULT;
+    String env = Env.get("ARBITER_DATA_DIR");
+    return env != null ? Path.of(env) : DataDir.DEFAULT;
   }
 
   public boolean json() {
     return json;
   }
 
-  /** The client configuration, with the server URL overridden by flag or environment. */
+  /** The resolved settings (which source gave what). */
+  ClientSettings settings() {
+    return ClientSettings.resolve(
+        new ClientSettings.Flags(server, cacert, cert, key, dataDir, context), false);
+  }
+
+  /** A client for the resolved server and credentials. */
   public ApiClient client() {
-    Path file = dataDir().resolve("client.json");
-    if (!Files.isRegularFile(file)) {
-      throw CliException.usage(
-          "no client configuration at "
-              + file
-              + " (start 'arbiter serve' once, or pass --data-dir)");
-    }
-    ClientConfig config;
-    try {
-      config = ClientConfig.read(file);
-    } catch (java.io.IOException e) {
-      throw CliException.usage("cannot read " + file + ": " + e.getMessage());
-    }
-    String url = server;
-    if (url == null) {
-      String env = System.getenv("ARBITER_SERVER");
-      url = env != null && !env.isBlank() ? env : config.server();
-    }
+    ClientSettings settings = settings();
     return ApiClient.create(
-        url,
-        config.resolve(file, config.ca()),
-        config.resolve(file, config.cert()),
-        config.resolve(file, config.key()));
+        settings.server(), settings.ca(), settings.cert(), settings.key(), settings.describe());
   }
 }

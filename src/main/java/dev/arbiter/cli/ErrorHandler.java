@@ -18,6 +18,10 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     }
     var err = commandLine.getErr();
     if (exception instanceof CliException cli) {
+      if (cli.problem().isPresent() && wantsJson(commandLine)) {
+        commandLine.getOut().println(dev.arbiter.internal.Json.writePretty(cli.problem().get()));
+        commandLine.getOut().flush();
+      }
       err.println("arbiter: " + cli.getMessage());
       return cli.exitCode();
     }
@@ -38,9 +42,28 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     return ExitCode.USAGE;
   }
 
+  /** Whether the command that failed was given {@code --json}. */
+  private static boolean wantsJson(CommandLine commandLine) {
+    ParseResult result = commandLine.getParseResult();
+    return result != null && result.hasMatchedOption("--json");
+  }
+
   static int usage(CommandLine.ParameterException exception, String[] args) {
     var err = exception.getCommandLine().getErr();
     err.println("arbiter: " + oneLine(exception.getMessage()));
+    if (exception instanceof CommandLine.UnmatchedArgumentException unmatched
+        && !unmatched.getSuggestions().isEmpty()) {
+      err.println(
+          "Did you mean: "
+              + String.join(
+                  " or ",
+                  unmatched.getSuggestions().stream()
+                      .limit(3)
+                      .map(s ->
+                          exception.getCommandLine().getCommandSpec().qualifiedName() + " " + s)
+                      .toList())
+              + "?");
+    }
     err.println(
         "Try '" + exception.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
     return ExitCode.USAGE;

@@ -21,7 +21,24 @@ public final class Inputs {
 
   private Inputs() {}
 
+  /** The file name that means standard input. */
+  public static final String STDIN = "-";
+
+  private static final ThreadLocal<Boolean> STDIN_READ = ThreadLocal.withInitial(() -> false);
+
+  /** Whether {@code path} is {@code -} (standard input). */
+  public static boolean isStdin(Path path) {
+    return path != null && path.toString().equals(STDIN);
+  }
+
+  /**
+   * Reads a file, or standard input for {@code -} (once per command: a second {@code -} is a usage
+   * error).
+   */
   public static byte[] read(Path path) {
+    if (isStdin(path)) {
+      return readStdin();
+    }
     try {
       if (!Files.isRegularFile(path)) {
         throw CliException.usage("not a readable file: " + path);
@@ -35,9 +52,36 @@ public final class Inputs {
     }
   }
 
+  /** Reads a text file (UTF-8), or standard input for {@code -}. */
+  public static String readText(Path path) {
+    return new String(read(path), StandardCharsets.UTF_8);
+  }
+
+  private static byte[] readStdin() {
+    if (STDIN_READ.get()) {
+      throw CliException.usage("standard input ('-') can be read only once per command");
+    }
+    STDIN_READ.set(true);
+    try {
+      byte[] bytes =
+          System.in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, MAX_FILE_BYTES + 1));
+      if (bytes.length > MAX_FILE_BYTES) {
+        throw CliException.usage("standard input too large");
+      }
+      return bytes;
+    } catch (IOException e) {
+      throw CliException.usage("cannot read standard input: " + e.getMessage());
+    }
+  }
+
+  /** Forgets that standard input was read (each command run starts fresh). */
+  static void resetStdin() {
+    STDIN_READ.remove();
+  }
+
   /** Every regular file under a path (the path itself when it is a file), sorted by name. */
   public static List<Path> expand(Path path) {
-    if (Files.isRegularFile(path)) {
+    if (isStdin(path) || Files.isRegularFile(path)) {
       return List.of(path);
     }
     if (!Files.isDirectory(path)) {

@@ -391,6 +391,9 @@ final class LogCommand {
   }
 
   static String readText(Path file) {
+    if (Inputs.isStdin(file)) {
+      return Inputs.readText(file);
+    }
     try {
       return Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {

@@ -13,7 +13,10 @@ import picocli.CommandLine.Command;
     name = "arbiter",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Arbiter: a governed RATS Verifier for confidential workloads.",
+    description = {
+      "Arbiter: a governed RATS Verifier for confidential workloads.",
+      "Wherever a command reads a FILE, '-' reads standard input."
+    },
     subcommands = {
       ServeCommand.class,
       WorkloadCommand.class,
@@ -33,6 +36,8 @@ import picocli.CommandLine.Command;
       RolloutCommand.class,
       CollateralCommand.class,
       LogCommand.class,
+      ContextCommand.class,
+      CompletionCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
@@ -59,6 +64,10 @@ public final class Main implements Runnable {
     commandLine.setExecutionExceptionHandler(new ErrorHandler());
     commandLine.setParameterExceptionHandler(ErrorHandler::usage);
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+    commandLine.setExecutionStrategy(parsed -> {
+      Inputs.resetStdin();
+      return new CommandLine.RunLast().execute(parsed);
+    });
     return commandLine;
   }
 

@@ -7,7 +7,6 @@ import dev.arbiter.problem.ProblemException;
 import dev.arbiter.token.EarVerifier;
 import dev.arbiter.token.VerifiedEar;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -104,7 +103,7 @@ final class ResultCommand {
       if (jwks.startsWith("https://")) {
         return JWKSet.parse(Json.write(tee.client().get(jwks))); // trusts the --ca / data-dir CA
       }
-      String text = Files.readString(Path.of(jwks), StandardCharsets.UTF_8).strip();
+      String text = Inputs.readText(Path.of(jwks)).strip();
       return text.contains("\"keys\"")
           ? JWKSet.parse(text)
           : new JWKSet(com.nimbusds.jose.jwk.JWK.parse(text));

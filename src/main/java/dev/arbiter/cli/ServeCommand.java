@@ -113,10 +113,27 @@ final class ServeCommand implements Callable<Integer> {
               + " $ARBITER_PKCS11_PIN). Default: the data directory's service-key.pem.")
   String serviceKey;
 
+  @Option(
+      names = "--log-format",
+      paramLabel = "FORMAT",
+      description =
+          "text (default) or json: one JSON object per line on stderr (logback's JsonEncoder).",
+      defaultValue = "text")
+  String logFormat;
+
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
+    boolean jsonLogs =
+        switch (logFormat) {
+          case "text" -> false;
+          case "json" -> true;
+          default -> throw CliException.usage("--log-format must be text or json");
+        };
+    if (jsonLogs) {
+      ServerLogging.useJson();
+    }
     Path dir = ClientOptions.resolveDataDir(dataDir);
     String url = databaseUrl != null ? databaseUrl : System.getenv("ARBITER_DATABASE_URL");
     ServerConfig config =
@@ -129,7 +146,10 @@ final class ServeCommand implements Callable<Integer> {
             .withExternalUrls(externalUrls())
             .withWebhookAllow(webhookAllow())
             .withServiceKey(serviceKeySource());
-    CountDownLatch stopped = new CountDownLatch(1);
+    CountDownLatch stop = new CountDownLatch(1);
+    // SIGTERM and SIGINT stop the server from the main thread, which then exits 0 without a trace;
+    // the shutdown hook covers every other way the JVM ends
+    ServerLogging.onTerminate(stop::countDown);
     ArbiterServer server;
     try {
       server = ArbiterServer.start(config);
@@ -137,26 +157,44 @@ final class ServeCommand implements Callable<Integer> {
       throw CliException.usage(e.getMessage());
     } catch (TokenException e) {
       throw CliException.usage("service key " + e.getMessage());
+    } catch (dev.arbiter.auth.ServeLock.HeldException | java.net.BindException e) {
+      throw CliException.usage(e.getMessage());
     }
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  server.close();
-                  stopped.countDown();
-                },
-                "arbiter-shutdown"));
-    spec.commandLine()
-        .getErr()
-        .println(
-            "arbiter: listening on "
-                + server.uri()
-                + " (data in "
-                + new DataDir(dir).root()
-                + (dev ? ", DEV MODE: sample evidence accepted" : "")
-                + ")");
-    spec.commandLine().getErr().flush();
-    stopped.await();
+    java.util.concurrent.atomic.AtomicBoolean closed =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable close =
+        () -> {
+          if (closed.compareAndSet(false, true)) {
+            server.close();
+          }
+        };
+    Thread hook = new Thread(close, "arbiter-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    String listening =
+        "listening on "
+            + server.uri()
+            + " (data in "
+            + new DataDir(dir).root()
+            + (dev ? ", DEV MODE: sample evidence accepted" : "")
+            + ")";
+    if (jsonLogs) {
+      ServerLogging.announce(listening);
+    } else {
+      spec.commandLine().getErr().println("arbiter: " + listening);
+      spec.commandLine().getErr().flush();
+    }
+    stop.await();
+    close.run();
+    ServerLogging.announce("stopped");
+    if (!jsonLogs) {
+      spec.commandLine().getErr().println("arbiter: stopped");
+      spec.commandLine().getErr().flush();
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // already shutting down
+    }
     return ExitCode.OK;
   }
 

@@ -27,19 +27,19 @@ final class TeeKeys {
 
   static ECKey read(Path file) {
     try {
-      JWK jwk = JWK.parse(Files.readString(file, StandardCharsets.UTF_8));
+      JWK jwk = JWK.parse(Inputs.readText(file));
       if (!(jwk instanceof ECKey ec) || !ec.isPrivate()) {
         throw CliException.usage(file + " must hold a private EC JWK");
       }
       return ec;
-    } catch (IOException | ParseException e) {
+    } catch (ParseException e) {
       throw CliException.usage(
           "cannot read the TEE key " + file + ": " + ErrorHandler.oneLine(e.getMessage()));
     }
   }
 
   static ECKey readOrCreate(Path file) {
-    if (Files.exists(file)) {
+    if (Inputs.isStdin(file) || Files.exists(file)) {
       return read(file);
     }
     ECKey key = generate();

@@ -1,22 +1,32 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.cli;
 
-import dev.arbiter.auth.ClientConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
  * How TEE-side commands ({@code attest}, {@code sample-tee}, {@code challenge}, {@code secret get})
- * reach the server: no client certificate; the server URL from {@code --server}, {@code
- * ARBITER_SERVER} or client.json; the CA from {@code --ca} or client.json.
+ * reach the server: no client certificate; the server URL and the CA with the precedence of {@link
+ * ClientSettings} (flags, environment, current context, {@code ./arbiter-data/client.json}).
  */
 public final class TeeOptions {
-  @Option(names = "--server", description = "Server URL (default: $ARBITER_SERVER or client.json).")
+  @Option(
+      names = "--server",
+      paramLabel = "URL",
+      description = "Server URL (default: $ARBITER_SERVER, the current context or client.json).")
   String server;
 
-  @Option(names = "--ca", description = "CA certificate to trust (default: the data directory's).")
+  @Option(
+      names = {"--ca", "--cacert"},
+      paramLabel = "FILE",
+      description = "CA certificate to trust (default: $ARBITER_CACERT, context or client.json).")
   Path ca;
+
+  @Option(
+      names = "--context",
+      paramLabel = "NAME",
+      description = "Use this context (default: $ARBITER_CONTEXT or 'arbiter context use').")
+  String context;
 
   @Option(
       names = "--data-dir",
@@ -32,30 +42,9 @@ public final class TeeOptions {
   }
 
   public ApiClient client() {
-    Path dir = ClientOptions.resolveDataDir(dataDir);
-    Path file = dir.resolve("client.json");
-    ClientConfig config = null;
-    if (Files.isRegularFile(file)) {
-      try {
-        config = ClientConfig.read(file);
-      } catch (java.io.IOException e) {
-        throw CliException.usage("cannot read " + file + ": " + e.getMessage());
-      }
-    }
-    String url = server != null ? server : System.getenv("ARBITER_SERVER");
-    if (url == null || url.isBlank()) {
-      if (config == null) {
-        throw CliException.usage("no --server and no client configuration at " + file);
-      }
-      url = config.server();
-    }
-    Path trust = ca;
-    if (trust == null) {
-      if (config == null) {
-        throw CliException.usage("no --ca and no client configuration at " + file);
-      }
-      trust = config.resolve(file, config.ca());
-    }
-    return ApiClient.anonymous(url, trust);
+    ClientSettings settings =
+        ClientSettings.resolve(
+            new ClientSettings.Flags(server, ca, null, null, dataDir, context), false);
+    return ApiClient.create(settings.server(), settings.ca(), null, null, settings.describe());
   }
 }

@@ -301,11 +301,18 @@ final class WorkloadCommand {
   }
 
   static JsonNode readJson(Path file) {
+    return parseJson(file, Inputs.read(file));
+  }
+
+  /** Parses {@code bytes} read from {@code file} ({@code -}: standard input) as JSON. */
+  static JsonNode parseJson(Path file, byte[] bytes) {
     try {
-      return Json.readTree(Inputs.read(file));
+      return Json.readTree(bytes);
     } catch (java.io.IOException e) {
       throw CliException.usage(
-          file + " is not valid JSON: " + ErrorHandler.oneLine(e.getMessage()));
+          (Inputs.isStdin(file) ? "standard input" : file.toString())
+              + " is not valid JSON: "
+              + ErrorHandler.oneLine(e.getMessage()));
     }
   }
 }

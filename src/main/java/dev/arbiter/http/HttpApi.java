@@ -39,10 +39,25 @@ public final class HttpApi {
 
   private final List<Route> routes;
   private final RoleMap roles;
+  private final Observer observer;
+
+  /**
+   * Told about every answered request, for metrics: the method, the route template (never the raw
+   * path; {@code unmatched} for requests no route took), the status and the time taken.
+   */
+  @FunctionalInterface
+  public interface Observer {
+    void answered(String method, String route, int status, long nanos);
+  }
 
   public HttpApi(List<Route> routes, RoleMap roles) {
+    this(routes, roles, (method, route, status, nanos) -> {});
+  }
+
+  public HttpApi(List<Route> routes, RoleMap roles, Observer observer) {
     this.routes = List.copyOf(routes);
     this.roles = roles;
+    this.observer = observer;
   }
 
   public List<Route> routes() {
@@ -53,9 +68,33 @@ public final class HttpApi {
     for (Route route : routes) {
       List<String> names = paramNames(route.path());
       routing.route(
-          Method.create(route.method()), route.path(), (req, res) -> serve(route, names, req, res));
+          Method.create(route.method()),
+          route.path(),
+          (req, res) -> {
+            long start = System.nanoTime();
+            try {
+              serve(route, names, req, res);
+            } finally {
+              observe(route.method(), route.path(), res, start);
+            }
+          });
     }
-    routing.any(this::unrouted);
+    routing.any((req, res) -> {
+      long start = System.nanoTime();
+      try {
+        unrouted(req, res);
+      } finally {
+        observe(req.prologue().method().text(), "unmatched", res, start);
+      }
+    });
+  }
+
+  private void observe(String method, String route, ServerResponse res, long start) {
+    try {
+      observer.answered(method, route, res.status().code(), System.nanoTime() - start);
+    } catch (RuntimeException e) {
+      LOG.warn("request metrics failed: {}", e.toString());
+    }
   }
 
   /**
@@ -176,7 +215,9 @@ public final class HttpApi {
       if (principal.isEmpty() && route.access() != Access.OPEN) {
         throw new ProblemException(
             CommonProblem.UNAUTHENTICATED,
-            "the client certificate is not mapped to a role in roles.json");
+            roles.isRevoked(fingerprint)
+                ? "the client certificate was revoked"
+                : "the client certificate is not mapped to a role in roles.json");
       }
     }
     if (route.access() == Access.OPEN) {

@@ -10,11 +10,14 @@ import dev.arbiter.appraisal.FleetRecorder;
 import dev.arbiter.appraisal.Nonces;
 import dev.arbiter.appraisal.PolicyCache;
 import dev.arbiter.appraisal.http.AttestationRoutes;
+import dev.arbiter.auth.CertificateRevocations;
 import dev.arbiter.auth.ClientConfig;
 import dev.arbiter.auth.DataDir;
 import dev.arbiter.auth.LocalCa;
 import dev.arbiter.auth.Role;
 import dev.arbiter.auth.RoleMap;
+import dev.arbiter.auth.ServeLock;
+import dev.arbiter.auth.http.CertificateRoutes;
 import dev.arbiter.collateral.CollateralService;
 import dev.arbiter.collateral.http.CollateralRoutes;
 import dev.arbiter.console.http.ConsoleRoutes;
@@ -85,18 +88,21 @@ public final class ArbiterServer implements AutoCloseable {
   private final WebServer web;
   private final Services services;
   private final List<Route> routes;
+  private final ServeLock lock;
 
   private ArbiterServer(
       ServerConfig config,
       Database database,
       WebServer web,
       Services services,
-      List<Route> routes) {
+      List<Route> routes,
+      ServeLock lock) {
     this.config = config;
     this.database = database;
     this.web = web;
     this.services = services;
     this.routes = List.copyOf(routes);
+    this.lock = lock;
   }
 
   /** The wired domain services (for tests and in-process tools). */
@@ -122,31 +128,49 @@ public final class ArbiterServer implements AutoCloseable {
       CollateralService collateral,
       Metrics metrics,
       TransparencyLog transparencyLog,
-      DecisionLog decisionLog) {}
+      DecisionLog decisionLog,
+      CertificateRevocations certificateRevocations) {}
 
   public static ArbiterServer start(ServerConfig config) throws IOException {
     DataDir dir = new DataDir(config.dataDir());
-    Files.createDirectories(dir.root());
-    // first, so that a token that cannot be used (wrong PIN) fails before anything is written
-    ServiceKey serviceKey = loadServiceKey(config.serviceKey(), dir);
-    RoleMap roles = bootstrapCertificates(dir, config);
-    // the pinned verification keys: from the data directory, never from the database
-    KeyRing keyRing = KeyRing.loadOrCreate(dir.root(), serviceKey, config.clock().instant());
-    Database database =
-        Database.open(
-            config
-                .databaseUrl()
-                .<Database.Location>map(Database.Location.External::new)
-                .orElseGet(() -> new Database.Location.Embedded(dir.database())));
-    Services services = null;
+    // a token that cannot be used (wrong PIN) fails before anything is written
+    ServiceKey tokenKey =
+        config.serviceKey() instanceof ServiceKeySource.Pkcs11
+            ? loadServiceKey(config.serviceKey(), dir)
+            : null;
+    // one server per data directory: refused before anything in it is touched
+    ServeLock lock = ServeLock.acquire(dir);
+    Database database;
+    ServiceKey serviceKey;
+    KeyRing keyRing;
     try {
-      services = wire(config, dir, roles, serviceKey, keyRing, database);
+      bootstrapCertificates(dir, config);
+      serviceKey = tokenKey != null ? tokenKey : loadServiceKey(config.serviceKey(), dir);
+      // the pinned verification keys: from the data directory, never from the database
+      keyRing = KeyRing.loadOrCreate(dir.root(), serviceKey, config.clock().instant());
+      database =
+          Database.open(
+              config
+                  .databaseUrl()
+                  .<Database.Location>map(Database.Location.External::new)
+                  .orElseGet(() -> new Database.Location.Embedded(dir.database())));
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+    Services services = null;
+    CertificateRevocations revocations = null;
+    try {
+      // revoked client certificates, shared by every replica through the database, in memory
+      revocations = CertificateRevocations.start(database, Duration.ofSeconds(30));
+      RoleMap roles = new RoleMap(dir.roles(), revocations::isRevoked);
+      services = wire(config, dir, roles, serviceKey, keyRing, database, revocations);
       // the default external URL is the server's own, known once it listens: until then no proof
       // of possession matches
       AtomicReference<List<URI>> externalUrls = new AtomicReference<>(config.externalUrls());
       List<Route> routes = routes(services, database, externalUrls::get);
-      WebServer web = serve(config, dir, new HttpApi(routes, roles));
-      ArbiterServer server = new ArbiterServer(config, database, web, services, routes);
+      WebServer web = serve(config, dir, new HttpApi(routes, roles, services.metrics()::answered));
+      ArbiterServer server = new ArbiterServer(config, database, web, services, routes, lock);
       if (config.externalUrls().isEmpty()) {
         externalUrls.set(List.of(server.uri()));
       }
@@ -157,9 +181,15 @@ public final class ArbiterServer implements AutoCloseable {
       try {
         if (services != null) {
           closeServices(services);
+        } else if (revocations != null) {
+          revocations.close();
         }
       } finally {
-        database.close();
+        try {
+          database.close();
+        } finally {
+          lock.close();
+        }
       }
       throw e;
     }
@@ -182,8 +212,7 @@ public final class ArbiterServer implements AutoCloseable {
   }
 
   /** The local CA, the server certificate and the first operator's certificate (created once). */
-  private static RoleMap bootstrapCertificates(DataDir dir, ServerConfig config)
-      throws IOException {
+  private static void bootstrapCertificates(DataDir dir, ServerConfig config) throws IOException {
     LocalCa ca = LocalCa.loadOrCreate(dir, config.clock());
     ca.ensureServerCertificate(isWildcard(config.listen()) ? List.of() : List.of(config.listen()));
     RoleMap roles = new RoleMap(dir.roles());
@@ -191,7 +220,6 @@ public final class ArbiterServer implements AutoCloseable {
     if (!Files.exists(operatorCert)) {
       ca.issueClient("operator", Role.OPERATOR, roles);
     }
-    return roles;
   }
 
   /** The domain services, by constructor, one domain after the other in dependency order. */
@@ -201,7 +229,8 @@ public final class ArbiterServer implements AutoCloseable {
       RoleMap roles,
       ServiceKey serviceKey,
       KeyRing keyRing,
-      Database database)
+      Database database,
+      CertificateRevocations revocations)
       throws IOException {
     Clock clock = config.clock();
     // governance: the service key's public half (JWKS) and the audit log every domain appends to
@@ -216,7 +245,8 @@ public final class ArbiterServer implements AutoCloseable {
       if (adopted > 0) {
         LOG.info("transparency log: adopted {} records written before the log existed", adopted);
       }
-      return wireDomains(config, dir, roles, serviceKey, keyRing, database, audit, tlog);
+      return wireDomains(
+          config, dir, roles, serviceKey, keyRing, database, audit, tlog, revocations);
     } catch (IOException | RuntimeException e) {
       tlog.close(); // nothing else has started yet
       throw e;
@@ -231,7 +261,8 @@ public final class ArbiterServer implements AutoCloseable {
       KeyRing keyRing,
       Database database,
       AuditLog audit,
-      TransparencyLog tlog)
+      TransparencyLog tlog,
+      CertificateRevocations revocations)
       throws IOException {
     Clock clock = config.clock();
     DecisionLog decisionLog = new DecisionLog(tlog, config.log().mode());
@@ -323,7 +354,8 @@ public final class ArbiterServer implements AutoCloseable {
         collateral,
         metrics,
         tlog,
-        decisionLog);
+        decisionLog,
+        revocations);
   }
 
   /** Every route: each domain's {@code <Domain>Routes}, then the server's own open routes. */
@@ -365,10 +397,44 @@ public final class ArbiterServer implements AutoCloseable {
                 Nonces.loadOrCreateKey(services.dataDir().root().resolve("nonce-key.bin")),
                 config.clock())
             .routes());
+    domainRoutes.addAll(
+        new CertificateRoutes(
+                services.roles(),
+                services.certificateRevocations(),
+                services.audit(),
+                config.clock())
+            .routes());
     services.metrics().watchLog(services.transparencyLog(), services.decisionLog());
     return new SystemRoutes(
-            database, services.jwks(), services.metrics().watch(services, services.collateral()))
+            database,
+            services.jwks(),
+            services.metrics().watch(services, services.collateral()),
+            () -> notReady(services, database))
         .routes(domainRoutes);
+  }
+
+  /**
+   * What keeps this replica from serving: an unreachable database, a policy cache not yet loaded, a
+   * transparency log that stopped signing or whose queue is full. Empty when ready.
+   */
+  static List<String> notReady(Services services, Database database) {
+    List<String> problems = new ArrayList<>();
+    try {
+      database.ping();
+    } catch (RuntimeException e) {
+      problems.add("database unreachable");
+    }
+    if (!services.policyCache().isLoaded()) {
+      problems.add("policy cache not loaded");
+    }
+    TransparencyLog.Metrics log = services.transparencyLog().metrics();
+    if (log.signingHalted()) {
+      problems.add("transparency log signing halted");
+    }
+    if (log.queueDepth() >= log.queueCapacity()) {
+      problems.add("transparency log queue full");
+    }
+    return problems;
   }
 
   /** The HTTPS server: TLS with optional client certificates (each route says what it requires). */
@@ -587,6 +653,7 @@ public final class ArbiterServer implements AutoCloseable {
       services.heartbeat().close();
       services.fleet().close();
       services.policyCache().close();
+      services.certificateRevocations().close();
     }
   }
 
@@ -603,7 +670,11 @@ public final class ArbiterServer implements AutoCloseable {
       try {
         closeServices(services);
       } finally {
-        database.close();
+        try {
+          database.close();
+        } finally {
+          lock.close();
+        }
       }
     }
   }

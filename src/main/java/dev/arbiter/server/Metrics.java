@@ -41,6 +41,13 @@ public final class Metrics implements DecisionSink {
    * @param problemTypes the registered problems (the only problem labels)
    */
   Metrics(SchemeRegistry schemes, Collection<? extends ProblemType> problemTypes) {
+    // the JVM: memory pools, garbage collection, threads, class loading, CPU
+    new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(registry);
     this.formats =
         schemes.all().stream()
             .map(EvidenceScheme::descriptor)
@@ -172,6 +179,23 @@ public final class Metrics implements DecisionSink {
         .tag("result", result)
         .register(registry)
         .increment();
+  }
+
+  private static final Set<String> METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
+
+  /**
+   * Counts one answered HTTP request in {@code http_server_requests_seconds} by method, route
+   * template ({@code unmatched} when no route took it: never the raw path) and status class.
+   */
+  void answered(String method, String route, int status, long nanos) {
+    Timer.builder("http.server.requests")
+        .description("HTTP requests by method, route template and status class")
+        .tag("method", METHODS.contains(method) ? method : OTHER)
+        .tag("route", route)
+        .tag("status", status >= 100 && status < 600 ? (status / 100) + "xx" : OTHER)
+        .register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
   }
 
   String formatLabel(String format) {

@@ -5,6 +5,8 @@ import com.nimbusds.jose.jwk.JWKSet;
 import dev.arbiter.http.Access;
 import dev.arbiter.http.Reply;
 import dev.arbiter.http.Route;
+import dev.arbiter.problem.CommonProblem;
+import dev.arbiter.problem.ProblemException;
 import dev.arbiter.store.Database;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,11 +21,17 @@ final class SystemRoutes {
   private final Database database;
   private final Supplier<JWKSet> jwks;
   private final Metrics metrics;
+  private final Supplier<List<String>> notReady;
 
-  SystemRoutes(Database database, Supplier<JWKSet> jwks, Metrics metrics) {
+  /**
+   * @param notReady what keeps this replica from serving (empty: ready)
+   */
+  SystemRoutes(
+      Database database, Supplier<JWKSet> jwks, Metrics metrics, Supplier<List<String>> notReady) {
     this.database = database;
     this.jwks = jwks;
     this.metrics = metrics;
+    this.notReady = notReady;
   }
 
   record Health(String status) {}
@@ -39,6 +47,20 @@ final class SystemRoutes {
             call -> {
               database.ping();
               return Reply.ok(new Health("ok"));
+            }));
+    all.add(
+        Route.get(
+            "/readyz",
+            Access.OPEN,
+            "Readiness: database reachable, policy cache loaded, transparency log healthy (503"
+                + " problem otherwise)",
+            call -> {
+              List<String> problems = notReady.get();
+              if (!problems.isEmpty()) {
+                throw new ProblemException(
+                    CommonProblem.UNAVAILABLE, "not ready: " + String.join("; ", problems));
+              }
+              return Reply.ok(new Health("ready"));
             }));
     all.add(
         Route.get(
