@@ -33,6 +33,7 @@ import picocli.CommandLine.Command;
       RolloutCommand.class,
       CollateralCommand.class,
       LogCommand.class,
+      GovernanceCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -316,10 +316,28 @@ public final class ArbiterServer implements AutoCloseable {
                 externalUrls)
             .routes());
     domainRoutes.addAll(new LogRoutes(services.transparencyLog()).routes());
+    domainRoutes.addAll(
+        new dev.arbiter.report.http.GovernanceRoutes(
+                governanceReports(services, database),
+                dev.arbiter.report.VerificationKeys.ofServiceKeyStore(
+                    new dev.arbiter.governance.ServiceKeyStore(database)),
+                services.serviceKey())
+            .routes());
     services.metrics().watchLog(services.transparencyLog(), services.decisionLog());
     return new SystemRoutes(
             database, services.jwks(), services.metrics().watch(services, services.collateral()))
         .routes(domainRoutes);
+  }
+
+  /** The governance report service over the domains' records. */
+  static dev.arbiter.report.GovernanceReports governanceReports(
+      Services services, Database database) {
+    return new dev.arbiter.report.GovernanceReports(
+        database,
+        services.policies(),
+        services.rollouts(),
+        services.transparencyLog(),
+        services.config().clock());
   }
 
   /** The HTTPS server: TLS with optional client certificates (each route says what it requires). */
