@@ -480,8 +480,19 @@ public final class BundleVerifier {
                     + claimed.status().label()
                     + " but the records give "
                     + derived.status().label()));
-      } else if (!Json.mapper().valueToTree(claimed).equals(Json.mapper().valueToTree(derived))) {
-        findings.add(new Finding(part, "row " + key + " does not follow from the records"));
+      } else {
+        JsonNode a = normalized(claimed);
+        JsonNode b = normalized(derived);
+        if (!a.equals(b)) {
+          findings.add(
+              new Finding(
+                  part,
+                  "row "
+                      + key
+                      + " does not follow from the records (at "
+                      + firstDifference(a, b, "")
+                      + ")"));
+        }
       }
     }
     if (!Json.mapper()
@@ -546,5 +557,39 @@ public final class BundleVerifier {
       findings.add(new Finding(name, "not parseable"));
       return null;
     }
+  }
+
+  /** The JSON tree of {@code value} as written and read back (number node types unified). */
+  private static JsonNode normalized(Object value) {
+    try {
+      return Json.readTree(Json.write(value));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** The JSON path where two trees first differ. */
+  static String firstDifference(JsonNode a, JsonNode b, String path) {
+    if (a.isObject() && b.isObject()) {
+      Set<String> names = new java.util.TreeSet<>();
+      a.fieldNames().forEachRemaining(names::add);
+      b.fieldNames().forEachRemaining(names::add);
+      for (String name : names) {
+        if (!Objects.equals(a.get(name), b.get(name))) {
+          if (a.get(name) == null || b.get(name) == null) {
+            return path + "/" + name;
+          }
+          return firstDifference(a.get(name), b.get(name), path + "/" + name);
+        }
+      }
+    } else if (a.isArray() && b.isArray()) {
+      for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+        if (!a.get(i).equals(b.get(i))) {
+          return firstDifference(a.get(i), b.get(i), path + "/" + i);
+        }
+      }
+      return path + " (length " + a.size() + " vs " + b.size() + ")";
+    }
+    return path.isEmpty() ? "/" : path;
   }
 }

@@ -12,12 +12,16 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The scenario: every row's status and evidence through the REST route and the CLI. */
 class GovernanceReportTest {
   static TestServer server;
   static GovernanceScenario scenario;
   static JsonNode report;
+  static byte[] bundle;
 
   @BeforeAll
   static void scenario() throws Exception {
@@ -30,6 +34,12 @@ class GovernanceReportTest {
             .get("/v1/governance/report?workload=" + GovernanceScenario.WORKLOAD);
     assertThat(response.status()).as(response.text()).isEqualTo(200);
     report = response.json();
+    var exported =
+        server
+            .as(Role.AUDITOR, "auditor-export")
+            .get("/v1/governance/export?workload=" + GovernanceScenario.WORKLOAD);
+    assertThat(exported.status()).as(exported.text()).isEqualTo(200);
+    bundle = java.util.Base64.getDecoder().decode(exported.json().path("bundle").asText());
   }
 
   @AfterAll
@@ -207,5 +217,186 @@ class GovernanceReportTest {
             "--data-dir",
             server.dataDir().toString());
     assertThat(missing.exitCode()).isEqualTo(1);
+  }
+
+  // ---------------------------------------------------------------- bundles
+
+  static java.util.Map<String, byte[]> entries(byte[] zip) throws java.io.IOException {
+    java.util.Map<String, byte[]> out = new java.util.LinkedHashMap<>();
+    try (var in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip))) {
+      java.util.zip.ZipEntry entry;
+      while ((entry = in.getNextEntry()) != null) {
+        assertThat(entry.getTimeLocal()).isEqualTo(EvidenceBundle.ENTRY_TIME);
+        out.put(entry.getName(), in.readAllBytes());
+      }
+    }
+    return out;
+  }
+
+  static List<String> entryNames() throws java.io.IOException {
+    return List.copyOf(entries(bundle).keySet());
+  }
+
+  @Test
+  void bundle_entries_sortedWithFixedTimes_andEverythingTheRowsCite() throws Exception {
+    List<String> names = entryNames();
+    assertThat(names).isSorted();
+    assertThat(names)
+        .contains(
+            "manifest.json",
+            "manifest.dsse.json",
+            "report.json",
+            "records.json",
+            "keys/service-keys.jwks.json",
+            "keys/log-key.txt");
+    assertThat(names).anyMatch(n -> n.startsWith("checkpoints/"));
+    assertThat(names).anyMatch(n -> n.startsWith("consistency/"));
+    assertThat(names.stream().filter(n -> n.startsWith("documents/sha256-")).count())
+        .isEqualTo(2); // v2's provenance and SBOM
+    assertThat(EvidenceBundle.zip(entries(bundle))).isEqualTo(bundle);
+  }
+
+  @Test
+  void cli_export_thenVerifyOffline_intactWithTheRowStatuses(@TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path file = dir.resolve("bundle.zip");
+    CliRun export =
+        CliRun.of(
+            "governance",
+            "export",
+            "--workload",
+            GovernanceScenario.WORKLOAD,
+            "--out",
+            file.toString(),
+            "--data-dir",
+            server.dataDir().toString(),
+            "--json");
+    assertThat(export.exitCode()).as(export.err()).isZero();
+    String digest = export.json().path("manifest_sha256").asText();
+    CliRun verify = CliRun.of("governance", "verify", "--bundle", file.toString(), "--json");
+    assertThat(verify.exitCode()).as(verify.out()).isZero();
+    JsonNode result = verify.json();
+    assertThat(result.path("intact").asBoolean()).isTrue();
+    assertThat(result.path("manifest_sha256").asText()).isEqualTo(digest);
+    assertThat(result.path("proofs_checked").asInt()).isGreaterThan(10);
+    assertThat(result.path("statuses").toString())
+        .isEqualTo(
+            "{\"upgrade-7\":\"met\",\"7\":\"met\",\"12\":\"met\",\"9\":\"met\",\"14\":\"not-met\","
+                + "\"15\":\"not-met\",\"1\":\"met\"}");
+    CliRun usage =
+        CliRun.of("governance", "verify", "--bundle", dir.resolve("none.zip").toString());
+    assertThat(usage.exitCode()).isEqualTo(2);
+  }
+
+  @ParameterizedTest
+  @MethodSource("entryNames")
+  void tamper_oneByteOfAnyEntry_verifyNamesThePart(String name) throws Exception {
+    java.util.Map<String, byte[]> entries = entries(bundle);
+    byte[] bytes = entries.get(name).clone();
+    bytes[bytes.length / 2] ^= 0x01;
+    entries.put(name, bytes);
+    var result = BundleVerifier.verify(EvidenceBundle.zip(entries), java.util.Optional.empty());
+    assertThat(result.intact()).isFalse();
+    assertThat(result.findings()).anyMatch(f -> f.toString().contains(name));
+  }
+
+  @Test
+  void forgedStatus_reSignedWithTheServiceKey_stillRefused() throws Exception {
+    java.util.Map<String, byte[]> entries = entries(bundle);
+    var tree =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            dev.arbiter.internal.Json.readTree(entries.get("report.json"));
+    ((com.fasterxml.jackson.databind.node.ObjectNode) tree.path("expectations").path("14"))
+        .put("status", "met");
+    entries.put(
+        "report.json",
+        dev.arbiter.internal.Json.writePretty(tree)
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    byte[] forged = resign(entries);
+    var result = BundleVerifier.verify(forged, java.util.Optional.empty());
+    assertThat(result.findings())
+        .extracting(Object::toString)
+        .containsExactly("report.json: row 14 claims met but the records give not-met");
+  }
+
+  /** Rewrites the manifest over {@code entries} and signs it with the server's own key. */
+  static byte[] resign(java.util.Map<String, byte[]> entries) throws Exception {
+    var key = dev.arbiter.crypto.ServiceKey.load(server.dataDir().resolve("service-key.pem"));
+    entries.remove("manifest.json");
+    entries.remove("manifest.dsse.json");
+    List<EvidenceBundle.Entry> lines = new ArrayList<>();
+    new java.util.TreeMap<>(entries)
+        .forEach((n, b) ->
+            lines.add(
+                new EvidenceBundle.Entry(
+                    n,
+                    dev.arbiter.internal.Hex.encode(dev.arbiter.crypto.Digests.sha256(b)),
+                    b.length)));
+    byte[] manifest =
+        dev.arbiter.internal.Jcs.canonicalize(
+            dev.arbiter.internal.Json.mapper()
+                .valueToTree(
+                    new EvidenceBundle.Manifest(
+                        EvidenceBundle.FORMAT, GovernanceScenario.WORKLOAD, "a", "b", "c", lines)));
+    String sig =
+        java.util.Base64.getEncoder()
+            .encodeToString(
+                java.util.Base64.getUrlDecoder()
+                    .decode(
+                        key.sign(
+                            dev.arbiter.supplychain.provenance.dsse.Pae.encode(
+                                EvidenceBundle.PAYLOAD_TYPE, manifest))));
+    var envelope = dev.arbiter.internal.Json.mapper().createObjectNode();
+    envelope.put("payloadType", EvidenceBundle.PAYLOAD_TYPE);
+    envelope.put("payload", java.util.Base64.getEncoder().encodeToString(manifest));
+    envelope.putArray("signatures").addObject().put("keyid", key.keyId()).put("sig", sig);
+    entries.put("manifest.json", manifest);
+    entries.put(
+        "manifest.dsse.json",
+        dev.arbiter.internal.Json.write(envelope)
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return EvidenceBundle.zip(entries);
+  }
+
+  @Test
+  void trustedCheckpoint_sameRootIntact_otherKeyOrSizeFinding(@TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path file = dir.resolve("b.zip");
+    java.nio.file.Files.write(file, bundle);
+    String anchor =
+        dev.arbiter.internal.Json.readTree(entries(bundle).get("report.json"))
+            .path("checkpoint")
+            .asText();
+    java.nio.file.Path witnessed = dir.resolve("witnessed");
+    java.nio.file.Files.writeString(witnessed, anchor);
+    CliRun ok =
+        CliRun.of(
+            "governance",
+            "verify",
+            "--bundle",
+            file.toString(),
+            "--trusted-checkpoint",
+            witnessed.toString());
+    assertThat(ok.exitCode()).as(ok.out()).isZero();
+    var other =
+        new dev.arbiter.tlog.CheckpointSigner(
+            dev.arbiter.tlog.Checkpoint.parse(anchor.substring(0, anchor.indexOf("\n\n") + 1))
+                .origin(),
+            dev.arbiter.crypto.Ed25519Key.generate());
+    java.nio.file.Files.writeString(
+        witnessed,
+        other.sign(
+            dev.arbiter.tlog.Checkpoint.parse(anchor.substring(0, anchor.indexOf("\n\n") + 1))));
+    CliRun forked =
+        CliRun.of(
+            "governance",
+            "verify",
+            "--bundle",
+            file.toString(),
+            "--trusted-checkpoint",
+            witnessed.toString());
+    assertThat(forked.exitCode()).isEqualTo(1);
+    assertThat(forked.out())
+        .contains("trusted checkpoint: does not verify with the bundle's log key");
   }
 }
