@@ -73,6 +73,19 @@ final class GovernanceCommand {
     }
   }
 
+  /** Writes the HTML and PDF renderings asked for. */
+  static void render(Report report, Path html, Path pdf, String label, String digest) {
+    if (html != null) {
+      writeFile(
+          html,
+          dev.arbiter.report.HtmlReport.render(report, label, digest)
+              .getBytes(StandardCharsets.UTF_8));
+    }
+    if (pdf != null) {
+      writeFile(pdf, dev.arbiter.report.PdfReport.render(report, label, digest));
+    }
+  }
+
   static void printRows(PrintWriter out, JsonNode report) {
     out.println(
         "workload "
@@ -112,12 +125,30 @@ final class GovernanceCommand {
     @Option(names = "--to", description = "End of the range (RFC 3339; default: now).")
     String to;
 
+    @Option(
+        names = "--html",
+        paramLabel = "FILE",
+        description = "Also write a self-contained HTML page.")
+    Path html;
+
+    @Option(names = "--pdf", paramLabel = "FILE", description = "Also write a PDF.")
+    Path pdf;
+
     @Mixin ClientOptions client;
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
       JsonNode body = client.client().get("/v1/governance/report" + range(workload, from, to));
+      if (html != null || pdf != null) {
+        render(
+            parseReport(body),
+            html,
+            pdf,
+            "report SHA-256 (RFC 8785 JSON; export a bundle to tie it to signed evidence)",
+            dev.arbiter.internal.Hex.encode(
+                dev.arbiter.crypto.Digests.sha256(dev.arbiter.internal.Jcs.canonicalize(body))));
+      }
       PrintWriter out = spec.commandLine().getOut();
       Printer.print(out, client.json(), body, report -> printRows(out, report));
       return ExitCode.OK;
@@ -145,6 +176,18 @@ final class GovernanceCommand {
     @Option(names = "--to", description = "End of the range (RFC 3339; default: now).")
     String to;
 
+    @Option(
+        names = "--html",
+        paramLabel = "FILE",
+        description = "Also write the bundle's report as HTML, with the manifest digest.")
+    Path html;
+
+    @Option(
+        names = "--pdf",
+        paramLabel = "FILE",
+        description = "Also write the bundle's report as PDF, with the manifest digest.")
+    Path pdf;
+
     @Mixin ClientOptions client;
     @Spec CommandSpec spec;
 
@@ -158,6 +201,18 @@ final class GovernanceCommand {
         throw CliException.usage("the server's bundle is not base64");
       }
       writeFile(out, zip);
+      if (html != null || pdf != null) {
+        try {
+          render(
+              dev.arbiter.report.EvidenceBundle.readReport(zip),
+              html,
+              pdf,
+              "evidence bundle manifest SHA-256",
+              body.path("manifest_sha256").asText());
+        } catch (IOException e) {
+          throw CliException.usage("the bundle has no readable report");
+        }
+      }
       PrintWriter printer = spec.commandLine().getOut();
       if (client.json()) {
         var summary = Json.mapper().createObjectNode();

@@ -196,4 +196,22 @@ public final class EvidenceBundle {
     }
     return out.toByteArray();
   }
+
+  /**
+   * The report a bundle carries (not verified: use {@link BundleVerifier} for that).
+   *
+   * @throws IOException when the bundle has no readable report
+   */
+  public static Report readReport(byte[] zip) throws IOException {
+    try (java.util.zip.ZipInputStream in =
+        new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip))) {
+      ZipEntry entry;
+      while ((entry = in.getNextEntry()) != null) {
+        if (entry.getName().equals(REPORT)) {
+          return Json.mapper().readValue(in.readAllBytes(), Report.class);
+        }
+      }
+    }
+    throw new IOException("the bundle has no " + REPORT);
+  }
 }

@@ -399,4 +399,61 @@ class GovernanceReportTest {
     assertThat(forked.out())
         .contains("trusted checkpoint: does not verify with the bundle's log key");
   }
+
+  // ---------------------------------------------------------------- rendering
+
+  @Test
+  void render_htmlAndPdf_rowsStatusesChartsAndManifestDigest(@TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path zip = dir.resolve("b.zip");
+    java.nio.file.Path html = dir.resolve("r.html");
+    java.nio.file.Path pdf = dir.resolve("r.pdf");
+    CliRun export =
+        CliRun.of(
+            "governance",
+            "export",
+            "--workload",
+            GovernanceScenario.WORKLOAD,
+            "--out",
+            zip.toString(),
+            "--html",
+            html.toString(),
+            "--pdf",
+            pdf.toString(),
+            "--data-dir",
+            server.dataDir().toString(),
+            "--json");
+    assertThat(export.exitCode()).as(export.err()).isZero();
+    String digest = export.json().path("manifest_sha256").asText();
+    String page = java.nio.file.Files.readString(html);
+    assertThat(page)
+        .contains("<td>Upgrade Governance 7</td>")
+        .contains("<b>not-met</b>")
+        .contains("Workload Governance 14: not-met")
+        .contains("evidence bundle manifest SHA-256: <code>" + digest + "</code>")
+        .contains("<svg")
+        .contains(
+            "Fleet share per version during rollout #"
+                + scenario.rolloutCompleted
+                + " to v2 (COMPLETED)")
+        .doesNotContain("src=")
+        .doesNotContain("href=")
+        .doesNotContain("<script");
+    String text;
+    try (var document = org.apache.pdfbox.Loader.loadPDF(java.nio.file.Files.readAllBytes(pdf))) {
+      text = new org.apache.pdfbox.text.PDFTextStripper().getText(document);
+    }
+    assertThat(text)
+        .contains("Governance evidence: " + GovernanceScenario.WORKLOAD)
+        .contains("Upgrade Governance 7: met")
+        .contains("Workload Governance 7: met")
+        .contains("Workload Governance 12: met")
+        .contains("Workload Governance 9: met")
+        .contains("Workload Governance 14: not-met")
+        .contains("Workload Governance 15: not-met")
+        .contains("Workload Governance 1: met")
+        .contains(digest)
+        .contains("Policy revisions and versions over time")
+        .contains("upgrade gov-lib from 1.0.0 to 1.2.0");
+  }
 }
