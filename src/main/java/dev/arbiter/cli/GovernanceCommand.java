@@ -33,7 +33,9 @@ import picocli.CommandLine.Spec;
     subcommands = {
       GovernanceCommand.ReportCmd.class,
       GovernanceCommand.Export.class,
-      GovernanceCommand.Verify.class
+      GovernanceCommand.Verify.class,
+      GovernanceCommand.Schedule.class,
+      GovernanceCommand.Schedules.class
     })
 final class GovernanceCommand {
 
@@ -300,6 +302,92 @@ final class GovernanceCommand {
       }
       out.flush();
       return result.intact() ? ExitCode.OK : ExitCode.REFUSED;
+    }
+  }
+
+  @Command(
+      name = "schedule",
+      mixinStandardHelpOptions = true,
+      description =
+          "Export a workload's evidence bundle periodically (stored in the database, so it survives"
+              + " restarts; each run audited as governance.export) into a directory under <data"
+              + " dir>/exports on the server. Operator only.")
+  static final class Schedule implements Callable<Integer> {
+    @Option(names = "--workload", required = true, description = "The workload.")
+    String workload;
+
+    @Option(
+        names = "--every",
+        required = true,
+        description = "ISO-8601 period, e.g. P30D (>= PT1M).")
+    String every;
+
+    @Option(
+        names = "--dir",
+        required = true,
+        description = "Directory relative to <data dir>/exports on the server, e.g. monthly.")
+    String dir;
+
+    @Option(names = "--reason", required = true, description = "Why (audited).")
+    String reason;
+
+    @Mixin ClientOptions client;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      var body = new java.util.LinkedHashMap<String, Object>();
+      body.put("every", every);
+      body.put("directory", dir);
+      body.put("reason", reason);
+      JsonNode answer =
+          client.client().put("/v1/governance/schedules/" + ApiClient.encode(workload), body);
+      PrintWriter out = spec.commandLine().getOut();
+      Printer.print(
+          out,
+          client.json(),
+          answer,
+          s ->
+              out.println(
+                  "export of "
+                      + s.path("workload").asText()
+                      + " every "
+                      + s.path("every_s").asLong()
+                      + " s into exports/"
+                      + s.path("directory").asText()
+                      + "; next at "
+                      + s.path("next_run_at").asText()));
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(
+      name = "schedules",
+      mixinStandardHelpOptions = true,
+      description = "List periodic exports.")
+  static final class Schedules implements Callable<Integer> {
+    @Mixin ClientOptions client;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      JsonNode answer = client.client().get("/v1/governance/schedules");
+      PrintWriter out = spec.commandLine().getOut();
+      Printer.print(
+          out,
+          client.json(),
+          answer,
+          body ->
+              body.path("schedules")
+                  .forEach(s ->
+                      out.printf(
+                          "%-20s every %ds into exports/%s, next %s, last %s%n",
+                          s.path("workload").asText(),
+                          s.path("every_s").asLong(),
+                          s.path("directory").asText(),
+                          s.path("next_run_at").asText(),
+                          s.path("last_run_at").asText("-"))));
+      return ExitCode.OK;
     }
   }
 }

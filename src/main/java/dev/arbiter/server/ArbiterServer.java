@@ -82,18 +82,21 @@ public final class ArbiterServer implements AutoCloseable {
   private final WebServer web;
   private final Services services;
   private final List<Route> routes;
+  private final AutoCloseable exportScheduler;
 
   private ArbiterServer(
       ServerConfig config,
       Database database,
       WebServer web,
       Services services,
-      List<Route> routes) {
+      List<Route> routes,
+      AutoCloseable exportScheduler) {
     this.config = config;
     this.database = database;
     this.web = web;
     this.services = services;
     this.routes = List.copyOf(routes);
+    this.exportScheduler = exportScheduler;
   }
 
   /** The wired domain services (for tests and in-process tools). */
@@ -137,9 +140,12 @@ public final class ArbiterServer implements AutoCloseable {
       // the default external URL is the server's own, known once it listens: until then no proof
       // of possession matches
       AtomicReference<List<URI>> externalUrls = new AtomicReference<>(config.externalUrls());
-      List<Route> routes = routes(services, database, externalUrls::get);
+      dev.arbiter.report.ExportSchedules exports = exportSchedules(services, database, dir);
+      List<Route> routes = routes(services, database, externalUrls::get, exports);
       WebServer web = serve(config, dir, new HttpApi(routes, roles));
-      ArbiterServer server = new ArbiterServer(config, database, web, services, routes);
+      ArbiterServer server =
+          new ArbiterServer(
+              config, database, web, services, routes, exports.start(config.schedulerTick()));
       if (config.externalUrls().isEmpty()) {
         externalUrls.set(List.of(server.uri()));
       }
@@ -293,7 +299,11 @@ public final class ArbiterServer implements AutoCloseable {
 
   /** Every route: each domain's {@code <Domain>Routes}, then the server's own open routes. */
   /** Every route, the key broker checking proofs of possession against {@code externalUrls}. */
-  static List<Route> routes(Services services, Database database, Supplier<List<URI>> externalUrls)
+  static List<Route> routes(
+      Services services,
+      Database database,
+      Supplier<List<URI>> externalUrls,
+      dev.arbiter.report.ExportSchedules exports)
       throws IOException {
     ServerConfig config = services.config();
     List<Route> domainRoutes = new ArrayList<>();
@@ -321,7 +331,8 @@ public final class ArbiterServer implements AutoCloseable {
                 governanceReports(services, database),
                 dev.arbiter.report.VerificationKeys.ofServiceKeyStore(
                     new dev.arbiter.governance.ServiceKeyStore(database)),
-                services.serviceKey())
+                services.serviceKey(),
+                exports)
             .routes());
     services.metrics().watchLog(services.transparencyLog(), services.decisionLog());
     return new SystemRoutes(
@@ -338,6 +349,19 @@ public final class ArbiterServer implements AutoCloseable {
         services.rollouts(),
         services.transparencyLog(),
         services.config().clock());
+  }
+
+  /** Periodic evidence exports into {@code <data dir>/exports}. */
+  static dev.arbiter.report.ExportSchedules exportSchedules(
+      Services services, Database database, DataDir dir) {
+    return new dev.arbiter.report.ExportSchedules(
+        database,
+        governanceReports(services, database),
+        dev.arbiter.report.VerificationKeys.ofServiceKeyStore(
+            new dev.arbiter.governance.ServiceKeyStore(database)),
+        services.serviceKey(),
+        services.audit(),
+        dir.root().resolve("exports"));
   }
 
   /** The HTTPS server: TLS with optional client certificates (each route says what it requires). */
@@ -566,6 +590,9 @@ public final class ArbiterServer implements AutoCloseable {
   public void close() {
     try {
       web.stop();
+      exportScheduler.close();
+    } catch (Exception e) {
+      LOG.warn("stopping the export scheduler failed", e);
     } finally {
       try {
         closeServices(services);

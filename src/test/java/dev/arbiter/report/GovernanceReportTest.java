@@ -456,4 +456,92 @@ class GovernanceReportTest {
         .contains("Policy revisions and versions over time")
         .contains("upgrade gov-lib from 1.0.0 to 1.2.0");
   }
+
+  // ---------------------------------------------------------------- schedules
+
+  @Test
+  void schedule_storedAcrossRestart_runWritesAVerifiableBundle_audited() throws Exception {
+    String dir = server.dataDir().toString();
+    CliRun bad =
+        CliRun.of(
+            "governance",
+            "schedule",
+            "--workload",
+            GovernanceScenario.WORKLOAD,
+            "--every",
+            "P30D",
+            "--dir",
+            "../outside",
+            "--reason",
+            "x",
+            "--data-dir",
+            dir);
+    assertThat(bad.exitCode()).isEqualTo(1);
+    assertThat(bad.err()).contains("schedule-invalid");
+    CliRun set =
+        CliRun.of(
+            "governance",
+            "schedule",
+            "--workload",
+            GovernanceScenario.WORKLOAD,
+            "--every",
+            "P30D",
+            "--dir",
+            "monthly",
+            "--reason",
+            "monthly evidence",
+            "--data-dir",
+            dir,
+            "--json");
+    assertThat(set.exitCode()).as(set.err()).isZero();
+    assertThat(set.json().path("every_s").asLong()).isEqualTo(30L * 24 * 3600);
+    server.restart();
+    CliRun list = CliRun.of("governance", "schedules", "--data-dir", dir, "--json");
+    assertThat(list.json().path("schedules").findValuesAsText("workload"))
+        .contains(GovernanceScenario.WORKLOAD);
+    server
+        .server()
+        .database()
+        .jdbi()
+        .useHandle(h ->
+            h.execute(
+                "update export_schedule set next_run_at = now() - interval '1 second' where"
+                    + " workload = ?",
+                GovernanceScenario.WORKLOAD));
+    var services = server.server().services();
+    var schedules =
+        new ExportSchedules(
+            server.server().database(),
+            new GovernanceReports(
+                server.server().database(),
+                services.policies(),
+                services.rollouts(),
+                services.transparencyLog(),
+                services.config().clock()),
+            VerificationKeys.ofServiceKeyStore(
+                new dev.arbiter.governance.ServiceKeyStore(server.server().database())),
+            services.serviceKey(),
+            services.audit(),
+            server.dataDir().resolve("exports"));
+    assertThat(schedules.runDue()).isEqualTo(1);
+    assertThat(schedules.runDue()).isZero();
+    java.nio.file.Path monthly = server.dataDir().resolve("exports/monthly");
+    List<java.nio.file.Path> files;
+    try (var stream = java.nio.file.Files.list(monthly)) {
+      files = stream.toList();
+    }
+    assertThat(files).hasSize(1);
+    var result =
+        BundleVerifier.verify(
+            java.nio.file.Files.readAllBytes(files.get(0)), java.util.Optional.empty());
+    assertThat(result.intact()).as(result.findings().toString()).isTrue();
+    JsonNode audit =
+        server
+            .operator()
+            .get("/v1/audit?target=" + GovernanceScenario.WORKLOAD + "&limit=1000")
+            .json();
+    assertThat(audit.path("records").findValuesAsText("action"))
+        .contains("governance.schedule-export", "governance.export");
+    assertThat(audit.toString()).contains(result.manifestSha256());
+  }
 }

@@ -8,6 +8,8 @@ import dev.arbiter.http.Call;
 import dev.arbiter.http.Reply;
 import dev.arbiter.http.Route;
 import dev.arbiter.report.EvidenceBundle;
+import dev.arbiter.report.ExportSchedule;
+import dev.arbiter.report.ExportSchedules;
 import dev.arbiter.report.GovernanceReports;
 import dev.arbiter.report.Report;
 import dev.arbiter.report.VerificationKeys;
@@ -23,12 +25,26 @@ public final class GovernanceRoutes {
   private final GovernanceReports reports;
   private final VerificationKeys keys;
   private final ServiceKey signer;
+  private final ExportSchedules schedules;
 
-  public GovernanceRoutes(GovernanceReports reports, VerificationKeys keys, ServiceKey signer) {
+  public GovernanceRoutes(
+      GovernanceReports reports,
+      VerificationKeys keys,
+      ServiceKey signer,
+      ExportSchedules schedules) {
     this.reports = reports;
     this.keys = keys;
     this.signer = signer;
+    this.schedules = schedules;
   }
+
+  /** A schedule request. */
+  record ScheduleRequest(
+      @JsonProperty(value = "every", required = true) String every,
+      @JsonProperty(value = "directory", required = true) String directory,
+      @JsonProperty(value = "reason", required = true) String reason) {}
+
+  record ScheduleList(@JsonProperty("schedules") List<ExportSchedule> schedules) {}
 
   /** The reports of every workload. */
   record AllReports(@JsonProperty("reports") List<Report> reports) {}
@@ -74,7 +90,28 @@ public final class GovernanceRoutes {
                       workload,
                       written.manifestSha256(),
                       Base64.getEncoder().encodeToString(written.zip())));
-            }));
+            }),
+        Route.put(
+            "/v1/governance/schedules/{workload}",
+            Access.OPERATOR,
+            "Set a workload's periodic evidence export (every ISO-8601 period into a directory"
+                + " under <data dir>/exports), audited",
+            new ScheduleRequest("P30D", "monthly", "monthly evidence for the audit"),
+            call -> {
+              ScheduleRequest request = call.body(ScheduleRequest.class);
+              return Reply.ok(
+                  schedules.set(
+                      call.principal(),
+                      call.path("workload"),
+                      request.every(),
+                      request.directory(),
+                      request.reason()));
+            }),
+        Route.get(
+            "/v1/governance/schedules",
+            Access.AUDIT,
+            "Periodic evidence exports",
+            call -> Reply.ok(new ScheduleList(schedules.list()))));
   }
 
   private GovernanceReports.Range range(Call call) {
