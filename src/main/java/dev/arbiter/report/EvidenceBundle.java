@@ -91,11 +91,7 @@ public final class EvidenceBundle {
       ServiceKey signer,
       String workload,
       GovernanceReports.Range range) {
-    try {
-      reports.log().flush();
-    } catch (RuntimeException e) {
-      // the log refuses to sign (halted) or is closing: export what is covered so far
-    }
+    reports.flushLog();
     Records records = reports.collect(workload, range);
     Report report = reports.report(records);
     Map<String, byte[]> entries = new TreeMap<>();

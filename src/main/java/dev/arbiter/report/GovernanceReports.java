@@ -94,9 +94,22 @@ public final class GovernanceReports {
     return log;
   }
 
-  /** The report of {@code workload} over the range. */
+  /**
+   * The report of {@code workload} over the range. Flushes the log first, so that decisions made
+   * until now are covered by a signed checkpoint (and carry inclusion proofs).
+   */
   public Report report(String workload, Range range) {
+    flushLog();
     return report(collect(workload, range));
+  }
+
+  /** Waits until everything the log accepted is stored and checkpointed (best effort). */
+  void flushLog() {
+    try {
+      log.flush();
+    } catch (RuntimeException e) {
+      // the log refuses to sign (halted) or is closing: report what is covered so far
+    }
   }
 
   /** The report computed from {@code records}. */
