@@ -38,6 +38,7 @@ import picocli.CommandLine.Command;
       LogCommand.class,
       ContextCommand.class,
       CompletionCommand.class,
+      GovernanceCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -89,6 +89,7 @@ public final class ArbiterServer implements AutoCloseable {
   private final Services services;
   private final List<Route> routes;
   private final ServeLock lock;
+  private final AutoCloseable exportScheduler;
 
   private ArbiterServer(
       ServerConfig config,
@@ -96,13 +97,15 @@ public final class ArbiterServer implements AutoCloseable {
       WebServer web,
       Services services,
       List<Route> routes,
-      ServeLock lock) {
+      ServeLock lock,
+      AutoCloseable exportScheduler) {
     this.config = config;
     this.database = database;
     this.web = web;
     this.services = services;
     this.routes = List.copyOf(routes);
     this.lock = lock;
+    this.exportScheduler = exportScheduler;
   }
 
   /** The wired domain services (for tests and in-process tools). */
@@ -168,9 +171,12 @@ public final class ArbiterServer implements AutoCloseable {
       // the default external URL is the server's own, known once it listens: until then no proof
       // of possession matches
       AtomicReference<List<URI>> externalUrls = new AtomicReference<>(config.externalUrls());
-      List<Route> routes = routes(services, database, externalUrls::get);
+      dev.arbiter.report.ExportSchedules exports = exportSchedules(services, database, dir);
+      List<Route> routes = routes(services, database, externalUrls::get, exports);
       WebServer web = serve(config, dir, new HttpApi(routes, roles, services.metrics()::answered));
-      ArbiterServer server = new ArbiterServer(config, database, web, services, routes, lock);
+      ArbiterServer server =
+          new ArbiterServer(
+              config, database, web, services, routes, lock, exports.start(config.schedulerTick()));
       if (config.externalUrls().isEmpty()) {
         externalUrls.set(List.of(server.uri()));
       }
@@ -360,7 +366,11 @@ public final class ArbiterServer implements AutoCloseable {
 
   /** Every route: each domain's {@code <Domain>Routes}, then the server's own open routes. */
   /** Every route, the key broker checking proofs of possession against {@code externalUrls}. */
-  static List<Route> routes(Services services, Database database, Supplier<List<URI>> externalUrls)
+  static List<Route> routes(
+      Services services,
+      Database database,
+      Supplier<List<URI>> externalUrls,
+      dev.arbiter.report.ExportSchedules exports)
       throws IOException {
     ServerConfig config = services.config();
     List<Route> domainRoutes = new ArrayList<>();
@@ -404,6 +414,13 @@ public final class ArbiterServer implements AutoCloseable {
                 services.audit(),
                 config.clock())
             .routes());
+    domainRoutes.addAll(
+        new dev.arbiter.report.http.GovernanceRoutes(
+                governanceReports(services, database),
+                dev.arbiter.report.VerificationKeys.ofKeyRing(services.keyRing()),
+                services.serviceKey(),
+                exports)
+            .routes());
     services.metrics().watchLog(services.transparencyLog(), services.decisionLog());
     return new SystemRoutes(
             database,
@@ -435,6 +452,29 @@ public final class ArbiterServer implements AutoCloseable {
       problems.add("transparency log queue full");
     }
     return problems;
+  }
+
+  /** The governance report service over the domains' records. */
+  static dev.arbiter.report.GovernanceReports governanceReports(
+      Services services, Database database) {
+    return new dev.arbiter.report.GovernanceReports(
+        database,
+        services.policies(),
+        services.rollouts(),
+        services.transparencyLog(),
+        services.config().clock());
+  }
+
+  /** Periodic evidence exports into {@code <data dir>/exports}. */
+  static dev.arbiter.report.ExportSchedules exportSchedules(
+      Services services, Database database, DataDir dir) {
+    return new dev.arbiter.report.ExportSchedules(
+        database,
+        governanceReports(services, database),
+        dev.arbiter.report.VerificationKeys.ofKeyRing(services.keyRing()),
+        services.serviceKey(),
+        services.audit(),
+        dir.root().resolve("exports"));
   }
 
   /** The HTTPS server: TLS with optional client certificates (each route says what it requires). */
@@ -666,6 +706,9 @@ public final class ArbiterServer implements AutoCloseable {
   public void close() {
     try {
       web.stop();
+      exportScheduler.close();
+    } catch (Exception e) {
+      LOG.warn("stopping the export scheduler failed", e);
     } finally {
       try {
         closeServices(services);

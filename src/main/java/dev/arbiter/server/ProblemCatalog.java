@@ -31,7 +31,8 @@ public final class ProblemCatalog {
           dev.arbiter.keybroker.KeyBrokerProblem.class,
           dev.arbiter.collateral.CollateralProblem.class,
           dev.arbiter.supplychain.SupplyChainProblem.class,
-          dev.arbiter.tlog.LogProblem.class);
+          dev.arbiter.tlog.LogProblem.class,
+          dev.arbiter.report.ReportProblem.class);
 
   private static final Map<String, ProblemType> BY_SLUG = index();
 

@@ -337,7 +337,7 @@ public final class LogStore {
 
   /**
    * Decision leaves matching {@code query}, newest first, at most {@code limit}. The workload
-   * filter uses the expression index of migration V9_1; the others filter the leaves it yields.
+   * filter uses the expression index of migration V9; the others filter the leaves it yields.
    */
   public List<LoggedLeaf> decisions(DecisionQuery query, int limit) {
     StringBuilder sql =
