@@ -167,12 +167,16 @@ final class UnixSocket extends Socket {
           throw new SocketTimeoutException("Read timed out");
         }
         Selector selector = readSelector;
-        if (timeout == 0) {
-          selector.select();
-        } else {
-          selector.select(remaining);
+        try {
+          if (timeout == 0) {
+            selector.select();
+          } else {
+            selector.select(remaining);
+          }
+          selector.selectedKeys().clear();
+        } catch (java.nio.channels.ClosedSelectorException e) {
+          throw new SocketException("Socket is closed"); // closed while this read waited
         }
-        selector.selectedKeys().clear();
         open();
       }
     }
@@ -184,8 +188,12 @@ final class UnixSocket extends Socket {
       while (buffer.hasRemaining()) {
         if (current.write(buffer) == 0) {
           Selector selector = writeSelector;
-          selector.select();
-          selector.selectedKeys().clear();
+          try {
+            selector.select();
+            selector.selectedKeys().clear();
+          } catch (java.nio.channels.ClosedSelectorException e) {
+            throw new SocketException("Socket is closed"); // closed while this write waited
+          }
           open();
         }
       }

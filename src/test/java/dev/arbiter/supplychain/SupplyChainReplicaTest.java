@@ -23,6 +23,10 @@ class SupplyChainReplicaTest {
   void importOnOneReplica_otherReplicaSeesAdvisoryAndRecompiles(@TempDir Path secondDataDir)
       throws Exception {
     try (TestServer a = TestServer.start(config -> config.withDev(true))) {
+      // replicas share the service key and the pinned key ring (README: replicas)
+      for (String shared : List.of("service-key.pem", "service-keys.json", "nonce-key.bin")) {
+        java.nio.file.Files.copy(a.dataDir().resolve(shared), secondDataDir.resolve(shared));
+      }
       ServerConfig second =
           ServerConfig.defaults(secondDataDir)
               .withPort(0)
