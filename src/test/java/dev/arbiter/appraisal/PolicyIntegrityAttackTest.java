@@ -110,6 +110,24 @@ class PolicyIntegrityAttackTest {
     return IntegrityCheck.run(server.server().database(), server.server().services().keyRing());
   }
 
+  /** The workload's head revision row as stored: its sequence number and parsed body. */
+  private record HeadRow(long seq, ObjectNode body) {}
+
+  private HeadRow headRevision() throws Exception {
+    var row =
+        jdbi()
+            .withHandle(h ->
+                h.createQuery(
+                        "select seq, body from policy_revision where workload = :w order by seq"
+                            + " desc limit 1")
+                    .bind("w", WORKLOAD)
+                    .mapToMap()
+                    .one());
+    return new HeadRow(
+        ((Number) row.get("seq")).longValue(),
+        (ObjectNode) Json.readTree((String) row.get("body")));
+  }
+
   /** The version's content with the attacker's measurement, and its hash. */
   private String[] swappedVersion() throws Exception {
     String content =
@@ -153,17 +171,9 @@ class PolicyIntegrityAttackTest {
   void measurementSwappedEverywhere_includingTheRevisionRehashed_isNeitherEnforcedNorPassed()
       throws Exception {
     String[] swapped = swappedVersion();
-    var row =
-        jdbi()
-            .withHandle(h ->
-                h.createQuery(
-                        "select seq, body from policy_revision where workload = :w order by seq"
-                            + " desc limit 1")
-                    .bind("w", WORKLOAD)
-                    .mapToMap()
-                    .one());
-    long seq = ((Number) row.get("seq")).longValue();
-    ObjectNode body = (ObjectNode) Json.readTree((String) row.get("body"));
+    HeadRow head = headRevision();
+    long seq = head.seq();
+    ObjectNode body = head.body();
     for (var entry : body.withArray("accepted")) {
       ((ObjectNode) entry).put("content_hash", swapped[1]);
     }
@@ -197,17 +207,9 @@ class PolicyIntegrityAttackTest {
   void revisionEditedToAppraiseEverything_andReSignedWithAnInsertedKey_isNotEnforcedAfterRestart()
       throws Exception {
     ServiceKey attacker = ServiceKey.generate();
-    var row =
-        jdbi()
-            .withHandle(h ->
-                h.createQuery(
-                        "select seq, body from policy_revision where workload = :w order by seq"
-                            + " desc limit 1")
-                    .bind("w", WORKLOAD)
-                    .mapToMap()
-                    .one());
-    long seq = ((Number) row.get("seq")).longValue();
-    ObjectNode body = (ObjectNode) Json.readTree((String) row.get("body"));
+    HeadRow head = headRevision();
+    long seq = head.seq();
+    ObjectNode body = head.body();
     body.put("appraisal", "false");
     String hash = Hex.encode(Digests.sha256(Jcs.canonicalize(body)));
     jdbi()
