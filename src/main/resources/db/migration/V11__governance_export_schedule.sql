@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: Apache-2.0
 -- Periodic governance evidence exports (dev.arbiter.report.ExportSchedules): one schedule per
 -- workload; the scheduler (any replica, FOR UPDATE SKIP LOCKED) writes a bundle when next_run_at
 -- passes, audited as governance.export.

@@ -228,7 +228,7 @@ class ConsoleBrowserTest {
     shot(operator, "operator-rollout-completed");
 
     // the action went through the audited service call
-    operator.get(url("/ui/audit"));
+    operator.get(url("/ui/audit?target=" + WORKLOAD));
     waitFor(operator, d -> !d.findElements(By.id("chain-status")).isEmpty());
     assertThat(text(operator, "#audit-records")).contains("fleet on 2.0, checked in the console");
     assertThat(text(operator, "#chain-status")).isEqualTo("Intact");
