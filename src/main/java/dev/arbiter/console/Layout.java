@@ -52,9 +52,11 @@ public final class Layout {
         new Nav[] {
           new Nav("overview", "/ui/", "Overview"),
           new Nav("decisions", "/ui/decisions", "Decisions"),
-          new Nav("audit", "/ui/audit", "Audit")
+          new Nav("audit", "/ui/audit", "Audit"),
+          new Nav("governance", "/ui/governance", "Governance")
         }) {
-      if (nav.key().equals("audit") && who.role() == Role.PIPELINE) {
+      if ((nav.key().equals("audit") || nav.key().equals("governance"))
+          && who.role() == Role.PIPELINE) {
         continue; // the audit log is for operators and auditors (as GET /v1/audit)
       }
       out.append("<li><a href=\"").append(nav.path()).append('"');

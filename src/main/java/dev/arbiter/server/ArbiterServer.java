@@ -404,6 +404,8 @@ public final class ArbiterServer implements AutoCloseable {
                 new LogStore(database),
                 database,
                 services.keyRing(),
+                governanceReports(services, database),
+                services.serviceKey(),
                 Nonces.loadOrCreateKey(services.dataDir().root().resolve("nonce-key.bin")),
                 config.clock())
             .routes());

@@ -225,4 +225,35 @@ class ConsoleRoutesTest {
   private static String origin() {
     return server.uri().toString();
   }
+
+  @Test
+  void governance_showsEveryExpectationRow_andDownloadsABundleThatVerifiesOffline()
+      throws Exception {
+    var auditor = server.as(Role.AUDITOR, "console-auditor-governance");
+    var list = auditor.get("/ui/governance");
+    assertThat(list.status()).isEqualTo(200);
+    assertThat(list.text()).contains("/ui/governance?workload=" + WORKLOAD);
+    var page = auditor.get("/ui/governance?workload=" + WORKLOAD);
+    assertThat(page.status()).as(page.text()).isEqualTo(200);
+    assertThat(page.text())
+        .contains("id=\"governance-rows\"")
+        .contains(">upgrade-7<")
+        .contains(">12<")
+        .contains(">15<")
+        .contains("/ui/governance/export?workload=" + WORKLOAD);
+    var download = auditor.getBytes("/ui/governance/export?workload=" + WORKLOAD);
+    assertThat(download.statusCode()).isEqualTo(200);
+    assertThat(download.headers().firstValue("content-type")).hasValue("application/zip");
+    assertThat(download.headers().firstValue("content-disposition").orElseThrow())
+        .contains("attachment; filename=\"evidence-" + WORKLOAD + ".zip\"");
+    var verified =
+        dev.arbiter.report.BundleVerifier.verify(download.body(), java.util.Optional.empty());
+    assertThat(verified.intact()).as(verified.toString()).isTrue();
+    assertThat(verified.workload()).isEqualTo(WORKLOAD);
+    // a pipeline sees neither the page nor the bundle (as the audit routes)
+    var pipeline = server.as(Role.PIPELINE, "console-pipeline-governance");
+    assertThat(pipeline.get("/ui/governance").status()).isEqualTo(403);
+    assertThat(pipeline.getBytes("/ui/governance/export?workload=" + WORKLOAD).statusCode())
+        .isEqualTo(403);
+  }
 }

@@ -231,6 +231,20 @@ public final class TestServer implements AutoCloseable {
                       body instanceof String text ? text : Json.write(body))));
     }
 
+    /** GETs {@code path} and returns the whole response with its body as bytes (downloads). */
+    public HttpResponse<byte[]> getBytes(String path) {
+      try {
+        return http.send(
+            HttpRequest.newBuilder(uri().resolve(path)).GET().build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+
     /** Sends {@code request} and returns the whole response (headers included). */
     public HttpResponse<String> sendRaw(HttpRequest.Builder request) {
       try {

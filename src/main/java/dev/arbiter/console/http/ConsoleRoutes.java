@@ -6,11 +6,13 @@ import dev.arbiter.console.AuditPage;
 import dev.arbiter.console.Csrf;
 import dev.arbiter.console.DecisionsPage;
 import dev.arbiter.console.Forms;
+import dev.arbiter.console.GovernancePage;
 import dev.arbiter.console.Html;
 import dev.arbiter.console.Layout;
 import dev.arbiter.console.OverviewPage;
 import dev.arbiter.console.RolloutPage;
 import dev.arbiter.console.WorkloadPage;
+import dev.arbiter.crypto.ServiceKey;
 import dev.arbiter.governance.KeyRing;
 import dev.arbiter.http.Access;
 import dev.arbiter.http.Call;
@@ -19,6 +21,9 @@ import dev.arbiter.http.Route;
 import dev.arbiter.policy.PolicyService;
 import dev.arbiter.problem.CommonProblem;
 import dev.arbiter.problem.ProblemException;
+import dev.arbiter.report.EvidenceBundle;
+import dev.arbiter.report.GovernanceReports;
+import dev.arbiter.report.VerificationKeys;
 import dev.arbiter.rollout.RolloutReports;
 import dev.arbiter.rollout.RolloutService;
 import dev.arbiter.store.Database;
@@ -66,6 +71,10 @@ public final class ConsoleRoutes {
   private final RolloutPage rollout;
   private final DecisionsPage decisions;
   private final AuditPage audit;
+  private final GovernancePage governance;
+  private final GovernanceReports reports;
+  private final VerificationKeys keys;
+  private final ServiceKey signer;
   private final RolloutService rollouts;
 
   public ConsoleRoutes(
@@ -76,6 +85,8 @@ public final class ConsoleRoutes {
       LogStore log,
       Database database,
       KeyRing keyRing,
+      GovernanceReports governanceReports,
+      ServiceKey signer,
       byte[] csrfSecret,
       Clock clock) {
     this.csrf = new Csrf(csrfSecret);
@@ -85,6 +96,10 @@ public final class ConsoleRoutes {
     this.rollout = new RolloutPage(reports, rollouts);
     this.decisions = new DecisionsPage(log);
     this.audit = new AuditPage(database, keyRing);
+    this.governance = new GovernancePage(governanceReports);
+    this.reports = governanceReports;
+    this.keys = VerificationKeys.ofKeyRing(keyRing);
+    this.signer = signer;
   }
 
   public List<Route> routes() {
@@ -181,6 +196,44 @@ public final class ConsoleRoutes {
                   "Audit",
                   "audit",
                   () -> audit.render(after, Optional.ofNullable(query.get("target"))));
+            }),
+        Route.get(
+            "/ui/governance",
+            Access.AUDIT,
+            "Console: the governance report of a workload (HTML)",
+            call ->
+                page(
+                    call,
+                    "Governance",
+                    "governance",
+                    () ->
+                        governance.render(
+                            Optional.ofNullable(Forms.query(call.requestUri()).get("workload"))))),
+        Route.get(
+            "/ui/governance/export",
+            Access.AUDIT,
+            "Console: download a workload's signed evidence bundle (ZIP)",
+            call -> {
+              String name = Forms.query(call.requestUri()).get("workload");
+              if (name == null) {
+                throw new ProblemException(
+                    dev.arbiter.report.ReportProblem.REPORT_WORKLOAD_REQUIRED, "pass ?workload=W");
+              }
+              EvidenceBundle.Written written =
+                  EvidenceBundle.export(
+                      reports,
+                      keys,
+                      signer,
+                      name,
+                      GovernanceReports.Range.parse(
+                          Optional.empty(), Optional.empty(), reports.clock().instant()));
+              Map<String, String> headers = new java.util.LinkedHashMap<>(HEADERS);
+              headers.put(
+                  "Content-Disposition",
+                  "attachment; filename=\"evidence-"
+                      + name.replaceAll("[^A-Za-z0-9._-]", "_")
+                      + ".zip\"");
+              return new Reply(200, written.zip(), "application/zip", headers);
             }),
         Route.get(
             "/ui/audit/verify",
