@@ -364,8 +364,10 @@ public final class ArbiterServer implements AutoCloseable {
         revocations);
   }
 
-  /** Every route: each domain's {@code <Domain>Routes}, then the server's own open routes. */
-  /** Every route, the key broker checking proofs of possession against {@code externalUrls}. */
+  /**
+   * Every route: each domain's {@code <Domain>Routes}, then the server's own open routes; the key
+   * broker checks proofs of possession against {@code externalUrls}.
+   */
   static List<Route> routes(
       Services services,
       Database database,
@@ -373,6 +375,8 @@ public final class ArbiterServer implements AutoCloseable {
       dev.arbiter.report.ExportSchedules exports)
       throws IOException {
     ServerConfig config = services.config();
+    // one report service for the console's governance page and the governance API
+    dev.arbiter.report.GovernanceReports governance = governanceReports(services, database);
     List<Route> domainRoutes = new ArrayList<>();
     domainRoutes.addAll(new PolicyRoutes(services.policies(), services.supplyChain()).routes());
     domainRoutes.addAll(new AuditRoutes(database, services.keyRing()).routes());
@@ -404,7 +408,7 @@ public final class ArbiterServer implements AutoCloseable {
                 new LogStore(database),
                 database,
                 services.keyRing(),
-                governanceReports(services, database),
+                governance,
                 services.serviceKey(),
                 Nonces.loadOrCreateKey(services.dataDir().root().resolve("nonce-key.bin")),
                 config.clock())
@@ -418,7 +422,7 @@ public final class ArbiterServer implements AutoCloseable {
             .routes());
     domainRoutes.addAll(
         new dev.arbiter.report.http.GovernanceRoutes(
-                governanceReports(services, database),
+                governance,
                 dev.arbiter.report.VerificationKeys.ofKeyRing(services.keyRing()),
                 services.serviceKey(),
                 exports)
