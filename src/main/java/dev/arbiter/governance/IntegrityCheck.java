@@ -69,9 +69,11 @@ public final class IntegrityCheck {
    */
   public record TrustedCheckpoint(String source, String note, NoteVerifierKey key) {}
 
-  /** Checks everything, read-only, against the pinned keys of {@code ring}. */
+  /**
+   * Checks everything, read-only and against one snapshot, against the pinned keys of {@code ring}.
+   */
   public static Report run(Database database, KeyRing ring) {
-    return database.inTransaction(tx -> run(tx, ring));
+    return database.inSnapshot(tx -> run(tx, ring));
   }
 
   /**
@@ -83,7 +85,7 @@ public final class IntegrityCheck {
       KeyRing ring,
       List<TrustedCheckpoint> trusted,
       Optional<NoteVerifierKey> logKey) {
-    return database.inTransaction(tx -> run(tx, ring, trusted, logKey));
+    return database.inSnapshot(tx -> run(tx, ring, trusted, logKey));
   }
 
   /** Checks everything in the caller's transaction. */

@@ -171,6 +171,20 @@ public final class Database implements AutoCloseable {
         TransactionIsolationLevel.READ_COMMITTED, handle -> work.run(new Tx(handle)));
   }
 
+  /**
+   * Runs read-only {@code work} against one snapshot of the whole database ({@code REPEATABLE
+   * READ}): every statement sees the same committed state, so a check that reads several tables
+   * (the integrity check, the log audit) never sees a writer's commit half-way through.
+   */
+  public <T> T inSnapshot(Tx.Work<T> work) {
+    return jdbi.inTransaction(
+        TransactionIsolationLevel.REPEATABLE_READ,
+        handle -> {
+          handle.execute("set transaction read only");
+          return work.run(new Tx(handle));
+        });
+  }
+
   /** Runs {@code work} in one transaction that returns nothing. */
   public void useTransaction(Tx.Action work) {
     inTransaction(tx -> {

@@ -18,6 +18,7 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 
 /**
  * The transparency log's tables (migration V8): leaves, perfect-subtree hashes, the head row and
@@ -579,7 +580,13 @@ public final class LogStore {
   }
 
   TreeAudit audit(Optional<NoteVerifierKey> key, int chunkSize) {
-    return jdbi.withHandle(handle -> audit(handle, key, chunkSize));
+    // one snapshot: the writer may append leaves and move the head while the audit reads
+    return jdbi.inTransaction(
+        TransactionIsolationLevel.REPEATABLE_READ,
+        handle -> {
+          handle.execute("set transaction read only");
+          return audit(handle, key, chunkSize);
+        });
   }
 
   private static TreeAudit audit(Handle handle, Optional<NoteVerifierKey> key, int chunkSize) {

@@ -159,6 +159,35 @@ class LogStoreTest {
   }
 
   @Test
+  void audit_whileAWriterAppends_seesOneSnapshotAndNoFindings() throws Exception {
+    // replays the CI failure "1 leaves beyond the head size 6": the audit read the head, then the
+    // writer committed, then the audit counted rows beyond that head
+    store.append(entries("seed", 0, 5), T0);
+    ExecutorService writer = Executors.newSingleThreadExecutor();
+    try {
+      CountDownLatch started = new CountDownLatch(1);
+      Future<?> appending =
+          writer.submit(() -> {
+            started.countDown();
+            for (int i = 0; i < 200; i++) {
+              store.append(entries("w", 5 + i * 3, 3), T0);
+            }
+            return null;
+          });
+      started.await();
+      int audits = 0;
+      while (!appending.isDone() || audits == 0) {
+        assertThat(store.audit(Optional.empty(), 4).findings()).as("audit %d", audits).isEmpty();
+        audits++;
+      }
+      appending.get();
+    } finally {
+      writer.shutdownNow();
+    }
+    assertThat(store.audit(Optional.empty()).leavesChecked()).isEqualTo(605);
+  }
+
+  @Test
   void proofs_fromStore_equalProofsComputedInMemory() {
     List<LogEntry> all = new ArrayList<>();
     int n = 0;
