@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.cli;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,32 +19,16 @@ import picocli.CommandLine.Command;
     description = {
       "Arbiter: a governed RATS Verifier for confidential workloads.",
       "Wherever a command reads a FILE, '-' reads standard input."
-    },
-    subcommands = {
-      ServeCommand.class,
-      WorkloadCommand.class,
-      VersionCommand.class,
-      PolicyCommand.class,
-      AuditCommand.class,
-      AdminCommand.class,
-      ChallengeCommand.class,
-      AttestCommand.class,
-      SampleTeeCommand.class,
-      ResultCommand.class,
-      EvidenceCommand.class,
-      SbomCommand.class,
-      ProvenanceCommand.class,
-      AdvisoriesCommand.class,
-      SecretCommand.class,
-      RolloutCommand.class,
-      CollateralCommand.class,
-      LogCommand.class,
-      ContextCommand.class,
-      CompletionCommand.class,
-      GovernanceCommand.class,
-      CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
+  /**
+   * The top-level commands by name, in the order help lists them. Picocli builds a command's model
+   * (reflection over its options, an instance, its class initialisation) when it is added, so a
+   * call names one of these and only that one is added ({@link #commandLine(String...)}); the names
+   * must equal each class's {@code @Command(name)} (MainTest checks).
+   */
+  static final Map<String, Class<?>> COMMANDS = commands();
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
@@ -52,16 +39,61 @@ public final class Main implements Runnable {
 
   /** Runs the CLI and returns its exit code (used by tests without exiting the JVM). */
   public static int run(String... args) {
-    return commandLine().execute(args);
+    return commandLine(args).execute(args);
   }
 
-  /** A fresh command line for in-process tests. */
+  /** A fresh command line with every command, for in-process tests. */
   public static CommandLine commandLineForTests() {
     return commandLine();
   }
 
+  private static Map<String, Class<?>> commands() {
+    Map<String, Class<?>> commands = new LinkedHashMap<>();
+    commands.put("serve", ServeCommand.class);
+    commands.put("workload", WorkloadCommand.class);
+    commands.put("version", VersionCommand.class);
+    commands.put("policy", PolicyCommand.class);
+    commands.put("audit", AuditCommand.class);
+    commands.put("admin", AdminCommand.class);
+    commands.put("challenge", ChallengeCommand.class);
+    commands.put("attest", AttestCommand.class);
+    commands.put("sample-tee", SampleTeeCommand.class);
+    commands.put("result", ResultCommand.class);
+    commands.put("evidence", EvidenceCommand.class);
+    commands.put("sbom", SbomCommand.class);
+    commands.put("provenance", ProvenanceCommand.class);
+    commands.put("advisories", AdvisoriesCommand.class);
+    commands.put("secret", SecretCommand.class);
+    commands.put("rollout", RolloutCommand.class);
+    commands.put("collateral", CollateralCommand.class);
+    commands.put("log", LogCommand.class);
+    commands.put("context", ContextCommand.class);
+    commands.put("completion", CompletionCommand.class);
+    commands.put("governance", GovernanceCommand.class);
+    return Collections.unmodifiableMap(commands);
+  }
+
+  /**
+   * The command line for {@code args}: when the first argument names a command, only that command
+   * (so a client call never initialises the server's or the evidence schemes' classes); otherwise
+   * (no command, an option first, {@code help}, a typo that needs suggestions) every command.
+   */
+  static CommandLine commandLine(String... args) {
+    String first = args.length == 0 ? null : args[0];
+    return first != null && COMMANDS.containsKey(first)
+        ? configure(new CommandLine(new Main()).addSubcommand(first, COMMANDS.get(first)))
+        : commandLine();
+  }
+
+  /** The command line with every command. */
   static CommandLine commandLine() {
     CommandLine commandLine = new CommandLine(new Main());
+    COMMANDS.forEach(commandLine::addSubcommand);
+    commandLine.addSubcommand("help", CommandLine.HelpCommand.class);
+    return configure(commandLine);
+  }
+
+  private static CommandLine configure(CommandLine commandLine) {
     commandLine.setExecutionExceptionHandler(new ErrorHandler());
     commandLine.setParameterExceptionHandler(ErrorHandler::usage);
     commandLine.setCaseInsensitiveEnumValuesAllowed(true);

@@ -9,7 +9,7 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -43,15 +43,17 @@ public final class TlsContexts {
 
   public static SSLContext create(Path certificate, Path key, Path trustedCa) throws IOException {
     try {
-      KeyManagerFactory keyManagers = null;
+      KeyManager[] keyManagers = null;
       if (certificate != null && key != null) {
         List<X509Certificate> chain = Certificates.parse(Files.readAllBytes(certificate));
+        if (chain.isEmpty()) {
+          throw new IOException("no certificate in " + certificate);
+        }
         PrivateKey privateKey = PemKeys.readPrivateKey(key);
-        KeyStore keyStore = KeyStore.getInstance("PKCS12");
-        keyStore.load(null, null);
-        keyStore.setKeyEntry("key", privateKey, new char[0], chain.toArray(X509Certificate[]::new));
-        keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        keyManagers.init(keyStore, new char[0]);
+        keyManagers =
+            new KeyManager[] {
+              new SingleKeyManager(privateKey, chain.toArray(X509Certificate[]::new))
+            };
       }
       KeyStore trustStore = KeyStore.getInstance("PKCS12");
       trustStore.load(null, null);
@@ -63,10 +65,7 @@ public final class TlsContexts {
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       trustManagers.init(trustStore);
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(
-          keyManagers == null ? null : keyManagers.getKeyManagers(),
-          trustManagers.getTrustManagers(),
-          null);
+      context.init(keyManagers, trustManagers.getTrustManagers(), null);
       return context;
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot build TLS context: " + e.getMessage(), e);

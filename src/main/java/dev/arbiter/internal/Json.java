@@ -18,7 +18,11 @@ import java.io.UncheckedIOException;
  */
 public final class Json {
   private static final JsonMapper MAPPER = build(false);
-  private static final JsonMapper PRETTY = build(true);
+
+  /** The indenting mapper, built on first use (most CLI calls never indent). */
+  private static final class Pretty {
+    static final JsonMapper MAPPER = build(true);
+  }
 
   private Json() {}
 
@@ -60,7 +64,7 @@ public final class Json {
 
   public static String writePretty(Object value) {
     try {
-      return PRETTY.writeValueAsString(value);
+      return Pretty.MAPPER.writeValueAsString(value);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
