@@ -39,6 +39,7 @@ import picocli.CommandLine.Command;
       ContextCommand.class,
       CompletionCommand.class,
       GovernanceCommand.class,
+      DecisionsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
