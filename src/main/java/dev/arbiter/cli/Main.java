@@ -70,6 +70,7 @@ public final class Main implements Runnable {
     commands.put("context", ContextCommand.class);
     commands.put("completion", CompletionCommand.class);
     commands.put("governance", GovernanceCommand.class);
+    commands.put("decisions", DecisionsCommand.class);
     return Collections.unmodifiableMap(commands);
   }
 

@@ -14,7 +14,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code arbiter workload create|list|show|set-objectives|set-supply-chain|supply-chain}. */
+/**
+ * {@code arbiter workload create|list|show|set-objectives|set-retention|set-supply-chain|
+ * supply-chain}.
+ */
 @Command(
     name = "workload",
     mixinStandardHelpOptions = true,
@@ -24,6 +27,7 @@ import picocli.CommandLine.Spec;
       WorkloadCommand.ListWorkloads.class,
       WorkloadCommand.Show.class,
       WorkloadCommand.SetObjectives.class,
+      WorkloadCommand.SetRetention.class,
       WorkloadCommand.SetSupplyChain.class,
       WorkloadCommand.SupplyChain.class
     })
@@ -127,6 +131,10 @@ final class WorkloadCommand {
             out.println("workload   " + b.path("name").asText());
             out.println("owner      " + b.path("owner").asText());
             out.println("objectives " + Json.write(b.path("objectives")));
+            JsonNode retention = b.path("decision_retention");
+            out.println(
+                "retention  decisions "
+                    + (retention.isTextual() ? retention.asText() : "server default"));
             JsonNode policy = b.path("policy");
             out.println(
                 "policy     revision #"
@@ -181,6 +189,56 @@ final class WorkloadCommand {
               spec.commandLine()
                   .getOut()
                   .println("objectives of " + workload + ": " + Json.write(b.path("objectives"))));
+      return ExitCode.OK;
+    }
+  }
+
+  @Command(
+      name = "set-retention",
+      mixinStandardHelpOptions = true,
+      description =
+          "Set how long the workload's decision records are kept (operator; audited). Older"
+              + " decisions are pruned hourly (or by 'arbiter decisions prune'); each version's"
+              + " first decision is kept.")
+  static final class SetRetention implements Callable<Integer> {
+    @Option(names = "--workload", required = true)
+    String workload;
+
+    @Option(
+        names = "--decisions",
+        required = true,
+        description =
+            "forever, a duration of at least a day (90d, 36h, P90D), or 'default' for the"
+                + " server-wide default.")
+    String decisions;
+
+    @Option(names = "--reason", required = true)
+    String reason;
+
+    @Mixin ClientOptions client;
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("decisions", decisions.strip().equalsIgnoreCase("default") ? null : decisions);
+      body.put("reason", reason);
+      JsonNode w =
+          client.client().put("/v1/workloads/" + ApiClient.encode(workload) + "/retention", body);
+      Printer.print(
+          spec.commandLine().getOut(),
+          client.json(),
+          w,
+          b -> {
+            JsonNode retention = b.path("decision_retention");
+            spec.commandLine()
+                .getOut()
+                .println(
+                    "decision retention of "
+                        + workload
+                        + ": "
+                        + (retention.isTextual() ? retention.asText() : "server default"));
+          });
       return ExitCode.OK;
     }
   }

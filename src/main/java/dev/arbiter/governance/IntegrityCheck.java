@@ -144,6 +144,7 @@ public final class IntegrityCheck {
         "audit_record", auditRows, LogStore.leavesOfKind(tx, LogEntry.Kind.AUDIT_RECORD), findings);
     LogStore.TreeAudit tree = LogStore.audit(tx, logKey);
     tree.findings().forEach(problem -> findings.add(new Finding("tlog", "tree", problem)));
+    checkPrunes(verifiedBodies, tree.pruned(), findings);
     for (TrustedCheckpoint checkpoint : trusted) {
       checkTrusted(tx, checkpoint, findings);
     }
@@ -245,6 +246,70 @@ public final class IntegrityCheck {
             new Finding(table, id(row), "has no leaf in the transparency log (not logged)"));
       }
     }
+  }
+
+  /** The audit action of a retention prune; its details commit to the leaves it pruned. */
+  public static final String PRUNE_ACTION = "decisions.prune";
+
+  /**
+   * Every leaf without its body must have been pruned by a verified {@code decisions.prune} audit
+   * record that commits to exactly those leaves (count, first and last index, digest of {@link
+   * dev.arbiter.tlog.PrunedLeaves}), and every such record's leaves must be marked: a body nulled
+   * by SQL and marked with a real prune's seq changes that prune's count or digest.
+   */
+  private static void checkPrunes(
+      List<JsonNode> verifiedBodies,
+      Map<Long, dev.arbiter.tlog.PrunedLeaves> pruned,
+      List<Finding> findings) {
+    Map<Long, JsonNode> prunes = new HashMap<>();
+    for (JsonNode body : verifiedBodies) {
+      if (PRUNE_ACTION.equals(body.path("action").asText())) {
+        prunes.put(body.path("seq").asLong(), body.path("details"));
+      }
+    }
+    pruned.forEach((seq, leaves) -> {
+      String where = "leaves " + leaves.first() + ".." + leaves.last();
+      JsonNode details = prunes.get(seq);
+      if (details == null) {
+        findings.add(
+            new Finding(
+                "tlog_leaf",
+                where,
+                leaves.count()
+                    + " leaves without their body name audit record "
+                    + seq
+                    + ", which is not a verified "
+                    + PRUNE_ACTION
+                    + " record (bodies removed outside a retention prune)"));
+      } else if (details.path("decisions_pruned").asLong(-1) != leaves.count()
+          || details.path("first_leaf").asLong(-2) != leaves.first()
+          || details.path("last_leaf").asLong(-2) != leaves.last()
+          || !leaves.digest().equals(details.path("leaves_sha256").asText())) {
+        findings.add(
+            new Finding(
+                "tlog_leaf",
+                where,
+                "the "
+                    + leaves.count()
+                    + " leaves marked as pruned by audit record "
+                    + seq
+                    + " are not the "
+                    + details.path("decisions_pruned").asLong(-1)
+                    + " leaves it records (count, range or digest differ: bodies removed outside"
+                    + " a retention prune)"));
+      }
+    });
+    prunes.forEach((seq, details) -> {
+      if (details.path("decisions_pruned").asLong(0) > 0 && !pruned.containsKey(seq)) {
+        findings.add(
+            new Finding(
+                "audit_record",
+                Long.toString(seq),
+                "records a prune of "
+                    + details.path("decisions_pruned").asLong()
+                    + " decision leaves, but no leaf is marked as pruned by it"));
+      }
+    });
   }
 
   private static void checkTrusted(Tx tx, TrustedCheckpoint trusted, List<Finding> findings) {

@@ -22,7 +22,11 @@ public enum PolicyProblem implements ProblemType {
   VERSION_NOT_ACCEPTED(409, "The version is not in the workload's accepted set."),
   VERSION_ALREADY_ACCEPTED(409, "The version is already in the workload's accepted set."),
   INVALID_OBJECTIVES(
-      400, "The control objectives document is malformed; the detail names the field.");
+      400, "The control objectives document is malformed; the detail names the field."),
+  RETENTION_INVALID(
+      400,
+      "A decision retention is not forever or a duration of at least one day (90d, 36h, P90D,"
+          + " PT36H).");
 
   private final int status;
   private final String meaning;

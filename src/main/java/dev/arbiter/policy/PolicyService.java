@@ -83,7 +83,8 @@ public final class PolicyService {
           "workload created",
           Optional.of(first.hash()),
           Map.of("owner", checkedOwner, "objectives", checkedObjectives));
-      return new Workload(name, checkedOwner, checkedObjectives, now, who.label());
+      return new Workload(
+          name, checkedOwner, checkedObjectives, now, who.label(), Optional.empty());
     });
   }
 
@@ -102,6 +103,26 @@ public final class PolicyService {
           reason,
           Optional.empty(),
           Map.of("objectives", checked));
+      return workload(tx, name);
+    });
+  }
+
+  /**
+   * Sets how long the workload's decision records are kept ({@code retention} empty: the
+   * server-wide default), audited {@code workload.set-retention}; the policy does not change.
+   * Pruning happens later (the retention service, {@code arbiter decisions prune}).
+   */
+  public Workload setDecisionRetention(
+      Principal who, String name, Optional<Retention> retention, String reason) {
+    Names.reason(reason);
+    return database.inTransaction(tx -> {
+      lockWorkload(tx, name);
+      Optional<Retention> before = workload(tx, name).decisionRetention();
+      PolicyStore.updateDecisionRetention(tx, name, retention.map(Retention::wire).orElse(null));
+      Map<String, Object> details = new java.util.LinkedHashMap<>();
+      details.put("decisions", retention.map(Retention::wire).orElse(null));
+      details.put("previous", before.map(Retention::wire).orElse(null));
+      audit.append(tx, who, "workload.set-retention", name, reason, Optional.empty(), details);
       return workload(tx, name);
     });
   }

@@ -41,6 +41,15 @@ final class PolicyStore {
         > 0;
   }
 
+  /** Sets (null: clears, so the server-wide default applies) the workload's decision retention. */
+  static void updateDecisionRetention(Tx tx, String name, String retention) {
+    tx.handle()
+        .createUpdate("update workload set decision_retention = :r where name = :n")
+        .bind("r", retention)
+        .bind("n", name)
+        .execute();
+  }
+
   static void updateObjectives(Tx tx, String name, String objectives) {
     tx.handle()
         .createUpdate("update workload set objectives = :obj where name = :n")
@@ -93,7 +102,8 @@ final class PolicyStore {
         rs.getString("owner"),
         PolicyService.parse(rs.getString("objectives")),
         rs.getTimestamp("created_at").toInstant(),
-        rs.getString("created_by"));
+        rs.getString("created_by"),
+        Optional.ofNullable(rs.getString("decision_retention")).map(Retention::parse));
   }
 
   // ---- versions --------------------------------------------------------------------------

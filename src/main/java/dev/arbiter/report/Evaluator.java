@@ -378,11 +378,12 @@ public final class Evaluator {
                 + ") is not covered by a signed checkpoint yet");
       }
     }
+    String pruned = prunedNote(items);
     if (recognized == 0) {
       return row(
           Expectation.WG_12,
           Status.NOT_APPLICABLE,
-          "no version was attested in the period",
+          "no version was attested in the period" + pruned,
           null,
           items);
     }
@@ -390,16 +391,50 @@ public final class Evaluator {
       return row(
           Expectation.WG_12,
           Status.NOT_MET,
-          "first decisions without inclusion proof",
+          "first decisions without inclusion proof" + pruned,
           String.join("; ", failures),
           items);
     }
     return row(
         Expectation.WG_12,
         Status.MET,
-        recognized + " versions recognized as valid, each first decision proven in the log",
+        recognized
+            + " versions recognized as valid, each first decision proven in the log"
+            + pruned,
         null,
         items);
+  }
+
+  /**
+   * When decisions in the range were pruned by retention: adds the prune audit records whose pruned
+   * decisions overlap the range to {@code items} and returns the summary's note (else "").
+   */
+  private String prunedNote(List<EvidenceItem> items) {
+    long pruned = records.prunedDecisions() == null ? 0 : records.prunedDecisions();
+    if (pruned == 0) {
+      return "";
+    }
+    for (Records.Audit a : records.audit()) {
+      JsonNode body = a.body();
+      JsonNode details = body.path("details");
+      if (!"decisions.prune".equals(body.path("action").asText())
+          || details.path("decisions_pruned").asLong() == 0
+          || Instant.parse(details.path("oldest_pruned").asText()).isAfter(to)
+          || Instant.parse(details.path("newest_pruned").asText()).isBefore(from)) {
+        continue;
+      }
+      items.add(
+          auditItem(
+              a,
+              "retention pruned "
+                  + details.path("decisions_pruned").asLong()
+                  + " decisions appended before "
+                  + details.path("cutoff").asText()));
+    }
+    return "; "
+        + pruned
+        + " decisions in the period were pruned by retention (each version's first decision is"
+        + " kept)";
   }
 
   // ---------------------------------------------------------------- Workload Governance 9, 14

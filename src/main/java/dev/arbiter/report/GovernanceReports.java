@@ -276,7 +276,8 @@ public final class GovernanceReports {
           findings,
           SupplyChainReadStore.obligations(tx, workload, to),
           advisories,
-          fleet);
+          fleet,
+          prunedDecisions(tx, audit, range));
     });
   }
 
@@ -306,6 +307,24 @@ public final class GovernanceReports {
       }
       after = page.get(page.size() - 1).seq();
     }
+  }
+
+  /**
+   * How many of the workload's decisions appended in the range lost their leaf body to a retention
+   * prune (its {@code decisions.prune} audit records, which are among {@code audit}); null for
+   * none, so the records of an unpruned workload are as before.
+   */
+  private static Long prunedDecisions(
+      dev.arbiter.store.Tx tx, List<AuditRecord> audit, Range range) {
+    List<Long> prunes =
+        audit.stream()
+            .filter(a ->
+                dev.arbiter.governance.IntegrityCheck.PRUNE_ACTION.equals(
+                    a.body().path("action").asText()))
+            .map(AuditRecord::seq)
+            .toList();
+    long count = LogQueryStore.prunedBetween(tx, prunes, range.from(), range.to());
+    return count == 0 ? null : count;
   }
 
   /** The raw bytes of a stored supply-chain document. */

@@ -14,8 +14,10 @@ import java.util.List;
  * audit records up to {@code to} and the first affirming decision of each version (each a leaf of
  * the transparency log, with its inclusion proof against the checkpoint of size {@code
  * checkpoint_size}), the versions, rollouts, findings, obligations and cited advisories, and fleet
- * samples for the charts. An evidence bundle carries this object as {@code records.json}; {@link
- * Evaluator#evaluate} turns it into the report's rows.
+ * samples for the charts; {@code pruned_decisions}, when present, counts the workload's decisions
+ * appended in the range whose leaf body a retention prune removed (absent: none). An evidence
+ * bundle carries this object as {@code records.json}; {@link Evaluator#evaluate} turns it into the
+ * report's rows.
  */
 public record Records(
     @JsonProperty("workload") String workload,
@@ -30,7 +32,41 @@ public record Records(
     @JsonProperty("findings") List<SupplyChainReadStore.Finding> findings,
     @JsonProperty("obligations") List<SupplyChainReadStore.Obligation> obligations,
     @JsonProperty("advisories") List<Advisory> advisories,
-    @JsonProperty("fleet") List<FleetSamples> fleet) {
+    @JsonProperty("fleet") List<FleetSamples> fleet,
+    @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("pruned_decisions")
+        Long prunedDecisions) {
+
+  /** Records of a workload none of whose decisions in the range were pruned. */
+  public Records(
+      String workload,
+      String from,
+      String to,
+      long checkpointSize,
+      List<Revision> revisions,
+      List<Audit> audit,
+      List<DecisionLeaf> decisions,
+      List<VersionRecord> versions,
+      List<RolloutRecord> rollouts,
+      List<SupplyChainReadStore.Finding> findings,
+      List<SupplyChainReadStore.Obligation> obligations,
+      List<Advisory> advisories,
+      List<FleetSamples> fleet) {
+    this(
+        workload,
+        from,
+        to,
+        checkpointSize,
+        revisions,
+        audit,
+        decisions,
+        versions,
+        rollouts,
+        findings,
+        obligations,
+        advisories,
+        fleet,
+        null);
+  }
 
   public Records {
     revisions = List.copyOf(revisions);

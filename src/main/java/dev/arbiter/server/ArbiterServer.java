@@ -174,9 +174,23 @@ public final class ArbiterServer implements AutoCloseable {
       dev.arbiter.report.ExportSchedules exports = exportSchedules(services, database, dir);
       List<Route> routes = routes(services, database, externalUrls::get, exports);
       WebServer web = serve(config, dir, new HttpApi(routes, roles, services.metrics()::answered));
+      AutoCloseable exportScheduler = exports.start(config.schedulerTick());
+      AutoCloseable pruner = decisionRetention(services, database).start(PRUNE_EVERY);
       ArbiterServer server =
           new ArbiterServer(
-              config, database, web, services, routes, lock, exports.start(config.schedulerTick()));
+              config,
+              database,
+              web,
+              services,
+              routes,
+              lock,
+              () -> {
+                try {
+                  pruner.close();
+                } finally {
+                  exportScheduler.close();
+                }
+              });
       if (config.externalUrls().isEmpty()) {
         externalUrls.set(List.of(server.uri()));
       }
@@ -427,6 +441,9 @@ public final class ArbiterServer implements AutoCloseable {
                 services.serviceKey(),
                 exports)
             .routes());
+    domainRoutes.addAll(
+        new dev.arbiter.retention.http.RetentionRoutes(decisionRetention(services, database))
+            .routes());
     services.metrics().watchLog(services.transparencyLog(), services.decisionLog());
     return new SystemRoutes(
             database,
@@ -458,6 +475,20 @@ public final class ArbiterServer implements AutoCloseable {
       problems.add("transparency log queue full");
     }
     return problems;
+  }
+
+  /** How often the background prune of decision records past retention runs. */
+  static final Duration PRUNE_EVERY = Duration.ofHours(1);
+
+  /** Decision retention: the default, pruning (routes and the hourly background prune). */
+  static dev.arbiter.retention.DecisionRetention decisionRetention(
+      Services services, Database database) {
+    return new dev.arbiter.retention.DecisionRetention(
+        database,
+        services.policies(),
+        services.audit(),
+        services.config().clock(),
+        dev.arbiter.retention.DecisionRetention.DEFAULT_BATCH);
   }
 
   /** The governance report service over the domains' records. */

@@ -32,7 +32,8 @@ public final class ProblemCatalog {
           dev.arbiter.collateral.CollateralProblem.class,
           dev.arbiter.supplychain.SupplyChainProblem.class,
           dev.arbiter.tlog.LogProblem.class,
-          dev.arbiter.report.ReportProblem.class);
+          dev.arbiter.report.ReportProblem.class,
+          dev.arbiter.retention.RetentionProblem.class);
 
   private static final Map<String, ProblemType> BY_SLUG = index();
 

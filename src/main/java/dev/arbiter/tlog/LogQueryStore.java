@@ -117,4 +117,24 @@ public final class LogQueryStore {
                 rs.getObject("created_at", OffsetDateTime.class).toInstant()))
         .findOne();
   }
+
+  /**
+   * How many decision leaves the prunes {@code pruneSeqs} (seqs of their audit records) removed the
+   * body of, among those appended in {@code [from, to]}.
+   */
+  public static long prunedBetween(
+      Tx tx, Collection<Long> pruneSeqs, java.time.Instant from, java.time.Instant to) {
+    if (pruneSeqs.isEmpty()) {
+      return 0;
+    }
+    return tx.handle()
+        .createQuery(
+            "select count(*) from tlog_leaf where pruned_by = any(:s) and created_at >= :a and"
+                + " created_at <= :b")
+        .bindArray("s", Long.class, List.copyOf(pruneSeqs))
+        .bind("a", OffsetDateTime.ofInstant(from, java.time.ZoneOffset.UTC))
+        .bind("b", OffsetDateTime.ofInstant(to, java.time.ZoneOffset.UTC))
+        .mapTo(Long.class)
+        .one();
+  }
 }

@@ -103,11 +103,20 @@ public final class LogStore {
     }
   }
 
-  /** The result of {@link #audit}: every inconsistency found (empty when intact). */
+  /**
+   * The result of {@link #audit}: every inconsistency found (empty when intact), and per prune (the
+   * seq of its {@code decisions.prune} audit record) the leaves marked as pruned by it, for the
+   * caller to compare with what the signed audit record says ({@code governance.IntegrityCheck}).
+   */
   public record TreeAudit(
-      long treeSize, long leavesChecked, int checkpointsChecked, List<String> findings) {
+      long treeSize,
+      long leavesChecked,
+      int checkpointsChecked,
+      List<String> findings,
+      Map<Long, PrunedLeaves> pruned) {
     public TreeAudit {
       findings = List.copyOf(findings);
+      pruned = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(pruned));
     }
 
     public boolean intact() {
@@ -228,7 +237,7 @@ public final class LogStore {
     return tx.handle()
         .createQuery(
             "select leaf_index, kind, body, leaf_hash, created_at from tlog_leaf where kind = :k"
-                + " order by leaf_index")
+                + " and body is not null order by leaf_index")
         .bind("k", kind.wireName())
         .map((rs, ctx) -> leaf(rs))
         .list();
@@ -241,6 +250,94 @@ public final class LogStore {
         .bind("k", kind.wireName())
         .mapTo(Boolean.class)
         .one();
+  }
+
+  // ---------------------------------------------------------------- prune
+
+  /** A decision leaf a retention prune may remove the body of. */
+  public record PrunableLeaf(long index, byte[] leafHash, Instant createdAt) {
+    public PrunableLeaf {
+      leafHash = leafHash.clone();
+    }
+
+    @Override
+    public byte[] leafHash() {
+      return leafHash.clone();
+    }
+  }
+
+  /**
+   * Up to {@code limit} decision leaves of {@code workload} appended before {@code cutoff} that
+   * still have their body, except those in {@code keep}, lowest index first, locked in the caller's
+   * transaction ({@code for update}: a concurrent prune waits). Uses the workload index of V9.
+   */
+  public static List<PrunableLeaf> prunable(
+      Tx tx, String workload, Instant cutoff, Collection<Long> keep, int limit) {
+    return tx.handle()
+        .createQuery(
+            "select leaf_index, leaf_hash, created_at from tlog_leaf where kind = 'decision' and"
+                + " (body::jsonb -> 'body' ->> 'workload') = :w and created_at < :c and"
+                + " leaf_index <> all(:keep) order by leaf_index limit :n for update")
+        .bind("w", workload)
+        .bind("c", OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC))
+        .bindArray("keep", Long.class, List.copyOf(keep))
+        .bind("n", limit)
+        .map((rs, ctx) ->
+            new PrunableLeaf(
+                rs.getLong(1), rs.getBytes(2), rs.getObject(3, OffsetDateTime.class).toInstant()))
+        .list();
+  }
+
+  /** How many leaves {@link #prunable} would yield without a limit (for a dry run). */
+  public static long countPrunable(Tx tx, String workload, Instant cutoff, Collection<Long> keep) {
+    return tx.handle()
+        .createQuery(
+            "select count(*) from tlog_leaf where kind = 'decision' and (body::jsonb -> 'body' ->>"
+                + " 'workload') = :w and created_at < :c and leaf_index <> all(:keep)")
+        .bind("w", workload)
+        .bind("c", OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC))
+        .bindArray("keep", Long.class, List.copyOf(keep))
+        .mapTo(Long.class)
+        .one();
+  }
+
+  /**
+   * What pruning {@code leaves} commits to (count, range, digest); the prune's audit record carries
+   * it.
+   */
+  public static PrunedLeaves summary(List<PrunableLeaf> leaves) {
+    PrunedLeaves.Builder builder = PrunedLeaves.builder();
+    leaves.stream()
+        .sorted(java.util.Comparator.comparingLong(PrunableLeaf::index))
+        .forEach(leaf -> builder.add(leaf.index(), leaf.leafHash()));
+    return builder.build();
+  }
+
+  /**
+   * Removes the body and jti of {@code leaves} (from {@link #prunable}, in the same transaction),
+   * marking them pruned by the audit record {@code auditSeq}; leaf index, leaf hash, kind, every
+   * subtree, the head and every checkpoint stay, so all roots and proofs are unchanged. Never
+   * touches the append path.
+   *
+   * @throws StoreException when a leaf is not a decision with its body any more (nothing changes:
+   *     the caller's transaction fails)
+   */
+  public static void prune(Tx tx, List<PrunableLeaf> leaves, long auditSeq) {
+    if (leaves.isEmpty()) {
+      return;
+    }
+    int updated =
+        tx.handle()
+            .createUpdate(
+                "update tlog_leaf set body = null, jti = null, pruned_by = :seq where leaf_index ="
+                    + " any(:i) and kind = 'decision' and body is not null")
+            .bind("seq", auditSeq)
+            .bindArray("i", Long.class, leaves.stream().map(PrunableLeaf::index).toList())
+            .execute();
+    if (updated != leaves.size()) {
+      throw new StoreException(
+          "prune: " + updated + " of " + leaves.size() + " decision leaves still had a body", null);
+    }
   }
 
   // ---------------------------------------------------------------- reads
@@ -344,7 +441,7 @@ public final class LogStore {
     StringBuilder sql =
         new StringBuilder(
             "select leaf_index, kind, body, leaf_hash, created_at from tlog_leaf where kind ="
-                + " 'decision'");
+                + " 'decision' and body is not null");
     Map<String, Object> binds = new HashMap<>();
     query
         .workload()
@@ -402,7 +499,7 @@ public final class LogStore {
         handle
             .createQuery(
                 "select leaf_index, kind, body, leaf_hash, created_at from tlog_leaf where jti = :j"
-                    + " order by leaf_index limit 1")
+                    + " and body is not null order by leaf_index limit 1")
             .bind("j", jti)
             .map((rs, ctx) -> leaf(rs))
             .findOne());
@@ -601,6 +698,7 @@ public final class LogStore {
     int checkpointsChecked = 0;
     List<Subtree> stackNodes = new ArrayList<>();
     List<byte[]> stackHashes = new ArrayList<>();
+    Map<Long, PrunedLeaves.Builder> pruned = new HashMap<>();
     long expected = 0;
     long leavesChecked = 0;
     while (nextCheckpoint < checkpointSizes.size() && checkpointSizes.get(nextCheckpoint) == 0) {
@@ -615,11 +713,18 @@ public final class LogStore {
       List<Object[]> rows =
           handle
               .createQuery(
-                  "select leaf_index, leaf_hash, body from tlog_leaf where leaf_index >= :a and"
-                      + " leaf_index < :b order by leaf_index")
+                  "select leaf_index, leaf_hash, body, kind, pruned_by from tlog_leaf where"
+                      + " leaf_index >= :a and leaf_index < :b order by leaf_index")
               .bind("a", from)
               .bind("b", to)
-              .map((rs, ctx) -> new Object[] {rs.getLong(1), rs.getBytes(2), rs.getString(3)})
+              .map((rs, ctx) ->
+                  new Object[] {
+                    rs.getLong(1),
+                    rs.getBytes(2),
+                    rs.getString(3),
+                    rs.getString(4),
+                    rs.getObject(5, Long.class)
+                  })
               .list();
       for (Object[] row : rows) {
         long index = (Long) row[0];
@@ -627,10 +732,7 @@ public final class LogStore {
           gap = true;
           break;
         }
-        byte[] computed = Merkle.leafHash(((String) row[2]).getBytes(StandardCharsets.UTF_8));
-        if (!Arrays.equals(computed, (byte[]) row[1])) {
-          add(findings, "leaf " + index + ": the stored leaf hash is not the hash of its body");
-        }
+        byte[] computed = checkedLeafHash(index, row, pruned, findings);
         stackNodes.add(new Subtree(0, index));
         stackHashes.add(computed);
         while (stackNodes.size() >= 2
@@ -712,7 +814,57 @@ public final class LogStore {
         add(findings, "checkpoint of size " + size + " is beyond the head size " + head.size());
       }
     }
-    return new TreeAudit(head.size(), leavesChecked, checkpointsChecked, findings);
+    Map<Long, PrunedLeaves> prunes = new HashMap<>();
+    pruned.forEach((seq, builder) -> prunes.put(seq, builder.build()));
+    return new TreeAudit(head.size(), leavesChecked, checkpointsChecked, findings, prunes);
+  }
+
+  /**
+   * The hash a leaf row contributes to the tree: the hash of its body, or for a pruned decision
+   * leaf (no body, marked with the seq of its prune's audit record) the stored hash, which the
+   * prune's digest commits to. A body missing without that mark, or on a leaf other than a
+   * decision, is a finding (nulled by SQL, not by a prune); so is a mark on a leaf with a body.
+   */
+  private static byte[] checkedLeafHash(
+      long index, Object[] row, Map<Long, PrunedLeaves.Builder> pruned, List<String> findings) {
+    byte[] stored = (byte[]) row[1];
+    String body = (String) row[2];
+    String kind = (String) row[3];
+    Long prunedBy = (Long) row[4];
+    if (body != null) {
+      if (prunedBy != null) {
+        add(
+            findings,
+            "leaf "
+                + index
+                + ": marked pruned (by audit record "
+                + prunedBy
+                + ") but has its body");
+      }
+      byte[] computed = Merkle.leafHash(body.getBytes(StandardCharsets.UTF_8));
+      if (!Arrays.equals(computed, stored)) {
+        add(findings, "leaf " + index + ": the stored leaf hash is not the hash of its body");
+      }
+      return computed;
+    }
+    if (!LogEntry.Kind.DECISION.wireName().equals(kind)) {
+      add(
+          findings,
+          "leaf "
+              + index
+              + ": its body is gone, but it is a "
+              + kind
+              + " leaf (only decision leaves may be pruned)");
+    } else if (prunedBy == null) {
+      add(
+          findings,
+          "leaf "
+              + index
+              + ": its body is gone without a prune record (removed outside a retention prune)");
+    } else {
+      pruned.computeIfAbsent(prunedBy, seq -> PrunedLeaves.builder()).add(index, stored);
+    }
+    return stored;
   }
 
   /**

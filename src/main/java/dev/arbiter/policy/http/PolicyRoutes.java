@@ -45,6 +45,10 @@ public final class PolicyRoutes {
       @JsonProperty(value = "objectives", required = true) JsonNode objectives,
       @JsonProperty(value = "reason", required = true) String reason) {}
 
+  record SetRetention(
+      @JsonProperty("decisions") String decisions,
+      @JsonProperty(value = "reason", required = true) String reason) {}
+
   record RegisterVersion(
       @JsonProperty(value = "version", required = true) String version,
       @JsonProperty("reference_values") JsonNode referenceValues,
@@ -130,6 +134,21 @@ public final class PolicyRoutes {
                           call.path("workload"),
                           body.objectives(),
                           body.reason())));
+            }),
+        Route.put(
+            "/v1/workloads/{workload}/retention",
+            Access.OPERATOR,
+            "Set how long the workload's decision records are kept (decisions: forever, 90d, P90D;"
+                + " null: the server-wide default); pruning keeps each version's first decision",
+            Map.of("decisions", "P90D", "reason", "records policy RP-7: 90 days"),
+            call -> {
+              SetRetention body = call.body(SetRetention.class);
+              Optional<dev.arbiter.policy.Retention> retention =
+                  Optional.ofNullable(body.decisions()).map(dev.arbiter.policy.Retention::parse);
+              return Reply.ok(
+                  workloadJson(
+                      policies.setDecisionRetention(
+                          call.principal(), call.path("workload"), retention, body.reason())));
             }),
         Route.post(
                 "/v1/workloads/{workload}/versions",

@@ -17,6 +17,7 @@ record WorkloadView(
     JsonNode objectives,
     @JsonProperty("created_at") Instant createdAt,
     @JsonProperty("created_by") String createdBy,
+    @JsonProperty("decision_retention") String decisionRetention,
     @JsonInclude(JsonInclude.Include.NON_NULL) RevisionView policy) {
 
   static WorkloadView of(Workload workload, RevisionView policy) {
@@ -26,6 +27,7 @@ record WorkloadView(
         workload.objectives(),
         workload.createdAt(),
         workload.createdBy(),
+        workload.decisionRetention().map(dev.arbiter.policy.Retention::wire).orElse(null),
         policy);
   }
 }
