@@ -22,7 +22,7 @@ final class DecisionLeaf {
    */
   static String leafText(Decision decision) {
     String time = decision.time().toString();
-    StringBuilder out = new StringBuilder(384);
+    StringBuilder out = new StringBuilder(512);
     out.append("{\"body\":{\"evidence_sha256\":");
     string(decision.evidenceSha256(), out);
     out.append(",\"format\":");

@@ -31,12 +31,13 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  * text written directly and hashed once; {@link LogStore#append}: one binary {@code COPY} per
  * table). Old and new run interleaved in rounds. Usage: {@code java -cp ...
  * dev.arbiter.tlog.DecisionLogCost [entry|writer|both] [rounds]}; the writer part starts an
- * embedded PostgreSQL (fsync on, as the server's) in a temporary directory and also reports that
- * connection's backend CPU from {@code /proc}.
+ * embedded PostgreSQL (fsync on, as the server's) in a temporary directory and also reports the
+ * server processes' CPU from {@code /proc}.
  */
 public final class DecisionLogCost {
   private static final int PER_ROUND = 2_000;
-  private static final int BATCH = 130; // what the writer drains per 100 ms at ~1,300 decisions/s
+  // what the writer drains per 100 ms at ~1,300 decisions/s; -Dbatch=N to change
+  private static final int BATCH = Integer.getInteger("batch", 130);
 
   private DecisionLogCost() {}
 
@@ -55,7 +56,7 @@ public final class DecisionLogCost {
 
   private static void entry(int rounds) {
     var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    List<String[]> inputs = inputs(PER_ROUND);
+    List<Input> inputs = inputs(PER_ROUND);
     long[] cpu = new long[2];
     long[] allocated = new long[2];
     long sink = 0;
@@ -63,7 +64,7 @@ public final class DecisionLogCost {
       for (int op = 0; op < 2; op++) {
         long start = threads.getCurrentThreadCpuTime();
         long bytes = threads.getCurrentThreadAllocatedBytes();
-        for (String[] in : inputs) {
+        for (Input in : inputs) {
           sink += op == 0 ? oldEntry(in) : newEntry(in);
         }
         if (round >= 0) {
@@ -83,23 +84,27 @@ public final class DecisionLogCost {
     System.out.printf("  now / before = %.1f%% of the CPU%n", 100.0 * cpu[1] / cpu[0]);
   }
 
-  private static Decision decision(String[] in) {
+  /** What varies between decisions (the same in both ways of building). */
+  private record Input(
+      Instant time, String instanceId, String evidenceSha256, String revision, String jti) {}
+
+  private static Decision decision(Input in) {
     return new Decision(
-        Instant.parse(in[0]),
+        in.time(),
         "bench",
-        in[1],
+        in.instanceId(),
         "sev-snp",
-        in[2],
+        in.evidenceSha256(),
         "1",
-        in[3],
+        in.revision(),
         "affirming",
         List.of(),
-        in[4]);
+        in.jti());
   }
 
   /** The leaf as built before: record (its regex check), Jackson tree, Jcs, String, and hash. */
-  private static int oldEntry(String[] in) {
-    if (!in[2].matches("[0-9a-f]{64}")) {
+  private static int oldEntry(Input in) {
+    if (!in.evidenceSha256().matches("[0-9a-f]{64}")) {
       throw new IllegalStateException();
     }
     Decision decision = decision(in);
@@ -113,24 +118,23 @@ public final class DecisionLogCost {
     return text.length() + Merkle.leafHash(data)[0] + jti.textValue().length();
   }
 
-  private static int newEntry(String[] in) {
+  private static int newEntry(Input in) {
     LogEntry entry = LogEntry.decision(decision(in));
     return entry.leafText().length() + entry.leafHashShared()[0] + entry.jtiOrNull().length();
   }
 
-  private static List<String[]> inputs(int count) {
-    List<String[]> out = new ArrayList<>();
+  private static List<Input> inputs(int count) {
+    List<Input> out = new ArrayList<>();
     Instant t = Instant.parse("2026-12-05T14:00:00Z");
     for (int i = 0; i < count; i++) {
       byte[] digest = Merkle.leafHash(new byte[] {(byte) i, (byte) (i >> 8)});
       out.add(
-          new String[] {
-            t.plusNanos(1_000_123L * i).toString(),
-            "i-" + i,
-            dev.arbiter.internal.Hex.encode(digest),
-            "sha256:" + dev.arbiter.internal.Hex.encode(Merkle.leafHash(digest)),
-            UUID.nameUUIDFromBytes(digest).toString()
-          });
+          new Input(
+              t.plusNanos(1_000_123L * i),
+              "i-" + i,
+              dev.arbiter.internal.Hex.encode(digest),
+              "sha256:" + dev.arbiter.internal.Hex.encode(Merkle.leafHash(digest)),
+              UUID.nameUUIDFromBytes(digest).toString()));
     }
     return out;
   }
@@ -139,19 +143,29 @@ public final class DecisionLogCost {
 
   private static void writer(int rounds) throws Exception {
     Path dir = Files.createTempDirectory("tlog-cost");
-    System.setProperty("arbiter.db.pool", "1"); // one connection: one backend to read /proc of
     try (Database database = Database.open(new Database.Location.Embedded(dir.resolve("pg")))) {
       LogStore store = new LogStore(database.jdbi());
-      int backend =
-          database
-              .jdbi()
-              .withHandle(h -> h.createQuery("select pg_backend_pid()").mapTo(Integer.class).one());
+      String drop = System.getProperty("dropIndex");
+      if (drop != null) {
+        // an experiment: what one index costs per leaf
+        database.jdbi().useHandle(h -> h.execute("drop index " + drop));
+        System.out.println("dropped index " + drop);
+      }
+      long postmaster;
+      try (var files = Files.walk(dir)) {
+        Path pidFile =
+            files
+                .filter(f -> f.getFileName().toString().equals("postmaster.pid"))
+                .findFirst()
+                .get();
+        postmaster = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+      }
       var threads = ManagementFactory.getThreadMXBean();
       List<LogEntry> entries = new ArrayList<>();
-      for (String[] in : inputs(BATCH)) {
+      for (Input in : inputs(BATCH)) {
         entries.add(LogEntry.decision(decision(in)));
       }
-      int batchesPerRound = 40;
+      int batchesPerRound = Math.max(1, 5200 / BATCH);
       long[] cpu = new long[2];
       long[] wall = new long[2];
       long[] server = new long[2];
@@ -160,7 +174,7 @@ public final class DecisionLogCost {
         for (int op = 0; op < 2; op++) {
           long c0 = threads.getCurrentThreadCpuTime();
           long w0 = System.nanoTime();
-          long s0 = backendCpuMillis(backend);
+          long s0 = serverCpuMillis(postmaster);
           for (int b = 0; b < batchesPerRound; b++) {
             if (op == 0) {
               database.jdbi().useTransaction(handle -> oldAppend(handle, entries, now));
@@ -171,7 +185,7 @@ public final class DecisionLogCost {
           if (round >= 0) {
             cpu[op] += threads.getCurrentThreadCpuTime() - c0;
             wall[op] += System.nanoTime() - w0;
-            server[op] += backendCpuMillis(backend) - s0;
+            server[op] += serverCpuMillis(postmaster) - s0;
           }
         }
       }
@@ -179,22 +193,55 @@ public final class DecisionLogCost {
         throw new IllegalStateException("the interleaved appends left an inconsistent log");
       }
       long leaves = (long) rounds * batchesPerRound * BATCH;
+      System.out.printf("server CPU of the database's setup: %s%n", pgSettings(database));
       System.out.printf(
           "writer, batches of %d decisions, fsync on, per leaf (%d leaves each)%n", BATCH, leaves);
       String[] names = {"before (JDBC batches)", "now (binary COPY)"};
       for (int op = 0; op < 2; op++) {
         System.out.printf(
-            "  %-22s writer thread %6.2f us CPU, PostgreSQL backend %6.2f us CPU, wall %6.2f us%n",
+            "  %-22s writer thread %6.2f us CPU, PostgreSQL %6.2f us CPU, wall %6.2f us%n",
             names[op], cpu[op] / 1e3 / leaves, server[op] * 1e3 / leaves, wall[op] / 1e3 / leaves);
       }
     }
   }
 
-  /** utime + stime of a process, in milliseconds (Linux {@code /proc}, 100 ticks a second). */
-  private static long backendCpuMillis(int pid) throws Exception {
-    String stat = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+  private static String pgSettings(Database database) {
+    return database
+        .jdbi()
+        .withHandle(h ->
+            h.createQuery(
+                    "select string_agg(name || '=' || setting, ' ') from pg_settings where name in"
+                        + " ('fsync', 'synchronous_commit', 'full_page_writes', 'wal_level',"
+                        + " 'shared_buffers', 'max_wal_size', 'server_version')")
+                .mapTo(String.class)
+                .one());
+  }
+
+  /**
+   * utime + stime of the PostgreSQL server (the postmaster and its children: backends, WAL writer,
+   * checkpointer...), in milliseconds (Linux {@code /proc}, 100 ticks a second).
+   */
+  private static long serverCpuMillis(long postmaster) throws Exception {
+    long ticks = 0;
+    try (var processes = Files.list(Path.of("/proc"))) {
+      for (Path process : processes.toList()) {
+        String name = process.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        String stat;
+        try {
+          stat = Files.readString(process.resolve("stat"));
+        } catch (java.io.IOException gone) {
+          continue;
+        }
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        if (Long.parseLong(name) == postmaster || Long.parseLong(fields[1]) == postmaster) {
+          ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        }
+      }
+    }
+    return ticks * 10;
   }
 
   /** {@code LogStore.append} as it was before this change (JDBC batches), verbatim. */
