@@ -181,7 +181,8 @@ public final class AttestationLoad {
 
   /**
    * utime + stime (ms) of the embedded PostgreSQL: its postmaster (from {@code postmaster.pid}
-   * under the data directory) and the postmaster's children (Linux {@code /proc}); -1 elsewhere.
+   * under the data directory), its live children and the exited ones it reaped (autovacuum workers;
+   * Linux {@code /proc}); -1 elsewhere.
    */
   static long postgresCpuMillis(TestServer server) {
     try (var files = java.nio.file.Files.walk(server.dataDir(), 4)) {
@@ -208,6 +209,11 @@ public final class AttestationLoad {
           String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
           if (Long.parseLong(name) == postmaster || Long.parseLong(fields[1]) == postmaster) {
             ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+          }
+          if (Long.parseLong(name) == postmaster) {
+            // children that exited (autovacuum workers): their time, once the postmaster reaped
+            // them
+            ticks += Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
           }
         }
       }

@@ -219,7 +219,8 @@ public final class DecisionLogCost {
 
   /**
    * utime + stime of the PostgreSQL server (the postmaster and its children: backends, WAL writer,
-   * checkpointer...), in milliseconds (Linux {@code /proc}, 100 ticks a second).
+   * checkpointer..., and the exited children it reaped), in milliseconds (Linux {@code /proc}, 100
+   * ticks a second).
    */
   private static long serverCpuMillis(long postmaster) throws Exception {
     long ticks = 0;
@@ -238,6 +239,10 @@ public final class DecisionLogCost {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         if (Long.parseLong(name) == postmaster || Long.parseLong(fields[1]) == postmaster) {
           ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        }
+        if (Long.parseLong(name) == postmaster) {
+          // children that exited (autovacuum workers): their time, once the postmaster reaped them
+          ticks += Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
         }
       }
     }
