@@ -41,12 +41,26 @@ public record Decision(
     Objects.requireNonNull(policyRevision, "policyRevision");
     Objects.requireNonNull(verdict, "verdict");
     Objects.requireNonNull(jti, "jti");
-    if (evidenceSha256 == null || !evidenceSha256.matches("[0-9a-f]{64}")) {
+    if (!isLowerHexSha256(evidenceSha256)) {
       throw new IllegalArgumentException("evidence_sha256 must be 64 lowercase hex digits");
     }
     if (jti.isEmpty()) {
       throw new IllegalArgumentException("empty jti");
     }
     reasons = List.copyOf(reasons);
+  }
+
+  /** 64 lowercase hex digits (a loop: this runs once per attestation). */
+  private static boolean isLowerHexSha256(String text) {
+    if (text == null || text.length() != 64) {
+      return false;
+    }
+    for (int i = 0; i < 64; i++) {
+      char c = text.charAt(i);
+      if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+        return false;
+      }
+    }
+    return true;
   }
 }

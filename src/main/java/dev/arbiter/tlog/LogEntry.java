@@ -28,9 +28,11 @@ public final class LogEntry {
     KEY_EVENT,
     DECISION;
 
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
     /** The name in the leaf JSON and the {@code kind} column: lower snake case. */
     public String wireName() {
-      return name().toLowerCase(Locale.ROOT);
+      return wireName;
     }
 
     /**
@@ -48,20 +50,33 @@ public final class LogEntry {
 
   private final Kind kind;
   private final Instant time;
-  private final ObjectNode body;
   private final String leafText;
   private final byte[] leafData;
+  private final byte[] leafHash;
+  private final String jti;
+  // the body tree: null for a decision built from its record (parsed from the leaf text on demand)
+  private final ObjectNode body;
 
-  private LogEntry(Kind kind, Instant time, ObjectNode body) {
+  private LogEntry(Kind kind, Instant time, String leafText, ObjectNode body, String jti) {
     this.kind = kind;
     this.time = time;
+    this.leafText = leafText;
+    this.leafData = leafText.getBytes(StandardCharsets.UTF_8);
+    this.leafHash = Merkle.leafHash(leafData);
     this.body = body;
+    this.jti = jti;
+  }
+
+  /** An entry whose body is a JSON tree: canonicalized with {@link Jcs}. */
+  private static LogEntry ofTree(Kind kind, Instant time, ObjectNode body) {
     ObjectNode envelope = Json.mapper().createObjectNode();
     envelope.set("body", body);
     envelope.put("kind", kind.wireName());
     envelope.put("time", time.toString());
-    this.leafData = Jcs.canonicalize((JsonNode) envelope);
-    this.leafText = new String(leafData, StandardCharsets.UTF_8);
+    String text = new String(Jcs.canonicalize((JsonNode) envelope), StandardCharsets.UTF_8);
+    JsonNode jti = kind == Kind.DECISION ? body.get("jti") : null;
+    return new LogEntry(
+        kind, time, text, body, jti != null && jti.isTextual() ? jti.textValue() : null);
   }
 
   /**
@@ -73,13 +88,17 @@ public final class LogEntry {
     if (!(body instanceof ObjectNode object)) {
       throw new IllegalArgumentException("a log entry body is a JSON object");
     }
-    return new LogEntry(kind, time, object.deepCopy());
+    return ofTree(kind, time, object.deepCopy());
   }
 
-  /** An attestation decision. */
+  /**
+   * An attestation decision. Its leaf text is written directly from the record's fields ({@link
+   * DecisionLeaf}), the same bytes canonicalizing its JSON tree gives, and hashed once here: this
+   * runs on the attesting thread for every decision.
+   */
   public static LogEntry decision(Decision decision) {
     return new LogEntry(
-        Kind.DECISION, decision.time(), (ObjectNode) Json.mapper().valueToTree(decision));
+        Kind.DECISION, decision.time(), DecisionLeaf.leafText(decision), null, decision.jti());
   }
 
   /**
@@ -92,7 +111,7 @@ public final class LogEntry {
     body.put("workload", workload);
     body.put("seq", seq);
     body.put("hash", hash);
-    return new LogEntry(Kind.POLICY_REVISION, time, body);
+    return ofTree(Kind.POLICY_REVISION, time, body);
   }
 
   /** An audit record: {@code {"hash","kind":"audit_record","seq"}}. */
@@ -101,7 +120,7 @@ public final class LogEntry {
     body.put("kind", Kind.AUDIT_RECORD.wireName());
     body.put("seq", seq);
     body.put("hash", hash);
-    return new LogEntry(Kind.AUDIT_RECORD, time, body);
+    return ofTree(Kind.AUDIT_RECORD, time, body);
   }
 
   /**
@@ -115,7 +134,7 @@ public final class LogEntry {
     body.put("event", event);
     body.put("key_id", keyId);
     body.put("public_jwk_sha256", publicJwkSha256);
-    return new LogEntry(Kind.KEY_EVENT, time, body);
+    return ofTree(Kind.KEY_EVENT, time, body);
   }
 
   /**
@@ -146,7 +165,7 @@ public final class LogEntry {
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException("leaf time is not an ISO-8601 instant");
     }
-    LogEntry entry = new LogEntry(Kind.fromWireName(envelope.get("kind").textValue()), time, body);
+    LogEntry entry = ofTree(Kind.fromWireName(envelope.get("kind").textValue()), time, body);
     if (!entry.leafText.equals(leafText)) {
       throw new IllegalArgumentException("leaf is not in canonical form");
     }
@@ -163,16 +182,24 @@ public final class LogEntry {
 
   /** A copy of the body. */
   public JsonNode body() {
-    return body.deepCopy();
+    if (body != null) {
+      return body.deepCopy();
+    }
+    try {
+      return Json.readTree(leafText).get("body");
+    } catch (IOException e) {
+      throw new IllegalStateException("a canonical leaf text does not parse", e);
+    }
   }
 
   /** The EAR {@code jti} of a decision (its body's {@code jti} string), indexed for lookup. */
   public Optional<String> jti() {
-    if (kind != Kind.DECISION) {
-      return Optional.empty();
-    }
-    JsonNode jti = body.get("jti");
-    return jti != null && jti.isTextual() ? Optional.of(jti.textValue()) : Optional.empty();
+    return Optional.ofNullable(jti);
+  }
+
+  /** The {@code jti} column: the decision's jti or null (no copy, for the store). */
+  String jtiOrNull() {
+    return jti;
   }
 
   /** The canonical leaf JSON text. */
@@ -185,9 +212,19 @@ public final class LogEntry {
     return leafData.clone();
   }
 
-  /** {@code SHA-256(0x00 || leafData)}. */
+  /** {@code SHA-256(0x00 || leafData)}, computed once when the entry is built. */
   public byte[] leafHash() {
-    return Merkle.leafHash(leafData);
+    return leafHash.clone();
+  }
+
+  /** The leaf data itself, not a copy: for the store's writer only, which must not change it. */
+  byte[] leafDataShared() {
+    return leafData;
+  }
+
+  /** The leaf hash itself, not a copy: for the store's writer only, which must not change it. */
+  byte[] leafHashShared() {
+    return leafHash;
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.arbiter.store.StoreException;
 import dev.arbiter.store.Tx;
 import dev.arbiter.tlog.Merkle.Subtree;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -17,8 +18,10 @@ import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyManager;
 
 /**
  * The transparency log's tables (migration V8): leaves, perfect-subtree hashes, the head row and
@@ -30,6 +33,11 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 public final class LogStore {
   private static final int AUDIT_CHUNK = 8192;
   private static final int MAX_FINDINGS = 1000;
+  // the kind column's UTF-8, by ordinal
+  private static final byte[][] KIND_BYTES =
+      Arrays.stream(LogEntry.Kind.values())
+          .map(kind -> kind.wireName().getBytes(StandardCharsets.UTF_8))
+          .toArray(byte[][]::new);
 
   private final Jdbi jdbi;
 
@@ -177,24 +185,26 @@ public final class LogStore {
                 + size,
             null);
       }
-      PreparedBatch leaves =
-          handle.prepareBatch(
-              "insert into tlog_leaf (leaf_index, leaf_hash, kind, body, jti, created_at) values"
-                  + " (:i, :h, :k, :b, :j, :t)");
-      PreparedBatch subtrees =
-          handle.prepareBatch("insert into tlog_subtree (level, idx, hash) values (:l, :i, :h)");
-      int subtreeCount = 0;
+      // binary COPY rows: no per-row statement, nothing for the server to parse
+      long createdMicros = CopyRows.micros(now);
+      CopyRows leaves = new CopyRows(entries.size() * 512);
+      CopyRows subtrees = new CopyRows(entries.size() * 52);
       long index = size;
       for (LogEntry entry : entries) {
-        byte[] leafHash = entry.leafHash();
+        byte[] leafHash = entry.leafHashShared();
         leaves
-            .bind("i", index)
-            .bind("h", leafHash)
-            .bind("k", entry.kind().wireName())
-            .bind("b", entry.leafText())
-            .bind("j", entry.jti().orElse(null))
-            .bind("t", createdAt)
-            .add();
+            .row(6)
+            .bigint(index)
+            .bytes(leafHash)
+            .bytes(KIND_BYTES[entry.kind().ordinal()])
+            .bytes(entry.leafDataShared());
+        String jti = entry.jtiOrNull();
+        if (jti == null) {
+          leaves.nullValue();
+        } else {
+          leaves.bytes(jti.getBytes(StandardCharsets.UTF_8));
+        }
+        leaves.timestampMicros(createdMicros);
         stackNodes.add(new Subtree(0, index));
         stackHashes.add(leafHash);
         while (stackNodes.size() >= 2
@@ -208,14 +218,17 @@ public final class LogStore {
           stackHashes.remove(last);
           stackNodes.set(last - 1, parent);
           stackHashes.set(last - 1, hash);
-          subtrees.bind("l", parent.level()).bind("i", parent.index()).bind("h", hash).add();
-          subtreeCount++;
+          subtrees.row(3).smallint(parent.level()).bigint(parent.index()).bytes(hash);
         }
         index++;
       }
-      leaves.execute();
-      if (subtreeCount > 0) {
-        subtrees.execute();
+      copy(
+          handle,
+          "copy tlog_leaf (leaf_index, leaf_hash, kind, body, jti, created_at) from stdin"
+              + " (format binary)",
+          leaves);
+      if (subtrees.rows() > 0) {
+        copy(handle, "copy tlog_subtree (level, idx, hash) from stdin (format binary)", subtrees);
       }
       TreeHead newHead = new TreeHead(index, Merkle.fold(stackHashes));
       handle
@@ -226,6 +239,34 @@ public final class LogStore {
           .bind("t", createdAt)
           .execute();
       return new Appended(size, entries.size(), newHead);
+    }
+  }
+
+  /**
+   * Runs one {@code COPY ... FROM STDIN} with {@code rows} on the handle's connection (so in its
+   * transaction) and checks that the server stored every row.
+   */
+  private static void copy(Handle handle, String sql, CopyRows rows) {
+    int expected = rows.rows();
+    byte[] data = rows.finish();
+    long stored;
+    try {
+      CopyManager copy = handle.getConnection().unwrap(PGConnection.class).getCopyAPI();
+      CopyIn in = copy.copyIn(sql);
+      try {
+        in.writeToCopy(data, 0, data.length);
+        stored = in.endCopy();
+      } finally {
+        if (in.isActive()) {
+          in.cancelCopy();
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot append to the transparency log: " + e.getMessage(), e);
+    }
+    if (stored != expected) {
+      throw new StoreException(
+          "transparency log append stored " + stored + " rows instead of " + expected, null);
     }
   }
 

@@ -330,6 +330,73 @@ class LogStoreTest {
     assertThat(store.audit(Optional.empty(), 5).findings()).contains("subtree 3/1 is missing");
   }
 
+  @Test
+  void append_storesEveryColumn_timesRoundedToTheMicrosecond() {
+    Instant now = Instant.parse("2026-03-01T12:00:00.123456789Z");
+    Decision decision =
+        new Decision(
+            T0,
+            "w\u00e9b \"\\\u0001",
+            "i-1",
+            "tdx",
+            "cd".repeat(32),
+            "v1",
+            "rev-1",
+            "affirming",
+            List.of("a\\nb", "\u4e2d\ud83d\ude00"),
+            "jti-\u00e9");
+    LogEntry audit = entry("x", 1);
+    store.append(List.of(LogEntry.decision(decision), audit), now);
+    LogStore.LoggedLeaf leaf = store.leaf(0).orElseThrow();
+    assertThat(leaf.leafText()).isEqualTo(LogEntry.decision(decision).leafText());
+    assertThat(leaf.leafHash()).isEqualTo(LogEntry.decision(decision).leafHash());
+    assertThat(leaf.createdAt()).isEqualTo(Instant.parse("2026-03-01T12:00:00.123457Z"));
+    assertThat(store.findByJti("jti-\u00e9").orElseThrow().index()).isZero();
+    assertThat(store.leaf(1).orElseThrow().entry()).isEqualTo(audit);
+    assertThat(store.leaf(1).orElseThrow().kind()).isEqualTo(LogEntry.Kind.AUDIT_RECORD);
+    List<String> columns =
+        database
+            .jdbi()
+            .withHandle(h ->
+                h.createQuery(
+                        "select kind, jti, (body::jsonb -> 'body' ->> 'workload') from tlog_leaf"
+                            + " order by leaf_index")
+                    .map((rs, ctx) ->
+                        rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3))
+                    .list());
+    assertThat(columns)
+        .containsExactly("decision|jti-\u00e9|w\u00e9b \"\\\u0001", "audit_record|null|null");
+    store.append(List.of(entry("y", 2)), Instant.parse("2026-03-01T12:00:00.999999500Z"));
+    assertThat(store.leaf(2).orElseThrow().createdAt())
+        .isEqualTo(Instant.parse("2026-03-01T12:00:01Z"));
+    assertThat(store.audit(Optional.empty()).findings()).isEmpty();
+  }
+
+  @Test
+  void append_failingCopy_leavesNothing() {
+    store.append(entries("f", 0, 5), T0);
+    LogStore.TreeHead before = store.head();
+    // a stray row where a new leaf goes: the COPY fails on the primary key
+    database
+        .jdbi()
+        .useHandle(h ->
+            h.execute(
+                "insert into tlog_leaf (leaf_index, leaf_hash, kind, body, created_at) values (7,"
+                    + " sha256('x'), 'audit_record', '{}', now())"));
+    assertThatThrownBy(() -> store.append(entries("f", 5, 4), T0))
+        .isInstanceOf(RuntimeException.class);
+    assertThat(store.head()).isEqualTo(before);
+    long subtrees =
+        database
+            .jdbi()
+            .withHandle(
+                h -> h.createQuery("select count(*) from tlog_subtree").mapTo(Long.class).one());
+    assertThat(subtrees).isEqualTo(3); // 1/0, 1/1 and 2/0 of the first five leaves
+    database.jdbi().useHandle(h -> h.execute("delete from tlog_leaf where leaf_index = 7"));
+    assertThat(store.append(entries("f", 5, 4), T0).firstIndex()).isEqualTo(5);
+    assertThat(store.audit(Optional.empty()).findings()).isEmpty();
+  }
+
   static List<byte[]> hashes(List<LogEntry> entries) {
     return entries.stream().map(LogEntry::leafHash).toList();
   }
