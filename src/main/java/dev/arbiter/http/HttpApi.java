@@ -40,6 +40,7 @@ public final class HttpApi {
   private final List<Route> routes;
   private final RoleMap roles;
   private final Observer observer;
+  private final Admission admission;
 
   /**
    * Told about every answered request, for metrics: the method, the route template (never the raw
@@ -55,9 +56,18 @@ public final class HttpApi {
   }
 
   public HttpApi(List<Route> routes, RoleMap roles, Observer observer) {
+    this(routes, roles, observer, new Admission(Admission.Settings.unlimited()));
+  }
+
+  /**
+   * @param admission limits the routes marked {@link Route#withAdmission()} (per-client rate,
+   *     concurrency with a queue-time budget)
+   */
+  public HttpApi(List<Route> routes, RoleMap roles, Observer observer, Admission admission) {
     this.routes = List.copyOf(routes);
     this.roles = roles;
     this.observer = observer;
+    this.admission = admission;
   }
 
   public List<Route> routes() {
@@ -151,9 +161,20 @@ public final class HttpApi {
 
   private void serve(Route route, List<String> names, ServerRequest req, ServerResponse res) {
     try {
-      Optional<Principal> principal = authenticate(route, req);
+      // open routes look the certificate up only when the handler asks (never, for attest)
+      java.util.function.Supplier<Optional<Principal>> principal;
+      if (route.access() == Access.OPEN) {
+        principal = () -> authenticate(route, req);
+      } else {
+        Optional<Principal> authenticated = authenticate(route, req);
+        principal = () -> authenticated;
+      }
+      if (route.guarded()) {
+        // before the body is read: a noisy client costs as little as possible
+        admission.checkRate(req.remotePeer().host());
+      }
       byte[] body = readBody(route, req);
-      Map<String, String> params = new java.util.LinkedHashMap<>();
+      Map<String, String> params = names.isEmpty() ? Map.of() : new java.util.LinkedHashMap<>();
       for (String name : names) {
         params.put(name, Inputs.pathParameter(name, req.path().pathParameters().get(name)));
       }
@@ -173,7 +194,15 @@ public final class HttpApi {
               body,
               route.method(),
               uri);
-      Reply reply = route.handler().handle(call);
+      Reply reply;
+      if (route.guarded()) {
+        // the slot covers the appraisal only, not reading the body or writing the answer
+        try (Admission.Permit permit = admission.enter()) {
+          reply = route.handler().handle(call);
+        }
+      } else {
+        reply = route.handler().handle(call);
+      }
       reply.headers().forEach(res::header);
       if (reply.body() == null) {
         res.status(reply.status()).send();
@@ -182,6 +211,14 @@ public final class HttpApi {
       } else {
         send(res, reply.status(), reply.contentType(), reply.body());
       }
+    } catch (Admission.Rejected e) {
+      res.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+      ProblemException problem = e.problem();
+      send(
+          res,
+          problem.problem().type().status(),
+          Problems.MEDIA_TYPE,
+          Problems.body(problem.problems()));
     } catch (ProblemException e) {
       if (e.problem().type().status() == 503) {
         res.header(

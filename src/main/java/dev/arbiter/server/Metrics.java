@@ -184,6 +184,21 @@ public final class Metrics implements DecisionSink {
   private static final Set<String> METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
 
+  /** Registers the overload counters: requests shed (503) and rate-limited (429). */
+  void watchAdmission(dev.arbiter.http.Admission admission) {
+    FunctionCounter.builder("arbiter.http.shed", admission, a -> a.shedCount())
+        .description(
+            "Requests to the attestation routes shed with 503 overloaded (no slot within the queue"
+                + " budget)")
+        .register(registry);
+    FunctionCounter.builder("arbiter.http.rate_limited", admission, a -> a.limitedCount())
+        .description("Requests to the attestation routes refused with 429 rate-limited")
+        .register(registry);
+    Gauge.builder("arbiter.http.inflight", admission, a -> a.inflight())
+        .description("Requests to the attestation routes being processed now")
+        .register(registry);
+  }
+
   /**
    * Counts one answered HTTP request in {@code http_server_requests_seconds} by method, route
    * template ({@code unmatched} when no route took it: never the raw path) and status class.
