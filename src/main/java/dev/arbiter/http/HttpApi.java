@@ -14,7 +14,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -310,8 +309,13 @@ public final class HttpApi {
   }
 
   private static void send(ServerResponse res, int status, String contentType, Object body) {
-    byte[] bytes =
-        body instanceof byte[] raw ? raw : Json.write(body).getBytes(StandardCharsets.UTF_8);
+    byte[] bytes;
+    try {
+      // straight to UTF-8 bytes: no intermediate String
+      bytes = body instanceof byte[] raw ? raw : Json.mapper().writeValueAsBytes(body);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     res.status(status);
     if (contentType != null) {
       res.header("Content-Type", contentType);

@@ -142,7 +142,7 @@ public final class AttestationRoutes {
     if (body.evidence() == null) {
       throw invalid("evidence is required");
     }
-    TeeKey key = TeeKey.parse(body.teeKey() == null ? "" : body.teeKey().toString());
+    TeeKey key = TeeKey.parse(body.teeKey());
     byte[] nonce =
         Nonces.decode(body.nonce())
             .orElseThrow(() ->
