@@ -51,6 +51,26 @@ public final class TeeKey {
     }
   }
 
+  /** Reads a JWK from the request's JSON tree as it is (no serialising and re-parsing its text). */
+  public static TeeKey parse(com.fasterxml.jackson.databind.JsonNode json) {
+    if (json == null || !json.isObject()) {
+      throw new ProblemException(AppraisalProblem.TEE_KEY_INVALID, "tee_key is not a JWK");
+    }
+    JWK jwk;
+    try {
+      @SuppressWarnings("unchecked")
+      java.util.Map<String, Object> members =
+          dev.arbiter.internal.Json.mapper().convertValue(json, java.util.Map.class);
+      jwk = JWK.parse(members);
+    } catch (ParseException | RuntimeException e) {
+      throw new ProblemException(AppraisalProblem.TEE_KEY_INVALID, "tee_key is not a JWK");
+    }
+    if (!(jwk instanceof ECKey ec)) {
+      throw new ProblemException(AppraisalProblem.TEE_KEY_INVALID, "tee_key must be an EC JWK");
+    }
+    return of(ec);
+  }
+
   /** Parses a JWK's JSON text. */
   public static TeeKey parse(String json) {
     JWK jwk;

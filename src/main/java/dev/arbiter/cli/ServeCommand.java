@@ -4,6 +4,7 @@ package dev.arbiter.cli;
 import dev.arbiter.auth.DataDir;
 import dev.arbiter.crypto.ServiceKeySource;
 import dev.arbiter.crypto.TokenException;
+import dev.arbiter.http.Admission;
 import dev.arbiter.rollout.WebhookTargets;
 import dev.arbiter.server.ArbiterServer;
 import dev.arbiter.server.LogSettings;
@@ -114,6 +115,36 @@ final class ServeCommand implements Callable<Integer> {
   String serviceKey;
 
   @Option(
+      names = "--max-inflight",
+      paramLabel = "N",
+      description =
+          "Attestation requests (challenge, attest) processed at once; past it a request waits"
+              + " at most --queue-budget-ms for a slot, else gets 503 overloaded with Retry-After."
+              + " 0 = no limit. Default: 4 per core, at least 8.")
+  Integer maxInflight;
+
+  @Option(
+      names = "--queue-budget-ms",
+      paramLabel = "MS",
+      description = "How long an attestation request may wait for a slot (default 100).")
+  Integer queueBudgetMs;
+
+  @Option(
+      names = "--rate-limit",
+      paramLabel = "PER_SECOND",
+      description =
+          "Attestation requests per second per client address (token bucket; more get 429"
+              + " rate-limited with Retry-After). Default 0 = no limit (behind a load balancer"
+              + " every client has its address).")
+  Double rateLimit;
+
+  @Option(
+      names = "--rate-burst",
+      paramLabel = "N",
+      description = "Requests a client may send at once after being idle (default: 2 x the rate).")
+  Integer rateBurst;
+
+  @Option(
       names = "--log-format",
       paramLabel = "FORMAT",
       description =
@@ -145,7 +176,8 @@ final class ServeCommand implements Callable<Integer> {
             .withLog(logSettings())
             .withExternalUrls(externalUrls())
             .withWebhookAllow(webhookAllow())
-            .withServiceKey(serviceKeySource());
+            .withServiceKey(serviceKeySource())
+            .withAdmission(admission());
     CountDownLatch stop = new CountDownLatch(1);
     // SIGTERM and SIGINT stop the server from the main thread, which then exits 0 without a trace;
     // the shutdown hook covers every other way the JVM ends
@@ -196,6 +228,31 @@ final class ServeCommand implements Callable<Integer> {
       // already shutting down
     }
     return ExitCode.OK;
+  }
+
+  private Admission.Settings admission() {
+    Admission.Settings settings = Admission.Settings.defaults();
+    if ((maxInflight != null && maxInflight < 0)
+        || (queueBudgetMs != null && queueBudgetMs < 0)
+        || (rateLimit != null && !(rateLimit >= 0 && rateLimit < 1e9))
+        || (rateBurst != null && rateBurst < 1)) {
+      throw CliException.usage(
+          "--max-inflight, --queue-budget-ms and --rate-limit must be >= 0, --rate-burst >= 1");
+    }
+    if (maxInflight != null) {
+      settings = settings.withMaxInflight(maxInflight);
+    }
+    if (queueBudgetMs != null) {
+      settings = settings.withQueueBudget(java.time.Duration.ofMillis(queueBudgetMs));
+    }
+    if (rateBurst != null && (rateLimit == null || rateLimit == 0)) {
+      throw CliException.usage("--rate-burst needs --rate-limit");
+    }
+    if (rateLimit != null && rateLimit > 0) {
+      int burst = rateBurst != null ? rateBurst : (int) Math.max(1, Math.ceil(2 * rateLimit));
+      settings = settings.withRatePerClient(rateLimit, burst);
+    }
+    return settings;
   }
 
   private ServiceKeySource serviceKeySource() {

@@ -20,7 +20,8 @@ import java.util.function.Function;
  * query parameters, headers, and the body (already size-limited) with strict JSON binding.
  */
 public final class Call {
-  private final Optional<Principal> principal;
+  private final java.util.function.Supplier<Optional<Principal>> principalSource;
+  private Optional<Principal> principal;
   private final Map<String, String> pathParams;
   private final Function<String, Optional<String>> query;
   private final Function<String, Optional<String>> headers;
@@ -29,14 +30,14 @@ public final class Call {
   private final String requestUri;
 
   public Call(
-      Optional<Principal> principal,
+      java.util.function.Supplier<Optional<Principal>> principal,
       Map<String, String> pathParams,
       Function<String, Optional<String>> query,
       Function<String, Optional<String>> headers,
       byte[] body,
       String method,
       String requestUri) {
-    this.principal = principal;
+    this.principalSource = principal;
     this.pathParams = Map.copyOf(pathParams);
     this.query = query;
     this.headers = headers;
@@ -47,11 +48,20 @@ public final class Call {
 
   /** The caller; present on every non-open route. */
   public Principal principal() {
-    return principal.orElseThrow(() ->
-        new ProblemException(CommonProblem.UNAUTHENTICATED, "a client certificate is required"));
+    return optionalPrincipal()
+        .orElseThrow(() ->
+            new ProblemException(
+                CommonProblem.UNAUTHENTICATED, "a client certificate is required"));
   }
 
+  /**
+   * The caller when it presented a mapped client certificate. Looked up on first use: open routes
+   * that never ask do not pay for the TLS session's peer lookup and the fingerprint.
+   */
   public Optional<Principal> optionalPrincipal() {
+    if (principal == null) {
+      principal = principalSource.get();
+    }
     return principal;
   }
 

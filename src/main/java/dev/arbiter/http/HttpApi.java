@@ -14,7 +14,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -40,6 +39,7 @@ public final class HttpApi {
   private final List<Route> routes;
   private final RoleMap roles;
   private final Observer observer;
+  private final Admission admission;
 
   /**
    * Told about every answered request, for metrics: the method, the route template (never the raw
@@ -55,9 +55,18 @@ public final class HttpApi {
   }
 
   public HttpApi(List<Route> routes, RoleMap roles, Observer observer) {
+    this(routes, roles, observer, new Admission(Admission.Settings.unlimited()));
+  }
+
+  /**
+   * @param admission limits the routes marked {@link Route#withAdmission()} (per-client rate,
+   *     concurrency with a queue-time budget)
+   */
+  public HttpApi(List<Route> routes, RoleMap roles, Observer observer, Admission admission) {
     this.routes = List.copyOf(routes);
     this.roles = roles;
     this.observer = observer;
+    this.admission = admission;
   }
 
   public List<Route> routes() {
@@ -151,9 +160,20 @@ public final class HttpApi {
 
   private void serve(Route route, List<String> names, ServerRequest req, ServerResponse res) {
     try {
-      Optional<Principal> principal = authenticate(route, req);
+      // open routes look the certificate up only when the handler asks (never, for attest)
+      java.util.function.Supplier<Optional<Principal>> principal;
+      if (route.access() == Access.OPEN) {
+        principal = () -> authenticate(route, req);
+      } else {
+        Optional<Principal> authenticated = authenticate(route, req);
+        principal = () -> authenticated;
+      }
+      if (route.guarded()) {
+        // before the body is read: a noisy client costs as little as possible
+        admission.checkRate(req.remotePeer().host());
+      }
       byte[] body = readBody(route, req);
-      Map<String, String> params = new java.util.LinkedHashMap<>();
+      Map<String, String> params = names.isEmpty() ? Map.of() : new java.util.LinkedHashMap<>();
       for (String name : names) {
         params.put(name, Inputs.pathParameter(name, req.path().pathParameters().get(name)));
       }
@@ -173,7 +193,15 @@ public final class HttpApi {
               body,
               route.method(),
               uri);
-      Reply reply = route.handler().handle(call);
+      Reply reply;
+      if (route.guarded()) {
+        // the slot covers the appraisal only, not reading the body or writing the answer
+        try (Admission.Permit permit = admission.enter()) {
+          reply = route.handler().handle(call);
+        }
+      } else {
+        reply = route.handler().handle(call);
+      }
       reply.headers().forEach(res::header);
       if (reply.body() == null) {
         res.status(reply.status()).send();
@@ -182,6 +210,14 @@ public final class HttpApi {
       } else {
         send(res, reply.status(), reply.contentType(), reply.body());
       }
+    } catch (Admission.Rejected e) {
+      res.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+      ProblemException problem = e.problem();
+      send(
+          res,
+          problem.problem().type().status(),
+          Problems.MEDIA_TYPE,
+          Problems.body(problem.problems()));
     } catch (ProblemException e) {
       if (e.problem().type().status() == 503) {
         res.header(
@@ -273,8 +309,13 @@ public final class HttpApi {
   }
 
   private static void send(ServerResponse res, int status, String contentType, Object body) {
-    byte[] bytes =
-        body instanceof byte[] raw ? raw : Json.write(body).getBytes(StandardCharsets.UTF_8);
+    byte[] bytes;
+    try {
+      // straight to UTF-8 bytes: no intermediate String
+      bytes = body instanceof byte[] raw ? raw : Json.mapper().writeValueAsBytes(body);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     res.status(status);
     if (contentType != null) {
       res.header("Content-Type", contentType);

@@ -82,6 +82,39 @@ public final class OpenApi {
               "Success",
               "content",
               Map.of("application/json", Map.of("schema", Map.of("type", "object")))));
+      if (route.guarded()) {
+        Map<String, Object> retryAfter =
+            Map.of(
+                "Retry-After",
+                Map.of(
+                    "description",
+                    "Seconds to wait before retrying",
+                    "schema",
+                    Map.of("type", "integer")));
+        Map<String, Object> problemContent =
+            Map.of(
+                Problems.MEDIA_TYPE,
+                Map.of("schema", Map.of("$ref", "#/components/schemas/Problem")));
+        responses.put(
+            "429",
+            Map.of(
+                "description",
+                "rate-limited: this client is over its per-client rate",
+                "headers",
+                retryAfter,
+                "content",
+                problemContent));
+        responses.put(
+            "503",
+            Map.of(
+                "description",
+                "overloaded: shed at capacity without being processed (or another temporary"
+                    + " problem)",
+                "headers",
+                retryAfter,
+                "content",
+                problemContent));
+      }
       responses.put(
           "default",
           Map.of(

@@ -10,6 +10,7 @@ import java.util.Objects;
  * @param requestExample an example request body for the OpenAPI document (null when none)
  * @param consumes the media type of the request body ({@link #JSON} unless a route says otherwise,
  *     e.g. the console's HTML forms)
+ * @param guarded whether {@link Admission} limits it (the open routes instances call in bulk)
  */
 public record Route(
     String method,
@@ -19,7 +20,8 @@ public record Route(
     long maxBody,
     Object requestExample,
     Handler handler,
-    String consumes) {
+    String consumes,
+    boolean guarded) {
   /** Default request body limit for admin routes. */
   public static final long DEFAULT_MAX_BODY = 1024 * 1024;
 
@@ -46,7 +48,7 @@ public record Route(
       long maxBody,
       Object requestExample,
       Handler handler) {
-    this(method, path, access, summary, maxBody, requestExample, handler, JSON);
+    this(method, path, access, summary, maxBody, requestExample, handler, JSON, false);
   }
 
   public static Route get(String path, Access access, String summary, Handler handler) {
@@ -68,12 +70,23 @@ public record Route(
   }
 
   public Route withMaxBody(long bytes) {
-    return new Route(method, path, access, summary, bytes, requestExample, handler, consumes);
+    return new Route(
+        method, path, access, summary, bytes, requestExample, handler, consumes, guarded);
   }
 
   /** This route taking a request body of {@code mediaType} instead (e.g. {@link #FORM}). */
   public Route withConsumes(String mediaType) {
-    return new Route(method, path, access, summary, maxBody, requestExample, handler, mediaType);
+    return new Route(
+        method, path, access, summary, maxBody, requestExample, handler, mediaType, guarded);
+  }
+
+  /**
+   * This route under {@link Admission}: per-client rate limit and concurrency limit (429 / 503 with
+   * Retry-After).
+   */
+  public Route withAdmission() {
+    return new Route(
+        method, path, access, summary, maxBody, requestExample, handler, consumes, true);
   }
 
   /** Handles one call. Throw {@code ProblemException} for expected rejections. */

@@ -14,7 +14,14 @@ public enum CommonProblem implements ProblemType {
   FORBIDDEN(403, "The client certificate's role may not call this route."),
   CONFLICT(409, "The change conflicts with the current state (e.g. a concurrent change)."),
   INTERNAL_ERROR(500, "An unexpected server error; details are in the server log only."),
-  UNAVAILABLE(503, "A dependency (e.g. the database) is not available right now.");
+  UNAVAILABLE(503, "A dependency (e.g. the database) is not available right now."),
+  OVERLOADED(
+      503,
+      "The server is at capacity: the request was shed without being processed; retry after"
+          + " Retry-After (possibly at another replica)."),
+  RATE_LIMITED(
+      429,
+      "This client sent more requests than its per-client rate allows; retry after Retry-After.");
 
   private final int status;
   private final String meaning;

@@ -29,6 +29,7 @@ import dev.arbiter.governance.KeyRing;
 import dev.arbiter.governance.LegacyRecords;
 import dev.arbiter.governance.ServiceKeyStore;
 import dev.arbiter.governance.http.AuditRoutes;
+import dev.arbiter.http.Admission;
 import dev.arbiter.http.HttpApi;
 import dev.arbiter.http.OpenApi;
 import dev.arbiter.http.Route;
@@ -132,7 +133,8 @@ public final class ArbiterServer implements AutoCloseable {
       Metrics metrics,
       TransparencyLog transparencyLog,
       DecisionLog decisionLog,
-      CertificateRevocations certificateRevocations) {}
+      CertificateRevocations certificateRevocations,
+      Admission admission) {}
 
   public static ArbiterServer start(ServerConfig config) throws IOException {
     DataDir dir = new DataDir(config.dataDir());
@@ -173,7 +175,11 @@ public final class ArbiterServer implements AutoCloseable {
       AtomicReference<List<URI>> externalUrls = new AtomicReference<>(config.externalUrls());
       dev.arbiter.report.ExportSchedules exports = exportSchedules(services, database, dir);
       List<Route> routes = routes(services, database, externalUrls::get, exports);
-      WebServer web = serve(config, dir, new HttpApi(routes, roles, services.metrics()::answered));
+      WebServer web =
+          serve(
+              config,
+              dir,
+              new HttpApi(routes, roles, services.metrics()::answered, services.admission()));
       AutoCloseable exportScheduler = exports.start(config.schedulerTick());
       AutoCloseable pruner = decisionRetention(services, database).start(PRUNE_EVERY);
       ArbiterServer server =
@@ -375,7 +381,8 @@ public final class ArbiterServer implements AutoCloseable {
         metrics,
         tlog,
         decisionLog,
-        revocations);
+        revocations,
+        new Admission(config.admission()));
   }
 
   /**
@@ -445,6 +452,7 @@ public final class ArbiterServer implements AutoCloseable {
         new dev.arbiter.retention.http.RetentionRoutes(decisionRetention(services, database))
             .routes());
     services.metrics().watchLog(services.transparencyLog(), services.decisionLog());
+    services.metrics().watchAdmission(services.admission());
     return new SystemRoutes(
             database,
             services.jwks(),

@@ -184,19 +184,49 @@ public final class Metrics implements DecisionSink {
   private static final Set<String> METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
 
+  /** Registers the overload counters: requests shed (503) and rate-limited (429). */
+  void watchAdmission(dev.arbiter.http.Admission admission) {
+    FunctionCounter.builder("arbiter.http.shed", admission, a -> a.shedCount())
+        .description(
+            "Requests to the attestation routes shed with 503 overloaded (no slot within the queue"
+                + " budget)")
+        .register(registry);
+    FunctionCounter.builder("arbiter.http.rate_limited", admission, a -> a.limitedCount())
+        .description("Requests to the attestation routes refused with 429 rate-limited")
+        .register(registry);
+    Gauge.builder("arbiter.http.inflight", admission, a -> a.inflight())
+        .description("Requests to the attestation routes being processed now")
+        .register(registry);
+  }
+
   /**
    * Counts one answered HTTP request in {@code http_server_requests_seconds} by method, route
    * template ({@code unmatched} when no route took it: never the raw path) and status class.
    */
   void answered(String method, String route, int status, long nanos) {
-    Timer.builder("http.server.requests")
-        .description("HTTP requests by method, route template and status class")
-        .tag("method", METHODS.contains(method) ? method : OTHER)
-        .tag("route", route)
-        .tag("status", status >= 100 && status < 600 ? (status / 100) + "xx" : OTHER)
-        .register(registry)
+    String methodLabel = METHODS.contains(method) ? method : OTHER;
+    String statusLabel = status >= 100 && status < 600 ? STATUS_CLASSES[status / 100] : OTHER;
+    // one lookup per request instead of building and registering a meter id each time
+    requestTimers
+        .computeIfAbsent(
+            new RequestKey(methodLabel, route, statusLabel),
+            key ->
+                Timer.builder("http.server.requests")
+                    .description("HTTP requests by method, route template and status class")
+                    .tag("method", key.method())
+                    .tag("route", key.route())
+                    .tag("status", key.status())
+                    .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
   }
+
+  private static final String[] STATUS_CLASSES = {"0xx", "1xx", "2xx", "3xx", "4xx", "5xx"};
+
+  /** The labels of one request timer (route templates and labels are bounded sets). */
+  private record RequestKey(String method, String route, String status) {}
+
+  private final java.util.concurrent.ConcurrentMap<RequestKey, Timer> requestTimers =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   String formatLabel(String format) {
     return formats.contains(format) ? format : OTHER;

@@ -3,6 +3,7 @@ package dev.arbiter.server;
 
 import dev.arbiter.crypto.ServiceKeySource;
 import dev.arbiter.evidence.SchemeRegistry;
+import dev.arbiter.http.Admission;
 import dev.arbiter.rollout.VersionGate;
 import dev.arbiter.schemes.BuiltInSchemes;
 import java.net.URI;
@@ -30,6 +31,8 @@ import java.util.Optional;
  *     empty (the default) refuses every webhook
  * @param serviceKey where the service key is ({@code serve --service-key}): the data directory's
  *     {@code service-key.pem} (the default) or a PKCS#11 token
+ * @param admission overload protection of the attestation routes ({@code serve --max-inflight},
+ *     {@code --queue-budget-ms}, {@code --rate-limit}, {@code --rate-burst})
  */
 public record ServerConfig(
     String listen,
@@ -45,7 +48,8 @@ public record ServerConfig(
     LogSettings log,
     List<URI> externalUrls,
     List<String> webhookAllow,
-    ServiceKeySource serviceKey) {
+    ServiceKeySource serviceKey,
+    Admission.Settings admission) {
   public static final int DEFAULT_PORT = 8443;
 
   public ServerConfig {
@@ -61,6 +65,7 @@ public record ServerConfig(
     externalUrls = List.copyOf(externalUrls);
     webhookAllow = List.copyOf(webhookAllow);
     Objects.requireNonNull(serviceKey, "serviceKey");
+    Objects.requireNonNull(admission, "admission");
   }
 
   /**
@@ -102,7 +107,8 @@ public record ServerConfig(
         LogSettings.defaults(),
         List.of(),
         List.of(),
-        new ServiceKeySource.DataDirectory());
+        new ServiceKeySource.DataDirectory(),
+        Admission.Settings.defaults());
   }
 
   public ServerConfig withPort(int value) {
@@ -120,7 +126,8 @@ public record ServerConfig(
         log,
         externalUrls,
         webhookAllow,
-        serviceKey);
+        serviceKey,
+        admission);
   }
 
   public ServerConfig withListen(String value) {
@@ -138,7 +145,8 @@ public record ServerConfig(
         log,
         externalUrls,
         webhookAllow,
-        serviceKey);
+        serviceKey,
+        admission);
   }
 
   public ServerConfig withDatabaseUrl(Optional<String> value) {
@@ -156,7 +164,8 @@ public record ServerConfig(
         log,
         externalUrls,
         webhookAllow,
-        serviceKey);
+        serviceKey,
+        admission);
   }
 
   public ServerConfig withDev(boolean value) {
@@ -174,7 +183,8 @@ public record ServerConfig(
         log,
         externalUrls,
         webhookAllow,
-        serviceKey);
+        serviceKey,
+        admission);
   }
 
   public ServerConfig withClock(Clock value) {
@@ -192,7 +202,8 @@ public record ServerConfig(
         log,
         externalUrls,
         webhookAllow,
-        serviceKey);
+        serviceKey,
+        admission);
   }
 
   public ServerConfig withSchemes(SchemeRegistry value) {
@@ -210,7 +221,8 @@ public record ServerConfig(
         log,
         externalUrls,
         webhookAllow,
-        serviceKey);
+        serviceKey,
+        admission);
   }
 
   public ServerConfig withVersionGate(VersionGate value) {
@@ -228,7 +240,8 @@ public record ServerConfig(
         log,
         externalUrls,
         webhookAllow,
-        serviceKey);
+        serviceKey,
+        admission);
   }
 
   public ServerConfig withLiveWindow(Duration value) {
@@ -246,7 +259,8 @@ public record ServerConfig(
         log,
         externalUrls,
         webhookAllow,
-        serviceKey);
+        serviceKey,
+        admission);
   }
 
   public ServerConfig withSchedulerTick(Duration value) {
@@ -264,7 +278,8 @@ public record ServerConfig(
         log,
         externalUrls,
         webhookAllow,
-        serviceKey);
+        serviceKey,
+        admission);
   }
 
   public ServerConfig withLog(LogSettings value) {
@@ -282,7 +297,8 @@ public record ServerConfig(
         value,
         externalUrls,
         webhookAllow,
-        serviceKey);
+        serviceKey,
+        admission);
   }
 
   public ServerConfig withExternalUrls(List<URI> value) {
@@ -300,7 +316,8 @@ public record ServerConfig(
         log,
         value,
         webhookAllow,
-        serviceKey);
+        serviceKey,
+        admission);
   }
 
   public ServerConfig withWebhookAllow(List<String> value) {
@@ -318,7 +335,8 @@ public record ServerConfig(
         log,
         externalUrls,
         value,
-        serviceKey);
+        serviceKey,
+        admission);
   }
 
   public ServerConfig withServiceKey(ServiceKeySource value) {
@@ -336,6 +354,26 @@ public record ServerConfig(
         log,
         externalUrls,
         webhookAllow,
+        value,
+        admission);
+  }
+
+  public ServerConfig withAdmission(Admission.Settings value) {
+    return new ServerConfig(
+        listen,
+        port,
+        dataDir,
+        databaseUrl,
+        dev,
+        clock,
+        schemes,
+        versionGate,
+        liveWindow,
+        schedulerTick,
+        log,
+        externalUrls,
+        webhookAllow,
+        serviceKey,
         value);
   }
 }

@@ -107,40 +107,42 @@ public final class AttestationRoutes {
                   Nonces.Issued issued = nonces.issue();
                   return Reply.ok(new Challenge(issued.encoded(), issued.expiresAt().toString()));
                 })
-            .withMaxBody(4096);
+            .withMaxBody(4096)
+            .withAdmission();
     return List.of(
         challenge,
         new Route(
-            "POST",
-            "/v1/attest",
-            Access.OPEN,
-            "Appraise evidence; answers a signed EAR bound to the TEE key (evidence report data ="
-                + " SHA-512(nonce || JWK thumbprint))",
-            MAX_BODY,
-            example,
-            call -> {
-              Attest body = call.body(Attest.class);
-              AttestRequest request = toRequest(body);
-              return switch (appraiser.attest(request)) {
-                case AppraisalOutcome.Issued issued ->
-                    Reply.ok(
-                        new Attested(
-                            issued.ear().token(),
-                            issued.status().label(),
-                            body.workload(),
-                            issued.version(),
-                            issued.policyRevision(),
-                            issued.ear().expiresAt().toString()));
-                case AppraisalOutcome.Refused refused -> throw refused.problem();
-              };
-            }));
+                "POST",
+                "/v1/attest",
+                Access.OPEN,
+                "Appraise evidence; answers a signed EAR bound to the TEE key (evidence report data"
+                    + " = SHA-512(nonce || JWK thumbprint))",
+                MAX_BODY,
+                example,
+                call -> {
+                  Attest body = call.body(Attest.class);
+                  AttestRequest request = toRequest(body);
+                  return switch (appraiser.attest(request)) {
+                    case AppraisalOutcome.Issued issued ->
+                        Reply.ok(
+                            new Attested(
+                                issued.ear().token(),
+                                issued.status().label(),
+                                body.workload(),
+                                issued.version(),
+                                issued.policyRevision(),
+                                issued.ear().expiresAt().toString()));
+                    case AppraisalOutcome.Refused refused -> throw refused.problem();
+                  };
+                })
+            .withAdmission());
   }
 
   static AttestRequest toRequest(Attest body) {
     if (body.evidence() == null) {
       throw invalid("evidence is required");
     }
-    TeeKey key = TeeKey.parse(body.teeKey() == null ? "" : body.teeKey().toString());
+    TeeKey key = TeeKey.parse(body.teeKey());
     byte[] nonce =
         Nonces.decode(body.nonce())
             .orElseThrow(() ->

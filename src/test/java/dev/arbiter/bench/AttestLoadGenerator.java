@@ -1,0 +1,436 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.arbiter.bench;
+
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import dev.arbiter.appraisal.Binding;
+import dev.arbiter.crypto.TlsContexts;
+import dev.arbiter.evidence.sample.SampleEvidence;
+import dev.arbiter.internal.Json;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * The load generator of {@code bench/attest-load}: a prepared-request HTTPS client that costs
+ * little CPU (blocking TLS sockets with HTTP/1.1 keep-alive, one platform thread per connection,
+ * request bytes built before the timed phase), meant to be pinned to its own core.
+ *
+ * <p>Each {@code POST /v1/attest} needs a fresh nonce and evidence signed over it, so before each
+ * timed phase the generator fetches a pool of nonces ({@code POST /v1/challenge}) and signs {@code
+ * sample} evidence over each (dev mode), then serialises the complete HTTP requests. Phases:
+ * warm-up, saturation (closed loop: every connection sends its next request as soon as the answer
+ * arrives; saturation = answers per second), then an open loop at 70% of saturation: request {@code
+ * i} is due at {@code start + i / rate}, and its latency is measured from that intended start, so a
+ * stalled server is charged for every request it delayed (coordinated omission corrected, as wrk2
+ * does). Prints the CONTRACTS.md line last.
+ *
+ * <p>Arguments: {@code URL DATA_DIR [saturationSeconds] [openSeconds] [connections]}; the data
+ * directory gives the CA certificate and the operator certificate that registers the workload.
+ */
+public final class AttestLoadGenerator {
+  private static final String WORKLOAD = "bench";
+  private static final String MEASUREMENT = "be9c";
+
+  private final URI server;
+  private final SSLContext anonymous;
+  private final SSLContext operator;
+  private final ECKey attestationKey;
+  private final List<ECKey> teeKeys = new ArrayList<>();
+  private final List<Map<String, Object>> teeJwks = new ArrayList<>();
+
+  private AttestLoadGenerator(URI server, Path dataDir) throws Exception {
+    this.server = server;
+    Path ca = dataDir.resolve("ca.pem");
+    this.anonymous = TlsContexts.create(null, null, ca);
+    this.operator =
+        TlsContexts.create(
+            dataDir.resolve("clients/operator.pem"),
+            dataDir.resolve("clients/operator-key.pem"),
+            ca);
+    this.attestationKey = new ECKeyGenerator(Curve.P_256).generate();
+    for (int i = 0; i < 16; i++) {
+      ECKey key = new ECKeyGenerator(Curve.P_256).generate();
+      teeKeys.add(key);
+      teeJwks.add(key.toPublicJWK().toJSONObject());
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    URI url = URI.create(args[0]);
+    Path dataDir = Path.of(args[1]);
+    double saturationSeconds = args.length > 2 ? Double.parseDouble(args[2]) : 10;
+    double openSeconds = args.length > 3 ? Double.parseDouble(args[3]) : 20;
+    int connections = args.length > 4 ? Integer.parseInt(args[4]) : 16;
+    String generator = System.getProperty("attest.generator", "java-prepared-requests");
+    AttestLoadGenerator load = new AttestLoadGenerator(url, dataDir);
+    load.setUp();
+    // warm-up: JIT on both sides, the policy cache, TLS sessions
+    // warm-up: a fixed pool; its rate sizes the saturation pool (nonces expire after 120 s)
+    // (up to 3,000 requests or 30 s: the JIT compiles the whole path)
+    Result warm = load.closedLoop(connections, 30, 3000);
+    System.out.printf("warm-up: %s%n", warm);
+    long cpuBefore = serverCpuNanos();
+    Result saturation =
+        load.closedLoop(
+            connections,
+            saturationSeconds,
+            (int) (warm.throughput() * 3 * saturationSeconds + 500));
+    long cpuUsed = serverCpuNanos() - cpuBefore;
+    if (cpuBefore >= 0 && saturation.latencies().length > 0) {
+      System.out.printf(
+          "server JVM CPU per attestation during saturation: %.0f us%n",
+          cpuUsed / 1e3 / saturation.latencies().length);
+    }
+    System.out.printf("saturation (closed loop, %d connections): %s%n", connections, saturation);
+    double rate = saturation.throughput() * 0.7;
+    Result open = load.openLoop(rate, openSeconds, 64);
+    System.out.printf("open loop @%.0f/s (70%%): %s%n", rate, open);
+    System.out.printf(
+        "attest-load: saturation=%.0f/s p50=%.2fms p99_at_70=%.2fms cores=%d generator=%s%n",
+        saturation.throughput(),
+        open.percentile(0.50),
+        open.percentile(0.99),
+        Integer.getInteger("attest.cores", Runtime.getRuntime().availableProcessors()),
+        generator);
+  }
+
+  /**
+   * CPU time (user + system) of the server process ({@code -Dattest.serverPid}), from /proc; -1
+   * when unknown.
+   */
+  private static long serverCpuNanos() {
+    String pid = System.getProperty("attest.serverPid");
+    if (pid == null) {
+      return -1;
+    }
+    try {
+      String stat = java.nio.file.Files.readString(Path.of("/proc", pid, "stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+      return ticks * 10_000_000L; // USER_HZ = 100
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** Registers the workload with one version and accepts it; waits until attestation passes. */
+  private void setUp() throws Exception {
+    try (Connection admin = new Connection(operator, server)) {
+      admin.exchange(post("/v1/workloads", Json.write(Map.of("name", WORKLOAD))));
+      admin.exchange(
+          post(
+              "/v1/workloads/" + WORKLOAD + "/versions",
+              Json.write(
+                  Map.of(
+                      "version",
+                      "1",
+                      "reference_values",
+                      Map.of("sample", Map.of("measurement", MEASUREMENT))))));
+      int status =
+          admin.exchange(
+              post(
+                  "/v1/workloads/" + WORKLOAD + "/policy/accept",
+                  Json.write(Map.of("version", "1", "reason", "bench"))));
+      if (status != 200 && status != 201) {
+        throw new IllegalStateException("policy accept answered " + status);
+      }
+    }
+    // the policy cache follows the new revision through LISTEN/NOTIFY: wait for the first 200
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    try (Connection connection = new Connection(anonymous, server)) {
+      while (true) {
+        byte[][] one = prepare(1, 1);
+        int status = connection.exchange(one[0]);
+        if (status == 200) {
+          return;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("attest still answers " + status + " after 30 s");
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  private byte[] post(String path, String json) {
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+    String head =
+        "POST "
+            + path
+            + " HTTP/1.1\r\nHost: "
+            + server.getHost()
+            + ":"
+            + server.getPort()
+            + "\r\nContent-Type: application/json\r\nContent-Length: "
+            + body.length
+            + "\r\n\r\n";
+    byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
+    byte[] request = Arrays.copyOf(headBytes, headBytes.length + body.length);
+    System.arraycopy(body, 0, request, headBytes.length, body.length);
+    return request;
+  }
+
+  /** {@code count} complete attest requests, each with its own fresh nonce and signed evidence. */
+  private byte[][] prepare(int count, int connections) throws Exception {
+    String[] nonces = new String[count];
+    byte[] challenge = post("/v1/challenge", "{}");
+    AtomicInteger next = new AtomicInteger();
+    List<Thread> threads = new ArrayList<>();
+    List<Exception> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (int c = 0; c < connections; c++) {
+      threads.add(
+          Thread.ofPlatform()
+              .start(() -> {
+                try (Connection connection = new Connection(anonymous, server)) {
+                  int i;
+                  while ((i = next.getAndIncrement()) < count) {
+                    if (connection.exchange(challenge) != 200) {
+                      throw new IllegalStateException("challenge failed");
+                    }
+                    nonces[i] =
+                        Json.mapper().readTree(connection.lastBody()).path("nonce").asText();
+                  }
+                } catch (Exception e) {
+                  failures.add(e);
+                }
+              }));
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    if (!failures.isEmpty()) {
+      throw failures.get(0);
+    }
+    byte[][] requests = new byte[count][];
+    for (int i = 0; i < count; i++) {
+      ECKey key = teeKeys.get(i % teeKeys.size());
+      byte[] binding = Binding.value(Base64.getUrlDecoder().decode(nonces[i]), key);
+      String evidence = SampleEvidence.sign(attestationKey, MEASUREMENT, null, binding);
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("workload", WORKLOAD);
+      body.put("instance_id", "bench-" + (i % 500));
+      body.put("nonce", nonces[i]);
+      body.put("tee_key", teeJwks.get(i % teeKeys.size()));
+      body.put(
+          "evidence",
+          Map.of(
+              "format",
+              "sample",
+              "data",
+              Base64.getEncoder().encodeToString(evidence.getBytes(StandardCharsets.US_ASCII))));
+      requests[i] = post("/v1/attest", Json.write(body));
+    }
+    return requests;
+  }
+
+  /** Latencies in nanoseconds (sorted), answers, failures and the answered rate. */
+  record Result(long[] latencies, int failures, double throughput, Map<Integer, Integer> statuses) {
+    double percentile(double p) {
+      if (latencies.length == 0) {
+        return Double.NaN;
+      }
+      int index = (int) Math.ceil(p * latencies.length) - 1;
+      return latencies[Math.max(0, Math.min(latencies.length - 1, index))] / 1e6;
+    }
+
+    @Override
+    public String toString() {
+      return String.format(
+          "n=%d failures=%d statuses=%s throughput=%.0f/s p50=%.2fms p90=%.2fms p99=%.2fms"
+              + " p99.9=%.2fms max=%.2fms",
+          latencies.length,
+          failures,
+          statuses,
+          throughput,
+          percentile(0.5),
+          percentile(0.9),
+          percentile(0.99),
+          percentile(0.999),
+          percentile(1.0));
+    }
+  }
+
+  /**
+   * Closed loop for {@code seconds} or until the {@code pool} of prepared requests is used up:
+   * answers per second.
+   */
+  private Result closedLoop(int connections, double seconds, int pool) throws Exception {
+    byte[][] requests = prepare(pool, connections);
+    AtomicInteger next = new AtomicInteger();
+    long[] latencies = new long[requests.length];
+    int[] statuses = new int[requests.length];
+    AtomicLong lastEnd = new AtomicLong();
+    long start = System.nanoTime();
+    long end = start + (long) (seconds * 1e9);
+    List<Thread> threads = new ArrayList<>();
+    for (int c = 0; c < connections; c++) {
+      threads.add(
+          Thread.ofPlatform()
+              .start(() -> {
+                try (Connection connection = new Connection(anonymous, server)) {
+                  int i;
+                  while (System.nanoTime() < end
+                      && (i = next.getAndIncrement()) < requests.length) {
+                    long t0 = System.nanoTime();
+                    statuses[i] = connection.exchange(requests[i]);
+                    long t1 = System.nanoTime();
+                    latencies[i] = t1 - t0;
+                    lastEnd.accumulateAndGet(t1, Math::max);
+                  }
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              }));
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    int done = Math.min(next.get(), requests.length);
+    return result(latencies, statuses, done, (lastEnd.get() - start) / 1e9);
+  }
+
+  /**
+   * Open loop at {@code rate}/s for {@code seconds}: request i is due at start + i/rate; latency is
+   * measured from that intended start (coordinated-omission correction).
+   */
+  private Result openLoop(double rate, double seconds, int connections) throws Exception {
+    int count = (int) (rate * seconds);
+    byte[][] requests = prepare(count, 16);
+    AtomicInteger next = new AtomicInteger();
+    long[] latencies = new long[count];
+    int[] statuses = new int[count];
+    AtomicLong lastEnd = new AtomicLong();
+    long start = System.nanoTime() + 50_000_000L;
+    List<Thread> threads = new ArrayList<>();
+    for (int c = 0; c < connections; c++) {
+      threads.add(
+          Thread.ofPlatform()
+              .start(() -> {
+                try (Connection connection = new Connection(anonymous, server)) {
+                  int i;
+                  while ((i = next.getAndIncrement()) < count) {
+                    long due = start + (long) (i / rate * 1e9);
+                    long wait;
+                    while ((wait = due - System.nanoTime()) > 0) {
+                      LockSupport.parkNanos(wait);
+                    }
+                    statuses[i] = connection.exchange(requests[i]);
+                    long t1 = System.nanoTime();
+                    latencies[i] = t1 - due;
+                    lastEnd.accumulateAndGet(t1, Math::max);
+                  }
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              }));
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    return result(latencies, statuses, count, (lastEnd.get() - start) / 1e9);
+  }
+
+  private static Result result(long[] latencies, int[] statuses, int done, double seconds) {
+    long[] sorted = Arrays.copyOf(latencies, done);
+    Arrays.sort(sorted);
+    Map<Integer, Integer> counts = new java.util.TreeMap<>();
+    int failures = 0;
+    for (int i = 0; i < done; i++) {
+      counts.merge(statuses[i], 1, Integer::sum);
+      if (statuses[i] != 200) {
+        failures++;
+      }
+    }
+    return new Result(sorted, failures, done / seconds, counts);
+  }
+
+  /** One keep-alive HTTPS connection: writes prepared request bytes, reads one response. */
+  static final class Connection implements AutoCloseable {
+    private final SSLSocket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    private byte[] lastBody = new byte[0];
+
+    Connection(SSLContext context, URI server) throws IOException {
+      socket =
+          (SSLSocket) context.getSocketFactory().createSocket(server.getHost(), server.getPort());
+      socket.setTcpNoDelay(true);
+      socket.startHandshake();
+      in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+      out = socket.getOutputStream();
+    }
+
+    /** Sends one request, reads the whole response; returns its status. */
+    int exchange(byte[] request) throws IOException {
+      out.write(request);
+      out.flush();
+      String statusLine = line();
+      int status = Integer.parseInt(statusLine.substring(9, 12));
+      int length = -1;
+      boolean chunked = false;
+      String header;
+      while (!(header = line()).isEmpty()) {
+        int colon = header.indexOf(':');
+        String name = header.substring(0, colon).trim();
+        if (name.equalsIgnoreCase("Content-Length")) {
+          length = Integer.parseInt(header.substring(colon + 1).trim());
+        } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
+          chunked = header.toLowerCase(java.util.Locale.ROOT).contains("chunked");
+        }
+      }
+      if (chunked) {
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        int size;
+        while ((size = Integer.parseInt(line().trim(), 16)) > 0) {
+          body.write(in.readNBytes(size));
+          line();
+        }
+        line();
+        lastBody = body.toByteArray();
+      } else {
+        lastBody = in.readNBytes(Math.max(length, 0));
+      }
+      return status;
+    }
+
+    byte[] lastBody() {
+      return lastBody;
+    }
+
+    private String line() throws IOException {
+      StringBuilder line = new StringBuilder(64);
+      int c;
+      while ((c = in.read()) != '\n') {
+        if (c < 0) {
+          throw new IOException("connection closed");
+        }
+        if (c != '\r') {
+          line.append((char) c);
+        }
+      }
+      return line.toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+}
