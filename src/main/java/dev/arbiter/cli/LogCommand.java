@@ -115,10 +115,10 @@ final class LogCommand {
         "Fetch the latest checkpoint, verify it with the pinned key and that it extends the last"
             + " one kept in --checkpoint-dir (consistency proof), then keep it"
             + " (DIR/<size>.checkpoint, DIR/latest).",
-        "The pinned key is --log-key / --log-key-file (written to DIR/log-key.txt on first use; a"
-            + " different key later is refused), else DIR/log-key.txt, else the checkpoint key in"
-            + " the server's data directory (--data-dir) when run next to the server. Never the key"
-            + " the server serves.",
+        "The pinned key is --log-key / --log-key-file, else DIR/log-key.txt, else the checkpoint"
+            + " key in the server's data directory (--data-dir) when run next to the server; the"
+            + " key used first is written to DIR/log-key.txt and a different key later is refused."
+            + " Never the key the server serves.",
         "Exit 0 ok, 1 bad signature, rollback (smaller tree) or fork (failed consistency proof), 2"
             + " usage or I/O."
       })
@@ -234,13 +234,17 @@ final class LogCommand {
         // the server's own key file: its public key is what we pin; the name is the checkpoint's
         // origin line
         String origin = note.substring(0, Math.max(0, note.indexOf('\n')));
+        NoteVerifierKey own;
         try {
-          return NoteVerifierKey.of(origin, Ed25519Key.load(keyFile).publicKey());
+          own = NoteVerifierKey.of(origin, Ed25519Key.load(keyFile).publicKey());
         } catch (IllegalArgumentException e) {
           throw CliException.refused(
               "the server's checkpoint names an invalid origin: "
                   + ErrorHandler.oneLine(e.getMessage()));
         }
+        // pinned like a given key, so later runs (and 'log verify-proof --log-key-file') use it
+        write(pinnedFile, own.encoded() + "\n");
+        return own;
       }
       throw CliException.usage(
           "no pinned log key: pass --log-key (obtained out of band, e.g. from the server's data"

@@ -161,6 +161,13 @@ class TransparencyLogServerTest {
       assertThat(second.out()).contains("extends");
       long size = Checkpoint.parse(firstLines(Files.readString(witness.resolve("latest")))).size();
       assertThat(witness.resolve(size + ".checkpoint")).exists();
+      // next to the server without a key: the data directory's checkpoint key, pinned on first use
+      Path beside = tmp.resolve("beside");
+      CliRun own =
+          CliRun.of("log", "witness", "--checkpoint-dir", beside.toString(), "--data-dir", dir);
+      assertThat(own.exitCode()).as(own.err()).isZero();
+      assertThat(Files.readString(beside.resolve("log-key.txt")).strip())
+          .isEqualTo(pinned.encoded());
       CliRun printed = CliRun.of("log", "checkpoint", "--json", "--data-dir", dir);
       assertThat(printed.exitCode()).as(printed.err()).isZero();
       assertThat(printed.json().path("tree_size").asLong()).isEqualTo(size);
