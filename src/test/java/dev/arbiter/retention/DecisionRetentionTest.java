@@ -364,6 +364,8 @@ class DecisionRetentionTest {
       var refused = server.operator().post("/v1/decisions/prune", Map.of("workload", "busy"));
       assertThat(refused.status()).isEqualTo(409);
       assertThat(refused.problem()).isEqualTo("prune-in-progress");
+      // the handle's connection goes back to the pool: a session lock would outlive close()
+      other.execute("select pg_advisory_unlock(7021782974021662062)");
     }
     var ok =
         server.operator().post("/v1/decisions/prune", Map.of("workload", "busy", "dry_run", true));
