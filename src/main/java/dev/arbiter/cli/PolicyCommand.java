@@ -267,7 +267,7 @@ final class PolicyCommand {
     out.println("dry run   " + p.path("cel").asText() + " (nothing changed)");
     out.println(
         "current   "
-            + (p.path("current_cel").isNull() ? "(none)" : p.path("current_cel").asText())
+            + (p.path("current_cel").isTextual() ? p.path("current_cel").asText() : "(none)")
             + " (revision "
             + p.path("current_revision").asText()
             + ")");
