@@ -14,6 +14,7 @@ import dev.arbiter.evidence.SchemeRegistry;
 import dev.arbiter.evidence.VerificationContext;
 import dev.arbiter.evidence.VerificationResult;
 import dev.arbiter.internal.Hex;
+import dev.arbiter.policy.AppraisalInput;
 import dev.arbiter.policy.CelPolicy;
 import dev.arbiter.policy.PolicyProblem;
 import dev.arbiter.problem.CommonProblem;
@@ -166,6 +167,7 @@ public final class Appraiser {
     CompiledPolicy.AcceptedVersion matched;
     boolean configurationChecked;
     Map<String, Claims> devices = Map.of();
+    AppraisalInput appraised;
 
     Attempt(AttestRequest request, CompiledPolicy policy) {
       this.request = request;
@@ -404,27 +406,25 @@ public final class Appraiser {
     return Optional.empty();
   }
 
-  /** The workload's CEL appraisal policy, when it has one, allows the claims. */
+  /**
+   * The workload's CEL appraisal policy, when it has one, allows the claims. What the policy sees
+   * is kept on the attempt (and its decision) either way, for dry runs of proposed policies.
+   */
   Optional<Refused> evaluatePolicy(Attempt attempt) {
     CompiledPolicy policy = attempt.policy;
+    List<Map<String, Object>> deviceVariables = new ArrayList<>();
+    attempt.devices.forEach((label, deviceClaims) ->
+        deviceVariables.add(AppraisalInput.device(formatOf(label), deviceClaims.values())));
+    attempt.appraised =
+        new AppraisalInput(
+            attempt.request.format(),
+            attempt.matched.label(),
+            attempt.claims.values(),
+            deviceVariables);
     if (policy.appraisal().isEmpty()) {
       return Optional.empty();
     }
-    List<Map<String, Object>> deviceVariables = new ArrayList<>();
-    attempt.devices.forEach((label, deviceClaims) ->
-        deviceVariables.add(Map.of("format", formatOf(label), "claims", deviceClaims.values())));
-    Map<String, Object> variables =
-        Map.of(
-            "claims",
-            attempt.claims.values(),
-            "format",
-            attempt.request.format(),
-            "workload",
-            policy.workload(),
-            "version",
-            attempt.matched.label(),
-            "devices",
-            deviceVariables);
+    Map<String, Object> variables = attempt.appraised.variables(policy.workload());
     CelPolicy.Decision decision = policy.appraisal().get().evaluate(variables);
     if (decision == CelPolicy.Decision.ALLOW) {
       return Optional.empty();
@@ -532,7 +532,8 @@ public final class Appraiser {
               List.of(),
               issued.ear().jti(),
               true,
-              elapsed);
+              elapsed,
+              attempt.appraised);
       case Refused refused ->
           new Decision(
               clock.instant(),
@@ -546,7 +547,8 @@ public final class Appraiser {
               refused.problem().problems().stream().map(Decision.Reason::of).toList(),
               null,
               refused.evidenceVerified(),
-              elapsed);
+              elapsed,
+              attempt.appraised);
     };
   }
 

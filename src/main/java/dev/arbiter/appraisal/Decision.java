@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.appraisal;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.arbiter.policy.AppraisalInput;
 import dev.arbiter.problem.Problem;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,6 +29,9 @@ import java.util.Objects;
  * @param evidenceVerified true when the nonce was accepted and the evidence verified (signature,
  *     chain, binding): only such decisions may update fleet state and failure rates
  * @param elapsed how long the appraisal took (metrics)
+ * @param appraised what the appraisal policy saw, when the attempt reached it (null otherwise); in
+ *     memory only, for dry runs of proposed policies ({@link RecentAppraisalsFeed}): never logged,
+ *     serialized or stored
  */
 public record Decision(
     @JsonProperty("at") Instant at,
@@ -40,7 +45,38 @@ public record Decision(
     @JsonProperty("reasons") List<Reason> reasons,
     @JsonProperty("ear_id") String earId,
     @JsonProperty("evidence_verified") boolean evidenceVerified,
-    @JsonProperty("elapsed") Duration elapsed) {
+    @JsonProperty("elapsed") Duration elapsed,
+    @JsonIgnore AppraisalInput appraised) {
+
+  /** A decision that did not reach the appraisal policy (or whose input is not kept). */
+  public Decision(
+      Instant at,
+      String workload,
+      String instanceId,
+      String format,
+      String evidenceSha256,
+      String version,
+      String policyRevision,
+      Verdict verdict,
+      List<Reason> reasons,
+      String earId,
+      boolean evidenceVerified,
+      Duration elapsed) {
+    this(
+        at,
+        workload,
+        instanceId,
+        format,
+        evidenceSha256,
+        version,
+        policyRevision,
+        verdict,
+        reasons,
+        earId,
+        evidenceVerified,
+        elapsed,
+        null);
+  }
 
   public Decision {
     Objects.requireNonNull(at, "at");

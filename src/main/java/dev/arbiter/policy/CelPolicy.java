@@ -33,10 +33,12 @@ public final class CelPolicy {
   private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().build();
 
   private final String source;
+  private final CelAbstractSyntaxTree ast;
   private final CelRuntime.Program program;
 
-  private CelPolicy(String source, CelRuntime.Program program) {
+  private CelPolicy(String source, CelAbstractSyntaxTree ast, CelRuntime.Program program) {
     this.source = source;
+    this.ast = ast;
     this.program = program;
   }
 
@@ -81,7 +83,8 @@ public final class CelPolicy {
         return new Compiled(Optional.empty(), oneLine(result.getIssueString()));
       }
       CelAbstractSyntaxTree ast = result.getAst();
-      return new Compiled(Optional.of(new CelPolicy(expression, RUNTIME.createProgram(ast))), null);
+      return new Compiled(
+          Optional.of(new CelPolicy(expression, ast, RUNTIME.createProgram(ast))), null);
     } catch (CelValidationException | CelEvaluationException | RuntimeException e) {
       return new Compiled(Optional.empty(), oneLine(e.getMessage()));
     }
@@ -109,6 +112,11 @@ public final class CelPolicy {
 
   public String source() {
     return source;
+  }
+
+  /** The checked syntax tree (read by {@link ClaimReferences}). */
+  CelAbstractSyntaxTree ast() {
+    return ast;
   }
 
   private static String oneLine(String message) {

@@ -17,6 +17,10 @@ public enum PolicyProblem implements ProblemType {
   INVALID_DIGEST(
       400, "A digest is not of the form sha256:<64 hex> (or sha384:<96 hex> where allowed)."),
   INVALID_CEL(400, "A CEL expression does not compile; the detail has the compiler's message."),
+  APPRAISAL_UNKNOWN_CLAIM(
+      400,
+      "An appraisal policy reads a claim no scheme of the workload's versions (or named in the"
+          + " policy) produces; one problem per name, with the nearest known name."),
   REVISION_CONFLICT(409, "The change was based on a policy revision that is no longer current."),
   REVISION_NOT_FOUND(404, "The workload has no policy revision with this number."),
   VERSION_NOT_ACCEPTED(409, "The version is not in the workload's accepted set."),

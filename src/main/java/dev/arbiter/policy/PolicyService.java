@@ -40,11 +40,15 @@ public final class PolicyService {
    */
   public static final String CHANNEL = "arbiter_policy";
 
+  /** The largest sample a dry run evaluates. */
+  public static final int MAX_PREVIEW = RecentAppraisals.INSTANCES_PER_WORKLOAD;
+
   private final Database database;
   private final ServiceKey key;
   private final AuditLog audit;
   private final SchemeRegistry schemes;
   private final Clock clock;
+  private final RecentAppraisals recent = new RecentAppraisals();
 
   public PolicyService(
       Database database, ServiceKey key, AuditLog audit, SchemeRegistry schemes, Clock clock) {
@@ -311,24 +315,94 @@ public final class PolicyService {
     });
   }
 
-  /** Replaces the appraisal policy (CEL, compiled first; refused with the compiler's message). */
+  /**
+   * Replaces the appraisal policy: CEL, compiled first (refused with the compiler's message), and
+   * every claim name it reads must be a claim of a scheme of the workload's versions or named in
+   * the policy ({@link ClaimCheck}; refused with one {@link PolicyProblem#APPRAISAL_UNKNOWN_CLAIM}
+   * per unknown name). A refusal changes nothing.
+   */
   public PolicyRevision setAppraisal(
       Principal who, String workload, String cel, String reason, Optional<String> baseRevision) {
     Names.reason(reason);
+    CelPolicy policy = compileAppraisal(cel);
+    ClaimReferences references = ClaimReferences.of(policy);
+    return database.inTransaction(tx -> {
+      PolicyRevision head = lockAndCheckBase(tx, workload, baseRevision);
+      checkClaims(references, PolicyStore.versions(tx, workload));
+      PolicyRevision revision =
+          appendRevision(
+              tx,
+              who,
+              workload,
+              reason,
+              head,
+              content -> {
+                content.put("appraisal", cel);
+                return content;
+              });
+      audit.append(
+          tx,
+          who,
+          "policy.set-appraisal",
+          workload,
+          reason,
+          Optional.of(revision.hash()),
+          Map.of("seq", revision.seq()));
+      return revision;
+    });
+  }
+
+  /**
+   * Dry run of a proposed appraisal policy: checked as {@link #setAppraisal} checks it, then
+   * evaluated on the latest appraisal of up to {@code limit} recently seen instances ({@link
+   * RecentAppraisals}), only those appraised within {@code since} when given. Reads only; writes
+   * nothing (no revision, no audit record).
+   */
+  public AppraisalPreview previewAppraisal(
+      String workload, String cel, int limit, Optional<java.time.Duration> since) {
+    if (limit < 1 || limit > MAX_PREVIEW) {
+      throw new ProblemException(
+          dev.arbiter.problem.CommonProblem.INVALID_FIELD,
+          "last must be between 1 and " + MAX_PREVIEW);
+    }
+    if (since.isPresent() && (since.get().isNegative() || since.get().isZero())) {
+      throw new ProblemException(
+          dev.arbiter.problem.CommonProblem.INVALID_FIELD, "since must be a positive duration");
+    }
+    CelPolicy policy = compileAppraisal(cel);
+    ClaimReferences references = ClaimReferences.of(policy);
+    PolicyRevision head =
+        database.inTransaction(tx -> {
+          PolicyRevision current = head(tx, workload);
+          checkClaims(references, PolicyStore.versions(tx, workload));
+          return current;
+        });
+    Optional<Instant> cutoff = since.map(window -> now().minus(window));
+    return AppraisalPreview.of(
+        workload, policy, references, head, recent.recent(workload, limit, cutoff));
+  }
+
+  /**
+   * The recent appraisals of this process, which the appraiser feeds and dry runs read ({@link
+   * #previewAppraisal}).
+   */
+  public RecentAppraisals recentAppraisals() {
+    return recent;
+  }
+
+  private static CelPolicy compileAppraisal(String cel) {
     CelPolicy.Compiled compiled = CelPolicy.compile(cel, CelPolicy.APPRAISAL_VARIABLES);
     if (compiled.policy().isEmpty()) {
       throw new ProblemException(PolicyProblem.INVALID_CEL, compiled.error());
     }
-    return revise(
-        who,
-        workload,
-        reason,
-        baseRevision,
-        "policy.set-appraisal",
-        content -> {
-          content.put("appraisal", cel);
-          return content;
-        });
+    return compiled.policy().get();
+  }
+
+  private void checkClaims(ClaimReferences references, List<Version> versions) {
+    List<dev.arbiter.problem.Problem> unknown = ClaimCheck.unknown(references, versions, schemes);
+    if (!unknown.isEmpty()) {
+      throw new ProblemException(unknown);
+    }
   }
 
   /** Replaces the endorsements object. */

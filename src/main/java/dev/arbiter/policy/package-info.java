@@ -11,7 +11,10 @@
  * the head's hash) and writes the audit record, or nothing; a change announces itself on {@link
  * dev.arbiter.policy.PolicyService#CHANNEL} at commit. Other domains (rollouts, supply chain)
  * compose policy changes with their own rows through the static {@code Tx}-taking methods of {@code
- * PolicyService} inside {@link dev.arbiter.store.Database#inTransaction}.
+ * PolicyService} inside {@link dev.arbiter.store.Database#inTransaction}. An appraisal policy may
+ * read only claims the schemes of the workload's versions produce, and can be tried first on a
+ * bounded in-memory sample of recent appraisals ({@link dev.arbiter.policy.RecentAppraisals}; see
+ * README.md).
  *
  * <p>May depend on {@code governance} (audit, chained records), {@code auth} (principals), {@code
  * evidence} (scheme registry for reference values), {@code store}, {@code crypto}, {@code

@@ -9,6 +9,7 @@ import dev.arbiter.appraisal.FleetFeed;
 import dev.arbiter.appraisal.FleetRecorder;
 import dev.arbiter.appraisal.Nonces;
 import dev.arbiter.appraisal.PolicyCache;
+import dev.arbiter.appraisal.RecentAppraisalsFeed;
 import dev.arbiter.appraisal.http.AttestationRoutes;
 import dev.arbiter.auth.CertificateRevocations;
 import dev.arbiter.auth.ClientConfig;
@@ -329,6 +330,8 @@ public final class ArbiterServer implements AutoCloseable {
     EarSigner earSigner = new EarSigner(serviceKey, clock, Duration.ofMinutes(10), build);
     FleetRecorder fleet = new FleetRecorder(database, 200_000);
     Metrics metrics = new Metrics(config.schemes(), ProblemCatalog.all());
+    // the sample of recent appraisals that dry runs of proposed appraisal policies evaluate
+    DecisionSink recent = new RecentAppraisalsFeed(policies.recentAppraisals());
     Appraiser appraiser =
         new Appraiser(
             config.schemes(),
@@ -338,8 +341,8 @@ public final class ArbiterServer implements AutoCloseable {
             collateral::forFormat,
             DecisionSink.all(
                 config.log().recordDecisions()
-                    ? List.of(decisionLog, new FleetFeed(fleet), metrics)
-                    : List.of(new FleetFeed(fleet), metrics)),
+                    ? List.of(decisionLog, new FleetFeed(fleet), recent, metrics)
+                    : List.of(new FleetFeed(fleet), recent, metrics)),
             config.dev(),
             clock);
     // rollout: transitions, reports, the scheduler and this replica's heartbeat

@@ -250,4 +250,178 @@ class PolicyServiceTest {
         PolicyProblem.INVALID_CEL);
     assertThat(policies.revisions("cel")).hasSize(1);
   }
+
+  private static JsonNode snpValues() {
+    return Json.mapper()
+        .valueToTree(
+            Map.of(
+                "sev-snp",
+                Map.of("measurement", "ab".repeat(48), "min", Map.of("reported_tcb.snp", 8))));
+  }
+
+  private static List<String> details(ThrowingCallable call) {
+    List<String> out = new ArrayList<>();
+    assertThatThrownBy(call)
+        .isInstanceOfSatisfying(
+            ProblemException.class,
+            e ->
+                e.problems()
+                    .forEach(p -> {
+                      assertThat(p.type()).isEqualTo(PolicyProblem.APPRAISAL_UNKNOWN_CLAIM);
+                      out.add(p.detail());
+                    }));
+    return out;
+  }
+
+  @Test
+  void setAppraisal_unknownClaims_areRefusedWithTheNearestName_andChangeNothing() {
+    policies.createWorkload(ALICE, "unknown-claim", null, null);
+    policies.registerVersion(ALICE, "unknown-claim", "1.0", values("aa11"), Optional.empty());
+    int revisions = policies.revisions("unknown-claim").size();
+    int records = audit("unknown-claim").size();
+    List<String> details =
+        details(() ->
+            policies.setAppraisal(
+                ALICE,
+                "unknown-claim",
+                "claims.debugg == false && claims[\"measurment\"] == 'aa11' && claims.svn > 1",
+                "typo",
+                Optional.empty()));
+    assertThat(details)
+        .containsExactly(
+            "claims.debugg is not a claim of sample; did you mean claims.debug?",
+            "claims.measurment is not a claim of sample; did you mean claims.measurement?");
+    assertThat(policies.revisions("unknown-claim")).hasSize(revisions);
+    assertThat(audit("unknown-claim")).hasSize(records);
+    assertThat(policies.current("unknown-claim").appraisal()).isEmpty();
+  }
+
+  @Test
+  void setAppraisal_knownClaims_nestedIndexedAndOfANamedScheme_areAccepted() {
+    policies.createWorkload(ALICE, "known-claims", null, null);
+    policies.registerVersion(ALICE, "known-claims", "1.0", snpValues(), Optional.empty());
+    PolicyRevision revision =
+        policies.setAppraisal(
+            ALICE,
+            "known-claims",
+            "claims.reported_tcb.snp >= 8 && claims[\"debug_allowed\"] == false"
+                + " && 'vmpl' in claims && has(claims.reported_tcb)"
+                + " && (format != 'tdx' || claims.mr_td != '')",
+            "hardening",
+            Optional.empty());
+    assertThat(revision.appraisal()).isPresent();
+    // a scheme of the versions does not know mr_td, and the policy no longer names tdx
+    assertThat(
+            details(() ->
+                policies.setAppraisal(
+                    ALICE, "known-claims", "claims.mr_td != ''", "tdx only", Optional.empty())))
+        .singleElement()
+        .asString()
+        .startsWith("claims.mr_td is not a claim of sev-snp; did you mean");
+    // a comprehension variable named claims hides the claims variable
+    policies.setAppraisal(
+        ALICE,
+        "known-claims",
+        "[{'nothing': 1}].all(claims, claims.nothing == 1)",
+        "shadow",
+        Optional.empty());
+  }
+
+  @Test
+  void setAppraisal_withoutVersions_checksEveryScheme_andDeviceClaimsOnlyDeviceSchemes() {
+    policies.createWorkload(ALICE, "no-versions", null, null);
+    policies.setAppraisal(
+        ALICE, "no-versions", "claims.tcb_status == 'UpToDate'", "any", Optional.empty());
+    assertThat(
+            details(() ->
+                policies.setAppraisal(
+                    ALICE, "no-versions", "claims.no_such_claim", "x", Optional.empty())))
+        .singleElement()
+        .asString()
+        .startsWith("claims.no_such_claim is not a claim of any enabled CPU scheme");
+    assertThat(
+            details(() ->
+                policies.setAppraisal(
+                    ALICE,
+                    "no-versions",
+                    "devices.all(d, d.claims.measurement_nope == 'x') && devices[0].claims.nonce"
+                        + " != ''",
+                    "x",
+                    Optional.empty())))
+        .singleElement()
+        .asString()
+        .startsWith(
+            "devices[].claims.measurement_nope is not a claim of any enabled device scheme");
+  }
+
+  private static RecentAppraisals.Sample sample(
+      String instance, java.time.Instant at, boolean debug, boolean passed) {
+    return new RecentAppraisals.Sample(
+        at,
+        instance,
+        "f".repeat(64),
+        new AppraisalInput(
+            "sample", "1.0", Map.of("measurement", "aa11", "debug", debug), List.of()),
+        passed,
+        passed ? "affirming" : "refused",
+        passed ? null : "policy-denied");
+  }
+
+  @Test
+  void previewAppraisal_showsCountsAndFlips_andChangesNothing() {
+    policies.createWorkload(ALICE, "preview", null, null);
+    policies.registerVersion(ALICE, "preview", "1.0", values("aa11"), Optional.empty());
+    java.time.Instant now = java.time.Instant.now();
+    RecentAppraisals recent = policies.recentAppraisals();
+    recent.record("preview", sample("i-1", now.minusSeconds(30), false, true));
+    recent.record("preview", sample("i-2", now.minusSeconds(20), true, true));
+    recent.record("preview", sample("i-3", now.minusSeconds(10), false, false));
+    recent.record("preview", sample("i-old", now.minusSeconds(7200), true, true));
+    int revisions = policies.revisions("preview").size();
+    int records = audit("preview").size();
+
+    AppraisalPreview preview =
+        policies.previewAppraisal("preview", "claims.debug == false", 100, Optional.empty());
+    assertThat(preview.sampled()).isEqualTo(4);
+    assertThat(preview.actual()).isEqualTo(new AppraisalPreview.Counts(3, 1));
+    assertThat(preview.proposed()).isEqualTo(new AppraisalPreview.Counts(2, 2));
+    assertThat(preview.flips())
+        .extracting(AppraisalPreview.Flip::instanceId, AppraisalPreview.Flip::proposed)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("i-3", "pass"),
+            org.assertj.core.groups.Tuple.tuple("i-2", "fail"),
+            org.assertj.core.groups.Tuple.tuple("i-old", "fail"));
+    assertThat(preview.flips().get(1).reason())
+        .isEqualTo("the proposed policy denies these claims; claims.debug=true");
+    assertThat(preview.flips().get(0).reason())
+        .startsWith("the proposed policy allows these claims; refused (policy-denied)");
+    assertThat(preview.currentCel()).isNull();
+
+    AppraisalPreview lastHour =
+        policies.previewAppraisal(
+            "preview", "claims.debug == false", 100, Optional.of(java.time.Duration.ofHours(1)));
+    assertThat(lastHour.sampled()).isEqualTo(3);
+    assertThat(lastHour.flips()).hasSize(2);
+    AppraisalPreview newest =
+        policies.previewAppraisal("preview", "claims.debug == false", 1, Optional.empty());
+    assertThat(newest.sampled()).isOne();
+    assertThat(newest.flips()).extracting(AppraisalPreview.Flip::instanceId).containsExactly("i-3");
+    // an evaluation error fails (a claim of the scheme the instance did not send)
+    AppraisalPreview missing =
+        policies.previewAppraisal("preview", "claims.svn > 1", 100, Optional.empty());
+    assertThat(missing.proposed()).isEqualTo(new AppraisalPreview.Counts(0, 4));
+    assertThat(missing.flips().get(1).reason()).contains("cannot be evaluated");
+
+    assertProblem(
+        () -> policies.previewAppraisal("preview", "claims.debugg", 100, Optional.empty()),
+        PolicyProblem.APPRAISAL_UNKNOWN_CLAIM);
+    assertProblem(
+        () -> policies.previewAppraisal("preview", "claims.debug", 0, Optional.empty()),
+        dev.arbiter.problem.CommonProblem.INVALID_FIELD);
+    assertProblem(
+        () -> policies.previewAppraisal("nowhere", "true", 10, Optional.empty()),
+        PolicyProblem.WORKLOAD_NOT_FOUND);
+    assertThat(policies.revisions("preview")).hasSize(revisions);
+    assertThat(audit("preview")).hasSize(records);
+  }
 }

@@ -21,6 +21,9 @@ import java.util.Optional;
 
 /** Admin routes for workloads, versions and Verifier policies. */
 public final class PolicyRoutes {
+  /** Appraisals a dry run evaluates when the request does not say. */
+  static final int DEFAULT_PREVIEW = 100;
+
   private final PolicyService policies;
   private final SupplyChainService supplyChain;
 
@@ -65,6 +68,11 @@ public final class PolicyRoutes {
       @JsonProperty(value = "cel", required = true) String cel,
       @JsonProperty(value = "reason", required = true) String reason,
       @JsonProperty("base_revision") String baseRevision) {}
+
+  record PreviewAppraisal(
+      @JsonProperty(value = "cel", required = true) String cel,
+      @JsonProperty("last") Integer last,
+      @JsonProperty("since") String since) {}
 
   record SetEndorsements(
       @JsonProperty(value = "endorsements", required = true) JsonNode endorsements,
@@ -286,6 +294,26 @@ public final class PolicyRoutes {
                           body.reason(),
                           Optional.ofNullable(body.baseRevision()))));
             }),
+        Route.post(
+            "/v1/workloads/{workload}/policy/appraisal/preview",
+            Access.OPERATOR,
+            "Dry run of a proposed CEL appraisal policy over the workload's recent appraisals (the"
+                + " latest of each instance; last: at most "
+                + PolicyService.MAX_PREVIEW
+                + ", default "
+                + DEFAULT_PREVIEW
+                + "; since: an ISO-8601 duration): how many would pass or fail against what"
+                + " happened, and which instances would flip, with why. Changes nothing",
+            Map.of("cel", "claims.debug_allowed == false", "last", 100, "since", "PT24H"),
+            call -> {
+              PreviewAppraisal body = call.body(PreviewAppraisal.class);
+              return Reply.ok(
+                  policies.previewAppraisal(
+                      call.path("workload"),
+                      body.cel(),
+                      body.last() == null ? DEFAULT_PREVIEW : body.last(),
+                      Optional.ofNullable(body.since()).map(PolicyRoutes::parseDuration)));
+            }),
         Route.put(
             "/v1/workloads/{workload}/policy/endorsements",
             Access.OPERATOR,
@@ -302,6 +330,15 @@ public final class PolicyRoutes {
                           body.reason(),
                           Optional.ofNullable(body.baseRevision()))));
             }));
+  }
+
+  private static java.time.Duration parseDuration(String text) {
+    try {
+      return java.time.Duration.parse(text);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new ProblemException(
+          CommonProblem.INVALID_FIELD, "since must be an ISO-8601 duration, e.g. PT24H");
+    }
   }
 
   private static long requiredSeq(Call call, String name) {
