@@ -47,7 +47,10 @@ public final class CertificateRevocations implements AutoCloseable {
     this.fullRefresh = fullRefresh;
     reloadAll();
     this.listener =
-        Thread.ofPlatform().daemon().name("certificate-revocations").unstarted(this::listen);
+        Thread.ofPlatform()
+            .daemon()
+            .name("arbiter-certificate-revocations")
+            .unstarted(this::listen);
   }
 
   /** Loads the revocations and starts following them. */
