@@ -432,21 +432,19 @@ public final class ArbiterServer implements AutoCloseable {
             database,
             services.jwks(),
             services.metrics().watch(services, services.collateral()),
-            () -> notReady(services, database))
+            () -> notReady(services, database),
+            () -> degraded(services))
         .routes(domainRoutes);
   }
 
   /**
-   * What keeps this replica from serving: an unreachable database, a policy cache not yet loaded, a
-   * transparency log that stopped signing or whose queue is full. Empty when ready.
+   * What keeps this replica from serving attestations: a policy cache not yet loaded, a
+   * transparency log that stopped signing or whose queue is full. Empty when ready. An unreachable
+   * database alone does not (attestation needs no database; the log buffers): see {@link
+   * #degraded}. No I/O, so a health check never waits for a connection during a failover.
    */
   static List<String> notReady(Services services, Database database) {
     List<String> problems = new ArrayList<>();
-    try {
-      database.ping();
-    } catch (RuntimeException e) {
-      problems.add("database unreachable");
-    }
     if (!services.policyCache().isLoaded()) {
       problems.add("policy cache not loaded");
     }
@@ -459,6 +457,20 @@ public final class ArbiterServer implements AutoCloseable {
     }
     return problems;
   }
+
+  /**
+   * What this replica cannot do although it is ready: writes (and the log's catching up) while the
+   * database is unreachable, judged from the heartbeat (no I/O).
+   */
+  static List<String> degraded(Services services) {
+    if (services.heartbeat().sinceLastBeat().compareTo(DATABASE_STALE) > 0) {
+      return List.of("database unreachable");
+    }
+    return List.of();
+  }
+
+  /** Heartbeats are written every second; three missed ones mean the database is unreachable. */
+  private static final Duration DATABASE_STALE = Duration.ofSeconds(3);
 
   /** The governance report service over the domains' records. */
   static dev.arbiter.report.GovernanceReports governanceReports(

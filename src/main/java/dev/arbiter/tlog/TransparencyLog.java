@@ -397,7 +397,9 @@ public final class TransparencyLog implements AutoCloseable {
   /** Writes the entries queued now (and a batch that failed before), in batches. */
   private void writeQueued() {
     if (unwritten != null) {
-      write(unwritten);
+      if (!alreadyWritten(unwritten)) {
+        write(unwritten);
+      }
       setUnwritten(null);
     }
     int budget = queue.size();
@@ -412,6 +414,33 @@ public final class TransparencyLog implements AutoCloseable {
       write(batch);
       setUnwritten(null);
     }
+  }
+
+  /**
+   * Whether a batch whose write failed was committed after all: a commit whose connection broke
+   * (the primary died after the synchronous standby confirmed it, before the answer arrived) is
+   * reported as a failure, and writing the batch again would log its leaves twice. A batch is one
+   * transaction, so it is there when its last entry is; entries without a {@code jti} (never queued
+   * by the decision log) are written again.
+   */
+  private boolean alreadyWritten(List<LogEntry> batch) {
+    LogEntry last = batch.get(batch.size() - 1);
+    Optional<String> jti = last.jti();
+    if (jti.isEmpty()) {
+      return false;
+    }
+    Optional<LogStore.LoggedLeaf> found = store.findByJti(jti.get());
+    if (found.isPresent() && found.get().leafText().equals(last.leafText())) {
+      LOG.info(
+          "transparency log: a batch of {} entries whose commit was cut off had been committed"
+              + " (last leaf {}); not writing it again",
+          batch.size(),
+          found.get().index());
+      appended.addAndGet(batch.size());
+      knownTreeSize = Math.max(knownTreeSize, found.get().index() + 1);
+      return true;
+    }
+    return false;
   }
 
   private void setUnwritten(List<LogEntry> batch) {
