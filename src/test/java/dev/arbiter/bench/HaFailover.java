@@ -32,8 +32,8 @@ import javax.net.ssl.SSLContext;
 /**
  * The failover scenario of {@code deploy/ha/failover-test} against a running local HA deployment
  * ({@code deploy/ha/start}): sample TEEs attest continuously through HAProxy while a rollout moves
- * workload {@code ha} from A to B and an operator changes policy (workload {@code ops}) several
- * times a second; the PostgreSQL primary is killed at a random moment (Patroni promotes the
+ * workload {@code ha-<run>} from A to B and an operator changes policy (workload {@code ops-<run>})
+ * several times a second; the PostgreSQL primary is killed at a random moment (Patroni promotes the
  * synchronous standby), later one Arbiter replica is killed and restarted. Then it checks that no
  * attestation failed, every acknowledged change is present, changes refused during the failover got
  * a typed 503 and succeeded on retry, a policy change after the failover reaches every replica,
@@ -48,8 +48,8 @@ import javax.net.ssl.SSLContext;
  * other answer, a verdict other than affirming, or no result within 20 s.
  */
 public final class HaFailover {
-  private static final String WORKLOAD = "ha";
-  private static final String OPS = "ops";
+  private final String workload;
+  private final String ops;
   private static final String A = "a0a1";
   private static final String B = "b0b1";
   private static final Duration ROUND_LIMIT = Duration.ofSeconds(20);
@@ -77,6 +77,8 @@ public final class HaFailover {
   private final ConcurrentLinkedQueue<String> jtisSample = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<Long> roundNanos = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean outage = new AtomicBoolean();
+  private final AtomicLong outageRounds = new AtomicLong();
+  private final AtomicLong outageMaxNanos = new AtomicLong();
 
   // writes
   private final List<Map.Entry<Long, String>> acknowledged = new CopyOnWriteArrayList<>();
@@ -100,6 +102,9 @@ public final class HaFailover {
     long seed = Long.parseLong(options.getOrDefault("seed", "" + System.nanoTime()));
     this.random = new Random(seed);
     notes.add("seed=" + seed);
+    String run = Long.toString(seed & 0xffffffL, 36);
+    this.workload = "ha-" + run;
+    this.ops = "ops-" + run;
     this.operator = new Api(HaClients.client(HaClients.operatorTls(dataDir), null), lb);
     this.anonymousTls = HaClients.anonymousTls(dataDir);
   }
@@ -158,7 +163,7 @@ public final class HaFailover {
     // 4. the rollout completes (all TEEs on B); a policy change reaches every replica
     write(
         "rollout complete",
-        "/v1/workloads/" + WORKLOAD + "/rollouts/current/complete",
+        "/v1/workloads/" + workload + "/rollouts/current/complete",
         Map.of("reason", "fleet on B"),
         null);
     propagation();
@@ -177,13 +182,13 @@ public final class HaFailover {
   // ------------------------------------------------------------------------------------ setup
 
   private void setup() throws Exception {
-    for (String workload : List.of(WORKLOAD, OPS)) {
-      mustWrite(operator.post("/v1/workloads", Map.of("name", workload)), "create " + workload);
+    for (String name : List.of(workload, ops)) {
+      mustWrite(operator.post("/v1/workloads", Map.of("name", name)), "create " + name);
     }
     for (String[] version : new String[][] {{"A", A}, {"B", B}}) {
       mustWrite(
           operator.post(
-              "/v1/workloads/" + WORKLOAD + "/versions",
+              "/v1/workloads/" + workload + "/versions",
               Map.of(
                   "version",
                   version[0],
@@ -193,18 +198,18 @@ public final class HaFailover {
     }
     mustWrite(
         operator.post(
-            "/v1/workloads/" + WORKLOAD + "/policy/accept",
+            "/v1/workloads/" + workload + "/policy/accept",
             Map.of("version", "A", "reason", "initial")),
         "accept A");
     mustWrite(
         operator.post(
-            "/v1/workloads/" + OPS + "/versions",
+            "/v1/workloads/" + ops + "/versions",
             Map.of(
                 "version", "1", "reference_values", Map.of("sample", Map.of("measurement", "0f")))),
         "register ops 1");
     mustWrite(
         operator.post(
-            "/v1/workloads/" + OPS + "/policy/accept", Map.of("version", "1", "reason", "initial")),
+            "/v1/workloads/" + ops + "/policy/accept", Map.of("version", "1", "reason", "initial")),
         "accept ops 1");
     // every replica serves A before the load starts
     for (URI replica : replicas) {
@@ -212,7 +217,7 @@ public final class HaFailover {
       Tee probe = new Tee("probe");
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (true) {
-        Answer answer = probe.attestOnce(direct, WORKLOAD, A);
+        Answer answer = probe.attestOnce(direct, workload, A);
         if (answer.status() == 200) {
           break;
         }
@@ -254,7 +259,7 @@ public final class HaFailover {
       attempt++;
       String retryReason;
       try {
-        Answer answer = tee.attestOnce(api, WORKLOAD, measurement);
+        Answer answer = tee.attestOnce(api, workload, measurement);
         if (answer.status() == 200 && answer.json().has("token")) {
           String status = answer.json().path("status").asText();
           String expected = measurement.equals(A) ? "A" : "B";
@@ -264,7 +269,12 @@ public final class HaFailover {
             return;
           }
           roundsOk.incrementAndGet();
-          roundNanos.add(System.nanoTime() - start);
+          long took = System.nanoTime() - start;
+          roundNanos.add(took);
+          if (duringOutage) {
+            outageRounds.incrementAndGet();
+            outageMaxNanos.accumulateAndGet(took, Math::max);
+          }
           String jti = jti(answer.json().path("token").asText());
           if (duringOutage || outage.get()) {
             jtisDuringOutage.add(jti);
@@ -324,7 +334,7 @@ public final class HaFailover {
       String reason = "op-" + i;
       write(
           "policy change " + reason,
-          "/v1/workloads/" + OPS + "/policy/appraisal",
+          "/v1/workloads/" + ops + "/policy/appraisal",
           Map.of("cel", i + " >= 0", "reason", reason),
           reason);
       sleep(Duration.ofMillis(200));
@@ -333,27 +343,35 @@ public final class HaFailover {
 
   /**
    * One write, retried until acknowledged: on a typed 503 (counted) or a connection error, again
-   * after Retry-After. When a retried policy change ({@code reason} given, PUT) answers 409, the
-   * earlier attempt may have committed although its answer was lost: the head tells.
+   * after Retry-After. A policy change ({@code reason} given, PUT) that was refused may have
+   * committed although its answer was lost in the failover: the workload's head tells, before it is
+   * sent again. Returns the acknowledged answer's JSON, or null (counted as a failed write).
    */
-  private void write(String what, String path, Map<String, Object> body, String reason) {
+  private JsonNode write(String what, String path, Map<String, Object> body, String reason) {
+    return write(what, path, body, reason, ops, reason != null);
+  }
+
+  private JsonNode write(
+      String what,
+      String path,
+      Map<String, Object> body,
+      String reason,
+      String policyWorkload,
+      boolean opsChange) {
     boolean refused = false;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    Map<String, Object> request = new LinkedHashMap<>(body);
     boolean isPolicy = reason != null;
     while (true) {
       String problem;
       try {
         if (isPolicy && refused) {
-          // the earlier attempt may have committed (its answer lost in the failover)
-          Answer head = operator.get("/v1/workloads/" + OPS + "/policy");
+          Answer head = operator.get("/v1/workloads/" + policyWorkload + "/policy");
           if (head.status() == 200
               && head.json().path("body").path("reason").asText().equals(reason)) {
-            acknowledged.add(
-                Map.entry(head.json().path("seq").asLong(), head.json().path("hash").asText()));
+            acknowledge(head.json(), opsChange);
             writesCommittedDespiteError.incrementAndGet();
             writesRetriedOk.incrementAndGet();
-            return;
+            return head.json();
           }
           if (head.status() == 503) {
             writes503.incrementAndGet();
@@ -361,18 +379,13 @@ public final class HaFailover {
             continue;
           }
         }
-        Answer answer = isPolicy ? operator.put(path, request) : operator.post(path, request);
+        Answer answer = isPolicy ? operator.put(path, body) : operator.post(path, body);
         if (answer.status() / 100 == 2) {
-          if (isPolicy) {
-            acknowledged.add(
-                Map.entry(answer.json().path("seq").asLong(), answer.json().path("hash").asText()));
-          } else {
-            otherAcknowledged.incrementAndGet();
-          }
+          acknowledge(answer.json(), opsChange);
           if (refused) {
             writesRetriedOk.incrementAndGet();
           }
-          return;
+          return answer.json();
         }
         if (answer.status() == 503 && answer.problemType().endsWith(":unavailable")) {
           writes503.incrementAndGet();
@@ -381,21 +394,29 @@ public final class HaFailover {
         } else {
           writesFailed.incrementAndGet();
           failures.add(what + " answered " + answer.status() + " " + answer.text());
-          return;
+          return null;
         }
       } catch (IOException e) {
         refused = true;
         problem = "connection " + e.getClass().getSimpleName();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
+        return null;
       }
       if (System.nanoTime() > deadline) {
         writesFailed.incrementAndGet();
         failures.add(what + " not acknowledged within 90 s (last: " + problem + ")");
-        return;
+        return null;
       }
       sleep(Duration.ofSeconds(1));
+    }
+  }
+
+  private void acknowledge(JsonNode revision, boolean opsChange) {
+    if (opsChange) {
+      acknowledged.add(Map.entry(revision.path("seq").asLong(), revision.path("hash").asText()));
+    } else {
+      otherAcknowledged.incrementAndGet();
     }
   }
 
@@ -463,12 +484,12 @@ public final class HaFailover {
       throws Exception {
     write(
         "rollout start",
-        "/v1/workloads/" + WORKLOAD + "/rollouts",
+        "/v1/workloads/" + workload + "/rollouts",
         Map.of("to", "B", "reason", "release B"),
         null);
     long t0 = System.nanoTime();
     CliResult wait =
-        cli("rollout", "wait", "--workload", WORKLOAD, "--state", "STAGED", "--timeout", "90");
+        cli("rollout", "wait", "--workload", workload, "--state", "STAGED", "--timeout", "90");
     notes.add(
         String.format(
             "rollout wait --state STAGED: exit %d after %.1f s",
@@ -481,7 +502,7 @@ public final class HaFailover {
     for (URI replica : replicas) {
       Answer answer =
           new Tee("staged-check")
-              .attestOnce(new Api(HaClients.client(anonymousTls, null), replica), WORKLOAD, B);
+              .attestOnce(new Api(HaClients.client(anonymousTls, null), replica), workload, B);
       if (answer.status() != 200 || !answer.json().path("version").asText().equals("B")) {
         failures.add(
             "rollout wait returned but "
@@ -522,20 +543,27 @@ public final class HaFailover {
     List<Long> millis = new ArrayList<>();
     int changes = Integer.parseInt(options.getOrDefault("propagation-changes", "10"));
     for (int i = 0; i < changes; i++) {
-      Answer changed =
-          operator.put(
-              "/v1/workloads/" + WORKLOAD + "/policy/appraisal",
-              Map.of("cel", "true || " + i + " >= 0", "reason", "propagation " + i));
-      if (changed.status() != 200) {
-        failures.add("propagation change answered " + changed.status() + " " + changed.text());
+      JsonNode changed =
+          write(
+              "propagation change " + i,
+              "/v1/workloads/" + workload + "/policy/appraisal",
+              Map.of("cel", "true || " + i + " >= 0", "reason", "propagation " + i),
+              "propagation " + i,
+              workload,
+              false);
+      if (changed == null) {
         return;
       }
-      otherAcknowledged.incrementAndGet();
-      String hash = changed.json().path("hash").asText();
+      String hash = changed.path("hash").asText();
       long t0 = System.nanoTime();
       for (Api api : direct) {
         while (true) {
-          Answer answer = probe.attestOnce(api, WORKLOAD, B);
+          Answer answer;
+          try {
+            answer = probe.attestOnce(api, workload, B);
+          } catch (IOException e) {
+            answer = new Answer(0, com.fasterxml.jackson.databind.node.NullNode.getInstance(), "");
+          }
           if (answer.status() == 200
               && answer.json().path("policy_revision").asText().equals(hash)) {
             break;
@@ -566,7 +594,7 @@ public final class HaFailover {
 
   private void check(double seconds) throws Exception {
     // every acknowledged policy change is in the database (synchronous replication)
-    Answer list = operator.get("/v1/workloads/" + OPS + "/policy/revisions");
+    Answer list = operator.get("/v1/workloads/" + ops + "/policy/revisions");
     Set<String> present = new java.util.HashSet<>();
     for (JsonNode revision : list.json().path("revisions")) {
       present.add(revision.path("seq").asLong() + ":" + revision.path("hash").asText());
@@ -661,6 +689,9 @@ public final class HaFailover {
         sorted.length == 0 ? 0 : sorted[sorted.length / 2] / 1e6,
         sorted.length == 0 ? 0 : sorted[(int) (sorted.length * 0.99)] / 1e6,
         sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6);
+    System.out.printf(
+        "ha: during the database outage: %d attestations, slowest %.0f ms%n",
+        outageRounds.get(), outageMaxNanos.get() / 1e6);
     for (String note : notes) {
       System.out.println("ha: " + note);
     }
