@@ -595,6 +595,9 @@ public final class ArbiterServer implements AutoCloseable {
   // the startup check against the local checkpoint (refuse, or start with an audited override),
   // the writer started here and closed in close() before the database.
 
+  /** Each replica's own spool of decisions not yet in the database (never copied to another). */
+  static final String SPOOL_DIRECTORY = "tlog-spool";
+
   /** The local checkpoint file, outside the database. */
   static final String LOCAL_CHECKPOINT_FILE = "tlog-checkpoint";
 
@@ -659,6 +662,8 @@ public final class ArbiterServer implements AutoCloseable {
           aside);
       log = TransparencyLog.create(store, signer, logConfig, config.clock());
     }
+    // decisions accepted but not yet written survive a crash of this process (tlog README)
+    log.spoolTo(dir.root().resolve(SPOOL_DIRECTORY));
     log.start();
     LOG.info("transparency log {}: {} (verifier key {})", origin, check, signer.verifierKey());
     return log;
