@@ -110,7 +110,7 @@ final class HaClients {
         HttpClient.newBuilder()
             .sslContext(tls)
             .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(3));
+            .connectTimeout(Duration.ofSeconds(10));
     if (local != null) {
       builder.localAddress(local);
     }

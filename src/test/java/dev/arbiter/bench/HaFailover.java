@@ -162,11 +162,11 @@ public final class HaFailover {
     sleep(Duration.ofMillis(1000 + random.nextInt(4000)));
     replicaKill();
     // 4. the rollout completes (all TEEs on B); a policy change reaches every replica
-    write(
+    rolloutWrite(
         "rollout complete",
         "/v1/workloads/" + workload + "/rollouts/current/complete",
         Map.of("reason", "fleet on B"),
-        null);
+        "COMPLETED");
     propagation();
     sleep(Duration.ofSeconds(3));
     running.set(false);
@@ -184,33 +184,41 @@ public final class HaFailover {
 
   private void setup() throws Exception {
     for (String name : List.of(workload, ops)) {
-      mustWrite(operator.post("/v1/workloads", Map.of("name", name)), "create " + name);
+      mustWrite(() -> operator.post("/v1/workloads", Map.of("name", name)), "create " + name);
     }
     for (String[] version : new String[][] {{"A", A}, {"B", B}}) {
       mustWrite(
-          operator.post(
-              "/v1/workloads/" + workload + "/versions",
-              Map.of(
-                  "version",
-                  version[0],
-                  "reference_values",
-                  Map.of("sample", Map.of("measurement", version[1])))),
+          () ->
+              operator.post(
+                  "/v1/workloads/" + workload + "/versions",
+                  Map.of(
+                      "version",
+                      version[0],
+                      "reference_values",
+                      Map.of("sample", Map.of("measurement", version[1])))),
           "register " + version[0]);
     }
     mustWrite(
-        operator.post(
-            "/v1/workloads/" + workload + "/policy/accept",
-            Map.of("version", "A", "reason", "initial")),
+        () ->
+            operator.post(
+                "/v1/workloads/" + workload + "/policy/accept",
+                Map.of("version", "A", "reason", "initial")),
         "accept A");
     mustWrite(
-        operator.post(
-            "/v1/workloads/" + ops + "/versions",
-            Map.of(
-                "version", "1", "reference_values", Map.of("sample", Map.of("measurement", "0f")))),
+        () ->
+            operator.post(
+                "/v1/workloads/" + ops + "/versions",
+                Map.of(
+                    "version",
+                    "1",
+                    "reference_values",
+                    Map.of("sample", Map.of("measurement", "0f")))),
         "register ops 1");
     mustWrite(
-        operator.post(
-            "/v1/workloads/" + ops + "/policy/accept", Map.of("version", "1", "reason", "initial")),
+        () ->
+            operator.post(
+                "/v1/workloads/" + ops + "/policy/accept",
+                Map.of("version", "1", "reason", "initial")),
         "accept ops 1");
     // every replica serves A before the load starts
     for (URI replica : replicas) {
@@ -218,14 +226,39 @@ public final class HaFailover {
       Tee probe = new Tee("probe");
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (true) {
-        Answer answer = probe.attestOnce(direct, workload, A);
-        if (answer.status() == 200) {
-          break;
+        String last;
+        try {
+          Answer answer = probe.attestOnce(direct, workload, A);
+          if (answer.status() == 200) {
+            break;
+          }
+          last = answer.text();
+        } catch (IOException e) {
+          last = e.toString();
         }
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException(replica + " does not appraise A: " + answer.text());
+          throw new IllegalStateException(replica + " does not appraise A: " + last);
         }
         Thread.sleep(200);
+      }
+    }
+  }
+
+  /** A setup call, retried on connection errors (a cold, loaded machine). */
+  private interface Call {
+    Answer send() throws IOException, InterruptedException;
+  }
+
+  private static void mustWrite(Call call, String what) throws InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        mustWrite(call.send(), what);
+        return;
+      } catch (IOException e) {
+        if (attempt == 5) {
+          throw new IllegalStateException(what + ": " + e, e);
+        }
+        Thread.sleep(1000);
       }
     }
   }
@@ -352,6 +385,33 @@ public final class HaFailover {
    */
   private JsonNode write(String what, String path, Map<String, Object> body, String reason) {
     return write(what, path, body, reason, ops, reason != null);
+  }
+
+  /**
+   * A rollout transition, retried like {@link #write}; when a retry is refused (the transition is
+   * no longer possible), the first attempt may have committed with its answer lost: the current
+   * rollout's state tells.
+   */
+  private void rolloutWrite(String what, String path, Map<String, Object> body, String state)
+      throws IOException, InterruptedException {
+    int failedBefore = failures.size();
+    long writesFailedBefore = writesFailed.get();
+    if (write(what, path, body, null) != null) {
+      return;
+    }
+    Answer current = operator.get("/v1/workloads/" + workload + "/rollouts/current");
+    String now = current.json().path("rollout").path("state").asText();
+    if (writesFailed.get() == writesFailedBefore + 1
+        && (now.equals(state) || (state.equals("STAGED") && now.equals("ROLLING")))) {
+      // it had committed: undo the failure write() recorded for the refused retry
+      failures.subList(failedBefore, failures.size()).clear();
+      writesFailed.decrementAndGet();
+      otherAcknowledged.incrementAndGet();
+      writesCommittedDespiteError.incrementAndGet();
+      writesRetriedOk.incrementAndGet();
+      notes.add(
+          what + ": the retry was refused because the first attempt had committed (" + now + ")");
+    }
   }
 
   private JsonNode write(
@@ -485,11 +545,11 @@ public final class HaFailover {
 
   private void rolloutToB(List<Tee> tees, List<AtomicReference<String>> measurements)
       throws Exception {
-    write(
+    rolloutWrite(
         "rollout start",
         "/v1/workloads/" + workload + "/rollouts",
         Map.of("to", "B", "reason", "release B"),
-        null);
+        "STAGED");
     long t0 = System.nanoTime();
     CliResult wait =
         cli("rollout", "wait", "--workload", workload, "--state", "STAGED", "--timeout", "90");
