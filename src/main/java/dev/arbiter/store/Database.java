@@ -206,6 +206,28 @@ public final class Database implements AutoCloseable {
   public static boolean isUnavailable(Throwable failure) {
     int depth = 0;
     for (Throwable t = failure; t != null && depth < 32; t = t.getCause(), depth++) {
+      // a rollback or reset that failed after the real failure carries it as suppressed
+      for (Throwable suppressed : t.getSuppressed()) {
+        if (suppressed != t && isUnavailableOne(suppressed)) {
+          return true;
+        }
+      }
+      if (isUnavailableOne(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isUnavailableOne(Throwable failure) {
+    int depth = 0;
+    for (Throwable t = failure; t != null && depth < 32; t = t.getCause(), depth++) {
+      // HikariCP's proxy of a connection it already evicted as broken (no SQLSTATE)
+      if (t instanceof java.sql.SQLException sql
+          && sql.getSQLState() == null
+          && "Connection is closed".equals(sql.getMessage())) {
+        return true;
+      }
       if (t instanceof java.sql.SQLTransientConnectionException
           || t instanceof java.sql.SQLNonTransientConnectionException
           || t instanceof java.net.SocketException
