@@ -109,22 +109,27 @@ public final class FleetRecorder implements AutoCloseable {
 
   private void run() {
     List<Event> batch = new ArrayList<>(BATCH);
-    while (running || !queue.isEmpty()) {
+    int unavailable = 0;
+    while (running || !queue.isEmpty() || !batch.isEmpty()) {
+      boolean retry = false;
       try {
         if (paused) {
           Thread.sleep(20);
           continue;
         }
-        Event first = queue.poll(200, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          synchronized (idle) {
-            idle.notifyAll();
+        if (batch.isEmpty()) {
+          Event first = queue.poll(200, TimeUnit.MILLISECONDS);
+          if (first == null) {
+            synchronized (idle) {
+              idle.notifyAll();
+            }
+            continue;
           }
-          continue;
+          batch.add(first);
+          queue.drainTo(batch, BATCH - 1);
         }
-        batch.add(first);
-        queue.drainTo(batch, BATCH - 1);
         write(batch);
+        unavailable = 0;
         written.addAndGet(batch.size());
         for (Consumer<List<Event>> listener : listeners) {
           try {
@@ -137,12 +142,32 @@ public final class FleetRecorder implements AutoCloseable {
         // closing: the loop drains what is queued, then ends
         continue;
       } catch (RuntimeException e) {
-        LOG.error("writing {} fleet records failed; they are lost", batch.size(), e);
+        // the database is unreachable (a failover): keep the batch and try again (new events
+        // queue up meanwhile, up to the queue's bound), for as long as the server runs
+        retry = running && Database.isUnavailable(e);
+        if (retry) {
+          if (Integer.bitCount(++unavailable) == 1) {
+            LOG.warn(
+                "writing {} fleet records failed ({} in a row; retrying): {}",
+                batch.size(),
+                unavailable,
+                e.toString());
+          }
+          try {
+            Thread.sleep(Math.min(2000, 100L << Math.min(unavailable, 5)));
+          } catch (InterruptedException interrupted) {
+            // closing: one more try, then the batch is given up
+          }
+        } else {
+          LOG.error("writing {} fleet records failed; they are lost", batch.size(), e);
+        }
       } finally {
-        processed.addAndGet(batch.size());
-        batch.clear();
-        synchronized (idle) {
-          idle.notifyAll();
+        if (!retry) {
+          processed.addAndGet(batch.size());
+          batch.clear();
+          synchronized (idle) {
+            idle.notifyAll();
+          }
         }
       }
     }

@@ -275,7 +275,7 @@ public final class PolicyCache implements AutoCloseable {
     String previousHash = known == null ? null : known.hash();
     long expected = from + 1;
     PolicyRevision last = known;
-    for (PolicyRevision revision : policyService.revisions(head.workload())) {
+    for (PolicyRevision revision : policyService.revisionsAfter(head.workload(), from)) {
       if (revision.seq() <= from) {
         continue;
       }
@@ -394,8 +394,14 @@ public final class PolicyCache implements AutoCloseable {
             if (!delay.isZero()) {
               Thread.sleep(delay.toMillis());
             }
+            // one reload per workload however many changes arrived meanwhile: a busy workload
+            // does not delay the others' changes behind a queue of its own
+            java.util.Set<String> workloads = new java.util.LinkedHashSet<>();
             for (PGNotification notification : notifications) {
-              reload(notification.getParameter());
+              workloads.add(notification.getParameter());
+            }
+            for (String workload : workloads) {
+              reload(workload);
             }
           }
           if (System.nanoTime() - lastFull > fullRefresh.toNanos()) {

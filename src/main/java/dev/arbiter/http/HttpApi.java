@@ -226,6 +226,22 @@ public final class HttpApi {
       }
       send(res, e.problem().type().status(), Problems.MEDIA_TYPE, Problems.body(e.problems()));
     } catch (Exception e) {
+      if (dev.arbiter.store.Database.isUnavailable(e)) {
+        // e.g. a PostgreSQL failover in progress: temporary, the client retries
+        LOG.warn(
+            "{} {}: the database is unavailable ({})", route.method(), route.path(), e.toString());
+        res.header("Retry-After", RETRY_AFTER_SECONDS);
+        send(
+            res,
+            503,
+            Problems.MEDIA_TYPE,
+            Problems.body(
+                List.of(
+                    Problem.of(
+                        CommonProblem.UNAVAILABLE,
+                        "the database is unavailable (a failover in progress?); retry later"))));
+        return;
+      }
       LOG.error("{} {} failed", route.method(), route.path(), e);
       send(
           res,

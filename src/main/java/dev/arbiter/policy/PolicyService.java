@@ -642,6 +642,17 @@ public final class PolicyService {
     });
   }
 
+  /**
+   * The revisions of {@code workload} after {@code seq}, oldest first (what a cache that verified
+   * the chain up to {@code seq} still has to verify: O(new revisions), not O(history)).
+   */
+  public List<PolicyRevision> revisionsAfter(String workload, long seq) {
+    return database.inTransaction(tx -> {
+      workload(tx, workload);
+      return PolicyStore.revisionsAfter(tx, workload, seq);
+    });
+  }
+
   public PolicyRevision revision(String workload, long seq) {
     return database.inTransaction(tx -> {
       workload(tx, workload);

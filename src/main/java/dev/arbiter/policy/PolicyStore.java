@@ -232,6 +232,16 @@ final class PolicyStore {
         .list();
   }
 
+  /** The revisions of {@code workload} after {@code seq}, oldest first. */
+  static List<PolicyRevision> revisionsAfter(Tx tx, String workload, long seq) {
+    return tx.handle()
+        .createQuery("select * from policy_revision where workload = :w and seq > :s order by seq")
+        .bind("w", workload)
+        .bind("s", seq)
+        .map(PolicyStore::mapRevision)
+        .list();
+  }
+
   static Optional<PolicyRevision> revision(Tx tx, String workload, long seq) {
     return tx.handle()
         .createQuery("select * from policy_revision where workload = :w and seq = :s")

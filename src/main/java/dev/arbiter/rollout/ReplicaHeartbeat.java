@@ -24,6 +24,7 @@ public final class ReplicaHeartbeat implements AutoCloseable {
   private final Clock clock;
   private final Thread thread;
   private volatile boolean running = true;
+  private volatile long lastBeatNanos = System.nanoTime();
 
   public ReplicaHeartbeat(Database database, PolicyCache cache, Clock clock, Duration interval) {
     this.database = database;
@@ -55,6 +56,15 @@ public final class ReplicaHeartbeat implements AutoCloseable {
   void beat() {
     String revisions = Json.write(cache.servedSequences());
     ReplicaStore.beat(database, replicaId, clock.instant(), revisions);
+    lastBeatNanos = System.nanoTime();
+  }
+
+  /**
+   * Time since the last heartbeat this replica wrote (no I/O): a few intervals mean the database is
+   * unreachable (readiness reports it without blocking on a connection).
+   */
+  public Duration sinceLastBeat() {
+    return Duration.ofNanos(System.nanoTime() - lastBeatNanos);
   }
 
   @Override

@@ -460,21 +460,19 @@ public final class ArbiterServer implements AutoCloseable {
             database,
             services.jwks(),
             services.metrics().watch(services, services.collateral()),
-            () -> notReady(services, database))
+            () -> notReady(services, database),
+            () -> degraded(services))
         .routes(domainRoutes);
   }
 
   /**
-   * What keeps this replica from serving: an unreachable database, a policy cache not yet loaded, a
-   * transparency log that stopped signing or whose queue is full. Empty when ready.
+   * What keeps this replica from serving attestations: a policy cache not yet loaded, a
+   * transparency log that stopped signing or whose queue is full. Empty when ready. An unreachable
+   * database alone does not (attestation needs no database; the log buffers): see {@link
+   * #degraded}. No I/O, so a health check never waits for a connection during a failover.
    */
   static List<String> notReady(Services services, Database database) {
     List<String> problems = new ArrayList<>();
-    try {
-      database.ping();
-    } catch (RuntimeException e) {
-      problems.add("database unreachable");
-    }
     if (!services.policyCache().isLoaded()) {
       problems.add("policy cache not loaded");
     }
@@ -501,6 +499,20 @@ public final class ArbiterServer implements AutoCloseable {
         services.config().clock(),
         dev.arbiter.retention.DecisionRetention.DEFAULT_BATCH);
   }
+
+  /**
+   * What this replica cannot do although it is ready: writes (and the log's catching up) while the
+   * database is unreachable, judged from the heartbeat (no I/O).
+   */
+  static List<String> degraded(Services services) {
+    if (services.heartbeat().sinceLastBeat().compareTo(DATABASE_STALE) > 0) {
+      return List.of("database unreachable");
+    }
+    return List.of();
+  }
+
+  /** Heartbeats are written every second; three missed ones mean the database is unreachable. */
+  private static final Duration DATABASE_STALE = Duration.ofSeconds(3);
 
   /** The governance report service over the domains' records. */
   static dev.arbiter.report.GovernanceReports governanceReports(
@@ -625,6 +637,9 @@ public final class ArbiterServer implements AutoCloseable {
   // the startup check against the local checkpoint (refuse, or start with an audited override),
   // the writer started here and closed in close() before the database.
 
+  /** Each replica's own spool of decisions not yet in the database (never copied to another). */
+  static final String SPOOL_DIRECTORY = "tlog-spool";
+
   /** The local checkpoint file, outside the database. */
   static final String LOCAL_CHECKPOINT_FILE = "tlog-checkpoint";
 
@@ -689,6 +704,8 @@ public final class ArbiterServer implements AutoCloseable {
           aside);
       log = TransparencyLog.create(store, signer, logConfig, config.clock());
     }
+    // decisions accepted but not yet written survive a crash of this process (tlog README)
+    log.spoolTo(dir.root().resolve(SPOOL_DIRECTORY));
     log.start();
     LOG.info("transparency log {}: {} (verifier key {})", origin, check, signer.verifierKey());
     return log;

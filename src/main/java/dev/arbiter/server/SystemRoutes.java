@@ -22,13 +22,19 @@ final class SystemRoutes {
   private final Supplier<JWKSet> jwks;
   private final Metrics metrics;
   private final Supplier<List<String>> notReady;
+  private final Supplier<List<String>> degraded;
 
   /**
    * @param notReady what keeps this replica from serving (empty: ready)
    */
   SystemRoutes(
-      Database database, Supplier<JWKSet> jwks, Metrics metrics, Supplier<List<String>> notReady) {
+      Database database,
+      Supplier<JWKSet> jwks,
+      Metrics metrics,
+      Supplier<List<String>> notReady,
+      Supplier<List<String>> degraded) {
     this.database = database;
+    this.degraded = degraded;
     this.jwks = jwks;
     this.metrics = metrics;
     this.notReady = notReady;
@@ -52,15 +58,18 @@ final class SystemRoutes {
         Route.get(
             "/readyz",
             Access.OPEN,
-            "Readiness: database reachable, policy cache loaded, transparency log healthy (503"
-                + " problem otherwise)",
+            "Readiness to attest: policy cache loaded, transparency log healthy (503 problem"
+                + " otherwise); an unreachable database only degrades (status lists it)",
             call -> {
               List<String> problems = notReady.get();
               if (!problems.isEmpty()) {
                 throw new ProblemException(
                     CommonProblem.UNAVAILABLE, "not ready: " + String.join("; ", problems));
               }
-              return Reply.ok(new Health("ready"));
+              List<String> limits = degraded.get();
+              return Reply.ok(
+                  new Health(
+                      limits.isEmpty() ? "ready" : "degraded: " + String.join("; ", limits)));
             }));
     all.add(
         Route.get(

@@ -193,6 +193,61 @@ public final class Database implements AutoCloseable {
     });
   }
 
+  /**
+   * Whether {@code failure} (or a cause of it) says the database cannot be reached right now: a
+   * connection that broke or could not be made (SQLSTATE class 08, a pool timeout), a server
+   * shutting down or starting up (57P01-57P03), or a session that landed on a read-only standby
+   * (25006) — what a primary failover looks like from here. The request may be retried once the new
+   * primary is reachable; the HTTP layer answers these with a typed 503 and Retry-After. A commit
+   * whose connection broke is reported the same way: it may or may not have been applied, so
+   * writers that retry must detect their own earlier success (a policy change retried with its
+   * {@code base_revision} gets a 409 when the first attempt committed).
+   */
+  public static boolean isUnavailable(Throwable failure) {
+    int depth = 0;
+    for (Throwable t = failure; t != null && depth < 32; t = t.getCause(), depth++) {
+      // a rollback or reset that failed after the real failure carries it as suppressed
+      for (Throwable suppressed : t.getSuppressed()) {
+        if (suppressed != t && isUnavailableOne(suppressed)) {
+          return true;
+        }
+      }
+      if (isUnavailableOne(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isUnavailableOne(Throwable failure) {
+    int depth = 0;
+    for (Throwable t = failure; t != null && depth < 32; t = t.getCause(), depth++) {
+      // HikariCP's proxy of a connection it already evicted as broken (no SQLSTATE)
+      if (t instanceof java.sql.SQLException sql
+          && sql.getSQLState() == null
+          && "Connection is closed".equals(sql.getMessage())) {
+        return true;
+      }
+      if (t instanceof java.sql.SQLTransientConnectionException
+          || t instanceof java.sql.SQLNonTransientConnectionException
+          || t instanceof java.net.SocketException
+          || t instanceof java.io.EOFException) {
+        return true;
+      }
+      if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+        String state = sql.getSQLState();
+        if (state.startsWith("08")
+            || state.equals("57P01")
+            || state.equals("57P02")
+            || state.equals("57P03")
+            || state.equals("25006")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** Throws when the database does not answer (liveness). */
   public void ping() {
     jdbi.withHandle(h -> h.createQuery("select 1").mapTo(Integer.class).one());

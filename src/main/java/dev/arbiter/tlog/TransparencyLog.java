@@ -159,6 +159,9 @@ public final class TransparencyLog implements AutoCloseable {
   private List<LogEntry> unwritten;
   private long lastSignNanos;
   private long lastHeadPollNanos;
+  private volatile DecisionSpool spool;
+  // the spool segment whose entries are all in the batch being written: deleted once it commits
+  private long pendingRelease = -1;
 
   private TransparencyLog(LogStore store, CheckpointSigner signer, Config config, Clock clock) {
     this.store = store;
@@ -205,6 +208,43 @@ public final class TransparencyLog implements AutoCloseable {
     return null;
   }
 
+  /**
+   * Keeps a local copy of every queued decision in {@code directory} until it is committed, so that
+   * a process that dies loses none whose result was returned ({@link DecisionSpool}); first writes
+   * what a previous process left there and the log does not have yet. Call before {@link #start()}.
+   *
+   * @return how many spooled decisions were missing from the log and are now written
+   */
+  public int spoolTo(Path directory) throws IOException {
+    DecisionSpool opened = DecisionSpool.open(directory);
+    List<LogEntry> missing = new ArrayList<>();
+    for (LogEntry entry : opened.recovered()) {
+      Optional<String> jti = entry.jti();
+      if (jti.isEmpty()
+          || store
+              .findByJti(jti.get())
+              .filter(found -> found.leafText().equals(entry.leafText()))
+              .isEmpty()) {
+        missing.add(entry);
+      }
+    }
+    for (int from = 0; from < missing.size(); from += config.maxBatch()) {
+      List<LogEntry> batch =
+          missing.subList(from, Math.min(missing.size(), from + config.maxBatch()));
+      write(batch);
+    }
+    opened.discardRecovered();
+    if (!opened.recovered().isEmpty()) {
+      LOG.info(
+          "transparency log: {} decisions spooled by a previous process, {} of them missing from"
+              + " the log and now written",
+          opened.recovered().size(),
+          missing.size());
+    }
+    this.spool = opened;
+    return missing.size();
+  }
+
   /** Starts the background writer (idempotent). */
   public void start() {
     synchronized (lifecycle) {
@@ -228,7 +268,20 @@ public final class TransparencyLog implements AutoCloseable {
       refused.incrementAndGet();
       return AppendResult.REFUSED_CLOSED;
     }
-    if (!queue.offer(entry)) {
+    DecisionSpool local = spool;
+    if (local != null && entry.jti().isPresent()) {
+      synchronized (local) {
+        if (!queue.offer(entry)) {
+          refused.incrementAndGet();
+          return AppendResult.REFUSED_QUEUE_FULL;
+        }
+        try {
+          local.add(entry);
+        } catch (java.io.UncheckedIOException e) {
+          LOG.warn("decision spool: {} (the decision stays queued in memory)", e.getMessage());
+        }
+      }
+    } else if (!queue.offer(entry)) {
       refused.incrementAndGet();
       return AppendResult.REFUSED_QUEUE_FULL;
     }
@@ -307,6 +360,15 @@ public final class TransparencyLog implements AutoCloseable {
     }
     if (pending() > 0) {
       LOG.error("transparency log closed with {} accepted entries not written", pending());
+    }
+    DecisionSpool local = spool;
+    if (local != null) {
+      synchronized (local) {
+        local.close();
+        if (pending() == 0) {
+          local.release(Long.MAX_VALUE);
+        }
+      }
     }
     synchronized (lifecycle) {
       writer = null;
@@ -397,13 +459,27 @@ public final class TransparencyLog implements AutoCloseable {
   /** Writes the entries queued now (and a batch that failed before), in batches. */
   private void writeQueued() {
     if (unwritten != null) {
-      write(unwritten);
+      if (!alreadyWritten(unwritten)) {
+        write(unwritten);
+      }
       setUnwritten(null);
+      releaseSpool();
     }
     int budget = queue.size();
     while (budget > 0) {
       List<LogEntry> batch = new ArrayList<>(Math.min(budget, config.maxBatch()));
-      queue.drainTo(batch, Math.min(budget, config.maxBatch()));
+      DecisionSpool local = spool;
+      if (local != null) {
+        synchronized (local) {
+          queue.drainTo(batch, Math.min(budget, config.maxBatch()));
+          if (queue.isEmpty()) {
+            // every entry of the segment is in this batch or an earlier (committed) one
+            pendingRelease = local.rotate();
+          }
+        }
+      } else {
+        queue.drainTo(batch, Math.min(budget, config.maxBatch()));
+      }
       if (batch.isEmpty()) {
         return;
       }
@@ -411,7 +487,47 @@ public final class TransparencyLog implements AutoCloseable {
       setUnwritten(batch);
       write(batch);
       setUnwritten(null);
+      releaseSpool();
     }
+  }
+
+  /** Deletes the spool segment whose last batch was just committed. */
+  private void releaseSpool() {
+    DecisionSpool local = spool;
+    if (local != null && pendingRelease >= 0) {
+      long upTo = pendingRelease;
+      pendingRelease = -1;
+      synchronized (local) {
+        local.release(upTo);
+      }
+    }
+  }
+
+  /**
+   * Whether a batch whose write failed was committed after all: a commit whose connection broke
+   * (the primary died after the synchronous standby confirmed it, before the answer arrived) is
+   * reported as a failure, and writing the batch again would log its leaves twice. A batch is one
+   * transaction, so it is there when its last entry is; entries without a {@code jti} (never queued
+   * by the decision log) are written again.
+   */
+  private boolean alreadyWritten(List<LogEntry> batch) {
+    LogEntry last = batch.get(batch.size() - 1);
+    Optional<String> jti = last.jti();
+    if (jti.isEmpty()) {
+      return false;
+    }
+    Optional<LogStore.LoggedLeaf> found = store.findByJti(jti.get());
+    if (found.isPresent() && found.get().leafText().equals(last.leafText())) {
+      LOG.info(
+          "transparency log: a batch of {} entries whose commit was cut off had been committed"
+              + " (last leaf {}); not writing it again",
+          batch.size(),
+          found.get().index());
+      appended.addAndGet(batch.size());
+      knownTreeSize = Math.max(knownTreeSize, found.get().index() + 1);
+      return true;
+    }
+    return false;
   }
 
   private void setUnwritten(List<LogEntry> batch) {
