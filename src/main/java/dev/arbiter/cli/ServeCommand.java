@@ -126,7 +126,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--queue-budget-ms",
       paramLabel = "MS",
-      description = "How long an attestation request may wait for a slot (default 100).")
+      description = "How long an attestation request may wait for a slot (default 1000).")
   Integer queueBudgetMs;
 
   @Option(

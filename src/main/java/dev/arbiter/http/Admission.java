@@ -54,15 +54,14 @@ public final class Admission {
 
     /**
      * The default: at most 4 appraisals per core at once (the appraisal is CPU-bound; more in
-     * flight only adds latency), each waiting at most 100 ms for a slot; no per-client limit (a
-     * load balancer in front makes every client one address).
+     * flight only adds latency), each waiting at most 1 s for a slot (a burst on a busy host is
+     * absorbed; only a queue that would grow into multi-second latencies is shed: with 100 ms, CI's
+     * rollout test saw ordinary bursts shed); no per-client limit (a load balancer in front makes
+     * every client one address).
      */
     public static Settings defaults() {
       return new Settings(
-          Math.max(8, 4 * Runtime.getRuntime().availableProcessors()),
-          Duration.ofMillis(100),
-          0,
-          0);
+          Math.max(8, 4 * Runtime.getRuntime().availableProcessors()), Duration.ofSeconds(1), 0, 0);
     }
 
     /** No limits at all. */

@@ -141,7 +141,8 @@ class AttestationFlowTest {
     try (java.util.stream.Stream<Path> files = Files.walk(server.dataDir())) {
       for (Path file : files.filter(Files::isRegularFile).toList()) {
         Path relative = server.dataDir().relativize(file);
-        if (!relative.startsWith("postgres")) {
+        // the spool is this replica's own (its segments rotate while we copy), as is its database
+        if (!relative.startsWith("postgres") && !relative.startsWith("tlog-spool")) {
           Files.createDirectories(dir.resolve(relative).getParent());
           Files.copy(file, dir.resolve(relative)); // nonce-key.bin, service key, CA: shared
         }

@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import dev.arbiter.appraisal.Binding;
 import dev.arbiter.crypto.TlsContexts;
-import dev.arbiter.evidence.sample.SampleEvidence;
 import dev.arbiter.internal.Json;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -16,11 +14,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 
@@ -140,25 +135,8 @@ final class HaClients {
 
     /** The attest request for {@code nonce}, measuring {@code measurement}. */
     Map<String, Object> attestRequest(String workload, String nonce, String measurement) {
-      String evidence =
-          SampleEvidence.sign(
-              attestationKey,
-              measurement,
-              null,
-              Binding.value(Base64.getUrlDecoder().decode(nonce), teeKey));
-      Map<String, Object> request = new LinkedHashMap<>();
-      request.put("workload", workload);
-      request.put("instance_id", instanceId);
-      request.put("nonce", nonce);
-      request.put("tee_key", teeKey.toPublicJWK().toJSONObject());
-      request.put(
-          "evidence",
-          Map.of(
-              "format",
-              "sample",
-              "data",
-              Base64.getEncoder().encodeToString(evidence.getBytes(StandardCharsets.US_ASCII))));
-      return request;
+      return dev.arbiter.testing.SampleAttest.request(
+          workload, instanceId, nonce, teeKey, attestationKey, measurement, null);
     }
 
     /** One challenge + attest on {@code api}; the attest answer (or the challenge's failure). */

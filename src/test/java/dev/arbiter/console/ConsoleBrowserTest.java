@@ -205,7 +205,9 @@ class ConsoleBrowserTest {
     assertThat(operator.findElement(By.id("live")).getAttribute("hx-trigger")).startsWith("every");
     // a new instance of 2.0 attests: the polled fragment shows it without a reload
     ConsoleFixture.ok(ConsoleFixture.attest(server, WORKLOAD, "b-new", ConsoleFixture.M2));
+    // htmx swaps #live while it is read: a stale element is retried, not a failure
     new WebDriverWait(operator, Duration.ofSeconds(30))
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
         .until(
             d -> text(d, "#live").contains("2.0") && text(d, "#rollout-state").equals("ROLLING"));
     shot(operator, "operator-rollout-live");
@@ -290,7 +292,9 @@ class ConsoleBrowserTest {
   private static void waitFor(
       WebDriver driver, java.util.function.Function<WebDriver, Boolean> condition) {
     try {
-      new WebDriverWait(driver, Duration.ofSeconds(20)).until(condition::apply);
+      new WebDriverWait(driver, Duration.ofSeconds(20))
+          .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+          .until(condition::apply);
     } catch (org.openqa.selenium.TimeoutException e) {
       throw new AssertionError(
           "timed out at " + driver.getCurrentUrl() + " showing: " + text(driver, "body"), e);

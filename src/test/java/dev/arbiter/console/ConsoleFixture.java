@@ -3,15 +3,7 @@ package dev.arbiter.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import dev.arbiter.appraisal.Binding;
-import dev.arbiter.evidence.sample.SampleEvidence;
 import dev.arbiter.testing.TestServer;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
@@ -65,32 +57,7 @@ final class ConsoleFixture {
   /** One attestation of {@code instance} with sample evidence of {@code measurement}. */
   static TestServer.Response attest(
       TestServer server, String workload, String instance, String measurement) {
-    try {
-      ECKey key = new ECKeyGenerator(Curve.P_256).generate();
-      String nonce =
-          server.anonymous().post("/v1/challenge", Map.of()).json().path("nonce").asText();
-      String evidence =
-          SampleEvidence.sign(
-              new ECKeyGenerator(Curve.P_256).generate(),
-              measurement,
-              null,
-              Binding.value(Base64.getUrlDecoder().decode(nonce), key));
-      Map<String, Object> request = new LinkedHashMap<>();
-      request.put("workload", workload);
-      request.put("instance_id", instance);
-      request.put("nonce", nonce);
-      request.put("tee_key", key.toPublicJWK().toJSONObject());
-      request.put(
-          "evidence",
-          Map.of(
-              "format",
-              "sample",
-              "data",
-              Base64.getEncoder().encodeToString(evidence.getBytes(StandardCharsets.US_ASCII))));
-      return server.anonymous().post("/v1/attest", request);
-    } catch (com.nimbusds.jose.JOSEException e) {
-      throw new IllegalStateException(e);
-    }
+    return dev.arbiter.testing.SampleAttest.attest(server, workload, instance, measurement, null);
   }
 
   /** The CSRF token in a console page. */

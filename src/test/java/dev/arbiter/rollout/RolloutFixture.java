@@ -4,15 +4,8 @@ package dev.arbiter.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import dev.arbiter.appraisal.Binding;
 import dev.arbiter.appraisal.PolicyCache;
-import dev.arbiter.evidence.sample.SampleEvidence;
 import dev.arbiter.testing.TestServer;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -136,31 +129,7 @@ final class RolloutFixture {
       String instance,
       String measurement,
       String configuration) {
-    try {
-      ECKey key = new ECKeyGenerator(Curve.P_256).generate();
-      String nonce =
-          server.anonymous().post("/v1/challenge", Map.of()).json().path("nonce").asText();
-      String evidence =
-          SampleEvidence.sign(
-              new ECKeyGenerator(Curve.P_256).generate(),
-              measurement,
-              configuration,
-              Binding.value(Base64.getUrlDecoder().decode(nonce), key));
-      Map<String, Object> request = new LinkedHashMap<>();
-      request.put("workload", workload);
-      request.put("instance_id", instance);
-      request.put("nonce", nonce);
-      request.put("tee_key", key.toPublicJWK().toJSONObject());
-      request.put(
-          "evidence",
-          Map.of(
-              "format",
-              "sample",
-              "data",
-              Base64.getEncoder().encodeToString(evidence.getBytes(StandardCharsets.US_ASCII))));
-      return server.anonymous().post("/v1/attest", request);
-    } catch (com.nimbusds.jose.JOSEException e) {
-      throw new IllegalStateException(e);
-    }
+    return dev.arbiter.testing.SampleAttest.attest(
+        server, workload, instance, measurement, configuration);
   }
 }

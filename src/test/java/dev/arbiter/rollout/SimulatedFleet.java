@@ -4,13 +4,9 @@ package dev.arbiter.rollout;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import dev.arbiter.appraisal.Binding;
-import dev.arbiter.evidence.sample.SampleEvidence;
+import dev.arbiter.testing.SampleAttest;
 import dev.arbiter.testing.TestServer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -165,39 +161,63 @@ final class SimulatedFleet implements AutoCloseable {
     }
   }
 
-  /** One attestation; null when it succeeded, else what went wrong. */
-  private String attestOnce(int index, ECKey teeKey, ECKey attestationKey, String current) {
+  /**
+   * One attestation; null when it succeeded, else what went wrong. A request the server shed (503
+   * {@code overloaded}: not processed, retry after {@code Retry-After}) is retried after a jittered
+   * pause, as an attestation agent does; sheds are counted ({@link #shed()}), not failures.
+   */
+  private String attestOnce(int index, ECKey teeKey, ECKey attestationKey, String current)
+      throws InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      String detail = attestAttempt(index, teeKey, attestationKey, current);
+      if (detail == null || !detail.equals(SHED) || attempt == MAX_ATTEMPTS) {
+        return detail;
+      }
+      shed.incrementAndGet();
+      pause(100 + ThreadLocalRandom.current().nextInt(900));
+    }
+  }
+
+  private static final String SHED = "shed";
+  private static final int MAX_ATTEMPTS = 20;
+  private final AtomicLong shed = new AtomicLong();
+
+  /** Requests the server shed with 503 {@code overloaded} (and that were retried). */
+  long shed() {
+    return shed.get();
+  }
+
+  private String attestAttempt(int index, ECKey teeKey, ECKey attestationKey, String current) {
     try {
       TestServer.Response challenge = client.post("/v1/challenge", Map.of());
       if (challenge.status() != 200) {
-        return "challenge: HTTP " + challenge.status() + " " + challenge.text();
+        return isShed(challenge)
+            ? SHED
+            : "challenge: HTTP " + challenge.status() + " " + challenge.text();
       }
       String nonce = challenge.json().path("nonce").asText();
-      String evidence =
-          SampleEvidence.sign(
-              attestationKey,
-              current,
-              null,
-              Binding.value(Base64.getUrlDecoder().decode(nonce), teeKey));
-      Map<String, Object> request = new LinkedHashMap<>();
-      request.put("workload", workload);
-      request.put("instance_id", workload + "-i-" + index);
-      request.put("nonce", nonce);
-      request.put("tee_key", teeKey.toPublicJWK().toJSONObject());
-      request.put(
-          "evidence",
-          Map.of(
-              "format",
-              "sample",
-              "data",
-              Base64.getEncoder().encodeToString(evidence.getBytes(StandardCharsets.US_ASCII))));
-      TestServer.Response response = client.post("/v1/attest", request);
-      return response.status() == 200
-          ? null
-          : "attest: HTTP " + response.status() + " " + response.text();
+      TestServer.Response response =
+          client.post(
+              "/v1/attest",
+              SampleAttest.request(
+                  workload,
+                  workload + "-i-" + index,
+                  nonce,
+                  teeKey,
+                  attestationKey,
+                  current,
+                  null));
+      if (response.status() == 200) {
+        return null;
+      }
+      return isShed(response) ? SHED : "attest: HTTP " + response.status() + " " + response.text();
     } catch (RuntimeException e) {
       return "transport: " + e;
     }
+  }
+
+  private static boolean isShed(TestServer.Response response) {
+    return response.status() == 503 && "overloaded".equals(response.problem());
   }
 
   @Override
