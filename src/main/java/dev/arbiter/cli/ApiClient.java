@@ -14,6 +14,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -21,6 +23,13 @@ import javax.net.ssl.SSLContext;
  * CliException}s with exit 1 (refused, 4xx) or 2 (server or transport error).
  */
 public final class ApiClient {
+  /**
+   * Every HTTP client this process opened, closed by {@link #closeAll()} before the CLI exits: a
+   * client's selector thread waits in {@code epoll_wait}, and HotSpot's exit waits up to 300 ms for
+   * threads in native code to block, a third of a short call's time.
+   */
+  private static final List<HttpClient> OPEN = new CopyOnWriteArrayList<>();
+
   private final URI base;
   private final HttpClient http;
   private final String configuration;
@@ -49,6 +58,7 @@ public final class ApiClient {
               .connectTimeout(Duration.ofSeconds(10))
               .version(HttpClient.Version.HTTP_1_1)
               .build();
+      tracked(http);
       URI base =
           URI.create(server.endsWith("/") ? server.substring(0, server.length() - 1) : server);
       if (base.getScheme() == null || base.getHost() == null) {
@@ -67,9 +77,29 @@ public final class ApiClient {
     }
   }
 
-  /** A client without a client certificate (TEE side: open routes only), trusting {@code ca}. */
-  public static ApiClient withoutClientCertificate(String server, Path ca) {
-    return create(server, ca, null, null);
+  /** Registers {@code http} to be closed by {@link #closeAll()}; returns it. */
+  static HttpClient tracked(HttpClient http) {
+    OPEN.add(http);
+    return http;
+  }
+
+  /**
+   * Stops the selector threads of every client this process created (in-flight exchanges are
+   * abandoned: the CLI calls this only when the command has finished).
+   */
+  public static void closeAll() {
+    for (HttpClient http : OPEN) {
+      http.shutdownNow();
+    }
+    for (HttpClient http : OPEN) {
+      try {
+        http.awaitTermination(Duration.ofMillis(200));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    OPEN.clear();
   }
 
   /** The absolute URL of {@code path} on this server. */
@@ -79,11 +109,6 @@ public final class ApiClient {
 
   public static String encode(String segment) {
     return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
-  }
-
-  /** A client without a client certificate (TEE side), trusting {@code ca}. */
-  public static ApiClient anonymous(String server, Path ca) {
-    return create(server, ca, null, null);
   }
 
   public URI base() {

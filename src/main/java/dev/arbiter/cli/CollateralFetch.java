@@ -27,10 +27,11 @@ final class CollateralFetch {
   static final String NVIDIA_RIM = "https://rim.attestation.nvidia.com";
 
   private final HttpClient http =
-      HttpClient.newBuilder()
-          .connectTimeout(Duration.ofSeconds(10))
-          .followRedirects(HttpClient.Redirect.NORMAL)
-          .build();
+      ApiClient.tracked(
+          HttpClient.newBuilder()
+              .connectTimeout(Duration.ofSeconds(10))
+              .followRedirects(HttpClient.Redirect.NORMAL)
+              .build());
 
   List<EvidenceInput.Collateral> intel(String base, List<String> fmspcs) {
     List<EvidenceInput.Collateral> files = new ArrayList<>();

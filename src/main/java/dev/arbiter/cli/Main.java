@@ -34,7 +34,9 @@ public final class Main implements Runnable {
   public static void main(String[] args) {
     java.util.logging.LogManager.getLogManager().reset();
     org.slf4j.bridge.SLF4JBridgeHandler.install();
-    System.exit(run(args));
+    int status = run(args);
+    ApiClient.closeAll();
+    System.exit(status);
   }
 
   /** Runs the CLI and returns its exit code (used by tests without exiting the JVM). */
