@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.tlog;
 
+import dev.arbiter.store.CopyRows;
 import dev.arbiter.store.StoreException;
 import dev.arbiter.store.Tx;
 import dev.arbiter.tlog.Merkle.Subtree;
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -19,9 +19,6 @@ import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
-import org.postgresql.copy.CopyManager;
 
 /**
  * The transparency log's tables (migration V8): leaves, perfect-subtree hashes, the head row and
@@ -31,6 +28,7 @@ import org.postgresql.copy.CopyManager;
  * cost O(log n) row lookups in one round trip. Thread-safe.
  */
 public final class LogStore {
+  private static final String APPEND = "append to the transparency log";
   private static final int AUDIT_CHUNK = 8192;
   private static final int MAX_FINDINGS = 1000;
   // the kind column's UTF-8, by ordinal
@@ -222,13 +220,14 @@ public final class LogStore {
         }
         index++;
       }
-      copy(
+      leaves.copyIn(
           handle,
           "copy tlog_leaf (leaf_index, leaf_hash, kind, body, jti, created_at) from stdin"
               + " (format binary)",
-          leaves);
+          APPEND);
       if (subtrees.rows() > 0) {
-        copy(handle, "copy tlog_subtree (level, idx, hash) from stdin (format binary)", subtrees);
+        subtrees.copyIn(
+            handle, "copy tlog_subtree (level, idx, hash) from stdin (format binary)", APPEND);
       }
       TreeHead newHead = new TreeHead(index, Merkle.fold(stackHashes));
       handle
@@ -239,34 +238,6 @@ public final class LogStore {
           .bind("t", createdAt)
           .execute();
       return new Appended(size, entries.size(), newHead);
-    }
-  }
-
-  /**
-   * Runs one {@code COPY ... FROM STDIN} with {@code rows} on the handle's connection (so in its
-   * transaction) and checks that the server stored every row.
-   */
-  private static void copy(Handle handle, String sql, CopyRows rows) {
-    int expected = rows.rows();
-    byte[] data = rows.finish();
-    long stored;
-    try {
-      CopyManager copy = handle.getConnection().unwrap(PGConnection.class).getCopyAPI();
-      CopyIn in = copy.copyIn(sql);
-      try {
-        in.writeToCopy(data, 0, data.length);
-        stored = in.endCopy();
-      } finally {
-        if (in.isActive()) {
-          in.cancelCopy();
-        }
-      }
-    } catch (SQLException e) {
-      throw new StoreException("cannot append to the transparency log: " + e.getMessage(), e);
-    }
-    if (stored != expected) {
-      throw new StoreException(
-          "transparency log append stored " + stored + " rows instead of " + expected, null);
     }
   }
 

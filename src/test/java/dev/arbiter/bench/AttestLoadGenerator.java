@@ -81,27 +81,27 @@ public final class AttestLoadGenerator {
     String generator = System.getProperty("attest.generator", "java-prepared-requests");
     AttestLoadGenerator load = new AttestLoadGenerator(url, dataDir);
     load.setUp();
-    // warm-up: JIT on both sides, the policy cache, TLS sessions
-    // warm-up: a fixed pool; its rate sizes the saturation pool (nonces expire after 120 s)
-    // (up to 3,000 requests or 30 s: the JIT compiles the whole path)
-    Result warm = load.closedLoop(connections, 30, 3000);
+    // warm-up: JIT on both sides, the policy cache, TLS sessions; a fixed pool (up to
+    // -Dattest.warmup requests, default 3,000, or 60 s); its rate sizes the saturation pool
+    // (nonces expire after 120 s)
+    int warmup = Integer.getInteger("attest.warmup", 3000);
+    Result warm = load.closedLoop(connections, 60, load.prepare(warmup, connections));
     System.out.printf("warm-up: %s%n", warm);
-    long cpuBefore = serverCpuNanos();
-    Result saturation =
-        load.closedLoop(
-            connections,
-            saturationSeconds,
-            (int) (warm.throughput() * 3 * saturationSeconds + 500));
-    long cpuUsed = serverCpuNanos() - cpuBefore;
-    if (cpuBefore >= 0 && saturation.latencies().length > 0) {
-      System.out.printf(
-          "server JVM CPU per attestation during saturation: %.0f us%n",
-          cpuUsed / 1e3 / saturation.latencies().length);
-    }
+    // the pool's challenges are requested before the CPU count starts
+    byte[][] pool =
+        load.prepare((int) (warm.throughput() * 3 * saturationSeconds + 500), connections);
+    Cpu before = Cpu.now();
+    Result saturation = load.closedLoop(connections, saturationSeconds, pool);
+    Cpu used = Cpu.now().minus(before);
     System.out.printf("saturation (closed loop, %d connections): %s%n", connections, saturation);
+    used.print("saturation", saturation);
     double rate = saturation.throughput() * 0.7;
-    Result open = load.openLoop(rate, openSeconds, 64);
+    byte[][] openPool = load.prepare((int) (rate * openSeconds), 16);
+    before = Cpu.now();
+    Result open = load.openLoop(rate, openPool, Integer.getInteger("attest.openConnections", 64));
+    used = Cpu.now().minus(before);
     System.out.printf("open loop @%.0f/s (70%%): %s%n", rate, open);
+    used.print("open loop", open);
     System.out.printf(
         "attest-load: saturation=%.0f/s p50=%.2fms p99_at_70=%.2fms cores=%d generator=%s%n",
         saturation.throughput(),
@@ -112,21 +112,102 @@ public final class AttestLoadGenerator {
   }
 
   /**
-   * CPU time (user + system) of the server process ({@code -Dattest.serverPid}), from /proc; -1
-   * when unknown.
+   * CPU time (user + system, from /proc) of the server's JVM ({@code -Dattest.serverPid}), of its
+   * descendants (the embedded PostgreSQL), and of this generator; all -1 when unknown.
    */
-  private static long serverCpuNanos() {
-    String pid = System.getProperty("attest.serverPid");
-    if (pid == null) {
-      return -1;
+  private record Cpu(
+      long wallNanos,
+      long jvmNanos,
+      long postgresNanos,
+      long generatorNanos,
+      Map<String, Long> jvmThreads) {
+    private static final long TICK_NANOS = 10_000_000L; // USER_HZ = 100
+
+    static Cpu now() {
+      long wall = System.nanoTime();
+      String pid = System.getProperty("attest.serverPid");
+      long generator = ticks(String.valueOf(ProcessHandle.current().pid()));
+      if (pid == null) {
+        return new Cpu(wall, -1, -1, generator, Map.of());
+      }
+      long jvm = ticks(pid);
+      long postgres =
+          ProcessHandle.of(Long.parseLong(pid)).stream()
+              .flatMap(ProcessHandle::descendants)
+              .mapToLong(p -> Math.max(0, ticks(String.valueOf(p.pid()))))
+              .sum();
+      return new Cpu(wall, jvm, postgres, generator, threads(pid));
     }
-    try {
-      String stat = java.nio.file.Files.readString(Path.of("/proc", pid, "stat"));
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-      return ticks * 10_000_000L; // USER_HZ = 100
-    } catch (IOException | RuntimeException e) {
-      return -1;
+
+    /** CPU nanoseconds per server thread kind (names with digits folded), -Dattest.threads. */
+    private static Map<String, Long> threads(String pid) {
+      if (!Boolean.getBoolean("attest.threads")) {
+        return Map.of();
+      }
+      Map<String, Long> byKind = new java.util.TreeMap<>();
+      try (var tasks = java.nio.file.Files.list(Path.of("/proc", pid, "task"))) {
+        for (Path task : tasks.toList()) {
+          try {
+            String stat = java.nio.file.Files.readString(task.resolve("stat"));
+            String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long nanos = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * TICK_NANOS;
+            byKind.merge(name.replaceAll("[0-9]+", "N"), nanos, Long::sum);
+          } catch (IOException | RuntimeException e) {
+            // the thread ended
+          }
+        }
+      } catch (IOException e) {
+        return Map.of();
+      }
+      return byKind;
+    }
+
+    Cpu minus(Cpu earlier) {
+      return new Cpu(
+          wallNanos - earlier.wallNanos,
+          jvmNanos - earlier.jvmNanos,
+          postgresNanos - earlier.postgresNanos,
+          generatorNanos - earlier.generatorNanos,
+          jvmThreads.entrySet().stream()
+              .collect(
+                  java.util.stream.Collectors.toMap(
+                      Map.Entry::getKey,
+                      e -> e.getValue() - earlier.jvmThreads.getOrDefault(e.getKey(), 0L))));
+    }
+
+    /** Per attestation for the server, and how busy each side's core was. */
+    void print(String phase, Result result) {
+      int n = result.latencies().length;
+      if (n == 0 || jvmNanos < 0) {
+        return;
+      }
+      System.out.printf(
+          "%s: server CPU per attestation jvm=%.0fus postgres=%.0fus; busy: server core %.0f%%,"
+              + " generator core %.0f%%%n",
+          phase,
+          jvmNanos / 1e3 / n,
+          postgresNanos / 1e3 / n,
+          100.0 * (jvmNanos + postgresNanos) / wallNanos,
+          100.0 * generatorNanos / wallNanos);
+      jvmThreads.entrySet().stream()
+          .filter(e -> e.getValue() > 0)
+          .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+          .forEach(e ->
+              System.out.printf(
+                  "  %s: server thread %s: %.0fus per attestation%n",
+                  phase, e.getKey(), e.getValue() / 1e3 / n));
+    }
+
+    /** User + system CPU nanoseconds of a process (all its threads), -1 when unreadable. */
+    private static long ticks(String pid) {
+      try {
+        String stat = java.nio.file.Files.readString(Path.of("/proc", pid, "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * TICK_NANOS;
+      } catch (IOException | RuntimeException e) {
+        return -1;
+      }
     }
   }
 
@@ -271,8 +352,7 @@ public final class AttestLoadGenerator {
    * Closed loop for {@code seconds} or until the {@code pool} of prepared requests is used up:
    * answers per second.
    */
-  private Result closedLoop(int connections, double seconds, int pool) throws Exception {
-    byte[][] requests = prepare(pool, connections);
+  private Result closedLoop(int connections, double seconds, byte[][] requests) throws Exception {
     AtomicInteger next = new AtomicInteger();
     long[] latencies = new long[requests.length];
     int[] statuses = new int[requests.length];
@@ -310,9 +390,8 @@ public final class AttestLoadGenerator {
    * Open loop at {@code rate}/s for {@code seconds}: request i is due at start + i/rate; latency is
    * measured from that intended start (coordinated-omission correction).
    */
-  private Result openLoop(double rate, double seconds, int connections) throws Exception {
-    int count = (int) (rate * seconds);
-    byte[][] requests = prepare(count, 16);
+  private Result openLoop(double rate, byte[][] requests, int connections) throws Exception {
+    int count = requests.length;
     AtomicInteger next = new AtomicInteger();
     long[] latencies = new long[count];
     int[] statuses = new int[count];

@@ -1,17 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.arbiter.tlog;
+package dev.arbiter.store;
 
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
+import org.jdbi.v3.core.Handle;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 /**
  * Rows in PostgreSQL's binary {@code COPY} format (the file header, then per row the field count
- * and each field as a 32-bit length and its bytes, then the trailer), for {@link LogStore}'s batch
- * inserts: one {@code COPY ... FROM STDIN (FORMAT binary)} per table and batch, nothing for the
- * server to parse. Only the column types the log's tables use: {@code bigint}, {@code smallint},
- * {@code bytea}, {@code text} (UTF-8 bytes) and {@code timestamptz}. Not thread-safe.
+ * and each field as a 32-bit length and its bytes, then the trailer), for batch inserts that run on
+ * every attestation (the transparency log's leaves, the fleet's events): one {@code COPY ... FROM
+ * STDIN (FORMAT binary)} per table and batch ({@link #copyIn}), no per-row statement and nothing
+ * for the server to parse. Only the column types those tables use: {@code bigint}, {@code
+ * smallint}, {@code bytea}, {@code text} (UTF-8 bytes) and {@code timestamptz}. Not thread-safe.
  */
-final class CopyRows {
+public final class CopyRows {
   private static final byte[] HEADER = {
     'P',
     'G',
@@ -42,28 +48,28 @@ final class CopyRows {
   private int rows;
 
   /** A buffer for about {@code bytesExpected} bytes of rows. */
-  CopyRows(int bytesExpected) {
+  public CopyRows(int bytesExpected) {
     buffer = new byte[Math.max(64, HEADER.length + bytesExpected + 2)];
     System.arraycopy(HEADER, 0, buffer, 0, HEADER.length);
     length = HEADER.length;
   }
 
   /** Starts a row of {@code fields} columns. */
-  CopyRows row(int fields) {
+  public CopyRows row(int fields) {
     ensure(2);
     putShort(fields);
     rows++;
     return this;
   }
 
-  CopyRows bigint(long value) {
+  public CopyRows bigint(long value) {
     ensure(12);
     putInt(8);
     putLong(value);
     return this;
   }
 
-  CopyRows smallint(int value) {
+  public CopyRows smallint(int value) {
     if (value < Short.MIN_VALUE || value > Short.MAX_VALUE) {
       throw new IllegalArgumentException("not a smallint: " + value);
     }
@@ -74,7 +80,7 @@ final class CopyRows {
   }
 
   /** A {@code bytea} or {@code text} field: the bytes as they are (text: its UTF-8). */
-  CopyRows bytes(byte[] value) {
+  public CopyRows bytes(byte[] value) {
     ensure(4 + value.length);
     putInt(value.length);
     System.arraycopy(value, 0, buffer, length, value.length);
@@ -82,15 +88,20 @@ final class CopyRows {
     return this;
   }
 
+  /** A {@code text} field (its UTF-8 bytes), or NULL for {@code null}. */
+  public CopyRows text(String value) {
+    return value == null ? nullValue() : bytes(value.getBytes(StandardCharsets.UTF_8));
+  }
+
   /** A NULL field. */
-  CopyRows nullValue() {
+  public CopyRows nullValue() {
     ensure(4);
     putInt(-1);
     return this;
   }
 
   /** A {@code timestamptz} of {@link #micros(Instant)}, computed once for a batch. */
-  CopyRows timestampMicros(long micros) {
+  public CopyRows timestampMicros(long micros) {
     ensure(12);
     putInt(8);
     putLong(micros);
@@ -101,23 +112,53 @@ final class CopyRows {
    * A {@code timestamptz}: microseconds since PostgreSQL's epoch (2000-01-01 UTC), the instant
    * rounded to the nearest microsecond (half up), as PgJDBC rounds a bound {@code OffsetDateTime}.
    */
-  static long micros(Instant instant) {
+  public static long micros(Instant instant) {
     long seconds = Math.subtractExact(instant.getEpochSecond(), PG_EPOCH_SECONDS);
     return Math.addExact(Math.multiplyExact(seconds, 1_000_000L), (instant.getNano() + 500) / 1000);
   }
 
   /** The rows written so far. */
-  int rows() {
+  public int rows() {
     return rows;
   }
 
   /** The complete COPY data: header, rows and trailer (no more rows may be added after). */
-  byte[] finish() {
+  public byte[] finish() {
     ensure(2);
     putShort(-1);
     byte[] out = Arrays.copyOf(buffer, length);
     buffer = null;
     return out;
+  }
+
+  /**
+   * Runs {@code sql} (a {@code COPY ... FROM STDIN (FORMAT binary)}) with these rows on the
+   * handle's connection, so in its transaction, and checks that the server stored every row.
+   * Finishes the rows.
+   *
+   * @param what names the table's purpose in error messages ("append to the transparency log")
+   * @throws StoreException when the copy fails or stores another number of rows
+   */
+  public void copyIn(Handle handle, String sql, String what) {
+    int expected = rows();
+    byte[] data = finish();
+    long stored;
+    try {
+      CopyIn in = handle.getConnection().unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
+      try {
+        in.writeToCopy(data, 0, data.length);
+        stored = in.endCopy();
+      } finally {
+        if (in.isActive()) {
+          in.cancelCopy();
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot " + what + ": " + e.getMessage(), e);
+    }
+    if (stored != expected) {
+      throw new StoreException(what + ": stored " + stored + " rows instead of " + expected, null);
+    }
   }
 
   private void ensure(int more) {
