@@ -1,14 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.token;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import dev.arbiter.crypto.ServiceKey;
+import dev.arbiter.internal.Json;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,16 +23,30 @@ public final class EarSigner {
   public static final String PROFILE = "tag:ietf.org,2026:rats/ear#03";
   public static final String MEDIA_TYPE = "application/eat-jwt; eat_profile=\"" + PROFILE + "\"";
 
+  private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
+
   private final ServiceKey key;
   private final Clock clock;
   private final Duration lifetime;
-  private final String build;
+  private final Map<String, String> verifierId;
+  // base64url of {"alg":"ES256","kid":...,"typ":"eat+jwt"}
+  private final String header;
 
   public EarSigner(ServiceKey key, Clock clock, Duration lifetime, String build) {
     this.key = key;
     this.clock = clock;
     this.lifetime = lifetime;
-    this.build = build;
+    this.verifierId =
+        Map.of("developer", "https://github.com/arbiter-governance/arbiter", "build", build);
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put("alg", "ES256");
+    fields.put("kid", key.keyId());
+    fields.put("typ", "eat+jwt");
+    try {
+      this.header = B64URL.encodeToString(Json.mapper().writeValueAsBytes(fields));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   public Duration lifetime() {
@@ -80,32 +90,26 @@ public final class EarSigner {
       submodJson.put(entry.getKey(), json);
       overall = overall.worse(submod.status());
     }
-    JWTClaimsSet claims =
-        new JWTClaimsSet.Builder()
-            .claim("eat_profile", PROFILE)
-            .claim("iat", now.getEpochSecond())
-            .claim("exp", expires.getEpochSecond())
-            .jwtID(jti)
-            .claim(
-                "ear_verifier_id",
-                Map.of(
-                    "developer", "https://github.com/arbiter-governance/arbiter", "build", build))
-            .claim("eat_nonce", Base64.getUrlEncoder().withoutPadding().encodeToString(nonce))
-            .claim("ear.status", overall.label())
-            .claim("submods", submodJson)
-            .claim("cnf", Map.of("jwk", teeKey.toPublicJWK().toJSONObject()))
-            .build();
-    JWSHeader header =
-        new JWSHeader.Builder(JWSAlgorithm.ES256)
-            .keyID(key.keyId())
-            .type(new JOSEObjectType("eat+jwt"))
-            .build();
-    SignedJWT jwt = new SignedJWT(header, claims);
+    // the claims written straight to UTF-8 JSON and signed with the service key: no claims-set
+    // object, no second JSON library, the constant header encoded once
+    Map<String, Object> claims = new LinkedHashMap<>();
+    claims.put("eat_profile", PROFILE);
+    claims.put("iat", now.getEpochSecond());
+    claims.put("exp", expires.getEpochSecond());
+    claims.put("jti", jti);
+    claims.put("ear_verifier_id", verifierId);
+    claims.put("eat_nonce", B64URL.encodeToString(nonce));
+    claims.put("ear.status", overall.label());
+    claims.put("submods", submodJson);
+    claims.put("cnf", Map.of("jwk", teeKey.toPublicJWK().toJSONObject()));
+    byte[] payload;
     try {
-      jwt.sign(key.joseSigner());
-    } catch (JOSEException e) {
-      throw new IllegalStateException("cannot sign EAR", e);
+      payload = Json.mapper().writeValueAsBytes(claims);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException("EAR claims are not JSON: " + e.getMessage(), e);
     }
-    return new SignedEar(jwt.serialize(), jti, now, expires);
+    String signingInput = header + "." + B64URL.encodeToString(payload);
+    String token = signingInput + "." + key.sign(signingInput.getBytes(StandardCharsets.US_ASCII));
+    return new SignedEar(token, jti, now, expires);
   }
 }

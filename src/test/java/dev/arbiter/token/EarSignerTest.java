@@ -56,6 +56,29 @@ class EarSignerTest {
   }
 
   @Test
+  void issue_writesTheJoseHeaderAndClaimsAsRelyingPartiesParseThem() throws Exception {
+    ECKey teeKey = new ECKeyGenerator(Curve.P_256).generate().toPublicJWK();
+    SignedEar ear = signer.issue(Map.of("w", submodule()), new byte[] {1, 2, 3}, teeKey);
+    com.nimbusds.jwt.SignedJWT jwt = com.nimbusds.jwt.SignedJWT.parse(ear.token());
+    assertThat(jwt.getHeader().getAlgorithm().getName()).isEqualTo("ES256");
+    assertThat(jwt.getHeader().getKeyID()).isEqualTo(key.keyId());
+    assertThat(jwt.getHeader().getType().getType()).isEqualTo("eat+jwt");
+    assertThat(jwt.verify(new com.nimbusds.jose.crypto.ECDSAVerifier(key.publicJwk()))).isTrue();
+    var claims = jwt.getJWTClaimsSet();
+    assertThat(claims.getStringClaim("eat_profile")).isEqualTo(EarSigner.PROFILE);
+    assertThat(claims.getStringClaim("eat_nonce")).isEqualTo("AQID");
+    assertThat(claims.getStringClaim("ear.status")).isEqualTo("affirming");
+    assertThat(claims.getIssueTime().toInstant()).isEqualTo(ear.issuedAt());
+    assertThat(claims.getExpirationTime().toInstant()).isEqualTo(ear.expiresAt());
+    assertThat(claims.getJWTID()).isEqualTo(ear.jti());
+    assertThat(claims.getJSONObjectClaim("ear_verifier_id"))
+        .containsEntry("build", "test")
+        .containsEntry("developer", "https://github.com/arbiter-governance/arbiter");
+    assertThat(claims.getJSONObjectClaim("cnf").get("jwk"))
+        .isEqualTo(teeKey.toPublicJWK().toJSONObject());
+  }
+
+  @Test
   void issue_everyEarHasItsOwnJti() throws Exception {
     ECKey teeKey = new ECKeyGenerator(Curve.P_256).generate().toPublicJWK();
     assertThat(signer.issue(Map.of("w", submodule()), new byte[32], teeKey).jti())
