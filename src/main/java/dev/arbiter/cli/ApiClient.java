@@ -162,17 +162,19 @@ public final class ApiClient {
               request.timeout(Duration.ofSeconds(60)).build(),
               HttpResponse.BodyHandlers.ofByteArray());
     } catch (ConnectException e) {
-      throw CliException.usage(
-          "cannot connect to " + base + " (is 'arbiter serve' running?) [" + configuration + "]");
+      throw CliException.unavailable(
+          "cannot connect to " + base + " (is 'arbiter serve' running?) [" + configuration + "]",
+          null);
     } catch (IOException e) {
-      throw CliException.usage(
+      throw CliException.unavailable(
           "request to "
               + base
               + " failed: "
               + ErrorHandler.oneLine(e.getMessage())
               + " ["
               + configuration
-              + "]");
+              + "]",
+          null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw CliException.usage("interrupted");
@@ -188,8 +190,10 @@ public final class ApiClient {
               ? Json.mapper().createObjectNode()
               : Json.readTree(response.body());
     } catch (IOException e) {
-      throw CliException.usage(
-          "server answered " + response.statusCode() + " with a body that is not JSON");
+      String message = "server answered " + response.statusCode() + " with a body that is not JSON";
+      throw unavailable(response.statusCode())
+          ? CliException.unavailable(message, null)
+          : CliException.usage(message);
     }
     int status = response.statusCode();
     if (status >= 200 && status < 300) {
@@ -220,9 +224,16 @@ public final class ApiClient {
     if (status == 401 || status == 403) {
       message.append(" [").append(configuration).append("]");
     }
+    JsonNode problem = body.has("type") ? body : null;
+    if (unavailable(status)) {
+      throw CliException.unavailable(message.toString(), problem);
+    }
     throw new CliException(
-        status >= 500 ? ExitCode.USAGE : ExitCode.REFUSED,
-        message.toString(),
-        body.has("type") ? body : null);
+        status >= 500 ? ExitCode.USAGE : ExitCode.REFUSED, message.toString(), problem);
+  }
+
+  /** Bad gateway, unavailable (database failover, shed load), gateway timeout: worth a retry. */
+  private static boolean unavailable(int status) {
+    return status == 502 || status == 503 || status == 504;
   }
 }

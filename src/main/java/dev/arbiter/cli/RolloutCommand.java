@@ -248,7 +248,8 @@ final class RolloutCommand {
       mixinStandardHelpOptions = true,
       description =
           "Block until the rollout reaches STAGED (and every running replica serves the staged"
-              + " revision), COMPLETED or ROLLED_BACK. Exit 1 if it ends otherwise or times out.")
+              + " revision), COMPLETED or ROLLED_BACK. Exit 1 if it ends otherwise or times out;"
+              + " an unreachable or unavailable server (502/503/504) is retried until the timeout.")
   static final class Wait implements Callable<Integer> {
     @Option(names = "--workload", required = true)
     String workload;
@@ -273,8 +274,26 @@ final class RolloutCommand {
       }
       long deadline = System.nanoTime() + parse(timeout).toNanos();
       ApiClient api = client.client();
+      boolean retrying = false;
       while (true) {
-        JsonNode status = api.get(base(workload) + "/current");
+        JsonNode status;
+        try {
+          status = api.get(base(workload) + "/current");
+        } catch (CliException e) {
+          // a failover or restart (503, no connection) is waited out like the rollout itself
+          if (!e.isTransient() || System.nanoTime() > deadline) {
+            throw e;
+          }
+          if (!retrying) {
+            spec.commandLine()
+                .getErr()
+                .println("rollout wait: " + e.getMessage() + " (retrying until the timeout)");
+            retrying = true;
+          }
+          Thread.sleep(500);
+          continue;
+        }
+        retrying = false;
         JsonNode r = status.path("rollout");
         String current = r.path("state").asText("");
         boolean reached =

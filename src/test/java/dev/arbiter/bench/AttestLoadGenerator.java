@@ -95,7 +95,9 @@ public final class AttestLoadGenerator {
     Cpu used = Cpu.now().minus(before);
     System.out.printf("saturation (closed loop, %d connections): %s%n", connections, saturation);
     used.print("saturation", saturation);
-    double rate = saturation.throughput() * 0.7;
+    double rate =
+        saturation.throughput()
+            * Double.parseDouble(System.getProperty("attest.openFraction", "0.7"));
     byte[][] openPool = load.prepare((int) (rate * openSeconds), 16);
     before = Cpu.now();
     Result open = load.openLoop(rate, openPool, Integer.getInteger("attest.openConnections", 64));
