@@ -325,9 +325,27 @@ final class ServeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw CliException.usage("invalid --log-origin: " + e.getMessage());
     }
-    return LogSettings.defaults()
-        .withOrigin(Optional.ofNullable(logOrigin))
-        .withMode(mode)
-        .withAcceptStateReason(Optional.ofNullable(reason));
+    LogSettings settings =
+        LogSettings.defaults()
+            .withOrigin(Optional.ofNullable(logOrigin))
+            .withMode(mode)
+            .withAcceptStateReason(Optional.ofNullable(reason));
+    if (Boolean.getBoolean(UNLOGGED_DECISIONS_PROPERTY)) {
+      // bench/attest-load's log-off half (issue 11: the log's cost measured on the server alone);
+      // never outside --dev, and /metrics says so (arbiter_log_decisions_recorded 0)
+      if (!dev) {
+        throw CliException.usage(
+            "-D" + UNLOGGED_DECISIONS_PROPERTY + " is for benchmarks of a --dev server only");
+      }
+      System.err.println(
+          "arbiter: BENCHMARK: attestation decisions are NOT logged (-D"
+              + UNLOGGED_DECISIONS_PROPERTY
+              + ")");
+      settings = settings.withoutDecisionsForBenchmarks();
+    }
+    return settings;
   }
+
+  /** The JVM property that leaves decisions out of the log on a {@code --dev} benchmark server. */
+  static final String UNLOGGED_DECISIONS_PROPERTY = "arbiter.bench.unloggedDecisions";
 }

@@ -454,7 +454,10 @@ public final class ArbiterServer implements AutoCloseable {
     domainRoutes.addAll(
         new dev.arbiter.retention.http.RetentionRoutes(decisionRetention(services, database))
             .routes());
-    services.metrics().watchLog(services.transparencyLog(), services.decisionLog());
+    services
+        .metrics()
+        .watchLog(
+            services.transparencyLog(), services.decisionLog(), config.log().recordDecisions());
     services.metrics().watchAdmission(services.admission());
     return new SystemRoutes(
             database,

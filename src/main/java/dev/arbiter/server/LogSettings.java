@@ -19,7 +19,8 @@ import java.util.Optional;
  *     or unverifiable against the local checkpoint, and audit the override with this reason
  * @param recordDecisions true (always, in production): attestation decisions are leaves of the log.
  *     False only through {@link #withoutDecisionsForBenchmarks()}, which the attestation load
- *     harness uses to measure what the log costs; {@code serve} has no option for it
+ *     harnesses use to measure what the log costs; {@code serve} has no option for it, only the JVM
+ *     property {@code arbiter.bench.unloggedDecisions}, refused without {@code --dev}
  */
 public record LogSettings(
     Optional<String> origin,

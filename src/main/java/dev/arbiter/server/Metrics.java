@@ -118,10 +118,19 @@ public final class Metrics implements DecisionSink {
    * (every refused append), {@code arbiter_log_dropped_total} (decisions let through unlogged in
    * best-effort mode), {@code arbiter_log_checkpoint_size}, {@code
    * arbiter_log_checkpoint_age_seconds} (-1 before the first checkpoint) and {@code
-   * arbiter_log_signing_halted}. Returns this.
+   * arbiter_log_signing_halted}, and {@code arbiter_log_decisions_recorded} (1; 0 only on a {@code
+   * --dev} benchmark server started with {@code -Darbiter.bench.unloggedDecisions=true}). Returns
+   * this.
    */
   Metrics watchLog(
-      dev.arbiter.tlog.TransparencyLog log, dev.arbiter.appraisal.DecisionLog decisions) {
+      dev.arbiter.tlog.TransparencyLog log,
+      dev.arbiter.appraisal.DecisionLog decisions,
+      boolean decisionsRecorded) {
+    Gauge.builder("arbiter.log.decisions.recorded", () -> decisionsRecorded ? 1 : 0)
+        .description(
+            "1 when attestation decisions are leaves of the transparency log; 0 only on a --dev"
+                + " benchmark server that measures what the log costs")
+        .register(registry);
     Gauge.builder("arbiter.log.mode", () -> 1)
         .tag("mode", decisions.mode().label())
         .description(

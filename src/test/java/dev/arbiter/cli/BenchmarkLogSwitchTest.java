@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.arbiter.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.arbiter.testing.CliRun;
+import dev.arbiter.testing.TestServer;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The benchmark-only switch that leaves decisions out of the transparency log (to measure what the
+ * log costs, issue 11) is refused on a production server, and every server states in /metrics
+ * whether decisions are logged.
+ */
+class BenchmarkLogSwitchTest {
+
+  @Test
+  void unloggedDecisions_withoutDev_isRefusedBeforeAnythingStarts(@TempDir Path dataDir) {
+    String property = ServeCommand.UNLOGGED_DECISIONS_PROPERTY;
+    System.setProperty(property, "true");
+    try {
+      CliRun run = CliRun.of("serve", "--data-dir", dataDir.toString(), "--port", "0");
+      assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+      assertThat(run.err()).contains(property).contains("--dev");
+      assertThat(dataDir.resolve("postgres")).doesNotExist();
+    } finally {
+      System.clearProperty(property);
+    }
+  }
+
+  @Test
+  void metrics_sayDecisionsAreRecorded() {
+    String metrics = TestServer.shared().anonymous().get("/metrics").text();
+    assertThat(metrics).contains("arbiter_log_decisions_recorded 1");
+  }
+}
