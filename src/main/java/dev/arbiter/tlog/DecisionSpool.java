@@ -23,12 +23,17 @@ import org.slf4j.LoggerFactory;
  * directory; the writer rotates to a new segment whenever it takes the queue and deletes a segment
  * once everything taken from it is committed. Lines are written with {@code write(2)} and no {@code
  * fsync}: they survive the process, not the host (the page cache); a host failure loses at most
- * what was queued, as before. Callers synchronize on this object.
+ * what was queued, as before. Callers synchronize on this object for {@link #add}, {@link #rotate}
+ * and {@link #close}; {@link #release} touches only ended segments and may run without the lock
+ * from the one thread that rotates.
  */
 final class DecisionSpool {
   private static final Logger LOG = LoggerFactory.getLogger(DecisionSpool.class);
   private static final String PREFIX = "spool-";
   private static final String SUFFIX = ".jsonl";
+  private static final java.util.regex.Pattern SEGMENT =
+      java.util.regex.Pattern.compile(
+          java.util.regex.Pattern.quote(PREFIX) + "\\d+" + java.util.regex.Pattern.quote(SUFFIX));
 
   private final Path directory;
   private final List<LogEntry> recovered;
@@ -134,7 +139,7 @@ final class DecisionSpool {
   private static List<Path> segments(Path directory) throws IOException {
     try (Stream<Path> files = Files.list(directory)) {
       return files
-          .filter(f -> f.getFileName().toString().matches(PREFIX + "\\d+" + "\\" + SUFFIX))
+          .filter(f -> SEGMENT.matcher(f.getFileName().toString()).matches())
           .sorted(java.util.Comparator.comparingLong(DecisionSpool::number))
           .toList();
     }

@@ -497,9 +497,9 @@ public final class TransparencyLog implements AutoCloseable {
     if (local != null && pendingRelease >= 0) {
       long upTo = pendingRelease;
       pendingRelease = -1;
-      synchronized (local) {
-        local.release(upTo);
-      }
+      // not under the spool's lock: the segments up to upTo have ended (only this thread rotates),
+      // so request threads appending to the active one need not wait for the listing and unlinks
+      local.release(upTo);
     }
   }
 
