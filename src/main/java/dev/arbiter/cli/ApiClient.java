@@ -165,6 +165,16 @@ public final class ApiClient {
       throw CliException.unavailable(
           "cannot connect to " + base + " (is 'arbiter serve' running?) [" + configuration + "]",
           null);
+    } catch (javax.net.ssl.SSLHandshakeException e) {
+      // a certificate the server or this client refuses: retrying cannot help
+      throw CliException.usage(
+          "TLS with "
+              + base
+              + " failed: "
+              + ErrorHandler.oneLine(e.getMessage())
+              + " ["
+              + configuration
+              + "]");
     } catch (IOException e) {
       throw CliException.unavailable(
           "request to "

@@ -128,15 +128,15 @@ public final class AttestLoadGenerator {
     static Cpu now() {
       long wall = System.nanoTime();
       String pid = System.getProperty("attest.serverPid");
-      long generator = ticks(String.valueOf(ProcessHandle.current().pid()));
+      long generator = processNanos(String.valueOf(ProcessHandle.current().pid()));
       if (pid == null) {
         return new Cpu(wall, -1, -1, generator, Map.of());
       }
-      long jvm = ticks(pid);
+      long jvm = processNanos(pid);
       long postgres =
           ProcessHandle.of(Long.parseLong(pid)).stream()
               .flatMap(ProcessHandle::descendants)
-              .mapToLong(p -> Math.max(0, ticks(String.valueOf(p.pid()))))
+              .mapToLong(p -> Math.max(0, processNanos(String.valueOf(p.pid()))))
               .sum();
       return new Cpu(wall, jvm, postgres, generator, threads(pid));
     }
@@ -152,9 +152,7 @@ public final class AttestLoadGenerator {
           try {
             String stat = java.nio.file.Files.readString(task.resolve("stat"));
             String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long nanos = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * TICK_NANOS;
-            byKind.merge(name.replaceAll("[0-9]+", "N"), nanos, Long::sum);
+            byKind.merge(name.replaceAll("[0-9]+", "N"), cpuNanos(stat), Long::sum);
           } catch (IOException | RuntimeException e) {
             // the thread ended
           }
@@ -202,14 +200,18 @@ public final class AttestLoadGenerator {
     }
 
     /** User + system CPU nanoseconds of a process (all its threads), -1 when unreadable. */
-    private static long ticks(String pid) {
+    private static long processNanos(String pid) {
       try {
-        String stat = java.nio.file.Files.readString(Path.of("/proc", pid, "stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * TICK_NANOS;
+        return cpuNanos(java.nio.file.Files.readString(Path.of("/proc", pid, "stat")));
       } catch (IOException | RuntimeException e) {
         return -1;
       }
+    }
+
+    /** utime + stime of a /proc {@code stat} line (fields 14 and 15, after the command name). */
+    private static long cpuNanos(String stat) {
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * TICK_NANOS;
     }
   }
 

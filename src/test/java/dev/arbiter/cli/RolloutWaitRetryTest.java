@@ -7,6 +7,7 @@ import dev.arbiter.testing.CliRun;
 import dev.arbiter.testing.TestServer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code rollout wait} outlasts a failover: an unreachable server (or a 502/503/504) is retried
@@ -39,6 +40,33 @@ class RolloutWaitRetryTest {
     assertThat(elapsedMillis)
         .as("kept retrying until the 2 s timeout")
         .isGreaterThanOrEqualTo(1900);
+  }
+
+  @Test
+  void wait_serverCertificateNotTrusted_failsAtOnceWithoutRetrying(@TempDir Path other)
+      throws Exception {
+    // a CA that did not issue the server's certificate: a handshake failure, not a failover
+    dev.arbiter.auth.DataDir foreign = new dev.arbiter.auth.DataDir(other);
+    dev.arbiter.auth.LocalCa.loadOrCreate(foreign, java.time.Clock.systemUTC());
+    Path foreignCa = foreign.caCertificate();
+    Path dataDir = TestServer.shared().dataDir();
+    CliRun run =
+        CliRun.of(
+            "rollout",
+            "wait",
+            "--workload",
+            "payments",
+            "--state",
+            "STAGED",
+            "--timeout",
+            "PT30S",
+            "--data-dir",
+            dataDir.toString(),
+            "--cacert",
+            foreignCa.toString());
+
+    assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(run.err()).contains("TLS with").doesNotContain("retrying");
   }
 
   @Test
