@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** The {@code export_schedule} table (migration V20). */
+/** The {@code export_schedule} table (migration V11). */
 final class ScheduleStore {
   private ScheduleStore() {}
 

@@ -3,14 +3,16 @@ package dev.arbiter.tlog;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,55 +20,101 @@ import org.slf4j.LoggerFactory;
 /**
  * A replica's local copy of the decisions it has accepted but not yet written to the database, so
  * that a process that dies (kill -9, out of memory) loses none of the decisions whose results it
- * already returned: the next start writes them (those not already in the log). One line per
- * decision (its canonical leaf text) in numbered segment files {@code spool-<n>.jsonl} under one
- * directory; the writer rotates to a new segment whenever it takes the queue and deletes a segment
- * once everything taken from it is committed. Lines are written with {@code write(2)} and no {@code
- * fsync}: they survive the process, not the host (the page cache); a host failure loses at most
- * what was queued, as before. Callers synchronize on this object for {@link #add}, {@link #rotate}
- * and {@link #close}; {@link #release} touches only ended segments and may run without the lock
- * from the one thread that rotates.
+ * already returned: the next start writes those not already in the log. One line per decision (its
+ * canonical leaf text) in numbered segment files {@code spool-<n>.jsonl} under one directory.
+ *
+ * <p>A segment is a preallocated file of {@link #segmentBytes} bytes mapped into memory, so that
+ * adding a decision on the attesting thread is a copy into the page cache: no system call, no file
+ * lock, nothing that blocks a virtual thread's carrier. What is copied survives the process (the
+ * page cache belongs to the kernel), not the host: a host failure loses at most what was queued, as
+ * before. A line never straddles segments; the unused tail of a segment stays zero bytes, so
+ * reading stops at the first zero byte (a line cut short there by a kill is skipped). The writer
+ * maps the next segment ahead of need ({@link #prepareNext}), so the attesting thread that fills a
+ * segment only switches buffers.
+ *
+ * <p>The writer {@link #mark marks} the active segment whenever it has taken everything queued, and
+ * once that batch commits {@link #release releases} the segments before the mark: all their lines
+ * are committed. The marked segment itself stays until a later mark passes it, so a restart may
+ * find committed lines in it; {@link TransparencyLog#spoolTo} skips those by their {@code jti}.
+ * Callers synchronize on this object for {@link #add}, {@link #mark}, {@link #prepareNext}'s
+ * install and {@link #close}; {@link #release} touches only segments no one writes and may run
+ * without the lock from the one thread that marks.
  */
 final class DecisionSpool {
   private static final Logger LOG = LoggerFactory.getLogger(DecisionSpool.class);
   private static final String PREFIX = "spool-";
   private static final String SUFFIX = ".jsonl";
-  private static final java.util.regex.Pattern SEGMENT =
-      java.util.regex.Pattern.compile(
-          java.util.regex.Pattern.quote(PREFIX) + "\\d+" + java.util.regex.Pattern.quote(SUFFIX));
+  private static final Pattern SEGMENT =
+      Pattern.compile(Pattern.quote(PREFIX) + "\\d+" + Pattern.quote(SUFFIX));
+  private static final int PAGE = 4096;
+
+  /** Default segment size: 4 MiB, about 8,000 decisions. */
+  static final int DEFAULT_SEGMENT_BYTES = 4 << 20;
 
   private final Path directory;
+  private final int segmentBytes;
   private final List<LogEntry> recovered;
+  private final long firstSegment;
+  // under this object's lock
   private long segment;
-  private FileChannel active;
+  private MappedByteBuffer active;
+  private long preparedSegment = -1;
+  private MappedByteBuffer prepared;
+  private boolean closed;
 
-  private DecisionSpool(Path directory, List<LogEntry> recovered, long segment) throws IOException {
+  private DecisionSpool(
+      Path directory, int segmentBytes, List<LogEntry> recovered, long firstSegment) {
     this.directory = directory;
+    this.segmentBytes = segmentBytes;
     this.recovered = List.copyOf(recovered);
-    this.segment = segment;
-    this.active = open(segment);
+    this.firstSegment = firstSegment;
+    this.segment = firstSegment;
+    this.active = map(firstSegment, segmentBytes);
   }
 
   /** Opens (creating) the spool in {@code directory}, reading what a previous process left. */
   static DecisionSpool open(Path directory) throws IOException {
+    return open(directory, DEFAULT_SEGMENT_BYTES);
+  }
+
+  static DecisionSpool open(Path directory, int segmentBytes) throws IOException {
+    if (segmentBytes < PAGE) {
+      throw new IllegalArgumentException("a spool segment is at least one page");
+    }
     Files.createDirectories(directory);
     List<LogEntry> recovered = new ArrayList<>();
     long last = 0;
     for (Path file : segments(directory)) {
       last = Math.max(last, number(file));
-      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-        if (line.isBlank()) {
-          continue;
-        }
-        try {
-          recovered.add(LogEntry.parse(line));
-        } catch (IllegalArgumentException e) {
-          // the last line of a process killed while writing it: its result was never returned
-          LOG.warn("decision spool {}: skipping an incomplete line", file.getFileName());
-        }
+      recovered.addAll(read(file));
+    }
+    try {
+      return new DecisionSpool(directory, segmentBytes, recovered, last + 1);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  /** The lines of one segment up to its first zero byte; a line that does not parse is skipped. */
+  private static List<LogEntry> read(Path file) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    int end = 0;
+    while (end < bytes.length && bytes[end] != 0) {
+      end++;
+    }
+    List<LogEntry> entries = new ArrayList<>();
+    for (String line : new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n", -1)) {
+      if (line.isBlank()) {
+        continue;
+      }
+      try {
+        entries.add(LogEntry.parse(line));
+      } catch (IllegalArgumentException e) {
+        // the last line of a process killed while copying it: its result was never returned
+        LOG.warn("decision spool {}: skipping an incomplete line", file.getFileName());
       }
     }
-    return new DecisionSpool(directory, recovered, last + 1);
+    return entries;
   }
 
   /** The decisions a previous process spooled (some may be in the log already). */
@@ -76,42 +124,82 @@ final class DecisionSpool {
 
   /** Deletes the segments the recovered decisions came from (once they are in the log). */
   void discardRecovered() {
-    release(segment - 1);
+    release(firstSegment);
   }
 
-  /** Adds one decision to the active segment. */
+  /** Adds one decision to the active segment (a copy into mapped memory). */
   void add(LogEntry entry) {
-    ByteBuffer line = ByteBuffer.wrap((entry.leafText() + "\n").getBytes(StandardCharsets.UTF_8));
-    try {
-      while (line.hasRemaining()) {
-        active.write(line);
+    byte[] line = entry.leafDataShared();
+    int length = line.length + 1;
+    if (closed) {
+      throw new IllegalStateException("the decision spool is closed");
+    }
+    if (active.remaining() < length) {
+      next(length);
+    }
+    active.put(line).put((byte) '\n');
+  }
+
+  /** Moves to the next segment: the prepared one when it is ready and large enough. */
+  private void next(int length) {
+    long number = segment + 1;
+    MappedByteBuffer buffer;
+    if (prepared != null && preparedSegment == number && prepared.capacity() >= length) {
+      buffer = prepared;
+    } else {
+      // not prepared in time (or a line longer than a segment): map it here, once
+      buffer = map(number, Math.max(segmentBytes, length));
+    }
+    prepared = null;
+    preparedSegment = -1;
+    segment = number;
+    active = buffer;
+  }
+
+  /**
+   * Maps the segment after the active one if it is not mapped yet, touching each page so that the
+   * attesting threads that write into it take no page fault. The file work runs outside the lock;
+   * call from the writer thread, not holding this object's lock.
+   */
+  void prepareNext() {
+    long number;
+    synchronized (this) {
+      if (closed || prepared != null) {
+        return;
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the decision spool in " + directory, e);
+      number = segment + 1;
+    }
+    MappedByteBuffer buffer;
+    try {
+      buffer = map(number, segmentBytes);
+    } catch (UncheckedIOException e) {
+      LOG.warn("cannot prepare the next decision spool segment: {}", e.getMessage());
+      return;
+    }
+    for (int page = 0; page < buffer.capacity(); page += PAGE) {
+      buffer.put(page, (byte) 0);
+    }
+    synchronized (this) {
+      if (!closed && prepared == null && segment + 1 == number) {
+        prepared = buffer;
+        preparedSegment = number;
+      }
     }
   }
 
   /**
-   * Starts a new segment; returns the number of the one that ends (holding everything added so
-   * far), to {@link #release} once that is committed.
+   * The active segment's number: once everything added so far is committed, {@link #release} of it
+   * deletes the segments before it.
    */
-  long rotate() {
-    long ended = segment;
-    try {
-      active.close();
-      segment++;
-      active = open(segment);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot rotate the decision spool in " + directory, e);
-    }
-    return ended;
+  long mark() {
+    return segment;
   }
 
-  /** Deletes segments up to and including {@code upTo}. */
-  void release(long upTo) {
+  /** Deletes the segments numbered below {@code before}. */
+  void release(long before) {
     try {
       for (Path file : segments(directory)) {
-        if (number(file) <= upTo) {
+        if (number(file) < before) {
           Files.deleteIfExists(file);
         }
       }
@@ -120,27 +208,32 @@ final class DecisionSpool {
     }
   }
 
+  /** Stops accepting lines; the mapped segments stay on disk until released. */
   void close() {
-    try {
-      active.close();
-    } catch (IOException e) {
-      LOG.warn("closing the decision spool failed: {}", e.toString());
-    }
+    closed = true;
+    active = null;
+    prepared = null;
   }
 
-  private FileChannel open(long number) throws IOException {
-    return FileChannel.open(
-        directory.resolve(PREFIX + number + SUFFIX),
-        StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE,
-        StandardOpenOption.APPEND);
+  private MappedByteBuffer map(long number, int bytes) {
+    try (FileChannel channel =
+        FileChannel.open(
+            directory.resolve(PREFIX + number + SUFFIX),
+            StandardOpenOption.CREATE,
+            StandardOpenOption.READ,
+            StandardOpenOption.WRITE)) {
+      // a sparse file of zero bytes; the mapping stays valid after the channel closes
+      return channel.map(FileChannel.MapMode.READ_WRITE, 0, bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot map the decision spool segment in " + directory, e);
+    }
   }
 
   private static List<Path> segments(Path directory) throws IOException {
     try (Stream<Path> files = Files.list(directory)) {
       return files
           .filter(f -> SEGMENT.matcher(f.getFileName().toString()).matches())
-          .sorted(java.util.Comparator.comparingLong(DecisionSpool::number))
+          .sorted(Comparator.comparingLong(DecisionSpool::number))
           .toList();
     }
   }

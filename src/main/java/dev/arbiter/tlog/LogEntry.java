@@ -54,10 +54,12 @@ public final class LogEntry {
   private final byte[] leafData;
   private final byte[] leafHash;
   private final String jti;
+  private final String workload;
   // the body tree: null for a decision built from its record (parsed from the leaf text on demand)
   private final ObjectNode body;
 
-  private LogEntry(Kind kind, Instant time, String leafText, ObjectNode body, String jti) {
+  private LogEntry(
+      Kind kind, Instant time, String leafText, ObjectNode body, String jti, String workload) {
     this.kind = kind;
     this.time = time;
     this.leafText = leafText;
@@ -65,6 +67,7 @@ public final class LogEntry {
     this.leafHash = Merkle.leafHash(leafData);
     this.body = body;
     this.jti = jti;
+    this.workload = workload;
   }
 
   /** An entry whose body is a JSON tree: canonicalized with {@link Jcs}. */
@@ -75,8 +78,14 @@ public final class LogEntry {
     envelope.put("time", time.toString());
     String text = new String(Jcs.canonicalize((JsonNode) envelope), StandardCharsets.UTF_8);
     JsonNode jti = kind == Kind.DECISION ? body.get("jti") : null;
+    JsonNode workload = kind == Kind.DECISION ? body.get("workload") : null;
     return new LogEntry(
-        kind, time, text, body, jti != null && jti.isTextual() ? jti.textValue() : null);
+        kind,
+        time,
+        text,
+        body,
+        jti != null && jti.isTextual() ? jti.textValue() : null,
+        workload != null && workload.isTextual() ? workload.textValue() : null);
   }
 
   /**
@@ -98,7 +107,12 @@ public final class LogEntry {
    */
   public static LogEntry decision(Decision decision) {
     return new LogEntry(
-        Kind.DECISION, decision.time(), DecisionLeaf.leafText(decision), null, decision.jti());
+        Kind.DECISION,
+        decision.time(),
+        DecisionLeaf.leafText(decision),
+        null,
+        decision.jti(),
+        decision.workload());
   }
 
   /**
@@ -200,6 +214,14 @@ public final class LogEntry {
   /** The {@code jti} column: the decision's jti or null (no copy, for the store). */
   String jtiOrNull() {
     return jti;
+  }
+
+  /**
+   * The {@code workload} column: a decision's workload or null (the console's search and retention
+   * select decisions by it; migration V13).
+   */
+  String workloadOrNull() {
+    return workload;
   }
 
   /** The canonical leaf JSON text. */

@@ -13,9 +13,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
@@ -191,7 +193,7 @@ public final class LogStore {
       for (LogEntry entry : entries) {
         byte[] leafHash = entry.leafHashShared();
         leaves
-            .row(6)
+            .row(7)
             .bigint(index)
             .bytes(leafHash)
             .bytes(KIND_BYTES[entry.kind().ordinal()])
@@ -203,6 +205,12 @@ public final class LogStore {
           leaves.bytes(jti.getBytes(StandardCharsets.UTF_8));
         }
         leaves.timestampMicros(createdMicros);
+        String workload = entry.workloadOrNull();
+        if (workload == null) {
+          leaves.nullValue();
+        } else {
+          leaves.bytes(workload.getBytes(StandardCharsets.UTF_8));
+        }
         stackNodes.add(new Subtree(0, index));
         stackHashes.add(leafHash);
         while (stackNodes.size() >= 2
@@ -222,7 +230,7 @@ public final class LogStore {
       }
       leaves.copyIn(
           handle,
-          "copy tlog_leaf (leaf_index, leaf_hash, kind, body, jti, created_at) from stdin"
+          "copy tlog_leaf (leaf_index, leaf_hash, kind, body, jti, created_at, workload) from stdin"
               + " (format binary)",
           APPEND);
       if (subtrees.rows() > 0) {
@@ -281,15 +289,15 @@ public final class LogStore {
   /**
    * Up to {@code limit} decision leaves of {@code workload} appended before {@code cutoff} that
    * still have their body, except those in {@code keep}, lowest index first, locked in the caller's
-   * transaction ({@code for update}: a concurrent prune waits). Uses the workload index of V9.
+   * transaction ({@code for update}: a concurrent prune waits). Uses the workload index of V13.
    */
   public static List<PrunableLeaf> prunable(
       Tx tx, String workload, Instant cutoff, Collection<Long> keep, int limit) {
     return tx.handle()
         .createQuery(
             "select leaf_index, leaf_hash, created_at from tlog_leaf where kind = 'decision' and"
-                + " (body::jsonb -> 'body' ->> 'workload') = :w and created_at < :c and"
-                + " leaf_index <> all(:keep) order by leaf_index limit :n for update")
+                + " workload = :w and body is not null and created_at < :c and leaf_index <>"
+                + " all(:keep) order by leaf_index limit :n for update")
         .bind("w", workload)
         .bind("c", OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC))
         .bindArray("keep", Long.class, List.copyOf(keep))
@@ -304,8 +312,8 @@ public final class LogStore {
   public static long countPrunable(Tx tx, String workload, Instant cutoff, Collection<Long> keep) {
     return tx.handle()
         .createQuery(
-            "select count(*) from tlog_leaf where kind = 'decision' and (body::jsonb -> 'body' ->>"
-                + " 'workload') = :w and created_at < :c and leaf_index <> all(:keep)")
+            "select count(*) from tlog_leaf where kind = 'decision' and workload = :w and body is"
+                + " not null and created_at < :c and leaf_index <> all(:keep)")
         .bind("w", workload)
         .bind("c", OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC))
         .bindArray("keep", Long.class, List.copyOf(keep))
@@ -341,8 +349,8 @@ public final class LogStore {
     int updated =
         tx.handle()
             .createUpdate(
-                "update tlog_leaf set body = null, jti = null, pruned_by = :seq where leaf_index ="
-                    + " any(:i) and kind = 'decision' and body is not null")
+                "update tlog_leaf set body = null, jti = null, workload = null, pruned_by = :seq"
+                    + " where leaf_index = any(:i) and kind = 'decision' and body is not null")
             .bind("seq", auditSeq)
             .bindArray("i", Long.class, leaves.stream().map(PrunableLeaf::index).toList())
             .execute();
@@ -447,7 +455,8 @@ public final class LogStore {
 
   /**
    * Decision leaves matching {@code query}, newest first, at most {@code limit}. The workload
-   * filter uses the expression index of migration V9; the others filter the leaves it yields.
+   * filter uses the {@code workload} column's index (migration V13); the others filter the leaves
+   * it yields.
    */
   public List<LoggedLeaf> decisions(DecisionQuery query, int limit) {
     StringBuilder sql =
@@ -458,7 +467,9 @@ public final class LogStore {
     query
         .workload()
         .ifPresent(value -> {
-          sql.append(" and (body::jsonb -> 'body' ->> 'workload') = :w");
+          // the indexed column, and the body itself: a column edited by SQL cannot list another
+          // workload's decisions (audit verify reports the edit)
+          sql.append(" and workload = :w and (body::jsonb -> 'body' ->> 'workload') = :w");
           binds.put("w", value);
         });
     query
@@ -515,6 +526,25 @@ public final class LogStore {
             .bind("j", jti)
             .map((rs, ctx) -> leaf(rs))
             .findOne());
+  }
+
+  /**
+   * The leaf texts (not pruned) of the leaves carrying each of {@code jtis}, in one query: for
+   * checking many spooled decisions at once.
+   */
+  public Map<String, Set<String>> leafTextsByJti(Collection<String> jtis) {
+    if (jtis.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Set<String>> found = new HashMap<>();
+    jdbi.useHandle(handle ->
+        handle
+            .createQuery("select jti, body from tlog_leaf where jti = any(:j) and body is not null")
+            .bind("j", jtis.toArray(String[]::new))
+            .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
+            .forEach(
+                e -> found.computeIfAbsent(e.getKey(), k -> new HashSet<>()).add(e.getValue())));
+    return found;
   }
 
   private static LoggedLeaf leaf(java.sql.ResultSet rs) throws java.sql.SQLException {
@@ -688,6 +718,32 @@ public final class LogStore {
     return Merkle.resolve(plan, hashes::get);
   }
 
+  /**
+   * The {@code workload} column of a leaf is the body's workload for a decision with its body, and
+   * null otherwise: an edit by SQL would hide decisions from the console's search or from
+   * retention.
+   */
+  private static void checkWorkloadColumn(
+      long index, String body, String kind, String column, List<String> findings) {
+    String expected = null;
+    if (LogEntry.Kind.DECISION.wireName().equals(kind) && body != null) {
+      try {
+        com.fasterxml.jackson.databind.JsonNode workload =
+            dev.arbiter.internal.Json.readTree(body).path("body").path("workload");
+        expected = workload.isTextual() ? workload.textValue() : null;
+      } catch (java.io.IOException e) {
+        return; // not JSON: its leaf hash check reports the body
+      }
+    }
+    if (!java.util.Objects.equals(expected, column)) {
+      add(
+          findings,
+          "leaf "
+              + index
+              + ": its workload column differs from its body (edited outside the log writer)");
+    }
+  }
+
   TreeAudit audit(Optional<NoteVerifierKey> key, int chunkSize) {
     // one snapshot: the writer may append leaves and move the head while the audit reads
     return jdbi.inTransaction(
@@ -725,8 +781,8 @@ public final class LogStore {
       List<Object[]> rows =
           handle
               .createQuery(
-                  "select leaf_index, leaf_hash, body, kind, pruned_by from tlog_leaf where"
-                      + " leaf_index >= :a and leaf_index < :b order by leaf_index")
+                  "select leaf_index, leaf_hash, body, kind, pruned_by, workload from tlog_leaf"
+                      + " where leaf_index >= :a and leaf_index < :b order by leaf_index")
               .bind("a", from)
               .bind("b", to)
               .map((rs, ctx) ->
@@ -735,7 +791,8 @@ public final class LogStore {
                     rs.getBytes(2),
                     rs.getString(3),
                     rs.getString(4),
-                    rs.getObject(5, Long.class)
+                    rs.getObject(5, Long.class),
+                    rs.getString(6)
                   })
               .list();
       for (Object[] row : rows) {
@@ -745,6 +802,7 @@ public final class LogStore {
           break;
         }
         byte[] computed = checkedLeafHash(index, row, pruned, findings);
+        checkWorkloadColumn(index, (String) row[2], (String) row[3], (String) row[5], findings);
         stackNodes.add(new Subtree(0, index));
         stackHashes.add(computed);
         while (stackNodes.size() >= 2

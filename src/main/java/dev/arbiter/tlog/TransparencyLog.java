@@ -11,7 +11,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -160,7 +162,8 @@ public final class TransparencyLog implements AutoCloseable {
   private long lastSignNanos;
   private long lastHeadPollNanos;
   private volatile DecisionSpool spool;
-  // the spool segment whose entries are all in the batch being written: deleted once it commits
+  // the spool's mark when the batch being written took everything queued: the segments before it
+  // are deleted once the batch commits
   private long pendingRelease = -1;
 
   private TransparencyLog(LogStore store, CheckpointSigner signer, Config config, Clock clock) {
@@ -218,14 +221,17 @@ public final class TransparencyLog implements AutoCloseable {
   public int spoolTo(Path directory) throws IOException {
     DecisionSpool opened = DecisionSpool.open(directory);
     List<LogEntry> missing = new ArrayList<>();
-    for (LogEntry entry : opened.recovered()) {
-      Optional<String> jti = entry.jti();
-      if (jti.isEmpty()
-          || store
-              .findByJti(jti.get())
-              .filter(found -> found.leafText().equals(entry.leafText()))
-              .isEmpty()) {
-        missing.add(entry);
+    List<LogEntry> recovered = opened.recovered();
+    for (int from = 0; from < recovered.size(); from += config.maxBatch()) {
+      List<LogEntry> chunk =
+          recovered.subList(from, Math.min(recovered.size(), from + config.maxBatch()));
+      Map<String, Set<String>> logged =
+          store.leafTextsByJti(chunk.stream().flatMap(e -> e.jti().stream()).toList());
+      for (LogEntry entry : chunk) {
+        Optional<String> jti = entry.jti();
+        if (jti.isEmpty() || !logged.getOrDefault(jti.get(), Set.of()).contains(entry.leafText())) {
+          missing.add(entry);
+        }
       }
     }
     for (int from = 0; from < missing.size(); from += config.maxBatch()) {
@@ -277,7 +283,7 @@ public final class TransparencyLog implements AutoCloseable {
         }
         try {
           local.add(entry);
-        } catch (java.io.UncheckedIOException e) {
+        } catch (java.io.UncheckedIOException | IllegalStateException e) {
           LOG.warn("decision spool: {} (the decision stays queued in memory)", e.getMessage());
         }
       }
@@ -399,6 +405,7 @@ public final class TransparencyLog implements AutoCloseable {
       RuntimeException failure = null;
       try {
         writeQueued();
+        prepareSpool();
         failures = 0;
         checkpointIfDue(!flushes.isEmpty() || closingNow);
       } catch (RuntimeException e) {
@@ -473,8 +480,9 @@ public final class TransparencyLog implements AutoCloseable {
         synchronized (local) {
           queue.drainTo(batch, Math.min(budget, config.maxBatch()));
           if (queue.isEmpty()) {
-            // every entry of the segment is in this batch or an earlier (committed) one
-            pendingRelease = local.rotate();
+            // every entry of the segments before the active one is in this batch or an earlier
+            // (committed) one
+            pendingRelease = local.mark();
           }
         }
       } else {
@@ -491,14 +499,22 @@ public final class TransparencyLog implements AutoCloseable {
     }
   }
 
-  /** Deletes the spool segment whose last batch was just committed. */
+  /** Maps the spool's next segment ahead of need (not on an attesting thread). */
+  private void prepareSpool() {
+    DecisionSpool local = spool;
+    if (local != null) {
+      local.prepareNext();
+    }
+  }
+
+  /** Deletes the spool segments whose last batch was just committed. */
   private void releaseSpool() {
     DecisionSpool local = spool;
     if (local != null && pendingRelease >= 0) {
       long upTo = pendingRelease;
       pendingRelease = -1;
-      // not under the spool's lock: the segments up to upTo have ended (only this thread rotates),
-      // so request threads appending to the active one need not wait for the listing and unlinks
+      // not under the spool's lock: no one writes the segments before the mark any more, so
+      // request threads appending to the active one need not wait for the listing and unlinks
       local.release(upTo);
     }
   }

@@ -309,6 +309,53 @@ class LogStoreTest {
   }
 
   @Test
+  void workloadColumn_editedBySql_isReported_andCannotListAnotherWorkloadsDecisions() {
+    List<LogEntry> decisions = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      decisions.add(
+          LogEntry.decision(
+              new Decision(
+                  T0.plusSeconds(i),
+                  i < 2 ? "web" : "db",
+                  "i-" + i,
+                  "tdx",
+                  "ab".repeat(32),
+                  null,
+                  "rev-1",
+                  "affirming",
+                  List.of(),
+                  "jti-" + i)));
+    }
+    store.append(decisions, T0);
+    LogStore.DecisionQuery web =
+        new LogStore.DecisionQuery(
+            Optional.of("web"),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty());
+    assertThat(store.decisions(web, 10))
+        .extracting(LogStore.LoggedLeaf::index)
+        .containsExactly(1L, 0L);
+    assertThat(store.audit(Optional.empty()).findings()).isEmpty();
+
+    // an attacker moves a "db" decision into "web"'s search and hides one of "web"'s
+    database
+        .jdbi()
+        .useHandle(h -> {
+          h.execute("update tlog_leaf set workload = 'web' where leaf_index = 2");
+          h.execute("update tlog_leaf set workload = 'other' where leaf_index = 0");
+        });
+    assertThat(store.decisions(web, 10)).extracting(LogStore.LoggedLeaf::index).containsExactly(1L);
+    assertThat(store.audit(Optional.empty()).findings())
+        .contains(
+            "leaf 0: its workload column differs from its body (edited outside the log writer)",
+            "leaf 2: its workload column differs from its body (edited outside the log writer)");
+  }
+
+  @Test
   void audit_inChunks_checksEverySubtreeOnce() {
     store.append(entries("k", 0, 50), T0);
     for (int chunk : new int[] {1, 3, 7, 16, 50, 64}) {
@@ -359,13 +406,21 @@ class LogStoreTest {
             .jdbi()
             .withHandle(h ->
                 h.createQuery(
-                        "select kind, jti, (body::jsonb -> 'body' ->> 'workload') from tlog_leaf"
-                            + " order by leaf_index")
+                        "select kind, jti, workload, (body::jsonb -> 'body' ->> 'workload') from"
+                            + " tlog_leaf order by leaf_index")
                     .map((rs, ctx) ->
-                        rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3))
+                        rs.getString(1)
+                            + "|"
+                            + rs.getString(2)
+                            + "|"
+                            + rs.getString(3)
+                            + "|"
+                            + rs.getString(4))
                     .list());
     assertThat(columns)
-        .containsExactly("decision|jti-\u00e9|w\u00e9b \"\\\u0001", "audit_record|null|null");
+        .containsExactly(
+            "decision|jti-\u00e9|w\u00e9b \"\\\u0001|w\u00e9b \"\\\u0001",
+            "audit_record|null|null|null");
     store.append(List.of(entry("y", 2)), Instant.parse("2026-03-01T12:00:00.999999500Z"));
     assertThat(store.leaf(2).orElseThrow().createdAt())
         .isEqualTo(Instant.parse("2026-03-01T12:00:01Z"));
