@@ -98,11 +98,13 @@ class LauncherArchiveTest {
   @Test
   void serve_startsZgcWithAGigabyteHeap_unlessTheOperatorSizedTheHeap() throws Exception {
     assertThat(run(Map.of(), "serve", "--port", "0")).isZero();
-    assertThat(calls().get(0)).contains("-XX:+UseZGC", "-Xms1g").doesNotContain("AOT");
+    assertThat(calls().get(0)).contains("-XX:+UseZGC", "-Xms1g", "-Xmx1g").doesNotContain("AOT");
 
     // deploy/ha gives each replica -Xmx768m: -Xms1g with it would stop the JVM from starting
     assertThat(run(Map.of("ARBITER_JAVA_OPTS", "-Xmx768m"), "serve", "--port", "0")).isZero();
-    assertThat(calls().get(1)).contains("-XX:+UseZGC", "-Xmx768m").doesNotContain("-Xms1g");
+    assertThat(calls().get(1))
+        .contains("-XX:+UseZGC", "-Xmx768m")
+        .doesNotContain("-Xms1g", "-Xmx1g");
 
     assertThat(run(Map.of("ARBITER_JAVA_OPTS", "-XX:+UseG1GC"), "serve")).isZero();
     assertThat(calls().get(2)).contains("-XX:+UseG1GC").doesNotContain("ZGC", "-Xms1g");

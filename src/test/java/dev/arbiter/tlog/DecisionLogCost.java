@@ -249,7 +249,10 @@ public final class DecisionLogCost {
     return ticks * 10;
   }
 
-  /** {@code LogStore.append} as it was before this change (JDBC batches), verbatim. */
+  /**
+   * {@code LogStore.append} as it was before this change (JDBC batches), verbatim but for the
+   * workload column.
+   */
   private static void oldAppend(Handle handle, List<LogEntry> entries, Instant now) {
     OffsetDateTime createdAt = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
     LogStore.TreeHead head =
@@ -270,8 +273,9 @@ public final class DecisionLogCost {
     }
     PreparedBatch leaves =
         handle.prepareBatch(
-            "insert into tlog_leaf (leaf_index, leaf_hash, kind, body, jti, created_at) values"
-                + " (:i, :h, :k, :b, :j, :t)");
+            // (plus the workload column of V13, which came later)
+            "insert into tlog_leaf (leaf_index, leaf_hash, kind, body, jti, created_at, workload)"
+                + " values (:i, :h, :k, :b, :j, :t, :w)");
     PreparedBatch subtrees =
         handle.prepareBatch("insert into tlog_subtree (level, idx, hash) values (:l, :i, :h)");
     int subtreeCount = 0;
@@ -285,6 +289,7 @@ public final class DecisionLogCost {
           .bind("b", entry.leafText())
           .bind("j", entry.jti().orElse(null))
           .bind("t", createdAt)
+          .bind("w", entry.workloadOrNull())
           .add();
       stackNodes.add(new Subtree(0, index));
       stackHashes.add(leafHash);
