@@ -343,8 +343,39 @@ final class ServeCommand implements Callable<Integer> {
               + ")");
       settings = settings.withoutDecisionsForBenchmarks();
     }
+    String alternate = System.getProperty(ALTERNATE_LOG_PROPERTY);
+    if (alternate != null) {
+      // bench/attest-load ATTEST_LOG=alternate: with and without the log in one process, in
+      // alternating windows, so the machine's drift between two runs does not enter the ratio
+      if (!dev) {
+        throw CliException.usage(
+            "-D" + ALTERNATE_LOG_PROPERTY + " is for benchmarks of a --dev server only");
+      }
+      int seconds;
+      try {
+        seconds = Integer.parseInt(alternate);
+      } catch (NumberFormatException e) {
+        seconds = 0;
+      }
+      if (seconds < 1) {
+        throw CliException.usage("-D" + ALTERNATE_LOG_PROPERTY + " takes a number of seconds >= 1");
+      }
+      System.err.println(
+          "arbiter: BENCHMARK: attestation decisions are logged only in every other "
+              + seconds
+              + " s window (-D"
+              + ALTERNATE_LOG_PROPERTY
+              + ")");
+      settings = settings.alternatingForBenchmarks(java.time.Duration.ofSeconds(seconds));
+    }
     return settings;
   }
+
+  /**
+   * The JVM property that logs decisions only in every other window of that many seconds on a
+   * {@code --dev} benchmark server.
+   */
+  static final String ALTERNATE_LOG_PROPERTY = "arbiter.bench.alternateLogSeconds";
 
   /** The JVM property that leaves decisions out of the log on a {@code --dev} benchmark server. */
   static final String UNLOGGED_DECISIONS_PROPERTY = "arbiter.bench.unloggedDecisions";

@@ -226,6 +226,34 @@ public final class ArbiterServer implements AutoCloseable {
    * The data directory's {@code service-key.pem} (created on first start), or the key in a PKCS#11
    * token; either way it must be the newest key of the pinned key ring (checked next).
    */
+  /**
+   * The decision log itself, or (benchmarks only, {@link LogSettings#benchmarkAlternation}) a sink
+   * that passes decisions on only in the even windows of {@code window} by {@code millis} (the wall
+   * clock, which the load generator shares).
+   */
+  static DecisionSink alternating(
+      DecisionSink log, Duration window, java.util.function.LongSupplier millis) {
+    if (window.isZero()) {
+      return log;
+    }
+    long length = window.toMillis();
+    return new DecisionSink() {
+      @Override
+      public void accept(dev.arbiter.appraisal.Decision decision) {
+        if ((millis.getAsLong() / length) % 2 == 0) {
+          log.accept(decision);
+        }
+      }
+
+      @Override
+      public void offer(dev.arbiter.appraisal.Decision decision) {
+        if ((millis.getAsLong() / length) % 2 == 0) {
+          log.offer(decision);
+        }
+      }
+    };
+  }
+
   private static ServiceKey loadServiceKey(ServiceKeySource source, DataDir dir)
       throws IOException {
     return switch (source) {
@@ -341,7 +369,14 @@ public final class ArbiterServer implements AutoCloseable {
             collateral::forFormat,
             DecisionSink.all(
                 config.log().recordDecisions()
-                    ? List.of(decisionLog, new FleetFeed(fleet), recent, metrics)
+                    ? List.of(
+                        alternating(
+                            decisionLog,
+                            config.log().benchmarkAlternation(),
+                            System::currentTimeMillis),
+                        new FleetFeed(fleet),
+                        recent,
+                        metrics)
                     : List.of(new FleetFeed(fleet), recent, metrics)),
             config.dev(),
             clock);
@@ -457,7 +492,9 @@ public final class ArbiterServer implements AutoCloseable {
     services
         .metrics()
         .watchLog(
-            services.transparencyLog(), services.decisionLog(), config.log().recordDecisions());
+            services.transparencyLog(),
+            services.decisionLog(),
+            config.log().recordDecisions() && config.log().benchmarkAlternation().isZero());
     services.metrics().watchAdmission(services.admission());
     return new SystemRoutes(
             database,

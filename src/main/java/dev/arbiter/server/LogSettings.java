@@ -21,6 +21,11 @@ import java.util.Optional;
  *     False only through {@link #withoutDecisionsForBenchmarks()}, which the attestation load
  *     harnesses use to measure what the log costs; {@code serve} has no option for it, only the JVM
  *     property {@code arbiter.bench.unloggedDecisions}, refused without {@code --dev}
+ * @param benchmarkAlternation zero (always, in production); else decisions are logged only in every
+ *     other window of this length (wall clock, from the epoch: windows with an even number are
+ *     logged), so one benchmark run measures throughput with and without the log interleaved in the
+ *     same process ({@link #alternatingForBenchmarks}; JVM property {@code
+ *     arbiter.bench.alternateLogSeconds}, refused without {@code --dev})
  */
 public record LogSettings(
     Optional<String> origin,
@@ -28,8 +33,10 @@ public record LogSettings(
     int queueCapacity,
     Duration checkpointInterval,
     Optional<String> acceptStateReason,
-    boolean recordDecisions) {
+    boolean recordDecisions,
+    Duration benchmarkAlternation) {
   public LogSettings {
+    Objects.requireNonNull(benchmarkAlternation, "benchmarkAlternation");
     Objects.requireNonNull(origin, "origin");
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(checkpointInterval, "checkpointInterval");
@@ -47,35 +54,97 @@ public record LogSettings(
    */
   public static LogSettings defaults() {
     return new LogSettings(
-        Optional.empty(), LogMode.STRICT, 10_000, Duration.ofSeconds(1), Optional.empty(), true);
+        Optional.empty(),
+        LogMode.STRICT,
+        10_000,
+        Duration.ofSeconds(1),
+        Optional.empty(),
+        true,
+        Duration.ZERO);
   }
 
   public LogSettings withOrigin(Optional<String> value) {
     return new LogSettings(
-        value, mode, queueCapacity, checkpointInterval, acceptStateReason, recordDecisions);
+        value,
+        mode,
+        queueCapacity,
+        checkpointInterval,
+        acceptStateReason,
+        recordDecisions,
+        benchmarkAlternation);
   }
 
   public LogSettings withMode(LogMode value) {
     return new LogSettings(
-        origin, value, queueCapacity, checkpointInterval, acceptStateReason, recordDecisions);
+        origin,
+        value,
+        queueCapacity,
+        checkpointInterval,
+        acceptStateReason,
+        recordDecisions,
+        benchmarkAlternation);
   }
 
   public LogSettings withQueueCapacity(int value) {
     return new LogSettings(
-        origin, mode, value, checkpointInterval, acceptStateReason, recordDecisions);
+        origin,
+        mode,
+        value,
+        checkpointInterval,
+        acceptStateReason,
+        recordDecisions,
+        benchmarkAlternation);
   }
 
   public LogSettings withCheckpointInterval(Duration value) {
-    return new LogSettings(origin, mode, queueCapacity, value, acceptStateReason, recordDecisions);
+    return new LogSettings(
+        origin,
+        mode,
+        queueCapacity,
+        value,
+        acceptStateReason,
+        recordDecisions,
+        benchmarkAlternation);
   }
 
   public LogSettings withAcceptStateReason(Optional<String> value) {
-    return new LogSettings(origin, mode, queueCapacity, checkpointInterval, value, recordDecisions);
+    return new LogSettings(
+        origin,
+        mode,
+        queueCapacity,
+        checkpointInterval,
+        value,
+        recordDecisions,
+        benchmarkAlternation);
+  }
+
+  /**
+   * Benchmarks only: decisions are logged in every other {@code window} (see {@code
+   * benchmarkAlternation}).
+   */
+  public LogSettings alternatingForBenchmarks(Duration window) {
+    if (window.isNegative() || window.isZero()) {
+      throw new IllegalArgumentException("the alternation window must be positive");
+    }
+    return new LogSettings(
+        origin,
+        mode,
+        queueCapacity,
+        checkpointInterval,
+        acceptStateReason,
+        recordDecisions,
+        window);
   }
 
   /** Benchmarks only: decisions are not logged (see {@code recordDecisions}). */
   public LogSettings withoutDecisionsForBenchmarks() {
     return new LogSettings(
-        origin, mode, queueCapacity, checkpointInterval, acceptStateReason, false);
+        origin,
+        mode,
+        queueCapacity,
+        checkpointInterval,
+        acceptStateReason,
+        false,
+        benchmarkAlternation);
   }
 }

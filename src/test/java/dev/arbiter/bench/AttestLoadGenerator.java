@@ -95,6 +95,10 @@ public final class AttestLoadGenerator {
     Cpu used = Cpu.now().minus(before);
     System.out.printf("saturation (closed loop, %d connections): %s%n", connections, saturation);
     used.print("saturation", saturation);
+    int alternate = Integer.getInteger("attest.alternate", 0);
+    if (alternate > 0) {
+      System.out.println(Alternation.of(load.lastFinishedAt, alternate * 1000L).summary());
+    }
     double rate =
         saturation.throughput()
             * Double.parseDouble(System.getProperty("attest.openFraction", "0.7"));
@@ -111,6 +115,59 @@ public final class AttestLoadGenerator {
         open.percentile(0.99),
         Integer.getInteger("attest.cores", Runtime.getRuntime().availableProcessors()),
         generator);
+  }
+
+  /**
+   * Throughput in the windows where the server logged decisions (even windows of the wall clock)
+   * against the odd ones where it did not ({@code -Darbiter.bench.alternateLogSeconds} on the
+   * server): the first 500 ms of each window are left out (the writer's last batch of an "on"
+   * window and the switch itself), and so are windows the loop did not cover whole.
+   */
+  record Alternation(List<Double> on, List<Double> off) {
+    private static final long SETTLE_MILLIS = 500;
+
+    static Alternation of(long[] finishedAt, long windowMillis) {
+      long first = Long.MAX_VALUE;
+      long last = Long.MIN_VALUE;
+      for (long t : finishedAt) {
+        first = Math.min(first, t);
+        last = Math.max(last, t);
+      }
+      Map<Long, Integer> counts = new java.util.TreeMap<>();
+      for (long t : finishedAt) {
+        if (t % windowMillis >= SETTLE_MILLIS) {
+          counts.merge(t / windowMillis, 1, Integer::sum);
+        }
+      }
+      List<Double> on = new ArrayList<>();
+      List<Double> off = new ArrayList<>();
+      double seconds = (windowMillis - SETTLE_MILLIS) / 1000.0;
+      for (Map.Entry<Long, Integer> window : counts.entrySet()) {
+        long start = window.getKey() * windowMillis;
+        if (start < first || start + windowMillis > last) {
+          continue; // not covered whole
+        }
+        (window.getKey() % 2 == 0 ? on : off).add(window.getValue() / seconds);
+      }
+      return new Alternation(on, off);
+    }
+
+    private static double mean(List<Double> values) {
+      return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    String summary() {
+      return String.format(
+          java.util.Locale.ROOT,
+          "alternating log: on %.0f/s (%d windows: %s), off %.0f/s (%d windows: %s), on/off = %.3f",
+          mean(on),
+          on.size(),
+          on.stream().map(v -> String.format(java.util.Locale.ROOT, "%.0f", v)).toList(),
+          mean(off),
+          off.size(),
+          off.stream().map(v -> String.format(java.util.Locale.ROOT, "%.0f", v)).toList(),
+          mean(on) / mean(off));
+    }
   }
 
   /**
@@ -360,15 +417,18 @@ public final class AttestLoadGenerator {
     AtomicInteger next = new AtomicInteger();
     long[] latencies = new long[requests.length];
     int[] statuses = new int[requests.length];
+    long[] finishedAt = new long[requests.length];
     AtomicLong lastEnd = new AtomicLong();
+    // connections (TLS handshakes) are set up before the clock starts
+    List<Connection> open = connect(connections);
     long start = System.nanoTime();
     long end = start + (long) (seconds * 1e9);
     List<Thread> threads = new ArrayList<>();
-    for (int c = 0; c < connections; c++) {
+    for (Connection opened : open) {
       threads.add(
           Thread.ofPlatform()
               .start(() -> {
-                try (Connection connection = new Connection(anonymous, server)) {
+                try (Connection connection = opened) {
                   int i;
                   while (System.nanoTime() < end
                       && (i = next.getAndIncrement()) < requests.length) {
@@ -376,6 +436,7 @@ public final class AttestLoadGenerator {
                     statuses[i] = connection.exchange(requests[i]);
                     long t1 = System.nanoTime();
                     latencies[i] = t1 - t0;
+                    finishedAt[i] = System.currentTimeMillis();
                     lastEnd.accumulateAndGet(t1, Math::max);
                   }
                 } catch (IOException e) {
@@ -387,7 +448,42 @@ public final class AttestLoadGenerator {
       thread.join();
     }
     int done = Math.min(next.get(), requests.length);
+    lastFinishedAt = Arrays.copyOf(finishedAt, done);
     return result(latencies, statuses, done, (lastEnd.get() - start) / 1e9);
+  }
+
+  // wall-clock completion times (ms) of the last closed loop's requests, for alternating runs
+  private long[] lastFinishedAt = new long[0];
+
+  /** {@code count} keep-alive connections, handshakes done (in parallel), before any clock. */
+  private List<Connection> connect(int count) throws Exception {
+    Connection[] out = new Connection[count];
+    List<Thread> threads = new ArrayList<>();
+    List<Exception> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (int c = 0; c < count; c++) {
+      int slot = c;
+      threads.add(
+          Thread.ofPlatform()
+              .start(() -> {
+                try {
+                  out[slot] = new Connection(anonymous, server);
+                } catch (Exception e) {
+                  failures.add(e);
+                }
+              }));
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    if (!failures.isEmpty()) {
+      for (Connection c : out) {
+        if (c != null) {
+          c.close();
+        }
+      }
+      throw failures.get(0);
+    }
+    return List.of(out);
   }
 
   /**
@@ -400,13 +496,16 @@ public final class AttestLoadGenerator {
     long[] latencies = new long[count];
     int[] statuses = new int[count];
     AtomicLong lastEnd = new AtomicLong();
+    // connections (TLS handshakes) are set up before the first request is due: a handshake
+    // backlog inside the window would count as attestation latency
+    List<Connection> open = connect(connections);
     long start = System.nanoTime() + 50_000_000L;
     List<Thread> threads = new ArrayList<>();
-    for (int c = 0; c < connections; c++) {
+    for (Connection opened : open) {
       threads.add(
           Thread.ofPlatform()
               .start(() -> {
-                try (Connection connection = new Connection(anonymous, server)) {
+                try (Connection connection = opened) {
                   int i;
                   while ((i = next.getAndIncrement()) < count) {
                     long due = start + (long) (i / rate * 1e9);
@@ -427,7 +526,35 @@ public final class AttestLoadGenerator {
     for (Thread thread : threads) {
       thread.join();
     }
+    if (Boolean.getBoolean("attest.timeline")) {
+      System.out.println(
+          "open loop started at "
+              + java.time.Instant.ofEpochMilli(
+                  System.currentTimeMillis() - (System.nanoTime() - start) / 1_000_000));
+      timeline(latencies, rate);
+    }
     return result(latencies, statuses, count, (lastEnd.get() - start) / 1e9);
+  }
+
+  /**
+   * Where the slow requests of an open loop fall ({@code -Dattest.timeline=true}): per 100 ms of
+   * intended start, how many took over 20 ms and the worst, for the buckets that had any.
+   */
+  private static void timeline(long[] latencies, double rate) {
+    Map<Integer, long[]> buckets = new java.util.TreeMap<>();
+    for (int i = 0; i < latencies.length; i++) {
+      if (latencies[i] > 20_000_000L) {
+        long[] b = buckets.computeIfAbsent((int) (i / rate * 10), k -> new long[2]);
+        b[0]++;
+        b[1] = Math.max(b[1], latencies[i]);
+      }
+    }
+    StringBuilder out =
+        new StringBuilder("open-loop timeline (100 ms bucket: slow>20ms, worst ms):");
+    buckets.forEach((k, b) ->
+        out.append(
+            String.format(java.util.Locale.ROOT, " %.1fs:%d/%.0f", k / 10.0, b[0], b[1] / 1e6)));
+    System.out.println(out);
   }
 
   private static Result result(long[] latencies, int[] statuses, int done, double seconds) {

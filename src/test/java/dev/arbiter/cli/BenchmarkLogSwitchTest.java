@@ -31,6 +31,24 @@ class BenchmarkLogSwitchTest {
   }
 
   @Test
+  void alternateLogSeconds_withoutDev_orNotAPositiveNumber_isRefused(@TempDir Path dataDir) {
+    String property = ServeCommand.ALTERNATE_LOG_PROPERTY;
+    try {
+      System.setProperty(property, "5");
+      CliRun production = CliRun.of("serve", "--data-dir", dataDir.toString(), "--port", "0");
+      assertThat(production.exitCode()).isEqualTo(ExitCode.USAGE);
+      assertThat(production.err()).contains(property).contains("--dev");
+      System.setProperty(property, "0");
+      CliRun zero = CliRun.of("serve", "--dev", "--data-dir", dataDir.toString(), "--port", "0");
+      assertThat(zero.exitCode()).isEqualTo(ExitCode.USAGE);
+      assertThat(zero.err()).contains(property).contains(">= 1");
+      assertThat(dataDir.resolve("postgres")).doesNotExist();
+    } finally {
+      System.clearProperty(property);
+    }
+  }
+
+  @Test
   void metrics_sayDecisionsAreRecorded() {
     String metrics = TestServer.shared().anonymous().get("/metrics").text();
     assertThat(metrics).contains("arbiter_log_decisions_recorded 1");
