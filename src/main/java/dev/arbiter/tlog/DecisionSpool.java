@@ -69,7 +69,7 @@ final class DecisionSpool {
     this.recovered = List.copyOf(recovered);
     this.firstSegment = firstSegment;
     this.segment = firstSegment;
-    this.active = map(firstSegment, segmentBytes);
+    this.active = touch(map(firstSegment, segmentBytes));
   }
 
   /** Opens (creating) the spool in {@code directory}, reading what a previous process left. */
@@ -92,6 +92,9 @@ final class DecisionSpool {
       return new DecisionSpool(directory, segmentBytes, recovered, last + 1);
     } catch (UncheckedIOException e) {
       throw e.getCause();
+    } catch (InternalError e) {
+      // SIGBUS while touching the first segment: the file system cannot back it (full)
+      throw new IOException("cannot prepare the decision spool in " + directory + ": " + e);
     }
   }
 
@@ -137,7 +140,13 @@ final class DecisionSpool {
     if (active.remaining() < length) {
       next(length);
     }
-    active.put(line).put((byte) '\n');
+    try {
+      active.put(line).put((byte) '\n');
+    } catch (InternalError e) {
+      // SIGBUS: the file system could not back a page (full) of a segment mapped inline
+      throw new UncheckedIOException(
+          new IOException("cannot write the decision spool in " + directory + ": " + e));
+    }
   }
 
   /** Moves to the next segment: the prepared one when it is ready and large enough. */
@@ -176,8 +185,12 @@ final class DecisionSpool {
       LOG.warn("cannot prepare the next decision spool segment: {}", e.getMessage());
       return;
     }
-    for (int page = 0; page < buffer.capacity(); page += PAGE) {
-      buffer.put(page, (byte) 0);
+    try {
+      touch(buffer);
+    } catch (InternalError e) {
+      LOG.warn(
+          "cannot prepare the next decision spool segment (file system full?): {}", e.toString());
+      return;
     }
     synchronized (this) {
       if (!closed && prepared == null && segment + 1 == number) {
@@ -213,6 +226,17 @@ final class DecisionSpool {
     closed = true;
     active = null;
     prepared = null;
+  }
+
+  /**
+   * Writes a zero into each page, so the file system backs every page now (a full one fails here,
+   * not under an attesting thread) and writers into it take no page fault.
+   */
+  private static MappedByteBuffer touch(MappedByteBuffer buffer) {
+    for (int page = 0; page < buffer.capacity(); page += PAGE) {
+      buffer.put(page, (byte) 0);
+    }
+    return buffer;
   }
 
   private MappedByteBuffer map(long number, int bytes) {
