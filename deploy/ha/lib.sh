@@ -105,11 +105,12 @@ start_pg_node() {
 start_replica() {
   local n="$1" dir="$HA_DIR/arbiter/r$1"
   is_running "arbiter$n" && return 0
-  # the database URL carries the password: passed in the environment, never on a command line
+  # the database URL carries the password: passed in the environment, never on a command line;
+  # a fixed heap per replica (a heap free to grow faults in fresh memory under load: operations.md)
   # shellcheck disable=SC1091
   source "$HA_DIR/secrets.env"
   ARBITER_DATABASE_URL="jdbc:postgresql://127.0.0.1:$PORT_PG_LB/arbiter?user=arbiter&password=$ARBITER_DB_PASSWORD&tcpKeepAlive=true&connectTimeout=3" \
-    ARBITER_JAVA_OPTS="${HA_ARBITER_JAVA_OPTS:--Xmx768m}" \
+    ARBITER_JAVA_OPTS="${HA_ARBITER_JAVA_OPTS:--Xms768m -Xmx768m}" \
     launch "arbiter$n" root "$HA_ROOT/arbiter" serve --dev \
     --data-dir "$dir" --listen 127.0.0.1 --port "$(replica_port "$n")" \
     --log-origin arbiter.local/ha --external-url "https://127.0.0.1:$PORT_LB"
