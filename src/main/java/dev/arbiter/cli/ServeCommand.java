@@ -333,10 +333,7 @@ final class ServeCommand implements Callable<Integer> {
     if (Boolean.getBoolean(UNLOGGED_DECISIONS_PROPERTY)) {
       // bench/attest-load's log-off half (issue 11: the log's cost measured on the server alone);
       // never outside --dev, and /metrics says so (arbiter_log_decisions_recorded 0)
-      if (!dev) {
-        throw CliException.usage(
-            "-D" + UNLOGGED_DECISIONS_PROPERTY + " is for benchmarks of a --dev server only");
-      }
+      requireDev(UNLOGGED_DECISIONS_PROPERTY);
       System.err.println(
           "arbiter: BENCHMARK: attestation decisions are NOT logged (-D"
               + UNLOGGED_DECISIONS_PROPERTY
@@ -347,10 +344,7 @@ final class ServeCommand implements Callable<Integer> {
     if (alternate != null) {
       // bench/attest-load ATTEST_LOG=alternate: with and without the log in one process, in
       // alternating windows, so the machine's drift between two runs does not enter the ratio
-      if (!dev) {
-        throw CliException.usage(
-            "-D" + ALTERNATE_LOG_PROPERTY + " is for benchmarks of a --dev server only");
-      }
+      requireDev(ALTERNATE_LOG_PROPERTY);
       int seconds;
       try {
         seconds = Integer.parseInt(alternate);
@@ -369,6 +363,13 @@ final class ServeCommand implements Callable<Integer> {
       settings = settings.alternatingForBenchmarks(java.time.Duration.ofSeconds(seconds));
     }
     return settings;
+  }
+
+  /** Refuses a benchmark-only JVM property on a server started without {@code --dev}. */
+  private void requireDev(String property) {
+    if (!dev) {
+      throw CliException.usage("-D" + property + " is for benchmarks of a --dev server only");
+    }
   }
 
   /**

@@ -223,10 +223,6 @@ public final class ArbiterServer implements AutoCloseable {
   }
 
   /**
-   * The data directory's {@code service-key.pem} (created on first start), or the key in a PKCS#11
-   * token; either way it must be the newest key of the pinned key ring (checked next).
-   */
-  /**
    * The decision log itself, or (benchmarks only, {@link LogSettings#benchmarkAlternation}) a sink
    * that passes decisions on only in the even windows of {@code window} by {@code millis} (the wall
    * clock, which the load generator shares).
@@ -237,23 +233,28 @@ public final class ArbiterServer implements AutoCloseable {
       return log;
     }
     long length = window.toMillis();
+    java.util.function.BooleanSupplier logging = () -> (millis.getAsLong() / length) % 2 == 0;
     return new DecisionSink() {
       @Override
       public void accept(dev.arbiter.appraisal.Decision decision) {
-        if ((millis.getAsLong() / length) % 2 == 0) {
+        if (logging.getAsBoolean()) {
           log.accept(decision);
         }
       }
 
       @Override
       public void offer(dev.arbiter.appraisal.Decision decision) {
-        if ((millis.getAsLong() / length) % 2 == 0) {
+        if (logging.getAsBoolean()) {
           log.offer(decision);
         }
       }
     };
   }
 
+  /**
+   * The data directory's {@code service-key.pem} (created on first start), or the key in a PKCS#11
+   * token; either way it must be the newest key of the pinned key ring (checked next).
+   */
   private static ServiceKey loadServiceKey(ServiceKeySource source, DataDir dir)
       throws IOException {
     return switch (source) {

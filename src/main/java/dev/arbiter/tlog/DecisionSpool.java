@@ -58,7 +58,7 @@ final class DecisionSpool {
   // under this object's lock
   private long segment;
   private MappedByteBuffer active;
-  private long preparedSegment = -1;
+  // the segment after the active one, mapped ahead by the writer (null until then)
   private MappedByteBuffer prepared;
   private boolean closed;
 
@@ -153,14 +153,13 @@ final class DecisionSpool {
   private void next(int length) {
     long number = segment + 1;
     MappedByteBuffer buffer;
-    if (prepared != null && preparedSegment == number && prepared.capacity() >= length) {
+    if (prepared != null && prepared.capacity() >= length) {
       buffer = prepared;
     } else {
       // not prepared in time (or a line longer than a segment): map it here, once
       buffer = map(number, Math.max(segmentBytes, length));
     }
     prepared = null;
-    preparedSegment = -1;
     segment = number;
     active = buffer;
   }
@@ -195,7 +194,6 @@ final class DecisionSpool {
     synchronized (this) {
       if (!closed && prepared == null && segment + 1 == number) {
         prepared = buffer;
-        preparedSegment = number;
       }
     }
   }

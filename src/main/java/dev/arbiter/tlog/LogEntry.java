@@ -77,15 +77,19 @@ public final class LogEntry {
     envelope.put("kind", kind.wireName());
     envelope.put("time", time.toString());
     String text = new String(Jcs.canonicalize((JsonNode) envelope), StandardCharsets.UTF_8);
-    JsonNode jti = kind == Kind.DECISION ? body.get("jti") : null;
-    JsonNode workload = kind == Kind.DECISION ? body.get("workload") : null;
+    boolean decision = kind == Kind.DECISION;
     return new LogEntry(
         kind,
         time,
         text,
         body,
-        jti != null && jti.isTextual() ? jti.textValue() : null,
-        workload != null && workload.isTextual() ? workload.textValue() : null);
+        decision ? textOrNull(body, "jti") : null,
+        decision ? textOrNull(body, "workload") : null);
+  }
+
+  private static String textOrNull(ObjectNode body, String field) {
+    JsonNode value = body.get(field);
+    return value != null && value.isTextual() ? value.textValue() : null;
   }
 
   /**

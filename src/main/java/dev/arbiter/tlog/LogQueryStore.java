@@ -51,9 +51,9 @@ public final class LogQueryStore {
         .createQuery(
             "select distinct on (body::jsonb -> 'body' ->> 'matched_version') leaf_index, kind,"
                 + " body, leaf_hash, created_at from tlog_leaf where kind = 'decision' and"
-                + " workload = :w and body::jsonb -> 'body' ->> 'workload' = :w and body::jsonb ->"
-                + " 'body' ->>"
-                + " 'matched_version' is not null and body::jsonb -> 'body' ->> 'verdict' ="
+                + " workload = :w and body::jsonb -> 'body' ->> 'workload' = :w"
+                + " and body::jsonb -> 'body' ->> 'matched_version' is not null"
+                + " and body::jsonb -> 'body' ->> 'verdict' ="
                 + " any(:v) order by body::jsonb -> 'body' ->> 'matched_version', leaf_index")
         .bind("w", workload)
         .bindArray("v", String.class, verdicts)

@@ -97,7 +97,7 @@ public final class AttestLoadGenerator {
     used.print("saturation", saturation);
     int alternate = Integer.getInteger("attest.alternate", 0);
     if (alternate > 0) {
-      System.out.println(Alternation.of(load.lastFinishedAt, alternate * 1000L).summary());
+      System.out.println(Alternation.of(saturation.finishedAt(), alternate * 1000L).summary());
     }
     double rate =
         saturation.throughput()
@@ -382,8 +382,20 @@ public final class AttestLoadGenerator {
     return requests;
   }
 
-  /** Latencies in nanoseconds (sorted), answers, failures and the answered rate. */
-  record Result(long[] latencies, int failures, double throughput, Map<Integer, Integer> statuses) {
+  /**
+   * Latencies in nanoseconds (sorted), answers, failures and the answered rate; for a closed loop
+   * also each request's wall-clock completion time in ms (for alternating runs; else empty).
+   */
+  record Result(
+      long[] latencies,
+      int failures,
+      double throughput,
+      Map<Integer, Integer> statuses,
+      long[] finishedAt) {
+    Result withFinishedAt(long[] times) {
+      return new Result(latencies, failures, throughput, statuses, times);
+    }
+
     double percentile(double p) {
       if (latencies.length == 0) {
         return Double.NaN;
@@ -448,12 +460,9 @@ public final class AttestLoadGenerator {
       thread.join();
     }
     int done = Math.min(next.get(), requests.length);
-    lastFinishedAt = Arrays.copyOf(finishedAt, done);
-    return result(latencies, statuses, done, (lastEnd.get() - start) / 1e9);
+    return result(latencies, statuses, done, (lastEnd.get() - start) / 1e9)
+        .withFinishedAt(Arrays.copyOf(finishedAt, done));
   }
-
-  // wall-clock completion times (ms) of the last closed loop's requests, for alternating runs
-  private long[] lastFinishedAt = new long[0];
 
   /** {@code count} keep-alive connections, handshakes done (in parallel), before any clock. */
   private List<Connection> connect(int count) throws Exception {
@@ -568,7 +577,7 @@ public final class AttestLoadGenerator {
         failures++;
       }
     }
-    return new Result(sorted, failures, done / seconds, counts);
+    return new Result(sorted, failures, done / seconds, counts, new long[0]);
   }
 
   /** One keep-alive HTTPS connection: writes prepared request bytes, reads one response. */

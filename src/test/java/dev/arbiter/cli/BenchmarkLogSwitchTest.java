@@ -16,36 +16,38 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BenchmarkLogSwitchTest {
 
-  @Test
-  void unloggedDecisions_withoutDev_isRefusedBeforeAnythingStarts(@TempDir Path dataDir) {
-    String property = ServeCommand.UNLOGGED_DECISIONS_PROPERTY;
-    System.setProperty(property, "true");
+  /** {@code serve args} run with the JVM property {@code property=value} set for the call. */
+  private static CliRun serveWith(String property, String value, String... args) {
+    System.setProperty(property, value);
     try {
-      CliRun run = CliRun.of("serve", "--data-dir", dataDir.toString(), "--port", "0");
-      assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
-      assertThat(run.err()).contains(property).contains("--dev");
-      assertThat(dataDir.resolve("postgres")).doesNotExist();
+      return CliRun.of(args);
     } finally {
       System.clearProperty(property);
     }
   }
 
   @Test
+  void unloggedDecisions_withoutDev_isRefusedBeforeAnythingStarts(@TempDir Path dataDir) {
+    String property = ServeCommand.UNLOGGED_DECISIONS_PROPERTY;
+    CliRun run =
+        serveWith(property, "true", "serve", "--data-dir", dataDir.toString(), "--port", "0");
+    assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(run.err()).contains(property).contains("--dev");
+    assertThat(dataDir.resolve("postgres")).doesNotExist();
+  }
+
+  @Test
   void alternateLogSeconds_withoutDev_orNotAPositiveNumber_isRefused(@TempDir Path dataDir) {
     String property = ServeCommand.ALTERNATE_LOG_PROPERTY;
-    try {
-      System.setProperty(property, "5");
-      CliRun production = CliRun.of("serve", "--data-dir", dataDir.toString(), "--port", "0");
-      assertThat(production.exitCode()).isEqualTo(ExitCode.USAGE);
-      assertThat(production.err()).contains(property).contains("--dev");
-      System.setProperty(property, "0");
-      CliRun zero = CliRun.of("serve", "--dev", "--data-dir", dataDir.toString(), "--port", "0");
-      assertThat(zero.exitCode()).isEqualTo(ExitCode.USAGE);
-      assertThat(zero.err()).contains(property).contains(">= 1");
-      assertThat(dataDir.resolve("postgres")).doesNotExist();
-    } finally {
-      System.clearProperty(property);
-    }
+    CliRun production =
+        serveWith(property, "5", "serve", "--data-dir", dataDir.toString(), "--port", "0");
+    assertThat(production.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(production.err()).contains(property).contains("--dev");
+    CliRun zero =
+        serveWith(property, "0", "serve", "--dev", "--data-dir", dataDir.toString(), "--port", "0");
+    assertThat(zero.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(zero.err()).contains(property).contains(">= 1");
+    assertThat(dataDir.resolve("postgres")).doesNotExist();
   }
 
   @Test

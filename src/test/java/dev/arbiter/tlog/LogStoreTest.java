@@ -46,6 +46,22 @@ class LogStoreTest {
         Json.mapper().createObjectNode().put("tag", tag).put("n", n));
   }
 
+  /** An affirming tdx decision of {@code workload} with evidence digest {@code ab...ab}. */
+  static LogEntry decision(Instant time, String workload, String instance, String jti) {
+    return LogEntry.decision(
+        new Decision(
+            time,
+            workload,
+            instance,
+            "tdx",
+            "ab".repeat(32),
+            null,
+            "rev-1",
+            "affirming",
+            List.of(),
+            jti));
+  }
+
   static List<LogEntry> entries(String tag, int from, int count) {
     List<LogEntry> out = new ArrayList<>();
     for (int i = from; i < from + count; i++) {
@@ -251,19 +267,7 @@ class LogStoreTest {
   @Test
   void findByJti_decisions_firstMatchingLeaf() {
     store.append(entries("a", 0, 3), T0);
-    Decision decision =
-        new Decision(
-            T0,
-            "web",
-            "i-1",
-            "tdx",
-            "ab".repeat(32),
-            null,
-            "rev-1",
-            "affirming",
-            List.of(),
-            "jti-42");
-    store.append(List.of(LogEntry.decision(decision), entry("a", 99)), T0);
+    store.append(List.of(decision(T0, "web", "i-1", "jti-42"), entry("a", 99)), T0);
     LogStore.LoggedLeaf found = store.findByJti("jti-42").orElseThrow();
     assertThat(found.index()).isEqualTo(3);
     assertThat(found.kind()).isEqualTo(LogEntry.Kind.DECISION);
@@ -312,19 +316,7 @@ class LogStoreTest {
   void workloadColumn_editedBySql_isReported_andCannotListAnotherWorkloadsDecisions() {
     List<LogEntry> decisions = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      decisions.add(
-          LogEntry.decision(
-              new Decision(
-                  T0.plusSeconds(i),
-                  i < 2 ? "web" : "db",
-                  "i-" + i,
-                  "tdx",
-                  "ab".repeat(32),
-                  null,
-                  "rev-1",
-                  "affirming",
-                  List.of(),
-                  "jti-" + i)));
+      decisions.add(decision(T0.plusSeconds(i), i < 2 ? "web" : "db", "i-" + i, "jti-" + i));
     }
     store.append(decisions, T0);
     LogStore.DecisionQuery web =
