@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.appraisal;
 
+import dev.arbiter.internal.TimeOrderedIds;
 import dev.arbiter.problem.ProblemException;
 import dev.arbiter.tlog.LogEntry;
 import dev.arbiter.tlog.LogMode;
 import dev.arbiter.tlog.LogProblem;
 import dev.arbiter.tlog.TransparencyLog;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -77,7 +77,10 @@ public final class DecisionLog implements DecisionSink {
 
   /** The leaf body of a decision. */
   static dev.arbiter.tlog.Decision leaf(Decision decision) {
-    String jti = decision.earId() != null ? decision.earId() : REFUSAL_PREFIX + UUID.randomUUID();
+    String jti =
+        decision.earId() != null
+            ? decision.earId()
+            : REFUSAL_PREFIX + TimeOrderedIds.next(decision.at());
     return new dev.arbiter.tlog.Decision(
         decision.at(),
         decision.workload(),

@@ -4,6 +4,7 @@ package dev.arbiter.token;
 import com.nimbusds.jose.jwk.JWK;
 import dev.arbiter.crypto.ServiceKey;
 import dev.arbiter.internal.Json;
+import dev.arbiter.internal.TimeOrderedIds;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,7 +12,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Issues Attestation Results as EAR JWTs (draft-ietf-rats-ear, profile {@code
@@ -75,9 +75,11 @@ public final class EarSigner {
     if (teeKey.isPrivate()) {
       throw new IllegalArgumentException("cnf must hold a public key");
     }
-    Instant now = Instant.ofEpochSecond(clock.instant().getEpochSecond());
+    Instant at = clock.instant();
+    Instant now = Instant.ofEpochSecond(at.getEpochSecond());
     Instant expires = Instant.ofEpochSecond(now.plus(lifetime).getEpochSecond());
-    String jti = UUID.randomUUID().toString();
+    // time-ordered: the log indexes decisions by jti, and such ids append to that index
+    String jti = TimeOrderedIds.next(at);
     Map<String, Object> submodJson = new LinkedHashMap<>();
     EarStatus overall = EarStatus.AFFIRMING;
     for (var entry : submods.entrySet()) {
