@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
@@ -26,11 +27,21 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
  * The transparency log's tables (migration V8): leaves, perfect-subtree hashes, the head row and
  * signed checkpoints. The only class with SQL for the log. Appends run in one transaction that
  * locks the head row, so indexes are dense with any number of appenders on any number of replicas;
- * every perfect subtree's hash is stored as it completes, so roots and proofs for any tree size
- * cost O(log n) row lookups in one round trip. Thread-safe.
+ * the hash of every perfect subtree of at least {@value #STORED_FROM_LEVEL} levels (16 leaves) is
+ * stored as it completes, and smaller ones are hashed from at most 8 leaf hashes when needed, so
+ * roots and proofs for any tree size cost O(log n) row lookups in two round trips. Thread-safe.
  */
 public final class LogStore {
   private static final String APPEND = "append to the transparency log";
+
+  /**
+   * The lowest level of perfect subtree with a stored hash (migration V14). Lower levels are hashed
+   * from the leaves when a root or proof needs them (at most 2^3 leaf hashes each, read in the same
+   * query as the leaves a plan names): one subtree row per 8 leaves is written instead of one per
+   * leaf, which is most of the log's rows after the leaves themselves.
+   */
+  static final int STORED_FROM_LEVEL = 4;
+
   private static final int AUDIT_CHUNK = 8192;
   private static final int MAX_FINDINGS = 1000;
   // the kind column's UTF-8, by ordinal
@@ -188,7 +199,7 @@ public final class LogStore {
       // binary COPY rows: no per-row statement, nothing for the server to parse
       long createdMicros = CopyRows.micros(now);
       CopyRows leaves = new CopyRows(entries.size() * 512);
-      CopyRows subtrees = new CopyRows(entries.size() * 52);
+      CopyRows subtrees = new CopyRows(entries.size() * 52 / 8 + 52);
       long index = size;
       for (LogEntry entry : entries) {
         byte[] leafHash = entry.leafHashShared();
@@ -224,7 +235,9 @@ public final class LogStore {
           stackHashes.remove(last);
           stackNodes.set(last - 1, parent);
           stackHashes.set(last - 1, hash);
-          subtrees.row(3).smallint(parent.level()).bigint(parent.index()).bytes(hash);
+          if (parent.level() >= STORED_FROM_LEVEL) {
+            subtrees.row(3).smallint(parent.level()).bigint(parent.index()).bytes(hash);
+          }
         }
         index++;
       }
@@ -557,30 +570,48 @@ public final class LogStore {
   }
 
   /**
-   * Hashes of perfect subtrees, in one round trip per level kind: level 0 from the leaf table, the
-   * others from the subtree table.
+   * Hashes of perfect subtrees, in one round trip per table: levels below {@link
+   * #STORED_FROM_LEVEL} hashed from the leaf table's hashes, the others from the subtree table.
    *
    * @throws StoreException when one is missing (the tables are corrupt)
    */
   private static Map<Subtree, byte[]> fetch(Handle handle, Collection<Subtree> subtrees) {
     Map<Subtree, byte[]> out = new HashMap<>();
-    List<Long> leafIndexes = new ArrayList<>();
+    Set<Long> leafIndexes = new TreeSet<>();
+    List<Subtree> fromLeaves = new ArrayList<>();
     List<Integer> levels = new ArrayList<>();
     List<Long> indexes = new ArrayList<>();
     for (Subtree subtree : subtrees) {
-      if (subtree.level() == 0) {
-        leafIndexes.add(subtree.index());
+      if (subtree.level() < STORED_FROM_LEVEL) {
+        fromLeaves.add(subtree);
+        for (long leaf = subtree.start(); leaf < subtree.end(); leaf++) {
+          leafIndexes.add(leaf);
+        }
       } else {
         levels.add(subtree.level());
         indexes.add(subtree.index());
       }
     }
     if (!leafIndexes.isEmpty()) {
+      Map<Long, byte[]> leafHashes = new HashMap<>();
       handle
           .createQuery("select leaf_index, leaf_hash from tlog_leaf where leaf_index = any(:i)")
-          .bindArray("i", Long.class, leafIndexes)
-          .map((rs, ctx) -> Map.entry(new Subtree(0, rs.getLong(1)), rs.getBytes(2)))
-          .forEach(e -> out.put(e.getKey(), e.getValue()));
+          .bindArray("i", Long.class, new ArrayList<>(leafIndexes))
+          .map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getBytes(2)))
+          .forEach(e -> leafHashes.put(e.getKey(), e.getValue()));
+      for (Subtree subtree : fromLeaves) {
+        List<byte[]> hashes = new ArrayList<>(1 << subtree.level());
+        for (long leaf = subtree.start(); leaf < subtree.end(); leaf++) {
+          byte[] hash = leafHashes.get(leaf);
+          if (hash == null) {
+            break; // missing: reported below
+          }
+          hashes.add(hash);
+        }
+        if (hashes.size() == 1 << subtree.level()) {
+          out.put(subtree, Merkle.root(hashes));
+        }
+      }
     }
     if (!levels.isEmpty()) {
       handle
@@ -817,6 +848,9 @@ public final class LogStore {
           stackHashes.remove(last);
           stackNodes.set(last - 1, parent);
           stackHashes.set(last - 1, hash);
+          if (parent.level() < STORED_FROM_LEVEL) {
+            continue; // not stored: hashed from the leaves checked here when needed
+          }
           byte[] storedHash = stored.get(parent);
           if (storedHash == null) {
             add(findings, "subtree " + parent.level() + "/" + parent.index() + " is missing");
@@ -944,7 +978,7 @@ public final class LogStore {
     List<Integer> levels = new ArrayList<>();
     List<Long> lows = new ArrayList<>();
     List<Long> highs = new ArrayList<>();
-    for (int level = 1; level < 63 && (1L << level) <= to; level++) {
+    for (int level = STORED_FROM_LEVEL; level < 63 && (1L << level) <= to; level++) {
       // (idx + 1) * 2^level in (from, to]
       long low = from >> level;
       long high = (to >> level) - 1;

@@ -75,14 +75,19 @@ public final class TransparencyLog implements AutoCloseable {
     }
 
     /**
-     * 10,000 queued entries, batches of 1,000 or every 100 ms, a checkpoint at most every second.
+     * 10,000 queued entries, batches of 1,000 or every 250 ms, a checkpoint at most every second.
+     * The linger is what a batch costs against how long an entry waits in memory: each batch is a
+     * transaction (head lock, frontier, two {@code COPY}s, head update, a WAL flush), so at 2,000
+     * decisions a second 250 ms makes 4 of them instead of 10 (docs/benchmarks.md, "Decision log
+     * cost"); decisions wait in the spool, which survives a crash, and {@code flush()} does not
+     * wait for it.
      */
     public static Config defaults(Path checkpointFile) {
       return new Config(
           checkpointFile,
           10_000,
           1_000,
-          Duration.ofMillis(100),
+          Duration.ofMillis(250),
           Duration.ofSeconds(1),
           Duration.ofSeconds(30));
     }

@@ -102,13 +102,14 @@ class LogStoreTest {
       assertThat(leaf.createdAt()).isEqualTo(T0);
     }
     assertThat(store.leaf(128)).isEmpty();
-    // 128 leaves: 64 + 32 + ... + 1 = 127 perfect subtrees above the leaves
+    // 128 leaves: 8 + 4 + 2 + 1 = 15 perfect subtrees of 16 leaves or more (smaller ones are
+    // hashed from the leaves)
     long subtrees =
         database
             .jdbi()
             .withHandle(
                 h -> h.createQuery("select count(*) from tlog_subtree").mapTo(Long.class).one());
-    assertThat(subtrees).isEqualTo(127L);
+    assertThat(subtrees).isEqualTo(15L);
     assertThat(store.audit(Optional.empty()).findings()).isEmpty();
   }
 
@@ -303,7 +304,7 @@ class LogStoreTest {
                     + " 5"));
     assertThat(store.audit(Optional.empty()).findings())
         .anyMatch(f -> f.contains("leaf 5: the stored leaf hash is not the hash of its body"))
-        .anyMatch(f -> f.contains("subtree 1/2 "))
+        .anyMatch(f -> f.contains("subtree 4/0 (leaves 0..15)"))
         .anyMatch(f -> f.contains("head root"))
         .anyMatch(f -> f.contains("checkpoint of size 20"));
 
@@ -349,24 +350,65 @@ class LogStoreTest {
 
   @Test
   void audit_inChunks_checksEverySubtreeOnce() {
-    store.append(entries("k", 0, 50), T0);
-    for (int chunk : new int[] {1, 3, 7, 16, 50, 64}) {
+    store.append(entries("k", 0, 100), T0);
+    for (int chunk : new int[] {1, 3, 7, 16, 50, 64, 100}) {
       assertThat(store.audit(Optional.empty(), chunk).findings()).as("chunk %d", chunk).isEmpty();
-      assertThat(store.audit(Optional.empty(), chunk).leavesChecked()).isEqualTo(50);
+      assertThat(store.audit(Optional.empty(), chunk).leavesChecked()).isEqualTo(100);
     }
     database
         .jdbi()
         .useHandle(h ->
-            h.execute("update tlog_subtree set hash = sha256(hash) where level = 2 and idx = 5"));
+            h.execute("update tlog_subtree set hash = sha256(hash) where level = 4 and idx = 3"));
     for (int chunk : new int[] {1, 7, 64}) {
       assertThat(store.audit(Optional.empty(), chunk).findings())
           .as("chunk %d", chunk)
-          .containsExactly("subtree 2/5 (leaves 20..23) does not match the leaves");
+          .containsExactly("subtree 4/3 (leaves 48..63) does not match the leaves");
     }
     database
         .jdbi()
-        .useHandle(h -> h.execute("delete from tlog_subtree where level = 3 and idx = 1"));
-    assertThat(store.audit(Optional.empty(), 5).findings()).contains("subtree 3/1 is missing");
+        .useHandle(h -> h.execute("delete from tlog_subtree where level = 5 and idx = 1"));
+    assertThat(store.audit(Optional.empty(), 5).findings()).contains("subtree 5/1 is missing");
+  }
+
+  @Test
+  void subtreesBelowSixteenLeaves_areNotStored_butRootsAndProofsMatchTheLeaves() {
+    List<LogEntry> all = entries("s", 0, 77);
+    store.append(all.subList(0, 40), T0);
+    store.append(all.subList(40, 77), T0);
+    List<byte[]> hashes = all.stream().map(LogEntry::leafHash).toList();
+    List<Long> levels =
+        database
+            .jdbi()
+            .withHandle(h ->
+                h.createQuery("select level from tlog_subtree order by level, idx")
+                    .mapTo(Long.class)
+                    .list());
+    // 77 leaves: 4/0..4/3, 5/0, 5/1, 6/0
+    assertThat(levels).containsExactly(4L, 4L, 4L, 4L, 5L, 5L, 6L);
+    for (long size = 1; size <= 77; size++) {
+      assertThat(store.rootAt(size))
+          .as("root %d", size)
+          .isEqualTo(Merkle.root(hashes.subList(0, (int) size)));
+      for (long index : new long[] {0, size / 2, size - 1}) {
+        assertThat(store.inclusionProof(index, size))
+            .as("inclusion %d in %d", index, size)
+            .usingElementComparator(Arrays::compare)
+            .isEqualTo(Merkle.inclusionProof(hashes, index, size));
+      }
+      assertThat(store.consistencyProof(size / 3, size))
+          .as("consistency %d..%d", size / 3, size)
+          .usingElementComparator(Arrays::compare)
+          .isEqualTo(Merkle.consistencyProof(hashes, size / 3, size));
+    }
+    // a lower level may not be stored at all (the schema says so)
+    assertThatThrownBy(() ->
+            database
+                .jdbi()
+                .useHandle(h ->
+                    h.execute(
+                        "insert into tlog_subtree (level, idx, hash) values (3, 0,"
+                            + " sha256('x'))")))
+        .hasMessageContaining("tlog_subtree_level_check");
   }
 
   @Test
@@ -438,7 +480,7 @@ class LogStoreTest {
             .jdbi()
             .withHandle(
                 h -> h.createQuery("select count(*) from tlog_subtree").mapTo(Long.class).one());
-    assertThat(subtrees).isEqualTo(3); // 1/0, 1/1 and 2/0 of the first five leaves
+    assertThat(subtrees).isZero(); // the first five leaves complete no subtree of 16
     database.jdbi().useHandle(h -> h.execute("delete from tlog_leaf where leaf_index = 7"));
     assertThat(store.append(entries("f", 5, 4), T0).firstIndex()).isEqualTo(5);
     assertThat(store.audit(Optional.empty()).findings()).isEmpty();
