@@ -102,6 +102,12 @@ final class PostgresServer {
               SUPERUSER,
               "-E",
               "UTF-8",
+              // code-point order and Unicode character classes from PostgreSQL itself: the same on
+              // every host whatever its LANG (a libc collation can change with a glibc upgrade and
+              // silently corrupt text indexes), and text compares as bytes (no strcoll per
+              // comparison in the log's and fleet's indexes)
+              "--locale-provider=builtin",
+              "--builtin-locale=C.UTF-8",
               "--auth=scram-sha-256",
               "--pwfile=" + passwordFile,
               "--no-instructions"));

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.arbiter.testing.TestDatabase;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,45 @@ class DatabaseTest {
     assertThat(count("workload")).isZero();
     database.ping();
     assertThat(database.jdbcUrl()).startsWith("jdbc:postgresql://");
+  }
+
+  @Test
+  void embeddedCluster_usesPostgresBuiltInLocale_whateverTheHostsLang() {
+    // code-point order from PostgreSQL itself: no libc collation to drift under the indexes
+    var locale =
+        database
+            .jdbi()
+            .withHandle(h ->
+                h.createQuery(
+                        "select datlocprovider::text || ' ' || datlocale from pg_database where"
+                            + " datname = current_database()")
+                    .mapTo(String.class)
+                    .one());
+    assertThat(locale).isEqualTo("b C.UTF-8");
+    List<String> sorted =
+        database
+            .jdbi()
+            .withHandle(h ->
+                h.createQuery(
+                        "select v from unnest(array['b', 'a', 'B', '\u00e9', 'z']) as v order by v")
+                    .mapTo(String.class)
+                    .list());
+    assertThat(sorted).containsExactly("B", "a", "b", "z", "\u00e9");
+  }
+
+  @Test
+  void logLeafBodies_haveNoPlannerStatistics() {
+    // V15: ANALYZE of the growing log does not sample and sort its bodies
+    int target =
+        database
+            .jdbi()
+            .withHandle(h ->
+                h.createQuery(
+                        "select attstattarget from pg_attribute where attrelid ="
+                            + " 'tlog_leaf'::regclass and attname = 'body'")
+                    .mapTo(Integer.class)
+                    .one());
+    assertThat(target).isZero();
   }
 
   @Test
