@@ -90,14 +90,19 @@ public final class AttestLoadGenerator {
     // the pool's challenges are requested before the CPU count starts
     byte[][] pool =
         load.prepare((int) (warm.throughput() * 3 * saturationSeconds + 500), connections);
+    int alternate = Integer.getInteger("attest.alternate", 0);
+    WindowCpu windowCpu = alternate > 0 ? new WindowCpu(alternate * 1000L) : null;
     Cpu before = Cpu.now();
     Result saturation = load.closedLoop(connections, saturationSeconds, pool);
     Cpu used = Cpu.now().minus(before);
+    if (windowCpu != null) {
+      windowCpu.close();
+    }
     System.out.printf("saturation (closed loop, %d connections): %s%n", connections, saturation);
     used.print("saturation", saturation);
-    int alternate = Integer.getInteger("attest.alternate", 0);
     if (alternate > 0) {
       System.out.println(Alternation.of(saturation.finishedAt(), alternate * 1000L).summary());
+      windowCpu.print(saturation.finishedAt());
     }
     double rate =
         saturation.throughput()
@@ -167,6 +172,124 @@ public final class AttestLoadGenerator {
           off.size(),
           off.stream().map(v -> String.format(java.util.Locale.ROOT, "%.0f", v)).toList(),
           mean(on) / mean(off));
+    }
+  }
+
+  /**
+   * The server's CPU per attestation in the windows where it logged decisions against the others,
+   * by thread kind: a sampler thread reads /proc at every window's settle point (500 ms in), so
+   * each interval holds the end of one window and the start of the next, and the log writer's last
+   * batch of an "on" window counts with that window. Work the log causes later (the JIT, ZGC) still
+   * falls where it happens.
+   */
+  static final class WindowCpu {
+    private final long windowMillis;
+    private final List<Long> times = new ArrayList<>();
+    private final List<Cpu> samples = new ArrayList<>();
+    private final Thread sampler;
+    private volatile boolean stopped;
+
+    WindowCpu(long windowMillis) {
+      this.windowMillis = windowMillis;
+      this.sampler = new Thread(this::run, "window-cpu");
+      sampler.setDaemon(true);
+      sampler.start();
+    }
+
+    private void run() {
+      while (!stopped) {
+        long now = System.currentTimeMillis();
+        long next = now / windowMillis * windowMillis + Alternation.SETTLE_MILLIS;
+        if (next <= now) {
+          next += windowMillis;
+        }
+        try {
+          Thread.sleep(next - now);
+        } catch (InterruptedException e) {
+          return;
+        }
+        if (stopped) {
+          return;
+        }
+        Cpu sample = Cpu.now();
+        synchronized (this) {
+          times.add(next);
+          samples.add(sample);
+        }
+      }
+    }
+
+    void close() throws InterruptedException {
+      stopped = true;
+      sampler.interrupt();
+      sampler.join();
+    }
+
+    synchronized void print(long[] finishedAt) {
+      long[] sorted = finishedAt.clone();
+      java.util.Arrays.sort(sorted);
+      long[] count = new long[2];
+      long[] jvm = new long[2];
+      long[] postgres = new long[2];
+      List<Map<String, Long>> threads =
+          List.of(new java.util.TreeMap<>(), new java.util.TreeMap<>());
+      for (int i = 0; i + 1 < samples.size(); i++) {
+        long from = times.get(i);
+        long to = times.get(i + 1);
+        int n = countBetween(sorted, from, to);
+        if (n == 0 || to - from != windowMillis) {
+          continue; // outside the phase, or a sample was late
+        }
+        int kind = (from / windowMillis) % 2 == 0 ? 0 : 1;
+        Cpu used = samples.get(i + 1).minus(samples.get(i));
+        count[kind] += n;
+        jvm[kind] += used.jvmNanos();
+        postgres[kind] += used.postgresNanos();
+        used.jvmThreads().forEach((name, nanos) -> threads.get(kind).merge(name, nanos, Long::sum));
+      }
+      if (count[0] == 0 || count[1] == 0) {
+        return;
+      }
+      System.out.printf(
+          java.util.Locale.ROOT,
+          "alternating CPU per attestation: on jvm=%.0fus postgres=%.0fus, off jvm=%.0fus"
+              + " postgres=%.0fus (%d and %d attestations)%n",
+          jvm[0] / 1e3 / count[0],
+          postgres[0] / 1e3 / count[0],
+          jvm[1] / 1e3 / count[1],
+          postgres[1] / 1e3 / count[1],
+          count[0],
+          count[1]);
+      java.util.Set<String> names = new java.util.TreeSet<>(threads.get(0).keySet());
+      names.addAll(threads.get(1).keySet());
+      for (String name : names) {
+        double on = threads.get(0).getOrDefault(name, 0L) / 1e3 / count[0];
+        double off = threads.get(1).getOrDefault(name, 0L) / 1e3 / count[1];
+        if (on >= 0.5 || off >= 0.5) {
+          System.out.printf(
+              java.util.Locale.ROOT,
+              "  alternating: server thread %s: on %.1fus off %.1fus (%+.1f)%n",
+              name,
+              on,
+              off,
+              on - off);
+        }
+      }
+    }
+
+    private static int countBetween(long[] sorted, long from, long to) {
+      return lowerBound(sorted, to) - lowerBound(sorted, from);
+    }
+
+    private static int lowerBound(long[] sorted, long value) {
+      int index = java.util.Arrays.binarySearch(sorted, value);
+      if (index < 0) {
+        return -index - 1;
+      }
+      while (index > 0 && sorted[index - 1] == value) {
+        index--;
+      }
+      return index;
     }
   }
 
