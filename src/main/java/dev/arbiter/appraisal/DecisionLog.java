@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.arbiter.appraisal;
 
-import dev.arbiter.internal.TimeOrderedIds;
+import dev.arbiter.crypto.TimeOrderedIds;
 import dev.arbiter.problem.ProblemException;
 import dev.arbiter.tlog.LogEntry;
 import dev.arbiter.tlog.LogMode;

@@ -3,8 +3,8 @@ package dev.arbiter.token;
 
 import com.nimbusds.jose.jwk.JWK;
 import dev.arbiter.crypto.ServiceKey;
+import dev.arbiter.crypto.TimeOrderedIds;
 import dev.arbiter.internal.Json;
-import dev.arbiter.internal.TimeOrderedIds;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

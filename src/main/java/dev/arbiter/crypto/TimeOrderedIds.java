@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.arbiter.internal;
+package dev.arbiter.crypto;
 
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -9,13 +8,11 @@ import java.util.UUID;
  * RFC 9562 version 7 UUIDs: the Unix time in milliseconds (48 bits), then 74 random bits. Ids made
  * later sort later (to the millisecond), so a B-tree index over them grows at its right edge: an
  * insert touches the last page, not a random one (the transparency log's {@code jti} index, one
- * insert per attestation). Uniqueness rests on the random bits, drawn from {@link SecureRandom} as
- * {@link UUID#randomUUID()} draws them; the time part is the decision's own time, from the caller's
- * clock.
+ * insert per attestation). Uniqueness rests on the random bits, drawn from a {@code SecureRandom}
+ * ({@link Randoms}) as {@link UUID#randomUUID()} draws them; the time part is the decision's own
+ * time, from the caller's clock.
  */
 public final class TimeOrderedIds {
-  private static final SecureRandom RANDOM = new SecureRandom();
-
   private TimeOrderedIds() {}
 
   /** A version 7 UUID for {@code at}, in the usual 36-character text form. */
@@ -24,8 +21,7 @@ public final class TimeOrderedIds {
     if (millis < 0 || millis >= 1L << 48) {
       throw new IllegalArgumentException("a version 7 UUID holds 48-bit Unix milliseconds");
     }
-    byte[] random = new byte[10];
-    RANDOM.nextBytes(random);
+    byte[] random = Randoms.bytes(10);
     long randA = ((random[0] & 0x0FL) << 8) | (random[1] & 0xFFL);
     long randB = 0;
     for (int i = 2; i < 10; i++) {
