@@ -97,17 +97,43 @@ class LauncherArchiveTest {
 
   @Test
   void serve_startsZgcWithAGigabyteHeap_unlessTheOperatorSizedTheHeap() throws Exception {
-    assertThat(run(Map.of(), "serve", "--port", "0")).isZero();
-    assertThat(calls().get(0)).contains("-XX:+UseZGC", "-Xms1g", "-Xmx1g").doesNotContain("AOT");
+    Map<String, String> twoCpus = Map.of("ARBITER_CPUS", "2");
+    assertThat(run(twoCpus, "serve", "--port", "0")).isZero();
+    assertThat(calls().get(0))
+        .contains("-XX:+UseZGC", "-Xms1g", "-Xmx1g")
+        .doesNotContain("AOT", "Serial", "-Xmn");
 
     // deploy/ha gives each replica -Xmx768m: -Xms1g with it would stop the JVM from starting
-    assertThat(run(Map.of("ARBITER_JAVA_OPTS", "-Xmx768m"), "serve", "--port", "0")).isZero();
+    assertThat(
+            run(
+                Map.of("ARBITER_CPUS", "2", "ARBITER_JAVA_OPTS", "-Xmx768m"),
+                "serve",
+                "--port",
+                "0"))
+        .isZero();
     assertThat(calls().get(1))
         .contains("-XX:+UseZGC", "-Xmx768m")
         .doesNotContain("-Xms1g", "-Xmx1g");
 
     assertThat(run(Map.of("ARBITER_JAVA_OPTS", "-XX:+UseG1GC"), "serve")).isZero();
-    assertThat(calls().get(2)).contains("-XX:+UseG1GC").doesNotContain("ZGC", "-Xms1g");
+    assertThat(calls().get(2)).contains("-XX:+UseG1GC").doesNotContain("ZGC", "Serial", "-Xms1g");
+  }
+
+  @Test
+  void serve_onOneCpu_startsSerialWithASmallYoungGeneration() throws Exception {
+    assertThat(run(Map.of("ARBITER_CPUS", "1"), "serve", "--port", "0")).isZero();
+    assertThat(calls().get(0))
+        .contains("-XX:+UseSerialGC", "-Xmn64m", "-Xms1g", "-Xmx1g")
+        .doesNotContain("ZGC");
+
+    assertThat(run(Map.of("ARBITER_CPUS", "1", "ARBITER_JAVA_OPTS", "-Xmn32m"), "serve")).isZero();
+    assertThat(calls().get(1)).contains("-XX:+UseSerialGC", "-Xmn32m").doesNotContain("-Xmn64m");
+
+    // pinned to one core by its affinity mask, as bench/attest-load pins the server
+    if (Files.isExecutable(Path.of("/usr/bin/taskset"))) {
+      assertThat(run(Map.of(), List.of("taskset", "-c", "0"), "serve")).isZero();
+      assertThat(calls().get(2)).contains("-XX:+UseSerialGC", "-Xmn64m");
+    }
   }
 
   @Test
@@ -168,7 +194,12 @@ class LauncherArchiveTest {
   }
 
   private int run(Map<String, String> env, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("bash", root.resolve("arbiter").toString()));
+    return run(env, List.of(), args);
+  }
+
+  private int run(Map<String, String> env, List<String> prefix, String... args) throws Exception {
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(List.of("bash", root.resolve("arbiter").toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.redirectOutput(root.resolve("out.txt").toFile());
