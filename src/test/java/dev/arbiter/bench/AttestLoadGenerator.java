@@ -85,8 +85,14 @@ public final class AttestLoadGenerator {
     // -Dattest.warmup requests, default 3,000, or 60 s); its rate sizes the saturation pool
     // (nonces expire after 120 s)
     int warmup = Integer.getInteger("attest.warmup", 3000);
-    Result warm = load.closedLoop(connections, 60, load.prepare(warmup, connections));
-    System.out.printf("warm-up: %s%n", warm);
+    // -Dattest.warmupRounds: that many warm-up rounds, each with its own pool (code run only a
+    // few times a second, such as the writers', reaches C2 minutes after start)
+    int rounds = Math.max(1, Integer.getInteger("attest.warmupRounds", 1));
+    Result warm = null;
+    for (int round = 0; round < rounds; round++) {
+      warm = load.closedLoop(connections, 60, load.prepare(warmup, connections));
+      System.out.printf("warm-up: %s%n", warm);
+    }
     // the pool's challenges are requested before the CPU count starts
     byte[][] pool =
         load.prepare((int) (warm.throughput() * 3 * saturationSeconds + 500), connections);
