@@ -17,6 +17,14 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchmarkLogSwitchTest {
 
   /** {@code serve args} run with the JVM property {@code property=value} set for the call. */
+  /** {@code serve} without {@code --dev} and the benchmark property: a usage error naming both. */
+  private static void assertRefusedWithoutDev(String property, String value, Path dataDir) {
+    CliRun run =
+        serveWith(property, value, "serve", "--data-dir", dataDir.toString(), "--port", "0");
+    assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(run.err()).contains(property).contains("--dev");
+  }
+
   private static CliRun serveWith(String property, String value, String... args) {
     System.setProperty(property, value);
     try {
@@ -28,21 +36,14 @@ class BenchmarkLogSwitchTest {
 
   @Test
   void unloggedDecisions_withoutDev_isRefusedBeforeAnythingStarts(@TempDir Path dataDir) {
-    String property = ServeCommand.UNLOGGED_DECISIONS_PROPERTY;
-    CliRun run =
-        serveWith(property, "true", "serve", "--data-dir", dataDir.toString(), "--port", "0");
-    assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
-    assertThat(run.err()).contains(property).contains("--dev");
+    assertRefusedWithoutDev(ServeCommand.UNLOGGED_DECISIONS_PROPERTY, "true", dataDir);
     assertThat(dataDir.resolve("postgres")).doesNotExist();
   }
 
   @Test
   void alternateLogSeconds_withoutDev_orNotAPositiveNumber_isRefused(@TempDir Path dataDir) {
     String property = ServeCommand.ALTERNATE_LOG_PROPERTY;
-    CliRun production =
-        serveWith(property, "5", "serve", "--data-dir", dataDir.toString(), "--port", "0");
-    assertThat(production.exitCode()).isEqualTo(ExitCode.USAGE);
-    assertThat(production.err()).contains(property).contains("--dev");
+    assertRefusedWithoutDev(property, "5", dataDir);
     CliRun zero =
         serveWith(property, "0", "serve", "--dev", "--data-dir", dataDir.toString(), "--port", "0");
     assertThat(zero.exitCode()).isEqualTo(ExitCode.USAGE);
