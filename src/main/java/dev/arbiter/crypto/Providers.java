@@ -2,19 +2,22 @@
 package dev.arbiter.crypto;
 
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Chooses the JCA provider for signature verification and digests: Amazon Corretto Crypto Provider
- * when its native library loads and passes its self-tests (ECDSA P-384 verify is ~17x faster than
- * SunEC here), otherwise the JDK's providers. The choice is made once per process; the provider is
- * passed explicitly (never installed globally), so TLS and other JDK code keep their defaults.
+ * Chooses the JCA provider for signatures and digests: Amazon Corretto Crypto Provider when its
+ * native library loads and passes its self-tests (ECDSA P-384 verify is ~17x faster than SunEC
+ * here), otherwise the JDK's providers. The choice is made once per process; the provider is passed
+ * explicitly (never installed globally), so TLS and other JDK code keep their defaults.
  * Thread-safe.
  */
 public final class Providers {
@@ -60,6 +63,28 @@ public final class Providers {
       }
     }
     return Signature.getInstance(algorithm);
+  }
+
+  /**
+   * {@code key} re-encoded as the fast provider's own key (so signing does not convert it on every
+   * {@code initSign}); empty without the fast provider or when it cannot take the key.
+   */
+  static Optional<PrivateKey> ownKey(PrivateKey key) {
+    if (FAST.isEmpty() || key.getEncoded() == null || !"PKCS#8".equals(key.getFormat())) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          KeyFactory.getInstance(key.getAlgorithm(), FAST.get())
+              .generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded())));
+    } catch (GeneralSecurityException | RuntimeException e) {
+      LOG.info(
+          "{} cannot hold a {} signing key; signing with the JDK: {}",
+          FAST.get().getName(),
+          key.getAlgorithm(),
+          e.toString());
+      return Optional.empty();
+    }
   }
 
   /** A {@link MessageDigest} from the fast provider when it has the algorithm, else the JDK's. */

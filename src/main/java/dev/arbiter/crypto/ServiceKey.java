@@ -35,7 +35,18 @@ import java.util.Optional;
 public final class ServiceKey {
   private static final int P256_SIGNATURE_BYTES = 64;
 
+  private static final String ES256_RAW = "SHA256withECDSAinP1363Format";
+
   private final PrivateKey privateKey;
+
+  /**
+   * {@link #privateKey} as the fast provider's own key, for signing a file key there (every EAR is
+   * signed: ~15 us per signature against ~130 us with SunEC here, and a key the provider does not
+   * own would be converted on every {@code initSign}); empty for a token key or without the
+   * provider.
+   */
+  private final Optional<PrivateKey> fastKey;
+
   private final ECKey publicJwk;
 
   /** The PKCS#11 provider holding {@link #privateKey}; empty for a key from a file. */
@@ -44,6 +55,7 @@ public final class ServiceKey {
   private ServiceKey(PrivateKey privateKey, ECPublicKey publicKey, Optional<Provider> token) {
     this.privateKey = privateKey;
     this.token = token;
+    this.fastKey = token.isPresent() ? Optional.empty() : Providers.ownKey(privateKey);
     try {
       ECKey jwk =
           new ECKey.Builder(Curve.P_256, publicKey)
@@ -150,8 +162,11 @@ public final class ServiceKey {
   byte[] signRaw(byte[] message) {
     try {
       if (token.isEmpty()) {
-        Signature signer = Signature.getInstance("SHA256withECDSAinP1363Format");
-        signer.initSign(privateKey);
+        Signature signer =
+            fastKey.isPresent()
+                ? Signature.getInstance(ES256_RAW, Providers.fast().orElseThrow())
+                : Signature.getInstance(ES256_RAW);
+        signer.initSign(fastKey.orElse(privateKey));
         signer.update(message);
         return signer.sign();
       }
@@ -168,8 +183,7 @@ public final class ServiceKey {
   public static boolean verify(ECKey publicJwk, byte[] message, String signature) {
     try {
       byte[] raw = Encodings.base64Url(signature);
-      return Providers.verify(
-          "SHA256withECDSAinP1363Format", publicJwk.toECPublicKey(), message, raw);
+      return Providers.verify(ES256_RAW, publicJwk.toECPublicKey(), message, raw);
     } catch (JOSEException | IllegalArgumentException e) {
       return false;
     }
