@@ -138,16 +138,36 @@ class AttestationFlowTest {
   @Test
   void attest_nonceOfAnotherReplica_isWrongIssuer_andOnlyItsIssuerAcceptsIt(@TempDir Path dir)
       throws Exception {
-    try (java.util.stream.Stream<Path> files = Files.walk(server.dataDir())) {
-      for (Path file : files.filter(Files::isRegularFile).toList()) {
-        Path relative = server.dataDir().relativize(file);
-        // the spool is this replica's own (its segments rotate while we copy), as is its database
-        if (!relative.startsWith("postgres") && !relative.startsWith("tlog-spool")) {
-          Files.createDirectories(dir.resolve(relative).getParent());
-          Files.copy(file, dir.resolve(relative)); // nonce-key.bin, service key, CA: shared
-        }
-      }
-    }
+    Files.walkFileTree(
+        server.dataDir(),
+        new java.nio.file.SimpleFileVisitor<>() {
+          @Override
+          public java.nio.file.FileVisitResult visitFile(
+              Path file, java.nio.file.attribute.BasicFileAttributes attributes)
+              throws java.io.IOException {
+            Path relative = server.dataDir().relativize(file);
+            // the spool is this replica's own (its segments rotate while we copy), as is its
+            // database
+            if (attributes.isRegularFile()
+                && !relative.startsWith("postgres")
+                && !relative.startsWith("tlog-spool")) {
+              Files.createDirectories(dir.resolve(relative).getParent());
+              Files.copy(file, dir.resolve(relative)); // nonce-key.bin, service key, CA: shared
+            }
+            return java.nio.file.FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public java.nio.file.FileVisitResult visitFileFailed(Path file, java.io.IOException e)
+              throws java.io.IOException {
+            // the running replica replaces its checkpoint file through a temporary one, which
+            // can vanish between listing and reading
+            if (e instanceof java.nio.file.NoSuchFileException) {
+              return java.nio.file.FileVisitResult.CONTINUE;
+            }
+            throw e;
+          }
+        });
     try (dev.arbiter.server.ArbiterServer second =
         dev.arbiter.server.ArbiterServer.start(
             dev.arbiter.server.ServerConfig.defaults(dir)
