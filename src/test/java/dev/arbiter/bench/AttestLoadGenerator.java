@@ -113,9 +113,19 @@ public final class AttestLoadGenerator {
     double rate =
         saturation.throughput()
             * Double.parseDouble(System.getProperty("attest.openFraction", "0.7"));
+    int openConnections = Integer.getInteger("attest.openConnections", 64);
+    // -Dattest.openWarmupSeconds: an unmeasured open loop at the same rate first; requests that
+    // arrive one at a time take paths a closed loop never does (an idle carrier parking and
+    // waking, the poller), and C2 compiles those only once they are hot
+    double openWarmup = Double.parseDouble(System.getProperty("attest.openWarmupSeconds", "0"));
+    if (openWarmup > 0) {
+      Result warmOpen =
+          load.openLoop(rate, load.prepare((int) (rate * openWarmup), 16), openConnections);
+      System.out.printf("open-loop warm-up @%.0f/s: %s%n", rate, warmOpen);
+    }
     byte[][] openPool = load.prepare((int) (rate * openSeconds), 16);
     before = Cpu.now();
-    Result open = load.openLoop(rate, openPool, Integer.getInteger("attest.openConnections", 64));
+    Result open = load.openLoop(rate, openPool, openConnections);
     used = Cpu.now().minus(before);
     System.out.printf("open loop @%.0f/s (70%%): %s%n", rate, open);
     used.print("open loop", open);
@@ -308,7 +318,8 @@ public final class AttestLoadGenerator {
       long jvmNanos,
       long postgresNanos,
       long generatorNanos,
-      Map<String, Long> jvmThreads) {
+      Map<String, Long> jvmThreads,
+      Map<String, Long> jvmSleeps) {
     private static final long TICK_NANOS = 10_000_000L; // USER_HZ = 100
 
     static Cpu now() {
@@ -316,7 +327,7 @@ public final class AttestLoadGenerator {
       String pid = System.getProperty("attest.serverPid");
       long generator = processNanos(String.valueOf(ProcessHandle.current().pid()));
       if (pid == null) {
-        return new Cpu(wall, -1, -1, generator, Map.of());
+        return new Cpu(wall, -1, -1, generator, Map.of(), Map.of());
       }
       long jvm = processNanos(pid);
       long postgres =
@@ -324,11 +335,15 @@ public final class AttestLoadGenerator {
               .flatMap(ProcessHandle::descendants)
               .mapToLong(p -> Math.max(0, processNanos(String.valueOf(p.pid()))))
               .sum();
-      return new Cpu(wall, jvm, postgres, generator, threads(pid));
+      Map<String, Long> sleeps = new java.util.TreeMap<>();
+      return new Cpu(wall, jvm, postgres, generator, threads(pid, sleeps), sleeps);
     }
 
-    /** CPU nanoseconds per server thread kind (names with digits folded), -Dattest.threads. */
-    private static Map<String, Long> threads(String pid) {
+    /**
+     * CPU nanoseconds per server thread kind (names with digits folded), -Dattest.threads; {@code
+     * sleeps} gets the kind's voluntary context switches (each a block, so each later a wake-up).
+     */
+    private static Map<String, Long> threads(String pid, Map<String, Long> sleeps) {
       if (!Boolean.getBoolean("attest.threads")) {
         return Map.of();
       }
@@ -338,7 +353,15 @@ public final class AttestLoadGenerator {
           try {
             String stat = java.nio.file.Files.readString(task.resolve("stat"));
             String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-            byKind.merge(name.replaceAll("[0-9]+", "N"), cpuNanos(stat), Long::sum);
+            String kind = name.replaceAll("[0-9]+", "N");
+            byKind.merge(kind, cpuNanos(stat), Long::sum);
+            String status = java.nio.file.Files.readString(task.resolve("status"));
+            int at = status.indexOf("\nvoluntary_ctxt_switches:");
+            if (at >= 0) {
+              int from = status.indexOf(':', at) + 1;
+              int to = status.indexOf('\n', from);
+              sleeps.merge(kind, Long.parseLong(status.substring(from, to).trim()), Long::sum);
+            }
           } catch (IOException | RuntimeException e) {
             // the thread ended
           }
@@ -359,7 +382,12 @@ public final class AttestLoadGenerator {
               .collect(
                   java.util.stream.Collectors.toMap(
                       Map.Entry::getKey,
-                      e -> e.getValue() - earlier.jvmThreads.getOrDefault(e.getKey(), 0L))));
+                      e -> e.getValue() - earlier.jvmThreads.getOrDefault(e.getKey(), 0L))),
+          jvmSleeps.entrySet().stream()
+              .collect(
+                  java.util.stream.Collectors.toMap(
+                      Map.Entry::getKey,
+                      e -> e.getValue() - earlier.jvmSleeps.getOrDefault(e.getKey(), 0L))));
     }
 
     /** Per attestation for the server, and how busy each side's core was. */
@@ -381,8 +409,11 @@ public final class AttestLoadGenerator {
           .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
           .forEach(e ->
               System.out.printf(
-                  "  %s: server thread %s: %.0fus per attestation%n",
-                  phase, e.getKey(), e.getValue() / 1e3 / n));
+                  "  %s: server thread %s: %.0fus and %.2f sleeps per attestation%n",
+                  phase,
+                  e.getKey(),
+                  e.getValue() / 1e3 / n,
+                  jvmSleeps.getOrDefault(e.getKey(), 0L) / (double) n));
     }
 
     /** User + system CPU nanoseconds of a process (all its threads), -1 when unreadable. */
