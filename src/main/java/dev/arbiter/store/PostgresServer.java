@@ -149,7 +149,13 @@ final class PostgresServer {
             "-c",
             "unix_socket_permissions=0700",
             "-c",
-            "password_encryption=scram-sha-256"));
+            "password_encryption=scram-sha-256",
+            // the embedded cluster shares its CPUs with the attesting threads: autovacuum of the
+            // append-only event and log tables at the default 2 ms cost delay took 30-55% of the
+            // one core for seconds at a time (docs/benchmarks.md, "Attestation latency", session
+            // 8); 20 ms (the default before PostgreSQL 12) spreads the same work out
+            "-c",
+            "autovacuum_vacuum_cost_delay=20ms"));
     Process process;
     try {
       process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -49,6 +49,16 @@ class DatabaseTest {
   }
 
   @Test
+  void embeddedCluster_throttlesAutovacuum() {
+    var delay =
+        database
+            .jdbi()
+            .withHandle(
+                h -> h.createQuery("show autovacuum_vacuum_cost_delay").mapTo(String.class).one());
+    assertThat(delay).isEqualTo("20ms");
+  }
+
+  @Test
   void embeddedCluster_usesPostgresBuiltInLocale_whateverTheHostsLang() {
     // code-point order from PostgreSQL itself: no libc collation to drift under the indexes
     var locale =
