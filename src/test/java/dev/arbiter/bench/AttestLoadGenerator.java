@@ -114,19 +114,30 @@ public final class AttestLoadGenerator {
         saturation.throughput()
             * Double.parseDouble(System.getProperty("attest.openFraction", "0.7"));
     int openConnections = Integer.getInteger("attest.openConnections", 64);
-    // -Dattest.openWarmupSeconds: an unmeasured open loop at the same rate first; requests that
-    // arrive one at a time take paths a closed loop never does (an idle carrier parking and
-    // waking, the poller), and C2 compiles those only once they are hot
+    // -Dattest.openWarmupSeconds: the open loop runs that much longer, unmeasured, before the
+    // measured window (same rate, same connections, no gap): requests that arrive one at a time
+    // take paths a closed loop never does (an idle carrier parking and waking, the poller), which
+    // C2 compiles only once they are hot, and the connections' handshakes stay out of the window
     double openWarmup = Double.parseDouble(System.getProperty("attest.openWarmupSeconds", "0"));
-    if (openWarmup > 0) {
-      Result warmOpen =
-          load.openLoop(rate, load.prepare((int) (rate * openWarmup), 16), openConnections);
-      System.out.printf("open-loop warm-up @%.0f/s: %s%n", rate, warmOpen);
-    }
+    byte[][] warmPool = openWarmup > 0 ? load.prepare((int) (rate * openWarmup), 16) : null;
     byte[][] openPool = load.prepare((int) (rate * openSeconds), 16);
-    before = Cpu.now();
-    Result open = load.openLoop(rate, openPool, openConnections);
-    used = Cpu.now().minus(before);
+    // connections (TLS handshakes) are set up before the first request is due: a handshake
+    // backlog inside the window would count as attestation latency
+    List<Connection> openLoopConnections = load.connect(openConnections);
+    Result open;
+    try {
+      if (warmPool != null) {
+        Result warmOpen = load.openLoop(rate, warmPool, openLoopConnections);
+        System.out.printf("open-loop warm-up @%.0f/s: %s%n", rate, warmOpen);
+      }
+      before = Cpu.now();
+      open = load.openLoop(rate, openPool, openLoopConnections);
+      used = Cpu.now().minus(before);
+    } finally {
+      for (Connection connection : openLoopConnections) {
+        connection.close();
+      }
+    }
     System.out.printf("open loop @%.0f/s (70%%): %s%n", rate, open);
     used.print("open loop", open);
     System.out.printf(
@@ -659,22 +670,21 @@ public final class AttestLoadGenerator {
    * Open loop at {@code rate}/s for {@code seconds}: request i is due at start + i/rate; latency is
    * measured from that intended start (coordinated-omission correction).
    */
-  private Result openLoop(double rate, byte[][] requests, int connections) throws Exception {
+  /** Requests {@code requests} at {@code rate} over the open {@code connections} (left open). */
+  private Result openLoop(double rate, byte[][] requests, List<Connection> connections)
+      throws Exception {
     int count = requests.length;
     AtomicInteger next = new AtomicInteger();
     long[] latencies = new long[count];
     int[] statuses = new int[count];
     AtomicLong lastEnd = new AtomicLong();
-    // connections (TLS handshakes) are set up before the first request is due: a handshake
-    // backlog inside the window would count as attestation latency
-    List<Connection> open = connect(connections);
     long start = System.nanoTime() + 50_000_000L;
     List<Thread> threads = new ArrayList<>();
-    for (Connection opened : open) {
+    for (Connection connection : connections) {
       threads.add(
           Thread.ofPlatform()
               .start(() -> {
-                try (Connection connection = opened) {
+                try {
                   int i;
                   while ((i = next.getAndIncrement()) < count) {
                     long due = start + (long) (i / rate * 1e9);

@@ -120,6 +120,20 @@ class LauncherArchiveTest {
   }
 
   @Test
+  void serve_compilesWithC2Sooner_unlessTheOperatorScalesTheThresholds() throws Exception {
+    assertThat(run(Map.of(), "serve", "--port", "0")).isZero();
+    assertThat(calls().get(0)).contains("-XX:CompileThresholdScaling=0.2");
+
+    assertThat(run(Map.of("ARBITER_JAVA_OPTS", "-XX:CompileThresholdScaling=1"), "serve")).isZero();
+    assertThat(calls().get(1))
+        .contains("-XX:CompileThresholdScaling=1")
+        .doesNotContain("-XX:CompileThresholdScaling=0.2");
+
+    assertThat(run(Map.of(), "workload", "list")).isZero();
+    assertThat(calls().get(2)).doesNotContain("CompileThresholdScaling");
+  }
+
+  @Test
   void serve_onOneCpu_startsSerialWithASmallYoungGeneration() throws Exception {
     assertThat(run(Map.of("ARBITER_CPUS", "1"), "serve", "--port", "0")).isZero();
     assertThat(calls().get(0))
