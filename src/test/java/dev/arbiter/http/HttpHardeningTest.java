@@ -156,6 +156,49 @@ class HttpHardeningTest {
   })
   void declaredBodyAboveTheRouteLimit_isRefusedBeforeItIsRead(String path, long length)
       throws Exception {
+    String answer = exchangeRaw(path, "Content-Length: " + length + "\r\n\r\n{", new byte[0]);
+    assertThat(answer).as(path).startsWith("HTTP/1.1 413");
+    assertThat(answer).contains("body-too-large");
+  }
+
+  /** Without a declared length (chunked) the limit holds on what is read. */
+  @Test
+  void chunkedBodyAboveTheRouteLimit_isRefused() throws Exception {
+    byte[] chunk = new byte[4097]; // /v1/challenge takes at most 4,096 bytes
+    java.util.Arrays.fill(chunk, (byte) ' ');
+    chunk[0] = '{';
+    chunk[chunk.length - 1] = '}';
+    String answer =
+        exchangeRaw(
+            "/v1/challenge",
+            "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(chunk.length) + "\r\n",
+            concat(chunk, "\r\n0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    assertThat(answer).startsWith("HTTP/1.1 413");
+    assertThat(answer).contains("body-too-large");
+  }
+
+  /** A chunked body within the limit is read whole, like a declared one. */
+  @Test
+  void chunkedBodyWithinTheRouteLimit_isRead() throws Exception {
+    byte[] body =
+        "{\"workload\": \"payments\"}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    String answer =
+        exchangeRaw(
+            "/v1/challenge",
+            "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(body.length) + "\r\n",
+            concat(body, "\r\n0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    assertThat(answer).startsWith("HTTP/1.1 200");
+    assertThat(answer).contains("\"nonce\":");
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  /** POSTs {@code headers} (ending the head) and {@code body} over raw TLS; the answer's start. */
+  private String exchangeRaw(String path, String headers, byte[] body) throws Exception {
     javax.net.ssl.SSLContext context =
         dev.arbiter.crypto.TlsContexts.create(
             server.dataDir().resolve("clients/operator.pem"),
@@ -172,17 +215,14 @@ class HttpHardeningTest {
               + path
               + " HTTP/1.1\r\nHost: "
               + server.uri().getAuthority()
-              + "\r\nContent-Type: application/json\r\nContent-Length: "
-              + length
-              + "\r\n\r\n{";
+              + "\r\nContent-Type: application/json\r\n"
+              + headers;
       socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().write(body);
       socket.getOutputStream().flush();
       byte[] buffer = new byte[4096];
       int read = socket.getInputStream().read(buffer);
-      String answer =
-          new String(buffer, 0, Math.max(read, 0), java.nio.charset.StandardCharsets.UTF_8);
-      assertThat(answer).as(path).startsWith("HTTP/1.1 413");
-      assertThat(answer).contains("body-too-large");
+      return new String(buffer, 0, Math.max(read, 0), java.nio.charset.StandardCharsets.UTF_8);
     }
   }
 }
