@@ -70,13 +70,17 @@ public final class Providers {
    * {@code initSign}); empty without the fast provider or when it cannot take the key.
    */
   static Optional<PrivateKey> ownKey(PrivateKey key) {
-    if (FAST.isEmpty() || key.getEncoded() == null || !"PKCS#8".equals(key.getFormat())) {
+    if (FAST.isEmpty() || !"PKCS#8".equals(key.getFormat())) {
+      return Optional.empty();
+    }
+    byte[] encoded = key.getEncoded();
+    if (encoded == null) {
       return Optional.empty();
     }
     try {
       return Optional.of(
           KeyFactory.getInstance(key.getAlgorithm(), FAST.get())
-              .generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded())));
+              .generatePrivate(new PKCS8EncodedKeySpec(encoded)));
     } catch (GeneralSecurityException | RuntimeException e) {
       LOG.info(
           "{} cannot hold a {} signing key; signing with the JDK: {}",
@@ -84,6 +88,8 @@ public final class Providers {
           key.getAlgorithm(),
           e.toString());
       return Optional.empty();
+    } finally {
+      java.util.Arrays.fill(encoded, (byte) 0); // our copy of the private key's encoding
     }
   }
 
