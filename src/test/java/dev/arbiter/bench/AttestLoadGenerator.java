@@ -138,7 +138,9 @@ public final class AttestLoadGenerator {
         connection.close();
       }
     }
-    System.out.printf("open loop @%.0f/s (70%%): %s%n", rate, open);
+    System.out.printf(
+        "open loop @%.0f/s (%.0f%%): %s%n",
+        rate, 100 * Double.parseDouble(System.getProperty("attest.openFraction", "0.7")), open);
     used.print("open loop", open);
     System.out.printf(
         "attest-load: saturation=%.0f/s p50=%.2fms p99_at_70=%.2fms cores=%d generator=%s%n",
@@ -667,10 +669,10 @@ public final class AttestLoadGenerator {
   }
 
   /**
-   * Open loop at {@code rate}/s for {@code seconds}: request i is due at start + i/rate; latency is
-   * measured from that intended start (coordinated-omission correction).
+   * Open loop at {@code rate}/s over {@code requests}: request i is due at start + i/rate; latency
+   * is measured from that intended start (coordinated-omission correction). The {@code connections}
+   * are open already and left open.
    */
-  /** Requests {@code requests} at {@code rate} over the open {@code connections} (left open). */
   private Result openLoop(double rate, byte[][] requests, List<Connection> connections)
       throws Exception {
     int count = requests.length;
