@@ -163,9 +163,7 @@ public final class ServiceKey {
     try {
       if (token.isEmpty()) {
         Signature signer =
-            fastKey.isPresent()
-                ? Signature.getInstance(ES256_RAW, Providers.fast().orElseThrow())
-                : Signature.getInstance(ES256_RAW);
+            fastKey.isPresent() ? Providers.signature(ES256_RAW) : Signature.getInstance(ES256_RAW);
         signer.initSign(fastKey.orElse(privateKey));
         signer.update(message);
         return signer.sign();

@@ -110,9 +110,8 @@ public final class AttestLoadGenerator {
       System.out.println(Alternation.of(saturation.finishedAt(), alternate * 1000L).summary());
       windowCpu.print(saturation.finishedAt());
     }
-    double rate =
-        saturation.throughput()
-            * Double.parseDouble(System.getProperty("attest.openFraction", "0.7"));
+    double fraction = Double.parseDouble(System.getProperty("attest.openFraction", "0.7"));
+    double rate = saturation.throughput() * fraction;
     int openConnections = Integer.getInteger("attest.openConnections", 64);
     // -Dattest.openWarmupSeconds: the open loop runs that much longer, unmeasured, before the
     // measured window (same rate, same connections, no gap): requests that arrive one at a time
@@ -138,9 +137,7 @@ public final class AttestLoadGenerator {
         connection.close();
       }
     }
-    System.out.printf(
-        "open loop @%.0f/s (%.0f%%): %s%n",
-        rate, 100 * Double.parseDouble(System.getProperty("attest.openFraction", "0.7")), open);
+    System.out.printf("open loop @%.0f/s (%.0f%%): %s%n", rate, 100 * fraction, open);
     used.print("open loop", open);
     System.out.printf(
         "attest-load: saturation=%.0f/s p50=%.2fms p99_at_70=%.2fms cores=%d generator=%s%n",

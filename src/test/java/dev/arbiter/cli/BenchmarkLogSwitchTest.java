@@ -16,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BenchmarkLogSwitchTest {
 
-  /** {@code serve args} run with the JVM property {@code property=value} set for the call. */
   /** {@code serve} without {@code --dev} and the benchmark property: a usage error naming both. */
   private static void assertRefusedWithoutDev(String property, String value, Path dataDir) {
     CliRun run =
@@ -25,6 +24,7 @@ class BenchmarkLogSwitchTest {
     assertThat(run.err()).contains(property).contains("--dev");
   }
 
+  /** {@code serve args} run with the JVM property {@code property=value} set for the call. */
   private static CliRun serveWith(String property, String value, String... args) {
     System.setProperty(property, value);
     try {

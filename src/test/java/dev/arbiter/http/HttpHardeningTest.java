@@ -168,11 +168,7 @@ class HttpHardeningTest {
     java.util.Arrays.fill(chunk, (byte) ' ');
     chunk[0] = '{';
     chunk[chunk.length - 1] = '}';
-    String answer =
-        exchangeRaw(
-            "/v1/challenge",
-            "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(chunk.length) + "\r\n",
-            concat(chunk, "\r\n0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    String answer = exchangeChunked("/v1/challenge", chunk);
     assertThat(answer).startsWith("HTTP/1.1 413");
     assertThat(answer).contains("body-too-large");
   }
@@ -182,19 +178,20 @@ class HttpHardeningTest {
   void chunkedBodyWithinTheRouteLimit_isRead() throws Exception {
     byte[] body =
         "{\"workload\": \"payments\"}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    String answer =
-        exchangeRaw(
-            "/v1/challenge",
-            "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(body.length) + "\r\n",
-            concat(body, "\r\n0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    String answer = exchangeChunked("/v1/challenge", body);
     assertThat(answer).startsWith("HTTP/1.1 200");
     assertThat(answer).contains("\"nonce\":");
   }
 
-  private static byte[] concat(byte[] a, byte[] b) {
-    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
+  /** POSTs {@code body} as one chunk and the last (empty) one: no declared length. */
+  private String exchangeChunked(String path, byte[] body) throws Exception {
+    byte[] end = "\r\n0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] framed = java.util.Arrays.copyOf(body, body.length + end.length);
+    System.arraycopy(end, 0, framed, body.length, end.length);
+    return exchangeRaw(
+        path,
+        "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(body.length) + "\r\n",
+        framed);
   }
 
   /** POSTs {@code headers} (ending the head) and {@code body} over raw TLS; the answer's start. */
