@@ -15,9 +15,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Iterator;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Stateless single-use nonces, accepted at most once across restarts and replicas without a
@@ -36,9 +33,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * /v1/challenge} and the request using its nonce to the same replica (sticky load balancing), and
  * ask for a new challenge after a restart.
  *
- * <p>Memory: the accepted set holds at most {@value #MAX_REMEMBERED} unexpired nonces (about 80
- * bytes each); when full, expired ones are dropped, and if it is still full a nonce is refused as
- * {@link Rejection#OVERLOADED} (fail closed) until some expire. Thread-safe.
+ * <p>Memory: the accepted set ({@link AcceptedNonces}) holds at most {@value #MAX_REMEMBERED}
+ * unexpired nonces (4-8 bytes each, grouped by expiry second, so expired seconds are dropped whole
+ * once a second); when full, a nonce is refused as {@link Rejection#OVERLOADED} (fail closed) until
+ * some expire. Thread-safe.
  */
 public final class Nonces {
   public static final int LENGTH = 32;
@@ -52,10 +50,7 @@ public final class Nonces {
   private final java.util.concurrent.atomic.AtomicInteger serial;
   private final Clock clock;
   private final Duration lifetime;
-  private final int maxRemembered;
-  private final Map<Long, Long> accepted = new ConcurrentHashMap<>();
-  private final java.util.concurrent.atomic.AtomicLong lastPurge =
-      new java.util.concurrent.atomic.AtomicLong();
+  private final AcceptedNonces accepted;
 
   public Nonces(byte[] key, Clock clock, Duration lifetime) {
     this(key, clock, lifetime, MAX_REMEMBERED);
@@ -72,7 +67,7 @@ public final class Nonces {
         new java.util.concurrent.atomic.AtomicInteger(ByteBuffer.wrap(Randoms.bytes(4)).getInt());
     this.clock = clock;
     this.lifetime = lifetime;
-    this.maxRemembered = maxRemembered;
+    this.accepted = new AcceptedNonces(maxRemembered);
   }
 
   /** Loads the MAC key from {@code file}, creating 32 random bytes (mode 600) when absent. */
@@ -166,22 +161,13 @@ public final class Nonces {
     }
     ByteBuffer fields = ByteBuffer.wrap(nonce);
     long expires = fields.getLong();
-    long id = (expires << 32) | (fields.getInt() & 0xffffffffL);
-    long now = clock.instant().getEpochSecond();
-    long last = lastPurge.get();
-    if (now - last >= lifetime.toSeconds() && lastPurge.compareAndSet(last, now)) {
-      purgeExpired(); // at most once per lifetime: the set holds about one lifetime of nonces
-    }
-    if (accepted.size() >= maxRemembered) {
-      purgeExpired();
-      if (accepted.size() >= maxRemembered) {
-        return java.util.Optional.of(Rejection.OVERLOADED);
-      }
-    }
-    if (accepted.putIfAbsent(id, expires) != null) {
-      return java.util.Optional.of(Rejection.REUSED);
-    }
-    return java.util.Optional.empty();
+    int serial = fields.getInt();
+    return switch (accepted.add(expires, serial, clock.instant().getEpochSecond())) {
+      case ACCEPTED -> java.util.Optional.empty();
+      case REUSED -> java.util.Optional.of(Rejection.REUSED);
+      case EXPIRED -> java.util.Optional.of(Rejection.EXPIRED);
+      case FULL -> java.util.Optional.of(Rejection.OVERLOADED);
+    };
   }
 
   /** This instance's issuer tag (bytes 12..16 of every nonce it mints). */
@@ -193,16 +179,6 @@ public final class Nonces {
     return Macs.hmacSha256(
         sharedKey,
         ByteBuffer.allocate(ISSUER_LABEL.length + 4).put(ISSUER_LABEL).putInt(tag).array());
-  }
-
-  /** Forgets expired nonces (called once per lifetime and when the memory is full). */
-  public void purgeExpired() {
-    long now = clock.instant().getEpochSecond();
-    for (Iterator<Map.Entry<Long, Long>> it = accepted.entrySet().iterator(); it.hasNext(); ) {
-      if (it.next().getValue() < now) {
-        it.remove();
-      }
-    }
   }
 
   public Duration lifetime() {
