@@ -2,14 +2,18 @@
 package dev.arbiter.crypto;
 
 import java.security.GeneralSecurityException;
+import java.security.Key;
 import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.Provider;
+import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Optional;
+import javax.security.auth.DestroyFailedException;
+import javax.security.auth.Destroyable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,13 +116,81 @@ public final class Providers {
   /** Convenience: verify a signature, returning false (never throwing) for malformed signatures. */
   public static boolean verify(
       String algorithm, java.security.PublicKey key, byte[] data, byte[] signature) {
+    return verify(algorithm, key, data, 0, data.length, signature);
+  }
+
+  /**
+   * As {@link #verify(String, PublicKey, byte[], byte[])} over {@code data[offset, offset+length)}.
+   */
+  public static boolean verify(
+      String algorithm, PublicKey key, byte[] data, int offset, int length, byte[] signature) {
+    PublicKey used = key;
     try {
       Signature verifier = signature(algorithm);
-      verifier.initVerify(key);
-      verifier.update(data);
+      if (FAST.isPresent() && verifier.getProvider() == FAST.get()) {
+        used = transientKey(key);
+      }
+      verifier.initVerify(used);
+      verifier.update(data, offset, length);
       return verifier.verify(signature);
     } catch (GeneralSecurityException | RuntimeException e) {
       return false;
+    } finally {
+      release(used, key);
     }
+  }
+
+  /**
+   * {@code key} as the fast provider's own key, for one operation, to be handed to {@link #release}
+   * after it. ACCP converts a foreign key into a native copy on every {@code initVerify} and frees
+   * that copy only when a garbage collection has found it unreachable: until then its cleanup
+   * bookkeeping (a reference, a lock, a cell per key) is reachable, so every such verification left
+   * objects for the next young collection to copy. A copy made here and released at once is freed
+   * before that. Returns {@code key} itself without the fast provider, for its own keys, or when it
+   * cannot take the key (it then converts the key itself, as before).
+   */
+  public static <K extends PublicKey> K transientKey(K key) {
+    if (FAST.isEmpty()) {
+      return key;
+    }
+    try {
+      Key translated = KeyFactory.getInstance(key.getAlgorithm(), FAST.get()).translateKey(key);
+      if (translated == key || !sameKind(key, translated)) {
+        return key;
+      }
+      @SuppressWarnings("unchecked")
+      K own = (K) translated;
+      return own;
+    } catch (GeneralSecurityException | RuntimeException e) {
+      return key;
+    }
+  }
+
+  /**
+   * Frees {@code used} at once when {@link #transientKey} made it as a copy of {@code original}.
+   */
+  public static void release(PublicKey used, PublicKey original) {
+    if (used != original && used instanceof Destroyable copy && !copy.isDestroyed()) {
+      try {
+        copy.destroy();
+      } catch (DestroyFailedException | RuntimeException e) {
+        // left to the provider's own cleanup after a collection
+      }
+    }
+  }
+
+  /** The translated key implements every key interface the original does (EC, RSA, EdEC). */
+  private static boolean sameKind(PublicKey original, Key translated) {
+    for (Class<?> kind :
+        new Class<?>[] {
+          java.security.interfaces.ECPublicKey.class,
+          java.security.interfaces.RSAPublicKey.class,
+          java.security.interfaces.EdECPublicKey.class
+        }) {
+      if (kind.isInstance(original) && !kind.isInstance(translated)) {
+        return false;
+      }
+    }
+    return translated instanceof PublicKey;
   }
 }

@@ -32,14 +32,7 @@ public final class Signatures {
    */
   public static boolean verify(
       String algorithm, PublicKey key, byte[] data, int offset, int length, byte[] signature) {
-    try {
-      Signature verifier = Providers.signature(algorithm);
-      verifier.initVerify(key);
-      verifier.update(data, offset, length);
-      return verifier.verify(signature);
-    } catch (GeneralSecurityException | RuntimeException e) {
-      return false;
-    }
+    return Providers.verify(algorithm, key, data, offset, length, signature);
   }
 
   /**

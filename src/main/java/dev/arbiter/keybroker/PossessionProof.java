@@ -122,7 +122,7 @@ public final class PossessionProof {
       throw new Refusal("proof-malformed", "proof typ must be " + TYPE);
     }
     try {
-      if (!jwt.verify(dev.arbiter.crypto.JoseCrypto.verifier(cnf))) {
+      if (!dev.arbiter.crypto.JoseCrypto.verify(jwt, cnf)) {
         throw new Refusal("proof-signature", "the proof does not verify under the cnf key");
       }
     } catch (JOSEException e) {

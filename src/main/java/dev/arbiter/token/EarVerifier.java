@@ -80,7 +80,7 @@ public final class EarVerifier {
     }
     JWK key = selectKey(jwt.getHeader().getKeyID());
     try {
-      if (!(key instanceof ECKey ec) || !jwt.verify(dev.arbiter.crypto.JoseCrypto.verifier(ec))) {
+      if (!(key instanceof ECKey ec) || !dev.arbiter.crypto.JoseCrypto.verify(jwt, ec)) {
         throw problem(
             TokenProblem.TOKEN_SIGNATURE_INVALID,
             "signature does not verify under key " + key.getKeyID());

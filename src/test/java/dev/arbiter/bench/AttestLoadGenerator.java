@@ -716,19 +716,21 @@ public final class AttestLoadGenerator {
 
   /**
    * Where the slow requests of an open loop fall ({@code -Dattest.timeline=true}): per 100 ms of
-   * intended start, how many took over 20 ms and the worst, for the buckets that had any.
+   * intended start, how many took over {@code -Dattest.timelineSlowMs} (default 20) and the worst,
+   * for the buckets that had any.
    */
   private static void timeline(long[] latencies, double rate) {
+    long slowMs = Long.getLong("attest.timelineSlowMs", 20);
     Map<Integer, long[]> buckets = new java.util.TreeMap<>();
     for (int i = 0; i < latencies.length; i++) {
-      if (latencies[i] > 20_000_000L) {
+      if (latencies[i] > slowMs * 1_000_000L) {
         long[] b = buckets.computeIfAbsent((int) (i / rate * 10), k -> new long[2]);
         b[0]++;
         b[1] = Math.max(b[1], latencies[i]);
       }
     }
     StringBuilder out =
-        new StringBuilder("open-loop timeline (100 ms bucket: slow>20ms, worst ms):");
+        new StringBuilder("open-loop timeline (100 ms bucket: slow>" + slowMs + "ms, worst ms):");
     buckets.forEach((k, b) ->
         out.append(
             String.format(java.util.Locale.ROOT, " %.1fs:%d/%.0f", k / 10.0, b[0], b[1] / 1e6)));

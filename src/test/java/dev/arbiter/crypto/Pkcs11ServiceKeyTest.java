@@ -59,8 +59,8 @@ class Pkcs11ServiceKeyTest {
     jws.sign(key.joseSigner());
 
     JWSObject parsed = JWSObject.parse(jws.serialize());
-    assertThat(parsed.verify(JoseCrypto.verifier(key.publicJwk()))).isTrue();
-    assertThat(parsed.verify(JoseCrypto.verifier(ServiceKey.generate().publicJwk()))).isFalse();
+    assertThat(JoseCrypto.verify(parsed, key.publicJwk())).isTrue();
+    assertThat(JoseCrypto.verify(parsed, ServiceKey.generate().publicJwk())).isFalse();
   }
 
   @Test

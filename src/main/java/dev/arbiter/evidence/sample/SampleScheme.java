@@ -94,7 +94,7 @@ public final class SampleScheme implements EvidenceScheme {
     }
     List<Problem> problems = new ArrayList<>();
     try {
-      if (!jws.verify(dev.arbiter.crypto.JoseCrypto.verifier(key))) {
+      if (!dev.arbiter.crypto.JoseCrypto.verify(jws, key)) {
         problems.add(
             Problem.of(
                 EvidenceProblem.SIGNATURE_INVALID,
