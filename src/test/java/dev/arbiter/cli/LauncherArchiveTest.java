@@ -101,7 +101,7 @@ class LauncherArchiveTest {
     assertThat(run(twoCpus, "serve", "--port", "0")).isZero();
     assertThat(calls().get(0))
         .contains("-XX:+UseZGC", "-Xms1g", "-Xmx1g")
-        .doesNotContain("AOT", "Serial", "-Xmn");
+        .doesNotContain("AOT", "Serial", "-Xmn", "MaxTenuringThreshold", "NewRatio");
 
     // deploy/ha gives each replica -Xmx768m: -Xms1g with it would stop the JVM from starting
     assertThat(
@@ -134,19 +134,34 @@ class LauncherArchiveTest {
   }
 
   @Test
-  void serve_onOneCpu_startsSerialWithASmallYoungGeneration() throws Exception {
+  void serve_onOneCpu_startsSerialWithALargeYoungGeneration_promotingAfterFourCollections()
+      throws Exception {
     assertThat(run(Map.of("ARBITER_CPUS", "1"), "serve", "--port", "0")).isZero();
     assertThat(calls().get(0))
-        .contains("-XX:+UseSerialGC", "-Xmn64m", "-Xms1g", "-Xmx1g")
+        .contains("-XX:+UseSerialGC", "-Xmn768m", "-XX:MaxTenuringThreshold=4", "-Xms1g", "-Xmx1g")
         .doesNotContain("ZGC");
 
-    assertThat(run(Map.of("ARBITER_CPUS", "1", "ARBITER_JAVA_OPTS", "-Xmn32m"), "serve")).isZero();
-    assertThat(calls().get(1)).contains("-XX:+UseSerialGC", "-Xmn32m").doesNotContain("-Xmn64m");
+    // an operator's young generation or tenuring threshold wins
+    assertThat(
+            run(
+                Map.of(
+                    "ARBITER_CPUS", "1", "ARBITER_JAVA_OPTS", "-Xmn32m -XX:MaxTenuringThreshold=6"),
+                "serve"))
+        .isZero();
+    assertThat(calls().get(1))
+        .contains("-XX:+UseSerialGC", "-Xmn32m", "-XX:MaxTenuringThreshold=6")
+        .doesNotContain("-Xmn768m", "-XX:MaxTenuringThreshold=4");
+
+    // a heap the operator sized: half of it young (768 MiB could be all of a small heap)
+    assertThat(run(Map.of("ARBITER_CPUS", "1", "ARBITER_JAVA_OPTS", "-Xmx512m"), "serve")).isZero();
+    assertThat(calls().get(2))
+        .contains("-XX:+UseSerialGC", "-XX:NewRatio=1", "-Xmx512m")
+        .doesNotContain("-Xmn", "-Xms1g");
 
     // pinned to one core by its affinity mask, as bench/attest-load pins the server
     if (Files.isExecutable(Path.of("/usr/bin/taskset"))) {
       assertThat(run(Map.of(), List.of("taskset", "-c", "0"), "serve")).isZero();
-      assertThat(calls().get(2)).contains("-XX:+UseSerialGC", "-Xmn64m");
+      assertThat(calls().get(3)).contains("-XX:+UseSerialGC", "-Xmn768m");
     }
   }
 
