@@ -155,7 +155,11 @@ public final class Providers {
     }
     try {
       Key translated = KeyFactory.getInstance(key.getAlgorithm(), FAST.get()).translateKey(key);
-      if (translated == key || !sameKind(key, translated)) {
+      if (translated == key) {
+        return key;
+      }
+      if (!(translated instanceof PublicKey copy) || !sameKind(key, copy)) {
+        destroy(translated);
         return key;
       }
       @SuppressWarnings("unchecked")
@@ -170,9 +174,15 @@ public final class Providers {
    * Frees {@code used} at once when {@link #transientKey} made it as a copy of {@code original}.
    */
   public static void release(PublicKey used, PublicKey original) {
-    if (used != original && used instanceof Destroyable copy && !copy.isDestroyed()) {
+    if (used != original) {
+      destroy(used);
+    }
+  }
+
+  private static void destroy(Key copy) {
+    if (copy instanceof Destroyable destroyable && !destroyable.isDestroyed()) {
       try {
-        copy.destroy();
+        destroyable.destroy();
       } catch (DestroyFailedException | RuntimeException e) {
         // left to the provider's own cleanup after a collection
       }
@@ -180,7 +190,7 @@ public final class Providers {
   }
 
   /** The translated key implements every key interface the original does (EC, RSA, EdEC). */
-  private static boolean sameKind(PublicKey original, Key translated) {
+  private static boolean sameKind(PublicKey original, PublicKey translated) {
     for (Class<?> kind :
         new Class<?>[] {
           java.security.interfaces.ECPublicKey.class,
@@ -191,6 +201,6 @@ public final class Providers {
         return false;
       }
     }
-    return translated instanceof PublicKey;
+    return true;
   }
 }
