@@ -124,9 +124,24 @@ public final class Providers {
    */
   public static boolean verify(
       String algorithm, PublicKey key, byte[] data, int offset, int length, byte[] signature) {
+    Signature verifier;
+    try {
+      verifier = signature(algorithm);
+    } catch (GeneralSecurityException | RuntimeException e) {
+      return false;
+    }
+    return verify(verifier, key, data, offset, length, signature);
+  }
+
+  /**
+   * Verifies with {@code verifier} (its parameters set, not yet initialized), on the fast provider
+   * with a copy of {@code key} freed right after ({@link #transientKey}); false, never throwing,
+   * for anything that does not verify.
+   */
+  static boolean verify(
+      Signature verifier, PublicKey key, byte[] data, int offset, int length, byte[] signature) {
     PublicKey used = key;
     try {
-      Signature verifier = signature(algorithm);
       if (FAST.isPresent() && verifier.getProvider() == FAST.get()) {
         used = transientKey(key);
       }

@@ -53,16 +53,15 @@ public final class Signatures {
    */
   public static boolean verifyRsaPss(
       String hash, int saltLength, PublicKey key, byte[] data, byte[] signature) {
+    Signature verifier;
     try {
-      Signature verifier = Providers.signature("RSASSA-PSS");
+      verifier = Providers.signature("RSASSA-PSS");
       verifier.setParameter(
           new PSSParameterSpec(hash, "MGF1", new MGF1ParameterSpec(hash), saltLength, 1));
-      verifier.initVerify(key);
-      verifier.update(data);
-      return verifier.verify(signature);
     } catch (GeneralSecurityException | RuntimeException e) {
       return false;
     }
+    return Providers.verify(verifier, key, data, 0, data.length, signature);
   }
 
   /**
