@@ -118,13 +118,31 @@ public final class AttestLoadGenerator {
     // take paths a closed loop never does (an idle carrier parking and waking, the poller), which
     // C2 compiles only once they are hot, and the connections' handshakes stay out of the window
     double openWarmup = Double.parseDouble(System.getProperty("attest.openWarmupSeconds", "0"));
-    byte[][] warmPool = openWarmup > 0 ? load.prepare((int) (rate * openWarmup), 16) : null;
-    byte[][] openPool = load.prepare((int) (rate * openSeconds), 16);
+    // -Dattest.settleSeconds: first the open loop runs (unmeasured, 10 s chunks with fresh
+    // nonces, at most that long) until the server's JIT compilers have been quiet for two chunks
+    // in a row: code run a few times a second (the writers') reaches C2 minutes after start, and
+    // a compile on the server's core is a burst that no steady state has
+    double settle = Double.parseDouble(System.getProperty("attest.settleSeconds", "0"));
+    // nonces live 120 s: after settling, the pools are prepared anew
+    java.util.concurrent.Callable<byte[][]> warmPools =
+        () -> openWarmup > 0 ? load.prepare((int) (rate * openWarmup), 16) : null;
+    java.util.concurrent.Callable<byte[][]> openPools =
+        () -> load.prepare((int) (rate * openSeconds), 16);
+    byte[][] warmPool = settle > 0 ? null : warmPools.call();
+    byte[][] openPool = settle > 0 ? null : openPools.call();
     // connections (TLS handshakes) are set up before the first request is due: a handshake
     // backlog inside the window would count as attestation latency
     List<Connection> openLoopConnections = load.connect(openConnections);
     Result open;
     try {
+      if (settle > 0) {
+        load.settle(rate, settle, openLoopConnections);
+        warmPool = warmPools.call();
+        openPool = openPools.call();
+      }
+      // the pools of earlier phases are garbage in this generator's old generation: a full
+      // collection inside the window (seen: 246 ms) would stop every sender at once
+      System.gc();
       if (warmPool != null) {
         Result warmOpen = load.openLoop(rate, warmPool, openLoopConnections);
         System.out.printf("open-loop warm-up @%.0f/s: %s%n", rate, warmOpen);
@@ -146,6 +164,36 @@ public final class AttestLoadGenerator {
         open.percentile(0.99),
         Integer.getInteger("attest.cores", Runtime.getRuntime().availableProcessors()),
         generator);
+  }
+
+  /**
+   * Runs the open loop in unmeasured 10 s chunks until the server's JIT compiler threads used less
+   * than 1% of a core in two chunks in a row, or for {@code maxSeconds}; prints each chunk.
+   */
+  private void settle(double rate, double maxSeconds, List<Connection> connections)
+      throws Exception {
+    String pid = System.getProperty("attest.serverPid");
+    if (pid == null) {
+      throw new IllegalStateException("settling needs -Dattest.serverPid");
+    }
+    long startedAt = System.nanoTime();
+    int quiet = 0;
+    while (quiet < 2 && System.nanoTime() - startedAt < maxSeconds * 1e9) {
+      byte[][] chunk = prepare((int) (rate * 10), 16);
+      long compiledBefore = Cpu.compilerNanos(pid);
+      long wallBefore = System.nanoTime();
+      Result result = openLoop(rate, chunk, connections);
+      double share =
+          (Cpu.compilerNanos(pid) - compiledBefore) / (double) (System.nanoTime() - wallBefore);
+      quiet = share < 0.01 ? quiet + 1 : 0;
+      System.out.printf(
+          "settling @%.0f/s, %.0f s in: JIT compilers %.1f%% of a core; %s%n",
+          rate, (System.nanoTime() - startedAt) / 1e9, 100 * share, result);
+    }
+    System.out.printf(
+        "settled: %s after %.0f s%n",
+        quiet >= 2 ? "JIT quiet" : "time limit reached, JIT still compiling",
+        (System.nanoTime() - startedAt) / 1e9);
   }
 
   /**
@@ -326,6 +374,7 @@ public final class AttestLoadGenerator {
   private record Cpu(
       long wallNanos,
       long jvmNanos,
+      long jvmKernelNanos,
       long postgresNanos,
       long generatorNanos,
       Map<String, Long> jvmThreads,
@@ -337,16 +386,17 @@ public final class AttestLoadGenerator {
       String pid = System.getProperty("attest.serverPid");
       long generator = processNanos(String.valueOf(ProcessHandle.current().pid()));
       if (pid == null) {
-        return new Cpu(wall, -1, -1, generator, Map.of(), Map.of());
+        return new Cpu(wall, -1, -1, -1, generator, Map.of(), Map.of());
       }
       long jvm = processNanos(pid);
+      long jvmKernel = kernelNanos(pid);
       long postgres =
           ProcessHandle.of(Long.parseLong(pid)).stream()
               .flatMap(ProcessHandle::descendants)
               .mapToLong(p -> Math.max(0, processNanos(String.valueOf(p.pid()))))
               .sum();
       Map<String, Long> sleeps = new java.util.TreeMap<>();
-      return new Cpu(wall, jvm, postgres, generator, threads(pid, sleeps), sleeps);
+      return new Cpu(wall, jvm, jvmKernel, postgres, generator, threads(pid, sleeps), sleeps);
     }
 
     /**
@@ -386,6 +436,7 @@ public final class AttestLoadGenerator {
       return new Cpu(
           wallNanos - earlier.wallNanos,
           jvmNanos - earlier.jvmNanos,
+          jvmKernelNanos - earlier.jvmKernelNanos,
           postgresNanos - earlier.postgresNanos,
           generatorNanos - earlier.generatorNanos,
           jvmThreads.entrySet().stream()
@@ -407,10 +458,11 @@ public final class AttestLoadGenerator {
         return;
       }
       System.out.printf(
-          "%s: server CPU per attestation jvm=%.0fus postgres=%.0fus; busy: server core %.0f%%,"
-              + " generator core %.0f%%%n",
+          "%s: server CPU per attestation jvm=%.0fus (%.0fus of it in the kernel) postgres=%.0fus;"
+              + " busy: server core %.0f%%, generator core %.0f%%%n",
           phase,
           jvmNanos / 1e3 / n,
+          jvmKernelNanos / 1e3 / n,
           postgresNanos / 1e3 / n,
           100.0 * (jvmNanos + postgresNanos) / wallNanos,
           100.0 * generatorNanos / wallNanos);
@@ -426,10 +478,42 @@ public final class AttestLoadGenerator {
                   jvmSleeps.getOrDefault(e.getKey(), 0L) / (double) n));
     }
 
+    /** CPU nanoseconds the JIT compiler threads of a process have used, 0 when unreadable. */
+    static long compilerNanos(String pid) {
+      long sum = 0;
+      try (var tasks = java.nio.file.Files.list(Path.of("/proc", pid, "task"))) {
+        for (Path task : tasks.toList()) {
+          try {
+            String stat = java.nio.file.Files.readString(task.resolve("stat"));
+            String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+            if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+              sum += cpuNanos(stat);
+            }
+          } catch (IOException | RuntimeException e) {
+            // the thread ended
+          }
+        }
+      } catch (IOException e) {
+        return 0;
+      }
+      return sum;
+    }
+
     /** User + system CPU nanoseconds of a process (all its threads), -1 when unreadable. */
     private static long processNanos(String pid) {
       try {
         return cpuNanos(java.nio.file.Files.readString(Path.of("/proc", pid, "stat")));
+      } catch (IOException | RuntimeException e) {
+        return -1;
+      }
+    }
+
+    /** System (kernel) CPU nanoseconds of a process, -1 when unreadable. */
+    private static long kernelNanos(String pid) {
+      try {
+        String stat = java.nio.file.Files.readString(Path.of("/proc", pid, "stat"));
+        return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[12])
+            * TICK_NANOS;
       } catch (IOException | RuntimeException e) {
         return -1;
       }
@@ -675,6 +759,10 @@ public final class AttestLoadGenerator {
     int count = requests.length;
     AtomicInteger next = new AtomicInteger();
     long[] latencies = new long[count];
+    // how late each request left this generator after its connection was free and it was due
+    // (this generator's own scheduling and GC, not the server's backlog): part of the latency
+    // above, printed apart so a busy generator core is not mistaken for a slow server
+    long[] lateness = new long[count];
     int[] statuses = new int[count];
     AtomicLong lastEnd = new AtomicLong();
     long start = System.nanoTime() + 50_000_000L;
@@ -685,14 +773,17 @@ public final class AttestLoadGenerator {
               .start(() -> {
                 try {
                   int i;
+                  long free = 0;
                   while ((i = next.getAndIncrement()) < count) {
                     long due = start + (long) (i / rate * 1e9);
                     long wait;
                     while ((wait = due - System.nanoTime()) > 0) {
                       LockSupport.parkNanos(wait);
                     }
+                    lateness[i] = System.nanoTime() - Math.max(due, free);
                     statuses[i] = connection.exchange(requests[i]);
                     long t1 = System.nanoTime();
+                    free = t1;
                     latencies[i] = t1 - due;
                     lastEnd.accumulateAndGet(t1, Math::max);
                   }
@@ -711,6 +802,14 @@ public final class AttestLoadGenerator {
                   System.currentTimeMillis() - (System.nanoTime() - start) / 1_000_000));
       timeline(latencies, rate);
     }
+    long[] late = lateness.clone();
+    Arrays.sort(late);
+    System.out.printf(
+        "open loop: this generator's own delay (due and connection free → sent) p50=%.2fms"
+            + " p99=%.2fms max=%.2fms%n",
+        late[count / 2] / 1e6,
+        late[(int) Math.ceil(0.99 * count) - 1] / 1e6,
+        late[count - 1] / 1e6);
     return result(latencies, statuses, count, (lastEnd.get() - start) / 1e9);
   }
 
