@@ -392,15 +392,14 @@ public final class AttestLoadGenerator {
       if (pid == null) {
         return new Cpu(wall, -1, -1, -1, generator, Map.of(), Map.of());
       }
-      long jvm = processNanos(pid);
-      long jvmKernel = kernelNanos(pid);
+      long[] jvm = processTimes(pid);
       long postgres =
           ProcessHandle.of(Long.parseLong(pid)).stream()
               .flatMap(ProcessHandle::descendants)
               .mapToLong(p -> Math.max(0, processNanos(String.valueOf(p.pid()))))
               .sum();
       Map<String, Long> sleeps = new java.util.TreeMap<>();
-      return new Cpu(wall, jvm, jvmKernel, postgres, generator, threads(pid, sleeps), sleeps);
+      return new Cpu(wall, jvm[0], jvm[1], postgres, generator, threads(pid, sleeps), sleeps);
     }
 
     /**
@@ -408,9 +407,14 @@ public final class AttestLoadGenerator {
      * sleeps} gets the kind's voluntary context switches (each a block, so each later a wake-up).
      */
     private static Map<String, Long> threads(String pid, Map<String, Long> sleeps) {
-      if (!Boolean.getBoolean("attest.threads")) {
-        return Map.of();
-      }
+      return Boolean.getBoolean("attest.threads") ? byKind(pid, sleeps) : Map.of();
+    }
+
+    /**
+     * CPU nanoseconds of a process's threads by kind (names with digits folded: "C2 CompilerThre"
+     * is "CN CompilerThre"); {@code sleeps}, when not null, gets each kind's voluntary switches.
+     */
+    private static Map<String, Long> byKind(String pid, Map<String, Long> sleeps) {
       Map<String, Long> byKind = new java.util.TreeMap<>();
       try (var tasks = java.nio.file.Files.list(Path.of("/proc", pid, "task"))) {
         for (Path task : tasks.toList()) {
@@ -419,6 +423,9 @@ public final class AttestLoadGenerator {
             String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
             String kind = name.replaceAll("[0-9]+", "N");
             byKind.merge(kind, cpuNanos(stat), Long::sum);
+            if (sleeps == null) {
+              continue;
+            }
             String status = java.nio.file.Files.readString(task.resolve("status"));
             int at = status.indexOf("\nvoluntary_ctxt_switches:");
             if (at >= 0) {
@@ -484,49 +491,39 @@ public final class AttestLoadGenerator {
 
     /** CPU nanoseconds the JIT compiler threads of a process have used, 0 when unreadable. */
     static long compilerNanos(String pid) {
-      long sum = 0;
-      try (var tasks = java.nio.file.Files.list(Path.of("/proc", pid, "task"))) {
-        for (Path task : tasks.toList()) {
-          try {
-            String stat = java.nio.file.Files.readString(task.resolve("stat"));
-            String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-            if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
-              sum += cpuNanos(stat);
-            }
-          } catch (IOException | RuntimeException e) {
-            // the thread ended
-          }
-        }
-      } catch (IOException e) {
-        return 0;
-      }
-      return sum;
+      return byKind(pid, null).entrySet().stream()
+          .filter(e -> e.getKey().startsWith("CN Compiler"))
+          .mapToLong(Map.Entry::getValue)
+          .sum();
     }
 
     /** User + system CPU nanoseconds of a process (all its threads), -1 when unreadable. */
     private static long processNanos(String pid) {
-      try {
-        return cpuNanos(java.nio.file.Files.readString(Path.of("/proc", pid, "stat")));
-      } catch (IOException | RuntimeException e) {
-        return -1;
-      }
+      return processTimes(pid)[0];
     }
 
-    /** System (kernel) CPU nanoseconds of a process, -1 when unreadable. */
-    private static long kernelNanos(String pid) {
+    /**
+     * User + system, and system (kernel) alone, CPU nanoseconds of a process; -1s when unreadable.
+     */
+    private static long[] processTimes(String pid) {
       try {
-        String stat = java.nio.file.Files.readString(Path.of("/proc", pid, "stat"));
-        return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[12])
-            * TICK_NANOS;
+        String[] fields = fields(java.nio.file.Files.readString(Path.of("/proc", pid, "stat")));
+        long system = Long.parseLong(fields[12]) * TICK_NANOS;
+        return new long[] {Long.parseLong(fields[11]) * TICK_NANOS + system, system};
       } catch (IOException | RuntimeException e) {
-        return -1;
+        return new long[] {-1, -1};
       }
     }
 
     /** utime + stime of a /proc {@code stat} line (fields 14 and 15, after the command name). */
     private static long cpuNanos(String stat) {
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      String[] fields = fields(stat);
       return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * TICK_NANOS;
+    }
+
+    /** The fields of a /proc {@code stat} line after the command name (the state is [0]). */
+    private static String[] fields(String stat) {
+      return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     }
   }
 
@@ -802,21 +799,18 @@ public final class AttestLoadGenerator {
     java.time.Instant started =
         java.time.Instant.ofEpochMilli(
             System.currentTimeMillis() - (System.nanoTime() - start) / 1_000_000);
+    double seconds = (lastEnd.get() - start) / 1e9;
     // bench/attest-load reads the last of these lines (the measured window) for ATTEST_HICCUPS
-    System.out.printf(
-        "open loop window: start=%s seconds=%.1f%n", started, (lastEnd.get() - start) / 1e9);
+    System.out.printf("open loop window: start=%s seconds=%.1f%n", started, seconds);
     if (Boolean.getBoolean("attest.timeline")) {
       System.out.println("open loop started at " + started);
       timeline(latencies, rate);
     }
-    long[] late = lateness.clone();
-    Arrays.sort(late);
+    Result late = result(lateness, statuses, count, seconds);
     System.out.printf(
         "open loop: this generator's own delay (due and connection free → sent) p50=%.2fms"
             + " p99=%.2fms max=%.2fms%n",
-        late[count / 2] / 1e6,
-        late[(int) Math.ceil(0.99 * count) - 1] / 1e6,
-        late[count - 1] / 1e6);
+        late.percentile(0.5), late.percentile(0.99), late.percentile(1.0));
     // the same latencies less that delay: what the server and the network added, with a server
     // backlog that kept a connection busy past a request's due time still counted (coordinated
     // omission stays corrected); the generator's receive side is still in it
@@ -826,8 +820,8 @@ public final class AttestLoadGenerator {
     }
     System.out.printf(
         "open loop: latency without this generator's own send delay %s%n",
-        result(withoutOwnDelay, statuses, count, (lastEnd.get() - start) / 1e9));
-    return result(latencies, statuses, count, (lastEnd.get() - start) / 1e9);
+        result(withoutOwnDelay, statuses, count, seconds));
+    return result(latencies, statuses, count, seconds);
   }
 
   /**
