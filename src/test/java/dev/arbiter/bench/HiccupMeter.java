@@ -19,31 +19,39 @@ import java.util.concurrent.locks.LockSupport;
  * with {@code taskset}, and reports the stalls inside the open loop's measured window.
  *
  * <p>{@code record FILE}: until killed, appends one line per wake-up later than 0.5 ms: the epoch
- * millisecond it ended and the delay in microseconds. {@code report FILE START SECONDS}: prints the
+ * millisecond it ended and the delay in microseconds. {@code spin FILE}: the same lines from a
+ * thread that never sleeps (it keeps its core busy, as a loaded server's carrier does): each time
+ * two consecutive clock reads are more than 0.1 ms apart, the core was taken from it for that long,
+ * with no sleep or wake-up of its own in the figure; {@link StallReplay} replays such a file. Both
+ * start the file with {@code # start EPOCH_MILLIS}. {@code report FILE START SECONDS}: prints the
  * stalls of the window from START (ISO-8601 instant) for SECONDS.
  */
 public final class HiccupMeter {
   private static final long PERIOD_NANOS = 1_000_000;
   private static final long RECORDED_NANOS = 500_000;
+  private static final long SPIN_RECORDED_NANOS = 100_000;
 
   private HiccupMeter() {}
 
   public static void main(String[] args) throws IOException {
     if (args.length == 2 && args[0].equals("record")) {
       record(Path.of(args[1]));
+    } else if (args.length == 2 && args[0].equals("spin")) {
+      spin(Path.of(args[1]));
     } else if (args.length == 4 && args[0].equals("report")) {
       Instant start = Instant.parse(args[2]);
       long from = start.toEpochMilli();
       long to = from + (long) (Double.parseDouble(args[3]) * 1000);
       System.out.println(report(Files.readAllLines(Path.of(args[1])), from, to));
     } else {
-      System.err.println("usage: HiccupMeter record FILE | report FILE START SECONDS");
+      System.err.println("usage: HiccupMeter record FILE | spin FILE | report FILE START SECONDS");
       System.exit(2);
     }
   }
 
   private static void record(Path file) throws IOException {
     try (PrintStream out = new PrintStream(Files.newOutputStream(file), true)) {
+      out.println("# start " + System.currentTimeMillis());
       long expected = System.nanoTime() + PERIOD_NANOS;
       while (true) {
         LockSupport.parkNanos(PERIOD_NANOS);
@@ -53,6 +61,21 @@ public final class HiccupMeter {
           out.println(System.currentTimeMillis() + " " + late / 1000);
         }
         expected = now + PERIOD_NANOS;
+      }
+    }
+  }
+
+  private static void spin(Path file) throws IOException {
+    try (PrintStream out = new PrintStream(Files.newOutputStream(file), true)) {
+      out.println("# start " + System.currentTimeMillis());
+      long last = System.nanoTime();
+      while (true) {
+        long now = System.nanoTime();
+        if (now - last > SPIN_RECORDED_NANOS) {
+          out.println(System.currentTimeMillis() + " " + (now - last) / 1000);
+          now = System.nanoTime();
+        }
+        last = now;
       }
     }
   }
