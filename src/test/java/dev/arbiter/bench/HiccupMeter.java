@@ -19,12 +19,13 @@ import java.util.concurrent.locks.LockSupport;
  * with {@code taskset}, and reports the stalls inside the open loop's measured window.
  *
  * <p>{@code record FILE}: until killed, appends one line per wake-up later than 0.5 ms: the epoch
- * millisecond it ended and the delay in microseconds. {@code spin FILE}: the same lines from a
- * thread that never sleeps (it keeps its core busy, as a loaded server's carrier does): each time
- * two consecutive clock reads are more than 0.1 ms apart, the core was taken from it for that long,
- * with no sleep or wake-up of its own in the figure; {@link StallReplay} replays such a file. Both
- * start the file with {@code # start EPOCH_MILLIS}. {@code report FILE START SECONDS}: prints the
- * stalls of the window from START (ISO-8601 instant) for SECONDS.
+ * millisecond it ended and the delay in microseconds. {@code spin FILE SECONDS}: the same lines,
+ * for SECONDS and then exit (a JVM shutting down under a spinning thread would add gaps of its
+ * own), from a thread that never sleeps (it keeps its core busy, as a loaded server's carrier
+ * does): each time two consecutive clock reads are more than 0.1 ms apart, the core was taken from
+ * it for that long, with no sleep or wake-up of its own in the figure; {@link StallReplay} replays
+ * such a file. Both start the file with {@code # start EPOCH_MILLIS}. {@code report FILE START
+ * SECONDS}: prints the stalls of the window from START (ISO-8601 instant) for SECONDS.
  */
 public final class HiccupMeter {
   private static final long PERIOD_NANOS = 1_000_000;
@@ -36,15 +37,16 @@ public final class HiccupMeter {
   public static void main(String[] args) throws IOException {
     if (args.length == 2 && args[0].equals("record")) {
       record(Path.of(args[1]));
-    } else if (args.length == 2 && args[0].equals("spin")) {
-      spin(Path.of(args[1]));
+    } else if (args.length == 3 && args[0].equals("spin")) {
+      spin(Path.of(args[1]), (long) (Double.parseDouble(args[2]) * 1e9));
     } else if (args.length == 4 && args[0].equals("report")) {
       Instant start = Instant.parse(args[2]);
       long from = start.toEpochMilli();
       long to = from + (long) (Double.parseDouble(args[3]) * 1000);
       System.out.println(report(Files.readAllLines(Path.of(args[1])), from, to));
     } else {
-      System.err.println("usage: HiccupMeter record FILE | spin FILE | report FILE START SECONDS");
+      System.err.println(
+          "usage: HiccupMeter record FILE | spin FILE SECONDS | report FILE START SECONDS");
       System.exit(2);
     }
   }
@@ -65,11 +67,12 @@ public final class HiccupMeter {
     }
   }
 
-  private static void spin(Path file) throws IOException {
+  private static void spin(Path file, long nanos) throws IOException {
     try (PrintStream out = new PrintStream(Files.newOutputStream(file), true)) {
       out.println("# start " + System.currentTimeMillis());
       long last = System.nanoTime();
-      while (true) {
+      long end = last + nanos;
+      while (last < end) {
         long now = System.nanoTime();
         if (now - last > SPIN_RECORDED_NANOS) {
           out.println(System.currentTimeMillis() + " " + (now - last) / 1000);
@@ -77,6 +80,7 @@ public final class HiccupMeter {
         }
         last = now;
       }
+      out.println("# end " + System.currentTimeMillis());
     }
   }
 

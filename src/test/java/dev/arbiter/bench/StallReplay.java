@@ -44,14 +44,16 @@ public final class StallReplay {
       String[] fields = line.trim().split(" ");
       if (fields.length == 3 && fields[0].equals("#") && fields[1].equals("start")) {
         from = Long.parseLong(fields[2]) * 1000;
+      } else if (fields.length == 3 && fields[0].equals("#") && fields[1].equals("end")) {
+        to = Long.parseLong(fields[2]) * 1000;
       } else if (fields.length == 2) {
         long end = Long.parseLong(fields[0]) * 1000;
         stalls.add(new Stall(end - Long.parseLong(fields[1]), end));
-        to = Math.max(to, end);
       }
     }
     if (from == Long.MAX_VALUE || to <= from) {
-      System.err.println("StallReplay: " + args[0] + " has no '# start' line or no stall after it");
+      System.err.println(
+          "StallReplay: " + args[0] + " has no '# start' and '# end' lines (HiccupMeter spin)");
       System.exit(2);
     }
     AttestLoadGenerator.Result result = replay(stalls, from, to, service, fraction);
