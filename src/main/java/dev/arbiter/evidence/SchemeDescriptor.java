@@ -4,9 +4,14 @@ package dev.arbiter.evidence;
 import dev.arbiter.crypto.Digests;
 import dev.arbiter.internal.Hex;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -14,14 +19,20 @@ import java.util.regex.Pattern;
  * and the CLI read instead of switching on format ids: a stable lower-kebab id (also the {@code
  * --format} value and the key in the reference-values file), a major.minor version (a major bump
  * means results change for the same input), accepted media types, the claim names it produces
- * (dotted for nested claims; reference values may name only these), where the key binding goes
- * ({@link BindingRule}), which claim carries a version's configuration digest, whether it attests a
- * CPU TEE or a device the TEE uses, and whether it is for development only.
+ * (dotted for nested claims; reference values may name only these), which of them are byte strings
+ * of which lengths (a reference value for one must be hex of such a length), where the key binding
+ * goes ({@link BindingRule}), which claim carries a version's configuration digest, whether it
+ * attests a CPU TEE or a device the TEE uses, and whether it is for development only.
  *
  * @param id stable scheme id, e.g. {@code sev-snp}
  * @param version major.minor
  * @param mediaTypes evidence media types accepted
  * @param claimNames every claim name the scheme may produce; reference values may name only these
+ * @param byteClaims the claims whose values are always byte strings (lowercase hex in {@link
+ *     Claims}), each with the lengths in bytes it may have; every key is one of {@code claimNames}
+ *     (kept in their order, lengths ascending). A claim whose length the format leaves open (any
+ *     length up to a bound) is not listed. A reference value for a listed claim must be hex of one
+ *     of its lengths.
  * @param summary one line for {@code --help}
  * @param binding where the key-binding value goes in the evidence (required: no default rule)
  * @param configuration the claim carrying a version's configuration digest, when the format has one
@@ -33,6 +44,7 @@ public record SchemeDescriptor(
     String version,
     List<String> mediaTypes,
     List<String> claimNames,
+    Map<String, Set<Integer>> byteClaims,
     String summary,
     BindingRule binding,
     Optional<ConfigurationClaim> configuration,
@@ -54,6 +66,7 @@ public record SchemeDescriptor(
     if (mediaTypes.isEmpty() || claimNames.isEmpty()) {
       throw new IllegalArgumentException("scheme " + id + " must list media types and claims");
     }
+    byteClaims = checkedByteClaims(id, byteClaims, claimNames);
     if (binding == null) {
       throw new IllegalArgumentException("scheme " + id + " must declare its binding rule");
     }
@@ -67,10 +80,53 @@ public record SchemeDescriptor(
               + configuration.get().claim()
               + " is not a claim");
     }
+    if (configuration.isPresent()
+        && byteClaims.containsKey(configuration.get().claim())
+        && !byteClaims.get(configuration.get().claim()).contains(configuration.get().length())) {
+      throw new IllegalArgumentException(
+          "scheme "
+              + id
+              + ": configuration claim "
+              + configuration.get().claim()
+              + " cannot have "
+              + configuration.get().length()
+              + " bytes");
+    }
     if (binding instanceof BindingRule.NonceWithKey rule && !claimNames.contains(rule.keyClaim())) {
       throw new IllegalArgumentException(
           "scheme " + id + ": key claim " + rule.keyClaim() + " is not a claim");
     }
+  }
+
+  /** An immutable copy of {@code byteClaims} in claim-name order, checked against the names. */
+  private static Map<String, Set<Integer>> checkedByteClaims(
+      String id, Map<String, Set<Integer>> byteClaims, List<String> claimNames) {
+    Objects.requireNonNull(byteClaims, "byteClaims");
+    Set<String> names = Set.copyOf(claimNames);
+    byteClaims.forEach((claim, lengths) -> {
+      if (claim == null || !names.contains(claim)) {
+        throw new IllegalArgumentException(
+            "scheme " + id + ": byte claim " + claim + " is not a claim");
+      }
+      if (lengths == null || lengths.isEmpty()) {
+        throw new IllegalArgumentException(
+            "scheme " + id + ": byte claim " + claim + " must have at least one length");
+      }
+      for (Integer length : lengths) {
+        if (length == null || length <= 0) {
+          throw new IllegalArgumentException(
+              "scheme " + id + ": byte claim " + claim + " has a length that is not positive");
+        }
+      }
+    });
+    Map<String, Set<Integer>> copy = new LinkedHashMap<>();
+    for (String claim : claimNames) {
+      Set<Integer> lengths = byteClaims.get(claim);
+      if (lengths != null) {
+        copy.put(claim, Collections.unmodifiableSortedSet(new TreeSet<>(lengths)));
+      }
+    }
+    return Collections.unmodifiableMap(copy);
   }
 
   /** A CPU TEE, or a device (e.g. a GPU) appraised together with a CPU TEE's evidence. */

@@ -18,6 +18,7 @@ import dev.arbiter.internal.Hex;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -175,6 +176,149 @@ class BuiltInSchemesTest {
     assertThat(new BindingRule.ReportData(64).keyMatches(new Claims(Map.of()), key())).isTrue();
   }
 
+  /** Spot checks of the declared byte claims (the scheme tests check them against evidence). */
+  private static final Map<String, Map<String, Set<Integer>>> BYTE_CLAIMS =
+      Map.ofEntries(
+          Map.entry("sample", Map.of()),
+          Map.entry(
+              "sev-snp",
+              Map.of(
+                  "measurement", Set.of(48),
+                  "host_data", Set.of(32),
+                  "report_data", Set.of(64),
+                  "chip_id", Set.of(64),
+                  "family_id", Set.of(16))),
+          Map.entry(
+              "tdx",
+              Map.of(
+                  "mr_td", Set.of(48),
+                  "rtmr3", Set.of(48),
+                  "mr_config_id", Set.of(48),
+                  "report_data", Set.of(64),
+                  "boot.kernel", Set.of(20, 32, 48, 64))),
+          Map.entry(
+              "sgx",
+              Map.of("mr_enclave", Set.of(32), "mr_signer", Set.of(32), "report_data", Set.of(64))),
+          Map.entry(
+              "tpm",
+              Map.of(
+                  "pcr0", Set.of(32),
+                  "sha1:pcr7", Set.of(20),
+                  "sha384:pcr23", Set.of(48),
+                  "pcrs.sha512.pcr31", Set.of(64),
+                  "secure_boot.db", Set.of(32))),
+          Map.entry(
+              "azure-snp-vtpm",
+              Map.of(
+                  "measurement", Set.of(48),
+                  "pcr7", Set.of(32),
+                  "sha1:pcr7", Set.of(20),
+                  "ak_pub", Set.of(32))),
+          Map.entry("azure-tdx-vtpm", Map.of("mr_td", Set.of(48), "pcr23", Set.of(32))),
+          Map.entry("psa", Map.of("nonce", Set.of(32, 48, 64), "implementation_id", Set.of(32))),
+          Map.entry(
+              "cca", Map.of("realm.rem0", Set.of(32, 48, 64), "platform.instance_id", Set.of(33))),
+          Map.entry("nvidia-gpu", Map.of("nonce", Set.of(32))),
+          Map.entry("nitro", Map.of("pcr0", Set.of(32, 48, 64), "pcr15", Set.of(32, 48, 64))));
+
+  /** Claims with no fixed length, which no scheme may declare as byte claims. */
+  private static final Map<String, Set<String>> NOT_BYTE_CLAIMS =
+      Map.of(
+          "sample", Set.of("measurement", "config", "report_data"),
+          "tpm", Set.of("extra_data", "qualified_signer", "ak.certificate.serial"),
+          "nitro", Set.of("user_data", "nonce", "public_key"),
+          "psa", Set.of("boot_seed"),
+          "cca", Set.of("realm.public_key", "platform.config"),
+          "nvidia-gpu", Set.of("measurements.1", "fwid", "device_certificate.serial"),
+          "azure-snp-vtpm", Set.of("user_data", "extra_data", "tpm.qualified_signer"));
+
+  @Test
+  void everyScheme_declaresItsByteClaims() {
+    for (EvidenceScheme scheme : REGISTRY.all()) {
+      SchemeDescriptor d = scheme.descriptor();
+      assertThat(d.claimNames()).as(d.id()).containsAll(d.byteClaims().keySet());
+      BYTE_CLAIMS
+          .get(d.id())
+          .forEach((claim, lengths) ->
+              assertThat(d.byteClaims().get(claim)).as(d.id() + " " + claim).isEqualTo(lengths));
+      for (String claim : NOT_BYTE_CLAIMS.getOrDefault(d.id(), Set.of())) {
+        assertThat(d.claimNames()).as(d.id()).contains(claim);
+        assertThat(d.byteClaims()).as(d.id()).doesNotContainKey(claim);
+      }
+      if (BYTE_CLAIMS.get(d.id()).isEmpty()) {
+        assertThat(d.byteClaims()).as(d.id()).isEmpty();
+      }
+      d.configuration()
+          .filter(c -> d.byteClaims().containsKey(c.claim()))
+          .ifPresent(c -> assertThat(d.byteClaims().get(c.claim())).contains(c.length()));
+    }
+  }
+
+  private static SchemeDescriptor withByteClaims(
+      List<String> claims,
+      Map<String, Set<Integer>> byteClaims,
+      Optional<ConfigurationClaim> configuration) {
+    return new SchemeDescriptor(
+        "x",
+        "1.0",
+        List.of("application/x"),
+        claims,
+        byteClaims,
+        "x",
+        new BindingRule.ReportData(64),
+        configuration,
+        Kind.CPU,
+        false);
+  }
+
+  @Test
+  void descriptor_byteClaims_areCheckedAgainstTheClaimNames() {
+    assertThatThrownBy(
+            () -> withByteClaims(List.of("a"), Map.of("b", Set.of(32)), Optional.empty()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("byte claim b is not a claim");
+    assertThatThrownBy(() -> withByteClaims(List.of("a"), Map.of("a", Set.of(0)), Optional.empty()))
+        .hasMessageContaining("byte claim a has a length that is not positive");
+    assertThatThrownBy(
+            () -> withByteClaims(List.of("a"), Map.of("a", Set.of(32, -48)), Optional.empty()))
+        .hasMessageContaining("not positive");
+    assertThatThrownBy(() -> withByteClaims(List.of("a"), Map.of("a", Set.of()), Optional.empty()))
+        .hasMessageContaining("byte claim a must have at least one length");
+    assertThatThrownBy(() -> withByteClaims(List.of("a"), null, Optional.empty()))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() ->
+            withByteClaims(
+                List.of("a"),
+                Map.of("a", Set.of(48)),
+                Optional.of(new ConfigurationClaim("a", 32))))
+        .hasMessageContaining("configuration claim a cannot have 32 bytes");
+    assertThat(
+            withByteClaims(
+                    List.of("a"),
+                    Map.of("a", Set.of(32, 48)),
+                    Optional.of(new ConfigurationClaim("a", 32)))
+                .byteClaims())
+        .isEqualTo(Map.of("a", Set.of(32, 48)));
+  }
+
+  @Test
+  void descriptor_byteClaims_areAnImmutableCopyInClaimOrder() {
+    Map<String, Set<Integer>> given = new java.util.HashMap<>();
+    given.put("c", new java.util.HashSet<>(Set.of(64, 32, 48)));
+    given.put("a", new java.util.HashSet<>(Set.of(20)));
+    SchemeDescriptor d = withByteClaims(List.of("a", "b", "c"), given, Optional.empty());
+    given.get("a").add(99);
+    given.put("b", Set.of(1));
+
+    assertThat(d.byteClaims().keySet()).containsExactly("a", "c");
+    assertThat(d.byteClaims().get("a")).containsExactly(20);
+    assertThat(d.byteClaims().get("c")).containsExactly(32, 48, 64);
+    assertThatThrownBy(() -> d.byteClaims().put("b", Set.of(1)))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> d.byteClaims().get("a").add(1))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
   @Test
   void descriptor_withoutABindingRule_cannotBeBuilt() {
     assertThatThrownBy(() ->
@@ -183,6 +327,7 @@ class BuiltInSchemesTest {
                 "1.0",
                 List.of("application/x"),
                 List.of("a"),
+                Map.of(),
                 "x",
                 null,
                 Optional.empty(),
@@ -195,6 +340,7 @@ class BuiltInSchemesTest {
                 "1.0",
                 List.of("application/x"),
                 List.of("a"),
+                Map.of(),
                 "x",
                 new BindingRule.ReportData(64),
                 Optional.of(new ConfigurationClaim("b", 32)),

@@ -64,6 +64,19 @@ final class AzureClaims {
           "tpm.signature.scheme",
           "tpm.signature.hash");
 
+  /**
+   * Byte claims of the Azure schemes' own names: the SHA-256 JWK thumbprints, the runtime-data hash
+   * (SHA-256, SHA-384 or SHA-512 per {@code hcl.hash_type}) and the vTPM quote's fixed-size fields.
+   * {@code user_data}, {@code extra_data} and {@code tpm.qualified_signer} have no fixed length.
+   */
+  private static final Map<String, Set<Integer>> OWN_BYTES =
+      Map.of(
+          "ak_pub", Set.of(32),
+          "ek_pub", Set.of(32),
+          "hcl.runtime_data_hash", Set.of(32, 48, 64),
+          "tpm.firmware_version", Set.of(8),
+          "tpm.pcr_digest", Set.of(20, 32, 48, 64));
+
   private AzureClaims() {}
 
   static List<String> names(List<String> hardware, List<String> tpm) {
@@ -71,6 +84,22 @@ final class AzureClaims {
     tpm.stream().filter(name -> FLAT_PCR.matcher(name).matches()).forEach(names::add);
     names.addAll(OWN);
     return List.copyOf(names);
+  }
+
+  /**
+   * The byte claims of {@link #names}, composed the same way: the hardware scheme's, the TPM
+   * scheme's flat PCRs, and the Azure schemes' own.
+   */
+  static Map<String, Set<Integer>> byteClaims(
+      Map<String, Set<Integer>> hardware, Map<String, Set<Integer>> tpm) {
+    Map<String, Set<Integer>> out = new LinkedHashMap<>(hardware);
+    tpm.forEach((name, lengths) -> {
+      if (FLAT_PCR.matcher(name).matches()) {
+        out.put(name, lengths);
+      }
+    });
+    out.putAll(OWN_BYTES);
+    return out;
   }
 
   static void hcl(HclReport hcl, byte[] runtimeHash, Map<String, Object> claims) {

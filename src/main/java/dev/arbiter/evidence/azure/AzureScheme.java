@@ -35,6 +35,7 @@ abstract class AzureScheme implements EvidenceScheme {
             "1.0",
             List.of(mediaType),
             AzureClaims.names(hardware.claimNames(), tpm.descriptor().claimNames()),
+            AzureClaims.byteClaims(hardware.byteClaims(), tpm.descriptor().byteClaims()),
             summary,
             new SchemeDescriptor.BindingRule.Sha256OfB(),
             java.util.Optional.empty(),

@@ -17,6 +17,9 @@ sealed interface Hardware permits SnpHardware, TdxHardware {
   /** Every claim name the hardware scheme may produce (top-level in Azure claims). */
   List<String> claimNames();
 
+  /** The hardware scheme's byte claims and their lengths (see {@code SchemeDescriptor}). */
+  java.util.Map<String, java.util.Set<Integer>> byteClaims();
+
   Result verify(HclReport hcl, AzureEvidence evidence, VerificationContext context);
 
   /**

@@ -31,6 +31,11 @@ record SnpHardware(SevSnpScheme scheme) implements Hardware {
   }
 
   @Override
+  public java.util.Map<String, java.util.Set<Integer>> byteClaims() {
+    return scheme.descriptor().byteClaims();
+  }
+
+  @Override
   public Result verify(HclReport hcl, AzureEvidence evidence, VerificationContext context) {
     byte[] report = hcl.hardwareReport();
     List<Problem> problems = new ArrayList<>();

@@ -36,6 +36,11 @@ record TdxHardware(TdxScheme scheme) implements Hardware {
   }
 
   @Override
+  public java.util.Map<String, java.util.Set<Integer>> byteClaims() {
+    return scheme.descriptor().byteClaims();
+  }
+
+  @Override
   public Result verify(HclReport hcl, AzureEvidence evidence, VerificationContext context) {
     List<Problem> problems = new ArrayList<>();
     TdReportFields td;

@@ -40,6 +40,7 @@ public final class CcaScheme implements EvidenceScheme {
               "application/eat-collection; profile=\"http://arm.com/CCA-SSD/1.0.0\"",
               "application/eat-collection; profile=\"tag:arm.com,2023:cca_platform#1.0.0\""),
           CcaClaims.NAMES,
+          CcaClaims.BYTE_CLAIMS,
           "Arm CCA attestation token (realm + platform, RAK binding, CPAK from --key)",
           new SchemeDescriptor.BindingRule.RealmChallenge(),
           java.util.Optional.empty(),

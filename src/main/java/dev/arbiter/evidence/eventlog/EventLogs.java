@@ -71,6 +71,27 @@ public final class EventLogs {
   }
 
   /**
+   * The claims of {@link #claimNames()} that are byte strings, with their lengths: the Secure Boot
+   * variable digests (SHA-256 of the variable's data) and the boot application digests (in the bank
+   * {@code boot.digest_bank} names, any bank Arbiter replays). {@code boot.applications} is a list
+   * of such digests, not a byte string.
+   */
+  public static Map<String, java.util.Set<Integer>> byteClaims() {
+    java.util.Set<Integer> sha256 = java.util.Set.of(32);
+    java.util.Set<Integer> banks = new java.util.TreeSet<>();
+    for (LogAlg alg : LogAlg.values()) {
+      banks.add(alg.size);
+    }
+    Map<String, java.util.Set<Integer>> out = new LinkedHashMap<>();
+    for (String variable : List.of("pk", "kek", "db", "dbx")) {
+      out.put("secure_boot." + variable, sha256);
+    }
+    out.put("boot.loader", banks);
+    out.put("boot.kernel", banks);
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
+  /**
    * Replays {@code bytes} against the signed registers.
    *
    * @param bytes the event log

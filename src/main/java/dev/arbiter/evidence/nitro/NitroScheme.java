@@ -46,6 +46,7 @@ public final class NitroScheme implements EvidenceScheme {
           "1.0",
           List.of("application/vnd.aws.nitro-enclaves.attestation+cbor"),
           NitroClaims.NAMES,
+          NitroClaims.BYTE_CLAIMS,
           "AWS Nitro Enclaves attestation document (COSE_Sign1, ES384, AWS root)",
           new SchemeDescriptor.BindingRule.NonceWithKey("public_key"),
           java.util.Optional.empty(),

@@ -2,13 +2,34 @@
 package dev.arbiter.evidence.nvidia;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /** The claim names of the {@code nvidia-gpu} scheme for one GPU (documented in README.md). */
 final class GpuClaims {
   private GpuClaims() {}
 
   static final List<String> NAMES = names();
+
+  /**
+   * The byte-string claims and their lengths: the SPDM requester and responder nonces (32 bytes)
+   * and the attestation certificate's FWID (the generation's digest size). Left out: the
+   * measurement blocks ({@code measurements.N}) and NVIDIA's opaque-data fields (such as {@code
+   * fwid}), which the report may give in any length.
+   */
+  static final Map<String, Set<Integer>> BYTE_CLAIMS = byteClaims();
+
+  private static Map<String, Set<Integer>> byteClaims() {
+    Set<Integer> fwid = new java.util.TreeSet<>();
+    GpuArchitecture.ALL.forEach(architecture -> fwid.add(architecture.digestSize()));
+    Map<String, Set<Integer>> out = new LinkedHashMap<>();
+    out.put("nonce", Set.of(SpdmReport.NONCE_SIZE));
+    out.put("responder_nonce", Set.of(SpdmReport.NONCE_SIZE));
+    out.put("device_certificate.fwid", fwid);
+    return java.util.Collections.unmodifiableMap(out);
+  }
 
   private static List<String> names() {
     List<String> names =

@@ -57,6 +57,7 @@ public final class NvidiaGpuScheme implements EvidenceScheme {
               "application/vnd.nvidia.spdm-measurements",
               "application/vnd.nvidia.gpu-evidence+json"),
           GpuClaims.NAMES,
+          GpuClaims.BYTE_CLAIMS,
           "NVIDIA Hopper (H100/H200) and Blackwell (B200/GB200) GPU attestation report (SPDM 1.1"
               + " measurements, device chain, RIMs)",
           new SchemeDescriptor.BindingRule.PrefixOfB(32),

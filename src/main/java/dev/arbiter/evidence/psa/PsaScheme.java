@@ -14,6 +14,8 @@ import dev.arbiter.problem.Problem;
 import dev.arbiter.problem.ProblemException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Arm PSA attestation tokens (scheme id {@code psa}), profiles {@code http://arm.com/psa/2.0.0} and
@@ -41,6 +43,17 @@ public final class PsaScheme implements EvidenceScheme {
           "software_components",
           "verification_service");
 
+  /**
+   * The byte-string claims and their lengths (PsaToken): the nonce (32, 48 or 64 bytes), the
+   * instance id (a 33-byte UEID) and the 32-byte implementation id. {@code boot_seed} may have 8 to
+   * 32 bytes, so it is left out.
+   */
+  static final Map<String, Set<Integer>> BYTE_CLAIMS =
+      Map.of(
+          "nonce", Set.of(32, 48, 64),
+          "instance_id", Set.of(33),
+          "implementation_id", Set.of(32));
+
   private static final SchemeDescriptor DESCRIPTOR =
       new SchemeDescriptor(
           ID,
@@ -49,6 +62,7 @@ public final class PsaScheme implements EvidenceScheme {
               "application/psa-attestation-token",
               "application/eat-cwt; profile=\"http://arm.com/psa/2.0.0\""),
           CLAIMS,
+          BYTE_CLAIMS,
           "Arm PSA attestation token (COSE_Sign1, IAK from --key)",
           new SchemeDescriptor.BindingRule.PrefixOfB(32),
           java.util.Optional.empty(),

@@ -41,6 +41,9 @@ public final class SampleScheme implements EvidenceScheme {
           "1.0",
           List.of("application/vnd.arbiter.sample-evidence+jws"),
           List.of("measurement", "config", "report_data", "svn", "debug", "attestation_key"),
+          // No byte claims: measurement, config and report_data are whatever hex the (software)
+          // evidence carries, of any length, so none has a length a reference value must have.
+          Map.of(),
           "Development-only evidence signed by a software key (no hardware root of trust).",
           new SchemeDescriptor.BindingRule.ReportData(64),
           java.util.Optional.of(new SchemeDescriptor.ConfigurationClaim("config", 32)),

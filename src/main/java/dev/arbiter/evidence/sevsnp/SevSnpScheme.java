@@ -39,6 +39,7 @@ public final class SevSnpScheme implements EvidenceScheme {
               "application/vnd.amd.sev.snp.attestation-report",
               "application/vnd.linux.configfs-tsm.sev-snp+json"),
           SnpClaims.NAMES,
+          SnpClaims.BYTE_CLAIMS,
           "AMD SEV-SNP attestation report (v2/v3/v5), VCEK/VLEK to AMD ARK (Milan, Genoa, Turin)",
           new SchemeDescriptor.BindingRule.ReportData(64),
           java.util.Optional.of(new SchemeDescriptor.ConfigurationClaim("host_data", 32)),

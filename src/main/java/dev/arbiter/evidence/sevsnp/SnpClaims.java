@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The normalized claims of a report (contract names first, then the extra fields). Byte strings are
@@ -14,6 +15,23 @@ import java.util.Optional;
 final class SnpClaims {
   /** Every claim name the scheme may produce (dotted for nested claims). */
   static final List<String> NAMES = names();
+
+  /**
+   * The byte-string claims and their lengths: the report's fixed-size fields (AttestationReport).
+   * {@code policy}, {@code platform_info} and the mitigation vectors are integers.
+   */
+  static final Map<String, Set<Integer>> BYTE_CLAIMS =
+      Map.ofEntries(
+          Map.entry("measurement", Set.of(48)),
+          Map.entry("report_data", Set.of(64)),
+          Map.entry("host_data", Set.of(32)),
+          Map.entry("chip_id", Set.of(64)),
+          Map.entry("id_key_digest", Set.of(48)),
+          Map.entry("author_key_digest", Set.of(48)),
+          Map.entry("report_id", Set.of(32)),
+          Map.entry("report_id_ma", Set.of(32)),
+          Map.entry("family_id", Set.of(16)),
+          Map.entry("image_id", Set.of(16)));
 
   private static List<String> names() {
     List<String> names =

@@ -9,6 +9,8 @@ import dev.arbiter.evidence.dcap.DcapVerification;
 import dev.arbiter.evidence.dcap.EnclaveReport;
 import dev.arbiter.evidence.dcap.Quote;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Intel SGX DCAP quotes (v3, ECDSA P-256), verified to the Intel SGX Root CA: quote and QE report
@@ -43,12 +45,30 @@ public final class SgxScheme extends DcapScheme {
           "isv_ext_prod_id",
           "isv_family_id",
           "pck_issuer");
+
+  /**
+   * The byte-string claims and their lengths: the enclave report's fixed-size fields
+   * (EnclaveReport) and the PCK certificate's FMSPC. {@code misc_select} is an integer.
+   */
+  static final Map<String, Set<Integer>> BYTE_CLAIMS =
+      Map.ofEntries(
+          Map.entry("mr_enclave", Set.of(32)),
+          Map.entry("mr_signer", Set.of(32)),
+          Map.entry("report_data", Set.of(64)),
+          Map.entry("fmspc", Set.of(6)),
+          Map.entry("attributes", Set.of(16)),
+          Map.entry("cpu_svn", Set.of(16)),
+          Map.entry("config_id", Set.of(64)),
+          Map.entry("isv_ext_prod_id", Set.of(16)),
+          Map.entry("isv_family_id", Set.of(16)));
+
   private static final SchemeDescriptor DESCRIPTOR =
       new SchemeDescriptor(
           ID,
           "1.0",
           List.of("application/vnd.intel.sgx.quote"),
           CLAIMS,
+          BYTE_CLAIMS,
           "Intel SGX DCAP ECDSA quote v3",
           new SchemeDescriptor.BindingRule.ReportData(64),
           java.util.Optional.empty(),

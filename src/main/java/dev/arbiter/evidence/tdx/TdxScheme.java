@@ -15,6 +15,7 @@ import dev.arbiter.evidence.eventlog.Profile;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -57,6 +58,40 @@ public final class TdxScheme extends DcapScheme {
           "pck_issuer");
   static final List<String> CLAIMS = claimNames();
 
+  /**
+   * The byte-string claims and their lengths: the TD quote body's fields (TdReport), the PCK
+   * certificate's FMSPC and the CC event log's digests.
+   */
+  static final Map<String, Set<Integer>> BYTE_CLAIMS = byteClaims();
+
+  private static Map<String, Set<Integer>> byteClaims() {
+    Map<String, Set<Integer>> out = new LinkedHashMap<>();
+    for (String name :
+        List.of(
+            "mr_td",
+            "mr_seam",
+            "mr_config_id",
+            "mr_owner",
+            "mr_owner_config",
+            "rtmr0",
+            "rtmr1",
+            "rtmr2",
+            "rtmr3",
+            "mr_signer_seam",
+            "mr_service_td")) {
+      out.put(name, Set.of(48));
+    }
+    out.put("report_data", Set.of(64));
+    out.put("tee_tcb_svn", Set.of(16));
+    out.put("tee_tcb_svn2", Set.of(16));
+    out.put("td_attributes", Set.of(8));
+    out.put("xfam", Set.of(8));
+    out.put("seam_attributes", Set.of(8));
+    out.put("fmspc", Set.of(6));
+    out.putAll(EventLogs.byteClaims());
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
   private static List<String> claimNames() {
     List<String> names = new java.util.ArrayList<>(QUOTE_CLAIMS);
     names.addAll(EventLogs.claimNames());
@@ -69,6 +104,7 @@ public final class TdxScheme extends DcapScheme {
           "1.0",
           List.of("application/vnd.intel.tdx.quote"),
           CLAIMS,
+          BYTE_CLAIMS,
           "Intel TDX DCAP quote v4/v5 (TD 1.0, TD 1.5)",
           new SchemeDescriptor.BindingRule.ReportData(64),
           java.util.Optional.of(new SchemeDescriptor.ConfigurationClaim("mr_config_id", 48)),

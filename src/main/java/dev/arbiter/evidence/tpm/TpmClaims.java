@@ -6,12 +6,23 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** Claim names and the mapping from a verified quote to claims (documented in README.md). */
 final class TpmClaims {
   private TpmClaims() {}
 
   static final List<String> NAMES = names();
+
+  /**
+   * The byte-string claims and their lengths: the constant magic, the 8-byte firmware version, the
+   * pcrDigest and PCR values (a digest of their bank), the AK's SHA-256 and TPM Name (nameAlg and a
+   * digest), and the event log's digests. {@code qualified_signer} and {@code extra_data} are left
+   * out: a quote may carry any length up to 66 and 64 bytes (an empty one too). {@code
+   * ak.certificate.serial} is a hex number, not a byte string.
+   */
+  static final Map<String, Set<Integer>> BYTE_CLAIMS = byteClaims();
 
   private static List<String> names() {
     List<String> names =
@@ -48,6 +59,29 @@ final class TpmClaims {
       }
     }
     return List.copyOf(names);
+  }
+
+  private static Map<String, Set<Integer>> byteClaims() {
+    Set<Integer> digests = new TreeSet<>();
+    Set<Integer> names = new TreeSet<>();
+    for (TpmAlg alg : TpmAlg.values()) {
+      digests.add(alg.size);
+      names.add(2 + alg.size);
+    }
+    Map<String, Set<Integer>> out = new LinkedHashMap<>();
+    out.put("magic", Set.of(4));
+    out.put("firmware_version", Set.of(8));
+    out.put("pcr_digest", digests);
+    out.put("ak.key_sha256", Set.of(32));
+    out.put("ak.name", names);
+    out.putAll(dev.arbiter.evidence.eventlog.EventLogs.byteClaims());
+    for (TpmAlg bank : TpmAlg.values()) {
+      for (int pcr = 0; pcr <= PcrValues.MAX_PCR; pcr++) {
+        out.put("pcrs." + bank.bank() + ".pcr" + pcr, Set.of(bank.size));
+        out.put(flatName(bank, pcr), Set.of(bank.size));
+      }
+    }
+    return java.util.Collections.unmodifiableMap(out);
   }
 
   /**

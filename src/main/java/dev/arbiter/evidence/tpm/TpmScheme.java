@@ -43,6 +43,7 @@ public final class TpmScheme implements EvidenceScheme {
           "1.0",
           List.of("application/vnd.tcg.tpms-attest"),
           TpmClaims.NAMES,
+          TpmClaims.BYTE_CLAIMS,
           "TPM 2.0 quote (TPMS_ATTEST + TPMT_SIGNATURE + PCR values)",
           new SchemeDescriptor.BindingRule.Sha256OfB(),
           Optional.empty(),

@@ -49,6 +49,20 @@ class AzureSnpSchemeTest {
     assertThat(SCHEME.descriptor().claimNames()).containsAll(claims.flatten().keySet());
     assertThat(SCHEME.descriptor().claimNames())
         .contains("measurement", "host_data", "reported_tcb.snp", "pcr0", "pcr23");
+    assertThat(
+            dev.arbiter.evidence.ByteClaimsAssert.assertByteClaims(
+                SCHEME.descriptor(),
+                claims,
+                java.util.Set.of("user_data", "extra_data", "tpm.qualified_signer")))
+        .contains(
+            "measurement",
+            "report_data",
+            "chip_id",
+            "pcr7",
+            "ak_pub",
+            "hcl.runtime_data_hash",
+            "tpm.pcr_digest",
+            "tpm.firmware_version");
   }
 
   @Test
@@ -58,6 +72,13 @@ class AzureSnpSchemeTest {
     VerificationResult result = verify(spec);
     assertThat(result.problems()).isEmpty();
     assertThat(result.claims().get("hcl.hash_type")).contains("sha384");
+    assertThat(
+            dev.arbiter.evidence.ByteClaimsAssert.assertByteClaims(
+                SCHEME.descriptor(),
+                result.claims(),
+                java.util.Set.of("user_data", "extra_data", "tpm.qualified_signer")))
+        .contains("hcl.runtime_data_hash");
+    assertThat(result.claims().get("hcl.runtime_data_hash").orElseThrow().toString()).hasSize(96);
   }
 
   @Test

@@ -42,6 +42,12 @@ class AzureTdxSchemeTest {
     assertThat(claims.get("extra_data")).contains(AzureFixtures.hex(AzureFixtures.NONCE));
     assertThat(claims.get("hcl.report_type")).contains("tdx");
     assertThat(SCHEME.descriptor().claimNames()).containsAll(claims.flatten().keySet());
+    assertThat(
+            dev.arbiter.evidence.ByteClaimsAssert.assertByteClaims(
+                SCHEME.descriptor(),
+                claims,
+                java.util.Set.of("user_data", "extra_data", "tpm.qualified_signer")))
+        .contains("mr_td", "rtmr0", "report_data", "pcr23", "ak_pub", "hcl.runtime_data_hash");
   }
 
   @Test

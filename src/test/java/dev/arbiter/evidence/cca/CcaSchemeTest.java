@@ -61,6 +61,12 @@ class CcaSchemeTest {
     assertThat(claims.get("platform.hash_algo")).contains("sha-256");
     assertThat((List<?>) claims.get("platform.software_components").orElseThrow()).hasSize(1);
     assertThat(SCHEME.descriptor().claimNames()).containsAll(claims.flatten().keySet());
+    assertThat(
+            dev.arbiter.evidence.ByteClaimsAssert.assertByteClaims(
+                SCHEME.descriptor(),
+                claims,
+                java.util.Set.of("realm.public_key", "platform.config")))
+        .containsExactlyInAnyOrderElementsOf(SCHEME.descriptor().byteClaims().keySet());
   }
 
   @Test
@@ -77,7 +83,15 @@ class CcaSchemeTest {
     CBORObject platform = F.platformClaims(coseKey);
     platform.Set(10, Digests.sha512(coseKey));
     byte[] token = CcaFixtures.collection(F.platformToken(platform), F.realmToken(realm));
-    assertThat(verify(token, F.cpakPem()).problems()).isEmpty();
+    VerificationResult result = verify(token, F.cpakPem());
+    assertThat(result.problems()).isEmpty();
+    assertThat(
+            dev.arbiter.evidence.ByteClaimsAssert.assertByteClaims(
+                SCHEME.descriptor(),
+                result.claims(),
+                java.util.Set.of("realm.public_key", "platform.config")))
+        .contains("platform.challenge");
+    assertThat(result.claims().get("platform.challenge").orElseThrow().toString()).hasSize(128);
   }
 
   @Test

@@ -57,6 +57,12 @@ class NitroSchemeTest {
     assertThat(claims.get("public_key")).contains("30".repeat(91));
     assertThat(claims.get("debug")).contains(false);
     assertThat(F.scheme().descriptor().claimNames()).containsAll(claims.flatten().keySet());
+    assertThat(
+            dev.arbiter.evidence.ByteClaimsAssert.assertByteClaims(
+                F.scheme().descriptor(),
+                claims,
+                java.util.Set.of("user_data", "nonce", "public_key")))
+        .contains("pcr0", "pcr8", "pcr15");
   }
 
   @Test

@@ -55,7 +55,19 @@ class NvidiaGpuSchemeTest {
     assertThat(result.claims().get("project")).contains("1010");
     assertThat(result.claims().get("device_certificate.fwid"))
         .contains(Hex.encode(GpuFixtures.FWID));
+    assertThat(
+            dev.arbiter.evidence.ByteClaimsAssert.assertByteClaims(
+                SCHEME.descriptor(), result.claims(), GPU_VARIABLE_LENGTH))
+        .containsExactlyInAnyOrderElementsOf(SCHEME.descriptor().byteClaims().keySet());
   }
+
+  /**
+   * Hex claims of a GPU that are not byte strings of a fixed length: measurement blocks,
+   * opaque-data fields, the certificate's serial (a hex number) and text fields that happen to be
+   * hex digits (the fixture's project is "1010").
+   */
+  private static final java.util.Set<String> GPU_VARIABLE_LENGTH =
+      java.util.Set.of("measurements.*", "fwid", "project", "device_certificate.serial");
 
   @Test
   void jsonListOfTwoGpus_isValidPerGpu() throws Exception {
@@ -72,6 +84,11 @@ class NvidiaGpuSchemeTest {
     assertThat(result.problems()).isEmpty();
     assertThat(result.claims().get("gpu_count")).contains(2L);
     assertThat(result.claims().get("gpus.1.nonce")).contains(Hex.encode(NONCE));
+    // per-GPU claims sit under gpus.N, a claim the descriptor lists as a whole
+    assertThat(
+            dev.arbiter.evidence.ByteClaimsAssert.assertByteClaims(
+                SCHEME.descriptor(), result.claims(), java.util.Set.of("gpus.*")))
+        .isEmpty();
   }
 
   @Test

@@ -112,6 +112,11 @@ class PsaSchemeTest {
                     "signer_id",
                     "62".repeat(32))));
     assertThat(PsaScheme.CLAIMS).containsAll(claims.flatten().keySet());
+    assertThat(
+            dev.arbiter.evidence.ByteClaimsAssert.assertByteClaims(
+                PsaScheme.withSuppliedKeys().descriptor(), claims, java.util.Set.of("boot_seed")))
+        .containsExactlyInAnyOrderElementsOf(
+            PsaScheme.withSuppliedKeys().descriptor().byteClaims().keySet());
   }
 
   @Test
@@ -121,6 +126,13 @@ class PsaSchemeTest {
     assertThat(result.claims().get("profile")).contains("PSA_IOT_PROFILE_1");
     assertThat(result.claims().get("lifecycle_state")).contains("psa_rot_provisioning");
     assertThat(result.claims().get("software_components")).contains(List.of());
+    assertThat(
+            dev.arbiter.evidence.ByteClaimsAssert.assertByteClaims(
+                PsaScheme.withSuppliedKeys().descriptor(),
+                result.claims(),
+                java.util.Set.of("boot_seed")))
+        .containsExactlyInAnyOrderElementsOf(
+            PsaScheme.withSuppliedKeys().descriptor().byteClaims().keySet());
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.arbiter.evidence.sevsnp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.arbiter.evidence.ByteClaimsAssert;
 import dev.arbiter.evidence.EvidenceInput;
 import dev.arbiter.evidence.EvidenceProblem;
 import dev.arbiter.evidence.ExpectedBinding;
@@ -12,6 +13,7 @@ import dev.arbiter.problem.Problem;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -106,6 +108,8 @@ class SevSnpSchemeTest {
       assertThat(claims.get(name)).as(name).isPresent();
     }
     assertThat(pki.scheme().descriptor().claimNames()).containsAll(claims.flatten().keySet());
+    assertThat(ByteClaimsAssert.assertByteClaims(pki.scheme().descriptor(), claims, Set.of()))
+        .containsExactlyInAnyOrderElementsOf(pki.scheme().descriptor().byteClaims().keySet());
   }
 
   @ParameterizedTest

@@ -3,6 +3,7 @@ package dev.arbiter.evidence.sgx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.arbiter.evidence.ByteClaimsAssert;
 import dev.arbiter.evidence.EvidenceInput;
 import dev.arbiter.evidence.EvidenceProblem;
 import dev.arbiter.evidence.ExpectedBinding;
@@ -12,6 +13,7 @@ import dev.arbiter.evidence.dcap.CollateralBuilder;
 import dev.arbiter.evidence.dcap.DcapFixtures;
 import dev.arbiter.internal.Hex;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SgxSchemeTest {
@@ -69,6 +71,8 @@ class SgxSchemeTest {
     assertThat(result.claims().get("fmspc")).contains("00906ed50000");
     assertThat(result.claims().get("tcb_status")).contains("UpToDate");
     assertThat(result.claims().get("revocation")).contains("checked");
+    assertThat(ByteClaimsAssert.assertByteClaims(scheme.descriptor(), result.claims(), Set.of()))
+        .containsExactlyInAnyOrderElementsOf(scheme.descriptor().byteClaims().keySet());
   }
 
   @Test

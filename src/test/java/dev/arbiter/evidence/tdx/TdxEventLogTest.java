@@ -84,6 +84,10 @@ class TdxEventLogTest {
     assertThat(result.claims().get("rtmr1"))
         .contains(Hex.encode(LOG.signed().get("sha384").get(2)));
     assertThat(scheme.descriptor().claimNames()).containsAll(result.claims().flatten().keySet());
+    assertThat(
+            dev.arbiter.evidence.ByteClaimsAssert.assertByteClaims(
+                scheme.descriptor(), result.claims(), java.util.Set.of()))
+        .contains("boot.kernel", "rtmr1");
   }
 
   @Test

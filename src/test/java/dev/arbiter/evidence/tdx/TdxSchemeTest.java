@@ -4,6 +4,7 @@ package dev.arbiter.evidence.tdx;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.arbiter.crypto.CertBuilder;
+import dev.arbiter.evidence.ByteClaimsAssert;
 import dev.arbiter.evidence.EvidenceInput;
 import dev.arbiter.evidence.EvidenceProblem;
 import dev.arbiter.evidence.ExpectedBinding;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class TdxSchemeTest {
@@ -72,6 +74,8 @@ class TdxSchemeTest {
     assertThat(result.claims().get("tcb_status")).contains("UpToDate");
     assertThat(result.claims().get("advisory_ids")).contains(List.of());
     assertThat(result.claims().get("revocation")).contains("checked");
+    assertThat(ByteClaimsAssert.assertByteClaims(scheme.descriptor(), result.claims(), Set.of()))
+        .contains("mr_td", "mr_config_id", "rtmr3", "report_data", "tee_tcb_svn", "fmspc");
   }
 
   @Test
@@ -82,6 +86,14 @@ class TdxSchemeTest {
       assertThat(result.problems()).as("body type %d", bodyType).isEmpty();
       assertThat(result.claims().get("version")).contains(5L);
       assertThat(result.claims().get("tee_tcb_svn2").isPresent()).isEqualTo(bodyType == 3);
+      Set<String> checked =
+          ByteClaimsAssert.assertByteClaims(scheme.descriptor(), result.claims(), Set.of());
+      if (bodyType == 3) {
+        // every byte claim of the quote (the event log's come from TdxEventLogTest)
+        Set<String> quoteBytes = new java.util.TreeSet<>(scheme.descriptor().byteClaims().keySet());
+        quoteBytes.removeAll(dev.arbiter.evidence.eventlog.EventLogs.byteClaims().keySet());
+        assertThat(checked).containsExactlyInAnyOrderElementsOf(quoteBytes);
+      }
     }
   }
 

@@ -104,6 +104,19 @@ class TpmConformanceTest {
         Json.readTree(read(dir.resolve("pcrs-" + bank + ".json"))).path("pcrs").path("0").asText();
     assertThat(claims.get("pcrs." + bank + ".pcr0")).contains(pcr0);
     assertThat(claims.get(bank.equals("sha256") ? "pcr0" : bank + ":pcr0")).contains(pcr0);
+    assertThat(
+            dev.arbiter.evidence.ByteClaimsAssert.assertByteClaims(
+                TpmScheme.withoutCas().descriptor(),
+                claims,
+                java.util.Set.of("qualified_signer", "extra_data")))
+        .contains(
+            "magic",
+            "firmware_version",
+            "pcr_digest",
+            "ak.key_sha256",
+            "ak.name",
+            "pcrs." + bank + ".pcr0",
+            bank.equals("sha256") ? "pcr0" : bank + ":pcr0");
   }
 
   @ParameterizedTest(name = "{0} {1} with the AK certificate")

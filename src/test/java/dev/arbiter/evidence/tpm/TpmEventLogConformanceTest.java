@@ -161,6 +161,20 @@ class TpmEventLogConformanceTest {
         .contains(List.of("sha1", "sha256", "sha384"));
     assertThat(result.claims().get("sha384:pcr7")).contains(SHA384_PCR7);
     assertBootFacts(result.claims());
+    assertThat(
+            dev.arbiter.evidence.ByteClaimsAssert.assertByteClaims(
+                scheme.descriptor(),
+                result.claims(),
+                java.util.Set.of("qualified_signer", "extra_data", "ak.certificate.serial")))
+        .contains(
+            "secure_boot.pk",
+            "secure_boot.dbx",
+            "boot.loader",
+            "boot.kernel",
+            "sha1:pcr7",
+            "pcr7",
+            "sha384:pcr7",
+            "pcrs.sha1.pcr0");
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import dev.arbiter.crypto.CertBuilder;
+import dev.arbiter.evidence.ByteClaimsAssert;
 import dev.arbiter.evidence.EvidenceInput;
 import dev.arbiter.evidence.EvidenceProblem;
 import dev.arbiter.evidence.ExpectedBinding;
@@ -21,6 +22,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -76,6 +78,12 @@ class TpmSchemeTest {
     assertThat(result.claims().get("pcr7")).contains("08".repeat(32));
     assertThat(result.claims().get("pcrs.sha256.pcr16")).contains("11".repeat(32));
     assertThat(result.claims().get("pcr_selection.sha256")).contains(List.of(0L, 7L, 16L));
+    assertThat(
+            ByteClaimsAssert.assertByteClaims(
+                TpmScheme.withoutCas().descriptor(),
+                result.claims(),
+                Set.of("extra_data", "qualified_signer")))
+        .contains("magic", "firmware_version", "pcr_digest", "pcr0", "pcrs.sha256.pcr16");
   }
 
   @ParameterizedTest
@@ -257,6 +265,12 @@ class TpmSchemeTest {
     assertThat(result.problems()).isEmpty();
     assertThat(result.claims().get("ak.certificate.subject")).contains("CN=Test AK");
     assertThat(result.claims().get("revocation")).contains("unchecked");
+    assertThat(
+            ByteClaimsAssert.assertByteClaims(
+                TpmScheme.withoutCas().descriptor(),
+                result.claims(),
+                Set.of("extra_data", "qualified_signer", "ak.certificate.serial")))
+        .contains("ak.key_sha256", "pcr7");
   }
 
   @Test
