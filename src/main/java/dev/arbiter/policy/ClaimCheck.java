@@ -18,7 +18,7 @@ import java.util.Set;
  * (a workload without versions), every enabled scheme of that kind counts, so a name no scheme
  * produces is still refused. A path is known when a scheme lists it, lists a claim below it ({@code
  * reported_tcb} for {@code reported_tcb.snp}) or lists a claim above it. Descriptors carry no claim
- * types, so type mismatches are not checked. Pure.
+ * types beyond which claims are byte strings, so type mismatches are not checked. Pure.
  */
 final class ClaimCheck {
   private ClaimCheck() {}

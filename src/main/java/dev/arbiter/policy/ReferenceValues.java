@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arbiter.evidence.EvidenceScheme;
+import dev.arbiter.evidence.SchemeDescriptor;
 import dev.arbiter.evidence.SchemeRegistry;
 import dev.arbiter.internal.Hex;
 import dev.arbiter.problem.ProblemException;
@@ -22,7 +23,9 @@ import java.util.regex.Pattern;
  * A version's reference values (the fixed file format of {@code version register
  * --reference-values}): per scheme id, claim name to the expected value or list of accepted values,
  * an optional {@code min} map of numeric minimums, and a top-level {@code configuration} map of
- * security-sensitive configuration digests. Hex strings are normalized to lowercase. Immutable.
+ * security-sensitive configuration digests. Hex strings are normalized to lowercase; a value for a
+ * claim the scheme's descriptor lists as a byte string must be hex of one of its lengths.
+ * Immutable.
  */
 public record ReferenceValues(ObjectNode normalized) {
   private static final Pattern CONFIG_NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
@@ -32,7 +35,8 @@ public record ReferenceValues(ObjectNode normalized) {
   /**
    * Parses and validates a reference-values document against the enabled schemes' descriptors: a
    * key is a registered scheme id (or {@code configuration}), a claim name one its descriptor
-   * lists.
+   * lists, a value for a byte claim hex of a length the descriptor gives, and a minimum only for a
+   * claim that is not a byte string.
    *
    * @throws ProblemException {@link PolicyProblem#INVALID_REFERENCE_VALUES} naming the field
    */
@@ -58,9 +62,7 @@ public record ReferenceValues(ObjectNode normalized) {
                     ", ", schemes.all().stream().map(s -> s.descriptor().id()).sorted().toList())
                 + ")");
       }
-      out.set(
-          key,
-          parseScheme(key, entry.getValue(), Set.copyOf(scheme.get().descriptor().claimNames())));
+      out.set(key, parseScheme(key, entry.getValue(), scheme.get().descriptor()));
       anyScheme = true;
     }
     if (!anyScheme) {
@@ -69,7 +71,9 @@ public record ReferenceValues(ObjectNode normalized) {
     return new ReferenceValues(out);
   }
 
-  private static ObjectNode parseScheme(String scheme, JsonNode node, Set<String> claimNames) {
+  private static ObjectNode parseScheme(String scheme, JsonNode node, SchemeDescriptor descriptor) {
+    Set<String> claimNames = Set.copyOf(descriptor.claimNames());
+    Map<String, Set<Integer>> byteClaims = descriptor.byteClaims();
     if (!node.isObject() || node.isEmpty()) {
       throw invalid(scheme, "must be a non-empty object of claim name to expected value");
     }
@@ -79,30 +83,32 @@ public record ReferenceValues(ObjectNode normalized) {
       String claim = entry.getKey();
       String field = scheme + "." + claim;
       if (claim.equals("min")) {
-        out.set("min", parseMinimums(scheme, entry.getValue(), claimNames));
+        out.set("min", parseMinimums(scheme, entry.getValue(), claimNames, byteClaims));
         continue;
       }
       if (!claimNames.contains(claim)) {
         throw invalid(field, "unknown claim for scheme " + scheme);
       }
       JsonNode value = entry.getValue();
+      Set<Integer> lengths = byteClaims.get(claim);
       if (value.isArray()) {
         if (value.isEmpty()) {
           throw invalid(field, "an empty list accepts nothing");
         }
         ArrayNode list = JsonNodeFactory.instance.arrayNode();
         for (int i = 0; i < value.size(); i++) {
-          list.add(scalar(field + "[" + i + "]", value.get(i)));
+          list.add(value(field + "[" + i + "]", value.get(i), lengths));
         }
         out.set(claim, list);
       } else {
-        out.set(claim, scalar(field, value));
+        out.set(claim, value(field, value, lengths));
       }
     }
     return out;
   }
 
-  private static ObjectNode parseMinimums(String scheme, JsonNode node, Set<String> claimNames) {
+  private static ObjectNode parseMinimums(
+      String scheme, JsonNode node, Set<String> claimNames, Map<String, Set<Integer>> byteClaims) {
     if (!node.isObject() || node.isEmpty()) {
       throw invalid(scheme + ".min", "must be a non-empty object of claim name to integer minimum");
     }
@@ -113,6 +119,10 @@ public record ReferenceValues(ObjectNode normalized) {
       if (!claimNames.contains(entry.getKey())) {
         throw invalid(field, "unknown claim for scheme " + scheme);
       }
+      if (byteClaims.containsKey(entry.getKey())) {
+        throw invalid(
+            field, "a minimum applies to integer claims, and this claim is a byte string");
+      }
       if (!entry.getValue().isIntegralNumber()
           || entry.getValue().asLong() < 0
           || !entry.getValue().canConvertToLong()) {
@@ -121,6 +131,84 @@ public record ReferenceValues(ObjectNode normalized) {
       out.put(entry.getKey(), entry.getValue().asLong());
     }
     return out;
+  }
+
+  /** A value for a byte claim ({@code lengths} non-null) or any other claim. */
+  private static JsonNode value(String field, JsonNode value, Set<Integer> lengths) {
+    return lengths == null ? scalar(field, value) : bytes(field, value, lengths);
+  }
+
+  /**
+   * A byte claim's value: hex digits (either case, no {@code 0x}) of one of {@code lengths} bytes,
+   * lowercased. The refusal gives the value's length, never the value (it may be long).
+   */
+  private static JsonNode bytes(String field, JsonNode value, Set<Integer> lengths) {
+    String expected = "must be " + byteLengths(lengths) + " of hex (" + hexDigits(lengths) + ")";
+    if (!value.isTextual()) {
+      throw invalid(field, expected + ", got " + kind(value));
+    }
+    String text = value.textValue();
+    if (text.length() % 2 != 0 || !lengths.contains(text.length() / 2)) {
+      throw invalid(
+          field,
+          expected
+              + ", got "
+              + text.length()
+              + " characters"
+              + (text.startsWith("0x") || text.startsWith("0X")
+                  ? " (give the digits without 0x)"
+                  : ""));
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+        throw invalid(
+            field,
+            expected
+                + ", got "
+                + text.length()
+                + " characters with a character that is not a hex digit at position "
+                + (i + 1));
+      }
+    }
+    return JsonNodeFactory.instance.textNode(text.toLowerCase(Locale.ROOT));
+  }
+
+  /** {@code 48 bytes}, {@code 32 or 48 bytes}, {@code 32, 48 or 64 bytes}. */
+  private static String byteLengths(Set<Integer> lengths) {
+    return alternatives(lengths.stream().sorted().map(String::valueOf).toList()) + " bytes";
+  }
+
+  private static String hexDigits(Set<Integer> lengths) {
+    return alternatives(lengths.stream().sorted().map(n -> String.valueOf(2 * n)).toList())
+        + " hex digits";
+  }
+
+  private static String alternatives(List<String> items) {
+    if (items.size() == 1) {
+      return items.get(0);
+    }
+    return String.join(", ", items.subList(0, items.size() - 1))
+        + " or "
+        + items.get(items.size() - 1);
+  }
+
+  private static String kind(JsonNode value) {
+    if (value.isNull()) {
+      return "null";
+    }
+    if (value.isBoolean()) {
+      return "a boolean";
+    }
+    if (value.isNumber()) {
+      return "a number";
+    }
+    if (value.isArray()) {
+      return "a list";
+    }
+    return value.isObject()
+        ? "an object"
+        : "a " + value.getNodeType().name().toLowerCase(Locale.ROOT);
   }
 
   private static JsonNode scalar(String field, JsonNode value) {

@@ -64,7 +64,9 @@ class AppraisalMatchingTest {
     assertThat(
             Appraiser.mismatch(
                 version(
-                    "{'sev-snp': {'measurement': ['00', '"
+                    "{'sev-snp': {'measurement': ['"
+                        + "00".repeat(48)
+                        + "', '"
                         + GO_SEV_GUEST_MEASUREMENT
                         + "'], 'vmpl': 0}}"),
                 "sev-snp",
@@ -93,7 +95,9 @@ class AppraisalMatchingTest {
     assertThat(
             Appraiser.mismatch(version("{'sev-snp': {'debug_allowed': false}}"), "sev-snp", claims))
         .contains("debug_allowed differs");
-    assertThat(Appraiser.mismatch(version("{'tdx': {'mr_td': '00'}}"), "sev-snp", claims))
+    assertThat(
+            Appraiser.mismatch(
+                version("{'tdx': {'mr_td': '" + "00".repeat(48) + "'}}"), "sev-snp", claims))
         .contains("no reference values for sev-snp");
   }
 }

@@ -105,6 +105,21 @@ class PolicyRoutesTest {
                     "configuration",
                     Map.of("trust_roots", "md5:00"))));
     assertThat(badDigest.json().path("detail").asText()).startsWith("configuration.trust_roots:");
+    String sha256 = "ab".repeat(32);
+    var wrongLength =
+        operator.post(
+            "/v1/workloads/api-rv/versions",
+            Map.of(
+                "version",
+                "1",
+                "reference_values",
+                Map.of("sev-snp", Map.of("measurement", sha256))));
+    assertThat(wrongLength.status()).isEqualTo(400);
+    assertThat(wrongLength.problem()).isEqualTo("invalid-reference-values");
+    assertThat(wrongLength.json().path("detail").asText())
+        .isEqualTo(
+            "sev-snp.measurement: must be 48 bytes of hex (96 hex digits), got 64 characters");
+    assertThat(wrongLength.json().toString()).doesNotContain(sha256);
     assertThat(operator.get("/v1/workloads/api-rv/versions").json().path("versions")).isEmpty();
   }
 
