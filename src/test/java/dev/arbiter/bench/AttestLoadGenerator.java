@@ -132,11 +132,17 @@ public final class AttestLoadGenerator {
     byte[][] openPool = settle > 0 ? null : openPools.call();
     // connections (TLS handshakes) are set up before the first request is due: a handshake
     // backlog inside the window would count as attestation latency
-    List<Connection> openLoopConnections = load.connect(openConnections);
+    // -Dattest.spin=true: one thread that never sleeps sends and polls every connection
+    // (SpinningOpenLoop), so late wake-ups of the generator's own core are not in the figures
+    boolean spin = Boolean.getBoolean("attest.spin");
+    List<Connection> openLoopConnections = spin ? List.of() : load.connect(openConnections);
+    SpinningOpenLoop spinning =
+        spin ? new SpinningOpenLoop(load.anonymous, load.server, openConnections) : null;
+    Sender sender = spin ? spinning::run : blocking(openLoopConnections);
     Result open;
     try {
       if (settle > 0) {
-        load.settle(rate, settle, openLoopConnections);
+        load.settle(rate, settle, sender);
         warmPool = warmPools.call();
         openPool = openPools.call();
       }
@@ -144,15 +150,18 @@ public final class AttestLoadGenerator {
       // collection inside the window (seen: 246 ms) would stop every sender at once
       System.gc();
       if (warmPool != null) {
-        Result warmOpen = load.openLoop(rate, warmPool, openLoopConnections);
+        Result warmOpen = load.openLoop(rate, warmPool, sender);
         System.out.printf("open-loop warm-up @%.0f/s: %s%n", rate, warmOpen);
       }
       before = Cpu.now();
-      open = load.openLoop(rate, openPool, openLoopConnections);
+      open = load.openLoop(rate, openPool, sender);
       used = Cpu.now().minus(before);
     } finally {
       for (Connection connection : openLoopConnections) {
         connection.close();
+      }
+      if (spinning != null) {
+        spinning.close();
       }
     }
     System.out.printf("open loop @%.0f/s (%.0f%%): %s%n", rate, 100 * fraction, open);
@@ -174,8 +183,7 @@ public final class AttestLoadGenerator {
    * Runs the open loop in unmeasured 10 s chunks until the server's JIT compiler threads used less
    * than 1% of a core in two chunks in a row, or for {@code maxSeconds}; prints each chunk.
    */
-  private void settle(double rate, double maxSeconds, List<Connection> connections)
-      throws Exception {
+  private void settle(double rate, double maxSeconds, Sender sender) throws Exception {
     String pid = System.getProperty("attest.serverPid");
     if (pid == null) {
       throw new IllegalStateException("settling needs -Dattest.serverPid");
@@ -186,7 +194,7 @@ public final class AttestLoadGenerator {
       byte[][] chunk = prepare((int) (rate * 10), 16);
       long compiledBefore = Cpu.compilerNanos(pid);
       long wallBefore = System.nanoTime();
-      Result result = openLoop(rate, chunk, connections);
+      Result result = openLoop(rate, chunk, sender);
       double share =
           (Cpu.compilerNanos(pid) - compiledBefore) / (double) (System.nanoTime() - wallBefore);
       quiet = share < 0.01 ? quiet + 1 : 0;
@@ -751,14 +759,71 @@ public final class AttestLoadGenerator {
   }
 
   /**
-   * Open loop at {@code rate}/s over {@code requests}: request i is due at start + i/rate; latency
-   * is measured from that intended start (coordinated-omission correction). The {@code connections}
-   * are open already and left open.
+   * Sends an open loop's requests: request i due at {@code start + i / rate} (nanoTime); fills each
+   * one's latency from its due time, how late it left after it was due and its connection free, its
+   * status, and the latest answer's time.
    */
-  private Result openLoop(double rate, byte[][] requests, List<Connection> connections)
-      throws Exception {
+  @FunctionalInterface
+  interface Sender {
+    void send(
+        long start,
+        double rate,
+        byte[][] requests,
+        long[] latencies,
+        long[] lateness,
+        int[] statuses,
+        AtomicLong lastEnd)
+        throws Exception;
+  }
+
+  /**
+   * One platform thread per connection, sleeping until its next request is due and blocking until
+   * its answer comes (costs little CPU; on a VM each wake-up can come late, see {@link
+   * SpinningOpenLoop}).
+   */
+  private static Sender blocking(List<Connection> connections) {
+    return (start, rate, requests, latencies, lateness, statuses, lastEnd) -> {
+      int count = requests.length;
+      AtomicInteger next = new AtomicInteger();
+      List<Thread> threads = new ArrayList<>();
+      for (Connection connection : connections) {
+        threads.add(
+            Thread.ofPlatform()
+                .start(() -> {
+                  try {
+                    int i;
+                    long free = 0;
+                    while ((i = next.getAndIncrement()) < count) {
+                      long due = start + (long) (i / rate * 1e9);
+                      long wait;
+                      while ((wait = due - System.nanoTime()) > 0) {
+                        LockSupport.parkNanos(wait);
+                      }
+                      lateness[i] = System.nanoTime() - Math.max(due, free);
+                      statuses[i] = connection.exchange(requests[i]);
+                      long t1 = System.nanoTime();
+                      free = t1;
+                      latencies[i] = t1 - due;
+                      lastEnd.accumulateAndGet(t1, Math::max);
+                    }
+                  } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  }
+                }));
+      }
+      for (Thread thread : threads) {
+        thread.join();
+      }
+    };
+  }
+
+  /**
+   * Open loop at {@code rate}/s over {@code requests}: request i is due at start + i/rate; latency
+   * is measured from that intended start (coordinated-omission correction). The {@code sender}'s
+   * connections are open already and left open.
+   */
+  private Result openLoop(double rate, byte[][] requests, Sender sender) throws Exception {
     int count = requests.length;
-    AtomicInteger next = new AtomicInteger();
     long[] latencies = new long[count];
     // how late each request left this generator after its connection was free and it was due
     // (this generator's own scheduling and GC, not the server's backlog): part of the latency
@@ -767,35 +832,7 @@ public final class AttestLoadGenerator {
     int[] statuses = new int[count];
     AtomicLong lastEnd = new AtomicLong();
     long start = System.nanoTime() + 50_000_000L;
-    List<Thread> threads = new ArrayList<>();
-    for (Connection connection : connections) {
-      threads.add(
-          Thread.ofPlatform()
-              .start(() -> {
-                try {
-                  int i;
-                  long free = 0;
-                  while ((i = next.getAndIncrement()) < count) {
-                    long due = start + (long) (i / rate * 1e9);
-                    long wait;
-                    while ((wait = due - System.nanoTime()) > 0) {
-                      LockSupport.parkNanos(wait);
-                    }
-                    lateness[i] = System.nanoTime() - Math.max(due, free);
-                    statuses[i] = connection.exchange(requests[i]);
-                    long t1 = System.nanoTime();
-                    free = t1;
-                    latencies[i] = t1 - due;
-                    lastEnd.accumulateAndGet(t1, Math::max);
-                  }
-                } catch (IOException e) {
-                  throw new java.io.UncheckedIOException(e);
-                }
-              }));
-    }
-    for (Thread thread : threads) {
-      thread.join();
-    }
+    sender.send(start, rate, requests, latencies, lateness, statuses, lastEnd);
     java.time.Instant started =
         java.time.Instant.ofEpochMilli(
             System.currentTimeMillis() - (System.nanoTime() - start) / 1_000_000);
@@ -912,13 +949,18 @@ public final class AttestLoadGenerator {
         lastBody = in.readNBytes(Math.max(length, 0));
       }
       if (status >= 400) {
-        PROBLEMS
-            .computeIfAbsent(
-                status + " " + Json.mapper().readTree(lastBody).path("type").asText("(no type)"),
-                k -> new java.util.concurrent.atomic.LongAdder())
-            .increment();
+        noteRefusal(status, lastBody);
       }
       return status;
+    }
+
+    /** Counts a refusal by its status and problem type. */
+    static void noteRefusal(int status, byte[] body) throws IOException {
+      PROBLEMS
+          .computeIfAbsent(
+              status + " " + Json.mapper().readTree(body).path("type").asText("(no type)"),
+              k -> new java.util.concurrent.atomic.LongAdder())
+          .increment();
     }
 
     byte[] lastBody() {
