@@ -138,7 +138,7 @@ public final class AttestLoadGenerator {
     List<Connection> openLoopConnections = spin ? List.of() : load.connect(openConnections);
     SpinningOpenLoop spinning =
         spin ? new SpinningOpenLoop(load.anonymous, load.server, openConnections) : null;
-    Sender sender = spin ? spinning::run : blocking(openLoopConnections);
+    Sender sender = spin ? spinning : blocking(openLoopConnections);
     Result open;
     try {
       if (settle > 0) {
@@ -759,21 +759,28 @@ public final class AttestLoadGenerator {
   }
 
   /**
-   * Sends an open loop's requests: request i due at {@code start + i / rate} (nanoTime); fills each
-   * one's latency from its due time, how late it left after it was due and its connection free, its
-   * status, and the latest answer's time.
+   * What an open loop measures per request: its latency from its due time, how late it left after
+   * it was due and its connection free (the generator's own delay), its status; and the latest
+   * answer's time (nanoTime).
    */
+  record Tally(long[] latencies, long[] lateness, int[] statuses, AtomicLong lastEnd) {
+    Tally(int count) {
+      this(new long[count], new long[count], new int[count], new AtomicLong());
+    }
+
+    /** Request i, due at {@code due}, left at {@code sent} and was answered at {@code answered}. */
+    void record(int i, long due, long free, long sent, int status, long answered) {
+      lateness[i] = sent - Math.max(due, free);
+      statuses[i] = status;
+      latencies[i] = answered - due;
+      lastEnd.accumulateAndGet(answered, Math::max);
+    }
+  }
+
+  /** Sends an open loop's requests, request i due at {@code start + i / rate} (nanoTime). */
   @FunctionalInterface
   interface Sender {
-    void send(
-        long start,
-        double rate,
-        byte[][] requests,
-        long[] latencies,
-        long[] lateness,
-        int[] statuses,
-        AtomicLong lastEnd)
-        throws Exception;
+    void send(long start, double rate, byte[][] requests, Tally tally) throws Exception;
   }
 
   /**
@@ -782,7 +789,7 @@ public final class AttestLoadGenerator {
    * SpinningOpenLoop}).
    */
   private static Sender blocking(List<Connection> connections) {
-    return (start, rate, requests, latencies, lateness, statuses, lastEnd) -> {
+    return (start, rate, requests, tally) -> {
       int count = requests.length;
       AtomicInteger next = new AtomicInteger();
       List<Thread> threads = new ArrayList<>();
@@ -799,12 +806,11 @@ public final class AttestLoadGenerator {
                       while ((wait = due - System.nanoTime()) > 0) {
                         LockSupport.parkNanos(wait);
                       }
-                      lateness[i] = System.nanoTime() - Math.max(due, free);
-                      statuses[i] = connection.exchange(requests[i]);
-                      long t1 = System.nanoTime();
-                      free = t1;
-                      latencies[i] = t1 - due;
-                      lastEnd.accumulateAndGet(t1, Math::max);
+                      long sent = System.nanoTime();
+                      int status = connection.exchange(requests[i]);
+                      long answered = System.nanoTime();
+                      tally.record(i, due, free, sent, status, answered);
+                      free = answered;
                     }
                   } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
@@ -824,15 +830,16 @@ public final class AttestLoadGenerator {
    */
   private Result openLoop(double rate, byte[][] requests, Sender sender) throws Exception {
     int count = requests.length;
-    long[] latencies = new long[count];
+    Tally tally = new Tally(count);
+    long start = System.nanoTime() + 50_000_000L;
+    sender.send(start, rate, requests, tally);
+    long[] latencies = tally.latencies();
     // how late each request left this generator after its connection was free and it was due
     // (this generator's own scheduling and GC, not the server's backlog): part of the latency
     // above, printed apart so a busy generator core is not mistaken for a slow server
-    long[] lateness = new long[count];
-    int[] statuses = new int[count];
-    AtomicLong lastEnd = new AtomicLong();
-    long start = System.nanoTime() + 50_000_000L;
-    sender.send(start, rate, requests, latencies, lateness, statuses, lastEnd);
+    long[] lateness = tally.lateness();
+    int[] statuses = tally.statuses();
+    AtomicLong lastEnd = tally.lastEnd();
     java.time.Instant started =
         java.time.Instant.ofEpochMilli(
             System.currentTimeMillis() - (System.nanoTime() - start) / 1_000_000);

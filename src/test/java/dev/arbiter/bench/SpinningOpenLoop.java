@@ -14,7 +14,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -35,7 +34,7 @@ import javax.net.ssl.SSLEngineResult.HandshakeStatus;
  * request left after it was due and its connection free. Answers must carry a {@code
  * Content-Length} (Arbiter's do).
  */
-final class SpinningOpenLoop implements AutoCloseable {
+final class SpinningOpenLoop implements AttestLoadGenerator.Sender, AutoCloseable {
   private final Selector selector;
   private final List<Channel> channels = new ArrayList<>();
 
@@ -53,19 +52,9 @@ final class SpinningOpenLoop implements AutoCloseable {
     }
   }
 
-  /**
-   * Sends request i at {@code start + i / rate} (nanoTime) on the first free connection, or as soon
-   * as one is free; fills each request's latency (from its due time), its own send delay and its
-   * status, and the latest answer's time.
-   */
-  void run(
-      long start,
-      double rate,
-      byte[][] requests,
-      long[] latencies,
-      long[] lateness,
-      int[] statuses,
-      AtomicLong lastEnd)
+  /** Each request on the first free connection once it is due, or as soon as one is free. */
+  @Override
+  public void send(long start, double rate, byte[][] requests, AttestLoadGenerator.Tally tally)
       throws IOException {
     int count = requests.length;
     ArrayDeque<Channel> free = new ArrayDeque<>(channels);
@@ -82,8 +71,7 @@ final class SpinningOpenLoop implements AutoCloseable {
           break;
         }
         Channel channel = free.poll();
-        lateness[next] = now - Math.max(due, channel.freeSince);
-        channel.send(next, due, requests[next]);
+        channel.send(next, due, now, requests[next]);
         next++;
         now = System.nanoTime();
       }
@@ -95,9 +83,8 @@ final class SpinningOpenLoop implements AutoCloseable {
         int status = channel.receive();
         if (status >= 0) {
           long answered = System.nanoTime();
-          latencies[channel.index] = answered - channel.due;
-          statuses[channel.index] = status;
-          lastEnd.accumulateAndGet(answered, Math::max);
+          tally.record(
+              channel.index, channel.due, channel.freeSince, channel.sent, status, answered);
           channel.freeSince = answered;
           free.add(channel);
           done++;
@@ -126,6 +113,7 @@ final class SpinningOpenLoop implements AutoCloseable {
     private final ByteBuffer appIn = ByteBuffer.allocate(256 * 1024);
     private int index;
     private long due;
+    private long sent;
     private long freeSince;
     private boolean inFlight;
 
@@ -178,12 +166,13 @@ final class SpinningOpenLoop implements AutoCloseable {
       }
     }
 
-    void send(int index, long due, byte[] request) throws IOException {
+    void send(int index, long due, long sent, byte[] request) throws IOException {
       if (inFlight) {
         throw new IllegalStateException("a request is already in flight on this connection");
       }
       this.index = index;
       this.due = due;
+      this.sent = sent;
       this.inFlight = true;
       ByteBuffer plain = ByteBuffer.wrap(request);
       while (plain.hasRemaining()) {

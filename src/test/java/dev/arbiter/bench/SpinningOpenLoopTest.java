@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
@@ -69,25 +68,22 @@ class SpinningOpenLoopTest {
                     + body)
                 .getBytes(StandardCharsets.US_ASCII);
       }
-      long[] latencies = new long[count];
-      long[] lateness = new long[count];
-      int[] statuses = new int[count];
-      AtomicLong lastEnd = new AtomicLong();
+      AttestLoadGenerator.Tally tally = new AttestLoadGenerator.Tally(count);
       long refusedBefore = refusals();
       long start = System.nanoTime() + 20_000_000L;
       try (SpinningOpenLoop loop = new SpinningOpenLoop(client, uri, 2)) {
         acceptor.join();
-        loop.run(start, 2_000, requests, latencies, lateness, statuses, lastEnd);
+        loop.send(start, 2_000, requests, tally);
       }
       for (Thread handler : handlers) {
         handler.join();
       }
       for (int i = 0; i < count; i++) {
-        assertThat(statuses[i]).as("request %d", i).isEqualTo(i % 10 == 9 ? 503 : 200);
-        assertThat(latencies[i]).as("request %d", i).isPositive();
-        assertThat(lateness[i]).as("request %d", i).isNotNegative();
+        assertThat(tally.statuses()[i]).as("request %d", i).isEqualTo(i % 10 == 9 ? 503 : 200);
+        assertThat(tally.latencies()[i]).as("request %d", i).isPositive();
+        assertThat(tally.lateness()[i]).as("request %d", i).isNotNegative();
       }
-      assertThat(lastEnd.get()).isGreaterThanOrEqualTo(start + (count - 1) * 500_000L);
+      assertThat(tally.lastEnd().get()).isGreaterThanOrEqualTo(start + (count - 1) * 500_000L);
       assertThat(refusals() - refusedBefore).isEqualTo(4);
     }
   }
