@@ -36,15 +36,17 @@ public final class Hex {
 
   /** True when the text is a non-empty, even-length string of ASCII hex digits. */
   public static boolean isHex(String text) {
-    if (text.isEmpty() || text.length() % 2 != 0) {
-      return false;
-    }
+    return !text.isEmpty() && text.length() % 2 == 0 && firstNonHex(text) < 0;
+  }
+
+  /** The index of the first character that is not an ASCII hex digit (either case), or -1. */
+  public static int firstNonHex(String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
-        return false;
+        return i;
       }
     }
-    return true;
+    return -1;
   }
 }

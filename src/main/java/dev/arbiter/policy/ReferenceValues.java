@@ -159,17 +159,15 @@ public record ReferenceValues(ObjectNode normalized) {
                   ? " (give the digits without 0x)"
                   : ""));
     }
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
-        throw invalid(
-            field,
-            expected
-                + ", got "
-                + text.length()
-                + " characters with a character that is not a hex digit at position "
-                + (i + 1));
-      }
+    int notHex = Hex.firstNonHex(text);
+    if (notHex >= 0) {
+      throw invalid(
+          field,
+          expected
+              + ", got "
+              + text.length()
+              + " characters with a character that is not a hex digit at position "
+              + (notHex + 1));
     }
     return JsonNodeFactory.instance.textNode(text.toLowerCase(Locale.ROOT));
   }
